@@ -1,0 +1,128 @@
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import { SessionsRepository } from './auth/auth.repository.js';
+import { authRoutes } from './auth/auth.routes.js';
+import { AuthService } from './auth/auth.service.js';
+import type { Config } from './config.js';
+import { healthRoutes } from './health/health.routes.js';
+import { HealthService } from './health/health.service.js';
+import { notificationFanoutJobs } from './notifications/fanout.job.js';
+import { notificationsRoutes } from './notifications/notifications.routes.js';
+import { NotificationsService } from './notifications/notifications.service.js';
+import { createDb, type DbHandle } from './platform/db/client.js';
+import { migrate } from './platform/db/migrate.js';
+import { registerAccessControl } from './platform/http/auth.js';
+import { RateLimiter } from './platform/http/rate-limit.js';
+import { createHttpServer } from './platform/http/server.js';
+import { createLogger, type Logger } from './platform/logger.js';
+import { createCommandRedis, createQueueRedis } from './platform/queue/connection.js';
+import { OutboxRelay } from './platform/queue/outbox.js';
+import { Queues } from './platform/queue/queues.js';
+import { QUEUE_NAMES, type JobHandlers, type QueueName } from './platform/queue/registry.js';
+import { WorkerPool } from './platform/queue/workers.js';
+import { resolveEndpoints, resolveSessionSecret } from './platform/resources.js';
+import { UsersRepository } from './users/users.repository.js';
+import { usersRoutes } from './users/users.routes.js';
+import { UsersService } from './users/users.service.js';
+
+export type ProcessRole = 'api' | 'worker' | 'scheduler';
+export const ALL_ROLES: readonly ProcessRole[] = ['api', 'worker', 'scheduler'];
+
+export interface AppOptions {
+  readonly roles?: readonly ProcessRole[];
+  /** Queues this process works on (worker role); all by default. */
+  readonly queues?: readonly QueueName[];
+  readonly logger?: Logger;
+  /** Where one-time messages (the generated admin password) go; stdout by default. */
+  readonly print?: (line: string) => void;
+}
+
+export interface Services {
+  readonly users: UsersService;
+  readonly auth: AuthService;
+  readonly notifications: NotificationsService;
+  readonly health: HealthService;
+}
+
+export interface App {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly database: DbHandle;
+  readonly redis: Redis;
+  readonly queues: Queues;
+  readonly services: Services;
+  readonly http: FastifyInstance | null;
+  /** The API's base URL once started (api role). */
+  url: string | null;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The composition root: config → clients → repositories → services → the roles asked for. */
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const roles = new Set(options.roles ?? ALL_ROLES);
+  const log = options.logger ?? createLogger(config.logLevel);
+  const endpoints = await resolveEndpoints(config, log);
+  await migrate(endpoints.databaseUrl);
+
+  const database = createDb(endpoints.databaseUrl, { max: roles.has('api') ? 20 : 10 });
+  const redis = createCommandRedis(endpoints.redisUrl);
+  const queueRedis = createQueueRedis(endpoints.redisUrl);
+  const queues = new Queues(queueRedis, config.queuePrefix, config.jobs);
+  const limiter = new RateLimiter(redis, config.queuePrefix);
+
+  const users = new UsersService(new UsersRepository(database.db));
+  const secret = await resolveSessionSecret(config, database.db);
+  const services: Services = {
+    users,
+    auth: new AuthService(new SessionsRepository(database.db), users, limiter, config, secret),
+    notifications: new NotificationsService(database.db, config.worker.fanoutBatchSize),
+    health: new HealthService(database.db, redis),
+  };
+
+  const handlers = {
+    'notification-fanout': notificationFanoutJobs(services.notifications),
+  } satisfies JobHandlers;
+
+  let http: FastifyInstance | null = null;
+  if (roles.has('api')) {
+    http = createHttpServer(config, log);
+    registerAccessControl(http, { authenticate: (t) => services.auth.authenticate(t), limiter, config });
+    healthRoutes(http, services.health);
+    authRoutes(http, services.auth);
+    usersRoutes(http, services.users);
+    notificationsRoutes(http, services.notifications);
+  }
+  const workerQueues = options.queues ?? QUEUE_NAMES;
+  const workers = roles.has('worker')
+    ? new WorkerPool({ connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers, queues: workerQueues, defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs })
+    : null;
+  const relay = roles.has('worker')
+    ? new OutboxRelay({ db: database.db, pool: database.pool, queues, redis: queueRedis, log, pollMs: config.worker.outboxPollMs })
+    : null;
+
+  const app: App = {
+    config, log, database, redis, queues, services, http, url: null,
+    async start() {
+      if (http) {
+        await users.ensureFirstAdmin(config, log, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
+        const address = await http.listen({ host: config.host, port: config.port });
+        app.url = address.replace('[::1]', '127.0.0.1');
+      }
+      workers?.start();
+      await relay?.start();
+      log.info({ roles: [...roles], url: app.url }, 'herald started');
+    },
+    async stop() {
+      if (http) await http.close();
+      await relay?.stop();
+      await workers?.close();
+      await queues.close();
+      queueRedis.disconnect();
+      redis.disconnect();
+      await database.close();
+      await endpoints.stop();
+    },
+  };
+  return app;
+}

@@ -1,0 +1,36 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SESSION_COOKIE } from '../platform/http/auth.js';
+import { ok } from '../platform/http/reply.js';
+import { parseBody } from '../platform/http/validation.js';
+import { loginBody } from './auth.schemas.js';
+import type { AuthService } from './auth.service.js';
+
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date | null) {
+  void reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: request.protocol === 'https',
+    ...(expiresAt ? { expires: expiresAt } : { maxAge: 0 }),
+  });
+}
+
+export function authRoutes(app: FastifyInstance, auth: AuthService): void {
+  app.post('/api/auth/login', { config: { access: 'public' } }, async (request, reply) => {
+    const { email, password } = parseBody(loginBody, request.body);
+    const result = await auth.login(email, password, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+    setSessionCookie(request, reply, result.token, result.expiresAt);
+    return ok({ user: result.user, token: result.token });
+  });
+
+  app.post('/api/auth/logout', { config: { access: 'user' } }, async (request, reply) => {
+    if (request.sessionToken) await auth.logout(request.sessionToken);
+    setSessionCookie(request, reply, '', null);
+    return { success: true };
+  });
+
+  app.get('/api/auth/me', { config: { access: 'user' } }, async (request) => {
+    const { id, email, name, role } = request.user!;
+    return { success: true, user: { id, email, name, role } };
+  });
+}

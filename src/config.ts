@@ -1,0 +1,147 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The environment, parsed once. Nothing else in the codebase reads process.env: every knob is
+ * here, with its default and its documentation in README.md.
+ */
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Named per-endpoint limits (requests per user per minute); overridable by RATE_LIMIT_OVERRIDES. */
+export const DEFAULT_RATE_LIMITS = {
+  'notifications.list': 100,
+  'notifications.unreadCount': 200,
+  'notifications.markRead': 100,
+  'notifications.readAll': 10,
+  'notifications.preferences.get': 50,
+  'notifications.preferences.update': 10,
+  'admin.jobs': 100,
+} as const;
+export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const url = (protocols: string[]) =>
+  z.string().url().refine((value) => protocols.includes(new URL(value).protocol), {
+    message: `must be a ${protocols.join(' or ')} URL`,
+  });
+
+const overridesSchema = z
+  .string()
+  .transform((value, ctx) => {
+    const out: Partial<Record<RateLimitName, number>> = {};
+    for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+      const [name, raw] = part.split('=');
+      const limit = Number(raw);
+      if (!name || !(name in DEFAULT_RATE_LIMITS) || !Number.isInteger(limit) || limit < 1) {
+        ctx.addIssue({ code: 'custom', message: `bad entry "${part}" (expected name=positive integer; names: ${Object.keys(DEFAULT_RATE_LIMITS).join(', ')})` });
+        return z.NEVER;
+      }
+      out[name as RateLimitName] = limit;
+    }
+    return out;
+  });
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('herald'),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  EMAIL_FROM: z.string().min(3).default('Herald <no-reply@herald.local>'),
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 14),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOGIN_RATE_LIMIT: int(1, 1_000_000).default(100),
+  LOGIN_FAILED_PER_EMAIL: int(1, 1_000_000).default(10),
+  RATE_LIMITS: z.enum(['on', 'off']).default('on'),
+  RATE_LIMIT_OVERRIDES: overridesSchema.default({}),
+  BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  SHUTDOWN_TIMEOUT_MS: int(100, 10 * 60_000).default(15_000),
+  WORKER_CONCURRENCY: int(1, 1000).default(20),
+  FANOUT_BATCH_SIZE: int(100, 50_000).default(5_000),
+  OUTBOX_POLL_MS: int(10, 60_000).default(500),
+  JOB_ATTEMPTS: int(1, 100).default(5),
+  JOB_BACKOFF_MS: int(10, 3_600_000).default(1_000),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string | undefined;
+  readonly redisUrl: string | undefined;
+  readonly dataDir: string;
+  readonly queuePrefix: string;
+  readonly smtpUrl: string | undefined;
+  readonly emailFrom: string;
+  readonly publicUrl: string | undefined;
+  readonly adminEmail: string | undefined;
+  readonly adminPassword: string | undefined;
+  readonly sessionSecret: string | undefined;
+  readonly sessionTtlMs: number;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly login: { readonly perIpPer15Min: number; readonly failedPerEmailPer15Min: number };
+  readonly rateLimits: { readonly enabled: boolean; readonly perMinute: Readonly<Record<RateLimitName, number>> };
+  readonly bodyLimitBytes: number;
+  readonly trustProxy: boolean;
+  readonly shutdownTimeoutMs: number;
+  readonly worker: { readonly concurrency: number; readonly fanoutBatchSize: number; readonly outboxPollMs: number };
+  readonly jobs: { readonly attempts: number; readonly backoffMs: number };
+}
+
+export class ConfigError extends Error {}
+
+/** Parses an environment into a frozen Config; every bad variable is named, one per line. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return `Invalid configuration: ${name} ${issue.message}`;
+    });
+    throw new ConfigError(lines.join('\n'));
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    dataDir: path.resolve(e.DATA_DIR),
+    queuePrefix: e.QUEUE_PREFIX,
+    smtpUrl: e.SMTP_URL,
+    emailFrom: e.EMAIL_FROM,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    adminEmail: e.ADMIN_EMAIL?.toLowerCase(),
+    adminPassword: e.ADMIN_PASSWORD,
+    sessionSecret: e.SESSION_SECRET,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    logLevel: e.LOG_LEVEL,
+    login: { perIpPer15Min: e.LOGIN_RATE_LIMIT, failedPerEmailPer15Min: e.LOGIN_FAILED_PER_EMAIL },
+    rateLimits: {
+      enabled: e.RATE_LIMITS === 'on',
+      perMinute: Object.freeze({ ...DEFAULT_RATE_LIMITS, ...e.RATE_LIMIT_OVERRIDES }),
+    },
+    bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    trustProxy: e.TRUST_PROXY,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    worker: {
+      concurrency: e.WORKER_CONCURRENCY,
+      fanoutBatchSize: e.FANOUT_BATCH_SIZE,
+      outboxPollMs: e.OUTBOX_POLL_MS,
+    },
+    jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS },
+  });
+}

@@ -1,0 +1,11 @@
+import type { FastifyInstance } from 'fastify';
+import type { HealthService } from './health.service.js';
+
+export function healthRoutes(app: FastifyInstance, health: HealthService): void {
+  app.get('/api/health', { config: { access: 'public' } }, async (_request, reply) => {
+    const data = await health.check();
+    if (data.status === 'ok') return { success: true, data };
+    const down = [data.postgres === 'down' && 'postgres', data.redis === 'down' && 'redis'].filter(Boolean).join(', ');
+    return reply.status(503).send({ success: false, error: `Service unavailable: ${down} down`, data });
+  });
+}

@@ -1,0 +1,99 @@
+import { sql } from 'kysely';
+import type { Executor } from '../platform/db/client.js';
+import type { NotificationPriority, NotificationType, Role } from '../platform/db/schema.js';
+import type { NotificationContent } from './notifications.schemas.js';
+
+export interface InboxFilter {
+  userId: string;
+  read?: boolean;
+  type?: NotificationType;
+  priority?: NotificationPriority;
+}
+
+const COLUMNS = ['id', 'type', 'title', 'message', 'action_url', 'priority', 'read', 'read_at', 'metadata', 'created_at'] as const;
+
+export class NotificationsRepository {
+  constructor(private readonly db: Executor) {}
+
+  private filtered(filter: InboxFilter) {
+    let q = this.db.selectFrom('notifications').where('user_id', '=', filter.userId);
+    if (filter.read !== undefined) q = q.where('read', '=', filter.read);
+    if (filter.type) q = q.where('type', '=', filter.type);
+    if (filter.priority) q = q.where('priority', '=', filter.priority);
+    return q;
+  }
+
+  /** One page in inbox order, which is exactly the order of notifications_inbox_idx. */
+  listPageQuery(filter: InboxFilter, limit: number, offset: number) {
+    return this.filtered(filter).select(COLUMNS)
+      .orderBy('read', 'asc').orderBy('priority', 'desc').orderBy('created_at', 'desc').orderBy('id', 'desc')
+      .limit(limit).offset(offset);
+  }
+
+  listPage(filter: InboxFilter, limit: number, offset: number) {
+    return this.listPageQuery(filter, limit, offset).execute();
+  }
+
+  countQuery(filter: InboxFilter) {
+    return this.filtered(filter).select((eb) => eb.fn.countAll<number>().as('n'));
+  }
+
+  async count(filter: InboxFilter): Promise<number> {
+    return Number((await this.countQuery(filter).executeTakeFirstOrThrow()).n);
+  }
+
+  /** Marks read; a second call keeps the first read_at. Undefined when not the user's. */
+  markRead(userId: string, id: string) {
+    return this.db.updateTable('notifications')
+      .set({ read: true, read_at: sql`coalesce(read_at, now())` })
+      .where('id', '=', id).where('user_id', '=', userId)
+      .returning(['id', 'read_at']).executeTakeFirst();
+  }
+
+  async markAllRead(userId: string): Promise<number> {
+    const result = await this.db.updateTable('notifications').set({ read: true, read_at: sql`now()` })
+      .where('user_id', '=', userId).where('read', '=', false).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async delete(userId: string, id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('notifications').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  /** Creates one row per existing user among userIds; returns the ids of the users reached. */
+  async insertForUsers(userIds: readonly string[], content: NotificationContent, batchId: string | null): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = await sql<{ user_id: string }>`
+      INSERT INTO notifications (user_id, type, title, message, action_url, priority, metadata, critical, batch_id)
+      SELECT u.id, ${content.type}, ${content.title}, ${content.message}, ${content.actionUrl}, ${content.priority},
+             ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb, ${content.critical}, ${batchId}
+      FROM users u WHERE u.id = ANY(${userIds}::uuid[])
+      RETURNING user_id`.execute(this.db);
+    return rows.rows.map((r) => r.user_id);
+  }
+
+  /**
+   * The next page of a fan-out: users of the role (or all) created before the batch, after the
+   * cursor, in id order. One INSERT … SELECT per page; returns how many rows and the last user id.
+   */
+  async insertPage(page: { role: Role | null; after: string | null; createdBefore: Date; limit: number }, content: NotificationContent, batchId: string) {
+    const result = await sql<{ n: number; last: string | null }>`
+      WITH targets AS (
+        SELECT id FROM users
+        WHERE (${page.role}::user_role IS NULL OR role = ${page.role}::user_role)
+          AND created_at <= ${page.createdBefore}
+          AND (${page.after}::uuid IS NULL OR id > ${page.after}::uuid)
+        ORDER BY id LIMIT ${page.limit}
+      ), inserted AS (
+        INSERT INTO notifications (user_id, type, title, message, action_url, priority, metadata, critical, batch_id)
+        SELECT id, ${content.type}, ${content.title}, ${content.message}, ${content.actionUrl}, ${content.priority},
+               ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb, ${content.critical}, ${batchId}
+        FROM targets
+        RETURNING 1
+      )
+      SELECT (SELECT count(*) FROM inserted)::int AS n, (SELECT id FROM targets ORDER BY id DESC LIMIT 1) AS last`.execute(this.db);
+    const row = result.rows[0]!;
+    return { inserted: Number(row.n), last: row.last };
+  }
+}

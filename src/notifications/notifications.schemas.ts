@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES, ROLES, type DigestFrequency, type NotificationPriority, type NotificationType } from '../platform/db/schema.js';
+
+const pageParam = z.string().regex(/^\d{1,6}$/, 'must be a positive integer').transform(Number).pipe(z.number().int().min(1));
+const pageSizeParam = z.string().regex(/^\d{1,3}$/, 'must be an integer from 1 to 100').transform(Number).pipe(z.number().int().min(1).max(100));
+
+export const listQuery = z.object({
+  page: pageParam.optional().default(1),
+  pageSize: pageSizeParam.optional().default(20),
+  read: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  type: z.enum(NOTIFICATION_TYPES).optional(),
+  priority: z.enum(NOTIFICATION_PRIORITIES).optional(),
+});
+export type ListQuery = z.output<typeof listQuery>;
+
+export const updatePreferencesBody = z.strictObject({
+  enabledTypes: z.array(z.enum(NOTIFICATION_TYPES)).max(NOTIFICATION_TYPES.length * 4).optional(),
+  digestFrequency: z.enum(DIGEST_FREQUENCIES).optional(),
+  emailEnabled: z.boolean().optional(),
+});
+export type UpdatePreferencesInput = z.output<typeof updatePreferencesBody>;
+
+/** A relative path or an http(s) URL; never javascript: or data: links into an inbox. */
+const actionUrl = z.string().trim().min(1).max(2048).refine((value) => {
+  if (value.startsWith('/') && !value.startsWith('//')) return true;
+  try {
+    return ['http:', 'https:'].includes(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}, 'must be a path starting with / or an http(s) URL');
+
+const metadata = z.record(z.string(), z.unknown()).refine((value) => JSON.stringify(value).length <= 16_384, 'must serialise to at most 16 KiB');
+
+export const createNotificationsBody = z.strictObject({
+  userIds: z.array(z.string().uuid('must be a user id')).min(1).max(10_000).optional(),
+  role: z.enum(ROLES).optional(),
+  all: z.literal(true).optional(),
+  type: z.enum(NOTIFICATION_TYPES),
+  title: z.string().trim().min(1).max(200),
+  message: z.string().trim().min(1).max(5_000),
+  actionUrl: actionUrl.optional(),
+  priority: z.enum(NOTIFICATION_PRIORITIES).default('MEDIUM'),
+  metadata: metadata.optional(),
+  critical: z.boolean().default(false),
+  idempotencyKey: z.string().min(1).max(200).optional(),
+}).superRefine((body, ctx) => {
+  const targets = [body.userIds !== undefined, body.role !== undefined, body.all !== undefined].filter(Boolean).length;
+  if (targets !== 1) {
+    ctx.addIssue({ code: 'custom', path: [], message: 'exactly one of userIds, role or all is required' });
+  }
+});
+export type CreateNotificationsInput = z.output<typeof createNotificationsBody>;
+
+export interface NotificationView {
+  id: string;
+  type: NotificationType;
+  title: string;
+  message: string;
+  actionUrl: string | null;
+  priority: NotificationPriority;
+  read: boolean;
+  readAt: string | null;
+  metadata: Record<string, unknown> | null;
+  createdAt: string;
+}
+
+export interface PreferencesView {
+  userId: string;
+  enabledTypes: NotificationType[];
+  digestFrequency: DigestFrequency;
+  emailEnabled: boolean;
+  inAppEnabled: true;
+  lastDigestSentAt?: string;
+}
+
+/** What a notification says, the same for every recipient of one request. */
+export interface NotificationContent {
+  type: NotificationType;
+  title: string;
+  message: string;
+  actionUrl: string | null;
+  priority: NotificationPriority;
+  metadata: Record<string, unknown> | null;
+  critical: boolean;
+}

@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import type { Db, Executor } from '../platform/db/client.js';
+import { NOTIFICATION_TYPES, type NotificationType, type Role } from '../platform/db/schema.js';
+import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { toIso } from '../platform/http/reply.js';
+import { isId } from '../platform/http/validation.js';
+import { enqueueInTx } from '../platform/queue/outbox.js';
+import { BatchesRepository } from './batches.repository.js';
+import { NotificationsRepository } from './notifications.repository.js';
+import type { ListQuery, NotificationContent, NotificationView, PreferencesView, UpdatePreferencesInput } from './notifications.schemas.js';
+import { PreferencesRepository } from './preferences.repository.js';
+
+export const NOTIFICATION_NOT_FOUND = 'Notification not found';
+
+export type Recipients = { userIds: readonly string[] } | { role: Role } | { all: true };
+
+export interface NotifyOptions {
+  readonly idempotencyKey?: string | null;
+  readonly createdBy?: string | null;
+}
+
+export interface NotifyResult {
+  /** Rows created by this call (0 for a fan-out, which creates them in the background). */
+  readonly created: number;
+  readonly skipped: number;
+  readonly batchId: string;
+  readonly status: 'pending' | 'running' | 'completed';
+  /** True when the idempotency key was seen before and nothing new was created. */
+  readonly replayed: boolean;
+}
+
+type Row = Awaited<ReturnType<NotificationsRepository['listPage']>>[number];
+
+export function toView(row: Row): NotificationView {
+  return {
+    id: row.id,
+    type: row.type,
+    title: row.title,
+    message: row.message,
+    actionUrl: row.action_url,
+    priority: row.priority,
+    read: row.read,
+    readAt: toIso(row.read_at),
+    metadata: (row.metadata as Record<string, unknown> | null) ?? null,
+    createdAt: toIso(row.created_at)!,
+  };
+}
+
+export const defaultPreferences = (userId: string): PreferencesView => ({
+  userId, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'IMMEDIATE', emailEnabled: true, inAppEnabled: true,
+});
+
+/** Stable across key order, so a retried request with the same body hashes the same. */
+export function requestHash(value: unknown): string {
+  const canonical = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(canonical);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]));
+    return v;
+  };
+  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
+}
+
+export class NotificationsService {
+  private readonly notifications: NotificationsRepository;
+  private readonly preferences: PreferencesRepository;
+
+  constructor(private readonly db: Db, private readonly fanoutBatchSize: number) {
+    this.notifications = new NotificationsRepository(db);
+    this.preferences = new PreferencesRepository(db);
+  }
+
+  async list(userId: string, query: ListQuery): Promise<{ items: NotificationView[]; total: number }> {
+    const filter = { userId, read: query.read, type: query.type, priority: query.priority };
+    const [rows, total] = await Promise.all([
+      this.notifications.listPage(filter, query.pageSize, (query.page - 1) * query.pageSize),
+      this.notifications.count(filter),
+    ]);
+    return { items: rows.map(toView), total };
+  }
+
+  unreadCount(userId: string): Promise<number> {
+    return this.notifications.count({ userId, read: false });
+  }
+
+  async markRead(userId: string, id: string): Promise<{ id: string; read: true; readAt: string }> {
+    const row = isId(id) ? await this.notifications.markRead(userId, id) : undefined;
+    if (!row) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
+    return { id: row.id, read: true, readAt: toIso(row.read_at)! };
+  }
+
+  markAllRead(userId: string): Promise<number> {
+    return this.notifications.markAllRead(userId);
+  }
+
+  async delete(userId: string, id: string): Promise<void> {
+    if (!isId(id) || !(await this.notifications.delete(userId, id))) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
+  }
+
+  async getPreferences(userId: string): Promise<PreferencesView> {
+    const row = await this.preferences.find(userId);
+    return row ? preferencesView(row) : defaultPreferences(userId);
+  }
+
+  async updatePreferences(userId: string, patch: UpdatePreferencesInput): Promise<PreferencesView> {
+    const current = await this.getPreferences(userId);
+    const enabledTypes = patch.enabledTypes ? NOTIFICATION_TYPES.filter((t) => patch.enabledTypes!.includes(t)) : current.enabledTypes;
+    const row = await this.preferences.upsert(userId, {
+      enabledTypes,
+      digestFrequency: patch.digestFrequency ?? current.digestFrequency,
+      emailEnabled: patch.emailEnabled ?? current.emailEnabled,
+    });
+    return preferencesView(row);
+  }
+
+  /**
+   * The producer API: creates notifications for users, a role or everyone. A list of users is
+   * written at once; a role or everyone is fanned out in the background by a job recorded in the
+   * same transaction. With an idempotency key, a repeated request creates nothing more.
+   */
+  async notify(recipients: Recipients, content: NotificationContent, options: NotifyOptions = {}): Promise<NotifyResult> {
+    const idempotencyKey = options.idempotencyKey ?? null;
+    const hash = requestHash({ recipients, content });
+    return this.db.transaction().execute(async (tx) => {
+      const batches = new BatchesRepository(tx);
+      const target = 'userIds' in recipients ? 'users' : 'role' in recipients ? 'role' : 'all';
+      const batch = await batches.insert({
+        idempotencyKey, requestHash: hash, targetKind: target,
+        targetRole: 'role' in recipients ? recipients.role : null, content, createdBy: options.createdBy ?? null,
+      });
+      if (!batch) return this.replay(tx, idempotencyKey!, hash);
+      if ('userIds' in recipients) {
+        const unique = [...new Set(recipients.userIds)].filter(isId);
+        const reached = await new NotificationsRepository(tx).insertForUsers(unique, content, batch.id);
+        const skipped = recipients.userIds.length - reached.length;
+        await batches.recordProgress(batch.id, { cursor: null, created: reached.length, skipped, done: true });
+        return { created: reached.length, skipped, batchId: batch.id, status: 'completed' as const, replayed: false };
+      }
+      await enqueueInTx(tx, 'notification-fanout', 'NotificationBatchFanOut', { batchId: batch.id });
+      return { created: 0, skipped: 0, batchId: batch.id, status: 'pending' as const, replayed: false };
+    });
+  }
+
+  private async replay(tx: Executor, key: string, hash: string): Promise<NotifyResult> {
+    const existing = await new BatchesRepository(tx).findByKey(key);
+    if (!existing) throw new ConflictError('Idempotency key is in use by a request still being processed');
+    if (existing.request_hash !== hash) throw new ConflictError('Idempotency key already used with a different request');
+    return { created: 0, skipped: 0, batchId: existing.id, status: existing.status, replayed: true };
+  }
+
+  async getBatch(id: string) {
+    const batch = isId(id) ? await new BatchesRepository(this.db).find(id) : undefined;
+    if (!batch) throw new NotFoundError('Batch not found');
+    return {
+      id: batch.id, status: batch.status, target: batch.target_kind, role: batch.target_role,
+      created: batch.created_count, skipped: batch.skipped_count,
+      createdAt: toIso(batch.created_at)!, completedAt: toIso(batch.completed_at),
+    };
+  }
+
+  /**
+   * Runs a role/everyone fan-out page by page. Each page commits with the batch's cursor, so a
+   * crashed or repeated run resumes where the last committed page ended and creates no duplicates.
+   */
+  async fanOutBatch(batchId: string, onProgress: (created: number) => Promise<void> = async () => undefined): Promise<number> {
+    for (;;) {
+      const step = await this.db.transaction().execute(async (tx) => {
+        const batches = new BatchesRepository(tx);
+        const batch = await batches.findForUpdate(batchId);
+        if (!batch || batch.status === 'completed') return { done: true, total: batch?.created_count ?? 0 };
+        const content = batch.payload as NotificationContent;
+        const page = await new NotificationsRepository(tx).insertPage(
+          { role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.fanoutBatchSize }, content, batch.id,
+        );
+        const done = page.inserted < this.fanoutBatchSize;
+        await batches.recordProgress(batch.id, { cursor: page.last ?? batch.cursor, created: page.inserted, done });
+        return { done, total: batch.created_count + page.inserted };
+      });
+      await onProgress(step.total);
+      if (step.done) return step.total;
+    }
+  }
+}
+
+function preferencesView(row: { user_id: string; enabled_types: NotificationType[]; digest_frequency: PreferencesView['digestFrequency']; email_enabled: boolean; last_digest_sent_at: Date | null }): PreferencesView {
+  return {
+    userId: row.user_id,
+    enabledTypes: row.enabled_types,
+    digestFrequency: row.digest_frequency,
+    emailEnabled: row.email_enabled,
+    inAppEnabled: true,
+    ...(row.last_digest_sent_at ? { lastDigestSentAt: toIso(row.last_digest_sent_at)! } : {}),
+  };
+}

@@ -1,0 +1,26 @@
+import type { Executor } from '../platform/db/client.js';
+import type { DigestFrequency, NotificationType } from '../platform/db/schema.js';
+
+export class PreferencesRepository {
+  constructor(private readonly db: Executor) {}
+
+  find(userId: string) {
+    return this.db.selectFrom('notification_preferences')
+      .select(['user_id', 'enabled_types', 'digest_frequency', 'email_enabled', 'last_digest_sent_at'])
+      .where('user_id', '=', userId).executeTakeFirst();
+  }
+
+  /** Writes the full row (defaults merged by the service) in one statement. */
+  upsert(userId: string, prefs: { enabledTypes: NotificationType[]; digestFrequency: DigestFrequency; emailEnabled: boolean }) {
+    return this.db.insertInto('notification_preferences')
+      .values({ user_id: userId, enabled_types: prefs.enabledTypes, digest_frequency: prefs.digestFrequency, email_enabled: prefs.emailEnabled })
+      .onConflict((oc) => oc.column('user_id').doUpdateSet((eb) => ({
+        enabled_types: eb.ref('excluded.enabled_types'),
+        digest_frequency: eb.ref('excluded.digest_frequency'),
+        email_enabled: eb.ref('excluded.email_enabled'),
+        updated_at: new Date(),
+      })))
+      .returning(['user_id', 'enabled_types', 'digest_frequency', 'email_enabled', 'last_digest_sent_at'])
+      .executeTakeFirstOrThrow();
+  }
+}

@@ -1,0 +1,113 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** Row types of every table, kept in step with migrations/ by hand (reviewed like the SQL). */
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** A timestamp column with a database default. */
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null, Date | string | null>;
+type Json = ColumnType<unknown, string, string>;
+type NullableJson = ColumnType<unknown, string | null, string | null>;
+
+export const ROLES = ['ADMIN', 'CREATOR', 'BRAND', 'VIEWER'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const NOTIFICATION_TYPES = [
+  'LICENSE', 'PAYOUT', 'ROYALTY', 'PROJECT', 'SYSTEM', 'MESSAGE', 'POST_ASSIGNED', 'POST_STATUS_CHANGED', 'BLOG',
+] as const;
+export type NotificationType = (typeof NOTIFICATION_TYPES)[number];
+
+export const NOTIFICATION_PRIORITIES = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] as const;
+export type NotificationPriority = (typeof NOTIFICATION_PRIORITIES)[number];
+
+export const DIGEST_FREQUENCIES = ['IMMEDIATE', 'DAILY', 'WEEKLY', 'NEVER'] as const;
+export type DigestFrequency = (typeof DIGEST_FREQUENCIES)[number];
+
+export interface AppSettingsTable {
+  key: string;
+  value: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  name: string | null;
+  role: Role;
+  password_hash: string;
+  password_changed_at: DefaultTimestamp;
+  created_at: DefaultTimestamp;
+}
+
+export interface SessionsTable {
+  id: Generated<string>;
+  user_id: string;
+  token_hash: Buffer;
+  created_at: DefaultTimestamp;
+  expires_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface NotificationBatchesTable {
+  id: Generated<string>;
+  idempotency_key: string | null;
+  request_hash: string;
+  target_kind: 'users' | 'role' | 'all';
+  target_role: Role | null;
+  payload: Json;
+  status: Generated<'pending' | 'running' | 'completed'>;
+  cursor: string | null;
+  created_count: Generated<number>;
+  skipped_count: Generated<number>;
+  created_by: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  completed_at: NullableTimestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  user_id: string;
+  type: NotificationType;
+  title: string;
+  message: string;
+  action_url: string | null;
+  priority: Generated<NotificationPriority>;
+  read: Generated<boolean>;
+  read_at: NullableTimestamp;
+  metadata: NullableJson;
+  critical: Generated<boolean>;
+  batch_id: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface NotificationPreferencesTable {
+  user_id: string;
+  enabled_types: NotificationType[];
+  digest_frequency: Generated<DigestFrequency>;
+  email_enabled: Generated<boolean>;
+  last_digest_sent_at: NullableTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  queue: string;
+  job_name: string;
+  payload: Json;
+  created_at: DefaultTimestamp;
+  relayed_at: NullableTimestamp;
+  completed_at: NullableTimestamp;
+}
+
+export interface Database {
+  app_settings: AppSettingsTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  notification_batches: NotificationBatchesTable;
+  notifications: NotificationsTable;
+  notification_preferences: NotificationPreferencesTable;
+  outbox: OutboxTable;
+}

@@ -1,0 +1,89 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config, RateLimitName } from '../../config.js';
+import type { Role } from '../db/schema.js';
+import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
+import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
+
+export const SESSION_COOKIE = 'herald_session';
+export const ADMIN_REQUIRED = 'Forbidden: Admin access required';
+
+export interface AuthUser {
+  readonly id: string;
+  readonly email: string;
+  readonly name: string | null;
+  readonly role: Role;
+  readonly sessionId: string;
+}
+
+/** Who may call a route: nobody needs to sign in, any signed-in user, or admins only. */
+export type Access = 'public' | 'user' | 'admin';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+    rateLimit?: RateLimitName;
+  }
+  interface FastifyRequest {
+    user: AuthUser | null;
+    sessionToken: string | null;
+    authVia: 'cookie' | 'bearer' | null;
+  }
+}
+
+export type Authenticate = (token: string) => Promise<AuthUser | null>;
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function tokenFrom(request: FastifyRequest): { token: string; via: 'cookie' | 'bearer' } | null {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && /^bearer\s+/i.test(header)) {
+    const token = header.replace(/^bearer\s+/i, '').trim();
+    return token ? { token, via: 'bearer' } : null;
+  }
+  const cookie = request.cookies?.[SESSION_COOKIE];
+  return cookie ? { token: cookie, via: 'cookie' } : null;
+}
+
+/** Browsers send Origin on cross-site POSTs; a cookie session must not act for another site. */
+function sameOrigin(request: FastifyRequest, publicUrl: string | undefined): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  if (publicUrl && origin === new URL(publicUrl).origin) return true;
+  return origin === `${request.protocol}://${request.headers.host ?? ''}`;
+}
+
+/**
+ * Authentication, roles, CSRF and per-user rate limits for every route, read from the route's
+ * config; routes themselves stay free of these checks.
+ */
+export function registerAccessControl(app: FastifyInstance, deps: {
+  authenticate: Authenticate; limiter: RateLimiter; config: Config;
+}): void {
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionToken', null);
+  app.decorateRequest('authVia', null);
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const { access = 'public', rateLimit } = request.routeOptions.config ?? {};
+    const credentials = tokenFrom(request);
+    if (credentials) {
+      request.user = await deps.authenticate(credentials.token);
+      if (request.user) {
+        request.sessionToken = credentials.token;
+        request.authVia = credentials.via;
+      }
+    }
+    if (access === 'public') return;
+    if (!request.user) throw new UnauthorizedError();
+    if (access === 'admin' && request.user.role !== 'ADMIN') throw new ForbiddenError(ADMIN_REQUIRED);
+    if (request.authVia === 'cookie' && !SAFE_METHODS.has(request.method) && !sameOrigin(request, deps.config.publicUrl)) {
+      throw new ForbiddenError('Forbidden: cross-origin request');
+    }
+    if (rateLimit && deps.config.rateLimits.enabled) {
+      const result = await deps.limiter.hit(rateLimit, request.user.id, deps.config.rateLimits.perMinute[rateLimit]);
+      const headers = rateLimitHeaders(result);
+      if (!result.allowed) throw new RateLimitedError({ ...headers, 'retry-after': result.retryAfter });
+      void reply.headers(headers);
+    }
+  });
+}

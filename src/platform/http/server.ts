@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import type { Config } from '../../config.js';
+import { AppError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { INVALID_BODY } from './validation.js';
+
+const DEPENDENCY_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connect_timeout|timeout exceeded when trying to connect|Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|the database system is (starting up|shutting down)|terminating connection/i;
+
+/** PostgreSQL or Redis unreachable: a 503, not a 500 (the contract's "a dependency is down"). */
+export function isDependencyDown(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && ['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT'].includes(e.code)) return true;
+  return DEPENDENCY_DOWN.test(e.message ?? '');
+}
+
+function fastifyClientError(err: FastifyError): { status: number; error: string; details?: unknown } | null {
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, error: 'Request body too large' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 400, error: INVALID_BODY, details: [{ code: 'invalid_content_type', path: [], message: 'Content-Type must be application/json' }] };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return { status: 400, error: INVALID_BODY, details: [{ code: 'empty_body', path: [], message: 'Body is empty but Content-Type is application/json' }] };
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, error: INVALID_BODY, details: [{ code: 'invalid_json', path: [], message: 'Body is not valid JSON' }] };
+    default:
+      break;
+  }
+  if (err instanceof SyntaxError || /__proto__|constructor/.test(err.message) && err.statusCode === 400) {
+    return { status: 400, error: INVALID_BODY, details: [{ code: 'invalid_json', path: [], message: err.message }] };
+  }
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+    return { status: err.statusCode, error: err.statusCode === 404 ? 'Not found' : 'Bad request' };
+  }
+  return null;
+}
+
+/** Fastify with the contract's conventions: JSON errors, one error mapping, no internals out. */
+export function createHttpServer(config: Config, log: Logger): FastifyInstance {
+  const app = Fastify({
+    loggerInstance: log as FastifyBaseLogger,
+    // Per-request lines only when debugging: at load they would cost more than the request.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
+    },
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 200 },
+  });
+
+  void app.register(cookie);
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    if (err instanceof AppError) {
+      void reply.headers(err.headers);
+      return reply.status(err.status).send({ success: false, error: err.message, ...(err.details === undefined ? {} : { details: err.details }) });
+    }
+    const client = fastifyClientError(err);
+    if (client) {
+      return reply.status(client.status).send({ success: false, error: client.error, ...(client.details ? { details: client.details } : {}) });
+    }
+    if (isDependencyDown(err)) {
+      request.log.warn({ err: err.message }, 'dependency unavailable');
+      return reply.status(503).send({ success: false, error: 'Service unavailable' });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.status(500).send({ success: false, error: 'Internal server error' });
+  });
+
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ success: false, error: 'Not found' }));
+
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff');
+    return payload;
+  });
+
+  return app;
+}

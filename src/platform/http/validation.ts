@@ -1,0 +1,19 @@
+import type { z } from 'zod';
+import { InvalidError } from '../errors.js';
+
+export const INVALID_QUERY = 'Invalid query parameters';
+export const INVALID_BODY = 'Invalid request body';
+
+/** Parses with zod; a failure is a 400 whose `details` is zod's issue list. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, message: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new InvalidError(message, result.error.issues);
+  return result.data;
+}
+
+export const parseQuery = <S extends z.ZodType>(schema: S, value: unknown) => parseWith(schema, value ?? {}, INVALID_QUERY);
+export const parseBody = <S extends z.ZodType>(schema: S, value: unknown) => parseWith(schema, value ?? {}, INVALID_BODY);
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Ids are opaque to clients; a malformed one is simply an id that matches nothing. */
+export const isId = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);

@@ -1,0 +1,129 @@
+import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
+import type pg from 'pg';
+import type { Executor, Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import type { Queues } from './queues.js';
+import type { JobName, JobPayload, QueueName } from './registry.js';
+
+/** Job ids of relayed work: deterministic, so relaying the same row twice adds one job. */
+export const outboxJobId = (id: string | number) => `outbox-${id}`;
+export const outboxIdOf = (jobId: string | undefined) => (jobId?.startsWith('outbox-') ? jobId.slice(7) : null);
+
+/** Records work in the caller's transaction; it becomes a job once the transaction commits. */
+export async function enqueueInTx<Q extends QueueName, J extends JobName<Q>>(
+  tx: Executor, queue: Q, jobName: J, payload: JobPayload<Q, J>,
+): Promise<void> {
+  await tx.insertInto('outbox').values({ queue, job_name: jobName, payload: JSON.stringify(payload) }).execute();
+}
+
+export async function markOutboxCompleted(db: Executor, id: string): Promise<void> {
+  await db.updateTable('outbox').set({ completed_at: new Date() }).where('id', '=', id).where('completed_at', 'is', null).execute();
+}
+
+interface RelayOptions {
+  readonly db: Db;
+  readonly pool: pg.Pool;
+  readonly queues: Queues;
+  readonly redis: Redis;
+  readonly log: Logger;
+  readonly pollMs: number;
+  readonly batchSize?: number;
+}
+
+/**
+ * Moves committed outbox rows into BullMQ. Rows are claimed with SKIP LOCKED, so any number of
+ * relays run side by side; a row is marked relayed only after Redis accepted its job, so a Redis
+ * outage leaves the rows waiting. LISTEN/NOTIFY wakes the relay at once; polling covers missed
+ * notifications and dropped connections.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private listener: pg.PoolClient | null = null;
+
+  constructor(private readonly opts: RelayOptions) {}
+
+  async start(): Promise<void> {
+    await this.listen().catch((err) => this.opts.log.warn({ err }, 'outbox LISTEN unavailable; polling only'));
+    this.schedule(0);
+  }
+
+  private async listen(): Promise<void> {
+    const client = await this.opts.pool.connect();
+    client.on('notification', () => this.kick());
+    client.on('error', () => {
+      this.listener = null;
+      client.release(true);
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 1_000);
+    });
+    await client.query('LISTEN herald_outbox');
+    this.listener = client;
+  }
+
+  kick(): void {
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    this.running = true;
+    let delay = this.opts.pollMs;
+    try {
+      const moved = await this.relayOnce();
+      if (moved >= (this.opts.batchSize ?? 1000)) delay = 0;
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message }, 'outbox relay failed; will retry');
+      delay = Math.max(delay, 1_000);
+    } finally {
+      this.running = false;
+      if (this.again) {
+        this.again = false;
+        delay = 0;
+      }
+      this.schedule(delay);
+    }
+  }
+
+  /** One claim-push-mark round; returns how many rows moved. */
+  async relayOnce(): Promise<number> {
+    if (this.opts.redis.status !== 'ready') throw new Error(`redis is ${this.opts.redis.status}`);
+    const limit = this.opts.batchSize ?? 1000;
+    return this.opts.db.transaction().execute(async (tx) => {
+      const rows = await sql<{ id: string; queue: QueueName; job_name: string; payload: unknown }>`
+        SELECT id, queue, job_name, payload FROM outbox
+        WHERE relayed_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(tx);
+      if (rows.rows.length === 0) return 0;
+      const byQueue = new Map<QueueName, typeof rows.rows>();
+      for (const row of rows.rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+      for (const [queue, list] of byQueue) {
+        await this.opts.queues.get(queue).addBulk(
+          list.map((r) => ({ name: r.job_name, data: r.payload, opts: { jobId: outboxJobId(r.id) } })),
+        );
+      }
+      await tx.updateTable('outbox').set({ relayed_at: new Date() })
+        .where('id', 'in', rows.rows.map((r) => r.id)).execute();
+      return rows.rows.length;
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    while (this.running) await new Promise((r) => setTimeout(r, 10));
+    if (this.listener) {
+      const client = this.listener;
+      this.listener = null;
+      await client.query('UNLISTEN herald_outbox').catch(() => undefined);
+      client.release();
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './registry.js';
+
+export interface JobDefaults {
+  readonly attempts: number;
+  readonly backoffMs: number;
+}
+
+/** Retries with exponential backoff and jitter; completed jobs kept a day, failed ones a week. */
+export function defaultJobOptions(defaults: JobDefaults): JobsOptions {
+  return {
+    attempts: defaults.attempts,
+    backoff: { type: 'exponential', delay: defaults.backoffMs, jitter: 0.5 },
+    removeOnComplete: { age: 24 * 3600, count: 100_000 },
+    removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
+/** Producer side of every queue, one BullMQ Queue object each, sharing one connection. */
+export class Queues {
+  private readonly queues: Map<QueueName, Queue>;
+
+  constructor(connection: Redis, prefix: string, defaults: JobDefaults) {
+    this.queues = new Map(
+      QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions(defaults) })]),
+    );
+  }
+
+  get(name: QueueName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`unknown queue ${name}`);
+    return queue;
+  }
+
+  add<Q extends QueueName, J extends JobName<Q>>(queue: Q, name: J, data: JobPayload<Q, J>, opts?: JobsOptions) {
+    return this.get(queue).add(name, data, opts);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

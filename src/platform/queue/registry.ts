@@ -1,0 +1,40 @@
+import type { Job } from 'bullmq';
+
+/**
+ * The one registry of queues and jobs: every queue name, every job name and its payload type.
+ * Handlers are checked against it with `satisfies JobHandlers`, so a job without a handler, or a
+ * handler for a payload of the wrong shape, does not compile.
+ */
+export interface JobPayloads {
+  'notification-fanout': {
+    NotificationBatchFanOut: { batchId: string };
+  };
+}
+
+export type QueueName = keyof JobPayloads;
+export type JobName<Q extends QueueName = QueueName> = keyof JobPayloads[Q] & string;
+export type JobPayload<Q extends QueueName, J extends JobName<Q>> = JobPayloads[Q][J];
+
+export type JobHandler<P> = (data: P, job: Job<P>) => Promise<unknown>;
+export type JobHandlers = {
+  [Q in QueueName]: { [J in JobName<Q>]: JobHandler<JobPayloads[Q][J]> };
+};
+
+export interface QueueDefinition {
+  /** Jobs a single worker process runs at once on this queue; null means WORKER_CONCURRENCY. */
+  readonly concurrency: number | null;
+  readonly description: string;
+}
+
+export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
+  'notification-fanout': {
+    concurrency: 2,
+    description: 'Creates the rows of a notification sent to a role or to everyone, in batches.',
+  },
+};
+
+export const QUEUE_NAMES = Object.keys(QUEUES) as QueueName[];
+
+export function isQueueName(name: string): name is QueueName {
+  return Object.hasOwn(QUEUES, name);
+}

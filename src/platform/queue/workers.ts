@@ -1,0 +1,63 @@
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Db } from '../db/client.js';
+import type { Logger } from '../logger.js';
+import { markOutboxCompleted, outboxIdOf } from './outbox.js';
+import { QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
+
+interface WorkerPoolOptions {
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly db: Db;
+  readonly log: Logger;
+  readonly handlers: JobHandlers;
+  readonly queues: readonly QueueName[];
+  readonly defaultConcurrency: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+/** The BullMQ workers of one process: one Worker per queue it serves. */
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+
+  constructor(private readonly opts: WorkerPoolOptions) {}
+
+  start(): void {
+    for (const queue of this.opts.queues) {
+      const handlers = this.opts.handlers[queue] as Record<string, JobHandler<unknown>>;
+      const concurrency = QUEUES[queue].concurrency ?? this.opts.defaultConcurrency;
+      const worker = new Worker(queue, (job) => this.run(queue, handlers, job), {
+        connection: this.opts.connection,
+        prefix: this.opts.prefix,
+        concurrency,
+        autorun: true,
+      });
+      worker.on('failed', (job, err) => {
+        this.opts.log.warn({ queue, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: err.message }, 'job failed');
+      });
+      worker.on('error', (err) => this.opts.log.warn({ queue, err: err.message }, 'worker error'));
+      this.workers.push(worker);
+    }
+  }
+
+  private async run(queue: QueueName, handlers: Record<string, JobHandler<unknown>>, job: Job): Promise<unknown> {
+    const handler = handlers[job.name];
+    if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
+    const started = Date.now();
+    const result = await handler(job.data, job);
+    const outboxId = outboxIdOf(job.id);
+    if (outboxId) await markOutboxCompleted(this.opts.db, outboxId);
+    this.opts.log.debug({ queue, jobId: job.id, job: job.name, ms: Date.now() - started }, 'job completed');
+    return result;
+  }
+
+  /** Lets active jobs finish within the timeout; whatever is still running is handed back to BullMQ. */
+  async close(): Promise<void> {
+    const graceful = Promise.all(this.workers.map((w) => w.close()));
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.opts.shutdownTimeoutMs).unref());
+    if ((await Promise.race([graceful, timeout])) === 'timeout') {
+      this.opts.log.warn('workers did not finish in time; forcing close (stalled jobs will be retried)');
+      await Promise.all(this.workers.map((w) => w.close(true)));
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import type { Executor } from '../platform/db/client.js';
+import type { Role } from '../platform/db/schema.js';
+
+const PUBLIC = ['id', 'email', 'name', 'role'] as const;
+
+export class UsersRepository {
+  constructor(private readonly db: Executor) {}
+
+  /** Inserts unless the email is taken; null means it was. */
+  async insert(user: { email: string; name: string | null; role: Role; passwordHash: string }) {
+    return (await this.db.insertInto('users')
+      .values({ email: user.email, name: user.name, role: user.role, password_hash: user.passwordHash })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returning(PUBLIC)
+      .executeTakeFirst()) ?? null;
+  }
+
+  findByEmailWithHash(email: string) {
+    return this.db.selectFrom('users').select([...PUBLIC, 'password_hash']).where('email', '=', email).executeTakeFirst();
+  }
+
+  findById(id: string) {
+    return this.db.selectFrom('users').select(PUBLIC).where('id', '=', id).executeTakeFirst();
+  }
+
+  async hasAdmin(): Promise<boolean> {
+    return (await this.db.selectFrom('users').select('id').where('role', '=', 'ADMIN').limit(1).executeTakeFirst()) !== undefined;
+  }
+
+  async existingIds(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    return (await this.db.selectFrom('users').select('id').where('id', 'in', ids).execute()).map((r) => r.id);
+  }
+}

@@ -1,0 +1,2 @@
+/** Names of things a test opened and has not closed yet; checked after every test file. */
+export const openResources = new Set<string>();
