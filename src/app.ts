@@ -68,7 +68,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const database = createDb(endpoints.databaseUrl, { max: roles.has('api') ? 20 : 10 });
   const redis = createCommandRedis(endpoints.redisUrl);
   const queueRedis = createQueueRedis(endpoints.redisUrl);
-  const queues = new Queues(queueRedis, config.queuePrefix, config.jobs);
+  const queues = new Queues(queueRedis, config.queuePrefix, config.jobs, log);
   const limiter = new RateLimiter(redis, config.queuePrefix);
 
   const users = new UsersService(new UsersRepository(database.db));
@@ -111,6 +111,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
       workers?.start();
       await relay?.start();
+      if (!config.rateLimits.enabled && http) log.warn('RATE_LIMITS=off: every rate limit is disabled (meant for load tests only)');
       log.info({ roles: [...roles], url: app.url }, 'herald started');
     },
     async stop() {

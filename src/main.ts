@@ -32,6 +32,7 @@ async function runRoles(roles: readonly ProcessRole[], flags: Record<string, str
     force.unref();
     try {
       await app.stop();
+      app.log.info('herald stopped');
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'shutdown failed');

@@ -69,6 +69,8 @@ export interface TestApp {
   /** Creates a user through the service and signs in. */
   user(role?: Role, name?: string): Promise<Session>;
   admin(): Promise<Session>;
+  /** Another process's worth of the service (same database, Redis prefix and config). */
+  sibling(options?: AppOptions): Promise<App>;
   close(): Promise<void>;
 }
 
@@ -121,6 +123,18 @@ export async function createTestApp(env: Record<string, string> = {}, options: A
     },
     async admin() {
       return (adminSession ??= await login(ADMIN.email, ADMIN.password));
+    },
+    async sibling(siblingOptions = {}) {
+      const other = await createApp(config, { print: () => undefined, ...siblingOptions });
+      await other.start();
+      const name = `sibling ${prefix} ${++counter}`;
+      openResources.add(name);
+      const stop = other.stop.bind(other);
+      other.stop = async () => {
+        await stop();
+        openResources.delete(name);
+      };
+      return other;
     },
     async close() {
       await app.stop();

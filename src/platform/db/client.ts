@@ -24,8 +24,10 @@ export function createDb(connectionString: string, options: { max?: number; appl
     connectionTimeoutMillis: 5_000,
     idleTimeoutMillis: 30_000,
   });
-  // A dropped idle connection (PostgreSQL restart) must not crash the process; the pool replaces it.
+  // A dropped connection (PostgreSQL restart) must not crash the process: idle ones are reported on
+  // the pool, checked-out ones on the client, and their queries fail on their own promise anyway.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return {
     db,

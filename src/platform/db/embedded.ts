@@ -19,6 +19,8 @@ export interface EmbeddedPostgresHandle {
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedPostgresHandle> {
   const dir = path.join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
+  // As root the server runs as `postgres`, which must be able to reach its directory.
+  if (process.getuid?.() === 0) await chmod(dataDir, 0o755);
   const passwordFile = path.join(dataDir, 'postgres.password');
   if (!existsSync(passwordFile)) {
     await writeFile(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });

@@ -12,7 +12,8 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, messag
 }
 
 export const parseQuery = <S extends z.ZodType>(schema: S, value: unknown) => parseWith(schema, value ?? {}, INVALID_QUERY);
-export const parseBody = <S extends z.ZodType>(schema: S, value: unknown) => parseWith(schema, value ?? {}, INVALID_BODY);
+// No body at all reads as {}; an explicit JSON null is a body, and an invalid one.
+export const parseBody = <S extends z.ZodType>(schema: S, value: unknown) => parseWith(schema, value === undefined ? {} : value, INVALID_BODY);
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids are opaque to clients; a malformed one is simply an id that matches nothing. */

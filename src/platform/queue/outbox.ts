@@ -43,6 +43,7 @@ export class OutboxRelay {
   private again = false;
   private stopped = false;
   private listener: pg.PoolClient | null = null;
+  private unlisten: (() => Promise<void>) | null = null;
 
   constructor(private readonly opts: RelayOptions) {}
 
@@ -53,14 +54,25 @@ export class OutboxRelay {
 
   private async listen(): Promise<void> {
     const client = await this.opts.pool.connect();
+    let released = false;
+    const release = (destroy: boolean) => {
+      if (released) return;
+      released = true;
+      if (this.listener === client) this.listener = null;
+      client.release(destroy);
+    };
     client.on('notification', () => this.kick());
+    // A dropped connection may report several errors; release it once, then listen again.
     client.on('error', () => {
-      this.listener = null;
-      client.release(true);
-      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 1_000);
+      release(true);
+      if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 1_000).unref();
     });
     await client.query('LISTEN herald_outbox');
     this.listener = client;
+    this.unlisten = async () => {
+      await client.query('UNLISTEN herald_outbox').catch(() => undefined);
+      release(false);
+    };
   }
 
   kick(): void {
@@ -119,11 +131,6 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     while (this.running) await new Promise((r) => setTimeout(r, 10));
-    if (this.listener) {
-      const client = this.listener;
-      this.listener = null;
-      await client.query('UNLISTEN herald_outbox').catch(() => undefined);
-      client.release();
-    }
+    await this.unlisten?.();
   }
 }

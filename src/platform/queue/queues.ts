@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
 import { QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './registry.js';
 
 export interface JobDefaults {
@@ -21,10 +22,13 @@ export function defaultJobOptions(defaults: JobDefaults): JobsOptions {
 export class Queues {
   private readonly queues: Map<QueueName, Queue>;
 
-  constructor(connection: Redis, prefix: string, defaults: JobDefaults) {
-    this.queues = new Map(
-      QUEUE_NAMES.map((name) => [name, new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions(defaults) })]),
-    );
+  constructor(connection: Redis, prefix: string, defaults: JobDefaults, log: Logger) {
+    this.queues = new Map(QUEUE_NAMES.map((name) => {
+      const queue = new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions(defaults) });
+      // Connection errors while Redis is away; callers see their own failures, this is the log.
+      queue.on('error', (err) => log.debug({ queue: name, err: err.message }, 'queue connection error'));
+      return [name, queue] as const;
+    }));
   }
 
   get(name: QueueName): Queue {

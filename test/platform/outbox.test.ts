@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { waitFor } from '../../src/platform/net.js';
+import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { CuttableProxy } from '../helpers/proxy.js';
+import { openResources } from '../helpers/resources.js';
+
+let api: TestApp;
+let admin: Session;
+let proxy: CuttableProxy;
+let worker: App;
+
+beforeAll(async () => {
+  // The API process alone; the work is done by a separate worker process whose Redis we can cut.
+  api = await createTestApp({}, { roles: ['api'] });
+  admin = await api.admin();
+  proxy = await new CuttableProxy('127.0.0.1', 6379).start();
+  worker = await createApp(loadConfig({
+    NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: api.databaseUrl, REDIS_URL: `redis://127.0.0.1:${proxy.port}`,
+    QUEUE_PREFIX: api.prefix, OUTBOX_POLL_MS: '50',
+  }), { roles: ['worker'] });
+  await worker.start();
+  openResources.add('worker');
+});
+afterAll(async () => {
+  await worker.stop();
+  openResources.delete('worker');
+  await proxy.close();
+  await api.close();
+});
+
+const batchDone = (id: string) => waitFor(async () => (await api.app.services.notifications.getBatch(id)).status === 'completed', 20_000, 100);
+const outbox = () => api.app.database.db.selectFrom('outbox').select(['id', 'relayed_at', 'completed_at']).orderBy('id').execute();
+
+describe('transactional outbox', () => {
+  it('an API-only process records the work; a separate worker process does it', async () => {
+    const res = await api.call('POST', '/api/admin/notifications', { as: admin, body: { all: true, type: 'SYSTEM', title: 'Hello', message: 'm' } });
+    expect(res.status).toBe(202);
+    expect(await batchDone(res.body.data.batchId)).toBe(true);
+    const rows = await outbox();
+    expect(rows.at(-1)).toMatchObject({ relayed_at: expect.any(Date), completed_at: expect.any(Date) });
+  });
+
+  it('keeps work waiting in PostgreSQL while Redis is unreachable and sends it when Redis returns', async () => {
+    await proxy.cut();
+    const res = await api.call('POST', '/api/admin/notifications', { as: admin, body: { role: 'ADMIN', type: 'SYSTEM', title: 'While down', message: 'm' } });
+    expect(res.status).toBe(202);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const waiting = (await outbox()).at(-1)!;
+    expect(waiting.relayed_at).toBeNull();
+    expect((await api.app.services.notifications.getBatch(res.body.data.batchId)).status).toBe('pending');
+    await proxy.restore();
+    expect(await batchDone(res.body.data.batchId)).toBe(true);
+    expect((await api.app.services.notifications.getBatch(res.body.data.batchId)).created).toBe(1);
+  });
+
+  it('relays each row once even when several relays run side by side', async () => {
+    const second = await api.sibling({ roles: ['worker'] });
+    try {
+      const ids = [];
+      for (let i = 0; i < 20; i++) {
+        const res = await api.call('POST', '/api/admin/notifications', { as: admin, body: { role: 'ADMIN', type: 'SYSTEM', title: `n${i}`, message: 'm' } });
+        ids.push(res.body.data.batchId as string);
+      }
+      for (const id of ids) expect(await batchDone(id)).toBe(true);
+      const perBatch = await api.app.database.db.selectFrom('notifications').select(['batch_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('batch_id', 'in', ids).groupBy('batch_id').execute();
+      expect(perBatch).toHaveLength(20);
+      for (const row of perBatch) expect(Number(row.n)).toBe(1);
+    } finally {
+      await second.stop();
+    }
+  });
+});
