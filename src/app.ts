@@ -6,7 +6,15 @@ import { AuthService } from './auth/auth.service.js';
 import type { Config } from './config.js';
 import { healthRoutes } from './health/health.routes.js';
 import { HealthService } from './health/health.service.js';
+import { adminEmailRoutes } from './admin/emails.routes.js';
+import { notificationDeliveryJobs } from './notifications/delivery.job.js';
+import { DeliveryService } from './notifications/delivery.service.js';
 import { notificationFanoutJobs } from './notifications/fanout.job.js';
+import { NotificationStream } from './notifications/stream.service.js';
+import { streamRoutes } from './notifications/stream.routes.js';
+import { unsubscribeRoutes } from './notifications/unsubscribe.routes.js';
+import { EmailService } from './platform/email/email.service.js';
+import { createCapturedTransport, createSmtpTransport } from './platform/email/transport.js';
 import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { NotificationsService } from './notifications/notifications.service.js';
 import { createDb, type DbHandle } from './platform/db/client.js';
@@ -41,6 +49,9 @@ export interface Services {
   readonly users: UsersService;
   readonly auth: AuthService;
   readonly notifications: NotificationsService;
+  readonly delivery: DeliveryService;
+  readonly email: EmailService;
+  readonly stream: NotificationStream;
   readonly health: HealthService;
 }
 
@@ -73,15 +84,24 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const users = new UsersService(new UsersRepository(database.db));
   const secret = await resolveSessionSecret(config, database.db);
+  const publicUrl = () => config.publicUrl ?? app.url ?? `http://127.0.0.1:${config.port}`;
+  const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createCapturedTransport();
+  const email = new EmailService(database.db, transport, config.emailFrom, config.email.leaseMs, config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local');
+  const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs });
+  const notifications = new NotificationsService(database.db, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
   const services: Services = {
     users,
     auth: new AuthService(new SessionsRepository(database.db), users, limiter, config, secret),
-    notifications: new NotificationsService(database.db, config.worker.fanoutBatchSize),
+    notifications,
+    delivery: new DeliveryService({ db: database.db, email, stream, log, publicUrl, secret, unsubscribeTtlMs: config.email.unsubscribeTtlMs }),
+    email,
+    stream,
     health: new HealthService(database.db, redis),
   };
 
   const handlers = {
     'notification-fanout': notificationFanoutJobs(services.notifications),
+    'notification-delivery': notificationDeliveryJobs(services.delivery),
   } satisfies JobHandlers;
 
   let http: FastifyInstance | null = null;
@@ -91,14 +111,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     healthRoutes(http, services.health);
     authRoutes(http, services.auth);
     usersRoutes(http, services.users);
-    notificationsRoutes(http, services.notifications);
+    notificationsRoutes(http, services.notifications, stream);
+    streamRoutes(http, stream, services.notifications, config.sseHeartbeatMs);
+    unsubscribeRoutes(http, services.notifications, secret);
+    adminEmailRoutes(http, email);
   }
   const workerQueues = options.queues ?? QUEUE_NAMES;
   const workers = roles.has('worker')
-    ? new WorkerPool({ connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers, queues: workerQueues, defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs })
+    ? new WorkerPool({ connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers, queues: workerQueues, defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, lockMs: config.jobs.lockMs })
     : null;
   const relay = roles.has('worker')
-    ? new OutboxRelay({ db: database.db, pool: database.pool, queues, redis: queueRedis, log, pollMs: config.worker.outboxPollMs })
+    ? new OutboxRelay({ db: database.db, pool: database.pool, queues, redis: queueRedis, prefix: config.queuePrefix, log, pollMs: config.worker.outboxPollMs })
     : null;
 
   const app: App = {
@@ -115,9 +138,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       log.info({ roles: [...roles], url: app.url }, 'herald started');
     },
     async stop() {
+      await stream.close();
       if (http) await http.close();
       await relay?.stop();
       await workers?.close();
+      await email.close();
       await queues.close();
       queueRedis.disconnect();
       redis.disconnect();

@@ -67,6 +67,11 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(100, 10 * 60_000).default(15_000),
   WORKER_CONCURRENCY: int(1, 1000).default(20),
   FANOUT_BATCH_SIZE: int(100, 50_000).default(5_000),
+  DELIVERY_BATCH_SIZE: int(1, 1_000).default(100),
+  EMAIL_LEASE_MS: int(1_000, 3_600_000).default(60_000),
+  JOB_LOCK_MS: int(1_000, 3_600_000).default(30_000),
+  SSE_HEARTBEAT_MS: int(1_000, 300_000).default(15_000),
+  UNSUBSCRIBE_TTL_DAYS: int(1, 3650).default(90),
   OUTBOX_POLL_MS: int(10, 60_000).default(500),
   JOB_ATTEMPTS: int(1, 100).default(5),
   JOB_BACKOFF_MS: int(10, 3_600_000).default(1_000),
@@ -95,8 +100,10 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
-  readonly worker: { readonly concurrency: number; readonly fanoutBatchSize: number; readonly outboxPollMs: number };
-  readonly jobs: { readonly attempts: number; readonly backoffMs: number };
+  readonly worker: { readonly concurrency: number; readonly fanoutBatchSize: number; readonly deliveryBatchSize: number; readonly outboxPollMs: number };
+  readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly lockMs: number };
+  readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number };
+  readonly sseHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -140,8 +147,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       fanoutBatchSize: e.FANOUT_BATCH_SIZE,
+      deliveryBatchSize: e.DELIVERY_BATCH_SIZE,
       outboxPollMs: e.OUTBOX_POLL_MS,
     },
-    jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS },
+    jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, lockMs: e.JOB_LOCK_MS },
+    email: { leaseMs: e.EMAIL_LEASE_MS, unsubscribeTtlMs: e.UNSUBSCRIBE_TTL_DAYS * 86_400_000 },
+    sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
   });
 }

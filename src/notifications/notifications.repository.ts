@@ -61,24 +61,24 @@ export class NotificationsRepository {
     return result.numDeletedRows > 0n;
   }
 
-  /** Creates one row per existing user among userIds; returns the ids of the users reached. */
+  /** Creates one row per existing user among userIds; returns the new notification ids. */
   async insertForUsers(userIds: readonly string[], content: NotificationContent, batchId: string | null): Promise<string[]> {
     if (userIds.length === 0) return [];
-    const rows = await sql<{ user_id: string }>`
+    const rows = await sql<{ id: string }>`
       INSERT INTO notifications (user_id, type, title, message, action_url, priority, metadata, critical, batch_id)
       SELECT u.id, ${content.type}, ${content.title}, ${content.message}, ${content.actionUrl}, ${content.priority},
              ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb, ${content.critical}, ${batchId}
       FROM users u WHERE u.id = ANY(${userIds}::uuid[])
-      RETURNING user_id`.execute(this.db);
-    return rows.rows.map((r) => r.user_id);
+      RETURNING id`.execute(this.db);
+    return rows.rows.map((r) => r.id);
   }
 
   /**
    * The next page of a fan-out: users of the role (or all) created before the batch, after the
-   * cursor, in id order. One INSERT … SELECT per page; returns how many rows and the last user id.
+   * cursor, in id order. One INSERT … SELECT per page; returns the new ids and the last user id.
    */
   async insertPage(page: { role: Role | null; after: string | null; createdBefore: Date; limit: number }, content: NotificationContent, batchId: string) {
-    const result = await sql<{ n: number; last: string | null }>`
+    const result = await sql<{ ids: string[] | null; last: string | null }>`
       WITH targets AS (
         SELECT id FROM users
         WHERE (${page.role}::user_role IS NULL OR role = ${page.role}::user_role)
@@ -90,10 +90,10 @@ export class NotificationsRepository {
         SELECT id, ${content.type}, ${content.title}, ${content.message}, ${content.actionUrl}, ${content.priority},
                ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb, ${content.critical}, ${batchId}
         FROM targets
-        RETURNING 1
+        RETURNING id
       )
-      SELECT (SELECT count(*) FROM inserted)::int AS n, (SELECT id FROM targets ORDER BY id DESC LIMIT 1) AS last`.execute(this.db);
+      SELECT (SELECT array_agg(id::text) FROM inserted) AS ids, (SELECT id FROM targets ORDER BY id DESC LIMIT 1) AS last`.execute(this.db);
     const row = result.rows[0]!;
-    return { inserted: Number(row.n), last: row.last };
+    return { ids: row.ids ?? [], last: row.last };
   }
 }

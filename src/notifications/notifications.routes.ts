@@ -3,8 +3,11 @@ import { ok, paginated } from '../platform/http/reply.js';
 import { parseBody, parseQuery } from '../platform/http/validation.js';
 import { createNotificationsBody, listQuery, updatePreferencesBody } from './notifications.schemas.js';
 import type { NotificationsService, Recipients } from './notifications.service.js';
+import type { NotificationStream } from './stream.service.js';
 
-export function notificationsRoutes(app: FastifyInstance, service: NotificationsService): void {
+export function notificationsRoutes(app: FastifyInstance, service: NotificationsService, stream: NotificationStream): void {
+  // Other open sessions of the user update their badge; a failed push must not fail the request.
+  const changed = (userId: string) => void stream.publishUnreadChanged(userId).catch(() => undefined);
   const user = (request: { user: { id: string } | null }) => request.user!.id;
 
   app.get('/api/notifications', { config: { access: 'user', rateLimit: 'notifications.list' } }, async (request) => {
@@ -16,8 +19,11 @@ export function notificationsRoutes(app: FastifyInstance, service: Notifications
   app.get('/api/notifications/unread-count', { config: { access: 'user', rateLimit: 'notifications.unreadCount' } }, async (request) =>
     ok({ count: await service.unreadCount(user(request)) }));
 
-  app.post('/api/notifications/read-all', { config: { access: 'user', rateLimit: 'notifications.readAll' } }, async (request) =>
-    ok({ count: await service.markAllRead(user(request)) }));
+  app.post('/api/notifications/read-all', { config: { access: 'user', rateLimit: 'notifications.readAll' } }, async (request) => {
+    const count = await service.markAllRead(user(request));
+    if (count > 0) changed(user(request));
+    return ok({ count });
+  });
 
   app.get('/api/notifications/preferences', { config: { access: 'user', rateLimit: 'notifications.preferences.get' } }, async (request) =>
     ok(await service.getPreferences(user(request))));
@@ -25,11 +31,15 @@ export function notificationsRoutes(app: FastifyInstance, service: Notifications
   app.patch('/api/notifications/preferences', { config: { access: 'user', rateLimit: 'notifications.preferences.update' } }, async (request) =>
     ok(await service.updatePreferences(user(request), parseBody(updatePreferencesBody, request.body))));
 
-  app.post<{ Params: { id: string } }>('/api/notifications/:id/read', { config: { access: 'user', rateLimit: 'notifications.markRead' } }, async (request) =>
-    ok(await service.markRead(user(request), request.params.id)));
+  app.post<{ Params: { id: string } }>('/api/notifications/:id/read', { config: { access: 'user', rateLimit: 'notifications.markRead' } }, async (request) => {
+    const result = await service.markRead(user(request), request.params.id);
+    changed(user(request));
+    return ok(result);
+  });
 
   app.delete<{ Params: { id: string } }>('/api/notifications/:id', { config: { access: 'user' } }, async (request) => {
     await service.delete(user(request), request.params.id);
+    changed(user(request));
     return { success: true };
   });
 

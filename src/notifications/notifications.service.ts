@@ -4,7 +4,7 @@ import { NOTIFICATION_TYPES, type NotificationType, type Role } from '../platfor
 import { ConflictError, NotFoundError } from '../platform/errors.js';
 import { toIso } from '../platform/http/reply.js';
 import { isId } from '../platform/http/validation.js';
-import { enqueueInTx } from '../platform/queue/outbox.js';
+import { chunk, enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
 import { BatchesRepository } from './batches.repository.js';
 import { NotificationsRepository } from './notifications.repository.js';
 import type { ListQuery, NotificationContent, NotificationView, PreferencesView, UpdatePreferencesInput } from './notifications.schemas.js';
@@ -64,7 +64,7 @@ export class NotificationsService {
   private readonly notifications: NotificationsRepository;
   private readonly preferences: PreferencesRepository;
 
-  constructor(private readonly db: Db, private readonly fanoutBatchSize: number) {
+  constructor(private readonly db: Db, private readonly sizes: { fanoutBatch: number; deliveryBatch: number }) {
     this.notifications = new NotificationsRepository(db);
     this.preferences = new PreferencesRepository(db);
   }
@@ -112,6 +112,16 @@ export class NotificationsService {
     return preferencesView(row);
   }
 
+  /** Email off for a user who followed an unsubscribe link; null when the user no longer exists. */
+  async unsubscribeEmail(userId: string): Promise<PreferencesView | null> {
+    try {
+      return await this.updatePreferences(userId, { emailEnabled: false });
+    } catch (err) {
+      if ((err as { code?: string }).code === '23503') return null; // the user was deleted
+      throw err;
+    }
+  }
+
   /**
    * The producer API: creates notifications for users, a role or everyone. A list of users is
    * written at once; a role or everyone is fanned out in the background by a job recorded in the
@@ -131,6 +141,7 @@ export class NotificationsService {
       if ('userIds' in recipients) {
         const unique = [...new Set(recipients.userIds)].filter(isId);
         const reached = await new NotificationsRepository(tx).insertForUsers(unique, content, batch.id);
+        await this.enqueueDelivery(tx, reached);
         const skipped = recipients.userIds.length - reached.length;
         await batches.recordProgress(batch.id, { cursor: null, created: reached.length, skipped, done: true });
         return { created: reached.length, skipped, batchId: batch.id, status: 'completed' as const, replayed: false };
@@ -138,6 +149,12 @@ export class NotificationsService {
       await enqueueInTx(tx, 'notification-fanout', 'NotificationBatchFanOut', { batchId: batch.id });
       return { created: 0, skipped: 0, batchId: batch.id, status: 'pending' as const, replayed: false };
     });
+  }
+
+  /** Delivery work for new notifications, in the same transaction, in chunks of one job each. */
+  private enqueueDelivery(tx: Executor, notificationIds: string[]): Promise<void> {
+    return enqueueManyInTx(tx, 'notification-delivery', 'NotificationsDeliver',
+      chunk(notificationIds, this.sizes.deliveryBatch).map((ids) => ({ notificationIds: ids })));
   }
 
   private async replay(tx: Executor, key: string, hash: string): Promise<NotifyResult> {
@@ -169,11 +186,12 @@ export class NotificationsService {
         if (!batch || batch.status === 'completed') return { done: true, total: batch?.created_count ?? 0 };
         const content = batch.payload as NotificationContent;
         const page = await new NotificationsRepository(tx).insertPage(
-          { role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.fanoutBatchSize }, content, batch.id,
+          { role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.sizes.fanoutBatch }, content, batch.id,
         );
-        const done = page.inserted < this.fanoutBatchSize;
-        await batches.recordProgress(batch.id, { cursor: page.last ?? batch.cursor, created: page.inserted, done });
-        return { done, total: batch.created_count + page.inserted };
+        await this.enqueueDelivery(tx, page.ids);
+        const done = page.ids.length < this.sizes.fanoutBatch;
+        await batches.recordProgress(batch.id, { cursor: page.last ?? batch.cursor, created: page.ids.length, done });
+        return { done, total: batch.created_count + page.ids.length };
       });
       await onProgress(step.total);
       if (step.done) return step.total;

@@ -100,6 +100,30 @@ export interface OutboxTable {
   created_at: DefaultTimestamp;
   relayed_at: NullableTimestamp;
   completed_at: NullableTimestamp;
+  failed_at: NullableTimestamp;
+}
+
+export type EmailStatus = 'sending' | 'sent' | 'captured' | 'failed';
+
+export interface EmailLogTable {
+  id: Generated<string>;
+  key: string;
+  kind: 'notification' | 'digest';
+  notification_id: string | null;
+  user_id: string | null;
+  to_address: string;
+  subject: string;
+  status: EmailStatus;
+  attempts: Generated<number>;
+  claimed_until: NullableTimestamp;
+  message_id: string;
+  html: string | null;
+  body_text: string | null;
+  headers: NullableJson;
+  error: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+  sent_at: NullableTimestamp;
 }
 
 export interface Database {
@@ -110,4 +134,5 @@ export interface Database {
   notifications: NotificationsTable;
   notification_preferences: NotificationPreferencesTable;
   outbox: OutboxTable;
+  email_log: EmailLogTable;
 }

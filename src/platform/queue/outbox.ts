@@ -17,18 +17,39 @@ export async function enqueueInTx<Q extends QueueName, J extends JobName<Q>>(
   await tx.insertInto('outbox').values({ queue, job_name: jobName, payload: JSON.stringify(payload) }).execute();
 }
 
+/** Many jobs of one kind in one INSERT (a fan-out page's delivery chunks). */
+export async function enqueueManyInTx<Q extends QueueName, J extends JobName<Q>>(
+  tx: Executor, queue: Q, jobName: J, payloads: ReadonlyArray<JobPayload<Q, J>>,
+): Promise<void> {
+  if (payloads.length === 0) return;
+  await tx.insertInto('outbox').values(payloads.map((p) => ({ queue, job_name: jobName, payload: JSON.stringify(p) }))).execute();
+}
+
+export const chunk = <T>(items: readonly T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
 export async function markOutboxCompleted(db: Executor, id: string): Promise<void> {
   await db.updateTable('outbox').set({ completed_at: new Date() }).where('id', '=', id).where('completed_at', 'is', null).execute();
 }
+
+/** Out of attempts: an admin may retry it; the relay never re-drives it by itself. */
+export async function markOutboxFailed(db: Executor, id: string): Promise<void> {
+  await db.updateTable('outbox').set({ failed_at: new Date() }).where('id', '=', id).where('completed_at', 'is', null).execute();
+}
+
+const EPOCH_KEY = (prefix: string) => `${prefix}:outbox-epoch`;
 
 interface RelayOptions {
   readonly db: Db;
   readonly pool: pg.Pool;
   readonly queues: Queues;
   readonly redis: Redis;
+  readonly prefix: string;
   readonly log: Logger;
   readonly pollMs: number;
   readonly batchSize?: number;
+  /** How long a relayed job may go unfinished before the relay checks it still exists in Redis. */
+  readonly staleAfterMs?: number;
 }
 
 /**
@@ -36,6 +57,11 @@ interface RelayOptions {
  * relays run side by side; a row is marked relayed only after Redis accepted its job, so a Redis
  * outage leaves the rows waiting. LISTEN/NOTIFY wakes the relay at once; polling covers missed
  * notifications and dropped connections.
+ *
+ * Redis may also lose jobs it had accepted (FLUSHALL, a restart without persistence, a failover to
+ * a lagging replica). An epoch key that vanishes reveals the first two: every unfinished row is
+ * relayed again. For the third, rows unfinished for long are checked against BullMQ one by one.
+ * Handlers are idempotent, so relaying again is always safe.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | null = null;
@@ -105,9 +131,41 @@ export class OutboxRelay {
     }
   }
 
+  private lastStaleCheck = 0;
+
+  /** Re-drives unfinished work when Redis lost its data; returns how many rows were re-opened. */
+  async redriveLost(now = Date.now()): Promise<number> {
+    let reopened = 0;
+    const fresh = await this.opts.redis.set(EPOCH_KEY(this.opts.prefix), String(now), 'NX');
+    if (fresh === 'OK') {
+      const result = await this.opts.db.updateTable('outbox').set({ relayed_at: null })
+        .where('completed_at', 'is', null).where('failed_at', 'is', null).where('relayed_at', 'is not', null).executeTakeFirst();
+      reopened += Number(result.numUpdatedRows);
+      if (reopened) this.opts.log.warn({ reopened }, 'Redis lost its queues (epoch key missing): relaying unfinished work again');
+    }
+    const staleAfterMs = this.opts.staleAfterMs ?? 5 * 60_000;
+    if (now - this.lastStaleCheck >= staleAfterMs / 5) {
+      this.lastStaleCheck = now;
+      const stale = await this.opts.db.selectFrom('outbox').select(['id', 'queue'])
+        .where('completed_at', 'is', null).where('failed_at', 'is', null).where('relayed_at', '<', new Date(now - staleAfterMs))
+        .orderBy('relayed_at').limit(500).execute();
+      const missing: string[] = [];
+      for (const row of stale) {
+        if (!(await this.opts.queues.get(row.queue as QueueName).getJob(outboxJobId(row.id)))) missing.push(row.id);
+      }
+      if (missing.length) {
+        await this.opts.db.updateTable('outbox').set({ relayed_at: null }).where('id', 'in', missing).execute();
+        this.opts.log.warn({ reopened: missing.length }, 'relayed jobs missing from Redis: relaying them again');
+        reopened += missing.length;
+      }
+    }
+    return reopened;
+  }
+
   /** One claim-push-mark round; returns how many rows moved. */
   async relayOnce(): Promise<number> {
     if (this.opts.redis.status !== 'ready') throw new Error(`redis is ${this.opts.redis.status}`);
+    await this.redriveLost();
     const limit = this.opts.batchSize ?? 1000;
     return this.opts.db.transaction().execute(async (tx) => {
       const rows = await sql<{ id: string; queue: QueueName; job_name: string; payload: unknown }>`

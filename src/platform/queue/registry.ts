@@ -9,6 +9,9 @@ export interface JobPayloads {
   'notification-fanout': {
     NotificationBatchFanOut: { batchId: string };
   };
+  'notification-delivery': {
+    NotificationsDeliver: { notificationIds: string[] };
+  };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -30,6 +33,10 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
   'notification-fanout': {
     concurrency: 2,
     description: 'Creates the rows of a notification sent to a role or to everyone, in batches.',
+  },
+  'notification-delivery': {
+    concurrency: null,
+    description: 'Emails new notifications as their recipients\' preferences say, once each, and pushes them live.',
   },
 };
 

@@ -2,7 +2,7 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
-import { markOutboxCompleted, outboxIdOf } from './outbox.js';
+import { markOutboxCompleted, markOutboxFailed, outboxIdOf } from './outbox.js';
 import { QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
 
 interface WorkerPoolOptions {
@@ -14,6 +14,8 @@ interface WorkerPoolOptions {
   readonly queues: readonly QueueName[];
   readonly defaultConcurrency: number;
   readonly shutdownTimeoutMs: number;
+  /** How long a job's lock lasts without renewal; a crashed worker's jobs are recovered after it. */
+  readonly lockMs: number;
 }
 
 /** The BullMQ workers of one process: one Worker per queue it serves. */
@@ -31,9 +33,14 @@ export class WorkerPool {
         prefix: this.opts.prefix,
         concurrency,
         autorun: true,
+        lockDuration: this.opts.lockMs,
+        stalledInterval: this.opts.lockMs,
       });
       worker.on('failed', (job, err) => {
         this.opts.log.warn({ queue, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: err.message }, 'job failed');
+        const outboxId = outboxIdOf(job?.id);
+        const final = err.name === 'UnrecoverableError' || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
+        if (outboxId && final) void markOutboxFailed(this.opts.db, outboxId).catch(() => undefined);
       });
       worker.on('error', (err) => this.opts.log.warn({ queue, err: err.message }, 'worker error'));
       this.workers.push(worker);

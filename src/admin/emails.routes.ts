@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { EmailService } from '../platform/email/email.service.js';
+import { paginated, toIso } from '../platform/http/reply.js';
+import { parseQuery } from '../platform/http/validation.js';
+
+const query = z.object({
+  page: z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(1)).optional().default(1),
+  pageSize: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(100)).optional().default(50),
+  status: z.enum(['sending', 'sent', 'captured', 'failed']).optional(),
+});
+
+/** The email log for admins: what was sent, what failed, and (without SMTP_URL) what would have been sent. */
+export function adminEmailRoutes(app: FastifyInstance, email: EmailService): void {
+  app.get('/api/admin/emails', { config: { access: 'admin', rateLimit: 'admin.jobs' } }, async (request) => {
+    const q = parseQuery(query, request.query);
+    const [rows, total] = await email.listEmails({ status: q.status, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+    return paginated(rows.map((r) => ({
+      id: r.id, key: r.key, kind: r.kind, notificationId: r.notification_id, userId: r.user_id, to: r.to_address,
+      subject: r.subject, status: r.status, attempts: r.attempts, messageId: r.message_id, error: r.error,
+      headers: r.headers, html: r.html, text: r.body_text, createdAt: toIso(r.created_at), sentAt: toIso(r.sent_at),
+    })), q.page, q.pageSize, total);
+  });
+}

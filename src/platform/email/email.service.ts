@@ -1,0 +1,70 @@
+import { EmailLogRepository, type EmailClaim } from './email-log.repository.js';
+import { PermanentEmailError, type MailTransport } from './transport.js';
+import type { Db } from '../db/client.js';
+
+export type SendOutcome = 'sent' | 'captured' | 'already-sent' | 'failed';
+
+export interface EmailToSend extends Omit<EmailClaim, 'messageId'> {
+  readonly html: string;
+  readonly text: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** A temporary failure (SMTP down, another attempt holding the claim): the job should retry. */
+export class RetryableEmailError extends Error {}
+
+/**
+ * At most one email per key: the email_log row is claimed before the SMTP hand-off and completed
+ * after it. Only a crash between the server's acceptance and the completion can resend; the resend
+ * carries the same Message-ID, which receiving systems use to collapse duplicates.
+ */
+export class EmailService {
+  private readonly log: EmailLogRepository;
+
+  constructor(db: Db, private readonly transport: MailTransport, private readonly from: string, private readonly leaseMs: number, private readonly domain: string) {
+    this.log = new EmailLogRepository(db);
+  }
+
+  get mode() {
+    return this.transport.mode;
+  }
+
+  messageIdFor(key: string): string {
+    return `<${key.replace(/[^\w.-]+/g, '.')}@${this.domain}>`;
+  }
+
+  async sendOnce(email: EmailToSend): Promise<SendOutcome> {
+    const messageId = this.messageIdFor(email.key);
+    const claim = await this.log.claim({ ...email, messageId }, this.leaseMs);
+    if (!claim) {
+      const current = await this.log.status(email.key);
+      if (current && current.status !== 'sending') return current.status === 'failed' ? 'failed' : 'already-sent';
+      throw new RetryableEmailError(`email ${email.key} is being sent by another attempt`);
+    }
+    try {
+      await this.transport.send({ from: this.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers, messageId });
+    } catch (err) {
+      const message = (err as Error).message;
+      if (err instanceof PermanentEmailError) {
+        await this.log.fail(email.key, message);
+        return 'failed';
+      }
+      await this.log.release(email.key, message);
+      throw new RetryableEmailError(`sending ${email.key} failed: ${message}`, { cause: err });
+    }
+    if (this.transport.mode === 'captured') {
+      await this.log.complete(email.key, { status: 'captured', html: email.html, text: email.text, headers: { ...email.headers } });
+      return 'captured';
+    }
+    await this.log.complete(email.key, { status: 'sent' });
+    return 'sent';
+  }
+
+  listEmails(filter: Parameters<EmailLogRepository['list']>[0]) {
+    return Promise.all([this.log.list(filter), this.log.count(filter)]);
+  }
+
+  close(): Promise<void> {
+    return this.transport.close();
+  }
+}
