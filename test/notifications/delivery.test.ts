@@ -1,0 +1,209 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DIGEST_FREQUENCIES, NOTIFICATION_TYPES } from '../../src/platform/db/schema.js';
+import { waitFor } from '../../src/platform/net.js';
+import { createUnsubscribeToken } from '../../src/notifications/unsubscribe.token.js';
+import { createTestApp, type TestApp } from '../helpers/context.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+import { outboxDrained } from '../helpers/wait.js';
+
+let sink: SmtpSink;
+let t: TestApp;
+let n = 0;
+
+beforeAll(async () => {
+  sink = await new SmtpSink().start();
+  t = await createTestApp({ SMTP_URL: sink.url, PUBLIC_URL: 'https://app.example.com', JOB_BACKOFF_MS: '500', JOB_ATTEMPTS: '8' });
+});
+afterAll(async () => {
+  await t.close();
+  await sink.stop();
+});
+
+async function newUser(email = `u${++n}-${Date.now()}@mail.test`, name = `User ${n}`) {
+  const user = await t.app.services.users.createUser({ email, password: 'password-123', role: 'CREATOR', name });
+  return user;
+}
+
+const content = (extra: Partial<{ type: string; title: string; message: string; actionUrl: string | null; priority: string; critical: boolean }> = {}) => ({
+  type: 'PAYOUT', title: 'Payout sent', message: 'Your payout of $120 is on its way.', actionUrl: '/payouts/42', priority: 'MEDIUM',
+  metadata: null, critical: false, ...extra,
+}) as Parameters<TestApp['app']['services']['notifications']['notify']>[1];
+
+describe('who gets an email (JOBS.md §1.2)', () => {
+  it('follows the full matrix: 4 frequencies × email on/off × type enabled/disabled × critical', async () => {
+    const cases = [];
+    for (const digestFrequency of DIGEST_FREQUENCIES) {
+      for (const emailEnabled of [true, false]) {
+        for (const typeEnabled of [true, false]) {
+          for (const critical of [false, true]) {
+            const user = await newUser();
+            await t.app.services.notifications.updatePreferences(user.id, {
+              digestFrequency, emailEnabled, enabledTypes: typeEnabled ? [...NOTIFICATION_TYPES] : NOTIFICATION_TYPES.filter((x) => x !== 'PAYOUT'),
+            });
+            cases.push({ user, digestFrequency, emailEnabled, typeEnabled, critical, expected: critical || (emailEnabled && digestFrequency === 'IMMEDIATE' && typeEnabled) });
+          }
+        }
+      }
+    }
+    for (const critical of [false, true]) {
+      await t.app.services.notifications.notify({ userIds: cases.filter((c) => c.critical === critical).map((c) => c.user.id) }, content({ critical, title: `Matrix ${critical}` }));
+    }
+    expect(await outboxDrained(t.app)).toBe(true);
+    const wrong = cases.filter((c) => (sink.mailbox(c.user.email).length === 1) !== c.expected || sink.mailbox(c.user.email).length > 1)
+      .map(({ user, ...c }) => ({ ...c, email: user.email, received: sink.mailbox(user.email).length }));
+    expect(wrong).toEqual([]);
+    // Every critical case, and only IMMEDIATE + email on + type enabled among the rest.
+    expect(cases.filter((c) => c.expected)).toHaveLength(16 + 1);
+  });
+
+  it('treats a user without saved preferences as IMMEDIATE with every type enabled', async () => {
+    const user = await newUser();
+    await t.app.services.notifications.notify({ userIds: [user.id] }, content());
+    expect(await outboxDrained(t.app)).toBe(true);
+    expect(sink.mailbox(user.email)).toHaveLength(1);
+  });
+});
+
+describe('the email', () => {
+  it('escapes user-supplied text, links absolutely under PUBLIC_URL and shows the priority', async () => {
+    const user = await newUser(undefined, '<b>Eve</b>');
+    await t.app.services.notifications.notify({ userIds: [user.id] }, content({
+      title: '<script>alert("t")</script> Deal', message: 'Hi <img src=x onerror=alert(1)> & welcome', priority: 'URGENT', type: 'LICENSE', actionUrl: '/licenses/7?tab=terms&x=<y>',
+    }));
+    expect(await outboxDrained(t.app)).toBe(true);
+    const [mail] = sink.mailbox(user.email);
+    expect(mail).toBeDefined();
+    expect(mail!.subject).toBe('[URGENT] <script>alert("t")</script> Deal');
+    expect(mail!.html).not.toMatch(/<script|<img|<b>Eve/);
+    expect(mail!.html).toContain('&lt;script&gt;alert(&quot;t&quot;)&lt;/script&gt; Deal');
+    expect(mail!.html).toContain('Hi &lt;img src=x onerror=alert(1)&gt; &amp; welcome');
+    expect(mail!.html).toContain('href="https://app.example.com/licenses/7?tab=terms&amp;x=%3Cy%3E"');
+    expect(mail!.html).toContain('URGENT priority');
+    expect(mail!.html).toContain('View license');
+    expect(mail!.text).toContain('View license: https://app.example.com/licenses/7?tab=terms&x=%3Cy%3E');
+    expect(mail!.from).toBe('no-reply@herald.local');
+  });
+
+  it('uses one deterministic Message-ID per notification', async () => {
+    const user = await newUser();
+    const result = await t.app.services.notifications.notify({ userIds: [user.id] }, content());
+    expect(await outboxDrained(t.app)).toBe(true);
+    const row = await t.app.database.db.selectFrom('notifications').select('id').where('batch_id', '=', result.batchId).executeTakeFirstOrThrow();
+    expect(sink.mailbox(user.email)[0]!.messageId).toBe(`<notification.${row.id}@app.example.com>`);
+  });
+});
+
+describe('one-click unsubscribe (RFC 8058)', () => {
+  it('carries List-Unsubscribe headers whose POST turns email off, and a GET that only asks', async () => {
+    const user = await newUser();
+    await t.app.services.notifications.notify({ userIds: [user.id] }, content());
+    expect(await outboxDrained(t.app)).toBe(true);
+    const mail = sink.mailbox(user.email)[0]!;
+    expect(mail.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
+    const link = new URL(mail.headers.get('list-unsubscribe')!.replace(/^<|>$/g, ''));
+    expect(link.origin).toBe('https://app.example.com');
+    expect(mail.html).toContain('Unsubscribe from emails');
+    const path = link.pathname + link.search;
+
+    const page = await fetch(t.url + path);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<form method="post"');
+    expect((await t.app.services.notifications.getPreferences(user.id)).emailEnabled).toBe(true);
+
+    const post = await fetch(t.url + path, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(post.status).toBe(200);
+    expect(await post.json()).toEqual({ success: true, data: { emailEnabled: false } });
+    expect((await t.app.services.notifications.getPreferences(user.id)).emailEnabled).toBe(false);
+
+    await t.app.services.notifications.notify({ userIds: [user.id] }, content({ title: 'After unsubscribing' }));
+    expect(await outboxDrained(t.app)).toBe(true);
+    expect(sink.mailbox(user.email)).toHaveLength(1);
+  });
+
+  it('refuses forged, re-targeted and expired tokens', async () => {
+    const victim = await newUser();
+    const secret = (await t.app.database.db.selectFrom('app_settings').select('value').where('key', '=', 'session_secret').executeTakeFirstOrThrow()).value;
+    const good = createUnsubscribeToken(secret, victim.id, new Date(Date.now() + 60_000));
+    const attacker = await newUser();
+    const retargeted = good.replace(victim.id, attacker.id);
+    const forged = createUnsubscribeToken('another-secret-another-secret-xx', victim.id, new Date(Date.now() + 60_000));
+    const expired = createUnsubscribeToken(secret, victim.id, new Date(Date.now() - 1000));
+    for (const token of [retargeted, forged, expired, 'garbage', '']) {
+      const res = await fetch(`${t.url}/api/notifications/unsubscribe?token=${encodeURIComponent(token)}`, { method: 'POST' });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toEqual({ success: false, error: 'Invalid or expired unsubscribe link' });
+    }
+    expect((await t.app.services.notifications.getPreferences(victim.id)).emailEnabled).toBe(true);
+    expect((await t.app.services.notifications.getPreferences(attacker.id)).emailEnabled).toBe(true);
+  });
+
+  it('leaves critical emails without an unsubscribe link', async () => {
+    const user = await newUser();
+    await t.app.services.notifications.notify({ userIds: [user.id] }, content({ critical: true }));
+    expect(await outboxDrained(t.app)).toBe(true);
+    const mail = sink.mailbox(user.email)[0]!;
+    expect(mail.headers.has('list-unsubscribe')).toBe(false);
+    expect(mail.html).not.toContain('Unsubscribe');
+  });
+});
+
+describe('failures', () => {
+  it('fails a refused address for good, without retrying, keeping the error', async () => {
+    const user = await newUser(`nobody-${Date.now()}@reject.test`);
+    const ok = await newUser();
+    await t.app.services.notifications.notify({ userIds: [user.id, ok.id] }, content({ title: 'Bounce' }));
+    expect(await outboxDrained(t.app)).toBe(true);
+    expect(sink.mailbox(ok.email)).toHaveLength(1);
+    const log = await t.app.database.db.selectFrom('email_log').selectAll().where('to_address', '=', user.email).executeTakeFirstOrThrow();
+    expect(log).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(log.error).toMatch(/550|No such user/);
+    const failed = await t.app.queues.get('notification-delivery').getFailed();
+    const job = failed.find((j) => j.failedReason.includes('permanently refused'));
+    expect(job?.attemptsMade).toBe(1);
+    expect(job?.stacktrace.length).toBeGreaterThan(0);
+  });
+
+  it('retries through a 5-second SMTP outage and then sends every email exactly once', async () => {
+    const users = await Promise.all(Array.from({ length: 20 }, () => newUser()));
+    await sink.stop();
+    await t.app.services.notifications.notify({ userIds: users.map((u) => u.id) }, content({ title: 'Outage' }));
+    await new Promise((r) => setTimeout(r, 5_000));
+    expect(users.every((u) => sink.mailbox(u.email).length === 0)).toBe(true);
+    await sink.start();
+    expect(await outboxDrained(t.app, 60_000)).toBe(true);
+    for (const u of users) expect(sink.mailbox(u.email).map((m) => m.subject)).toEqual(['Outage']);
+  }, 90_000);
+});
+
+describe('captured mail (no SMTP_URL)', () => {
+  it('keeps the rendered email in PostgreSQL and lists it for admins only', async () => {
+    const local = await createTestApp();
+    try {
+      const admin = await local.admin();
+      const viewer = await local.user('VIEWER');
+      await local.app.services.notifications.notify({ userIds: [viewer.user.id] }, content({ title: 'Would be sent' }));
+      expect(await outboxDrained(local.app)).toBe(true);
+      const list = await local.call('GET', '/api/admin/emails?status=captured', { as: admin });
+      expect(list.status).toBe(200);
+      expect(list.body.pagination.total).toBe(1);
+      expect(list.body.data[0]).toMatchObject({ to: viewer.user.email, subject: 'Would be sent', status: 'captured', kind: 'notification' });
+      expect(list.body.data[0].html).toContain('Would be sent');
+      expect(list.body.data[0].headers['List-Unsubscribe']).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/api\/notifications\/unsubscribe\?token=/);
+      expect((await local.call('GET', '/api/admin/emails', { as: viewer })).status).toBe(403);
+      expect((await local.call('GET', '/api/admin/emails?status=bogus', { as: admin })).status).toBe(400);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
+describe('recipients', () => {
+  it('skips deleted users without failing', async () => {
+    const gone = await newUser();
+    await t.app.services.notifications.notify({ userIds: [gone.id] }, content());
+    await t.app.database.db.deleteFrom('users').where('id', '=', gone.id).execute();
+    expect(await outboxDrained(t.app)).toBe(true);
+    expect(await waitFor(async () => sink.mailbox(gone.email).length === 0, 100)).toBe(true);
+  });
+});
