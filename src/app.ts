@@ -85,8 +85,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const users = new UsersService(new UsersRepository(database.db));
   const secret = await resolveSessionSecret(config, database.db);
   const publicUrl = () => config.publicUrl ?? app.url ?? `http://127.0.0.1:${config.port}`;
-  const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl) : createCapturedTransport();
-  const email = new EmailService(database.db, transport, config.emailFrom, config.email.leaseMs, config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local');
+  const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl, { maxConnections: config.email.poolSize }) : createCapturedTransport();
+  const email = new EmailService(database.db, transport, {
+    from: config.emailFrom, leaseMs: config.email.leaseMs, domain: config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local',
+    // Two messages per pooled connection keep every connection busy without queueing claims.
+    maxInFlight: config.email.poolSize * 2,
+  });
   const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs });
   const notifications = new NotificationsService(database.db, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
   const services: Services = {

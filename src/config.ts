@@ -69,6 +69,7 @@ const envSchema = z.object({
   FANOUT_BATCH_SIZE: int(100, 50_000).default(5_000),
   DELIVERY_BATCH_SIZE: int(1, 1_000).default(100),
   EMAIL_LEASE_MS: int(1_000, 3_600_000).default(60_000),
+  SMTP_POOL_SIZE: int(1, 100).default(10),
   JOB_LOCK_MS: int(1_000, 3_600_000).default(30_000),
   SSE_HEARTBEAT_MS: int(1_000, 300_000).default(15_000),
   UNSUBSCRIBE_TTL_DAYS: int(1, 3650).default(90),
@@ -102,7 +103,7 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   readonly worker: { readonly concurrency: number; readonly fanoutBatchSize: number; readonly deliveryBatchSize: number; readonly outboxPollMs: number };
   readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly lockMs: number };
-  readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number };
+  readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number; readonly poolSize: number };
   readonly sseHeartbeatMs: number;
 }
 
@@ -151,7 +152,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       outboxPollMs: e.OUTBOX_POLL_MS,
     },
     jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, lockMs: e.JOB_LOCK_MS },
-    email: { leaseMs: e.EMAIL_LEASE_MS, unsubscribeTtlMs: e.UNSUBSCRIBE_TTL_DAYS * 86_400_000 },
+    email: { leaseMs: e.EMAIL_LEASE_MS, unsubscribeTtlMs: e.UNSUBSCRIBE_TTL_DAYS * 86_400_000, poolSize: e.SMTP_POOL_SIZE },
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
   });
 }

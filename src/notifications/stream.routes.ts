@@ -1,6 +1,134 @@
-import type { FastifyInstance } from 'fastify';
-import type { NotificationsService } from './notifications.service.js';
-import type { NotificationStream } from './stream.service.js';
+import type { ServerResponse } from 'node:http';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Db } from '../platform/db/client.js';
+import type { NotificationView } from './notifications.schemas.js';
+import { toView, type NotificationsService } from './notifications.service.js';
+import { eventId, parseEventId, StreamRepository, type StreamPoint } from './stream.repository.js';
+import type { NotificationStream, StreamListener, StreamMessage } from './stream.service.js';
 
-/** GET /api/notifications/stream: Server-Sent Events of the caller's inbox. (Skeleton.) */
-export function streamRoutes(_app: FastifyInstance, _stream: NotificationStream, _notifications: NotificationsService, _heartbeatMs: number): void {}
+const REPLAY_LIMIT = 500;
+const RECENT_IDS = 1_000;
+// A client that stopped reading must not grow our memory: it is dropped and replays on reconnect.
+const MAX_PENDING_BYTES = 1 << 20;
+
+interface ConnectionDeps {
+  readonly unreadCount: () => Promise<number>;
+  readonly missedSince: (after: StreamPoint) => Promise<NotificationView[]>;
+  readonly log: FastifyBaseLogger;
+}
+
+/**
+ * One SSE response. Every write goes through one promise chain, so live messages that arrive while
+ * the replay runs wait behind it, and unread counts reach the client in the order they were read.
+ */
+class SseConnection implements StreamListener {
+  private chain: Promise<void> = Promise.resolve();
+  private pendingCount: object | null = null;
+  // Ids already sent: the replay and live messages overlap, and a retried delivery job republishes.
+  private readonly sent = new Set<string>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private ended = false;
+  onEnd: () => void = () => undefined;
+
+  constructor(private readonly res: ServerResponse, private readonly deps: ConnectionDeps, heartbeatMs: number) {
+    this.heartbeat = setInterval(() => this.write(': ping\n\n'), heartbeatMs);
+    res.on('close', () => this.end());
+  }
+
+  start(subscribed: Promise<void>, after: StreamPoint | null): void {
+    this.enqueue(async () => {
+      await subscribed; // a message published from now on reaches us, so the replay misses nothing
+      if (after) for (const view of await this.deps.missedSince(after)) this.sendNotification(view);
+    }, true);
+    this.queueCount();
+  }
+
+  deliver(message: StreamMessage): void {
+    if (message.kind === 'notification') {
+      this.pendingCount = null; // its count must come after it
+      this.enqueue(async () => this.sendNotification(message.notification));
+    }
+    this.queueCount();
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearInterval(this.heartbeat);
+    this.onEnd();
+    this.res.end();
+  }
+
+  private enqueue(task: () => Promise<void>, endOnFailure = false): void {
+    this.chain = this.chain.then(async () => {
+      if (this.ended) return;
+      try {
+        await task();
+      } catch (err) {
+        this.deps.log.warn({ err: (err as Error).message }, endOnFailure ? 'stream replay failed; the client will reconnect' : 'stream unread count failed');
+        if (endOnFailure) this.end();
+      }
+    });
+  }
+
+  /** One count for a burst of changes, unless a notification was queued after the waiting one. */
+  private queueCount(): void {
+    if (this.pendingCount) return;
+    const token = {};
+    this.pendingCount = token;
+    this.enqueue(async () => {
+      if (this.pendingCount === token) this.pendingCount = null;
+      const count = await this.deps.unreadCount();
+      this.write(`event: unread-count\ndata: ${JSON.stringify({ count })}\n\n`);
+    });
+  }
+
+  private sendNotification(view: NotificationView): void {
+    if (this.sent.has(view.id)) return;
+    this.sent.add(view.id);
+    if (this.sent.size > RECENT_IDS) this.sent.delete(this.sent.values().next().value!);
+    this.write(`id: ${eventId(view.createdAt, view.id)}\nevent: notification\ndata: ${JSON.stringify(view)}\n\n`);
+  }
+
+  private write(frame: string): void {
+    if (this.ended) return;
+    this.res.write(frame);
+    if (this.res.writableLength > MAX_PENDING_BYTES) this.end();
+  }
+}
+
+/**
+ * GET /api/notifications/stream: Server-Sent Events of the caller's inbox (JOBS.md §1.4). A
+ * reconnect with Last-Event-ID (or ?lastEventId=) first replays what it missed from PostgreSQL.
+ */
+export function streamRoutes(app: FastifyInstance, stream: NotificationStream, notifications: NotificationsService, heartbeatMs: number,
+  // app.ts does not pass the Db yet; the inbox service's handle is the same pool.
+  db: Db = notifications['db']): void {
+  const repo = new StreamRepository(db);
+
+  app.get('/api/notifications/stream', { config: { access: 'user' } }, async (request, reply) => {
+    const userId = request.user!.id;
+    const header = request.headers['last-event-id'];
+    const after = parseEventId(header ?? (request.query as { lastEventId?: unknown }).lastEventId);
+    reply.hijack();
+    // The heartbeat shows the connection is alive; the server's idle timeout must not cut it.
+    request.raw.socket.setTimeout(0);
+    reply.raw.writeHead(200, {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-content-type-options': 'nosniff',
+    });
+    reply.raw.write('retry: 3000\n\n');
+    const connection = new SseConnection(reply.raw, {
+      unreadCount: () => notifications.unreadCount(userId),
+      missedSince: async (point) => (await repo.since(userId, point, REPLAY_LIMIT)).map(toView),
+      log: request.log,
+    }, heartbeatMs);
+    const listening = stream.listen(userId, connection);
+    connection.onEnd = listening.stop;
+    if (request.raw.socket.destroyed) connection.end(); // gone while we authenticated
+    connection.start(listening.ready, after);
+  });
+}

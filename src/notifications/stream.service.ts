@@ -1,19 +1,134 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import type { Logger } from '../platform/logger.js';
 import type { NotificationView } from './notifications.schemas.js';
 
+export type StreamMessage =
+  | { kind: 'notification'; notification: NotificationView }
+  | { kind: 'unread-changed' };
+
+/** One open stream of this process (an SSE response). */
+export interface StreamListener {
+  deliver(message: StreamMessage): void;
+  /** Ends the stream; the client reconnects with Last-Event-ID and replays what it missed. */
+  end(): void;
+}
+
+export interface Listening {
+  /** Settles once Redis confirmed the subscription (or after a short wait while Redis is down). */
+  readonly ready: Promise<void>;
+  readonly stop: () => void;
+}
+
+// While Redis is down a subscription waits in the offline queue; the stream starts without it.
+const SUBSCRIBE_WAIT_MS = 2_000;
+
 /**
- * Live push of inbox changes to every open session of a user, across API processes through Redis
- * pub/sub. (Skeleton: publishing is wired; the SSE endpoint lives in stream.routes.ts.)
+ * Live push of inbox changes to every open session of a user, across API processes: publishers
+ * PUBLISH on the user's channel, and each process holding streams of that user is subscribed to it
+ * through its one subscriber connection, for as long as it holds at least one.
  */
 export class NotificationStream {
+  private subscriber: Redis | null = null;
+  private readonly channels = new Map<string, Set<StreamListener>>();
+  private readonly subscribed = new Map<string, Promise<void>>();
+  private closed = false;
+
   constructor(private readonly deps: { redis: Redis; redisUrl: string; prefix: string; log: Logger; heartbeatMs: number }) {}
 
   /** After a notification committed (called by the delivery worker). */
-  async publishNotification(_userId: string, _notification: NotificationView): Promise<void> {}
+  async publishNotification(userId: string, notification: NotificationView): Promise<void> {
+    await this.publish(userId, { kind: 'notification', notification });
+  }
 
   /** After read state changed (mark read, read all, delete). */
-  async publishUnreadChanged(_userId: string): Promise<void> {}
+  async publishUnreadChanged(userId: string): Promise<void> {
+    await this.publish(userId, { kind: 'unread-changed' });
+  }
 
-  async close(): Promise<void> {}
+  private async publish(userId: string, message: StreamMessage): Promise<void> {
+    await this.deps.redis.publish(this.channel(userId), JSON.stringify(message));
+  }
+
+  private channel(userId: string): string {
+    return `${this.deps.prefix}:user:${userId}`;
+  }
+
+  /** Forwards the user's messages to a local stream until `stop` (reference-counted per user). */
+  listen(userId: string, listener: StreamListener): Listening {
+    if (this.closed) {
+      listener.end();
+      return { ready: Promise.resolve(), stop: () => undefined };
+    }
+    const channel = this.channel(userId);
+    let listeners = this.channels.get(channel);
+    if (!listeners) {
+      listeners = new Set();
+      this.channels.set(channel, listeners);
+      this.subscribed.set(channel, this.subscribe(channel));
+    }
+    listeners.add(listener);
+    const stop = () => {
+      if (!listeners.delete(listener) || listeners.size > 0 || this.channels.get(channel) !== listeners) return;
+      this.channels.delete(channel);
+      this.subscribed.delete(channel);
+      this.subscriber?.unsubscribe(channel).catch(() => undefined);
+    };
+    return { ready: this.subscribed.get(channel)!, stop };
+  }
+
+  private async subscribe(channel: string): Promise<void> {
+    this.subscriber ??= this.createSubscriber();
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => { timer = setTimeout(resolve, SUBSCRIBE_WAIT_MS); });
+    const done = this.subscriber.subscribe(channel).then(() => undefined, (err: Error) => {
+      this.deps.log.warn({ err: err.message, channel }, 'stream subscription failed');
+    });
+    await Promise.race([done, waited]).finally(() => clearTimeout(timer));
+  }
+
+  /** Created on the first stream, so processes that never serve one (workers) never open it. */
+  private createSubscriber(): Redis {
+    const subscriber = new Redis(this.deps.redisUrl, { maxRetriesPerRequest: null, autoResubscribe: true });
+    let lost = false;
+    subscriber.on('error', (err: Error) => {
+      if (!lost) this.deps.log.warn({ err: err.message }, 'stream subscriber lost Redis; reconnecting');
+      lost = true;
+    });
+    subscriber.on('close', () => { lost = true; });
+    subscriber.on('ready', () => {
+      if (!lost) return;
+      lost = false;
+      // Messages published while we were away are gone: end the streams so their clients reconnect
+      // with Last-Event-ID and replay from PostgreSQL.
+      this.deps.log.info('stream subscriber reconnected; asking clients to resync');
+      for (const listener of this.allListeners()) listener.end();
+    });
+    subscriber.on('message', (channel: string, raw: string) => {
+      const listeners = this.channels.get(channel);
+      if (!listeners) return;
+      let message: StreamMessage;
+      try {
+        message = JSON.parse(raw) as StreamMessage;
+      } catch {
+        return;
+      }
+      for (const listener of listeners) listener.deliver(message);
+    });
+    return subscriber;
+  }
+
+  private allListeners(): StreamListener[] {
+    return [...this.channels.values()].flatMap((listeners) => [...listeners]);
+  }
+
+  /** Ends every open stream (so the HTTP server can close) and the subscriber connection. */
+  async close(): Promise<void> {
+    this.closed = true;
+    const listeners = this.allListeners();
+    this.channels.clear();
+    this.subscribed.clear();
+    this.subscriber?.disconnect();
+    this.subscriber = null;
+    for (const listener of listeners) listener.end();
+  }
 }

@@ -161,7 +161,7 @@ describe('failures', () => {
     const failed = await t.app.queues.get('notification-delivery').getFailed();
     const job = failed.find((j) => j.failedReason.includes('permanently refused'));
     expect(job?.attemptsMade).toBe(1);
-    expect(job?.stacktrace.length).toBeGreaterThan(0);
+    expect(job?.stacktrace?.length).toBeGreaterThan(0);
   });
 
   it('retries through a 5-second SMTP outage and then sends every email exactly once', async () => {

@@ -1,6 +1,7 @@
 import { EmailLogRepository, type EmailClaim } from './email-log.repository.js';
 import { PermanentEmailError, type MailTransport } from './transport.js';
 import type { Db } from '../db/client.js';
+import { Semaphore } from '../semaphore.js';
 
 export type SendOutcome = 'sent' | 'captured' | 'already-sent' | 'failed';
 
@@ -14,15 +15,19 @@ export interface EmailToSend extends Omit<EmailClaim, 'messageId'> {
 export class RetryableEmailError extends Error {}
 
 /**
- * At most one email per key: the email_log row is claimed before the SMTP hand-off and completed
- * after it. Only a crash between the server's acceptance and the completion can resend; the resend
- * carries the same Message-ID, which receiving systems use to collapse duplicates.
+ * At most one email per key: the email_log row is claimed right before the SMTP hand-off and
+ * completed right after it. Claims are taken only when a connection is free (at most `maxInFlight`
+ * per process), so a claim never waits in a local queue and outlives its lease. Only a crash
+ * between the server's acceptance and the completion can resend (at most `maxInFlight` emails per
+ * crashed process); the resend carries the same Message-ID, which receivers use to collapse it.
  */
 export class EmailService {
   private readonly log: EmailLogRepository;
+  private readonly slots: Semaphore;
 
-  constructor(db: Db, private readonly transport: MailTransport, private readonly from: string, private readonly leaseMs: number, private readonly domain: string) {
+  constructor(db: Db, private readonly transport: MailTransport, private readonly options: { from: string; leaseMs: number; domain: string; maxInFlight: number }) {
     this.log = new EmailLogRepository(db);
+    this.slots = new Semaphore(options.maxInFlight);
   }
 
   get mode() {
@@ -30,19 +35,23 @@ export class EmailService {
   }
 
   messageIdFor(key: string): string {
-    return `<${key.replace(/[^\w.-]+/g, '.')}@${this.domain}>`;
+    return `<${key.replace(/[^\w.-]+/g, '.')}@${this.options.domain}>`;
   }
 
-  async sendOnce(email: EmailToSend): Promise<SendOutcome> {
+  sendOnce(email: EmailToSend): Promise<SendOutcome> {
+    return this.slots.run(() => this.claimAndSend(email));
+  }
+
+  private async claimAndSend(email: EmailToSend): Promise<SendOutcome> {
     const messageId = this.messageIdFor(email.key);
-    const claim = await this.log.claim({ ...email, messageId }, this.leaseMs);
+    const claim = await this.log.claim({ ...email, messageId }, this.options.leaseMs);
     if (!claim) {
       const current = await this.log.status(email.key);
       if (current && current.status !== 'sending') return current.status === 'failed' ? 'failed' : 'already-sent';
       throw new RetryableEmailError(`email ${email.key} is being sent by another attempt`);
     }
     try {
-      await this.transport.send({ from: this.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers, messageId });
+      await this.transport.send({ from: this.options.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers, messageId });
     } catch (err) {
       const message = (err as Error).message;
       if (err instanceof PermanentEmailError) {
