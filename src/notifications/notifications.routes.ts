@@ -46,7 +46,7 @@ export function notificationsRoutes(app: FastifyInstance, service: Notifications
   app.post('/api/admin/notifications', { config: { access: 'admin' } }, async (request, reply) => {
     const body = parseBody(createNotificationsBody, request.body);
     const recipients: Recipients = body.userIds ? { userIds: body.userIds } : body.role ? { role: body.role } : { all: true };
-    const result = await service.notify(recipients, {
+    const result = await service.create(recipients, {
       type: body.type, title: body.title, message: body.message, actionUrl: body.actionUrl ?? null,
       priority: body.priority, metadata: body.metadata ?? null, critical: body.critical,
     }, { idempotencyKey: body.idempotencyKey ?? null, createdBy: user(request) });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Db, Executor } from '../platform/db/client.js';
-import { NOTIFICATION_TYPES, type NotificationType, type Role } from '../platform/db/schema.js';
+import type { Db, Executor, Tx } from '../platform/db/client.js';
+import { NOTIFICATION_TYPES, type NotificationPriority, type NotificationType, type Role } from '../platform/db/schema.js';
 import { ConflictError, NotFoundError } from '../platform/errors.js';
 import { toIso } from '../platform/http/reply.js';
 import { isId } from '../platform/http/validation.js';
@@ -17,7 +17,22 @@ export type Recipients = { userIds: readonly string[] } | { role: Role } | { all
 export interface NotifyOptions {
   readonly idempotencyKey?: string | null;
   readonly createdBy?: string | null;
+  /** The caller's transaction: the notifications commit (or roll back) with the caller's change. */
+  readonly tx?: Tx;
 }
+
+/** The producer API's argument: exactly one of userIds, role or all, and the content. */
+export type NotifyInput = ({ userIds: readonly string[] } | { role: Role } | { all: true }) & {
+  type: NotificationType;
+  title: string;
+  message: string;
+  actionUrl?: string | null;
+  priority?: NotificationPriority;
+  metadata?: Record<string, unknown> | null;
+  critical?: boolean;
+  idempotencyKey?: string | null;
+  createdBy?: string | null;
+};
 
 export interface NotifyResult {
   /** Rows created by this call (0 for a fan-out, which creates them in the background). */
@@ -123,14 +138,27 @@ export class NotificationsService {
   }
 
   /**
-   * The producer API: creates notifications for users, a role or everyone. A list of users is
-   * written at once; a role or everyone is fanned out in the background by a job recorded in the
-   * same transaction. With an idempotency key, a repeated request creates nothing more.
+   * The producer API for the rest of the codebase:
+   * `notify({ userIds | role | all, type, title, message, actionUrl?, priority?, metadata?, critical? }, tx?)`.
    */
-  async notify(recipients: Recipients, content: NotificationContent, options: NotifyOptions = {}): Promise<NotifyResult> {
+  notify(input: NotifyInput, tx?: Tx): Promise<NotifyResult> {
+    const recipients: Recipients = 'userIds' in input ? { userIds: input.userIds } : 'role' in input ? { role: input.role } : { all: true };
+    return this.create(recipients, {
+      type: input.type, title: input.title, message: input.message, actionUrl: input.actionUrl ?? null,
+      priority: input.priority ?? 'MEDIUM', metadata: input.metadata ?? null, critical: input.critical ?? false,
+    }, { idempotencyKey: input.idempotencyKey, createdBy: input.createdBy, tx });
+  }
+
+  /**
+   * Creates notifications for users, a role or everyone, with their delivery work, in one
+   * transaction. A list of users is written at once; a role or everyone is fanned out in the
+   * background. With an idempotency key, a repeated request creates nothing more.
+   */
+  async create(recipients: Recipients, content: NotificationContent, options: NotifyOptions = {}): Promise<NotifyResult> {
     const idempotencyKey = options.idempotencyKey ?? null;
     const hash = requestHash({ recipients, content });
-    return this.db.transaction().execute(async (tx) => {
+    const inTx = <T>(fn: (tx: Tx) => Promise<T>) => (options.tx ? fn(options.tx) : this.db.transaction().execute(fn));
+    return inTx(async (tx) => {
       const batches = new BatchesRepository(tx);
       const target = 'userIds' in recipients ? 'users' : 'role' in recipients ? 'role' : 'all';
       const batch = await batches.insert({

@@ -61,7 +61,7 @@ describe('delivery under faults', () => {
     try {
       const ids = await seedUsers(t, 'kill');
       const first = spawnHerald(['worker'], env);
-      await t.app.services.notifications.notify({ userIds: ids }, { type: 'SYSTEM', title: 'Burst', message: 'm', actionUrl: null, priority: 'MEDIUM', metadata: null, critical: false });
+      await t.app.services.notifications.create({ userIds: ids }, { type: 'SYSTEM', title: 'Burst', message: 'm', actionUrl: null, priority: 'MEDIUM', metadata: null, critical: false });
       const midway = await waitFor(async () => sink.received.filter((m) => m.to[0]!.startsWith('kill-')).length >= BURST / 5, 60_000, 5);
       expect(midway, first.output()).toBe(true);
       first.child.kill('SIGKILL');
@@ -85,7 +85,7 @@ describe('delivery under faults', () => {
     const admin = new Redis(redis.url);
     try {
       const ids = await seedUsers(t, 'flush');
-      await t.app.services.notifications.notify({ userIds: ids }, { type: 'SYSTEM', title: 'Burst', message: 'm', actionUrl: null, priority: 'MEDIUM', metadata: null, critical: false });
+      await t.app.services.notifications.create({ userIds: ids }, { type: 'SYSTEM', title: 'Burst', message: 'm', actionUrl: null, priority: 'MEDIUM', metadata: null, critical: false });
       expect(await waitFor(async () => sink.received.filter((m) => m.to[0]!.startsWith('flush-')).length >= BURST / 5, 60_000, 5)).toBe(true);
       await admin.flushall();
       expect(await outboxDrained(t.app, 90_000)).toBe(true);

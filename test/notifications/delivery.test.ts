@@ -27,7 +27,7 @@ async function newUser(email = `u${++n}-${Date.now()}@mail.test`, name = `User $
 const content = (extra: Partial<{ type: string; title: string; message: string; actionUrl: string | null; priority: string; critical: boolean }> = {}) => ({
   type: 'PAYOUT', title: 'Payout sent', message: 'Your payout of $120 is on its way.', actionUrl: '/payouts/42', priority: 'MEDIUM',
   metadata: null, critical: false, ...extra,
-}) as Parameters<TestApp['app']['services']['notifications']['notify']>[1];
+}) as Parameters<TestApp['app']['services']['notifications']['create']>[1];
 
 describe('who gets an email (JOBS.md §1.2)', () => {
   it('follows the full matrix: 4 frequencies × email on/off × type enabled/disabled × critical', async () => {
@@ -46,7 +46,7 @@ describe('who gets an email (JOBS.md §1.2)', () => {
       }
     }
     for (const critical of [false, true]) {
-      await t.app.services.notifications.notify({ userIds: cases.filter((c) => c.critical === critical).map((c) => c.user.id) }, content({ critical, title: `Matrix ${critical}` }));
+      await t.app.services.notifications.create({ userIds: cases.filter((c) => c.critical === critical).map((c) => c.user.id) }, content({ critical, title: `Matrix ${critical}` }));
     }
     expect(await outboxDrained(t.app)).toBe(true);
     const wrong = cases.filter((c) => (sink.mailbox(c.user.email).length === 1) !== c.expected || sink.mailbox(c.user.email).length > 1)
@@ -58,7 +58,7 @@ describe('who gets an email (JOBS.md §1.2)', () => {
 
   it('treats a user without saved preferences as IMMEDIATE with every type enabled', async () => {
     const user = await newUser();
-    await t.app.services.notifications.notify({ userIds: [user.id] }, content());
+    await t.app.services.notifications.create({ userIds: [user.id] }, content());
     expect(await outboxDrained(t.app)).toBe(true);
     expect(sink.mailbox(user.email)).toHaveLength(1);
   });
@@ -67,7 +67,7 @@ describe('who gets an email (JOBS.md §1.2)', () => {
 describe('the email', () => {
   it('escapes user-supplied text, links absolutely under PUBLIC_URL and shows the priority', async () => {
     const user = await newUser(undefined, '<b>Eve</b>');
-    await t.app.services.notifications.notify({ userIds: [user.id] }, content({
+    await t.app.services.notifications.create({ userIds: [user.id] }, content({
       title: '<script>alert("t")</script> Deal', message: 'Hi <img src=x onerror=alert(1)> & welcome', priority: 'URGENT', type: 'LICENSE', actionUrl: '/licenses/7?tab=terms&x=<y>',
     }));
     expect(await outboxDrained(t.app)).toBe(true);
@@ -86,7 +86,7 @@ describe('the email', () => {
 
   it('uses one deterministic Message-ID per notification', async () => {
     const user = await newUser();
-    const result = await t.app.services.notifications.notify({ userIds: [user.id] }, content());
+    const result = await t.app.services.notifications.create({ userIds: [user.id] }, content());
     expect(await outboxDrained(t.app)).toBe(true);
     const row = await t.app.database.db.selectFrom('notifications').select('id').where('batch_id', '=', result.batchId).executeTakeFirstOrThrow();
     expect(sink.mailbox(user.email)[0]!.messageId).toBe(`<notification.${row.id}@app.example.com>`);
@@ -96,7 +96,7 @@ describe('the email', () => {
 describe('one-click unsubscribe (RFC 8058)', () => {
   it('carries List-Unsubscribe headers whose POST turns email off, and a GET that only asks', async () => {
     const user = await newUser();
-    await t.app.services.notifications.notify({ userIds: [user.id] }, content());
+    await t.app.services.notifications.create({ userIds: [user.id] }, content());
     expect(await outboxDrained(t.app)).toBe(true);
     const mail = sink.mailbox(user.email)[0]!;
     expect(mail.headers.get('list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
@@ -116,7 +116,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
     expect(await post.json()).toEqual({ success: true, data: { emailEnabled: false } });
     expect((await t.app.services.notifications.getPreferences(user.id)).emailEnabled).toBe(false);
 
-    await t.app.services.notifications.notify({ userIds: [user.id] }, content({ title: 'After unsubscribing' }));
+    await t.app.services.notifications.create({ userIds: [user.id] }, content({ title: 'After unsubscribing' }));
     expect(await outboxDrained(t.app)).toBe(true);
     expect(sink.mailbox(user.email)).toHaveLength(1);
   });
@@ -140,7 +140,7 @@ describe('one-click unsubscribe (RFC 8058)', () => {
 
   it('leaves critical emails without an unsubscribe link', async () => {
     const user = await newUser();
-    await t.app.services.notifications.notify({ userIds: [user.id] }, content({ critical: true }));
+    await t.app.services.notifications.create({ userIds: [user.id] }, content({ critical: true }));
     expect(await outboxDrained(t.app)).toBe(true);
     const mail = sink.mailbox(user.email)[0]!;
     expect(mail.headers.has('list-unsubscribe')).toBe(false);
@@ -152,7 +152,7 @@ describe('failures', () => {
   it('fails a refused address for good, without retrying, keeping the error', async () => {
     const user = await newUser(`nobody-${Date.now()}@reject.test`);
     const ok = await newUser();
-    await t.app.services.notifications.notify({ userIds: [user.id, ok.id] }, content({ title: 'Bounce' }));
+    await t.app.services.notifications.create({ userIds: [user.id, ok.id] }, content({ title: 'Bounce' }));
     expect(await outboxDrained(t.app)).toBe(true);
     expect(sink.mailbox(ok.email)).toHaveLength(1);
     const log = await t.app.database.db.selectFrom('email_log').selectAll().where('to_address', '=', user.email).executeTakeFirstOrThrow();
@@ -167,7 +167,7 @@ describe('failures', () => {
   it('retries through a 5-second SMTP outage and then sends every email exactly once', async () => {
     const users = await Promise.all(Array.from({ length: 20 }, () => newUser()));
     await sink.stop();
-    await t.app.services.notifications.notify({ userIds: users.map((u) => u.id) }, content({ title: 'Outage' }));
+    await t.app.services.notifications.create({ userIds: users.map((u) => u.id) }, content({ title: 'Outage' }));
     await new Promise((r) => setTimeout(r, 5_000));
     expect(users.every((u) => sink.mailbox(u.email).length === 0)).toBe(true);
     await sink.start();
@@ -182,7 +182,7 @@ describe('captured mail (no SMTP_URL)', () => {
     try {
       const admin = await local.admin();
       const viewer = await local.user('VIEWER');
-      await local.app.services.notifications.notify({ userIds: [viewer.user.id] }, content({ title: 'Would be sent' }));
+      await local.app.services.notifications.create({ userIds: [viewer.user.id] }, content({ title: 'Would be sent' }));
       expect(await outboxDrained(local.app)).toBe(true);
       const list = await local.call('GET', '/api/admin/emails?status=captured', { as: admin });
       expect(list.status).toBe(200);
@@ -198,10 +198,28 @@ describe('captured mail (no SMTP_URL)', () => {
   });
 });
 
+describe('notify(): the producer API', () => {
+  it('commits with the caller\'s transaction and vanishes with its rollback', async () => {
+    const user = await newUser();
+    const db = t.app.database.db;
+    await expect(db.transaction().execute(async (tx) => {
+      await t.app.services.notifications.notify({ userIds: [user.id], type: 'LICENSE', title: 'Rolled back', message: 'm' }, tx);
+      throw new Error('domain change failed');
+    })).rejects.toThrow('domain change failed');
+    await db.transaction().execute(async (tx) => {
+      await t.app.services.notifications.notify({ userIds: [user.id], type: 'LICENSE', title: 'Committed', message: 'm', priority: 'HIGH' }, tx);
+    });
+    expect(await outboxDrained(t.app)).toBe(true);
+    const titles = (await db.selectFrom('notifications').select('title').where('user_id', '=', user.id).execute()).map((r) => r.title);
+    expect(titles).toEqual(['Committed']);
+    expect(sink.mailbox(user.email).map((m) => m.subject)).toEqual(['[HIGH] Committed']);
+  });
+});
+
 describe('recipients', () => {
   it('skips deleted users without failing', async () => {
     const gone = await newUser();
-    await t.app.services.notifications.notify({ userIds: [gone.id] }, content());
+    await t.app.services.notifications.create({ userIds: [gone.id] }, content());
     await t.app.database.db.deleteFrom('users').where('id', '=', gone.id).execute();
     expect(await outboxDrained(t.app)).toBe(true);
     expect(await waitFor(async () => sink.mailbox(gone.email).length === 0, 100)).toBe(true);
