@@ -7,6 +7,11 @@ import type { Config } from './config.js';
 import { healthRoutes } from './health/health.routes.js';
 import { HealthService } from './health/health.service.js';
 import { adminEmailRoutes } from './admin/emails.routes.js';
+import { adminJobRoutes } from './admin/jobs.routes.js';
+import { notificationDigestJobs } from './digests/digests.job.js';
+import { digestRoutes } from './digests/digests.routes.js';
+import { DigestsService } from './digests/digests.service.js';
+import { upsertSchedules } from './platform/queue/schedules.js';
 import { notificationDeliveryJobs } from './notifications/delivery.job.js';
 import { DeliveryService } from './notifications/delivery.service.js';
 import { notificationFanoutJobs } from './notifications/fanout.job.js';
@@ -50,6 +55,7 @@ export interface Services {
   readonly auth: AuthService;
   readonly notifications: NotificationsService;
   readonly delivery: DeliveryService;
+  readonly digests: DigestsService;
   readonly email: EmailService;
   readonly stream: NotificationStream;
   readonly health: HealthService;
@@ -93,11 +99,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   });
   const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs });
   const notifications = new NotificationsService(database.db, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
+  const delivery = new DeliveryService({ db: database.db, email, stream, log, publicUrl, secret, unsubscribeTtlMs: config.email.unsubscribeTtlMs });
   const services: Services = {
     users,
     auth: new AuthService(new SessionsRepository(database.db), users, limiter, config, secret),
     notifications,
-    delivery: new DeliveryService({ db: database.db, email, stream, log, publicUrl, secret, unsubscribeTtlMs: config.email.unsubscribeTtlMs }),
+    delivery,
+    digests: new DigestsService({
+      db: database.db, queues, email, log, publicUrl, unsubscribeUrl: (userId) => delivery.unsubscribeUrl(userId), pageSize: config.worker.digestPageSize,
+    }),
     email,
     stream,
     health: new HealthService(database.db, redis),
@@ -106,6 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const handlers = {
     'notification-fanout': notificationFanoutJobs(services.notifications),
     'notification-delivery': notificationDeliveryJobs(services.delivery),
+    'notification-digest': notificationDigestJobs(services.digests),
   } satisfies JobHandlers;
 
   let http: FastifyInstance | null = null;
@@ -119,6 +130,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     streamRoutes(http, stream, services.notifications, config.sseHeartbeatMs);
     unsubscribeRoutes(http, services.notifications, secret);
     adminEmailRoutes(http, email);
+    digestRoutes(http, queues);
+    adminJobRoutes(http, { queues, digests: services.digests });
   }
   const workerQueues = options.queues ?? QUEUE_NAMES;
   const workers = roles.has('worker')
@@ -136,6 +149,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const address = await http.listen({ host: config.host, port: config.port });
         app.url = address.replace('[::1]', '127.0.0.1');
       }
+      if (roles.has('scheduler')) await upsertSchedules(queues);
       workers?.start();
       await relay?.start();
       if (!config.rateLimits.enabled && http) log.warn('RATE_LIMITS=off: every rate limit is disabled (meant for load tests only)');

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isValidTimeZone } from '../digests/digest.time.js';
 import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES, ROLES, type DigestFrequency, type NotificationPriority, type NotificationType } from '../platform/db/schema.js';
 
 const pageParam = z.string().regex(/^\d{1,6}$/, 'must be a positive integer').transform(Number).pipe(z.number().int().min(1));
@@ -17,6 +18,8 @@ export const updatePreferencesBody = z.strictObject({
   enabledTypes: z.array(z.enum(NOTIFICATION_TYPES)).max(NOTIFICATION_TYPES.length * 4).optional(),
   digestFrequency: z.enum(DIGEST_FREQUENCIES).optional(),
   emailEnabled: z.boolean().optional(),
+  /** IANA zone for digest times (09:00 local); null resets to UTC. Beyond the original contract. */
+  timezone: z.string().max(64).refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Paris').nullable().optional(),
 });
 export type UpdatePreferencesInput = z.output<typeof updatePreferencesBody>;
 
@@ -72,6 +75,7 @@ export interface PreferencesView {
   emailEnabled: boolean;
   inAppEnabled: true;
   lastDigestSentAt?: string;
+  timezone: string;
 }
 
 /** What a notification says, the same for every recipient of one request. */

@@ -62,7 +62,7 @@ export function toView(row: Row): NotificationView {
 }
 
 export const defaultPreferences = (userId: string): PreferencesView => ({
-  userId, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'IMMEDIATE', emailEnabled: true, inAppEnabled: true,
+  userId, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'IMMEDIATE', emailEnabled: true, inAppEnabled: true, timezone: 'UTC',
 });
 
 /** Stable across key order, so a retried request with the same body hashes the same. */
@@ -116,15 +116,31 @@ export class NotificationsService {
     return row ? preferencesView(row) : defaultPreferences(userId);
   }
 
+  /**
+   * Saves a patch over the current preferences. Leaving DAILY/WEEKLY for IMMEDIATE sends, in the
+   * same transaction's outbox, a last digest of what was still pending: nothing gets lost.
+   */
   async updatePreferences(userId: string, patch: UpdatePreferencesInput): Promise<PreferencesView> {
-    const current = await this.getPreferences(userId);
-    const enabledTypes = patch.enabledTypes ? NOTIFICATION_TYPES.filter((t) => patch.enabledTypes!.includes(t)) : current.enabledTypes;
-    const row = await this.preferences.upsert(userId, {
-      enabledTypes,
-      digestFrequency: patch.digestFrequency ?? current.digestFrequency,
-      emailEnabled: patch.emailEnabled ?? current.emailEnabled,
+    return this.db.transaction().execute(async (tx) => {
+      const preferences = new PreferencesRepository(tx);
+      const saved = await preferences.find(userId);
+      const current = saved ? preferencesView(saved) : defaultPreferences(userId);
+      const enabledTypes = patch.enabledTypes ? NOTIFICATION_TYPES.filter((t) => patch.enabledTypes!.includes(t)) : current.enabledTypes;
+      const row = await preferences.upsert(userId, {
+        enabledTypes,
+        digestFrequency: patch.digestFrequency ?? current.digestFrequency,
+        emailEnabled: patch.emailEnabled ?? current.emailEnabled,
+        timezone: patch.timezone === undefined ? saved?.timezone ?? null : patch.timezone === 'UTC' ? null : patch.timezone,
+      });
+      const left = current.digestFrequency;
+      if ((left === 'DAILY' || left === 'WEEKLY') && row.digest_frequency === 'IMMEDIATE') {
+        const now = new Date();
+        await enqueueInTx(tx, 'notification-digest', 'DigestSend', {
+          runId: null, userId, frequency: left, runAt: now.toISOString(), periodKey: `switch-${now.getTime()}`, flush: true,
+        });
+      }
+      return preferencesView(row);
     });
-    return preferencesView(row);
   }
 
   /** Email off for a user who followed an unsubscribe link; null when the user no longer exists. */
@@ -227,7 +243,7 @@ export class NotificationsService {
   }
 }
 
-function preferencesView(row: { user_id: string; enabled_types: NotificationType[]; digest_frequency: PreferencesView['digestFrequency']; email_enabled: boolean; last_digest_sent_at: Date | null }): PreferencesView {
+function preferencesView(row: { user_id: string; enabled_types: NotificationType[]; digest_frequency: PreferencesView['digestFrequency']; email_enabled: boolean; last_digest_sent_at: Date | null; timezone: string | null }): PreferencesView {
   return {
     userId: row.user_id,
     enabledTypes: row.enabled_types,
@@ -235,5 +251,6 @@ function preferencesView(row: { user_id: string; enabled_types: NotificationType
     emailEnabled: row.email_enabled,
     inAppEnabled: true,
     ...(row.last_digest_sent_at ? { lastDigestSentAt: toIso(row.last_digest_sent_at)! } : {}),
+    timezone: row.timezone ?? 'UTC',
   };
 }

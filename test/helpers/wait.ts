@@ -9,3 +9,14 @@ export async function outboxDrained(app: App, timeoutMs = 30_000): Promise<boole
     return Number(row.n) === 0;
   }, timeoutMs, 50);
 }
+
+/** Until a queue has nothing waiting, running or waiting to retry (the next scheduled runs aside). */
+export async function queueIdle(app: App, queue: Parameters<App['queues']['get']>[0], timeoutMs = 30_000): Promise<boolean> {
+  const q = app.queues.get(queue);
+  return waitFor(async () => {
+    const c = await q.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+    if (Object.values(c).some((n) => n > 0)) return false;
+    const delayed = await q.getJobs(['delayed']);
+    return delayed.every((job) => job.id?.startsWith('repeat:'));
+  }, timeoutMs, 50);
+}

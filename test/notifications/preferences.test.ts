@@ -19,14 +19,14 @@ describe('notification preferences', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       success: true,
-      data: { userId: alice.user.id, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'IMMEDIATE', emailEnabled: true, inAppEnabled: true },
+      data: { userId: alice.user.id, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'IMMEDIATE', emailEnabled: true, inAppEnabled: true, timezone: 'UTC' },
     });
   });
 
   it('updates only the fields given and returns the result', async () => {
     const res = await t.call('PATCH', '/api/notifications/preferences', { as: alice, body: { digestFrequency: 'WEEKLY' } });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ userId: alice.user.id, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'WEEKLY', emailEnabled: true, inAppEnabled: true });
+    expect(res.body.data).toEqual({ userId: alice.user.id, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'WEEKLY', emailEnabled: true, inAppEnabled: true, timezone: 'UTC' });
     const next = await t.call('PATCH', '/api/notifications/preferences', { as: alice, body: { enabledTypes: ['PAYOUT', 'LICENSE', 'PAYOUT'], emailEnabled: false } });
     expect(next.body.data).toMatchObject({ enabledTypes: ['LICENSE', 'PAYOUT'], digestFrequency: 'WEEKLY', emailEnabled: false });
     expect((await t.call('GET', '/api/notifications/preferences', { as: alice })).body.data).toEqual(next.body.data);
@@ -48,7 +48,18 @@ describe('notification preferences', () => {
     expect(res.body.data.lastDigestSentAt).toBe('2025-10-18T09:00:00.000Z');
   });
 
+  it('accepts an IANA time zone for digests, and null or UTC to reset it', async () => {
+    const set = await t.call('PATCH', '/api/notifications/preferences', { as: bob, body: { timezone: 'America/New_York' } });
+    expect(set.status).toBe(200);
+    expect(set.body.data.timezone).toBe('America/New_York');
+    expect((await t.call('PATCH', '/api/notifications/preferences', { as: bob, body: { emailEnabled: true } })).body.data.timezone).toBe('America/New_York');
+    expect((await t.call('PATCH', '/api/notifications/preferences', { as: bob, body: { timezone: null } })).body.data.timezone).toBe('UTC');
+    expect((await t.call('PATCH', '/api/notifications/preferences', { as: bob, body: { timezone: 'UTC' } })).body.data.timezone).toBe('UTC');
+  });
+
   it.each([
+    [{ timezone: 'Mars/Olympus_Mons' }, 'custom'],
+    [{ timezone: 42 }, 'invalid_type'],
     [{ unknown: true }, 'unrecognized_keys'],
     [{ inAppEnabled: false }, 'unrecognized_keys'],
     [{ emailEnabled: 'yes' }, 'invalid_type'],

@@ -89,6 +89,30 @@ export interface NotificationPreferencesTable {
   digest_frequency: Generated<DigestFrequency>;
   email_enabled: Generated<boolean>;
   last_digest_sent_at: NullableTimestamp;
+  timezone: string | null;
+  updated_at: DefaultTimestamp;
+}
+
+export interface DigestRunsTable {
+  id: Generated<string>;
+  frequency: 'DAILY' | 'WEEKLY';
+  run_at: Timestamp;
+  scope: 'utc' | 'zoned' | 'all';
+  trigger: 'schedule' | 'manual';
+  status: Generated<'running' | 'completed' | 'failed'>;
+  users_scanned: Generated<number>;
+  error: string | null;
+  started_at: DefaultTimestamp;
+  completed_at: NullableTimestamp;
+}
+
+export type DigestOutcome = 'sent' | 'captured' | 'already-sent' | 'empty' | 'skipped' | 'failed';
+
+export interface DigestDeliveriesTable {
+  run_id: string;
+  user_id: string;
+  outcome: DigestOutcome;
+  items: Generated<number>;
   updated_at: DefaultTimestamp;
 }
 
@@ -135,4 +159,6 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   outbox: OutboxTable;
   email_log: EmailLogTable;
+  digest_runs: DigestRunsTable;
+  digest_deliveries: DigestDeliveriesTable;
 }

@@ -12,6 +12,12 @@ export interface JobPayloads {
   'notification-delivery': {
     NotificationsDeliver: { notificationIds: string[] };
   };
+  'notification-digest': {
+    /** Fans a digest run out to one DigestSend per user. `at` (ISO) defaults to the scheduled time. */
+    DigestRun: { frequency: 'DAILY' | 'WEEKLY'; scope: 'utc' | 'zoned' | 'all'; at?: string; trigger?: 'schedule' | 'manual' };
+    /** `flush`: the user left DAILY/WEEKLY; send what is pending whatever the frequency is now. */
+    DigestSend: { runId: string | null; userId: string; frequency: 'DAILY' | 'WEEKLY'; runAt: string; periodKey: string; flush?: boolean };
+  };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -33,6 +39,10 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
   'notification-fanout': {
     concurrency: 2,
     description: 'Creates the rows of a notification sent to a role or to everyone, in batches.',
+  },
+  'notification-digest': {
+    concurrency: null,
+    description: 'Daily and weekly digest emails: one run per schedule, one job per user and period.',
   },
   'notification-delivery': {
     concurrency: null,

@@ -1,0 +1,70 @@
+/** Pure time arithmetic of digests: local clocks, period keys and windows (all unit-tested). */
+
+export type DigestKind = 'DAILY' | 'WEEKLY';
+
+const DAY_MS = 86_400_000;
+const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+export function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface LocalTime {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  /** ISO weekday: Monday 1 … Sunday 7. */
+  isoWeekday: number;
+}
+
+/** The wall clock in `tz` at `at` (DST included, from the platform's time zone database). */
+export function localTime(at: Date, tz = 'UTC'): LocalTime {
+  let f = formatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', weekday: 'short' });
+    formatters.set(tz, f);
+  }
+  const parts = Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  return {
+    year: Number(parts.year), month: Number(parts.month), day: Number(parts.day),
+    hour: Number(parts.hour), minute: Number(parts.minute), isoWeekday: WEEKDAYS.indexOf(parts.weekday!) + 1,
+  };
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** ISO 8601 week of a calendar date: [week-year, week]. */
+export function isoWeek(year: number, month: number, day: number): [number, number] {
+  const date = new Date(Date.UTC(year, month - 1, day));
+  const weekday = date.getUTCDay() || 7;
+  date.setUTCDate(date.getUTCDate() + 4 - weekday); // the Thursday of this week decides the year
+  const yearStart = Date.UTC(date.getUTCFullYear(), 0, 1);
+  return [date.getUTCFullYear(), Math.ceil(((date.getTime() - yearStart) / DAY_MS + 1) / 7)];
+}
+
+/** The period a digest belongs to, in the user's own calendar: `2025-10-18` or `2025-W42`. */
+export function periodKey(kind: DigestKind, runAt: Date, tz = 'UTC'): string {
+  const t = localTime(runAt, tz);
+  if (kind === 'DAILY') return `${t.year}-${pad(t.month)}-${pad(t.day)}`;
+  const [year, week] = isoWeek(t.year, t.month, t.day);
+  return `${year}-W${pad(week)}`;
+}
+
+/** Whether `runAt` is a user's local digest time: 09:00–09:(window) local, and Monday for weekly. */
+export function isDigestTime(kind: DigestKind, runAt: Date, tz = 'UTC', windowMinutes = 15): boolean {
+  const t = localTime(runAt, tz);
+  return t.hour === 9 && t.minute < windowMinutes && (kind === 'DAILY' || t.isoWeekday === 1);
+}
+
+/** The digest covers (start, runAt]: since the previous digest, or the last day/week for a first one. */
+export function windowStart(kind: DigestKind, runAt: Date, lastSentAt: Date | null): Date {
+  return lastSentAt ?? new Date(runAt.getTime() - (kind === 'DAILY' ? DAY_MS : 7 * DAY_MS));
+}

@@ -1,0 +1,18 @@
+import type { Job } from 'bullmq';
+import type { JobHandlers } from '../platform/queue/registry.js';
+import type { DigestsService } from './digests.service.js';
+
+/** A scheduler's job acts as of its scheduled minute, however late a worker picks it up. */
+export function scheduledTime(job: Pick<Job, 'timestamp' | 'delay'>): Date {
+  const at = job.timestamp + (job.delay ?? 0);
+  return new Date(Math.floor(at / 60_000) * 60_000);
+}
+
+export function notificationDigestJobs(digests: DigestsService): JobHandlers['notification-digest'] {
+  return {
+    DigestRun: async (data, job) => digests.run({
+      frequency: data.frequency, scope: data.scope, runAt: data.at ? new Date(data.at) : scheduledTime(job), trigger: data.trigger ?? 'schedule',
+    }),
+    DigestSend: async (data) => ({ outcome: await digests.send(data) }),
+  };
+}
