@@ -7,6 +7,7 @@ import type { Config } from './config.js';
 import { healthRoutes } from './health/health.routes.js';
 import { HealthService } from './health/health.service.js';
 import { adminEmailRoutes } from './admin/emails.routes.js';
+import { JobHealthService } from './admin/job-health.service.js';
 import { adminJobRoutes } from './admin/jobs.routes.js';
 import { notificationDigestJobs } from './digests/digests.job.js';
 import { digestRoutes } from './digests/digests.routes.js';
@@ -131,11 +132,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     unsubscribeRoutes(http, services.notifications, secret);
     adminEmailRoutes(http, email);
     digestRoutes(http, queues);
-    adminJobRoutes(http, { queues, digests: services.digests });
+    const jobHealth = new JobHealthService({ queues, redis, prefix: config.queuePrefix, health: services.health, config });
+    adminJobRoutes(http, { queues, digests: services.digests, jobHealth, redis, prefix: config.queuePrefix });
   }
   const workerQueues = options.queues ?? QUEUE_NAMES;
   const workers = roles.has('worker')
-    ? new WorkerPool({ connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers, queues: workerQueues, defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, lockMs: config.jobs.lockMs })
+    ? new WorkerPool({ connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers, queues: workerQueues, defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, lockMs: config.jobs.lockMs, heartbeatMs: config.health.workerHeartbeatMs })
     : null;
   const relay = roles.has('worker')
     ? new OutboxRelay({ db: database.db, pool: database.pool, queues, redis: queueRedis, prefix: config.queuePrefix, log, pollMs: config.worker.outboxPollMs })

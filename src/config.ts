@@ -73,6 +73,10 @@ const envSchema = z.object({
   SMTP_POOL_SIZE: int(1, 100).default(10),
   JOB_LOCK_MS: int(1_000, 3_600_000).default(30_000),
   SSE_HEARTBEAT_MS: int(1_000, 300_000).default(15_000),
+  WORKER_HEARTBEAT_MS: int(100, 300_000).default(5_000),
+  HEALTH_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.25),
+  HEALTH_FAILURE_MIN_JOBS: int(1, 1_000_000).default(20),
+  SCHEDULE_GRACE_MS: int(0, 86_400_000).default(120_000),
   UNSUBSCRIBE_TTL_DAYS: int(1, 3650).default(90),
   OUTBOX_POLL_MS: int(10, 60_000).default(500),
   JOB_ATTEMPTS: int(1, 100).default(5),
@@ -106,6 +110,7 @@ export interface Config {
   readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly lockMs: number };
   readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number; readonly poolSize: number };
   readonly sseHeartbeatMs: number;
+  readonly health: { readonly workerHeartbeatMs: number; readonly maxFailureRate: number; readonly failureMinJobs: number; readonly scheduleGraceMs: number };
 }
 
 export class ConfigError extends Error {}
@@ -156,5 +161,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, lockMs: e.JOB_LOCK_MS },
     email: { leaseMs: e.EMAIL_LEASE_MS, unsubscribeTtlMs: e.UNSUBSCRIBE_TTL_DAYS * 86_400_000, poolSize: e.SMTP_POOL_SIZE },
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS },
   });
 }

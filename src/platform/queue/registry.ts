@@ -29,7 +29,11 @@ export type JobHandlers = {
   [Q in QueueName]: { [J in JobName<Q>]: JobHandler<JobPayloads[Q][J]> };
 };
 
+/** Health groups of the admin API: one per job family (API.md: `email` covers delivery and digests). */
+export type HealthGroup = 'email';
+
 export interface QueueDefinition {
+  readonly group: HealthGroup;
   /** Jobs a single worker process runs at once on this queue; null means WORKER_CONCURRENCY. */
   readonly concurrency: number | null;
   readonly description: string;
@@ -37,14 +41,17 @@ export interface QueueDefinition {
 
 export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
   'notification-fanout': {
+    group: 'email',
     concurrency: 2,
     description: 'Creates the rows of a notification sent to a role or to everyone, in batches.',
   },
   'notification-digest': {
+    group: 'email',
     concurrency: null,
     description: 'Daily and weekly digest emails: one run per schedule, one job per user and period.',
   },
   'notification-delivery': {
+    group: 'email',
     concurrency: null,
     description: 'Emails new notifications as their recipients\' preferences say, once each, and pushes them live.',
   },

@@ -1,7 +1,8 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { Heartbeat } from './heartbeat.js';
 import { markOutboxCompleted, markOutboxFailed, outboxIdOf } from './outbox.js';
 import { QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
 
@@ -16,15 +17,23 @@ interface WorkerPoolOptions {
   readonly shutdownTimeoutMs: number;
   /** How long a job's lock lasts without renewal; a crashed worker's jobs are recovered after it. */
   readonly lockMs: number;
+  readonly heartbeatMs: number;
 }
 
 /** The BullMQ workers of one process: one Worker per queue it serves. */
 export class WorkerPool {
   private readonly workers: Worker[] = [];
+  private active = 0;
+  private heartbeat: Heartbeat | null = null;
 
   constructor(private readonly opts: WorkerPoolOptions) {}
 
   start(): void {
+    const concurrency = Object.fromEntries(this.opts.queues.map((q) => [q, QUEUES[q].concurrency ?? this.opts.defaultConcurrency]));
+    this.heartbeat = new Heartbeat(this.opts.connection, this.opts.prefix, {
+      queues: [...this.opts.queues], concurrency, activeJobs: () => this.active, intervalMs: this.opts.heartbeatMs,
+    });
+    this.heartbeat.start();
     for (const queue of this.opts.queues) {
       const handlers = this.opts.handlers[queue] as Record<string, JobHandler<unknown>>;
       const concurrency = QUEUES[queue].concurrency ?? this.opts.defaultConcurrency;
@@ -35,6 +44,8 @@ export class WorkerPool {
         autorun: true,
         lockDuration: this.opts.lockMs,
         stalledInterval: this.opts.lockMs,
+        // Per-minute completed/failed counts for a week: throughput charts and failure-rate health.
+        metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       });
       worker.on('failed', (job, err) => {
         this.opts.log.warn({ queue, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: err.message }, 'job failed');
@@ -51,15 +62,21 @@ export class WorkerPool {
     const handler = handlers[job.name];
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
     const started = Date.now();
-    const result = await handler(job.data, job);
-    const outboxId = outboxIdOf(job.id);
-    if (outboxId) await markOutboxCompleted(this.opts.db, outboxId);
-    this.opts.log.debug({ queue, jobId: job.id, job: job.name, ms: Date.now() - started }, 'job completed');
-    return result;
+    this.active++;
+    try {
+      const result = await handler(job.data, job);
+      const outboxId = outboxIdOf(job.id);
+      if (outboxId) await markOutboxCompleted(this.opts.db, outboxId);
+      this.opts.log.debug({ queue, jobId: job.id, job: job.name, ms: Date.now() - started }, 'job completed');
+      return result;
+    } finally {
+      this.active--;
+    }
   }
 
   /** Lets active jobs finish within the timeout; whatever is still running is handed back to BullMQ. */
   async close(): Promise<void> {
+    await this.heartbeat?.stop();
     const graceful = Promise.all(this.workers.map((w) => w.close()));
     const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.opts.shutdownTimeoutMs).unref());
     if ((await Promise.race([graceful, timeout])) === 'timeout') {

@@ -1,0 +1,49 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import type { HealthService } from '../health/health.service.js';
+import { listWorkers } from '../platform/queue/heartbeat.js';
+import type { Queues } from '../platform/queue/queues.js';
+import { QUEUE_NAMES, QUEUES, type HealthGroup, type QueueName } from '../platform/queue/registry.js';
+import { SCHEDULES } from '../platform/queue/schedules.js';
+import { judgeGroup, recentCount, type GroupHealth, type QueueFacts } from './health.rules.js';
+
+const FAILURE_WINDOW_MIN = 15;
+
+/** GET /api/admin/jobs/health: PostgreSQL, Redis, and one group per job family. */
+export class JobHealthService {
+  constructor(private readonly deps: { queues: Queues; redis: Redis; prefix: string; health: HealthService; config: Pick<Config, 'health'> }) {}
+
+  private async queueFacts(queue: QueueName, liveQueues: Map<string, number>, now: number): Promise<QueueFacts> {
+    const q = this.deps.queues.get(queue);
+    const [completed, failed] = await Promise.all([q.getMetrics('completed'), q.getMetrics('failed')]);
+    return { queue, workers: liveQueues.get(queue) ?? 0, completed: recentCount(completed, FAILURE_WINDOW_MIN, now), failed: recentCount(failed, FAILURE_WINDOW_MIN, now) };
+  }
+
+  async groups(now = new Date()): Promise<Record<HealthGroup, GroupHealth>> {
+    const workers = await listWorkers(this.deps.redis, this.deps.prefix);
+    const live = new Map<string, number>();
+    for (const w of workers) for (const q of w.queues) live.set(q, (live.get(q) ?? 0) + 1);
+    const groups = [...new Set(QUEUE_NAMES.map((q) => QUEUES[q].group))];
+    const { maxFailureRate, failureMinJobs, scheduleGraceMs } = this.deps.config.health;
+    const entries = await Promise.all(groups.map(async (group) => {
+      const queues = QUEUE_NAMES.filter((q) => QUEUES[q].group === group);
+      const facts = await Promise.all(queues.map((q) => this.queueFacts(q, live, now.getTime())));
+      const schedules = await Promise.all(SCHEDULES.filter((s) => queues.includes(s.queue)).map(async (s) => {
+        const scheduler = await this.deps.queues.get(s.queue).getJobScheduler(s.id);
+        return { id: s.id, pattern: s.pattern, next: scheduler?.next ? new Date(scheduler.next) : null };
+      }));
+      return [group, judgeGroup(facts, schedules, { maxFailureRate, failureMinJobs, scheduleGraceMs }, now)] as const;
+    }));
+    return Object.fromEntries(entries) as Record<HealthGroup, GroupHealth>;
+  }
+
+  async report(now = new Date()) {
+    const deps = await this.deps.health.check();
+    const redis = { healthy: deps.redis === 'up' };
+    const postgres = { healthy: deps.postgres === 'up' };
+    if (!redis.healthy) return { healthy: false, redis, postgres, error: 'Redis is unreachable: queue health unknown' };
+    const groups = await this.groups(now);
+    const healthy = redis.healthy && postgres.healthy && Object.values(groups).every((g) => g.healthy);
+    return { healthy, redis, postgres, ...groups };
+  }
+}

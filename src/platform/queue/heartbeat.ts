@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import type { Redis } from 'ioredis';
+import type { QueueName } from './registry.js';
+
+export interface WorkerHeartbeat {
+  id: string;
+  host: string;
+  pid: number;
+  queues: QueueName[];
+  concurrency: Partial<Record<QueueName, number>>;
+  startedAt: string;
+  lastSeenAt: string;
+  activeJobs: number;
+}
+
+const key = (prefix: string, id: string) => `${prefix}:worker:${id}`;
+const index = (prefix: string) => `${prefix}:workers`;
+
+/**
+ * Each worker process says it is alive every `intervalMs`, in a key that expires after three
+ * missed beats; the set of ids lets admins list them without scanning the keyspace.
+ */
+export class Heartbeat {
+  readonly id = `${os.hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly info: {
+    queues: QueueName[]; concurrency: Partial<Record<QueueName, number>>; activeJobs: () => number; intervalMs: number;
+  }) {}
+
+  async beat(): Promise<void> {
+    const body: WorkerHeartbeat = {
+      id: this.id, host: os.hostname(), pid: process.pid, queues: this.info.queues, concurrency: this.info.concurrency,
+      startedAt: this.startedAt, lastSeenAt: new Date().toISOString(), activeJobs: this.info.activeJobs(),
+    };
+    await this.redis.multi()
+      .set(key(this.prefix, this.id), JSON.stringify(body), 'PX', this.info.intervalMs * 3)
+      .sadd(index(this.prefix), this.id)
+      .exec();
+  }
+
+  start(): void {
+    const tick = () => void this.beat().catch(() => undefined);
+    tick();
+    this.timer = setInterval(tick, this.info.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.redis.multi().del(key(this.prefix, this.id)).srem(index(this.prefix), this.id).exec().catch(() => undefined);
+  }
+}
+
+/** Live workers; ids whose key expired (a crashed process) are dropped from the index. */
+export async function listWorkers(redis: Redis, prefix: string): Promise<WorkerHeartbeat[]> {
+  const ids = await redis.smembers(index(prefix));
+  if (ids.length === 0) return [];
+  const values = await redis.mget(ids.map((id) => key(prefix, id)));
+  const dead = ids.filter((_, i) => values[i] === null);
+  if (dead.length) await redis.srem(index(prefix), ...dead);
+  return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as WorkerHeartbeat)
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
