@@ -107,7 +107,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     notifications,
     delivery,
     digests: new DigestsService({
-      db: database.db, queues, email, log, publicUrl, unsubscribeUrl: (userId) => delivery.unsubscribeUrl(userId), pageSize: config.worker.digestPageSize,
+      db: database.db, queues, email, log, publicUrl, unsubscribeUrl: (userId) => delivery.unsubscribeUrl(userId), pageSize: config.worker.digestPageSize, batchSize: config.worker.digestBatchSize,
     }),
     email,
     stream,

@@ -69,6 +69,7 @@ const envSchema = z.object({
   FANOUT_BATCH_SIZE: int(100, 50_000).default(5_000),
   DELIVERY_BATCH_SIZE: int(1, 1_000).default(100),
   DIGEST_PAGE_SIZE: int(10, 10_000).default(1_000),
+  DIGEST_BATCH_SIZE: int(1, 1_000).default(100),
   EMAIL_LEASE_MS: int(1_000, 3_600_000).default(60_000),
   SMTP_POOL_SIZE: int(1, 100).default(10),
   JOB_LOCK_MS: int(1_000, 3_600_000).default(30_000),
@@ -106,7 +107,7 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
-  readonly worker: { readonly concurrency: number; readonly fanoutBatchSize: number; readonly deliveryBatchSize: number; readonly digestPageSize: number; readonly outboxPollMs: number };
+  readonly worker: { readonly concurrency: number; readonly fanoutBatchSize: number; readonly deliveryBatchSize: number; readonly digestPageSize: number; readonly digestBatchSize: number; readonly outboxPollMs: number };
   readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly lockMs: number };
   readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number; readonly poolSize: number };
   readonly sseHeartbeatMs: number;
@@ -156,6 +157,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       fanoutBatchSize: e.FANOUT_BATCH_SIZE,
       deliveryBatchSize: e.DELIVERY_BATCH_SIZE,
       digestPageSize: e.DIGEST_PAGE_SIZE,
+      digestBatchSize: e.DIGEST_BATCH_SIZE,
       outboxPollMs: e.OUTBOX_POLL_MS,
     },
     jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, lockMs: e.JOB_LOCK_MS },

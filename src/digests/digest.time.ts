@@ -63,8 +63,3 @@ export function isDigestTime(kind: DigestKind, runAt: Date, tz = 'UTC', windowMi
   const t = localTime(runAt, tz);
   return t.hour === 9 && t.minute < windowMinutes && (kind === 'DAILY' || t.isoWeekday === 1);
 }
-
-/** The digest covers (start, runAt]: since the previous digest, or the last day/week for a first one. */
-export function windowStart(kind: DigestKind, runAt: Date, lastSentAt: Date | null): Date {
-  return lastSentAt ?? new Date(runAt.getTime() - (kind === 'DAILY' ? DAY_MS : 7 * DAY_MS));
-}

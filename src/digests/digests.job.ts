@@ -13,6 +13,6 @@ export function notificationDigestJobs(digests: DigestsService): JobHandlers['no
     DigestRun: async (data, job) => digests.run({
       frequency: data.frequency, scope: data.scope, runAt: data.at ? new Date(data.at) : scheduledTime(job), trigger: data.trigger ?? 'schedule',
     }),
-    DigestSend: async (data) => ({ outcome: await digests.send(data) }),
+    DigestSend: async (data) => digests.send(data),
   };
 }

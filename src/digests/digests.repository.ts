@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../platform/db/client.js';
-import type { DigestFrequency, DigestOutcome, NotificationPriority, NotificationType } from '../platform/db/schema.js';
+import type { DigestOutcome, NotificationPriority, NotificationType } from '../platform/db/schema.js';
 import type { DigestKind } from './digest.time.js';
 
 export interface DigestRecipient {
@@ -8,17 +8,15 @@ export interface DigestRecipient {
   timezone: string | null;
 }
 
-export interface DigestUser {
+/** A user a digest job will write to: still on this frequency (or flushing) with email on. */
+export interface DigestTarget {
+  user_id: string;
   email: string;
   name: string | null;
-  digest_frequency: DigestFrequency;
-  email_enabled: boolean;
-  enabled_types: NotificationType[];
-  last_digest_sent_at: Date | null;
-  timezone: string | null;
 }
 
 export interface DigestItem {
+  user_id: string;
   id: string;
   type: NotificationType;
   title: string;
@@ -26,6 +24,8 @@ export interface DigestItem {
   action_url: string | null;
   priority: NotificationPriority;
   created_at: Date;
+  /** How many items the user has in the window (the rows returned stop at the per-user limit). */
+  total: number;
 }
 
 export class DigestsRepository {
@@ -61,40 +61,54 @@ export class DigestsRepository {
     return result.rows;
   }
 
-  findUser(userId: string): Promise<DigestUser | undefined> {
-    return this.db.selectFrom('users as u').innerJoin('notification_preferences as p', 'p.user_id', 'u.id')
-      .select(['u.email', 'u.name', 'p.digest_frequency', 'p.email_enabled', 'p.enabled_types', 'p.last_digest_sent_at', 'p.timezone'])
-      .where('u.id', '=', userId).executeTakeFirst();
+  /** Users of the job still due a digest: email on, and on this frequency unless flushing. */
+  async targets(userIds: readonly string[], frequency: DigestKind, flush: boolean): Promise<DigestTarget[]> {
+    const result = await sql<DigestTarget>`
+      SELECT u.id AS user_id, u.email, u.name FROM users u JOIN notification_preferences p ON p.user_id = u.id
+      WHERE u.id = ANY(${userIds}::uuid[]) AND p.email_enabled AND (${flush} OR p.digest_frequency = ${frequency}::digest_frequency)`.execute(this.db);
+    return result.rows;
   }
 
   /**
-   * Unread notifications of enabled types that arrived in (from, to], newest first, leaving out
-   * any already emailed on its own (sent while the user was on IMMEDIATE, or critical).
+   * For every user at once: unread notifications of enabled types that arrived in
+   * (last digest or runAt − span, runAt], newest first, at most `limit` each, leaving out any
+   * already emailed on its own (sent while the user was on IMMEDIATE, or critical).
    */
-  async items(userId: string, types: readonly NotificationType[], from: Date, to: Date, limit: number): Promise<{ items: DigestItem[]; total: number }> {
-    if (types.length === 0) return { items: [], total: 0 };
-    const result = await sql<DigestItem & { total: number }>`
-      SELECT n.id, n.type, n.title, n.message, n.action_url, n.priority, n.created_at, count(*) OVER ()::int AS total
-      FROM notifications n
-      WHERE n.user_id = ${userId} AND n.read = false AND n.type = ANY(${types}::notification_type[])
-        AND n.created_at > ${from} AND n.created_at <= ${to}
-        AND NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id AND e.status IN ('sent', 'captured'))
-      ORDER BY n.created_at DESC, n.id DESC LIMIT ${limit}`.execute(this.db);
-    return { items: result.rows, total: result.rows[0]?.total ?? 0 };
+  async items(userIds: readonly string[], runAt: Date, spanMs: number, limit: number): Promise<DigestItem[]> {
+    if (userIds.length === 0) return [];
+    const result = await sql<DigestItem>`
+      SELECT user_id, id, type, title, message, action_url, priority, created_at, total FROM (
+        SELECT n.user_id, n.id, n.type, n.title, n.message, n.action_url, n.priority, n.created_at,
+               count(*) OVER w::int AS total, row_number() OVER (w ORDER BY n.created_at DESC, n.id DESC) AS rn
+        FROM notification_preferences p
+        JOIN notifications n ON n.user_id = p.user_id AND n.read = false AND n.type::text = ANY(p.enabled_types)
+          AND n.created_at > coalesce(p.last_digest_sent_at, ${runAt}::timestamptz - ${spanMs} * interval '1 millisecond')
+          AND n.created_at <= ${runAt}
+        WHERE p.user_id = ANY(${userIds}::uuid[])
+          AND NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id AND e.status IN ('sent', 'captured'))
+        WINDOW w AS (PARTITION BY n.user_id)
+      ) x WHERE rn <= ${limit}
+      ORDER BY user_id, created_at DESC, id DESC`.execute(this.db);
+    return result.rows;
   }
 
-  /** After the email went out (or was found already sent): the window closes at runAt, never earlier. */
-  async recordSent(userId: string, runAt: Date): Promise<void> {
+  /** After the emails went out (or were found already sent): each window closes at runAt, never earlier. */
+  async recordSent(userIds: readonly string[], runAt: Date): Promise<void> {
+    if (userIds.length === 0) return;
     await this.db.updateTable('notification_preferences').set({ last_digest_sent_at: runAt, updated_at: sql`now()` })
-      .where('user_id', '=', userId)
+      .where('user_id', 'in', userIds)
       .where((eb) => eb.or([eb('last_digest_sent_at', 'is', null), eb('last_digest_sent_at', '<', runAt)]))
       .execute();
   }
 
-  async recordOutcome(runId: string, userId: string, outcome: DigestOutcome, items: number): Promise<void> {
-    await this.db.insertInto('digest_deliveries').values({ run_id: runId, user_id: userId, outcome, items })
-      .onConflict((oc) => oc.columns(['run_id', 'user_id']).doUpdateSet({ outcome, items, updated_at: sql`now()` }))
-      .execute();
+  /** Idempotent per run and user; a retry never turns a sent digest into an empty one. */
+  async recordOutcomes(runId: string, outcomes: ReadonlyArray<{ userId: string; outcome: DigestOutcome; items: number }>): Promise<void> {
+    if (outcomes.length === 0) return;
+    await sql`
+      INSERT INTO digest_deliveries (run_id, user_id, outcome, items)
+      SELECT ${runId}::uuid, u, o, i FROM unnest(${outcomes.map((o) => o.userId)}::uuid[], ${outcomes.map((o) => o.outcome)}::text[], ${outcomes.map((o) => o.items)}::int[]) AS t(u, o, i)
+      ON CONFLICT (run_id, user_id) DO UPDATE SET outcome = excluded.outcome, items = excluded.items, updated_at = now()
+        WHERE digest_deliveries.outcome NOT IN ('sent', 'captured', 'already-sent')`.execute(this.db);
   }
 
   lastRun(frequency: DigestKind) {

@@ -136,7 +136,7 @@ export class NotificationsService {
       if ((left === 'DAILY' || left === 'WEEKLY') && row.digest_frequency === 'IMMEDIATE') {
         const now = new Date();
         await enqueueInTx(tx, 'notification-digest', 'DigestSend', {
-          runId: null, userId, frequency: left, runAt: now.toISOString(), periodKey: `switch-${now.getTime()}`, flush: true,
+          runId: null, frequency: left, runAt: now.toISOString(), users: [{ userId, periodKey: `switch-${now.getTime()}` }], flush: true,
         });
       }
       return preferencesView(row);

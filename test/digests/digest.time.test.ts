@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDigestTime, isoWeek, isValidTimeZone, localTime, periodKey, windowStart } from '../../src/digests/digest.time.js';
+import { isDigestTime, isoWeek, isValidTimeZone, localTime, periodKey } from '../../src/digests/digest.time.js';
 
 describe('digest time arithmetic', () => {
   it('reads the local clock across a DST change', () => {
@@ -30,14 +30,6 @@ describe('digest time arithmetic', () => {
     expect(periodKey('WEEKLY', new Date('2025-10-20T09:00:00Z'))).toBe('2025-W43');
     expect(periodKey('WEEKLY', new Date('2024-12-30T09:00:00Z'))).toBe('2025-W01');
     expect(isoWeek(2021, 1, 3)).toEqual([2020, 53]);
-  });
-
-  it('opens the window at the previous digest, or a day/week back for the first', () => {
-    const runAt = new Date('2025-10-18T09:00:00Z');
-    expect(windowStart('DAILY', runAt, null).toISOString()).toBe('2025-10-17T09:00:00.000Z');
-    expect(windowStart('WEEKLY', runAt, null).toISOString()).toBe('2025-10-11T09:00:00.000Z');
-    const last = new Date('2025-10-16T09:00:00Z');
-    expect(windowStart('DAILY', runAt, last)).toBe(last);
   });
 
   it('validates IANA zone names', () => {

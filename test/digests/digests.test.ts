@@ -137,8 +137,8 @@ describe('exactly once per user and period', () => {
     await runDigest('DAILY', RUN);
     // As if the process died between the SMTP hand-off and recording lastDigestSentAt.
     await db().updateTable('notification_preferences').set({ last_digest_sent_at: new Date(RUN.getTime() - 24 * HOUR) }).where('user_id', '=', u.id).execute();
-    const outcome = await t.app.services.digests.send({ runId: null, userId: u.id, frequency: 'DAILY', runAt: RUN.toISOString(), periodKey: '2025-10-18' });
-    expect(outcome).toBe('already-sent');
+    const outcome = await t.app.services.digests.send({ runId: null, frequency: 'DAILY', runAt: RUN.toISOString(), users: [{ userId: u.id, periodKey: '2025-10-18' }] });
+    expect(outcome).toEqual({ 'already-sent': 1 });
     expect(sink.mailbox(u.email)).toHaveLength(1);
     expect((await t.app.services.notifications.getPreferences(u.id)).lastDigestSentAt).toBe(RUN.toISOString());
   });

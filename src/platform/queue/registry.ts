@@ -15,8 +15,11 @@ export interface JobPayloads {
   'notification-digest': {
     /** Fans a digest run out to one DigestSend per user. `at` (ISO) defaults to the scheduled time. */
     DigestRun: { frequency: 'DAILY' | 'WEEKLY'; scope: 'utc' | 'zoned' | 'all'; at?: string; trigger?: 'schedule' | 'manual' };
-    /** `flush`: the user left DAILY/WEEKLY; send what is pending whatever the frequency is now. */
-    DigestSend: { runId: string | null; userId: string; frequency: 'DAILY' | 'WEEKLY'; runAt: string; periodKey: string; flush?: boolean };
+    /**
+     * The digests of up to DIGEST_BATCH_SIZE users (one email each, keyed by user and period).
+     * `flush`: the user left DAILY/WEEKLY; send what is pending whatever the frequency is now.
+     */
+    DigestSend: { runId: string | null; frequency: 'DAILY' | 'WEEKLY'; runAt: string; users: Array<{ userId: string; periodKey: string }>; flush?: boolean };
   };
 }
 
