@@ -9,6 +9,9 @@ import { HealthService } from './health/health.service.js';
 import { adminEmailRoutes } from './admin/emails.routes.js';
 import { JobHealthService } from './admin/job-health.service.js';
 import { adminJobRoutes } from './admin/jobs.routes.js';
+import { aggregationLogRoutes } from './admin/aggregation-logs.routes.js';
+import { adminQueueRoutes } from './admin/queues.routes.js';
+import { QueuesService } from './admin/queues.service.js';
 import { notificationDigestJobs } from './digests/digests.job.js';
 import { digestRoutes } from './digests/digests.routes.js';
 import { DigestsService } from './digests/digests.service.js';
@@ -134,6 +137,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     digestRoutes(http, queues);
     const jobHealth = new JobHealthService({ queues, redis, prefix: config.queuePrefix, health: services.health, config });
     adminJobRoutes(http, { queues, digests: services.digests, jobHealth, redis, prefix: config.queuePrefix });
+    aggregationLogRoutes(http, database.db);
+    adminQueueRoutes(http, new QueuesService({ db: database.db, queues, redis, prefix: config.queuePrefix }), config.health.scheduleGraceMs);
   }
   const workerQueues = options.queues ?? QUEUE_NAMES;
   const workers = roles.has('worker')

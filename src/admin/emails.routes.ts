@@ -2,11 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { EmailService } from '../platform/email/email.service.js';
 import { paginated, toIso } from '../platform/http/reply.js';
-import { parseQuery } from '../platform/http/validation.js';
+import { paginationQuery, parseQuery } from '../platform/http/validation.js';
 
 const query = z.object({
-  page: z.string().regex(/^\d{1,6}$/).transform(Number).pipe(z.number().int().min(1)).optional().default(1),
-  pageSize: z.string().regex(/^\d{1,3}$/).transform(Number).pipe(z.number().int().min(1).max(100)).optional().default(50),
+  ...paginationQuery(50),
   status: z.enum(['sending', 'sent', 'captured', 'failed']).optional(),
 });
 

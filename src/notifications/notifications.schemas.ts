@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { isValidTimeZone } from '../digests/digest.time.js';
+import { paginationQuery } from '../platform/http/validation.js';
 import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES, ROLES, type DigestFrequency, type NotificationPriority, type NotificationType } from '../platform/db/schema.js';
 
-const pageParam = z.string().regex(/^\d{1,6}$/, 'must be a positive integer').transform(Number).pipe(z.number().int().min(1));
-const pageSizeParam = z.string().regex(/^\d{1,3}$/, 'must be an integer from 1 to 100').transform(Number).pipe(z.number().int().min(1).max(100));
-
 export const listQuery = z.object({
-  page: pageParam.optional().default(1),
-  pageSize: pageSizeParam.optional().default(20),
+  ...paginationQuery(20),
   read: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   type: z.enum(NOTIFICATION_TYPES).optional(),
   priority: z.enum(NOTIFICATION_PRIORITIES).optional(),

@@ -150,6 +150,41 @@ export interface EmailLogTable {
   sent_at: NullableTimestamp;
 }
 
+export interface AdminAuditTable {
+  id: Generated<string>;
+  admin_id: string | null;
+  action: string;
+  queue: string | null;
+  job_id: string | null;
+  details: Json;
+  created_at: DefaultTimestamp;
+}
+
+export const AGGREGATION_STATUSES = ['RUNNING', 'COMPLETED', 'FAILED', 'PARTIAL'] as const;
+export type AggregationStatus = (typeof AGGREGATION_STATUSES)[number];
+export const AGGREGATION_JOB_TYPES = ['hourly', 'daily', 'weekly', 'monthly'] as const;
+export type AggregationJobType = (typeof AGGREGATION_JOB_TYPES)[number];
+
+export interface MetricsAggregationJobsLogTable {
+  id: Generated<string>;
+  job_type: AggregationJobType;
+  period_start_date: Timestamp;
+  period_end_date: Timestamp;
+  started_at: DefaultTimestamp;
+  completed_at: NullableTimestamp;
+  status: Generated<AggregationStatus>;
+  records_processed: Generated<number>;
+  records_created: Generated<number>;
+  records_updated: Generated<number>;
+  errors_count: Generated<number>;
+  duration_seconds: number | null;
+  memory_used_mb: number | null;
+  error_message: string | null;
+  error_stack: string | null;
+  metadata: Generated<unknown>;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   app_settings: AppSettingsTable;
   users: UsersTable;
@@ -161,4 +196,6 @@ export interface Database {
   email_log: EmailLogTable;
   digest_runs: DigestRunsTable;
   digest_deliveries: DigestDeliveriesTable;
+  admin_audit: AdminAuditTable;
+  metrics_aggregation_jobs_log: MetricsAggregationJobsLogTable;
 }

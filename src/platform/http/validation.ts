@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { InvalidError } from '../errors.js';
 
 export const INVALID_QUERY = 'Invalid query parameters';
@@ -18,3 +18,11 @@ export const parseBody = <S extends z.ZodType>(schema: S, value: unknown) => par
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Ids are opaque to clients; a malformed one is simply an id that matches nothing. */
 export const isId = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
+/** `page` ≥ 1 and `pageSize` 1..100 from a query string, as every paginated endpoint takes them. */
+export function paginationQuery(defaultPageSize = 20) {
+  return {
+    page: z.string().regex(/^\d{1,6}$/, 'must be a positive integer').transform(Number).pipe(z.number().int().min(1)).optional().default(1),
+    pageSize: z.string().regex(/^\d{1,3}$/, 'must be an integer from 1 to 100').transform(Number).pipe(z.number().int().min(1).max(100)).optional().default(defaultPageSize),
+  };
+}

@@ -37,6 +37,12 @@ export async function markOutboxFailed(db: Executor, id: string): Promise<void> 
   await db.updateTable('outbox').set({ failed_at: new Date() }).where('id', '=', id).where('completed_at', 'is', null).execute();
 }
 
+/** An admin retried the job: it is live work again (and re-drivable if Redis loses it). */
+export async function reopenOutboxFailed(db: Executor, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ failed_at: null }).where('id', 'in', [...ids]).where('completed_at', 'is', null).execute();
+}
+
 const EPOCH_KEY = (prefix: string) => `${prefix}:outbox-epoch`;
 
 interface RelayOptions {

@@ -1,0 +1,30 @@
+import type { Executor } from '../platform/db/client.js';
+
+export interface AuditEntry {
+  adminId: string;
+  action: string;
+  queue?: string | null;
+  jobId?: string | null;
+  details?: Record<string, unknown>;
+}
+
+/** Every state-changing admin call on the job system, with who and when. */
+export class AuditRepository {
+  constructor(private readonly db: Executor) {}
+
+  async record(e: AuditEntry): Promise<void> {
+    await this.db.insertInto('admin_audit').values({
+      admin_id: e.adminId, action: e.action, queue: e.queue ?? null, job_id: e.jobId ?? null, details: JSON.stringify(e.details ?? {}),
+    }).execute();
+  }
+
+  list(limit: number, offset: number) {
+    return this.db.selectFrom('admin_audit as a').leftJoin('users as u', 'u.id', 'a.admin_id')
+      .select(['a.id', 'a.action', 'a.queue', 'a.job_id', 'a.details', 'a.created_at', 'a.admin_id', 'u.email as admin_email'])
+      .orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset(offset).execute();
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.db.selectFrom('admin_audit').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  }
+}

@@ -1,0 +1,157 @@
+import type { Job, JobType } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Db } from '../platform/db/client.js';
+import { InvalidError, NotFoundError } from '../platform/errors.js';
+import { listWorkers } from '../platform/queue/heartbeat.js';
+import { outboxIdOf, reopenOutboxFailed } from '../platform/queue/outbox.js';
+import type { Queues } from '../platform/queue/queues.js';
+import { isQueueName, QUEUE_NAMES, QUEUES, type QueueName } from '../platform/queue/registry.js';
+import { SCHEDULES } from '../platform/queue/schedules.js';
+import { AuditRepository } from './audit.repository.js';
+import { recentCount } from './health.rules.js';
+
+export const JOB_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+export const CLEANABLE = ['completed', 'failed', 'delayed', 'waiting', 'prioritized'] as const;
+
+/** Minute-by-minute counts of the last hour, oldest first, from BullMQ's metrics. */
+export function lastHour(metrics: { data: Array<number | string>; meta: { count: number | string; prevCount: number | string; prevTS: number | string } }, now: number): number[] {
+  const prevTS = Number(metrics.meta.prevTS);
+  const series = new Array<number>(60).fill(0);
+  if (!prevTS) {
+    series[59] = Number(metrics.meta.count) - Number(metrics.meta.prevCount);
+    return series;
+  }
+  const age = Math.floor((now - prevTS) / 60_000);
+  const points = [Number(metrics.meta.count) - Number(metrics.meta.prevCount), ...metrics.data.map(Number)];
+  points.forEach((n, i) => {
+    const slot = 59 - age - i;
+    if (slot >= 0 && slot < 60) series[slot] = n;
+  });
+  return series;
+}
+
+const summary = (job: Job, state?: string) => ({
+  id: job.id, name: job.name, state: state ?? null, attemptsMade: job.attemptsMade, progress: job.progress,
+  timestamp: job.timestamp, processedOn: job.processedOn ?? null, finishedOn: job.finishedOn ?? null, failedReason: job.failedReason || null,
+});
+
+/** Bull Board / Sidekiq-style operations on every queue, each state change audited. */
+export class QueuesService {
+  private readonly audit: AuditRepository;
+
+  constructor(private readonly deps: { db: Db; queues: Queues; redis: Redis; prefix: string }) {
+    this.audit = new AuditRepository(deps.db);
+  }
+
+  private queue(name: string) {
+    if (!isQueueName(name)) throw new NotFoundError('Queue not found');
+    return this.deps.queues.get(name);
+  }
+
+  private async job(queueName: string, jobId: string): Promise<Job> {
+    if (!isQueueName(queueName) || jobId.length > 300) throw new NotFoundError('Job not found');
+    const job = await this.deps.queues.get(queueName).getJob(jobId);
+    if (!job) throw new NotFoundError('Job not found');
+    return job;
+  }
+
+  /** Counts come from BullMQ's per-state counters (no job list is scanned). */
+  async overview(now = Date.now()) {
+    const workers = await listWorkers(this.deps.redis, this.deps.prefix);
+    return Promise.all(QUEUE_NAMES.map(async (name) => {
+      const q = this.deps.queues.get(name);
+      const [counts, paused, completed, failed] = await Promise.all([
+        q.getJobCounts(...JOB_STATES), q.isPaused(), q.getMetrics('completed', 0, 60), q.getMetrics('failed', 0, 60),
+      ]);
+      return {
+        name, group: QUEUES[name].group, description: QUEUES[name].description, paused, counts,
+        workers: workers.filter((w) => w.queues.includes(name)).length,
+        perMinute: { completed: lastHour(completed, now), failed: lastHour(failed, now) },
+        lastHour: { completed: recentCount(completed, 60, now), failed: recentCount(failed, 60, now) },
+      };
+    }));
+  }
+
+  async listJobs(queueName: string, state: JobState, page: number, pageSize: number) {
+    const q = this.queue(queueName);
+    const start = (page - 1) * pageSize;
+    const [jobs, total] = await Promise.all([q.getJobs([state as JobType], start, start + pageSize - 1), q.getJobCountByTypes(state as JobType)]);
+    return { items: jobs.filter(Boolean).map((j) => summary(j, state)), total };
+  }
+
+  async getJob(queueName: string, jobId: string) {
+    const job = await this.job(queueName, jobId);
+    const [state, logs] = await Promise.all([job.getState(), this.deps.queues.get(queueName as QueueName).getJobLogs(jobId, 0, 99)]);
+    return {
+      ...summary(job, state), data: job.data, opts: job.opts, returnValue: job.returnvalue ?? null,
+      stacktrace: job.stacktrace ?? [], logs: logs.logs, delay: job.delay,
+    };
+  }
+
+  async retry(adminId: string, queueName: string, jobId: string) {
+    const job = await this.job(queueName, jobId);
+    if (!(await job.isFailed())) throw new InvalidError('Cannot retry job');
+    await job.retry('failed');
+    const outboxId = outboxIdOf(job.id);
+    if (outboxId) await reopenOutboxFailed(this.deps.db, [outboxId]);
+    await this.audit.record({ adminId, action: 'job.retry', queue: queueName, jobId });
+    return { jobId, status: 'retried' as const };
+  }
+
+  async remove(adminId: string, queueName: string, jobId: string) {
+    const job = await this.job(queueName, jobId);
+    if (await job.isActive()) throw new InvalidError('Cannot remove an active job');
+    await job.remove();
+    await this.audit.record({ adminId, action: 'job.remove', queue: queueName, jobId });
+  }
+
+  async retryAllFailed(adminId: string, queueName: string) {
+    const q = this.queue(queueName);
+    const failed = await q.getJobs(['failed'], 0, -1);
+    await q.retryJobs({ state: 'failed', count: 1000 });
+    await reopenOutboxFailed(this.deps.db, failed.map((j) => outboxIdOf(j.id)).filter((id): id is string => id !== null));
+    await this.audit.record({ adminId, action: 'queue.retryFailed', queue: queueName, details: { count: failed.length } });
+    return { count: failed.length };
+  }
+
+  async promoteDelayed(adminId: string, queueName: string) {
+    const q = this.queue(queueName);
+    // Scheduler iterations stay where they are: promoting them would run a schedule early.
+    const delayed = (await q.getJobs(['delayed'], 0, -1)).filter((j) => !j.id?.startsWith('repeat:'));
+    for (const job of delayed) await job.promote();
+    await this.audit.record({ adminId, action: 'queue.promote', queue: queueName, details: { count: delayed.length } });
+    return { count: delayed.length };
+  }
+
+  async setPaused(adminId: string, queueName: string, paused: boolean) {
+    const q = this.queue(queueName);
+    if (paused) await q.pause();
+    else await q.resume();
+    await this.audit.record({ adminId, action: paused ? 'queue.pause' : 'queue.resume', queue: queueName });
+    return { paused };
+  }
+
+  async clean(adminId: string, queueName: string, state: (typeof CLEANABLE)[number], olderThanMs: number) {
+    const q = this.queue(queueName);
+    const removed = await q.clean(olderThanMs, 100_000, state);
+    await this.audit.record({ adminId, action: 'queue.clean', queue: queueName, details: { state, olderThanMs, removed: removed.length } });
+    return { removed: removed.length };
+  }
+
+  async schedulers(now = Date.now(), graceMs = 0) {
+    return Promise.all(SCHEDULES.map(async (s) => {
+      const scheduler = await this.deps.queues.get(s.queue).getJobScheduler(s.id);
+      const next = scheduler?.next ?? null;
+      return {
+        id: s.id, queue: s.queue, job: s.job, pattern: s.pattern, tz: s.tz, description: s.description, registered: scheduler !== undefined && scheduler !== null,
+        nextRun: next ? new Date(next).toISOString() : null, iterations: scheduler?.iterationCount ?? 0,
+        overdue: next === null || next < now - graceMs,
+      };
+    }));
+  }
+
+  async auditLog(page: number, pageSize: number) {
+    return Promise.all([this.audit.list(pageSize, (page - 1) * pageSize), this.audit.count()]);
+  }
+}

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../src/platform/net.js';
+import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+import { outboxDrained } from '../helpers/wait.js';
+
+let sink: SmtpSink;
+let t: TestApp;
+let admin: Session;
+
+beforeAll(async () => {
+  sink = await new SmtpSink().start();
+  // One attempt: an SMTP outage leaves the job failed for an admin to retry.
+  t = await createTestApp({ SMTP_URL: sink.url, JOB_ATTEMPTS: '1' });
+  admin = await t.admin();
+});
+afterAll(async () => {
+  await t.close();
+  await sink.stop();
+});
+
+const get = (path: string) => t.call('GET', path, { as: admin });
+const post = (path: string, body?: unknown) => t.call('POST', path, { as: admin, body });
+
+async function failedDeliveryJob(): Promise<{ jobId: string; email: string }> {
+  const user = await t.app.services.users.createUser({ email: `q-${randomUUID()}@mail.test`, password: 'password-123', role: 'VIEWER' });
+  await sink.stop();
+  await t.app.services.notifications.notify({ userIds: [user.id], type: 'SYSTEM', title: 'Retry me', message: 'm' });
+  expect(await outboxDrained(t.app)).toBe(true);
+  await sink.start();
+  const failed = await get('/api/admin/jobs/queues/notification-delivery/jobs?state=failed');
+  const job = failed.body.data.find((j: { failedReason: string }) => /not sent yet/.test(j.failedReason));
+  expect(job).toBeDefined();
+  return { jobId: job.id, email: user.email };
+}
+
+describe('queue overview', () => {
+  it('lists every queue with counts by state, paused flag, workers and the last hour per minute', async () => {
+    const res = await get('/api/admin/jobs/queues');
+    expect(res.status).toBe(200);
+    const delivery = res.body.data.find((q: { name: string }) => q.name === 'notification-delivery');
+    expect(delivery).toMatchObject({ group: 'email', paused: false, workers: 1, counts: { waiting: expect.any(Number), failed: expect.any(Number), completed: expect.any(Number) } });
+    expect(delivery.perMinute.completed).toHaveLength(60);
+    expect(res.body.data.map((q: { name: string }) => q.name).sort()).toEqual(['notification-delivery', 'notification-digest', 'notification-fanout']);
+  });
+
+  it('lists schedulers with pattern, time zone and next run', async () => {
+    const res = await get('/api/admin/jobs/schedulers');
+    expect(res.body.data.find((s: { id: string }) => s.id === 'digest-daily')).toMatchObject({ pattern: '0 9 * * *', tz: 'UTC', registered: true, overdue: false, nextRun: expect.stringMatching(/T09:00:00.000Z$/) });
+  });
+});
+
+describe('failed jobs', () => {
+  it('shows a failed job with its error and stack; retry moves it back and it completes', async () => {
+    const { jobId, email } = await failedDeliveryJob();
+    const detail = await get(`/api/admin/jobs/notification-delivery/${jobId}`);
+    expect(detail.status).toBe(200);
+    expect(detail.body.data).toMatchObject({ id: jobId, state: 'failed', attemptsMade: 1, data: { notificationIds: expect.any(Array) } });
+    expect(detail.body.data.stacktrace.length).toBeGreaterThan(0);
+    expect(sink.mailbox(email)).toHaveLength(0);
+
+    const retried = await post(`/api/admin/jobs/notification-delivery/${jobId}/retry`);
+    expect(retried.status).toBe(200);
+    expect(retried.body).toEqual({ success: true, data: { jobId, status: 'retried' } });
+    expect(await waitFor(async () => (await get(`/api/admin/jobs/notification-delivery/${jobId}`)).body.data.state === 'completed', 15_000)).toBe(true);
+    expect(sink.mailbox(email)).toHaveLength(1);
+
+    const again = await post(`/api/admin/jobs/notification-delivery/${jobId}/retry`);
+    expect(again.status).toBe(400);
+    expect(again.body).toEqual({ success: false, error: 'Cannot retry job' });
+  });
+
+  it('retries every failed job of a queue at once', async () => {
+    const a = await failedDeliveryJob();
+    const b = await failedDeliveryJob();
+    const res = await post('/api/admin/jobs/queues/notification-delivery/retry-failed');
+    expect(res.body.data.count).toBeGreaterThanOrEqual(2);
+    expect(await waitFor(async () => sink.mailbox(a.email).length === 1 && sink.mailbox(b.email).length === 1, 15_000)).toBe(true);
+  });
+
+  it('deletes a job, which is then gone', async () => {
+    const { jobId } = await failedDeliveryJob();
+    expect((await t.call('DELETE', `/api/admin/jobs/notification-delivery/${jobId}`, { as: admin })).body).toEqual({ success: true });
+    expect((await get(`/api/admin/jobs/notification-delivery/${jobId}`)).status).toBe(404);
+  });
+
+  it('answers unknown queues and jobs with 404 and bad states with 400', async () => {
+    expect((await post('/api/admin/jobs/nope/1/retry')).body).toEqual({ success: false, error: 'Job not found' });
+    expect((await post('/api/admin/jobs/notification-delivery/does-not-exist/retry')).body).toEqual({ success: false, error: 'Job not found' });
+    expect((await get('/api/admin/jobs/notification-delivery/does-not-exist')).status).toBe(404);
+    expect((await get('/api/admin/jobs/queues/nope/jobs')).body).toEqual({ success: false, error: 'Queue not found' });
+    expect((await post('/api/admin/jobs/queues/nope/pause')).status).toBe(404);
+    const bad = await get('/api/admin/jobs/queues/notification-delivery/jobs?state=exploded');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toBe('Invalid query parameters');
+    expect((await post('/api/admin/jobs/queues/notification-delivery/clean', { state: 'active', olderThanMs: 0 })).status).toBe(400);
+  });
+});
+
+describe('delayed jobs, pause and clean', () => {
+  it('promotes a delayed job, which then runs', async () => {
+    const job = await t.app.queues.add('notification-fanout', 'NotificationBatchFanOut', { batchId: randomUUID() }, { delay: 3_600_000 });
+    const delayed = await get('/api/admin/jobs/queues/notification-fanout/jobs?state=delayed');
+    expect(delayed.body.data.map((j: { id: string }) => j.id)).toContain(job.id);
+    expect((await post('/api/admin/jobs/queues/notification-fanout/promote')).body.data.count).toBe(1);
+    expect(await waitFor(async () => (await get(`/api/admin/jobs/notification-fanout/${job.id}`)).body.data.state === 'completed', 10_000)).toBe(true);
+  });
+
+  it('pause stops processing and resume restarts it', async () => {
+    const user = await t.app.services.users.createUser({ email: `p-${randomUUID()}@mail.test`, password: 'password-123', role: 'VIEWER' });
+    expect((await post('/api/admin/jobs/queues/notification-delivery/pause')).body.data).toEqual({ paused: true });
+    await t.app.services.notifications.notify({ userIds: [user.id], type: 'SYSTEM', title: 'Paused', message: 'm' });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(sink.mailbox(user.email)).toHaveLength(0);
+    const overview = (await get('/api/admin/jobs/queues')).body.data.find((q: { name: string }) => q.name === 'notification-delivery');
+    expect(overview.paused).toBe(true);
+    expect(overview.counts.waiting).toBeGreaterThanOrEqual(1);
+    expect((await post('/api/admin/jobs/queues/notification-delivery/resume')).body.data).toEqual({ paused: false });
+    expect(await waitFor(async () => sink.mailbox(user.email).length === 1, 10_000)).toBe(true);
+  });
+
+  it('cleans completed jobs older than a given age', async () => {
+    const before = (await get('/api/admin/jobs/queues')).body.data.find((q: { name: string }) => q.name === 'notification-fanout').counts.completed;
+    expect(before).toBeGreaterThan(0);
+    const res = await post('/api/admin/jobs/queues/notification-fanout/clean', { state: 'completed', olderThanMs: 0 });
+    expect(res.body.data.removed).toBe(before);
+    expect((await get('/api/admin/jobs/queues')).body.data.find((q: { name: string }) => q.name === 'notification-fanout').counts.completed).toBe(0);
+  });
+
+  it('records every state change in the audit log with the admin', async () => {
+    const res = await get('/api/admin/jobs/audit');
+    const actions = res.body.data.map((a: { action: string }) => a.action);
+    for (const a of ['job.retry', 'queue.retryFailed', 'job.remove', 'queue.promote', 'queue.pause', 'queue.resume', 'queue.clean']) expect(actions).toContain(a);
+    expect(res.body.data[0]).toMatchObject({ adminId: admin.user.id, adminEmail: admin.user.email, createdAt: expect.any(String) });
+  });
+});
+
+describe('access', () => {
+  it('answers every queue route with 403 for other roles', async () => {
+    const creator = await t.user('CREATOR');
+    for (const [method, path] of [
+      ['GET', '/api/admin/jobs/queues'], ['GET', '/api/admin/jobs/schedulers'], ['GET', '/api/admin/jobs/queues/notification-delivery/jobs'],
+      ['POST', '/api/admin/jobs/queues/notification-delivery/pause'], ['POST', '/api/admin/jobs/notification-delivery/1/retry'],
+      ['GET', '/api/admin/jobs/notification-delivery/1'], ['DELETE', '/api/admin/jobs/notification-delivery/1'], ['GET', '/api/admin/jobs/audit'],
+      ['GET', '/api/admin/jobs/aggregation/logs'],
+    ] as const) {
+      const res = await t.call(method, path, { as: creator });
+      expect(res.status, `${method} ${path}`).toBe(403);
+    }
+  });
+});
+
+describe('GET /api/admin/jobs/aggregation/logs', () => {
+  it('filters by type, status and period, paginates with 50 by default, newest first', async () => {
+    const db = t.app.database.db;
+    const rows = Array.from({ length: 60 }, (_, i) => ({
+      job_type: (['hourly', 'daily'] as const)[i % 2], status: (['COMPLETED', 'FAILED', 'PARTIAL'] as const)[i % 3],
+      period_start_date: new Date(Date.UTC(2025, 9, 1 + (i % 20))), period_end_date: new Date(Date.UTC(2025, 9, 2 + (i % 20))),
+      started_at: new Date(Date.UTC(2025, 9, 1, 0, i)), records_processed: i, metadata: JSON.stringify({ i }),
+    }));
+    await db.insertInto('metrics_aggregation_jobs_log').values(rows).execute();
+    const all = await get('/api/admin/jobs/aggregation/logs');
+    expect(all.body.pagination).toEqual({ page: 1, pageSize: 50, total: 60, totalPages: 2 });
+    expect(all.body.data[0]).toMatchObject({ recordsProcessed: 59, jobType: 'daily', status: 'PARTIAL', metadata: { i: 59 }, completedAt: null, errorMessage: null });
+    expect(Object.keys(all.body.data[0]).sort()).toEqual(['completedAt', 'createdAt', 'durationSeconds', 'errorMessage', 'errorStack', 'errorsCount', 'id', 'jobType',
+      'memoryUsedMb', 'metadata', 'periodEndDate', 'periodStartDate', 'recordsCreated', 'recordsProcessed', 'recordsUpdated', 'startedAt', 'status'].sort());
+    const filtered = await get('/api/admin/jobs/aggregation/logs?jobType=hourly&status=FAILED&startDate=2025-10-05&endDate=2025-10-11T00:00:00Z&pageSize=100');
+    const expected = rows.filter((r) => r.job_type === 'hourly' && r.status === 'FAILED' && r.period_start_date >= new Date('2025-10-05') && r.period_end_date <= new Date('2025-10-11'));
+    expect(filtered.body.pagination.total).toBe(expected.length);
+    for (const q of ['jobType=minutely', 'status=DONE', 'startDate=yesterday', 'pageSize=101']) {
+      expect((await get(`/api/admin/jobs/aggregation/logs?${q}`)).status).toBe(400);
+    }
+  });
+});
