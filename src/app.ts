@@ -39,6 +39,7 @@ import { QUEUE_NAMES, type JobHandlers, type QueueName } from './platform/queue/
 import { WorkerPool } from './platform/queue/workers.js';
 import { resolveEndpoints, resolveSessionSecret } from './platform/resources.js';
 import { UsersRepository } from './users/users.repository.js';
+import { webRoutes } from './web/web.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 import { UsersService } from './users/users.service.js';
 
@@ -139,6 +140,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     adminJobRoutes(http, { queues, digests: services.digests, jobHealth, redis, prefix: config.queuePrefix });
     aggregationLogRoutes(http, database.db);
     adminQueueRoutes(http, new QueuesService({ db: database.db, queues, redis, prefix: config.queuePrefix }), config.health.scheduleGraceMs);
+    webRoutes(http);
   }
   const workerQueues = options.queues ?? QUEUE_NAMES;
   const workers = roles.has('worker')
