@@ -155,7 +155,7 @@ describe('GET /api/admin/jobs/aggregation/logs', () => {
   it('filters by type, status and period, paginates with 50 by default, newest first', async () => {
     const db = t.app.database.db;
     const rows = Array.from({ length: 60 }, (_, i) => ({
-      job_type: (['hourly', 'daily'] as const)[i % 2], status: (['COMPLETED', 'FAILED', 'PARTIAL'] as const)[i % 3],
+      job_type: (['hourly', 'daily'] as const)[i % 2]!, status: (['COMPLETED', 'FAILED', 'PARTIAL'] as const)[i % 3]!,
       period_start_date: new Date(Date.UTC(2025, 9, 1 + (i % 20))), period_end_date: new Date(Date.UTC(2025, 9, 2 + (i % 20))),
       started_at: new Date(Date.UTC(2025, 9, 1, 0, i)), records_processed: i, metadata: JSON.stringify({ i }),
     }));
