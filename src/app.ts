@@ -40,6 +40,8 @@ import { WorkerPool } from './platform/queue/workers.js';
 import { resolveEndpoints, resolveSessionSecret } from './platform/resources.js';
 import { UsersRepository } from './users/users.repository.js';
 import { webRoutes } from './web/web.routes.js';
+import { Metrics, serveMetrics } from './platform/metrics.js';
+import { metricsRoutes } from './platform/http/metrics.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 import { UsersService } from './users/users.service.js';
 
@@ -92,6 +94,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const queueRedis = createQueueRedis(endpoints.redisUrl);
   const queues = new Queues(queueRedis, config.queuePrefix, config.jobs, log);
   const limiter = new RateLimiter(redis, config.queuePrefix);
+  const metrics = new Metrics(queues);
 
   const users = new UsersService(new UsersRepository(database.db));
   const secret = await resolveSessionSecret(config, database.db);
@@ -101,6 +104,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     from: config.emailFrom, leaseMs: config.email.leaseMs, domain: config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local',
     // Two messages per pooled connection keep every connection busy without queueing claims.
     maxInFlight: config.email.poolSize * 2,
+    onOutcome: (kind, outcome) => metrics.emails.inc({ kind, outcome }),
   });
   const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs });
   const notifications = new NotificationsService(database.db, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
@@ -128,6 +132,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (roles.has('api')) {
     http = createHttpServer(config, log);
     registerAccessControl(http, { authenticate: (t) => services.auth.authenticate(t), limiter, config });
+    metricsRoutes(http, metrics, config.metrics.token);
     healthRoutes(http, services.health);
     authRoutes(http, services.auth);
     usersRoutes(http, services.users);
@@ -144,15 +149,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const workerQueues = options.queues ?? QUEUE_NAMES;
   const workers = roles.has('worker')
-    ? new WorkerPool({ connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers, queues: workerQueues, defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, lockMs: config.jobs.lockMs, heartbeatMs: config.health.workerHeartbeatMs })
+    ? new WorkerPool({ connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers, queues: workerQueues, defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, lockMs: config.jobs.lockMs, heartbeatMs: config.health.workerHeartbeatMs, metrics })
     : null;
   const relay = roles.has('worker')
     ? new OutboxRelay({ db: database.db, pool: database.pool, queues, redis: queueRedis, prefix: config.queuePrefix, log, pollMs: config.worker.outboxPollMs })
     : null;
 
+  let metricsServer: import('node:http').Server | null = null;
   const app: App = {
     config, log, database, redis, queues, services, http, url: null,
     async start() {
+      if (!http && config.metrics.port) metricsServer = await serveMetrics(metrics, config.metrics.port, config.host, config.metrics.token);
       if (http) {
         await users.ensureFirstAdmin(config, log, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
         const address = await http.listen({ host: config.host, port: config.port });
@@ -165,6 +172,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       log.info({ roles: [...roles], url: app.url }, 'herald started');
     },
     async stop() {
+      metricsServer?.close();
       await stream.close();
       if (http) await http.close();
       await relay?.stop();

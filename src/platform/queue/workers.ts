@@ -2,6 +2,7 @@ import { MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
 import { Heartbeat } from './heartbeat.js';
 import { markOutboxCompleted, markOutboxFailed, outboxIdOf } from './outbox.js';
 import { QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
@@ -18,6 +19,7 @@ interface WorkerPoolOptions {
   /** How long a job's lock lasts without renewal; a crashed worker's jobs are recovered after it. */
   readonly lockMs: number;
   readonly heartbeatMs: number;
+  readonly metrics?: Metrics;
 }
 
 /** The BullMQ workers of one process: one Worker per queue it serves. */
@@ -62,13 +64,19 @@ export class WorkerPool {
     const handler = handlers[job.name];
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
     const started = Date.now();
+    const observe = (outcome: 'completed' | 'failed') => this.opts.metrics?.jobDuration.observe({ queue, job: job.name, outcome }, (Date.now() - started) / 1000);
     this.active++;
     try {
       const result = await handler(job.data, job);
       const outboxId = outboxIdOf(job.id);
       if (outboxId) await markOutboxCompleted(this.opts.db, outboxId);
+      observe('completed');
       this.opts.log.debug({ queue, jobId: job.id, job: job.name, ms: Date.now() - started }, 'job completed');
       return result;
+    } catch (err) {
+      observe('failed');
+      this.opts.metrics?.jobFailures.inc({ queue, job: job.name });
+      throw err;
     } finally {
       this.active--;
     }
