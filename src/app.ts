@@ -137,7 +137,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     authRoutes(http, services.auth);
     usersRoutes(http, services.users);
     notificationsRoutes(http, services.notifications, stream);
-    streamRoutes(http, stream, services.notifications, config.sseHeartbeatMs);
+    streamRoutes(http, stream, services.notifications, config.sseHeartbeatMs, database.db);
     unsubscribeRoutes(http, services.notifications, secret);
     adminEmailRoutes(http, email);
     digestRoutes(http, queues);

@@ -4,7 +4,7 @@ import type { Db } from '../platform/db/client.js';
 import type { NotificationView } from './notifications.schemas.js';
 import { toView, type NotificationsService } from './notifications.service.js';
 import { eventId, parseEventId, StreamRepository, type StreamPoint } from './stream.repository.js';
-import type { NotificationStream, StreamListener, StreamMessage } from './stream.service.js';
+import type { Listening, NotificationStream, StreamListener, StreamMessage } from './stream.service.js';
 
 const REPLAY_LIMIT = 500;
 const RECENT_IDS = 1_000;
@@ -28,16 +28,18 @@ class SseConnection implements StreamListener {
   private readonly sent = new Set<string>();
   private readonly heartbeat: NodeJS.Timeout;
   private ended = false;
-  onEnd: () => void = () => undefined;
+  private stopListening: () => void = () => undefined;
 
   constructor(private readonly res: ServerResponse, private readonly deps: ConnectionDeps, heartbeatMs: number) {
     this.heartbeat = setInterval(() => this.write(': ping\n\n'), heartbeatMs);
     res.on('close', () => this.end());
   }
 
-  start(subscribed: Promise<void>, after: StreamPoint | null): void {
+  start(listening: Listening, after: StreamPoint | null): void {
+    this.stopListening = listening.stop;
+    if (this.ended) listening.stop();
     this.enqueue(async () => {
-      await subscribed; // a message published from now on reaches us, so the replay misses nothing
+      await listening.ready; // a message published from now on reaches us, so the replay misses nothing
       if (after) for (const view of await this.deps.missedSince(after)) this.sendNotification(view);
     }, true);
     this.queueCount();
@@ -55,7 +57,7 @@ class SseConnection implements StreamListener {
     if (this.ended) return;
     this.ended = true;
     clearInterval(this.heartbeat);
-    this.onEnd();
+    this.stopListening();
     this.res.end();
   }
 
@@ -101,9 +103,7 @@ class SseConnection implements StreamListener {
  * GET /api/notifications/stream: Server-Sent Events of the caller's inbox (JOBS.md §1.4). A
  * reconnect with Last-Event-ID (or ?lastEventId=) first replays what it missed from PostgreSQL.
  */
-export function streamRoutes(app: FastifyInstance, stream: NotificationStream, notifications: NotificationsService, heartbeatMs: number,
-  // app.ts does not pass the Db yet; the inbox service's handle is the same pool.
-  db: Db = notifications['db']): void {
+export function streamRoutes(app: FastifyInstance, stream: NotificationStream, notifications: NotificationsService, heartbeatMs: number, db: Db): void {
   const repo = new StreamRepository(db);
 
   app.get('/api/notifications/stream', { config: { access: 'user' } }, async (request, reply) => {
@@ -126,9 +126,7 @@ export function streamRoutes(app: FastifyInstance, stream: NotificationStream, n
       missedSince: async (point) => (await repo.since(userId, point, REPLAY_LIMIT)).map(toView),
       log: request.log,
     }, heartbeatMs);
-    const listening = stream.listen(userId, connection);
-    connection.onEnd = listening.stop;
+    connection.start(stream.listen(userId, connection), after);
     if (request.raw.socket.destroyed) connection.end(); // gone while we authenticated
-    connection.start(listening.ready, after);
   });
 }

@@ -23,9 +23,9 @@ export default async function setup({ provide }: TestProject) {
       await migrate(databaseUrl(building));
       await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
     }
-    // Leftovers of interrupted runs.
+    // Leftovers of interrupted runs; without FORCE, so databases another run is using survive.
     const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'herald_t\\_%'`);
-    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+    for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => undefined);
   } finally {
     await admin.end();
   }

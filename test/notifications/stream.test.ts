@@ -1,0 +1,294 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import type { NotificationView } from '../../src/notifications/notifications.schemas.js';
+import { eventId, parseEventId, StreamRepository } from '../../src/notifications/stream.repository.js';
+import { waitFor } from '../../src/platform/net.js';
+import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { CuttableProxy } from '../helpers/proxy.js';
+import { openResources } from '../helpers/resources.js';
+
+interface Frame { id?: string; event?: string; data?: string; retry?: string; comment?: string }
+
+const parseFrame = (text: string): Frame => {
+  const frame: Frame = {};
+  for (const line of text.split('\n')) {
+    if (line.startsWith(':')) frame.comment = line.slice(1).trim();
+    const [, field, value] = /^(\w+): ?(.*)$/.exec(line) ?? [];
+    if (field === 'id' || field === 'event' || field === 'data' || field === 'retry') frame[field] = value;
+  }
+  return frame;
+};
+
+/** An SSE client over fetch that collects the frames it receives. */
+class SseClient {
+  readonly frames: Frame[] = [];
+  ended = false;
+  private cursor = 0;
+
+  private constructor(readonly res: Response, private readonly abort: AbortController) {}
+
+  static async open(base: string, as: Session | null, opts: { lastEventId?: string; query?: string } = {}): Promise<SseClient> {
+    const abort = new AbortController();
+    const headers: Record<string, string> = { accept: 'text/event-stream' };
+    if (as) headers.authorization = `Bearer ${as.token}`;
+    if (opts.lastEventId) headers['last-event-id'] = opts.lastEventId;
+    const res = await fetch(`${base}/api/notifications/stream${opts.query ?? ''}`, { headers, signal: abort.signal });
+    const client = new SseClient(res, abort);
+    if (res.ok) void client.pump();
+    return client;
+  }
+
+  private async pump(): Promise<void> {
+    const reader = this.res.body!.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    try {
+      for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+        buffer += chunk.value;
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          this.frames.push(parseFrame(buffer.slice(0, end)));
+          buffer = buffer.slice(end + 2);
+        }
+      }
+    } catch { /* aborted */ }
+    this.ended = true;
+  }
+
+  events(): Frame[] {
+    return this.frames.filter((f) => f.event);
+  }
+
+  /** The next event (of that name, skipping others), waiting for it. */
+  async next(event?: string, timeoutMs = 10_000): Promise<Frame> {
+    const found = await waitFor(async () => {
+      const skip = (f: Frame) => !f.event || (event !== undefined && f.event !== event);
+      while (this.cursor < this.frames.length && skip(this.frames[this.cursor]!)) this.cursor++;
+      return this.cursor < this.frames.length;
+    }, timeoutMs, 10);
+    if (!found) throw new Error(`no SSE event within ${timeoutMs} ms (status ${this.res.status}, ended ${this.ended}); frames: ${JSON.stringify(this.frames)}`);
+    return this.frames[this.cursor++]!;
+  }
+
+  close(): void {
+    this.abort.abort();
+  }
+}
+
+let t: TestApp;
+let b: App;
+let admin: Session;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  b = await t.sibling({ roles: ['api'] });
+  admin = await t.admin();
+});
+afterAll(async () => {
+  await b.stop();
+  await t.close();
+});
+
+const notify = async (user: Session, title: string) => {
+  const res = await t.call('POST', '/api/admin/notifications', { as: admin, body: { userIds: [user.user.id], type: 'SYSTEM', title, message: 'm' } });
+  expect(res.status).toBe(202);
+};
+const inbox = async (user: Session) => (await t.call('GET', '/api/notifications', { as: user })).body.data as NotificationView[];
+const count = (n: number) => ({ event: 'unread-count', data: JSON.stringify({ count: n }) });
+const deliveriesDone = () => waitFor(async () =>
+  (await t.app.database.db.selectFrom('outbox').select('id').where('completed_at', 'is', null).execute()).length === 0, 10_000);
+
+describe('GET /api/notifications/stream', () => {
+  it('opens an event stream and sends the current unread count at once', async () => {
+    const user = await t.user();
+    await t.app.database.db.insertInto('notifications').values({ user_id: user.user.id, type: 'SYSTEM', title: 'Old', message: 'm' }).execute();
+    const stream = await SseClient.open(t.url, user);
+    try {
+      expect(stream.res.status).toBe(200);
+      expect(stream.res.headers.get('content-type')).toBe('text/event-stream');
+      expect(stream.res.headers.get('cache-control')).toBe('no-cache, no-transform');
+      expect(stream.res.headers.get('x-accel-buffering')).toBe('no');
+      expect(await stream.next()).toEqual(count(1));
+      expect(stream.frames[0]).toEqual({ retry: '3000' });
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('pushes a notification created on one instance to a stream open on another, then the new count', async () => {
+    const user = await t.user();
+    const stream = await SseClient.open(b.url!, user);
+    try {
+      expect(await stream.next()).toEqual(count(0));
+      await notify(user, 'Across processes');
+      const pushed = await stream.next();
+      const [listed] = await inbox(user);
+      expect(pushed).toMatchObject({ event: 'notification', id: `${Date.parse(listed!.createdAt)}_${listed!.id}` });
+      expect(JSON.parse(pushed.data!)).toEqual(listed);
+      expect(await stream.next()).toEqual(count(1));
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('sends a fresh unread count to every instance when the user reads on another', async () => {
+    const user = await t.user();
+    await notify(user, 'One');
+    await notify(user, 'Two');
+    const [first] = await inbox(user);
+    await deliveriesDone();
+    const onB = await SseClient.open(b.url!, user);
+    try {
+      expect(await onB.next()).toEqual(count(2));
+      expect((await t.call('POST', `/api/notifications/${first!.id}/read`, { as: user })).status).toBe(200);
+      expect(await onB.next()).toEqual(count(1));
+      expect((await t.call('POST', '/api/notifications/read-all', { as: user })).status).toBe(200);
+      expect(await onB.next()).toEqual(count(0));
+    } finally {
+      onB.close();
+    }
+  });
+
+  it('replays exactly what was missed after Last-Event-ID, in order, before live events', async () => {
+    const user = await t.user();
+    const first = await SseClient.open(t.url, user);
+    await notify(user, 'Seen');
+    const seen = await first.next('notification');
+    expect(JSON.parse(seen.data!).title).toBe('Seen');
+    first.close();
+
+    await notify(user, 'Missed 1');
+    await notify(user, 'Missed 2');
+    await deliveriesDone();
+    const missed = (await inbox(user)).filter((n) => n.title.startsWith('Missed')).reverse();
+    const during = { ...missed[0]!, id: '7e57e57e-0000-4000-8000-000000000001', title: 'During replay' };
+    // Hold the replay query on a table lock, and publish meanwhile: the replayed notifications again
+    // (a retried delivery job) and a new one. Each must arrive exactly once, after the replay.
+    const lock = await t.app.database.pool.connect();
+    await lock.query('BEGIN; LOCK TABLE notifications IN ACCESS EXCLUSIVE MODE');
+    let again: SseClient | null = null;
+    try {
+      again = await SseClient.open(b.url!, user, { lastEventId: seen.id! });
+      const replayWaits = async () => (await lock.query(
+        `SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+         WHERE d.datname = current_database() AND l.relation = 'notifications'::regclass AND NOT l.granted`)).rowCount === 1;
+      expect(await waitFor(replayWaits, 5_000)).toBe(true);
+      for (const view of [...missed].reverse().concat(during)) await t.app.services.stream.publishNotification(user.user.id, view);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(again.events()).toEqual([]);
+    } finally {
+      await lock.query('ROLLBACK');
+      lock.release();
+    }
+    try {
+      const titles = async (n: number) => {
+        const frames = [];
+        for (let i = 0; i < n; i++) frames.push(await again.next('notification'));
+        return frames.map((f) => JSON.parse(f.data!).title);
+      };
+      expect(await titles(3)).toEqual(['Missed 1', 'Missed 2', 'During replay']);
+      expect(again.events().slice(0, 3).map((f) => f.event)).toEqual(['notification', 'notification', 'unread-count']);
+      await notify(user, 'Live');
+      expect(await titles(1)).toEqual(['Live']);
+      expect(await again.next()).toEqual(count(4));
+      expect(again.events().filter((f) => f.event === 'notification')).toHaveLength(4);
+    } finally {
+      again.close();
+    }
+
+    const byQuery = await SseClient.open(t.url, user, { query: `?lastEventId=${encodeURIComponent(seen.id!)}` });
+    const bogus = await SseClient.open(t.url, user, { lastEventId: 'not-an-id' });
+    try {
+      expect(JSON.parse((await byQuery.next()).data!).title).toBe('Missed 1');
+      expect(await bogus.next()).toEqual(count(4));
+    } finally {
+      byQuery.close();
+      bogus.close();
+    }
+  });
+
+  it('event ids round-trip through PostgreSQL microseconds', async () => {
+    const user = await t.user();
+    const later = 'ffffffff-0000-4000-8000-00000000000a';
+    const earlier = '00000000-0000-4000-8000-00000000000b';
+    // Same millisecond; by microseconds `later` is first, by (millisecond, id) it is last.
+    await t.app.database.db.insertInto('notifications').values([
+      { id: later, user_id: user.user.id, type: 'SYSTEM', title: 'a', message: 'm', created_at: '2025-01-01T00:00:00.123100Z' },
+      { id: earlier, user_id: user.user.id, type: 'SYSTEM', title: 'b', message: 'm', created_at: '2025-01-01T00:00:00.123900Z' },
+    ]).execute();
+    const repo = new StreamRepository(t.app.database.db);
+    const ids = async (after: string) => (await repo.since(user.user.id, parseEventId(after)!, 500)).map((r) => r.id);
+    const rows = await repo.since(user.user.id, { ms: 0, id: earlier }, 500);
+    expect(rows.map((r) => r.id)).toEqual([earlier, later]);
+    expect(await ids(eventId(rows[0]!.created_at, earlier))).toEqual([later]);
+    expect(await ids(eventId(rows[1]!.created_at, later))).toEqual([]);
+  });
+
+  it('requires a session and never shows another user\'s notifications', async () => {
+    const anonymous = await SseClient.open(t.url, null);
+    expect(anonymous.res.status).toBe(401);
+    expect(await anonymous.res.json()).toEqual({ success: false, error: 'Unauthorized' });
+
+    const [me, other] = await Promise.all([t.user(), t.user()]);
+    const mine = await SseClient.open(b.url!, me);
+    const theirs = await SseClient.open(t.url, other);
+    try {
+      await Promise.all([mine.next(), theirs.next()]);
+      await notify(other, 'Not yours');
+      expect((await theirs.next()).event).toBe('notification');
+      await deliveriesDone();
+      const replay = await SseClient.open(t.url, me, { lastEventId: `0_${(await inbox(other))[0]!.id}` });
+      expect(await replay.next()).toEqual(count(0));
+      replay.close();
+      expect(mine.events()).toEqual([count(0)]);
+    } finally {
+      mine.close();
+      theirs.close();
+    }
+  });
+
+  it('sends heartbeat comments, and closing the app with streams open does not hang', async () => {
+    const h = await createTestApp({ SSE_HEARTBEAT_MS: '1000' }, { roles: ['api'] });
+    const user = await h.user();
+    const stream = await SseClient.open(h.url, user);
+    try {
+      expect(await waitFor(async () => stream.frames.some((f) => f.comment === 'ping'), 5_000)).toBe(true);
+    } finally {
+      const started = Date.now();
+      await h.close();
+      expect(Date.now() - started).toBeLessThan(5_000);
+    }
+    expect(await waitFor(async () => stream.ended, 2_000)).toBe(true);
+    stream.close();
+  });
+
+  it('after a Redis outage the stream asks the client to resync, and the replay fills the gap', async () => {
+    const proxy = await new CuttableProxy('127.0.0.1', 6379).start();
+    const p = await createApp(loadConfig({
+      NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: t.databaseUrl,
+      REDIS_URL: `redis://127.0.0.1:${proxy.port}`, QUEUE_PREFIX: t.prefix,
+    }), { roles: ['api'], print: () => undefined });
+    await p.start();
+    openResources.add('proxied api');
+    const user = await t.user();
+    let stream = await SseClient.open(p.url!, user);
+    try {
+      await stream.next();
+      await notify(user, 'Before');
+      const before = await stream.next('notification');
+      await proxy.cut();
+      await notify(user, 'During');
+      await deliveriesDone();
+      await proxy.restore();
+      expect(await waitFor(async () => stream.ended, 10_000)).toBe(true);
+      stream = await SseClient.open(p.url!, user, { lastEventId: before.id! });
+      expect(JSON.parse((await stream.next('notification')).data!).title).toBe('During');
+      await notify(user, 'After');
+      expect(JSON.parse((await stream.next('notification')).data!).title).toBe('After');
+    } finally {
+      stream.close();
+      await p.stop();
+      openResources.delete('proxied api');
+      await proxy.close();
+    }
+  });
+});
