@@ -12,6 +12,12 @@ import { PreferencesRepository } from './preferences.repository.js';
 
 export const NOTIFICATION_NOT_FOUND = 'Notification not found';
 
+/**
+ * BullMQ priorities (lower runs first). Every delivery job carries one: BullMQ runs jobs without a
+ * priority before all prioritized ones, so a plain lane would starve URGENT behind a fan-out.
+ */
+const DELIVERY_PRIORITY: Record<NotificationPriority, number> = { URGENT: 1, HIGH: 2, MEDIUM: 3, LOW: 4 };
+
 export type Recipients = { userIds: readonly string[] } | { role: Role } | { all: true };
 
 export interface NotifyOptions {
@@ -185,7 +191,7 @@ export class NotificationsService {
       if ('userIds' in recipients) {
         const unique = [...new Set(recipients.userIds)].filter(isId);
         const reached = await new NotificationsRepository(tx).insertForUsers(unique, content, batch.id);
-        await this.enqueueDelivery(tx, reached);
+        await this.enqueueDelivery(tx, reached, content.priority);
         const skipped = recipients.userIds.length - reached.length;
         await batches.recordProgress(batch.id, { cursor: null, created: reached.length, skipped, done: true });
         return { created: reached.length, skipped, batchId: batch.id, status: 'completed' as const, replayed: false };
@@ -195,10 +201,13 @@ export class NotificationsService {
     });
   }
 
-  /** Delivery work for new notifications, in the same transaction, in chunks of one job each. */
-  private enqueueDelivery(tx: Executor, notificationIds: string[]): Promise<void> {
+  /**
+   * Delivery work for new notifications, in the same transaction, in chunks of one job each.
+   * URGENT and HIGH notifications overtake a large fan-out's backlog of MEDIUM ones.
+   */
+  private enqueueDelivery(tx: Executor, notificationIds: string[], priority: NotificationPriority): Promise<void> {
     return enqueueManyInTx(tx, 'notification-delivery', 'NotificationsDeliver',
-      chunk(notificationIds, this.sizes.deliveryBatch).map((ids) => ({ notificationIds: ids })));
+      chunk(notificationIds, this.sizes.deliveryBatch).map((ids) => ({ notificationIds: ids })), { priority: DELIVERY_PRIORITY[priority] });
   }
 
   private async replay(tx: Executor, key: string, hash: string): Promise<NotifyResult> {
@@ -232,7 +241,7 @@ export class NotificationsService {
         const page = await new NotificationsRepository(tx).insertPage(
           { role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.sizes.fanoutBatch }, content, batch.id,
         );
-        await this.enqueueDelivery(tx, page.ids);
+        await this.enqueueDelivery(tx, page.ids, content.priority);
         const done = page.ids.length < this.sizes.fanoutBatch;
         await batches.recordProgress(batch.id, { cursor: page.last ?? batch.cursor, created: page.ids.length, done });
         return { done, total: batch.created_count + page.ids.length };

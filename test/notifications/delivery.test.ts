@@ -198,6 +198,27 @@ describe('captured mail (no SMTP_URL)', () => {
   });
 });
 
+describe('priority', () => {
+  it('an URGENT notification overtakes a backlog of MEDIUM deliveries', async () => {
+    const local = await createTestApp({ SMTP_URL: sink.url, DELIVERY_BATCH_SIZE: '1', WORKER_CONCURRENCY: '1' });
+    try {
+      const users = await Promise.all(Array.from({ length: 6 }, (_, i) => local.app.services.users.createUser({ email: `prio${i}-${Date.now()}@mail.test`, password: 'password-123', role: 'VIEWER' })));
+      await local.app.queues.get('notification-delivery').pause();
+      await local.app.services.notifications.notify({ userIds: users.slice(0, 5).map((u) => u.id), type: 'SYSTEM', title: 'Backlog', message: 'm' });
+      await local.app.services.notifications.notify({ userIds: [users[5]!.id], type: 'SYSTEM', title: 'Fire', message: 'm', priority: 'URGENT' });
+      expect(await waitFor(async () => (await local.app.database.db.selectFrom('outbox').select('id').where('relayed_at', 'is', null).execute()).length === 0, 10_000)).toBe(true);
+      const start = sink.received.length;
+      await local.app.queues.get('notification-delivery').resume();
+      expect(await outboxDrained(local.app)).toBe(true);
+      const order = sink.received.slice(start).map((m) => m.subject);
+      expect(order[0]).toBe('[URGENT] Fire');
+      expect(order.filter((s) => s === 'Backlog')).toHaveLength(5);
+    } finally {
+      await local.close();
+    }
+  });
+});
+
 describe('notify(): the producer API', () => {
   it('commits with the caller\'s transaction and vanishes with its rollback', async () => {
     const user = await newUser();

@@ -32,6 +32,8 @@ export function createDb(connectionString: string, options: { max?: number; appl
   return {
     db,
     pool,
-    close: () => db.destroy(),
+    // pool.end() waits for every checked-out client; one stuck in a dead connection must not
+    // hold a shutdown forever.
+    close: () => Promise.race([db.destroy(), new Promise<void>((r) => setTimeout(r, 5_000).unref())]),
   };
 }

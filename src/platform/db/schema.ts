@@ -125,6 +125,7 @@ export interface OutboxTable {
   relayed_at: NullableTimestamp;
   completed_at: NullableTimestamp;
   failed_at: NullableTimestamp;
+  priority: number | null;
 }
 
 export type EmailStatus = 'sending' | 'sent' | 'captured' | 'failed';

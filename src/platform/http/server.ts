@@ -6,7 +6,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { INVALID_BODY } from './validation.js';
 
-const DEPENDENCY_DOWN = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connect_timeout|timeout exceeded when trying to connect|Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|the database system is (starting up|shutting down)|terminating connection/i;
+const DEPENDENCY_DOWN = /driver has already been destroyed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connect_timeout|timeout exceeded when trying to connect|Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|the database system is (starting up|shutting down)|terminating connection/i;
 
 /** PostgreSQL or Redis unreachable: a 503, not a 500 (the contract's "a dependency is down"). */
 export function isDependencyDown(err: unknown): boolean {

@@ -48,9 +48,11 @@ export class Heartbeat {
     this.timer.unref();
   }
 
+  /** Best effort and bounded: with Redis away the key simply expires. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.redis.multi().del(key(this.prefix, this.id)).srem(index(this.prefix), this.id).exec().catch(() => undefined);
+    const removal = this.redis.multi().del(key(this.prefix, this.id)).srem(index(this.prefix), this.id).exec().catch(() => undefined);
+    await Promise.race([removal, new Promise((r) => setTimeout(r, 1_000).unref())]);
   }
 }
 

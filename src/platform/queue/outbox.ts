@@ -10,19 +10,24 @@ import type { JobName, JobPayload, QueueName } from './registry.js';
 export const outboxJobId = (id: string | number) => `outbox-${id}`;
 export const outboxIdOf = (jobId: string | undefined) => (jobId?.startsWith('outbox-') ? jobId.slice(7) : null);
 
+/** BullMQ priority of a job: 1 runs first; none (0) is the default lane. */
+export interface OutboxOptions {
+  readonly priority?: number;
+}
+
 /** Records work in the caller's transaction; it becomes a job once the transaction commits. */
 export async function enqueueInTx<Q extends QueueName, J extends JobName<Q>>(
-  tx: Executor, queue: Q, jobName: J, payload: JobPayload<Q, J>,
+  tx: Executor, queue: Q, jobName: J, payload: JobPayload<Q, J>, options: OutboxOptions = {},
 ): Promise<void> {
-  await tx.insertInto('outbox').values({ queue, job_name: jobName, payload: JSON.stringify(payload) }).execute();
+  await tx.insertInto('outbox').values({ queue, job_name: jobName, payload: JSON.stringify(payload), priority: options.priority ?? null }).execute();
 }
 
 /** Many jobs of one kind in one INSERT (a fan-out page's delivery chunks). */
 export async function enqueueManyInTx<Q extends QueueName, J extends JobName<Q>>(
-  tx: Executor, queue: Q, jobName: J, payloads: ReadonlyArray<JobPayload<Q, J>>,
+  tx: Executor, queue: Q, jobName: J, payloads: ReadonlyArray<JobPayload<Q, J>>, options: OutboxOptions = {},
 ): Promise<void> {
   if (payloads.length === 0) return;
-  await tx.insertInto('outbox').values(payloads.map((p) => ({ queue, job_name: jobName, payload: JSON.stringify(p) }))).execute();
+  await tx.insertInto('outbox').values(payloads.map((p) => ({ queue, job_name: jobName, payload: JSON.stringify(p), priority: options.priority ?? null }))).execute();
 }
 
 export const chunk = <T>(items: readonly T[], size: number): T[][] =>
@@ -100,6 +105,8 @@ export class OutboxRelay {
       if (!this.stopped) setTimeout(() => void this.listen().catch(() => undefined), 1_000).unref();
     });
     await client.query('LISTEN herald_outbox');
+    // stop() may have run while this connection was being opened: hand it straight back.
+    if (this.stopped) return release(false);
     this.listener = client;
     this.unlisten = async () => {
       await client.query('UNLISTEN herald_outbox').catch(() => undefined);
@@ -170,19 +177,20 @@ export class OutboxRelay {
 
   /** One claim-push-mark round; returns how many rows moved. */
   async relayOnce(): Promise<number> {
-    if (this.opts.redis.status !== 'ready') throw new Error(`redis is ${this.opts.redis.status}`);
+    // Still connecting (start-up, or Redis away): rows wait; the next poll tries again.
+    if (this.opts.redis.status !== 'ready') return 0;
     await this.redriveLost();
     const limit = this.opts.batchSize ?? 1000;
     return this.opts.db.transaction().execute(async (tx) => {
-      const rows = await sql<{ id: string; queue: QueueName; job_name: string; payload: unknown }>`
-        SELECT id, queue, job_name, payload FROM outbox
+      const rows = await sql<{ id: string; queue: QueueName; job_name: string; payload: unknown; priority: number | null }>`
+        SELECT id, queue, job_name, payload, priority FROM outbox
         WHERE relayed_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(tx);
       if (rows.rows.length === 0) return 0;
       const byQueue = new Map<QueueName, typeof rows.rows>();
       for (const row of rows.rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
       for (const [queue, list] of byQueue) {
         await this.opts.queues.get(queue).addBulk(
-          list.map((r) => ({ name: r.job_name, data: r.payload, opts: { jobId: outboxJobId(r.id) } })),
+          list.map((r) => ({ name: r.job_name, data: r.payload, opts: { jobId: outboxJobId(r.id), ...(r.priority ? { priority: r.priority } : {}) } })),
         );
       }
       await tx.updateTable('outbox').set({ relayed_at: new Date() })
