@@ -1,4 +1,46 @@
-import type { FastifyInstance } from 'fastify';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 
-/** The admin dashboard at /admin (static files under web/admin, no CDN). Skeleton. */
-export function webRoutes(_app: FastifyInstance): void {}
+/** web/admin at the repository root, wherever the process was started from. */
+export const ADMIN_WEB_DIR = fileURLToPath(new URL('../../web/admin/', import.meta.url));
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
+
+// The page builds its DOM from API data; a strict policy keeps any slip from running code.
+export const ADMIN_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+
+/** Plain names only: no separators, no leading dot, so nothing outside web/admin can be named. */
+const SAFE_NAME = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9]+)+$/i;
+
+async function sendFile(reply: FastifyReply, name: string): Promise<FastifyReply> {
+  const type = CONTENT_TYPES[path.extname(name).toLowerCase()];
+  const file = path.resolve(ADMIN_WEB_DIR, name);
+  const inside = SAFE_NAME.test(name) && path.dirname(file) === path.resolve(ADMIN_WEB_DIR);
+  const body = type && inside ? await readFile(file).catch(() => null) : null;
+  if (!type || !body) {
+    reply.callNotFound();
+    return reply;
+  }
+  void reply.header('content-type', type).header('cache-control', 'no-cache');
+  if (type.startsWith('text/html')) {
+    void reply.header('content-security-policy', ADMIN_CSP).header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer');
+  }
+  return reply.send(body);
+}
+
+/** The admin dashboard at /admin: static files under web/admin (no build step, no CDN). */
+export function webRoutes(app: FastifyInstance): void {
+  const config = { config: { access: 'public' as const } };
+  app.get('/admin', config, (_request, reply) => sendFile(reply, 'index.html'));
+  app.get('/admin/', config, (_request, reply) => sendFile(reply, 'index.html'));
+  app.get<{ Params: { file: string } }>('/admin/:file', config, (request, reply) => sendFile(reply, request.params.file));
+}
