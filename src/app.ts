@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { SessionsRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
+import { SessionCache } from './auth/session-cache.js';
 import type { Config } from './config.js';
 import { healthRoutes } from './health/health.routes.js';
 import { HealthService } from './health/health.service.js';
@@ -97,6 +98,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const metrics = new Metrics(queues);
 
   const users = new UsersService(new UsersRepository(database.db));
+  const sessionCache = new SessionCache({ redis, prefix: config.queuePrefix, ttlMs: config.sessionCacheMs, maxEntries: 100_000, log });
   const secret = await resolveSessionSecret(config, database.db);
   const publicUrl = () => config.publicUrl ?? app.url ?? `http://127.0.0.1:${config.port}`;
   const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl, { maxConnections: config.email.poolSize }) : createCapturedTransport();
@@ -107,11 +109,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     onOutcome: (kind, outcome) => metrics.emails.inc({ kind, outcome }),
   });
   const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs });
-  const notifications = new NotificationsService(database.db, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
+  const notifications = new NotificationsService(database.db, database.pool, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
   const delivery = new DeliveryService({ db: database.db, email, stream, log, publicUrl, secret, unsubscribeTtlMs: config.email.unsubscribeTtlMs });
   const services: Services = {
     users,
-    auth: new AuthService(new SessionsRepository(database.db), users, limiter, config, secret),
+    auth: new AuthService(new SessionsRepository(database.db), users, limiter, config, secret, sessionCache),
     notifications,
     delivery,
     digests: new DigestsService({
@@ -161,6 +163,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async start() {
       if (!http && config.metrics.port) metricsServer = await serveMetrics(metrics, config.metrics.port, config.host, config.metrics.token);
       if (http) {
+        await sessionCache.start();
         await users.ensureFirstAdmin(config, log, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
         const address = await http.listen({ host: config.host, port: config.port });
         app.url = address.replace('[::1]', '127.0.0.1');
@@ -173,6 +176,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     async stop() {
       metricsServer?.close();
+      await sessionCache.close();
       await stream.close();
       if (http) await http.close();
       await relay?.stop();

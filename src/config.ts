@@ -57,6 +57,7 @@ const envSchema = z.object({
   ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SESSION_TTL_HOURS: int(1, 24 * 365).default(24 * 14),
+  SESSION_CACHE_MS: int(0, 60_000).default(5_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOGIN_RATE_LIMIT: int(1, 1_000_000).default(100),
   LOGIN_FAILED_PER_EMAIL: int(1, 1_000_000).default(10),
@@ -103,6 +104,8 @@ export interface Config {
   readonly adminPassword: string | undefined;
   readonly sessionSecret: string | undefined;
   readonly sessionTtlMs: number;
+  /** How long an API process trusts a session it looked up (0: every request asks PostgreSQL). */
+  readonly sessionCacheMs: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly login: { readonly perIpPer15Min: number; readonly failedPerEmailPer15Min: number };
   readonly rateLimits: { readonly enabled: boolean; readonly perMinute: Readonly<Record<RateLimitName, number>> };
@@ -147,6 +150,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     adminPassword: e.ADMIN_PASSWORD,
     sessionSecret: e.SESSION_SECRET,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    sessionCacheMs: e.SESSION_CACHE_MS,
     logLevel: e.LOG_LEVEL,
     login: { perIpPer15Min: e.LOGIN_RATE_LIMIT, failedPerEmailPer15Min: e.LOGIN_FAILED_PER_EMAIL },
     rateLimits: {

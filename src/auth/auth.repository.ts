@@ -18,7 +18,7 @@ export class SessionsRepository {
   findActive(tokenHash: Buffer) {
     return this.db.selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['s.id as sessionId', 'u.id', 'u.email', 'u.name', 'u.role'])
+      .select(['s.id as sessionId', 's.expires_at as expiresAt', 'u.id', 'u.email', 'u.name', 'u.role'])
       .where('s.token_hash', '=', tokenHash)
       .where('s.revoked_at', 'is', null)
       .where('s.expires_at', '>', sql<Date>`now()`)

@@ -6,6 +6,7 @@ import { rateLimitHeaders, type RateLimiter } from '../platform/http/rate-limit.
 import type { UsersService } from '../users/users.service.js';
 import type { PublicUser } from '../users/users.schemas.js';
 import type { SessionsRepository } from './auth.repository.js';
+import type { SessionCache } from './session-cache.js';
 
 const LOGIN_WINDOW_SEC = 15 * 60;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
@@ -27,6 +28,7 @@ export class AuthService {
     private readonly limiter: RateLimiter,
     private readonly config: Pick<Config, 'sessionTtlMs' | 'login' | 'rateLimits'>,
     private readonly secret: string,
+    private readonly cache: SessionCache,
   ) {}
 
   private hashToken(token: string): Buffer {
@@ -53,10 +55,20 @@ export class AuthService {
 
   async authenticate(token: string): Promise<AuthUser | null> {
     if (!TOKEN.test(token)) return null;
-    return (await this.sessions.findActive(this.hashToken(token))) ?? null;
+    const hash = this.hashToken(token);
+    const key = hash.toString('base64url');
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const found = await this.sessions.findActive(hash);
+    if (!found) return null;
+    const { expiresAt, ...user } = found;
+    this.cache.set(key, user, expiresAt.getTime());
+    return user;
   }
 
   async logout(token: string): Promise<void> {
-    await this.sessions.revoke(this.hashToken(token));
+    const hash = this.hashToken(token);
+    await this.sessions.revoke(hash);
+    await this.cache.revoke(hash.toString('base64url'));
   }
 }

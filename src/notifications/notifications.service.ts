@@ -5,7 +5,9 @@ import { ConflictError, NotFoundError } from '../platform/errors.js';
 import { toIso } from '../platform/http/reply.js';
 import { isId } from '../platform/http/validation.js';
 import { chunk, enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
+import type pg from 'pg';
 import { BatchesRepository } from './batches.repository.js';
+import { InboxReads, type InboxRow } from './inbox.reads.js';
 import { NotificationsRepository } from './notifications.repository.js';
 import type { ListQuery, NotificationContent, NotificationView, PreferencesView, UpdatePreferencesInput } from './notifications.schemas.js';
 import { PreferencesRepository } from './preferences.repository.js';
@@ -85,22 +87,22 @@ export class NotificationsService {
   private readonly notifications: NotificationsRepository;
   private readonly preferences: PreferencesRepository;
 
-  constructor(private readonly db: Db, private readonly sizes: { fanoutBatch: number; deliveryBatch: number }) {
+  private readonly reads: InboxReads;
+
+  constructor(private readonly db: Db, pool: pg.Pool, private readonly sizes: { fanoutBatch: number; deliveryBatch: number }) {
+    this.reads = new InboxReads(pool);
     this.notifications = new NotificationsRepository(db);
     this.preferences = new PreferencesRepository(db);
   }
 
   async list(userId: string, query: ListQuery): Promise<{ items: NotificationView[]; total: number }> {
     const filter = { userId, read: query.read, type: query.type, priority: query.priority };
-    const [rows, total] = await Promise.all([
-      this.notifications.listPage(filter, query.pageSize, (query.page - 1) * query.pageSize),
-      this.notifications.count(filter),
-    ]);
-    return { items: rows.map(toView), total };
+    const { rows, total } = await this.reads.page(filter, query.pageSize, (query.page - 1) * query.pageSize);
+    return { items: rows.map((r) => toView(r as InboxRow & { id: string })), total };
   }
 
   unreadCount(userId: string): Promise<number> {
-    return this.notifications.count({ userId, read: false });
+    return this.reads.unreadCount(userId);
   }
 
   async markRead(userId: string, id: string): Promise<{ id: string; read: true; readAt: string }> {

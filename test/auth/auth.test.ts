@@ -56,6 +56,20 @@ describe('sessions', () => {
     expect(after.body).toEqual({ success: false, error: 'Unauthorized' });
   });
 
+  it('revokes the session in every API process at once, despite their session caches', async () => {
+    const other = await t.sibling({ roles: ['api'] });
+    try {
+      const session = await t.user('VIEWER');
+      const onOther = () => fetch(`${other.url}/api/auth/me`, { headers: { authorization: `Bearer ${session.token}` } });
+      expect((await onOther()).status).toBe(200); // now cached over there
+      expect((await t.call('POST', '/api/auth/logout', { as: session })).status).toBe(200);
+      const { waitFor } = await import('../../src/platform/net.js');
+      expect(await waitFor(async () => (await onOther()).status === 401, 1_000, 20)).toBe(true);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('clears the cookie on logout', async () => {
     const login = await rawLogin(ADMIN.email, ADMIN.password);
     const out = await fetch(`${t.url}/api/auth/logout`, { method: 'POST', headers: { cookie: cookieOf(login) } });

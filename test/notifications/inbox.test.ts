@@ -195,14 +195,17 @@ describe('schema for scale', () => {
              (ARRAY['LOW','MEDIUM','HIGH','URGENT'])[1 + g % 4]::notification_priority, g % 3 = 0, now() - g * interval '1 minute'
       FROM generate_series(1, 40000) g`.execute(db());
     await sql`VACUUM ANALYZE notifications`.execute(db());
-    const { NotificationsRepository } = await import('../../src/notifications/notifications.repository.js');
-    const repo = new NotificationsRepository(db());
-    const plan = (rows: Array<Record<string, unknown>>) => JSON.stringify(rows[0]);
-    const page = plan(await repo.listPageQuery({ userId: alice.user.id }, 20, 0).explain('json'));
+    // The statement the list endpoint runs: the page and its total in one round trip.
+    const { inboxPageStatement, unreadCountStatement } = await import('../../src/notifications/inbox.reads.js');
+    const statement = inboxPageStatement({ userId: alice.user.id }, 20, 0);
+    const combined = await t.app.database.pool.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values);
+    const page = JSON.stringify(combined.rows[0]);
     expect(page).toContain('notifications_inbox_idx');
     expect(page).not.toContain('"Sort"');
     expect(page).not.toContain('Seq Scan');
-    const count = plan(await repo.countQuery({ userId: alice.user.id, read: false }).explain('json'));
+    const unreadStatement = unreadCountStatement(alice.user.id);
+    const unread = await t.app.database.pool.query(`EXPLAIN (FORMAT JSON) ${unreadStatement.text}`, unreadStatement.values);
+    const count = JSON.stringify(unread.rows[0]);
     expect(count).toContain('Index Only Scan');
     expect(count).toContain('notifications_inbox_idx');
   });
