@@ -198,6 +198,9 @@ async function main(cleanups: Array<() => Promise<unknown>>): Promise<void> {
 
   const hello = Fastify({ forceCloseConnections: true });
   hello.get('/hello', async () => ({ hello: 'world' }));
+  // A second reference: the same bare route making one PostgreSQL round trip (no auth, no
+  // query builder), the floor any endpoint that reads the database pays on this machine.
+  hello.get('/hello-db', async () => ({ hello: (await app.database.pool.query({ name: 'bench_select_1', text: 'SELECT 1 AS one' })).rows[0] }));
   cleanups.push(() => hello.close());
   const helloUrl = await hello.listen({ host: '127.0.0.1', port: 0 });
 
@@ -206,6 +209,7 @@ async function main(cleanups: Array<() => Promise<unknown>>): Promise<void> {
 
   const load = { connections: CONNECTIONS, durationSec: DURATION_SEC, warmupSec: WARMUP_SEC };
   const ceiling = await measure('ceiling GET /hello', `${helloUrl}/hello`, load);
+  const oneQuery = await measure('reference GET /hello-db (one SELECT 1)', `${helloUrl}/hello-db`, load);
   const list = await measure('GET /api/notifications', baseUrl, { ...load, requests: withTokens('/api/notifications', tokens) });
   await settle(app);
   const unread = await measure('GET /api/notifications/unread-count', baseUrl, { ...load, requests: withTokens('/api/notifications/unread-count', tokens) });
@@ -229,6 +233,7 @@ async function main(cleanups: Array<() => Promise<unknown>>): Promise<void> {
       seedSeconds: Number(seeded.seconds.toFixed(1)), seedRowsPerSecond: Math.round(seeded.rows / seeded.seconds),
     },
     ceiling: { reqPerSec: ceiling.reqPerSec, p50Ms: ceiling.p50Ms, p99Ms: ceiling.p99Ms },
+    oneQueryReference: { ...scored(oneQuery, ceiling), note: 'bare Fastify route doing one SELECT 1: the ratio any database-backed endpoint can reach here' },
     list: listScore,
     unreadCount: unreadScore,
     targets: TARGETS,
