@@ -1,20 +1,11 @@
 import { sql } from 'kysely';
 import type { Executor } from '../platform/db/client.js';
-import type { DigestFrequency, NotificationPriority, NotificationType } from '../platform/db/schema.js';
+import type { DigestFrequency, NotificationType } from '../platform/db/schema.js';
+import type { NotificationRow } from './inbox.reads.js';
 
-export interface DeliveryRow {
-  id: string;
+export interface DeliveryRow extends NotificationRow {
   user_id: string;
-  type: NotificationType;
-  title: string;
-  message: string;
-  action_url: string | null;
-  priority: NotificationPriority;
-  read: boolean;
-  read_at: Date | null;
-  metadata: unknown;
   critical: boolean;
-  created_at: Date;
   email: string;
   name: string | null;
   enabled_types: NotificationType[] | null;

@@ -2,9 +2,9 @@ import type pg from 'pg';
 import type { NotificationPriority, NotificationType } from '../platform/db/schema.js';
 import type { InboxFilter } from './notifications.repository.js';
 
-export interface InboxRow {
-  total: number;
-  id: string | null;
+/** The columns of a notification that users see (everything but `critical` and the batch). */
+export interface NotificationRow {
+  id: string;
   type: NotificationType;
   title: string;
   message: string;
@@ -15,6 +15,9 @@ export interface InboxRow {
   metadata: unknown;
   created_at: Date;
 }
+
+/** A page row: `id` is null in the single row of a page past the end, which carries the total. */
+export type InboxRow = Omit<NotificationRow, 'id'> & { id: string | null; total: number };
 
 /**
  * The list page and its total in one statement. The same filters always give the same text, so
