@@ -104,8 +104,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl, { maxConnections: config.email.poolSize }) : createCapturedTransport();
   const email = new EmailService(database.db, transport, {
     from: config.emailFrom, leaseMs: config.email.leaseMs, domain: config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local',
-    // Two messages per pooled connection keep every connection busy without queueing claims.
-    maxInFlight: config.email.poolSize * 2,
+    // Three messages per pooled connection keep every connection busy without queueing claims.
+    maxInFlight: config.email.poolSize * 3,
     onOutcome: (kind, outcome) => metrics.emails.inc({ kind, outcome }),
   });
   const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs });

@@ -44,7 +44,10 @@ export class EmailService {
 
   async sendOnce(email: EmailToSend): Promise<SendOutcome> {
     try {
-      const outcome = await this.slots.run(() => this.claimAndSend(email));
+      // The slot covers the claim and the hand-off only: the completion that follows needs no
+      // SMTP connection, so the next email's claim does not wait for it.
+      let outcome = await this.slots.run(() => this.claimAndHandOff(email));
+      if (outcome === 'handed-off') outcome = await this.complete(email);
       this.options.onOutcome?.(email.kind, outcome);
       return outcome;
     } catch (err) {
@@ -53,7 +56,7 @@ export class EmailService {
     }
   }
 
-  private async claimAndSend(email: EmailToSend): Promise<SendOutcome> {
+  private async claimAndHandOff(email: EmailToSend): Promise<SendOutcome | 'handed-off'> {
     const messageId = this.messageIdFor(email.key);
     const claim = await this.log.claim({ ...email, messageId }, this.options.leaseMs);
     if (!claim) {
@@ -72,6 +75,10 @@ export class EmailService {
       await this.log.release(email.key, message);
       throw new RetryableEmailError(`sending ${email.key} failed: ${message}`, { cause: err });
     }
+    return 'handed-off';
+  }
+
+  private async complete(email: EmailToSend): Promise<SendOutcome> {
     if (this.transport.mode === 'captured') {
       await this.log.complete(email.key, { status: 'captured', html: email.html, text: email.text, headers: { ...email.headers } });
       return 'captured';
