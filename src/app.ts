@@ -11,6 +11,13 @@ import { adminEmailRoutes } from './admin/emails.routes.js';
 import { JobHealthService } from './admin/job-health.service.js';
 import { adminJobRoutes } from './admin/jobs.routes.js';
 import { aggregationLogRoutes } from './admin/aggregation-logs.routes.js';
+import { analyticsAggregationJobs } from './analytics/aggregation.job.js';
+import { AggregationService } from './analytics/aggregation.service.js';
+import { analyticsRoutes } from './analytics/analytics.routes.js';
+import { AnalyticsService } from './analytics/analytics.service.js';
+import { GeoIp } from './analytics/enrichment.js';
+import { analyticsEnrichmentJobs } from './analytics/enrichment.job.js';
+import { IngestService } from './analytics/ingest.service.js';
 import { adminQueueRoutes } from './admin/queues.routes.js';
 import { QueuesService } from './admin/queues.service.js';
 import { notificationDigestJobs } from './digests/digests.job.js';
@@ -38,7 +45,7 @@ import { OutboxRelay } from './platform/queue/outbox.js';
 import { Queues } from './platform/queue/queues.js';
 import { QUEUE_NAMES, type JobHandlers, type QueueName } from './platform/queue/registry.js';
 import { WorkerPool } from './platform/queue/workers.js';
-import { resolveEndpoints, resolveSessionSecret } from './platform/resources.js';
+import { resolveEndpoints, resolveSessionSecret, StartupError } from './platform/resources.js';
 import { UsersRepository } from './users/users.repository.js';
 import { webRoutes } from './web/web.routes.js';
 import { Metrics, serveMetrics } from './platform/metrics.js';
@@ -67,6 +74,7 @@ export interface Services {
   readonly email: EmailService;
   readonly stream: NotificationStream;
   readonly health: HealthService;
+  readonly analytics: { readonly ingest: IngestService; readonly aggregation: AggregationService; readonly reports: AnalyticsService };
 }
 
 export interface App {
@@ -87,6 +95,10 @@ export interface App {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const roles = new Set(options.roles ?? ALL_ROLES);
   const log = options.logger ?? createLogger(config.logLevel);
+  // Before any server starts: a bad GEOIP_DB stops start-up with nothing to clean up.
+  const geoip = await GeoIp.open(config.analytics.geoipDb).catch((err: Error) => {
+    throw new StartupError(`Invalid configuration: ${err.message}`);
+  });
   const endpoints = await resolveEndpoints(config, log);
   await migrate(endpoints.databaseUrl);
 
@@ -111,6 +123,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs });
   const notifications = new NotificationsService(database.db, database.pool, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
   const delivery = new DeliveryService({ db: database.db, email, stream, log, publicUrl, secret, unsubscribeTtlMs: config.email.unsubscribeTtlMs });
+  const ingest = new IngestService({ db: database.db, geoip });
+  const analytics = {
+    ingest,
+    aggregation: new AggregationService({ db: database.db, log, events: ingest.events, retentionMonths: config.analytics.retentionMonths }),
+    reports: new AnalyticsService(database.db),
+  };
   const services: Services = {
     users,
     auth: new AuthService(new SessionsRepository(database.db), users, limiter, config, secret, sessionCache),
@@ -122,12 +140,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     email,
     stream,
     health: new HealthService(database.db, redis),
+    analytics,
   };
 
   const handlers = {
     'notification-fanout': notificationFanoutJobs(services.notifications),
     'notification-delivery': notificationDeliveryJobs(services.delivery),
     'notification-digest': notificationDigestJobs(services.digests),
+    'analytics-enrichment': analyticsEnrichmentJobs(analytics.ingest),
+    'analytics-aggregation': analyticsAggregationJobs(analytics.aggregation),
   } satisfies JobHandlers;
 
   let http: FastifyInstance | null = null;
@@ -146,6 +167,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     const jobHealth = new JobHealthService({ queues, redis, prefix: config.queuePrefix, health: services.health, config });
     adminJobRoutes(http, { queues, digests: services.digests, jobHealth, redis, prefix: config.queuePrefix });
     aggregationLogRoutes(http, database.db);
+    analyticsRoutes(http, { ...analytics, queues, limiter, config });
     adminQueueRoutes(http, new QueuesService({ db: database.db, queues, redis, prefix: config.queuePrefix }), config.health.scheduleGraceMs);
     webRoutes(http);
   }

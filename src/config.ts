@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -17,6 +18,8 @@ export const DEFAULT_RATE_LIMITS = {
   'notifications.preferences.get': 50,
   'notifications.preferences.update': 10,
   'admin.jobs': 100,
+  'analytics.ingest': 600,
+  'analytics.read': 300,
 } as const;
 export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
 
@@ -85,6 +88,11 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: int(10, 60_000).default(500),
   JOB_ATTEMPTS: int(1, 100).default(5),
   JOB_BACKOFF_MS: int(10, 3_600_000).default(1_000),
+  ANALYTICS_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  GEOIP_DB: z.string().min(1).refine((p) => existsSync(p), 'file not found').optional(),
+  // At least 4: events may arrive up to 90 days late, and their month's partition must still exist.
+  ANALYTICS_RETENTION_MONTHS: int(4, 1200).default(13),
+  ANALYTICS_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -119,6 +127,8 @@ export interface Config {
   /** Bearer token /metrics requires when set; METRICS_PORT serves it from processes without the API. */
   readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
   readonly health: { readonly workerHeartbeatMs: number; readonly maxFailureRate: number; readonly failureMinJobs: number; readonly scheduleGraceMs: number };
+  /** Server-side producers' key (X-Analytics-Key), the GeoIP database, raw-event retention in months. */
+  readonly analytics: { readonly key: string | undefined; readonly geoipDb: string | undefined; readonly retentionMonths: number; readonly bodyLimitBytes: number };
 }
 
 export class ConfigError extends Error {}
@@ -173,5 +183,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS },
+    analytics: { key: e.ANALYTICS_KEY, geoipDb: e.GEOIP_DB ? path.resolve(e.GEOIP_DB) : undefined, retentionMonths: e.ANALYTICS_RETENTION_MONTHS, bodyLimitBytes: e.ANALYTICS_BODY_LIMIT_BYTES },
   });
 }

@@ -42,7 +42,7 @@ describe('queue overview', () => {
     const delivery = res.body.data.find((q: { name: string }) => q.name === 'notification-delivery');
     expect(delivery).toMatchObject({ group: 'email', paused: false, workers: 1, counts: { waiting: expect.any(Number), failed: expect.any(Number), completed: expect.any(Number) } });
     expect(delivery.perMinute.completed).toHaveLength(60);
-    expect(res.body.data.map((q: { name: string }) => q.name).sort()).toEqual(['notification-delivery', 'notification-digest', 'notification-fanout']);
+    expect(res.body.data.map((q: { name: string }) => q.name).sort()).toEqual(['analytics-aggregation', 'analytics-enrichment', 'notification-delivery', 'notification-digest', 'notification-fanout']);
   });
 
   it('lists schedulers with pattern, time zone and next run', async () => {

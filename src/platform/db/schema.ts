@@ -186,6 +186,65 @@ export interface MetricsAggregationJobsLogTable {
   created_at: DefaultTimestamp;
 }
 
+export type AnalyticsLevel = 'platform' | 'asset' | 'project' | 'license' | 'brand' | 'creator';
+
+export interface AnalyticsEventsTable {
+  id: Generated<string>;
+  occurred_at: Timestamp;
+  received_at: DefaultTimestamp;
+  event_type: string;
+  user_id: string | null;
+  session_id: string | null;
+  visitor_id: string | null;
+  asset_id: string | null;
+  project_id: string | null;
+  license_id: string | null;
+  post_id: string | null;
+  brand_id: string | null;
+  creator_id: string | null;
+  props: NullableJson;
+  revenue_cents: Generated<number>;
+  engagement_time: Generated<number>;
+  idempotency_key: string | null;
+  user_agent: string | null;
+  ip: string | null;
+  device_type: string | null;
+  browser: string | null;
+  os: string | null;
+  country: string | null;
+  enriched_at: NullableTimestamp;
+}
+
+export interface AnalyticsEventKeysTable {
+  key: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface AnalyticsRollupsTable {
+  period_type: AggregationJobType;
+  level: AnalyticsLevel;
+  dimension_id: string;
+  period_start: Timestamp;
+  events: number;
+  views: number;
+  clicks: number;
+  conversions: number;
+  other_events: number;
+  revenue_cents: number;
+  unique_visitors: number;
+  engagement_time: number;
+  computed_at: DefaultTimestamp;
+}
+
+export interface AnalyticsRollupPeriodsTable {
+  period_type: AggregationJobType;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  started_at: Timestamp;
+  completed_at: NullableTimestamp;
+  rerun_requested_at: NullableTimestamp;
+}
+
 export interface Database {
   app_settings: AppSettingsTable;
   users: UsersTable;
@@ -199,4 +258,8 @@ export interface Database {
   digest_deliveries: DigestDeliveriesTable;
   admin_audit: AdminAuditTable;
   metrics_aggregation_jobs_log: MetricsAggregationJobsLogTable;
+  analytics_events: AnalyticsEventsTable;
+  analytics_event_keys: AnalyticsEventKeysTable;
+  analytics_rollups: AnalyticsRollupsTable;
+  analytics_rollup_periods: AnalyticsRollupPeriodsTable;
 }

@@ -45,7 +45,7 @@ export function tokenFrom(request: FastifyRequest): { token: string; via: 'cooki
 }
 
 /** Browsers send Origin on cross-site POSTs; a cookie session must not act for another site. */
-function sameOrigin(request: FastifyRequest, publicUrl: string | undefined): boolean {
+export function sameOrigin(request: FastifyRequest, publicUrl: string | undefined): boolean {
   const origin = request.headers.origin;
   if (!origin) return true;
   if (publicUrl && origin === new URL(publicUrl).origin) return true;

@@ -21,6 +21,19 @@ export interface JobPayloads {
      */
     DigestSend: { runId: string | null; frequency: 'DAILY' | 'WEEKLY'; runAt: string; users: Array<{ userId: string; periodKey: string }>; flush?: boolean };
   };
+  'analytics-enrichment': {
+    /** The events of one ingestion request: ids [fromId, toId], occurred in [from, to] (ISO). */
+    AnalyticsEnrich: { fromId: string; toId: string; from: string; to: string };
+  };
+  'analytics-aggregation': {
+    /**
+     * Rolls up one period. Without `periodStart` (a scheduler's job) the period is the one before
+     * the job's scheduled time; `trigger` is recorded in the run log.
+     */
+    AnalyticsAggregate: { jobType: 'hourly' | 'daily' | 'weekly' | 'monthly'; periodStart?: string; trigger?: 'schedule' | 'manual' | 'late' | 'backfill' };
+    /** Creates next month's events partition, drops partitions and keys past the retention. */
+    AnalyticsMaintain: Record<string, never>;
+  };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -33,7 +46,7 @@ export type JobHandlers = {
 };
 
 /** Health groups of the admin API: one per job family (API.md: `email` covers delivery and digests). */
-export type HealthGroup = 'email';
+export type HealthGroup = 'email' | 'analytics';
 
 export interface QueueDefinition {
   readonly group: HealthGroup;
@@ -57,6 +70,17 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
     group: 'email',
     concurrency: null,
     description: 'Emails new notifications as their recipients\' preferences say, once each, and pushes them live.',
+  },
+  'analytics-enrichment': {
+    group: 'analytics',
+    concurrency: null,
+    description: 'Adds device type, browser, OS and country to ingested analytics events.',
+  },
+  'analytics-aggregation': {
+    group: 'analytics',
+    // Each run is a few heavy set-based statements in PostgreSQL; more at once would only queue there.
+    concurrency: 2,
+    description: 'Hourly, daily, weekly and monthly analytics rollups, late-event re-runs and raw-event retention.',
   },
 };
 

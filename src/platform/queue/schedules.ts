@@ -20,6 +20,12 @@ export const SCHEDULES: readonly Schedule[] = [
   schedule({ id: 'digest-weekly', queue: 'notification-digest', pattern: '0 9 * * 1', tz: 'UTC', job: 'DigestRun', data: { frequency: 'WEEKLY', scope: 'utc' }, description: 'Weekly digests on Monday 09:00 UTC (users without a time zone)' }),
   schedule({ id: 'digest-daily-zoned', queue: 'notification-digest', pattern: '*/15 * * * *', tz: 'UTC', job: 'DigestRun', data: { frequency: 'DAILY', scope: 'zoned' }, description: 'Daily digests at 09:00 in each user\'s own time zone' }),
   schedule({ id: 'digest-weekly-zoned', queue: 'notification-digest', pattern: '*/15 * * * *', tz: 'UTC', job: 'DigestRun', data: { frequency: 'WEEKLY', scope: 'zoned' }, description: 'Weekly digests on Monday 09:00 in each user\'s own time zone' }),
+  schedule({ id: 'analytics-hourly', queue: 'analytics-aggregation', pattern: '5 * * * *', tz: 'UTC', job: 'AnalyticsAggregate', data: { jobType: 'hourly' }, description: 'Hourly analytics rollup of the previous hour, at :05' }),
+  // After the 00:05 hourly run that closes the day (the daily reads raw events, not hourly rows).
+  schedule({ id: 'analytics-daily', queue: 'analytics-aggregation', pattern: '10 0 * * *', tz: 'UTC', job: 'AnalyticsAggregate', data: { jobType: 'daily' }, description: 'Daily analytics rollup of yesterday, at 00:10 UTC' }),
+  schedule({ id: 'analytics-weekly', queue: 'analytics-aggregation', pattern: '0 4 * * 1', tz: 'UTC', job: 'AnalyticsAggregate', data: { jobType: 'weekly' }, description: 'Weekly analytics rollup of last ISO week, Monday 04:00 UTC' }),
+  schedule({ id: 'analytics-monthly', queue: 'analytics-aggregation', pattern: '0 5 2 * *', tz: 'UTC', job: 'AnalyticsAggregate', data: { jobType: 'monthly' }, description: 'Monthly analytics rollup of last month, on the 2nd at 05:00 UTC' }),
+  schedule({ id: 'analytics-maintenance', queue: 'analytics-aggregation', pattern: '30 3 * * *', tz: 'UTC', job: 'AnalyticsMaintain', data: {}, description: 'Events partition for next month; raw events past ANALYTICS_RETENTION_MONTHS dropped' }),
 ];
 
 /** Registers every schedule; any number of scheduler processes may do this at once. */

@@ -1,0 +1,199 @@
+/**
+ * bench:analytics — ingestion, rollups and the read API of JOBS.md §3, each against a bare baseline
+ * measured in the same run.
+ *
+ * 1. COPY BENCH_EVENTS events (5,000,000) spread over 30 days of the last whole month into a scratch
+ *    database (the bare-COPY baseline of ingestion), then VACUUM ANALYZE.
+ * 2. POST /api/analytics/events through the real service (api role, rate limits off): BENCH_HTTP_EVENTS
+ *    events in batches of 500, BENCH_HTTP_CONCURRENCY requests at a time; the ratio to the COPY rate.
+ * 3. Hourly, daily, weekly and monthly rollups of periods inside the data, each timed against the bare
+ *    INSERT … SELECT … GROUP BY of the same metrics into a copy of the rollup table (same indexes),
+ *    one per level, for the same period (target ≤ 1.5×), and a second (no-change) run.
+ * 4. Daily rollups of all 30 days, repeated 30 and 60 days earlier (90 days of daily rows), then
+ *    BENCH_READS sequential requests of a 90-day daily series: p50/p99 (target p99 < 20 ms).
+ *
+ * stdout gets one JSON document; progress goes to stderr. The database and Redis keys are removed at
+ * the end, also on failure. Smoke run: BENCH_EVENTS=200000 BENCH_HTTP_EVENTS=20000 BENCH_READS=200.
+ */
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { createApp, type App } from '../src/app.js';
+import { DAY_MS, HOUR_MS, periodEndOf, periodsOverlapping, periodStartOf, shiftPeriod, type PeriodType } from '../src/analytics/analytics.periods.js';
+import { KNOWN_EVENT_TYPES } from '../src/analytics/analytics.schemas.js';
+import { LEVELS } from '../src/analytics/rollup.repository.js';
+import { loadConfig } from '../src/config.js';
+import { migrate } from '../src/platform/db/migrate.js';
+import { createLogger } from '../src/platform/logger.js';
+import { clientEvents, EVENT_COLUMNS, eventRows, intEnv, makeCatalog, percentile } from './lib/analytics-data.js';
+import { copyInParallel, createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
+
+const EVENTS = intEnv('BENCH_EVENTS', 5_000_000);
+const HTTP_EVENTS = intEnv('BENCH_HTTP_EVENTS', 100_000);
+const HTTP_CONCURRENCY = intEnv('BENCH_HTTP_CONCURRENCY', 8);
+const READS = intEnv('BENCH_READS', 1_000);
+const DAYS = 30;
+const BATCH = 500;
+const TARGETS = { rollupRatio: 1.5, readP99Ms: 20 } as const;
+const round = (n: number, d = 2) => Number(n.toFixed(d));
+const seconds = (t0: number) => (performance.now() - t0) / 1000;
+
+/** The last whole month with at least 30 days (February is skipped). */
+function dataMonth(now: Date): Date {
+  let m = shiftPeriod('monthly', periodStartOf('monthly', now), -1);
+  while (periodEndOf('monthly', m).getTime() - m.getTime() < DAYS * DAY_MS) m = shiftPeriod('monthly', m, -1);
+  return m;
+}
+
+const DIM: Record<string, string> = { platform: `'00000000-0000-0000-0000-000000000000'::uuid`, asset: 'asset_id', project: 'project_id', license: 'license_id', brand: 'brand_id', creator: 'creator_id' };
+
+/** The bare statements: the same metrics, straight INSERT … SELECT … GROUP BY, one per level. */
+async function baseline(pool: pg.Pool, type: PeriodType, start: Date): Promise<number> {
+  await pool.query('TRUNCATE bench_rollups');
+  const end = periodEndOf(type, start);
+  const known = [...KNOWN_EVENT_TYPES];
+  const t0 = performance.now();
+  for (const level of LEVELS) {
+    await pool.query(`
+      INSERT INTO bench_rollups (period_type, level, dimension_id, period_start, events, views, clicks, conversions, other_events, revenue_cents, unique_visitors, engagement_time)
+      SELECT $1, $2, ${DIM[level]}, $3, count(*), count(*) FILTER (WHERE event_type = 'asset_viewed'),
+        count(*) FILTER (WHERE event_type IN ('asset_downloaded', 'license_clicked')), count(*) FILTER (WHERE event_type = 'license_created'),
+        count(*) FILTER (WHERE event_type <> ALL ($5::text[])), coalesce(sum(revenue_cents), 0), count(DISTINCT visitor_id), coalesce(sum(engagement_time), 0)
+      FROM analytics_events WHERE occurred_at >= $3 AND occurred_at < $4 ${level === 'platform' ? '' : `AND ${DIM[level]} IS NOT NULL`}
+      GROUP BY 3`, [type, level, start, end, known]);
+  }
+  return seconds(t0);
+}
+
+async function timeRollup(app: App, pool: pg.Pool, type: PeriodType, start: Date) {
+  await baseline(pool, type, start); // warms the cache for both
+  const bare = await baseline(pool, type, start);
+  await pool.query('DELETE FROM analytics_rollups WHERE period_type = $1 AND period_start = $2', [type, start]);
+  let t0 = performance.now();
+  const first = await app.services.analytics.aggregation.run({ type, start, trigger: 'manual' });
+  const herald = seconds(t0);
+  t0 = performance.now();
+  await app.services.analytics.aggregation.run({ type, start, trigger: 'manual' });
+  const rerun = seconds(t0);
+  log(`${type} ${start.toISOString()}: herald ${round(herald)} s, bare ${round(bare)} s, rerun ${round(rerun)} s (${first.recordsProcessed} events, ${first.recordsCreated} rows)`);
+  return { events: first.recordsProcessed, rows: first.recordsCreated, seconds: round(herald, 3), baselineSeconds: round(bare, 3), ratio: round(herald / bare), rerunSeconds: round(rerun, 3) };
+}
+
+async function ingestOverHttp(app: App, token: string) {
+  const catalog = makeCatalog(0.2);
+  const events = clientEvents(7, HTTP_EVENTS, catalog);
+  const bodies = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => JSON.stringify({ events: events.slice(i * BATCH, (i + 1) * BATCH) }));
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: HTTP_CONCURRENCY }, async () => {
+    while (next < bodies.length) {
+      const body = bodies[next++]!;
+      const res = await fetch(`${app.url}/api/analytics/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'user-agent': 'bench' } });
+      if (res.status !== 202) throw new Error(`ingestion answered ${res.status}: ${await res.text()}`);
+      await res.arrayBuffer();
+    }
+  }));
+  const s = seconds(t0);
+  return { events: events.length, batch: BATCH, concurrency: HTTP_CONCURRENCY, seconds: round(s), eventsPerSec: Math.round(events.length / s) };
+}
+
+async function readLatencies(app: App, token: string, path: string, requests = READS): Promise<{ requests: number; p50Ms: number; p99Ms: number; maxMs: number }> {
+  const times: number[] = [];
+  for (let i = 0; i < requests + 20; i++) {
+    const t0 = performance.now();
+    const res = await fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+    if (i >= 20) times.push(performance.now() - t0);
+  }
+  return { requests: times.length, p50Ms: percentile(times, 50), p99Ms: percentile(times, 99), maxMs: percentile(times, 100) };
+}
+
+async function main() {
+  const prefix = `banl${randomBytes(4).toString('hex')}`;
+  let database: ScratchDatabase | null = null;
+  let app: App | null = null;
+  let pool: pg.Pool | null = null;
+  try {
+    database = await createScratchDatabase(uniqueName('analytics'));
+    await migrate(database.url);
+    const month = dataMonth(new Date());
+    app = await createApp(loadConfig({
+      DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMITS: 'off',
+      ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password',
+    }), { roles: ['api'], logger: createLogger('warn', process.stderr), print: log });
+    await app.start();
+    pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    await app.services.analytics.ingest.events.ensurePartitions(periodsOverlapping('monthly', month, new Date(month.getTime() + DAYS * DAY_MS)));
+
+    const catalog = makeCatalog(1);
+    const perStream = Math.ceil(EVENTS / 2);
+    const t0 = performance.now();
+    const copied = await copyInParallel(database.url, 'analytics_events', EVENT_COLUMNS,
+      [0, 1].map((k) => eventRows(k + 1, Math.min(perStream, EVENTS - k * perStream), month, DAYS * DAY_MS, catalog)), { label: 'COPY analytics_events', total: EVENTS });
+    const copySeconds = seconds(t0);
+    log('VACUUM ANALYZE');
+    await pool.query('VACUUM ANALYZE analytics_events');
+    await pool.query('CREATE TABLE bench_rollups (LIKE analytics_rollups INCLUDING ALL)');
+
+    const login = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@bench.local', password: 'bench-password' }) });
+    const token = ((await login.json()) as { data: { token: string } }).data.token;
+    log(`HTTP ingestion: ${HTTP_EVENTS} events`);
+    const http = await ingestOverHttp(app, token);
+    const copy = { rows: copied, seconds: round(copySeconds), rowsPerSec: Math.round(copied / copySeconds) };
+
+    const mid = new Date(month.getTime() + 14 * DAY_MS);
+    const week = periodStartOf('weekly', new Date(month.getTime() + 7 * DAY_MS));
+    const rollups = {
+      hourly: await timeRollup(app, pool, 'hourly', new Date(mid.getTime() + 14 * HOUR_MS)),
+      daily: await timeRollup(app, pool, 'daily', mid),
+      weekly: await timeRollup(app, pool, 'weekly', week),
+      monthly: await timeRollup(app, pool, 'monthly', month),
+    };
+
+    log(`daily rollups of ${DAYS} days`);
+    let t1 = performance.now();
+    for (let d = 0; d < DAYS; d++) await app.services.analytics.aggregation.run({ type: 'daily', start: new Date(month.getTime() + d * DAY_MS), trigger: 'backfill' });
+    const dailyAll = round(seconds(t1));
+    // 90 days of daily rows: the 30 computed, repeated 30 and 60 days earlier.
+    await sql`INSERT INTO analytics_rollups SELECT period_type, level, dimension_id, period_start - s * interval '1 day', events, views, clicks, conversions, other_events, revenue_cents, unique_visitors, engagement_time, computed_at
+      FROM analytics_rollups CROSS JOIN (VALUES (30), (60)) AS v(s) WHERE period_type = 'daily'`.execute(app.database.db);
+    await sql`INSERT INTO analytics_rollup_periods SELECT period_type, period_start - s * interval '1 day', period_end - s * interval '1 day', started_at, completed_at, NULL
+      FROM analytics_rollup_periods CROSS JOIN (VALUES (30), (60)) AS v(s) WHERE period_type = 'daily' ON CONFLICT DO NOTHING`.execute(app.database.db);
+    await pool.query('VACUUM ANALYZE analytics_rollups');
+    const last = new Date(month.getTime() + (DAYS - 1) * DAY_MS);
+    const range = `startDate=${new Date(last.getTime() - 89 * DAY_MS).toISOString().slice(0, 10)}&endDate=${last.toISOString().slice(0, 10)}&granularity=day`;
+    const brand = (await pool.query<{ id: string }>(`SELECT dimension_id AS id FROM analytics_rollups WHERE period_type = 'daily' AND level = 'brand' GROUP BY 1 ORDER BY sum(views) DESC LIMIT 1`)).rows[0]!.id;
+    log(`reads: ${READS} × 90-day daily series`);
+    t1 = performance.now();
+    const reads = {
+      overview90dDaily: await readLatencies(app, token, `/api/analytics/platform/overview?${range}`),
+      brand90dDaily: await readLatencies(app, token, `/api/analytics/brand/${brand}?${range}`),
+      // Not a target: top-N sums every asset's daily rows (the weekly/monthly rows shorten it in production).
+      topAssets90d: await readLatencies(app, token, `/api/analytics/platform/assets?${range}&limit=10`, Math.min(READS, 50)),
+    };
+    log(`reads done in ${round(seconds(t1))} s`);
+
+    const result = {
+      benchmark: 'analytics',
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((n) => round(n)) },
+      dataset: { events: copied, days: DAYS, from: month.toISOString(), assets: catalog.assets.length, brands: catalog.brands.length, creators: catalog.creators.length, visitors: catalog.users.length * 9 },
+      ingestion: { bareCopy: copy, http, ratioToCopy: round(http.eventsPerSec / copy.rowsPerSec, 3) },
+      rollups: { ...rollups, allDailiesOf30DaysSeconds: dailyAll, targetRatio: TARGETS.rollupRatio, meetsTarget: Object.values(rollups).every((r) => r.ratio <= TARGETS.rollupRatio) },
+      reads: { ...reads, targetP99Ms: TARGETS.readP99Ms, meetsTarget: reads.overview90dDaily.p99Ms < TARGETS.readP99Ms && reads.brand90dDaily.p99Ms < TARGETS.readP99Ms },
+    };
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await pool?.end().catch(() => undefined);
+    await app?.stop().catch(() => undefined);
+    await database?.drop().catch((err: unknown) => log(`could not drop ${database?.name}: ${String(err)}`));
+    await deleteRedisPrefix(REDIS_URL, prefix).catch(() => undefined);
+  }
+}
+
+main().catch((err: unknown) => {
+  log(`failed: ${(err as Error).stack ?? String(err)}`);
+  process.exitCode = 1;
+});

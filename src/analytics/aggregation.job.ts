@@ -1,0 +1,19 @@
+import type { Job } from 'bullmq';
+import type { JobHandlers } from '../platform/queue/registry.js';
+import { previousPeriod } from './analytics.periods.js';
+import type { AggregationService } from './aggregation.service.js';
+
+/** The minute a scheduler's job was due, however late a worker picks it up. */
+const dueAt = (job: Pick<Job, 'timestamp' | 'delay'>) => new Date(Math.floor((job.timestamp + (job.delay ?? 0)) / 60_000) * 60_000);
+
+export function analyticsAggregationJobs(aggregation: AggregationService): JobHandlers['analytics-aggregation'] {
+  return {
+    // A scheduled run closes the period before its due time; manual, late and backfill runs name theirs.
+    AnalyticsAggregate: async (data, job) => aggregation.run({
+      type: data.jobType,
+      start: data.periodStart ? new Date(data.periodStart) : previousPeriod(data.jobType, dueAt(job)),
+      trigger: data.trigger ?? 'schedule',
+    }),
+    AnalyticsMaintain: async () => aggregation.maintain(),
+  };
+}

@@ -1,0 +1,167 @@
+import { sql } from 'kysely';
+import type { Db, Executor } from '../platform/db/client.js';
+import { monthKey, periodEndOf, type PeriodType } from './analytics.periods.js';
+
+/** Advisory lock namespaces (the two-int form): events partitions DDL, per-day ingestion/rollup. */
+export const PARTITION_LOCK = [4_242_101, 0] as const;
+export const DAY_LOCK_NS = 4_242_102;
+
+/** A row ready for INSERT: columns of analytics_events, as jsonb_to_recordset reads them. */
+export interface EventRow {
+  occurred_at: string;
+  event_type: string;
+  user_id: string | null;
+  session_id: string | null;
+  visitor_id: string | null;
+  asset_id: string | null;
+  project_id: string | null;
+  license_id: string | null;
+  post_id: string | null;
+  brand_id: string | null;
+  creator_id: string | null;
+  props: unknown;
+  revenue_cents: number;
+  engagement_time: number;
+  idempotency_key: string | null;
+}
+
+export interface InsertedRange {
+  count: number;
+  minId: string;
+  maxId: string;
+  minAt: Date;
+  maxAt: Date;
+}
+
+const partitionName = (month: Date) => `analytics_events_p${monthKey(month)}`;
+
+/** Every SQL statement over the raw events: partitions, ingestion, late-event flags, enrichment, retention. */
+export class EventsRepository {
+  /** Partitions this process knows exist; a miss costs one catalog lookup. */
+  private readonly knownPartitions = new Set<string>();
+
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Creates the monthly partitions of `months` (month starts) that do not exist yet. DDL takes a
+   * strong lock on the parent table, so it runs only on a cache miss, serialized by an advisory
+   * lock, and gives up after a few seconds rather than queue every reader behind it.
+   */
+  async ensurePartitions(months: readonly Date[]): Promise<void> {
+    const missing = months.filter((m) => !this.knownPartitions.has(partitionName(m)));
+    if (missing.length === 0) return;
+    const names = missing.map(partitionName);
+    const existing = await sql<{ name: string }>`SELECT n AS name FROM unnest(${names}::text[]) n WHERE to_regclass(n) IS NOT NULL`.execute(this.db);
+    const have = new Set(existing.rows.map((r) => r.name));
+    const create = missing.filter((m) => !have.has(partitionName(m)));
+    if (create.length) {
+      await this.db.transaction().execute(async (tx) => {
+        await sql`SET LOCAL lock_timeout = '5s'`.execute(tx);
+        await sql`SELECT pg_advisory_xact_lock(${PARTITION_LOCK[0]}, ${PARTITION_LOCK[1]})`.execute(tx);
+        for (const m of create) {
+          const from = sql.lit(m.toISOString());
+          const to = sql.lit(periodEndOf('monthly', m).toISOString());
+          await sql`CREATE TABLE IF NOT EXISTS ${sql.table(partitionName(m))} PARTITION OF analytics_events FOR VALUES FROM (${from}) TO (${to})`.execute(tx);
+        }
+      });
+    }
+    for (const m of missing) this.knownPartitions.add(partitionName(m));
+  }
+
+  /**
+   * Shared per-day locks for the days a request's events fall on, held until it commits. A rollup
+   * takes the same locks exclusively before it marks its period started, so an event is either
+   * committed before the rollup reads, or sees the period marked and asks for a re-run.
+   * `days` must be sorted: every transaction takes its locks in the same order.
+   */
+  async lockDaysShared(tx: Executor, days: readonly number[]): Promise<void> {
+    await sql`SELECT count(pg_advisory_xact_lock_shared(${DAY_LOCK_NS}, d)) FROM unnest(${days}::int[]) d`.execute(tx);
+  }
+
+  /** Records the keys; returns those that were new (the others are duplicates to drop). */
+  async claimKeys(tx: Executor, keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    const result = await sql<{ key: string }>`
+      INSERT INTO analytics_event_keys (key) SELECT unnest(${keys}::text[]) ON CONFLICT DO NOTHING RETURNING key`.execute(tx);
+    return new Set(result.rows.map((r) => r.key));
+  }
+
+  /** One INSERT for the whole request; the request's user agent and IP go on every row. */
+  async insertEvents(tx: Executor, rows: readonly EventRow[], client: { userAgent: string | null; ip: string | null }): Promise<InsertedRange> {
+    const result = await sql<{ n: number; min_id: string; max_id: string; min_at: Date; max_at: Date }>`
+      WITH ins AS (
+        INSERT INTO analytics_events (occurred_at, event_type, user_id, session_id, visitor_id, asset_id, project_id, license_id, post_id,
+          brand_id, creator_id, props, revenue_cents, engagement_time, idempotency_key, user_agent, ip)
+        SELECT e.occurred_at, e.event_type, e.user_id, e.session_id, e.visitor_id, e.asset_id, e.project_id, e.license_id, e.post_id,
+          e.brand_id, e.creator_id, e.props, e.revenue_cents, e.engagement_time, e.idempotency_key, ${client.userAgent}::text, ${client.ip}::inet
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS e(occurred_at timestamptz, event_type text, user_id uuid, session_id text,
+          visitor_id text, asset_id uuid, project_id uuid, license_id uuid, post_id uuid, brand_id uuid, creator_id uuid, props jsonb,
+          revenue_cents bigint, engagement_time bigint, idempotency_key text)
+        RETURNING id, occurred_at)
+      SELECT count(*)::int AS n, min(id)::text AS min_id, max(id)::text AS max_id, min(occurred_at) AS min_at, max(occurred_at) AS max_at FROM ins`.execute(tx);
+    const r = result.rows[0]!;
+    return { count: r.n, minId: r.min_id, maxId: r.max_id, minAt: r.min_at, maxAt: r.max_at };
+  }
+
+  /**
+   * Of the periods these events fall in, those already rolled up and without a re-run pending:
+   * flags them and returns them (each needs one re-run). Rows are locked in key order, and a
+   * concurrent request that flagged one first makes it drop out here, so a burst of late events
+   * asks for one re-run per period.
+   */
+  async flagLatePeriods(tx: Executor, periods: ReadonlyArray<{ type: PeriodType; start: Date }>): Promise<Array<{ type: PeriodType; start: Date }>> {
+    if (periods.length === 0) return [];
+    const result = await sql<{ period_type: PeriodType; period_start: Date }>`
+      WITH touched AS (SELECT * FROM unnest(${periods.map((p) => p.type)}::text[], ${periods.map((p) => p.start.toISOString())}::timestamptz[]) AS t(period_type, period_start)),
+      due AS (
+        SELECT p.period_type, p.period_start FROM analytics_rollup_periods p JOIN touched t USING (period_type, period_start)
+        WHERE p.rerun_requested_at IS NULL ORDER BY p.period_type, p.period_start FOR UPDATE OF p)
+      UPDATE analytics_rollup_periods p SET rerun_requested_at = now() FROM due
+      WHERE p.period_type = due.period_type AND p.period_start = due.period_start
+      RETURNING p.period_type, p.period_start`.execute(tx);
+    return result.rows.map((r) => ({ type: r.period_type, start: r.period_start }));
+  }
+
+  /** The distinct clients (user agent, IP) of a request's events that are not enriched yet. */
+  async pendingClients(range: { fromId: string; toId: string; from: Date; to: Date }): Promise<Array<{ user_agent: string | null; ip: string | null }>> {
+    const result = await sql<{ user_agent: string | null; ip: string | null }>`
+      SELECT DISTINCT user_agent, host(ip) AS ip FROM analytics_events
+      WHERE id BETWEEN ${range.fromId}::bigint AND ${range.toId}::bigint AND occurred_at BETWEEN ${range.from} AND ${range.to} AND enriched_at IS NULL`.execute(this.db);
+    return result.rows;
+  }
+
+  /** Writes what enrichment found, one UPDATE for all clients of the request; re-running it changes nothing. */
+  async saveEnrichment(range: { fromId: string; toId: string; from: Date; to: Date }, values: ReadonlyArray<{ user_agent: string | null; ip: string | null; device_type: string | null; browser: string | null; os: string | null; country: string | null }>): Promise<number> {
+    if (values.length === 0) return 0;
+    const result = await sql`
+      UPDATE analytics_events e SET device_type = v.device_type, browser = v.browser, os = v.os, country = v.country, enriched_at = now()
+      FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS v(user_agent text, ip inet, device_type text, browser text, os text, country text)
+      WHERE e.id BETWEEN ${range.fromId}::bigint AND ${range.toId}::bigint AND e.occurred_at BETWEEN ${range.from} AND ${range.to} AND e.enriched_at IS NULL
+        AND e.user_agent IS NOT DISTINCT FROM v.user_agent AND e.ip IS NOT DISTINCT FROM v.ip`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0);
+  }
+
+  /** Event partitions that exist, oldest first (month starts). */
+  async partitions(): Promise<Date[]> {
+    const result = await sql<{ name: string }>`
+      SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'analytics_events'::regclass ORDER BY c.relname`.execute(this.db);
+    return result.rows.map((r) => /_p(\d{4})(\d{2})$/.exec(r.name)).filter((m) => m !== null)
+      .map((m) => new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, 1)));
+  }
+
+  /** Drops a month of raw events (retention); rollups are kept. */
+  async dropPartition(month: Date): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      await sql`SET LOCAL lock_timeout = '5s'`.execute(tx);
+      await sql`SELECT pg_advisory_xact_lock(${PARTITION_LOCK[0]}, ${PARTITION_LOCK[1]})`.execute(tx);
+      await sql`DROP TABLE IF EXISTS ${sql.table(partitionName(month))}`.execute(tx);
+    });
+    this.knownPartitions.delete(partitionName(month));
+  }
+
+  async deleteKeysBefore(at: Date): Promise<number> {
+    const result = await this.db.deleteFrom('analytics_event_keys').where('created_at', '<', at).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

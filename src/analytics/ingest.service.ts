@@ -1,0 +1,122 @@
+import type { Db } from '../platform/db/client.js';
+import { AppError } from '../platform/errors.js';
+import { parseBody } from '../platform/http/validation.js';
+import { enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
+import type { JobPayload } from '../platform/queue/registry.js';
+import { dayNumber, periodStartOf, PERIOD_TYPES, shiftPeriod, type PeriodType } from './analytics.periods.js';
+import { ingestBodySchema, MAX_EVENTS_PER_REQUEST, type AnalyticsEventInput } from './analytics.schemas.js';
+import { parseUserAgent, type GeoIp } from './enrichment.js';
+import { EventsRepository, type EventRow } from './events.repository.js';
+
+/** Who sent the events: a signed-in user, or a server-side producer holding ANALYTICS_KEY. */
+export type Producer = { kind: 'user'; userId: string } | { kind: 'key' };
+
+export interface IngestResult {
+  accepted: number;
+  duplicates: number;
+}
+
+type EnrichJob = JobPayload<'analytics-enrichment', 'AnalyticsEnrich'>;
+
+export class TooManyEventsError extends AppError {
+  constructor() {
+    super(413, `Too many events: at most ${MAX_EVENTS_PER_REQUEST} per request`);
+  }
+}
+
+/** JOBS.md §3 ingestion and enrichment: events are durable in PostgreSQL before the 202. */
+export class IngestService {
+  readonly events: EventsRepository;
+
+  constructor(private readonly deps: { db: Db; geoip: GeoIp }) {
+    this.events = new EventsRepository(deps.db);
+  }
+
+  /**
+   * Validates the whole request first (all or nothing: one bad event stores nothing), then writes
+   * keys, events, late-event re-runs and the enrichment job in one transaction.
+   */
+  async ingest(body: unknown, producer: Producer, client: { userAgent: string | null; ip: string | null }, now = new Date()): Promise<IngestResult> {
+    const list = (body as { events?: unknown } | null)?.events;
+    if (Array.isArray(list) && list.length > MAX_EVENTS_PER_REQUEST) throw new TooManyEventsError();
+    const { events } = parseBody(ingestBodySchema(now), body);
+
+    // Keys are scoped by producer; within the request the first event with a key wins.
+    const scope = producer.kind === 'user' ? producer.userId : 'key';
+    const seen = new Set<string>();
+    const unique = events.filter((e) => {
+      if (!e.idempotencyKey) return true;
+      const key = `${scope}:${e.idempotencyKey}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const rows = unique.map((e) => toRow(e, producer, now));
+    const months = [...new Set(rows.map((r) => periodStartOf('monthly', new Date(r.occurred_at)).getTime()))].map((t) => new Date(t));
+    await this.events.ensurePartitions([...months, shiftPeriod('monthly', periodStartOf('monthly', now), 1)]);
+
+    const accepted = await this.deps.db.transaction().execute(async (tx) => {
+      const days = [...new Set(rows.map((r) => dayNumber(new Date(r.occurred_at))))].sort((a, b) => a - b);
+      await this.events.lockDaysShared(tx, days);
+      const claimed = await this.events.claimKeys(tx, [...seen]);
+      const fresh = rows.filter((r) => r.idempotency_key === null || claimed.has(`${scope}:${r.idempotency_key}`));
+      if (fresh.length === 0) return 0;
+      const inserted = await this.events.insertEvents(tx, fresh, client);
+      const late = await this.events.flagLatePeriods(tx, periodsOf(fresh));
+      await enqueueManyInTx(tx, 'analytics-aggregation', 'AnalyticsAggregate', late.map((p) => ({ jobType: p.type, periodStart: p.start.toISOString(), trigger: 'late' as const })));
+      await enqueueInTx(tx, 'analytics-enrichment', 'AnalyticsEnrich', {
+        fromId: inserted.minId, toId: inserted.maxId, from: inserted.minAt.toISOString(), to: inserted.maxAt.toISOString(),
+      });
+      return inserted.count;
+    });
+    return { accepted, duplicates: events.length - accepted };
+  }
+
+  /**
+   * Enriches one request's events: every distinct client (user agent, IP) is parsed once, and one
+   * UPDATE writes them all. Events already enriched are left alone, so a retry changes nothing.
+   */
+  async enrich(job: EnrichJob): Promise<{ enriched: number }> {
+    const range = { fromId: job.fromId, toId: job.toId, from: new Date(job.from), to: new Date(job.to) };
+    const clients = await this.events.pendingClients(range);
+    const values = clients.map((c) => ({ ...c, ...toColumns(parseUserAgent(c.user_agent)), country: this.deps.geoip.country(c.ip) }));
+    return { enriched: await this.events.saveEnrichment(range, values) };
+  }
+}
+
+const toColumns = (e: ReturnType<typeof parseUserAgent>) => ({ device_type: e.deviceType, browser: e.browser, os: e.os });
+
+function toRow(e: AnalyticsEventInput, producer: Producer, now: Date): EventRow {
+  const userId = producer.kind === 'user' ? producer.userId : null;
+  const props = (e.props ?? null) as { revenueCents?: number; engagementTime?: number } | null;
+  return {
+    occurred_at: (e.occurredAt ?? now).toISOString(),
+    event_type: e.eventType,
+    user_id: userId,
+    session_id: e.sessionId ?? null,
+    visitor_id: e.sessionId ? `s:${e.sessionId}` : userId ? `u:${userId}` : null,
+    asset_id: e.assetId ?? null,
+    project_id: e.projectId ?? null,
+    license_id: e.licenseId ?? null,
+    post_id: e.postId ?? null,
+    brand_id: e.brandId ?? null,
+    creator_id: e.creatorId ?? null,
+    props,
+    revenue_cents: props?.revenueCents ?? 0,
+    engagement_time: props?.engagementTime ?? 0,
+    idempotency_key: e.idempotencyKey ?? null,
+  };
+}
+
+/** Every period (of every type) that the events fall in, once each. */
+function periodsOf(rows: readonly EventRow[]): Array<{ type: PeriodType; start: Date }> {
+  const keys = new Set<string>();
+  for (const r of rows) {
+    const at = new Date(r.occurred_at);
+    for (const type of PERIOD_TYPES) keys.add(`${type}|${periodStartOf(type, at).getTime()}`);
+  }
+  return [...keys].sort().map((k) => {
+    const [type, t] = k.split('|') as [PeriodType, string];
+    return { type, start: new Date(Number(t)) };
+  });
+}
