@@ -22,7 +22,7 @@ import pg from 'pg';
 import { createApp, type App } from '../src/app.js';
 import { hashPassword } from '../src/auth/password.js';
 import { loadConfig } from '../src/config.js';
-import { NotificationsRepository } from '../src/notifications/notifications.repository.js';
+import { inboxPageStatement, unreadCountStatement } from '../src/notifications/inbox.reads.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { measure, stopLoad, type CannonRequest, type LoadSummary } from './lib/autocannon.js';
@@ -142,14 +142,14 @@ async function checkEndpoints(app: App, token: string): Promise<void> {
   const unread = (await get('/api/notifications/unread-count')) as { data: { count: number } };
   log(`check: user1 has ${list.pagination.total} notifications, ${unread.data.count} unread`);
 
-  // The statements the service runs for these endpoints, as it compiles them.
-  const { pool, db } = app.database;
+  // The statements the service runs for these endpoints.
+  const { pool } = app.database;
   const { rows } = await pool.query<{ id: string }>("SELECT id FROM users WHERE email = 'user1@bench.local'");
   const userId = rows[0]!.id;
-  const repository = new NotificationsRepository(db);
-  await explain(pool, 'plan of the list page', repository.listPageQuery({ userId }, 20, 0).compile());
-  await explain(pool, 'plan of the list total', repository.countQuery({ userId }).compile());
-  await explain(pool, 'plan of the unread count', repository.countQuery({ userId, read: false }).compile());
+  const page = inboxPageStatement({ userId }, 20, 0);
+  const unreadStatement = unreadCountStatement(userId);
+  await explain(pool, 'plan of the list page and total', { sql: page.text, parameters: page.values });
+  await explain(pool, 'plan of the unread count', { sql: unreadStatement.text, parameters: unreadStatement.values });
 }
 
 function scored(summary: LoadSummary, ceiling: LoadSummary) {

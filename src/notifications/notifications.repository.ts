@@ -3,6 +3,7 @@ import type { Executor } from '../platform/db/client.js';
 import type { NotificationPriority, NotificationType, Role } from '../platform/db/schema.js';
 import type { NotificationContent } from './notifications.schemas.js';
 
+/** A user's inbox, optionally narrowed by read state, type and priority. */
 export interface InboxFilter {
   userId: string;
   read?: boolean;
@@ -10,37 +11,9 @@ export interface InboxFilter {
   priority?: NotificationPriority;
 }
 
-const COLUMNS = ['id', 'type', 'title', 'message', 'action_url', 'priority', 'read', 'read_at', 'metadata', 'created_at'] as const;
-
+/** Writes of the inbox; its two hot reads (page + total, unread count) are in inbox.reads.ts. */
 export class NotificationsRepository {
   constructor(private readonly db: Executor) {}
-
-  private filtered(filter: InboxFilter) {
-    let q = this.db.selectFrom('notifications').where('user_id', '=', filter.userId);
-    if (filter.read !== undefined) q = q.where('read', '=', filter.read);
-    if (filter.type) q = q.where('type', '=', filter.type);
-    if (filter.priority) q = q.where('priority', '=', filter.priority);
-    return q;
-  }
-
-  /** One page in inbox order, which is exactly the order of notifications_inbox_idx. */
-  listPageQuery(filter: InboxFilter, limit: number, offset: number) {
-    return this.filtered(filter).select(COLUMNS)
-      .orderBy('read', 'asc').orderBy('priority', 'desc').orderBy('created_at', 'desc').orderBy('id', 'desc')
-      .limit(limit).offset(offset);
-  }
-
-  listPage(filter: InboxFilter, limit: number, offset: number) {
-    return this.listPageQuery(filter, limit, offset).execute();
-  }
-
-  countQuery(filter: InboxFilter) {
-    return this.filtered(filter).select((eb) => eb.fn.countAll<number>().as('n'));
-  }
-
-  async count(filter: InboxFilter): Promise<number> {
-    return Number((await this.countQuery(filter).executeTakeFirstOrThrow()).n);
-  }
 
   /** Marks read; a second call keeps the first read_at. Undefined when not the user's. */
   markRead(userId: string, id: string) {

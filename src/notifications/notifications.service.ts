@@ -7,7 +7,7 @@ import { isId } from '../platform/http/validation.js';
 import { chunk, enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
 import type pg from 'pg';
 import { BatchesRepository } from './batches.repository.js';
-import { InboxReads, type InboxRow } from './inbox.reads.js';
+import { InboxReads, type InboxRow, type NotificationRow } from './inbox.reads.js';
 import { NotificationsRepository } from './notifications.repository.js';
 import type { ListQuery, NotificationContent, NotificationView, PreferencesView, UpdatePreferencesInput } from './notifications.schemas.js';
 import { PreferencesRepository } from './preferences.repository.js';
@@ -52,9 +52,7 @@ export interface NotifyResult {
   readonly replayed: boolean;
 }
 
-type Row = Awaited<ReturnType<NotificationsRepository['listPage']>>[number];
-
-export function toView(row: Row): NotificationView {
+export function toView(row: NotificationRow): NotificationView {
   return {
     id: row.id,
     type: row.type,
