@@ -23,8 +23,10 @@ export default async function setup({ provide }: TestProject) {
       await migrate(databaseUrl(building));
       await admin.query(`ALTER DATABASE ${building} RENAME TO ${template}`);
     }
-    // Leftovers of interrupted runs; without FORCE, so databases another run is using survive.
-    const stale = await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'herald_t\\_%'`);
+    // Leftovers of interrupted runs and templates of older migration sets; without FORCE, so
+    // databases another run is using survive.
+    const stale = await admin.query<{ datname: string }>(
+      `SELECT datname FROM pg_database WHERE datname LIKE 'herald_t\\_%' OR (datname LIKE 'herald_tpl\\_%' AND datname <> $1 AND datname NOT LIKE '%\\_build\\_%')`, [template]);
     for (const { datname } of stale.rows) await admin.query(`DROP DATABASE IF EXISTS ${datname}`).catch(() => undefined);
   } finally {
     await admin.end();
