@@ -17,7 +17,13 @@ export interface Endpoints {
  * Where PostgreSQL and Redis are: the configured URLs, or the embedded defaults that let
  * `npm start` run on a bare machine (a private PostgreSQL; Redis on 6379 or a private one).
  */
-export async function resolveEndpoints(config: Config, log: Logger): Promise<Endpoints> {
+/** Where to look for Redis when REDIS_URL is unset (tests point these elsewhere). */
+export interface RedisDefaults {
+  readonly url: string;
+  readonly serverBinary: string;
+}
+
+export async function resolveEndpoints(config: Config, log: Logger, redisDefaults: RedisDefaults = { url: DEFAULT_REDIS_URL, serverBinary: 'redis-server' }): Promise<Endpoints> {
   const stops: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch((err) => log.warn({ err }, 'embedded service did not stop cleanly'));
@@ -31,14 +37,14 @@ export async function resolveEndpoints(config: Config, log: Logger): Promise<End
     }
     let redisUrl = config.redisUrl;
     if (!redisUrl) {
-      if (await redisAnswers(DEFAULT_REDIS_URL)) {
-        redisUrl = DEFAULT_REDIS_URL;
-      } else if (redisServerOnPath()) {
-        const redis = await startEmbeddedRedis(config.dataDir, log);
+      if (await redisAnswers(redisDefaults.url)) {
+        redisUrl = redisDefaults.url;
+      } else if (redisServerOnPath(redisDefaults.serverBinary)) {
+        const redis = await startEmbeddedRedis(config.dataDir, log, redisDefaults.serverBinary);
         stops.push(redis.stop);
         redisUrl = redis.url;
       } else {
-        throw new StartupError(`Redis is not reachable at ${DEFAULT_REDIS_URL} and redis-server is not installed: install it (apt-get install redis-server) or set REDIS_URL.`);
+        throw new StartupError(`Redis is not reachable at ${redisDefaults.url} and redis-server is not installed: install it (apt-get install redis-server) or set REDIS_URL.`);
       }
     }
     return { databaseUrl, redisUrl, stop };

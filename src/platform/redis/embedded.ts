@@ -25,19 +25,19 @@ export interface EmbeddedRedisHandle {
   stop(): Promise<void>;
 }
 
-export function redisServerOnPath(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+export function redisServerOnPath(binary = 'redis-server'): boolean {
+  return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 /**
  * The fallback when REDIS_URL is unset and nothing answers on 6379: a private redis-server with
  * the settings BullMQ needs (AOF on, noeviction), data under DATA_DIR/redis.
  */
-export async function startEmbeddedRedis(dataDir: string, log: Logger): Promise<EmbeddedRedisHandle> {
+export async function startEmbeddedRedis(dataDir: string, log: Logger, binary = 'redis-server'): Promise<EmbeddedRedisHandle> {
   const dir = path.join(dataDir, 'redis');
   await mkdir(dir, { recursive: true });
   const port = await freePort();
-  const child = spawn('redis-server', [
+  const child = spawn(binary, [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
     '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', '',
   ], { stdio: 'ignore' });
