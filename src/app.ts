@@ -185,6 +185,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     async start() {
       if (!http && config.metrics.port) metricsServer = await serveMetrics(metrics, config.metrics.port, config.host, config.metrics.token);
       if (http) {
+        sessionCache.onRevoked((sessionId) => stream.endSession(sessionId));
         await sessionCache.start();
         await users.ensureFirstAdmin(config, log, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
         const address = await http.listen({ host: config.host, port: config.port });

@@ -24,7 +24,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
   });
 
   app.post('/api/auth/logout', { config: { access: 'user' } }, async (request, reply) => {
-    if (request.sessionToken) await auth.logout(request.sessionToken);
+    if (request.sessionToken) await auth.logout(request.sessionToken, request.user!.sessionId);
     setSessionCookie(request, reply, '', null);
     return { success: true };
   });

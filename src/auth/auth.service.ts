@@ -66,9 +66,9 @@ export class AuthService {
     return user;
   }
 
-  async logout(token: string): Promise<void> {
+  async logout(token: string, sessionId: string): Promise<void> {
     const hash = this.hashToken(token);
     await this.sessions.revoke(hash);
-    await this.cache.revoke(hash.toString('base64url'));
+    await this.cache.revoke(hash.toString('base64url'), sessionId);
   }
 }

@@ -4,11 +4,13 @@ import type { Logger } from '../platform/logger.js';
 
 /**
  * Recently authenticated sessions, for `ttlMs`, so most requests skip the session lookup. A
- * logout evicts the session here and, through Redis pub/sub, in every other API process. Should
- * pub/sub be down, another process may accept a revoked session for at most `ttlMs`.
+ * logout evicts the session here and, through Redis pub/sub, in every other API process, where
+ * `onRevoked` listeners (the event streams of that session) hear of it too. Should pub/sub be
+ * down, another process may accept a revoked session for at most `ttlMs`.
  */
 export class SessionCache {
   private readonly entries = new Map<string, { user: AuthUser; until: number }>();
+  private readonly revokedListeners: Array<(sessionId: string) => void> = [];
   private subscriber: Redis | null = null;
   private readonly channel: string;
 
@@ -16,12 +18,19 @@ export class SessionCache {
     this.channel = `${deps.prefix}:session-revoked`;
   }
 
-  /** Listens for revocations from other processes (API processes only). */
+  onRevoked(listener: (sessionId: string) => void): void {
+    this.revokedListeners.push(listener);
+  }
+
+  /** Listens for revocations from every API process, this one included. */
   async start(): Promise<void> {
-    if (this.deps.ttlMs === 0) return;
     const subscriber = this.deps.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: true });
     subscriber.on('error', () => undefined);
-    subscriber.on('message', (_channel: string, key: string) => this.entries.delete(key));
+    subscriber.on('message', (_channel: string, message: string) => {
+      const [key = '', sessionId = ''] = message.split(' ');
+      this.entries.delete(key);
+      if (sessionId) for (const listener of this.revokedListeners) listener(sessionId);
+    });
     // After a reconnect, revocations published meanwhile are lost: forget everything instead.
     subscriber.on('ready', () => this.entries.clear());
     this.subscriber = subscriber;
@@ -45,9 +54,9 @@ export class SessionCache {
     this.entries.set(key, { user, until: Math.min(now + this.deps.ttlMs, sessionExpiresAt) });
   }
 
-  async revoke(key: string): Promise<void> {
+  async revoke(key: string, sessionId: string): Promise<void> {
     this.entries.delete(key);
-    await this.deps.redis.publish(this.channel, key).catch((err: Error) => this.deps.log.warn({ err: err.message }, 'session revocation not published'));
+    await this.deps.redis.publish(this.channel, `${key} ${sessionId}`).catch((err: Error) => this.deps.log.warn({ err: err.message }, 'session revocation not published'));
   }
 
   async close(): Promise<void> {

@@ -126,7 +126,7 @@ export function streamRoutes(app: FastifyInstance, stream: NotificationStream, n
       missedSince: async (point) => (await repo.since(userId, point, REPLAY_LIMIT)).map(toView),
       log: request.log,
     }, heartbeatMs);
-    connection.start(stream.listen(userId, connection), after);
+    connection.start(stream.listen(userId, connection, request.user!.sessionId), after);
     if (request.raw.socket.destroyed) connection.end(); // gone while we authenticated
   });
 }

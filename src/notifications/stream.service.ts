@@ -31,6 +31,7 @@ export class NotificationStream {
   private subscriber: Redis | null = null;
   private readonly channels = new Map<string, Set<StreamListener>>();
   private readonly subscribed = new Map<string, Promise<void>>();
+  private readonly sessions = new Map<StreamListener, string>();
   private closed = false;
 
   constructor(private readonly deps: { redis: Redis; redisUrl: string; prefix: string; log: Logger; heartbeatMs: number }) {}
@@ -53,8 +54,13 @@ export class NotificationStream {
     return `${this.deps.prefix}:user:${userId}`;
   }
 
+  /** Ends this process's streams of a signed-out session (their reconnect then gets 401). */
+  endSession(sessionId: string): void {
+    for (const [listener, id] of this.sessions) if (id === sessionId) listener.end();
+  }
+
   /** Forwards the user's messages to a local stream until `stop` (reference-counted per user). */
-  listen(userId: string, listener: StreamListener): Listening {
+  listen(userId: string, listener: StreamListener, sessionId?: string): Listening {
     if (this.closed) {
       listener.end();
       return { ready: Promise.resolve(), stop: () => undefined };
@@ -67,7 +73,9 @@ export class NotificationStream {
       this.subscribed.set(channel, this.subscribe(channel));
     }
     listeners.add(listener);
+    if (sessionId) this.sessions.set(listener, sessionId);
     const stop = () => {
+      this.sessions.delete(listener);
       if (!listeners.delete(listener) || listeners.size > 0 || this.channels.get(channel) !== listeners) return;
       this.channels.delete(channel);
       this.subscribed.delete(channel);

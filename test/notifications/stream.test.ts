@@ -223,6 +223,24 @@ describe('GET /api/notifications/stream', () => {
     expect(await ids(eventId(rows[1]!.created_at, later))).toEqual([]);
   });
 
+  it('signing out ends that session\'s streams in every process, and its reconnect is refused', async () => {
+    const user = await t.user();
+    const other = await t.login(user.user.email, 'password-123');
+    const mine = await SseClient.open(b.url!, user);
+    const theirs = await SseClient.open(b.url!, other);
+    try {
+      expect(await mine.next()).toEqual(count(0));
+      expect(await theirs.next()).toEqual(count(0));
+      expect((await t.call('POST', '/api/auth/logout', { as: user })).status).toBe(200);
+      expect(await waitFor(async () => mine.ended, 3_000, 20)).toBe(true);
+      expect(theirs.ended).toBe(false); // the same user's other session stays open
+      expect((await SseClient.open(b.url!, user)).res.status).toBe(401);
+    } finally {
+      mine.close();
+      theirs.close();
+    }
+  });
+
   it('requires a session and never shows another user\'s notifications', async () => {
     const anonymous = await SseClient.open(t.url, null);
     expect(anonymous.res.status).toBe(401);
