@@ -36,7 +36,7 @@ import { notificationsRoutes } from './notifications/notifications.routes.js';
 import { NotificationsService } from './notifications/notifications.service.js';
 import { createDb, type DbHandle } from './platform/db/client.js';
 import { migrate } from './platform/db/migrate.js';
-import { registerAccessControl } from './platform/http/auth.js';
+import { registerAccessControl, type RouteAccess } from './platform/http/auth.js';
 import { RateLimiter } from './platform/http/rate-limit.js';
 import { createHttpServer } from './platform/http/server.js';
 import { createLogger, type Logger } from './platform/logger.js';
@@ -85,6 +85,8 @@ export interface App {
   readonly queues: Queues;
   readonly services: Services;
   readonly http: FastifyInstance | null;
+  /** Every HTTP route with its access rule (api role). */
+  readonly routes: readonly RouteAccess[];
   /** The API's base URL once started (api role). */
   url: string | null;
   start(): Promise<void>;
@@ -152,9 +154,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   } satisfies JobHandlers;
 
   let http: FastifyInstance | null = null;
+  let routes: RouteAccess[] = [];
   if (roles.has('api')) {
     http = createHttpServer(config, log);
-    registerAccessControl(http, { authenticate: (t) => services.auth.authenticate(t), limiter, config });
+    routes = registerAccessControl(http, { authenticate: (t) => services.auth.authenticate(t), limiter, config });
     metricsRoutes(http, metrics, config.metrics.token);
     healthRoutes(http, services.health);
     authRoutes(http, services.auth);
@@ -181,7 +184,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   let metricsServer: import('node:http').Server | null = null;
   const app: App = {
-    config, log, database, redis, queues, services, http, url: null,
+    config, log, database, redis, queues, services, http, routes, url: null,
     async start() {
       if (!http && config.metrics.port) metricsServer = await serveMetrics(metrics, config.metrics.port, config.host, config.metrics.token);
       if (http) {

@@ -52,13 +52,30 @@ export function sameOrigin(request: FastifyRequest, publicUrl: string | undefine
   return origin === `${request.protocol}://${request.headers.host ?? ''}`;
 }
 
+/** One row of the route table: who may call it (undefined: the route declared no rule). */
+export interface RouteAccess {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access | undefined;
+  readonly rateLimit: RateLimitName | undefined;
+}
+
 /**
  * Authentication, roles, CSRF and per-user rate limits for every route, read from the route's
- * config; routes themselves stay free of these checks.
+ * config; routes themselves stay free of these checks. Returns the route table as routes are
+ * registered, so tests can check every route against its rule.
  */
 export function registerAccessControl(app: FastifyInstance, deps: {
   authenticate: Authenticate; limiter: RateLimiter; config: Config;
-}): void {
+}): RouteAccess[] {
+  const table: RouteAccess[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue; // Fastify's automatic twin of each GET
+      table.push({ method, url: route.url, access: route.config?.access, rateLimit: route.config?.rateLimit });
+    }
+  });
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('authVia', null);
@@ -86,4 +103,5 @@ export function registerAccessControl(app: FastifyInstance, deps: {
       void reply.headers(headers);
     }
   });
+  return table;
 }
