@@ -8,7 +8,7 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { measure } from './lib/autocannon.js';
 import { createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
-import { intEnv } from './lib/delivery-helpers.js';
+import { intEnv } from './lib/env.js';
 
 /**
  * bench:admin: GET /api/admin/jobs/queues with BENCH_COMPLETED (1,000,000) completed jobs kept in

@@ -26,7 +26,8 @@ import { LEVELS } from '../src/analytics/rollup.repository.js';
 import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
-import { clientEvents, EVENT_COLUMNS, eventRows, intEnv, makeCatalog, percentile } from './lib/analytics-data.js';
+import { intEnv } from './lib/env.js';
+import { clientEvents, EVENT_COLUMNS, eventRows, makeCatalog, percentile } from './lib/analytics-data.js';
 import { copyInParallel, createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
 
 const EVENTS = intEnv('BENCH_EVENTS', 5_000_000);

@@ -29,15 +29,9 @@ import { measure, stopLoad, type CannonRequest, type LoadSummary } from './lib/a
 import {
   REDIS_URL, copyInParallel, copyRows, createScratchDatabase, deleteRedisPrefix, explain, indexDefinition, log, uniqueName,
 } from './lib/database.js';
+import { intEnv } from './lib/env.js';
 import { NOTIFICATION_COLUMNS, USER_COLUMNS, notificationRows, userRows } from './lib/seed-data.js';
 
-function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 const USERS = intEnv('BENCH_USERS', 100_000);
 const PER_USER = intEnv('BENCH_PER_USER', 100);

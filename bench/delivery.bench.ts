@@ -28,7 +28,8 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { CountingSink } from './lib/counting-sink.js';
 import { REDIS_URL, copyRows, createScratchDatabase, deleteRedisPrefix, log, uniqueName } from './lib/database.js';
-import { CONTENT, bareInsert, insertSelect, intEnv, percentiles, sendBare } from './lib/delivery-helpers.js';
+import { CONTENT, bareInsert, insertSelect, percentiles, sendBare } from './lib/delivery-helpers.js';
+import { intEnv } from './lib/env.js';
 import { USER_COLUMNS, userRows } from './lib/seed-data.js';
 import { breakdown, cpuBetween, cpuSnapshot, probeVisibility } from './lib/delivery-probes.js';
 

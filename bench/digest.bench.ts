@@ -7,7 +7,8 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { waitFor } from '../src/platform/net.js';
 import { CountingSink } from './lib/counting-sink.js';
 import { createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
-import { intEnv, sendBare } from './lib/delivery-helpers.js';
+import { sendBare } from './lib/delivery-helpers.js';
+import { intEnv } from './lib/env.js';
 
 /**
  * bench:digest: a full daily digest run for BENCH_DIGEST_USERS DAILY users with 5 unread

@@ -1,30 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { prng } from './seed-data.js';
 
 /** Data of bench:analytics: a deterministic, skewed event stream over a time window, as COPY text rows. */
-
-export function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
 
 /** Nearest-rank percentile (ms, 0.01 precision). */
 export function percentile(values: readonly number[], p: number): number {
   const sorted = Float64Array.from(values).sort();
   return Number(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!.toFixed(2));
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 export const EVENT_COLUMNS = [
@@ -95,7 +77,7 @@ export function makeEvent(random: () => number, catalog: Catalog, sessions: numb
  * production), as COPY text rows of EVENT_COLUMNS. Sessionless events belong to a user.
  */
 export function* eventRows(seed: number, count: number, from: Date, spanMs: number, catalog: Catalog): Generator<string> {
-  const random = mulberry32(seed);
+  const random = prng(seed);
   const sessions = catalog.users.length * 8;
   const nil = '\\N';
   for (let i = 0; i < count; i++) {
@@ -112,6 +94,6 @@ export function* eventRows(seed: number, count: number, from: Date, spanMs: numb
 }
 
 export function clientEvents(seed: number, count: number, catalog: Catalog): ClientEvent[] {
-  const random = mulberry32(seed);
+  const random = prng(seed);
   return Array.from({ length: count }, () => makeEvent(random, catalog, catalog.users.length * 8));
 }

@@ -5,15 +5,7 @@ import pg from 'pg';
 import { renderNotificationEmail } from '../../src/notifications/email.render.js';
 import type { NotificationContent } from '../../src/notifications/notifications.schemas.js';
 
-/** Helpers of bench:delivery: env parsing, percentiles, the bare SMTP and INSERT baselines. */
-
-export function intEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got "${raw}"`);
-  return value;
-}
+/** Helpers of bench:delivery: percentiles, the bare SMTP and INSERT baselines. */
 
 const round = (n: number, digits = 1) => Number(n.toFixed(digits));
 
