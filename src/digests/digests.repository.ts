@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Executor } from '../platform/db/client.js';
-import type { DigestOutcome, NotificationPriority, NotificationType } from '../platform/db/schema.js';
+import type { DigestOutcome } from '../platform/db/schema.js';
+import type { NotificationRow } from '../notifications/inbox.reads.js';
 import type { DigestKind } from './digest.time.js';
 
 export interface DigestRecipient {
@@ -15,15 +16,8 @@ export interface DigestTarget {
   name: string | null;
 }
 
-export interface DigestItem {
+export interface DigestItem extends Pick<NotificationRow, 'id' | 'type' | 'title' | 'message' | 'action_url' | 'priority' | 'created_at'> {
   user_id: string;
-  id: string;
-  type: NotificationType;
-  title: string;
-  message: string;
-  action_url: string | null;
-  priority: NotificationPriority;
-  created_at: Date;
   /** How many items the user has in the window (the rows returned stop at the per-user limit). */
   total: number;
 }
