@@ -51,6 +51,11 @@ import { webRoutes } from './web/web.routes.js';
 import { Metrics, serveMetrics } from './platform/metrics.js';
 import { metricsRoutes } from './platform/http/metrics.routes.js';
 import { usersRoutes } from './users/users.routes.js';
+import { searchAdminRoutes } from './search/search-admin.routes.js';
+import { SearchIndexService } from './search/search-index.service.js';
+import { searchIndexBulkJobs, searchIndexReindexJobs, searchIndexUpdateJobs } from './search/search.job.js';
+import { searchRoutes } from './search/search.routes.js';
+import { SearchService } from './search/search.service.js';
 import { UsersService } from './users/users.service.js';
 
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
@@ -75,6 +80,7 @@ export interface Services {
   readonly stream: NotificationStream;
   readonly health: HealthService;
   readonly analytics: { readonly ingest: IngestService; readonly aggregation: AggregationService; readonly reports: AnalyticsService };
+  readonly search: { readonly index: SearchIndexService; readonly query: SearchService };
 }
 
 export interface App {
@@ -143,6 +149,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stream,
     health: new HealthService(database.db, redis),
     analytics,
+    search: { index: new SearchIndexService(database.db, { log, reindexBatch: config.search.reindexBatch }), query: new SearchService(database.db) },
   };
 
   const handlers = {
@@ -151,6 +158,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     'notification-digest': notificationDigestJobs(services.digests),
     'analytics-enrichment': analyticsEnrichmentJobs(analytics.ingest),
     'analytics-aggregation': analyticsAggregationJobs(analytics.aggregation),
+    'search-index-update': searchIndexUpdateJobs(services.search.index),
+    'search-index-bulk': searchIndexBulkJobs(services.search.index),
+    'search-index-reindex': searchIndexReindexJobs(services.search.index),
   } satisfies JobHandlers;
 
   let http: FastifyInstance | null = null;
@@ -172,6 +182,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     aggregationLogRoutes(http, database.db);
     analyticsRoutes(http, { ...analytics, queues, limiter, config });
     adminQueueRoutes(http, new QueuesService({ db: database.db, queues, redis, prefix: config.queuePrefix }), config.health.scheduleGraceMs);
+    searchRoutes(http, services.search.query);
+    searchAdminRoutes(http, { queues, index: services.search.index });
     webRoutes(http);
   }
   const workerQueues = options.queues ?? QUEUE_NAMES;

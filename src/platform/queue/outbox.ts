@@ -13,13 +13,18 @@ export const outboxIdOf = (jobId: string | undefined) => (jobId?.startsWith('out
 /** BullMQ priority of a job: 1 runs first; none (0) is the default lane. */
 export interface OutboxOptions {
   readonly priority?: number;
+  /**
+   * Jobs with one key collapse into one while they wait (BullMQ deduplication). The worker frees
+   * the key before its handler reads anything, so a change committed later always gets a job.
+   */
+  readonly dedupeKey?: string;
 }
 
 /** Records work in the caller's transaction; it becomes a job once the transaction commits. */
 export async function enqueueInTx<Q extends QueueName, J extends JobName<Q>>(
   tx: Executor, queue: Q, jobName: J, payload: JobPayload<Q, J>, options: OutboxOptions = {},
 ): Promise<void> {
-  await tx.insertInto('outbox').values({ queue, job_name: jobName, payload: JSON.stringify(payload), priority: options.priority ?? null }).execute();
+  await tx.insertInto('outbox').values({ queue, job_name: jobName, payload: JSON.stringify(payload), priority: options.priority ?? null, dedupe_key: options.dedupeKey ?? null }).execute();
 }
 
 /** Many jobs of one kind in one INSERT (a fan-out page's delivery chunks). */
@@ -35,6 +40,21 @@ export const chunk = <T>(items: readonly T[], size: number): T[][] =>
 
 export async function markOutboxCompleted(db: Executor, id: string): Promise<void> {
   await db.updateTable('outbox').set({ completed_at: new Date() }).where('id', '=', id).where('completed_at', 'is', null).execute();
+}
+
+/**
+ * The unfinished rows of a dedupe key, read before a job's handler runs: they are all committed,
+ * so the handler's reads see their changes, and its success completes them (the rows merged into
+ * this job by deduplication never get a job of their own).
+ */
+export async function unfinishedOfKey(db: Executor, dedupeKey: string): Promise<string[]> {
+  const rows = await db.selectFrom('outbox').select('id').where('dedupe_key', '=', dedupeKey).where('completed_at', 'is', null).limit(10_000).execute();
+  return rows.map((r) => r.id);
+}
+
+export async function markManyOutboxCompleted(db: Executor, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ completed_at: new Date() }).where('id', 'in', [...ids]).where('completed_at', 'is', null).execute();
 }
 
 /** Out of attempts: an admin may retry it; the relay never re-drives it by itself. */
@@ -182,15 +202,17 @@ export class OutboxRelay {
     await this.redriveLost();
     const limit = this.opts.batchSize ?? 1000;
     return this.opts.db.transaction().execute(async (tx) => {
-      const rows = await sql<{ id: string; queue: QueueName; job_name: string; payload: unknown; priority: number | null }>`
-        SELECT id, queue, job_name, payload, priority FROM outbox
+      const rows = await sql<{ id: string; queue: QueueName; job_name: string; payload: unknown; priority: number | null; dedupe_key: string | null }>`
+        SELECT id, queue, job_name, payload, priority, dedupe_key FROM outbox
         WHERE relayed_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(tx);
       if (rows.rows.length === 0) return 0;
       const byQueue = new Map<QueueName, typeof rows.rows>();
       for (const row of rows.rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
       for (const [queue, list] of byQueue) {
         await this.opts.queues.get(queue).addBulk(
-          list.map((r) => ({ name: r.job_name, data: r.payload, opts: { jobId: outboxJobId(r.id), ...(r.priority ? { priority: r.priority } : {}) } })),
+          list.map((r) => ({ name: r.job_name, data: r.payload, opts: {
+            jobId: outboxJobId(r.id), ...(r.priority ? { priority: r.priority } : {}), ...(r.dedupe_key ? { deduplication: { id: r.dedupe_key } } : {}),
+          } })),
         );
       }
       await tx.updateTable('outbox').set({ relayed_at: new Date() })

@@ -1,4 +1,5 @@
 import type { Job } from 'bullmq';
+import type { SearchEntityType } from '../db/schema.js';
 
 /**
  * The one registry of queues and jobs: every queue name, every job name and its payload type.
@@ -34,6 +35,21 @@ export interface JobPayloads {
     /** Creates next month's events partition, drops partitions and keys past the retention. */
     AnalyticsMaintain: Record<string, never>;
   };
+  'search-index-update': {
+    /**
+     * Brings one entity's document, and the documents built from it, in line with the entity.
+     * A brand has no document of its own; its change refreshes its projects' and licenses'.
+     */
+    SearchIndexUpdate: { entityType: SearchEntityType | 'brand'; entityId: string };
+  };
+  'search-index-bulk': {
+    /** Up to 1,000 entities of one type, indexed with set-based statements. */
+    SearchIndexBulk: { entityType: SearchEntityType; entityIds: string[] };
+  };
+  'search-index-reindex': {
+    /** Rebuilds the whole index in place, batch by batch, recording the drift it repaired. */
+    SearchReindex: { trigger: 'schedule' | 'manual' };
+  };
 }
 
 export type QueueName = keyof JobPayloads;
@@ -46,7 +62,7 @@ export type JobHandlers = {
 };
 
 /** Health groups of the admin API: one per job family (API.md: `email` covers delivery and digests). */
-export type HealthGroup = 'email' | 'analytics';
+export type HealthGroup = 'email' | 'analytics' | 'search';
 
 export interface QueueDefinition {
   readonly group: HealthGroup;
@@ -81,6 +97,22 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
     // Each run is a few heavy set-based statements in PostgreSQL; more at once would only queue there.
     concurrency: 2,
     description: 'Hourly, daily, weekly and monthly analytics rollups, late-event re-runs and raw-event retention.',
+  },
+  'search-index-update': {
+    group: 'search',
+    concurrency: null,
+    description: 'Realtime search index updates: one job per changed entity, deduplicated while waiting.',
+  },
+  'search-index-bulk': {
+    group: 'search',
+    concurrency: 2,
+    description: 'Indexes bulk imports in chunks of 1,000 entities with set-based SQL.',
+  },
+  'search-index-reindex': {
+    group: 'search',
+    // One full rebuild at a time per process; the run itself is batched and resumable.
+    concurrency: 1,
+    description: 'Full reindex (Sundays 03:00 UTC and on demand): repairs and reports drift, search stays up.',
   },
 };
 

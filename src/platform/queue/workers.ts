@@ -4,7 +4,7 @@ import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { Heartbeat } from './heartbeat.js';
-import { markOutboxCompleted, markOutboxFailed, outboxIdOf } from './outbox.js';
+import { markManyOutboxCompleted, markOutboxCompleted, markOutboxFailed, outboxIdOf, unfinishedOfKey } from './outbox.js';
 import { QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
 
 interface WorkerPoolOptions {
@@ -67,9 +67,14 @@ export class WorkerPool {
     const observe = (outcome: 'completed' | 'failed') => this.opts.metrics?.jobDuration.observe({ queue, job: job.name, outcome }, (Date.now() - started) / 1000);
     this.active++;
     try {
+      // Deduplicated work: free the key first, so a change committed from now on gets its own job.
+      const dedupeKey = job.deduplicationId;
+      if (dedupeKey) await job.removeDeduplicationKey();
+      const merged = dedupeKey ? await unfinishedOfKey(this.opts.db, dedupeKey) : [];
       const result = await handler(job.data, job);
       const outboxId = outboxIdOf(job.id);
       if (outboxId) await markOutboxCompleted(this.opts.db, outboxId);
+      await markManyOutboxCompleted(this.opts.db, merged);
       observe('completed');
       this.opts.log.debug({ queue, jobId: job.id, job: job.name, ms: Date.now() - started }, 'job completed');
       return result;

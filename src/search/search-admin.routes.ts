@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { ok } from '../platform/http/reply.js';
+import type { Queues } from '../platform/queue/queues.js';
+import type { QueueName } from '../platform/queue/registry.js';
+import type { SearchIndexService } from './search-index.service.js';
+
+const counts = async (queues: Queues, name: QueueName) => {
+  const c = await queues.get(name).getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
+  return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0), active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
+};
+
+/** Admin views and controls of the search index (API.md: stats and an on-demand reindex). */
+export function searchAdminRoutes(app: FastifyInstance, deps: { queues: Queues; index: SearchIndexService }): void {
+  const admin = { config: { access: 'admin', rateLimit: 'admin.jobs' } } as const;
+
+  app.get('/api/admin/jobs/search-index/stats', admin, async () => {
+    const [realtime, bulk, reindex] = await Promise.all([
+      counts(deps.queues, 'search-index-update'), counts(deps.queues, 'search-index-bulk'), counts(deps.queues, 'search-index-reindex'),
+    ]);
+    return ok({ realtime, bulk, reindex });
+  });
+
+  /** The last reindex runs with the drift each repaired (documents added, fixed, removed). */
+  app.get('/api/admin/jobs/search-index/runs', admin, async () => ok(await deps.index.recentRuns(20)));
+
+  app.post('/api/admin/jobs/search-index/reindex', admin, async (_request, reply) => {
+    // While a manual reindex waits or runs, another request joins it instead of queueing a second.
+    const job = await deps.queues.add('search-index-reindex', 'SearchReindex', { trigger: 'manual' }, { deduplication: { id: 'search-reindex-manual' } });
+    return reply.status(202).send(ok({ jobId: job.id }));
+  });
+}

@@ -1,0 +1,38 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SEARCH_ENTITY_TYPES, type SearchEntityType } from '../platform/db/schema.js';
+import { ok } from '../platform/http/reply.js';
+import { parseQuery } from '../platform/http/validation.js';
+import type { Viewer } from './search.repository.js';
+import { assetsQuery, creatorsQuery, projectsQuery, unifiedQuery, type SearchFilters } from './search.schemas.js';
+import type { SearchService } from './search.service.js';
+
+const viewer = (request: FastifyRequest): Viewer => ({ userId: request.user!.id, admin: request.user!.role === 'ADMIN' });
+
+export function searchRoutes(app: FastifyInstance, service: SearchService): void {
+  const options = { config: { access: 'user', rateLimit: 'search' } } as const;
+  const run = (request: FastifyRequest, q: { q: string; page: number; pageSize: number }, types: readonly SearchEntityType[], filters: SearchFilters = {}, facetAllTypes = false) =>
+    service.search(viewer(request), { q: q.q, page: q.page, pageSize: q.pageSize, types, filters, facetAllTypes }).then(ok);
+
+  app.get('/api/search/unified', options, async (request) => {
+    const query = parseQuery(unifiedQuery, request.query);
+    return run(request, query, query.types ?? SEARCH_ENTITY_TYPES, {}, true);
+  });
+
+  app.get('/api/search/assets', options, async (request) => {
+    const query = parseQuery(assetsQuery, request.query);
+    return run(request, query, ['asset'], {
+      assetTypes: query.assetType, tags: query.tags, statuses: query.status, projectId: query.projectId, creatorId: query.creatorId,
+      brandId: query.brandId, from: query.from, to: query.to,
+    });
+  });
+
+  app.get('/api/search/creators', options, async (request) => {
+    const query = parseQuery(creatorsQuery, request.query);
+    return run(request, query, ['creator'], { tags: query.specialties, from: query.from, to: query.to });
+  });
+
+  app.get('/api/search/projects', options, async (request) => {
+    const query = parseQuery(projectsQuery, request.query);
+    return run(request, query, ['project'], { brandId: query.brandId, statuses: query.status, from: query.from, to: query.to });
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * How a typed query becomes the three ways a document can match it (pure, unit-tested):
+ * - `full`: the whole text through websearch_to_tsquery (quotes, OR, -exclusions; never an error);
+ * - `prefix`: as-you-type, the last word as a prefix (`sun` finds "sunset") with the rest in full;
+ * - the trigram comparison of the raw text with titles and names (typos), done in SQL.
+ */
+export interface SearchText {
+  readonly full: string;
+  /** The text before the last word (websearch syntax), or '' for none. */
+  readonly head: string;
+  /** The last word, lower-cased letters and digits only (safe inside to_tsquery), or null. */
+  readonly prefix: string | null;
+  /** Words excluded with `-word`: no match of any kind may contain them. */
+  readonly excluded: readonly string[];
+  /** The text the trigram comparison uses: the wanted words only. */
+  readonly fuzzy: string;
+}
+
+const EXCLUDED = /(^|\s)-([\p{L}\p{N}]+)/gu;
+
+function parts(full: string): Pick<SearchText, 'excluded' | 'fuzzy'> {
+  const excluded = [...full.matchAll(EXCLUDED)].map((m) => m[2]!.toLowerCase());
+  const fuzzy = full.replace(EXCLUDED, ' ').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return { excluded, fuzzy };
+}
+
+const WORD = /[\p{L}\p{N}]+$/u;
+
+export function searchText(q: string): SearchText {
+  const full = q.trim();
+  const rest = parts(full);
+  const match = WORD.exec(full);
+  if (!match) return { full, head: full, prefix: null, ...rest };
+  const head = full.slice(0, match.index);
+  const before = head.at(-1);
+  const quotes = (head.match(/"/g) ?? []).length;
+  // An excluded word (-foo) or one inside an open quote is not being typed as a prefix.
+  if (before === '-' || quotes % 2 === 1 || match[0].length < 2) return { full, head: full, prefix: null, ...rest };
+  return { full, head: head.trim(), prefix: match[0].toLowerCase(), ...rest };
+}
+
+/** Comma-separated or repeated query values as one list (`types=asset,creator` or `types=a&types=b`). */
+export function listParam(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','));
+  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+/**
+ * A highlighted, HTML-safe fragment: ts_headline marks matches with control characters (stripped
+ * from the text first), the result is HTML-escaped, and only then do the marks become <mark> tags.
+ */
+export function headlineSql(text: string, query: string, options: string): string {
+  const marked = `ts_headline('english', translate(${text}, E'\\x01\\x02', ''), ${query}, 'StartSel="\x01", StopSel="\x02", ${options}')`;
+  const escaped = `replace(replace(replace(${marked}, '&', '&amp;'), '<', '&lt;'), '>', '&gt;')`;
+  return `replace(replace(${escaped}, E'\\x01', '<mark>'), E'\\x02', '</mark>')`;
+}
