@@ -51,6 +51,13 @@ import { webRoutes } from './web/web.routes.js';
 import { Metrics, serveMetrics } from './platform/metrics.js';
 import { metricsRoutes } from './platform/http/metrics.routes.js';
 import { usersRoutes } from './users/users.routes.js';
+import { AssetsService } from './catalog/assets.service.js';
+import { catalogRoutes, type CatalogServices } from './catalog/catalog.routes.js';
+import { LicensesService } from './catalog/licenses.service.js';
+import { ProfilesService } from './catalog/profiles.service.js';
+import { ProjectsService } from './catalog/projects.service.js';
+import { blogRoutes } from './blog/blog.routes.js';
+import { BlogService } from './blog/blog.service.js';
 import { searchAdminRoutes } from './search/search-admin.routes.js';
 import { SearchIndexService } from './search/search-index.service.js';
 import { searchIndexBulkJobs, searchIndexReindexJobs, searchIndexUpdateJobs } from './search/search.job.js';
@@ -80,6 +87,8 @@ export interface Services {
   readonly stream: NotificationStream;
   readonly health: HealthService;
   readonly analytics: { readonly ingest: IngestService; readonly aggregation: AggregationService; readonly reports: AnalyticsService };
+  readonly catalog: CatalogServices;
+  readonly blog: BlogService;
   readonly search: { readonly index: SearchIndexService; readonly query: SearchService };
 }
 
@@ -149,7 +158,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stream,
     health: new HealthService(database.db, redis),
     analytics,
-    search: { index: new SearchIndexService(database.db, { log, reindexBatch: config.search.reindexBatch }), query: new SearchService(database.db) },
+    catalog: {
+      profiles: new ProfilesService(database.db, users), projects: new ProjectsService(database.db),
+      assets: new AssetsService(database.db), licenses: new LicensesService(database.db, notifications),
+    },
+    blog: new BlogService(database.db, notifications, users),
+    search: { index: new SearchIndexService(database.db, { log, reindexBatch: config.search.reindexBatch }), query: new SearchService(database.db, { typoThreshold: config.search.typoThreshold }) },
   };
 
   const handlers = {
@@ -172,6 +186,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     healthRoutes(http, services.health);
     authRoutes(http, services.auth);
     usersRoutes(http, services.users);
+    catalogRoutes(http, services.catalog);
+    blogRoutes(http, services.blog);
     notificationsRoutes(http, services.notifications, stream);
     streamRoutes(http, stream, services.notifications, config.sseHeartbeatMs, database.db);
     unsubscribeRoutes(http, services.notifications, secret);

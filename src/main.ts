@@ -1,6 +1,6 @@
 import { ALL_ROLES, createApp, type ProcessRole } from './app.js';
 import { parseArgs } from './cli/args.js';
-import { analyticsBackfillCommand, createUserCommand, migrateCommand, USAGE } from './cli/commands.js';
+import { analyticsBackfillCommand, createUserCommand, migrateCommand, seedCommand, USAGE } from './cli/commands.js';
 import { ConfigError, loadConfig } from './config.js';
 import { isQueueName, QUEUE_NAMES, type QueueName } from './platform/queue/registry.js';
 import { StartupError } from './platform/resources.js';
@@ -57,6 +57,7 @@ async function main(argv: string[]): Promise<void> {
   if (command === 'migrate') return migrateCommand();
   if (command === 'users' && sub === 'create') return createUserCommand(flags);
   if (command === 'analytics' && sub === 'backfill') return analyticsBackfillCommand(flags);
+  if (command === 'seed') return seedCommand(flags);
   const roles = ROLE_WORDS[command];
   if (!roles) throw new StartupError(`Unknown command "${command}".\n\n${USAGE}`);
   return runRoles(roles, flags);

@@ -12,6 +12,7 @@ import { UsersRepository } from '../users/users.repository.js';
 import { createUserBody } from '../users/users.schemas.js';
 import { UsersService } from '../users/users.service.js';
 import { progressBar } from './progress.js';
+import { DEMO_PASSWORD, seedDemoData } from './seed.js';
 
 export const USAGE = `herald: background jobs and notifications
 
@@ -23,6 +24,7 @@ export const USAGE = `herald: background jobs and notifications
   herald users create --email E --role ADMIN|CREATOR|BRAND|VIEWER [--password P] [--name N]
   herald analytics backfill --from YYYY-MM-DD --to YYYY-MM-DD
                                       re-aggregates every analytics rollup of those days (inclusive)
+  herald seed --users N [--seed S]    demo users, profiles, projects, assets, licenses and posts
 
 Configuration is read from the environment (see README.md).`;
 
@@ -86,6 +88,30 @@ export async function analyticsBackfillCommand(flags: Record<string, string | tr
         throw new StartupError(`Backfill stopped: ${err.message}`);
       });
       console.log(`Backfilled ${runs} analytics periods from ${flags.from} to ${flags.to} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    } finally {
+      await handle.close();
+    }
+  });
+}
+
+/**
+ * Demo data for a fresh install (see src/cli/seed.ts). Every run adds users; `--seed` makes the
+ * content repeatable. The search index catches up through the bulk jobs once a worker runs.
+ */
+export async function seedCommand(flags: Record<string, string | true>): Promise<void> {
+  const users = typeof flags.users === 'string' ? Number(flags.users) : NaN;
+  if (!Number.isInteger(users) || users < 1 || users > 1_000_000) throw new StartupError('--users must be an integer from 1 to 1000000');
+  const seed = flags.seed === undefined ? undefined : typeof flags.seed === 'string' ? Number(flags.seed) : NaN;
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new StartupError('--seed must be a non-negative integer');
+  await withDatabase(async (url) => {
+    await migrate(url);
+    const handle = createDb(url, { max: 2, applicationName: 'herald-seed' });
+    try {
+      const started = Date.now();
+      const counts = await seedDemoData(handle.db, { users, seed, onProgress: progressBar(process.stderr) });
+      console.log(`Seeded ${counts.users} users (${counts.creators} creators, ${counts.brands} brands), ${counts.projects} projects, ${counts.assets} assets, `
+        + `${counts.licenses} licenses and ${counts.posts} blog posts in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+      console.log(`Sign in as any of them, e.g. creator<N>.${counts.suffix}@demo.herald.local, with the password: ${DEMO_PASSWORD}`);
     } finally {
       await handle.close();
     }

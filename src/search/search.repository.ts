@@ -29,6 +29,11 @@ export interface SearchPage {
 }
 
 const QUERY = 'coalesce(q.full_q || q.prefix_q, q.full_q)';
+/**
+ * Text rank orders every match; the best this many are then re-ranked with their title's trigram
+ * similarity (costly per row, so not over a match of 100,000 documents).
+ */
+const RERANK_WINDOW = 100;
 const TITLE_HL = sql.raw(headlineSql('p.title', QUERY, 'HighlightAll=true'));
 const BODY_HL = sql.raw(headlineSql('left(p.body, 2000)', QUERY, 'MaxWords=30, MinWords=10, MaxFragments=2, FragmentDelimiter=" … "'));
 
@@ -53,6 +58,8 @@ export class SearchRepository {
     types: readonly SearchEntityType[];
     /** Unified search: facets count every type (its tabs), the page shows `types`. */
     facetAllTypes: boolean;
+    /** Also match titles and names by trigram similarity (typos). */
+    fuzzy: boolean;
     filters: SearchFilters; limit: number; offset: number;
   }): Promise<SearchPage> {
     const prefix = text.prefix
@@ -67,28 +74,41 @@ export class SearchRepository {
     ];
     if (!options.facetAllTypes) conditions.push(sql`d.entity_type = ANY(${[...options.types]}::text[])`);
     const typeFilter = options.facetAllTypes ? sql`m.entity_type = ANY(${[...options.types]}::text[])` : sql`true`;
+    const fuzzy = options.fuzzy ? sql`OR (q.raw <> '' AND q.raw <% d.title)` : sql``;
+    const window = Math.max(RERANK_WINDOW, options.offset + options.limit);
     const { rows: [row] } = await sql<{ page: SearchRow[] | null; total: number; types: Record<string, number> | null; asset_types: Record<string, number> | null; statuses: Record<string, number> | null; tags: Array<{ value: string; count: number }> | null }>`
-      WITH q AS MATERIALIZED (
-        SELECT websearch_to_tsquery('english', ${text.full}) AS full_q, ${prefix} AS prefix_q, ${text.fuzzy}::text AS raw,
-        ${excluded} AS excluded_q
+      WITH q0 AS (
+        SELECT websearch_to_tsquery('english', ${text.full}) AS full_q, ${prefix} AS prefix_q, ${text.fuzzy}::text AS raw, ${excluded} AS excluded_q
       ),
+      q AS MATERIALIZED (SELECT coalesce(full_q || prefix_q, full_q) AS match_q, raw, excluded_q FROM q0),
+      -- Every match, narrow: what ranking, counting and facets need (display columns come later).
       m AS MATERIALIZED (
-        SELECT d.entity_type, d.entity_id, d.title, d.body, d.metadata, d.asset_type, d.status, d.tags, d.created_at, d.updated_at,
-          ts_rank_cd(d.document, coalesce(q.full_q || q.prefix_q, q.full_q), 32) + 0.3 * word_similarity(q.raw, d.title) AS score
+        SELECT d.entity_type, d.entity_id, d.updated_at, d.asset_type, d.status, d.tags, ts_rank_cd(d.document, q.match_q, 32) AS rank
         FROM search_documents d, q
-        WHERE (d.document @@ q.full_q OR d.document @@ q.prefix_q OR (q.raw <> '' AND q.raw <% d.title))
+        WHERE (d.document @@ q.match_q ${fuzzy})
           AND NOT coalesce(d.document @@ q.excluded_q, false)
           AND ${sql.join(conditions, sql` AND `)}
       ),
+      top AS (
+        SELECT t.*, row_number() OVER (ORDER BY rank DESC, updated_at DESC, entity_id) AS pos
+        FROM (SELECT * FROM m WHERE ${typeFilter} ORDER BY rank DESC, updated_at DESC, entity_id LIMIT ${window}) t
+      ),
+      -- The best RERANK_WINDOW by text rank are re-ranked with the title's trigram similarity.
+      scored AS (
+        SELECT top.entity_type, top.entity_id, top.pos, top.pos > ${RERANK_WINDOW} AS tail,
+          CASE WHEN top.pos <= ${RERANK_WINDOW} THEN top.rank + 0.3 * word_similarity(q.raw, d.title) ELSE top.rank END AS score
+        FROM top JOIN search_documents d USING (entity_type, entity_id), q
+      ),
       page AS (
-        SELECT * FROM m WHERE ${typeFilter} ORDER BY score DESC, updated_at DESC, entity_id LIMIT ${options.limit} OFFSET ${options.offset}
+        SELECT d.*, s.score, s.tail, s.pos FROM scored s JOIN search_documents d USING (entity_type, entity_id)
+        ORDER BY s.tail, s.score DESC, s.pos LIMIT ${options.limit} OFFSET ${options.offset}
       )
       SELECT
         (SELECT json_agg(json_build_object(
             'entity_type', p.entity_type, 'entity_id', p.entity_id, 'title', p.title, 'description', left(coalesce(p.metadata->>'excerpt', p.body), 300),
             'score', round(p.score::numeric, 4), 'metadata', p.metadata, 'created_at', p.created_at, 'updated_at', p.updated_at,
             'title_hl', ${TITLE_HL}, 'body_hl', ${BODY_HL}
-          ) ORDER BY p.score DESC, p.updated_at DESC, p.entity_id) FROM page p, q) AS page,
+          ) ORDER BY p.tail, p.score DESC, p.pos) FROM page p, q0 q) AS page,
         (SELECT count(*)::int FROM m WHERE ${typeFilter}) AS total,
         (SELECT json_object_agg(entity_type, n) FROM (SELECT entity_type, count(*) AS n FROM m GROUP BY 1) x) AS types,
         (SELECT json_object_agg(asset_type, n) FROM (SELECT asset_type, count(*) AS n FROM m WHERE ${typeFilter} AND asset_type IS NOT NULL GROUP BY 1) x) AS asset_types,

@@ -28,8 +28,24 @@ export function toResult(row: SearchRow): SearchResult {
 export class SearchService {
   private readonly repository: SearchRepository;
 
-  constructor(db: Db) {
+  constructor(db: Db, private readonly options: { typoThreshold: number }) {
     this.repository = new SearchRepository(db);
+  }
+
+  /**
+   * Exact and as-you-type matches first; typo-tolerant title matches join only when those find
+   * fewer than `typoThreshold` documents (as Typesense's typo_tokens_threshold): a typo search
+   * then still finds, and a common word is not slowed by a trigram scan it does not need.
+   */
+  private async find(request: SearchRequest, viewer: Viewer) {
+    const text = searchText(request.q);
+    const options = {
+      types: request.types, facetAllTypes: request.facetAllTypes ?? false, filters: request.filters,
+      limit: request.pageSize, offset: (request.page - 1) * request.pageSize,
+    };
+    const exact = await this.repository.search(text, viewer, { ...options, fuzzy: false });
+    if (exact.total >= this.options.typoThreshold || text.fuzzy === '') return exact;
+    return this.repository.search(text, viewer, { ...options, fuzzy: true });
   }
 
   async search(viewer: Viewer, request: SearchRequest): Promise<SearchResponse> {
@@ -40,9 +56,7 @@ export class SearchService {
     const impossible = [f.projectId, f.creatorId, f.brandId].some((v) => v !== undefined && !isId(v));
     const found = impossible
       ? { rows: [], total: 0, facets: { types: null, assetTypes: null, statuses: null, tags: null } }
-      : await this.repository.search(searchText(request.q), viewer, {
-        types: request.types, facetAllTypes: request.facetAllTypes ?? false, filters: f, limit: pageSize, offset: (page - 1) * pageSize,
-      });
+      : await this.find(request, viewer);
     const totalPages = Math.ceil(found.total / pageSize);
     return {
       results: found.rows.map(toResult),

@@ -121,7 +121,7 @@ describe('ranking and matching', () => {
 });
 
 describe('visibility', () => {
-  const found = async (as: Session, q: string, id: string) =>
+  const found = async (as: Session, q: string, id: string | undefined) =>
     (await search(as, `/api/search/unified?q=${encodeURIComponent(q)}`)).body.data.results.some((r: { id: string }) => r.id === id);
 
   it('shows a draft asset to its creator and admins only', async () => {

@@ -1,0 +1,118 @@
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { Db, Tx } from '../platform/db/client.js';
+import type { Role } from '../platform/db/schema.js';
+import { ForbiddenError, NotFoundError } from '../platform/errors.js';
+import type { AuthUser } from '../platform/http/auth.js';
+import { isId } from '../platform/http/validation.js';
+import { indexInTx } from '../search/search.enqueue.js';
+import type { UsersService } from '../users/users.service.js';
+import { BlogRepository } from './blog.repository.js';
+import { postView, type CreatePostInput, type ListPostsQuery, type PostRow, type PostView, type UpdatePostInput } from './blog.schemas.js';
+
+export const POST_NOT_FOUND = 'Post not found';
+export const ASSIGNEE_NOT_FOUND = 'Assignee not found';
+const AUTHOR_ROLES: readonly Role[] = ['ADMIN', 'CREATOR', 'BRAND'];
+
+type Actor = Pick<AuthUser, 'id' | 'role'>;
+const isAdmin = (actor: Actor) => actor.role === 'ADMIN';
+/** Unpublished posts are seen by their author, their assignee and admins; published ones by everyone. */
+const canSee = (actor: Actor, post: PostRow) =>
+  isAdmin(actor) || post.status === 'PUBLISHED' || post.author_id === actor.id || post.assignee_id === actor.id;
+const clip = (text: string, max = 120) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/**
+ * Blog posts. Admins, creators and brands write them; the author (or an admin) edits one.
+ * Nobody is notified of their own action: assigning oneself or changing one's own post's status
+ * sends nothing.
+ */
+export class BlogService {
+  private readonly posts: BlogRepository;
+
+  constructor(private readonly db: Db, private readonly notifications: NotificationsService, private readonly users: UsersService) {
+    this.posts = new BlogRepository(db);
+  }
+
+  async create(actor: Actor, input: CreatePostInput): Promise<PostView> {
+    if (!AUTHOR_ROLES.includes(actor.role)) throw new ForbiddenError();
+    const assigneeId = await this.assignee(input.assigneeId);
+    return this.db.transaction().execute(async (tx) => {
+      const row = await new BlogRepository(tx).insert({ ...input, authorId: actor.id, assigneeId });
+      await indexInTx(tx, 'blog_post', row.id);
+      if (assigneeId) await this.notifyAssigned(tx, actor, row);
+      return postView(row);
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<PostView> {
+    const row = isId(id) ? await this.posts.find(id) : undefined;
+    if (!row || !canSee(actor, row)) throw new NotFoundError(POST_NOT_FOUND);
+    return postView(row);
+  }
+
+  async list(actor: Actor, query: ListPostsQuery): Promise<{ items: PostView[]; total: number }> {
+    if ([query.authorId, query.assigneeId].some((v) => v !== undefined && !isId(v))) return { items: [], total: 0 };
+    const { rows, total } = await this.posts.list({
+      status: query.status, authorId: query.authorId, assigneeId: query.assigneeId, visibleTo: isAdmin(actor) ? undefined : actor.id,
+    }, query.pageSize, (query.page - 1) * query.pageSize);
+    return { items: rows.map(postView), total };
+  }
+
+  /** A new assignee hears of it (POST_ASSIGNED); a status change is told to the author (POST_STATUS_CHANGED). */
+  async update(actor: Actor, id: string, patch: UpdatePostInput): Promise<PostView> {
+    const assigneeId = patch.assigneeId === undefined ? undefined : await this.assignee(patch.assigneeId);
+    return this.db.transaction().execute(async (tx) => {
+      const posts = new BlogRepository(tx);
+      const before = await this.editable(posts, actor, id);
+      const row = (await posts.update(id, { ...patch, assigneeId }))!;
+      await indexInTx(tx, 'blog_post', id);
+      if (row.assignee_id && row.assignee_id !== before.assignee_id) await this.notifyAssigned(tx, actor, row);
+      if (row.status !== before.status && row.author_id !== actor.id) {
+        await this.notifications.notify({
+          userIds: [row.author_id], type: 'POST_STATUS_CHANGED',
+          title: `Your post "${clip(row.title)}" is now ${row.status}`,
+          message: `The status of "${row.title}" changed from ${before.status} to ${row.status}.`,
+          actionUrl: `/blog/posts/${row.id}`,
+          metadata: { postId: row.id, from: before.status, to: row.status, changedBy: actor.id },
+          createdBy: actor.id,
+        }, tx);
+      }
+      return postView(row);
+    });
+  }
+
+  async delete(actor: Actor, id: string): Promise<void> {
+    await this.db.transaction().execute(async (tx) => {
+      const posts = new BlogRepository(tx);
+      await this.editable(posts, actor, id);
+      await posts.delete(id);
+      await indexInTx(tx, 'blog_post', id);
+    });
+  }
+
+  private async editable(posts: BlogRepository, actor: Actor, id: string): Promise<PostRow> {
+    const row = isId(id) ? await posts.find(id, { lock: true }) : undefined;
+    if (!row || !canSee(actor, row)) throw new NotFoundError(POST_NOT_FOUND);
+    if (row.author_id !== actor.id && !isAdmin(actor)) throw new ForbiddenError();
+    return row;
+  }
+
+  /** The assignee as given (null: nobody); an id that is no user's is a 404. */
+  private async assignee(id: string | null | undefined): Promise<string | null> {
+    if (id === undefined || id === null) return null;
+    const user = isId(id) ? await this.users.getUser(id) : undefined;
+    if (!user) throw new NotFoundError(ASSIGNEE_NOT_FOUND);
+    return user.id;
+  }
+
+  private async notifyAssigned(tx: Tx, actor: Actor, post: PostRow): Promise<void> {
+    if (!post.assignee_id || post.assignee_id === actor.id) return;
+    await this.notifications.notify({
+      userIds: [post.assignee_id], type: 'POST_ASSIGNED',
+      title: `You were assigned the post "${clip(post.title)}"`,
+      message: `You are now the assignee of the blog post "${post.title}" (${post.status}).`,
+      actionUrl: `/blog/posts/${post.id}`,
+      metadata: { postId: post.id, assignedBy: actor.id },
+      createdBy: actor.id,
+    }, tx);
+  }
+}

@@ -1,0 +1,102 @@
+import { sql } from 'kysely';
+import type { Executor } from '../platform/db/client.js';
+import type { AssetStatus, AssetType } from '../platform/db/schema.js';
+import { PUBLIC_ASSET_STATUSES, splitMetadataPatch, type AssetRow } from './catalog.views.js';
+import { BUMP } from './profiles.repository.js';
+
+/** An asset with the user who owns it (its creator's user). */
+export type OwnedAsset = AssetRow & { owner_user_id: string };
+
+export interface NewAsset {
+  id?: string;
+  creatorId: string;
+  projectId: string | null;
+  title: string;
+  description?: string;
+  type: AssetType;
+  tags?: string[];
+  status?: AssetStatus;
+  metadata?: Record<string, unknown>;
+}
+
+export interface AssetPatch {
+  title?: string;
+  description?: string;
+  type?: AssetType;
+  tags?: string[];
+  projectId?: string | null;
+  status?: AssetStatus;
+  metadata?: Record<string, unknown>;
+}
+
+export interface AssetFilter {
+  creatorId?: string;
+  projectId?: string;
+  type?: AssetType;
+  status?: AssetStatus;
+  tag?: string;
+  /** Non-admins: published assets and the viewer's own; undefined sees everything. */
+  visibleTo?: string;
+}
+
+const columns = (a: NewAsset) => ({
+  id: a.id, creator_id: a.creatorId, project_id: a.projectId, title: a.title, description: a.description, type: a.type,
+  tags: a.tags, status: a.status, metadata: a.metadata === undefined ? null : JSON.stringify(a.metadata),
+});
+
+export class AssetsRepository {
+  constructor(private readonly db: Executor) {}
+
+  insert(asset: NewAsset): Promise<AssetRow> {
+    return this.db.insertInto('ip_assets').values(columns(asset)).returningAll().executeTakeFirstOrThrow();
+  }
+
+  /** One statement for many rows (bulk import, seed); rows come back in the input's order when ids are given. */
+  async insertMany(assets: readonly NewAsset[]): Promise<AssetRow[]> {
+    if (assets.length === 0) return [];
+    const rows = await this.db.insertInto('ip_assets').values(assets.map(columns)).returningAll().execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return assets.every((a) => a.id) ? assets.map((a) => byId.get(a.id!)!) : rows;
+  }
+
+  find(id: string, options: { lock?: boolean } = {}): Promise<OwnedAsset | undefined> {
+    return this.db.selectFrom('ip_assets').innerJoin('creators', 'creators.id', 'ip_assets.creator_id')
+      .selectAll('ip_assets').select('creators.user_id as owner_user_id')
+      .where('ip_assets.id', '=', id)
+      .$if(options.lock === true, (qb) => qb.forUpdate('ip_assets'))
+      .executeTakeFirst();
+  }
+
+  async list(filter: AssetFilter, limit: number, offset: number): Promise<{ rows: AssetRow[]; total: number }> {
+    const base = this.db.selectFrom('ip_assets').innerJoin('creators', 'creators.id', 'ip_assets.creator_id')
+      .$if(filter.creatorId !== undefined, (qb) => qb.where('ip_assets.creator_id', '=', filter.creatorId!))
+      .$if(filter.projectId !== undefined, (qb) => qb.where('ip_assets.project_id', '=', filter.projectId!))
+      .$if(filter.type !== undefined, (qb) => qb.where('ip_assets.type', '=', filter.type!))
+      .$if(filter.status !== undefined, (qb) => qb.where('ip_assets.status', '=', filter.status!))
+      .$if(filter.tag !== undefined, (qb) => qb.where(sql<boolean>`ip_assets.tags @> ARRAY[${filter.tag!}]::text[]`))
+      .$if(filter.visibleTo !== undefined, (qb) => qb.where((eb) => eb.or([
+        eb('ip_assets.status', 'in', PUBLIC_ASSET_STATUSES), eb('creators.user_id', '=', filter.visibleTo!),
+      ])));
+    const [rows, count] = await Promise.all([
+      base.selectAll('ip_assets').orderBy('ip_assets.created_at', 'desc').orderBy('ip_assets.id', 'desc').limit(limit).offset(offset).execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.total) };
+  }
+
+  /** `metadata` is merged into the stored object (keys set to null are removed), never replaced. */
+  update(id: string, patch: AssetPatch): Promise<AssetRow | undefined> {
+    const merge = patch.metadata && splitMetadataPatch(patch.metadata);
+    return this.db.updateTable('ip_assets')
+      .set({
+        title: patch.title, description: patch.description, type: patch.type, tags: patch.tags, project_id: patch.projectId, status: patch.status,
+        metadata: merge ? sql<string>`(coalesce(metadata, '{}'::jsonb) || ${JSON.stringify(merge.set)}::jsonb) - ${merge.remove}::text[]` : undefined,
+        ...BUMP,
+      })
+      .where('id', '=', id).returningAll().executeTakeFirst();
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.db.deleteFrom('ip_assets').where('id', '=', id).execute();
+  }
+}
