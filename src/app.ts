@@ -141,10 +141,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const notifications = new NotificationsService(database.db, database.pool, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
   const delivery = new DeliveryService({ db: database.db, email, stream, log, publicUrl, secret, unsubscribeTtlMs: config.email.unsubscribeTtlMs });
   const ingest = new IngestService({ db: database.db, geoip });
+  const catalog: CatalogServices = {
+    profiles: new ProfilesService(database.db, users), projects: new ProjectsService(database.db),
+    assets: new AssetsService(database.db), licenses: new LicensesService(database.db, notifications),
+  };
   const analytics = {
     ingest,
     aggregation: new AggregationService({ db: database.db, log, events: ingest.events, retentionMonths: config.analytics.retentionMonths }),
-    reports: new AnalyticsService(database.db),
+    reports: new AnalyticsService(database.db, (level, id) => catalog.profiles.ownerOf(level, id)),
   };
   const services: Services = {
     users,
@@ -158,10 +162,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stream,
     health: new HealthService(database.db, redis),
     analytics,
-    catalog: {
-      profiles: new ProfilesService(database.db, users), projects: new ProjectsService(database.db),
-      assets: new AssetsService(database.db), licenses: new LicensesService(database.db, notifications),
-    },
+    catalog,
     blog: new BlogService(database.db, notifications, users),
     search: { index: new SearchIndexService(database.db, { log, reindexBatch: config.search.reindexBatch }), query: new SearchService(database.db, { typoThreshold: config.search.typoThreshold }) },
   };

@@ -13,15 +13,13 @@ import { ReportsRepository, type RollupRow } from './reports.repository.js';
 export type SubjectLevel = 'brand' | 'creator';
 type Access = 'admin' | 'own' | 'other';
 
-/**
- * Who may read a brand's or creator's figures: admins, and the brand or creator itself. Until the
- * brands/creators entities land, a brand's (creator's) id is its user's id: a BRAND user owns the
- * brand figures under its own user id, a CREATOR user the creator figures. Change it here.
- */
-export function figuresAccess(user: Pick<AuthUser, 'id' | 'role'>, level: SubjectLevel, id: string): Access {
+/** The user a brand or creator profile belongs to (null: no such profile), from the catalog. */
+export type OwnerOf = (level: SubjectLevel, id: string) => Promise<string | null>;
+
+/** Who may read a brand's or creator's figures: admins, and the profile's own user. */
+export function figuresAccess(user: Pick<AuthUser, 'id' | 'role'>, ownerUserId: string | null): Access {
   if (user.role === 'ADMIN') return 'admin';
-  const ownerRole = level === 'brand' ? 'BRAND' : 'CREATOR';
-  return user.role === ownerRole && user.id === id.toLowerCase() ? 'own' : 'other';
+  return ownerUserId !== null && ownerUserId === user.id ? 'own' : 'other';
 }
 
 const zero = (): Metrics => ({ views: 0, clicks: 0, conversions: 0, revenueCents: 0, uniqueVisitors: null, engagementTime: 0, otherEvents: 0 });
@@ -42,7 +40,7 @@ const periodId = (type: PeriodType, start: Date) => `${type}|${start.getTime()}`
 export class AnalyticsService {
   private readonly repo: ReportsRepository;
 
-  constructor(db: Db) {
+  constructor(db: Db, private readonly ownerOf: OwnerOf) {
     this.repo = new ReportsRepository(db);
   }
 
@@ -50,9 +48,11 @@ export class AnalyticsService {
   async subjectReport(user: AuthUser, level: SubjectLevel, id: string, query: () => RangeQuery): Promise<Report> {
     const notFound = `${level === 'brand' ? 'Brand' : 'Creator'} not found`;
     if (!isId(id)) throw new NotFoundError(notFound);
-    const access = figuresAccess(user, level, id);
+    const owner = await this.ownerOf(level, id.toLowerCase());
+    const access = figuresAccess(user, owner);
     if (access !== 'own') {
-      if (!(await this.repo.exists(level, id.toLowerCase()))) throw new NotFoundError(notFound);
+      // Figures may exist for ids a producer sent before (or without) a profile: those exist too.
+      if (owner === null && !(await this.repo.exists(level, id.toLowerCase()))) throw new NotFoundError(notFound);
       if (access === 'other') throw new ForbiddenError();
     }
     return this.report(level, id.toLowerCase(), query());

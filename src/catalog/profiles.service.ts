@@ -44,6 +44,13 @@ export class ProfilesService {
     return creatorView(row);
   }
 
+  /** The user a creator or brand profile belongs to, or null when there is no such profile. */
+  async ownerOf(kind: 'creator' | 'brand', id: string): Promise<string | null> {
+    if (!isId(id)) return null;
+    const row = kind === 'creator' ? await this.profiles.findCreator(id) : await this.profiles.findBrand(id);
+    return row?.user_id ?? null;
+  }
+
   async listCreators(query: ListCreatorsQuery): Promise<Page<CreatorView>> {
     if (query.userId !== undefined && !isId(query.userId)) return { items: [], total: 0 };
     const { rows, total } = await this.profiles.listCreators({ userId: query.userId, specialty: query.specialty }, query.pageSize, offsetOf(query));

@@ -10,6 +10,8 @@ let brand: Session;
 let otherBrand: Session;
 let creator: Session;
 let viewer: Session;
+/** Profile ids: a brand's or creator's figures live under its profile's id, not its user's. */
+const profile: Record<'brand' | 'otherBrand' | 'creator', string> = { brand: '', otherBrand: '', creator: '' };
 
 const NOW = new Date();
 // Last month (whole, and within the 90 days events may be late), and its first whole ISO week.
@@ -28,8 +30,12 @@ const at = (d: Date, hour: number) => new Date(d.getTime() + hour * HOUR_MS + 60
 beforeAll(async () => {
   t = await createTestApp({}, { roles: ['api'] });
   [admin, brand, otherBrand, creator, viewer] = await Promise.all([t.admin(), t.user('BRAND'), t.user('BRAND'), t.user('CREATOR'), t.user('VIEWER')]);
-  const B = brand.user.id;
-  const C = creator.user.id;
+  const make = async (path: string, as: Session, body: object) => (await t.call('POST', path, { as, body })).body.data.id as string;
+  profile.brand = await make('/api/brands', brand, { companyName: 'Acme' });
+  profile.otherBrand = await make('/api/brands', otherBrand, { companyName: 'Globex' });
+  profile.creator = await make('/api/creators', creator, { stageName: 'Ada' });
+  const B = profile.brand;
+  const C = profile.creator;
   const events = [
     { eventType: 'asset_viewed', occurredAt: at(WEEK, 10), assetId: A1, brandId: B, sessionId: 's1' },
     { eventType: 'asset_viewed', occurredAt: at(WEEK, 10), assetId: A1, brandId: B, sessionId: 's1' },
@@ -38,7 +44,7 @@ beforeAll(async () => {
     { eventType: 'asset_viewed', occurredAt: at(new Date(WEEK.getTime() + DAY_MS), 9), assetId: A1, brandId: B, sessionId: 's1' },
     { eventType: 'asset_downloaded', occurredAt: at(new Date(WEEK.getTime() + DAY_MS), 9), assetId: A2, creatorId: C, sessionId: 's3', props: { engagementTime: 30 } },
     { eventType: 'asset_viewed', occurredAt: at(LAST_DAY, 20), assetId: A1, projectId: P, creatorId: C, sessionId: 's4' },
-    { eventType: 'asset_viewed', occurredAt: at(HOURS_ONLY_DAY, 8), assetId: A2, brandId: otherBrand.user.id, sessionId: 's5' },
+    { eventType: 'asset_viewed', occurredAt: at(HOURS_ONLY_DAY, 8), assetId: A2, brandId: profile.otherBrand, sessionId: 's5' },
   ];
   await t.app.services.analytics.ingest.ingest({ events }, { kind: 'key' }, { userAgent: null, ip: null }, NOW);
   const run = (type: 'hourly' | 'daily' | 'weekly' | 'monthly', start: Date) => t.app.services.analytics.aggregation.run({ type, start, trigger: 'manual' }, NOW);
@@ -133,32 +139,35 @@ describe('GET /api/analytics/brand/:brandId and /creator/:creatorId', () => {
   const q = `?${range(MONTH, LAST_DAY, 'month')}`;
 
   it('shows a brand and a creator their own figures, and admins anyone\'s', async () => {
-    const own = await get(`/api/analytics/brand/${brand.user.id}${q}`, brand);
+    const own = await get(`/api/analytics/brand/${profile.brand}${q}`, brand);
     expect(own.status).toBe(200);
     expect(own.body.data.totals).toEqual({ ...ZERO, views: 3, conversions: 1, revenueCents: 1000, uniqueVisitors: 1 });
     expect(own.body.data.top).toBeUndefined();
-    expect((await get(`/api/analytics/brand/${brand.user.id}${q}`)).body.data).toEqual(own.body.data);
-    const mine = await get(`/api/analytics/creator/${creator.user.id}${q}`, creator);
+    expect((await get(`/api/analytics/brand/${profile.brand}${q}`)).body.data).toEqual(own.body.data);
+    const mine = await get(`/api/analytics/creator/${profile.creator}${q}`, creator);
     expect(mine.body.data.totals).toEqual({ ...ZERO, views: 1, clicks: 1, engagementTime: 30, uniqueVisitors: 2 });
-    // A creator with no figures yet sees zeros of its own; for anyone else such an id is unknown.
+    // A creator with no figures yet: zeros for itself and admins, 403 for others; a user id is no profile id.
     const fresh = await t.user('CREATOR');
-    expect((await get(`/api/analytics/creator/${fresh.user.id}${q}`)).status).toBe(404);
-    expect((await get(`/api/analytics/creator/${fresh.user.id}${q}`, fresh)).body.data.totals).toEqual({ ...ZERO, uniqueVisitors: 0 });
+    const freshId = (await t.call('POST', '/api/creators', { as: fresh, body: { stageName: 'Fresh' } })).body.data.id;
+    expect((await get(`/api/analytics/creator/${freshId}${q}`)).body.data.totals).toEqual({ ...ZERO, uniqueVisitors: 0 });
+    expect((await get(`/api/analytics/creator/${freshId}${q}`, fresh)).body.data.totals).toEqual({ ...ZERO, uniqueVisitors: 0 });
+    expect((await get(`/api/analytics/creator/${freshId}${q}`, creator)).status).toBe(403);
+    expect((await get(`/api/analytics/creator/${fresh.user.id}${q}`, fresh)).status).toBe(404);
   });
 
   it('answers 403 for another\'s figures and 404 for ids with none', async () => {
-    const other = await get(`/api/analytics/brand/${otherBrand.user.id}${q}`, brand);
+    const other = await get(`/api/analytics/brand/${profile.otherBrand}${q}`, brand);
     expect(other.status).toBe(403);
     expect(other.body).toEqual({ success: false, error: 'Forbidden' });
-    expect((await get(`/api/analytics/brand/${brand.user.id}${q}`, viewer)).status).toBe(403);
-    expect((await get(`/api/analytics/brand/${brand.user.id}${q}`, creator)).status).toBe(403);
-    expect((await get(`/api/analytics/creator/${creator.user.id}${q}`, brand)).status).toBe(403);
+    expect((await get(`/api/analytics/brand/${profile.brand}${q}`, viewer)).status).toBe(403);
+    expect((await get(`/api/analytics/brand/${profile.brand}${q}`, creator)).status).toBe(403);
+    expect((await get(`/api/analytics/creator/${profile.creator}${q}`, brand)).status).toBe(403);
     const unknown = await get(`/api/analytics/brand/${randomUUID()}${q}`, brand);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toBe('Brand not found');
     expect((await get(`/api/analytics/creator/${randomUUID()}${q}`)).status).toBe(404);
     expect((await get(`/api/analytics/brand/not-an-id${q}`)).status).toBe(404);
-    expect((await t.call('GET', `/api/analytics/brand/${brand.user.id}${q}`)).status).toBe(401);
+    expect((await t.call('GET', `/api/analytics/brand/${profile.brand}${q}`)).status).toBe(401);
   });
 });
 
@@ -191,7 +200,7 @@ describe('bad input', () => {
 
 describe('the read API reads rollups only', () => {
   it('gives the same answers after the raw events are gone', async () => {
-    const paths = [`/api/analytics/platform/overview?${range(MONTH, LAST_DAY)}`, `/api/analytics/platform/assets?${range(WEEK, LAST_DAY, 'week')}`, `/api/analytics/brand/${brand.user.id}?${range(MONTH, LAST_DAY, 'month')}`];
+    const paths = [`/api/analytics/platform/overview?${range(MONTH, LAST_DAY)}`, `/api/analytics/platform/assets?${range(WEEK, LAST_DAY, 'week')}`, `/api/analytics/brand/${profile.brand}?${range(MONTH, LAST_DAY, 'month')}`];
     const before = await Promise.all(paths.map((p) => get(p)));
     await sql`TRUNCATE analytics_events`.execute(t.app.database.db);
     const after = await Promise.all(paths.map((p) => get(p)));
