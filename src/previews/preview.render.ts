@@ -1,0 +1,94 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  audioPreviewArgs, previewPlan, videoFrameArgs, videoPreviewArgs,
+  type FrameOptions, type PreviewLimits, type PreviewPlan, type VideoPlan, type VideoPreviewOptions,
+} from './ffmpeg.args.js';
+import { describeFfmpegFailure } from './ffmpeg.parse.js';
+import { FfmpegError, MediaError, probe, runFfmpeg, type FfmpegBinaries, type RunOptions } from './ffmpeg.runner.js';
+
+/**
+ * The preview and video-frame steps of the pipeline on local files (the job moves them to and from
+ * storage inside withTempDir). Bad input ends in a MediaError with a message for the uploader.
+ */
+
+export interface RenderOptions extends Pick<RunOptions, 'signal' | 'onProgress'> {
+  readonly limits?: Partial<PreviewLimits>;
+  readonly video?: Partial<VideoPreviewOptions>;
+  /** Per ffmpeg run; default 5 minutes. */
+  readonly timeoutMs?: number;
+  /** A plan made earlier (by the thumbnail step, say); probed and planned here when absent. */
+  readonly plan?: PreviewPlan;
+}
+
+export interface RenderedPreview {
+  readonly kind: 'video' | 'audio';
+  readonly file: string;
+  readonly mime: 'video/mp4' | 'audio/mpeg';
+  /** Of the preview itself, as probed after encoding. */
+  readonly durationSeconds: number;
+  readonly plan: PreviewPlan;
+}
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/** Probes input and decides its preview; MediaError when it cannot have one. */
+export async function planPreview(bins: FfmpegBinaries, input: string, options: Pick<RenderOptions, 'limits' | 'signal' | 'timeoutMs'> = {}): Promise<PreviewPlan> {
+  const result = previewPlan(await probe(bins, input, { signal: options.signal, timeoutMs: options.timeoutMs }), options.limits);
+  if (!result.ok) throw new MediaError(result.error);
+  return result.plan;
+}
+
+/** Writes `preview.mp4` (video) or `preview.mp3` (audio) into outputDir. */
+export async function renderPreview(bins: FfmpegBinaries, input: string, outputDir: string, options: RenderOptions = {}): Promise<RenderedPreview> {
+  const plan = options.plan ?? await planPreview(bins, input, options);
+  const video = plan.kind === 'video';
+  const file = path.join(outputDir, video ? 'preview.mp4' : 'preview.mp3');
+  const args = video ? videoPreviewArgs(input, file, plan, options.video) : audioPreviewArgs(input, file, plan);
+  const { stderr } = await encode(bins, args, input, { ...options, expectedSeconds: plan.length });
+
+  // A file cut short after its index still probes with its full duration; ffmpeg then stops early
+  // at the cut with exit 0, so the only sign is a short result.
+  const out = await probe(bins, file, { signal: options.signal }).catch((err: unknown) => {
+    if (err instanceof MediaError) return null;
+    throw err;
+  });
+  const produced = out?.durationSeconds ?? 0;
+  if (!out || !out.streams.some((s) => s.type === (video ? 'video' : 'audio')) || !(produced > 0)) {
+    throw new MediaError('The file could not be converted: the preview came out empty.', stderr.join('\n'));
+  }
+  // Container durations are approximate, so only a clear shortfall counts; "partial file" (ffmpeg's
+  // word for data missing at EOF) makes a smaller one count too. A cut after the clip is harmless.
+  const partial = stderr.some((l) => /partial file/i.test(l));
+  if (produced < plan.length * 0.75 || (partial && produced < plan.length - 0.5)) {
+    throw new MediaError(
+      `The file is truncated or corrupt: its preview came out ${produced.toFixed(1)} s long instead of ${plan.length.toFixed(1)} s.`,
+      stderr.join('\n'),
+    );
+  }
+  return { kind: plan.kind, file, mime: video ? 'video/mp4' : 'audio/mpeg', durationSeconds: produced, plan };
+}
+
+/** One frame at 10 % of the duration, for the video thumbnail; audio has none (MediaError). */
+export async function renderVideoFrame(
+  bins: FfmpegBinaries, input: string, output: string, options: RenderOptions & { readonly frame?: Partial<FrameOptions> } = {},
+): Promise<VideoPlan> {
+  const plan = options.plan ?? await planPreview(bins, input, options);
+  if (plan.kind !== 'video') throw new MediaError('Audio files have no thumbnail.');
+  await encode(bins, videoFrameArgs(input, output, plan, options.frame), input, { ...options, onProgress: undefined });
+  const size = await stat(output).then((s) => s.size, () => 0);
+  if (size === 0) throw new MediaError('No picture could be read from the video.');
+  return plan;
+}
+
+async function encode(bins: FfmpegBinaries, args: string[], input: string, options: RunOptions) {
+  try {
+    return await runFfmpeg(bins, args, { ...options, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  } catch (err) {
+    // A full disk, no memory or a kill signal is the machine's problem (retry); any other failure is the file's.
+    if (err instanceof FfmpegError && err.reason === 'exit' && err.exitCode !== null && !err.stderr.some((l) => /No space left|Cannot allocate memory/i.test(l))) {
+      throw new MediaError(`The file could not be converted (${describeFfmpegFailure(err.stderr, input) || `exit ${err.exitCode}`}).`, err.stderr.join('\n'));
+    }
+    throw err;
+  }
+}
