@@ -114,6 +114,7 @@ CREATE TABLE search_documents (
   title          text NOT NULL,
   body           text NOT NULL,
   document       tsvector NOT NULL,
+  title_document tsvector NOT NULL,
   metadata       jsonb NOT NULL,
   is_public      boolean NOT NULL,
   viewer_ids     uuid[] NOT NULL,
@@ -131,6 +132,8 @@ CREATE TABLE search_documents (
   PRIMARY KEY (entity_type, entity_id)
 );
 CREATE INDEX search_documents_document_idx ON search_documents USING gin (document);
+-- Title matches rank first; a broad query gathers its candidates here before the bodies.
+CREATE INDEX search_documents_title_document_idx ON search_documents USING gin (title_document);
 CREATE INDEX search_documents_title_trgm_idx ON search_documents USING gin (title gin_trgm_ops);
 CREATE INDEX search_documents_tags_idx ON search_documents USING gin (tags);
 CREATE INDEX search_documents_parents_idx ON search_documents USING gin (parent_ids);
@@ -142,6 +145,7 @@ CREATE VIEW search_source AS
 SELECT 'asset'::text AS entity_type, a.id AS entity_id, a.title, left(a.description, 10000) AS body,
   setweight(to_tsvector('english', a.title), 'A') || setweight(to_tsvector('english', array_to_string(a.tags, ' ')), 'B')
     || setweight(to_tsvector('english', a.description), 'C') AS document,
+  to_tsvector('english', a.title) AS title_document,
   jsonb_build_object('assetType', a.type, 'tags', to_jsonb(a.tags), 'status', a.status, 'creatorId', a.creator_id,
     'creatorName', c.stage_name, 'projectId', a.project_id, 'thumbnailUrl', a.thumbnail_url, 'previewUrl', a.preview_url) AS metadata,
   a.status = 'PUBLISHED' AS is_public, ARRAY[c.user_id] AS viewer_ids,
@@ -153,6 +157,7 @@ UNION ALL
 SELECT 'creator', c.id, c.stage_name, left(c.bio, 10000),
   setweight(to_tsvector('english', c.stage_name), 'A') || setweight(to_tsvector('english', array_to_string(c.specialties, ' ')), 'B')
     || setweight(to_tsvector('english', c.bio), 'C'),
+  to_tsvector('english', c.stage_name),
   jsonb_build_object('specialties', to_jsonb(c.specialties), 'userId', c.user_id),
   true, ARRAY[c.user_id], '{}'::uuid[], 'ACTIVE', NULL::asset_type, c.specialties, c.id, NULL::uuid, NULL::uuid,
   c.created_at, c.updated_at, c.version
@@ -161,6 +166,7 @@ UNION ALL
 SELECT 'project', p.id, p.title, left(p.description, 10000),
   setweight(to_tsvector('english', p.title), 'A') || setweight(to_tsvector('english', b.company_name), 'B')
     || setweight(to_tsvector('english', p.description), 'C'),
+  to_tsvector('english', p.title),
   jsonb_build_object('status', p.status, 'brandId', p.brand_id, 'brandName', b.company_name),
   p.status IN ('ACTIVE', 'COMPLETED'), ARRAY[b.user_id], ARRAY[p.brand_id], p.status::text, NULL::asset_type, '{}'::text[],
   NULL::uuid, p.id, p.brand_id, p.created_at, p.updated_at, p.version
@@ -169,6 +175,7 @@ UNION ALL
 SELECT 'license', l.id, a.title || ' — ' || b.company_name, left(l.terms, 10000),
   setweight(to_tsvector('english', a.title), 'A') || setweight(to_tsvector('english', b.company_name), 'B')
     || setweight(to_tsvector('english', l.terms), 'C'),
+  to_tsvector('english', a.title || ' ' || b.company_name),
   jsonb_build_object('status', l.status, 'assetId', l.asset_id, 'brandId', l.brand_id, 'brandName', b.company_name,
     'startsAt', l.starts_at, 'endsAt', l.ends_at),
   false, ARRAY[c.user_id, b.user_id], array_remove(ARRAY[l.asset_id, l.brand_id, a.creator_id, a.project_id], NULL), l.status::text, NULL::asset_type, '{}'::text[],
@@ -178,6 +185,7 @@ UNION ALL
 SELECT 'blog_post', bp.id, bp.title, left(bp.content, 10000),
   setweight(to_tsvector('english', bp.title), 'A') || setweight(to_tsvector('english', bp.excerpt), 'B')
     || setweight(to_tsvector('english', bp.content), 'C'),
+  to_tsvector('english', bp.title),
   jsonb_build_object('status', bp.status, 'authorId', bp.author_id, 'excerpt', bp.excerpt, 'publishedAt', bp.published_at),
   bp.status = 'PUBLISHED', array_remove(ARRAY[bp.author_id, bp.assignee_id], NULL), '{}'::uuid[], bp.status::text,
   NULL::asset_type, '{}'::text[], NULL::uuid, NULL::uuid, NULL::uuid, bp.created_at, bp.updated_at, bp.version

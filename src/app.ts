@@ -164,7 +164,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     analytics,
     catalog,
     blog: new BlogService(database.db, notifications, users),
-    search: { index: new SearchIndexService(database.db, { log, reindexBatch: config.search.reindexBatch }), query: new SearchService(database.db, { typoThreshold: config.search.typoThreshold }) },
+    search: { index: new SearchIndexService(database.db, { log, reindexBatch: config.search.reindexBatch }), query: new SearchService(database.db, { typoThreshold: config.search.typoThreshold, maxCandidates: config.search.maxCandidates }) },
   };
 
   const handlers = {

@@ -96,6 +96,7 @@ const envSchema = z.object({
   ANALYTICS_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
   SEARCH_REINDEX_BATCH: int(100, 100_000).default(5_000),
   SEARCH_TYPO_THRESHOLD: int(0, 10_000).default(5),
+  SEARCH_MAX_CANDIDATES: int(100, 1_000_000).default(1_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -133,7 +134,7 @@ export interface Config {
   /** Server-side producers' key (X-Analytics-Key), the GeoIP database, raw-event retention in months. */
   readonly analytics: { readonly key: string | undefined; readonly geoipDb: string | undefined; readonly retentionMonths: number; readonly bodyLimitBytes: number };
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
-  readonly search: { readonly reindexBatch: number; readonly typoThreshold: number };
+  readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly maxCandidates: number };
 }
 
 export class ConfigError extends Error {}
@@ -189,6 +190,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS },
     analytics: { key: e.ANALYTICS_KEY, geoipDb: e.GEOIP_DB ? path.resolve(e.GEOIP_DB) : undefined, retentionMonths: e.ANALYTICS_RETENTION_MONTHS, bodyLimitBytes: e.ANALYTICS_BODY_LIMIT_BYTES },
-    search: { reindexBatch: e.SEARCH_REINDEX_BATCH, typoThreshold: e.SEARCH_TYPO_THRESHOLD },
+    search: { reindexBatch: e.SEARCH_REINDEX_BATCH, typoThreshold: e.SEARCH_TYPO_THRESHOLD, maxCandidates: e.SEARCH_MAX_CANDIDATES },
   });
 }

@@ -8,7 +8,7 @@ const SOURCE_TABLE: Record<SearchEntityType, string> = {
 };
 
 const COLUMNS = [
-  'title', 'body', 'document', 'metadata', 'is_public', 'viewer_ids', 'parent_ids', 'status', 'asset_type', 'tags',
+  'title', 'body', 'document', 'title_document', 'metadata', 'is_public', 'viewer_ids', 'parent_ids', 'status', 'asset_type', 'tags',
   'creator_id', 'project_id', 'brand_id', 'created_at', 'updated_at', 'source_version',
 ] as const;
 

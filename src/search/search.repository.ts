@@ -61,6 +61,8 @@ export class SearchRepository {
     /** Also match titles and names by trigram similarity (typos). */
     fuzzy: boolean;
     filters: SearchFilters; limit: number; offset: number;
+    /** Matches examined per query (ranked, counted, faceted); more matches than this report `capped`. */
+    maxCandidates: number;
   }): Promise<SearchPage> {
     const prefix = text.prefix
       ? sql`websearch_to_tsquery('english', ${text.head}) && to_tsquery('simple', ${`${text.prefix}:*`})`
@@ -76,18 +78,25 @@ export class SearchRepository {
     const typeFilter = options.facetAllTypes ? sql`m.entity_type = ANY(${[...options.types]}::text[])` : sql`true`;
     const fuzzy = options.fuzzy ? sql`OR (q.raw <> '' AND q.raw <% d.title)` : sql``;
     const window = Math.max(RERANK_WINDOW, options.offset + options.limit);
+    const cap = options.maxCandidates;
+    const where = sql`NOT coalesce(d.document @@ q.excluded_q, false) AND ${sql.join(conditions, sql` AND `)}`;
     const { rows: [row] } = await sql<{ page: SearchRow[] | null; total: number; types: Record<string, number> | null; asset_types: Record<string, number> | null; statuses: Record<string, number> | null; tags: Array<{ value: string; count: number }> | null }>`
       WITH q0 AS (
         SELECT websearch_to_tsquery('english', ${text.full}) AS full_q, ${prefix} AS prefix_q, ${text.fuzzy}::text AS raw, ${excluded} AS excluded_q
       ),
       q AS MATERIALIZED (SELECT coalesce(full_q || prefix_q, full_q) AS match_q, raw, excluded_q FROM q0),
-      -- Every match, narrow: what ranking, counting and facets need (display columns come later).
+      -- The candidates, narrow (display columns come later): at most SEARCH_MAX_CANDIDATES matches, title matches
+      -- first (they outrank body matches). A broad query thus costs the same as a narrow one.
       m AS MATERIALIZED (
         SELECT d.entity_type, d.entity_id, d.updated_at, d.asset_type, d.status, d.tags, ts_rank_cd(d.document, q.match_q, 32) AS rank
-        FROM search_documents d, q
-        WHERE (d.document @@ q.match_q ${fuzzy})
-          AND NOT coalesce(d.document @@ q.excluded_q, false)
-          AND ${sql.join(conditions, sql` AND `)}
+        FROM (
+          (SELECT d.entity_type, d.entity_id FROM search_documents d, q
+            WHERE d.title_document @@ q.match_q AND d.document @@ q.match_q AND ${where} LIMIT ${cap})
+          UNION ALL
+          (SELECT d.entity_type, d.entity_id FROM search_documents d, q
+            WHERE (d.document @@ q.match_q ${fuzzy}) AND NOT coalesce(d.title_document @@ q.match_q, false) AND ${where} LIMIT ${cap})
+          LIMIT ${cap}
+        ) c JOIN search_documents d USING (entity_type, entity_id), q
       ),
       top AS (
         SELECT t.*, row_number() OVER (ORDER BY rank DESC, updated_at DESC, entity_id) AS pos

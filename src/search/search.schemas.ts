@@ -65,7 +65,7 @@ export interface SearchFacets {
 
 export interface SearchResponse {
   results: SearchResult[];
-  pagination: { page: number; pageSize: number; total: number; totalPages: number; hasNextPage: boolean; hasPreviousPage: boolean };
+  pagination: { page: number; pageSize: number; total: number; totalPages: number; hasNextPage: boolean; hasPreviousPage: boolean; totalIsExact: boolean };
   facets: SearchFacets;
   query: string;
   executionTimeMs: number;

@@ -28,7 +28,7 @@ export function toResult(row: SearchRow): SearchResult {
 export class SearchService {
   private readonly repository: SearchRepository;
 
-  constructor(db: Db, private readonly options: { typoThreshold: number }) {
+  constructor(db: Db, private readonly options: { typoThreshold: number; maxCandidates: number }) {
     this.repository = new SearchRepository(db);
   }
 
@@ -41,7 +41,7 @@ export class SearchService {
     const text = searchText(request.q);
     const options = {
       types: request.types, facetAllTypes: request.facetAllTypes ?? false, filters: request.filters,
-      limit: request.pageSize, offset: (request.page - 1) * request.pageSize,
+      limit: request.pageSize, offset: (request.page - 1) * request.pageSize, maxCandidates: this.options.maxCandidates,
     };
     const exact = await this.repository.search(text, viewer, { ...options, fuzzy: false });
     if (exact.total >= this.options.typoThreshold || text.fuzzy === '') return exact;
@@ -60,7 +60,8 @@ export class SearchService {
     const totalPages = Math.ceil(found.total / pageSize);
     return {
       results: found.rows.map(toResult),
-      pagination: { page, pageSize, total: found.total, totalPages, hasNextPage: page < totalPages, hasPreviousPage: page > 1 },
+      // Past SEARCH_MAX_CANDIDATES matches, the total is a lower bound (as Elasticsearch's track_total_hits).
+      pagination: { page, pageSize, total: found.total, totalPages, hasNextPage: page < totalPages, hasPreviousPage: page > 1, totalIsExact: found.total < this.options.maxCandidates },
       facets: {
         entityTypes: found.facets.types ?? {},
         assetTypes: found.facets.assetTypes ?? {},

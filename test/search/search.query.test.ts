@@ -90,7 +90,7 @@ describe('ranking and matching', () => {
     expect(data.results).toHaveLength(2);
     expect(Object.keys(data.results[0]).sort()).toEqual(['createdAt', 'description', 'entityType', 'highlights', 'id', 'metadata', 'relevanceScore', 'title', 'updatedAt']);
     // Visible to a viewer: 3 published assets and the published post (not the draft, license or draft post).
-    expect(data.pagination).toEqual({ page: 1, pageSize: 2, total: 4, totalPages: 2, hasNextPage: true, hasPreviousPage: false });
+    expect(data.pagination).toEqual({ page: 1, pageSize: 2, total: 4, totalPages: 2, hasNextPage: true, hasPreviousPage: false, totalIsExact: true });
     expect(data.facets.entityTypes).toEqual({ asset: 3, blog_post: 1 });
     expect(data.facets.assetTypes).toEqual({ IMAGE: 3 });
     const page2 = (await search(viewer, '/api/search/unified?q=sunset&pageSize=2&page=2')).body.data;

@@ -338,6 +338,7 @@ export interface SearchDocumentsTable {
   title: string;
   body: string;
   document: string;
+  title_document: string;
   metadata: Json;
   is_public: boolean;
   viewer_ids: string[];
