@@ -86,12 +86,14 @@ export class SearchRepository {
       ),
       q AS MATERIALIZED (SELECT coalesce(full_q || prefix_q, full_q) AS match_q, raw, excluded_q FROM q0),
       -- The candidates, narrow (display columns come later): at most SEARCH_MAX_CANDIDATES matches, title matches
-      -- first (they outrank body matches). A broad query thus costs the same as a narrow one.
+      -- first (they outrank body matches). A broad query thus costs the same as a narrow one. The
+      -- coalesce keeps the title tier on the title index alone (ANDing in the document index
+      -- would build the body's whole posting bitmap, the very cost the tiers avoid).
       m AS MATERIALIZED (
         SELECT d.entity_type, d.entity_id, d.updated_at, d.asset_type, d.status, d.tags, ts_rank_cd(d.document, q.match_q, 32) AS rank
         FROM (
           (SELECT d.entity_type, d.entity_id FROM search_documents d, q
-            WHERE d.title_document @@ q.match_q AND d.document @@ q.match_q AND ${where} LIMIT ${cap})
+            WHERE d.title_document @@ q.match_q AND coalesce(d.document @@ q.match_q, false) AND ${where} LIMIT ${cap})
           UNION ALL
           (SELECT d.entity_type, d.entity_id FROM search_documents d, q
             WHERE (d.document @@ q.match_q ${fuzzy}) AND NOT coalesce(d.title_document @@ q.match_q, false) AND ${where} LIMIT ${cap})
