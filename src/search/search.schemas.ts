@@ -3,7 +3,8 @@ import { ASSET_STATUSES, ASSET_TYPES, PROJECT_STATUSES, SEARCH_ENTITY_TYPES, typ
 import { paginationQuery } from '../platform/http/validation.js';
 import { listParam } from './search.text.js';
 
-const q = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+const q = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters')
+  .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters');
 /** A list parameter of known values: `a,b` or repeated; an unknown value is a 400 naming it. */
 const listOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z.preprocess(listParam, z.array(z.enum(values)).min(1).max(values.length).optional());

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyReply, LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from '../../config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -35,6 +35,10 @@ function fastifyClientError(err: FastifyError): { status: number; error: string;
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
     return { status: err.statusCode, error: err.statusCode === 404 ? 'Not found' : 'Bad request' };
   }
+  // PostgreSQL refuses NUL characters in text and jsonb: whichever input carried one is invalid.
+  if ((err as { code?: string }).code === '22021' || (err as { code?: string }).code === '22P05') {
+    return { status: 400, error: 'Bad request', details: [{ code: 'invalid_characters', path: [], message: 'Input contains a NUL character' }] };
+  }
   return null;
 }
 
@@ -54,6 +58,13 @@ export function createHttpServer(config: Config, log: Logger): FastifyInstance {
     connectionTimeout: 60_000,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
+    // Errors raised while routing, before any handler: the contract's bodies too. A path parameter
+    // too long to be an id is simply not found; a URL that cannot be decoded is a bad request.
+    frameworkErrors: (error, _request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      if (error.code === 'FST_ERR_MAX_PARAM_LENGTH') return reply.status(404).send({ success: false, error: 'Not found' });
+      return reply.status(400).send({ success: false, error: error.code === 'FST_ERR_BAD_URL' ? 'Invalid request URL' : 'Bad request' });
+    },
   });
 
   void app.register(cookie);
