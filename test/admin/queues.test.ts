@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { QUEUE_NAMES } from '../../src/platform/queue/registry.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
@@ -42,7 +43,10 @@ describe('queue overview', () => {
     const delivery = res.body.data.find((q: { name: string }) => q.name === 'notification-delivery');
     expect(delivery).toMatchObject({ group: 'email', paused: false, workers: 1, counts: { waiting: expect.any(Number), failed: expect.any(Number), completed: expect.any(Number) } });
     expect(delivery.perMinute.completed).toHaveLength(60);
-    expect(res.body.data.map((q: { name: string }) => q.name).sort()).toEqual(['analytics-aggregation', 'analytics-enrichment', 'notification-delivery', 'notification-digest', 'notification-fanout']);
+    // Every queue of the registry, each job family's included.
+    const names = res.body.data.map((q: { name: string }) => q.name).sort();
+    expect(names).toEqual([...QUEUE_NAMES].sort());
+    expect(names).toEqual(expect.arrayContaining(['analytics-aggregation', 'notification-delivery', 'search-index-update', 'search-index-bulk', 'search-index-reindex']));
   });
 
   it('lists schedulers with pattern, time zone and next run', async () => {
