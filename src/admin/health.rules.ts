@@ -30,7 +30,13 @@ export interface GroupHealth {
   problems: string[];
 }
 
-export function judgeGroup(queues: readonly QueueFacts[], schedules: readonly ScheduleFacts[], limits: Limits, now: Date): GroupHealth {
+/** What a capability adds to its group: its own count of scheduled jobs, and problems it found. */
+export interface GroupExtras {
+  readonly scheduledJobs?: number;
+  readonly problems?: readonly string[];
+}
+
+export function judgeGroup(queues: readonly QueueFacts[], schedules: readonly ScheduleFacts[], limits: Limits, now: Date, extras: GroupExtras = {}): GroupHealth {
   const problems: string[] = [];
   const workers: GroupHealth['workers'] = {};
   const failureRates: GroupHealth['failureRates'] = {};
@@ -50,7 +56,8 @@ export function judgeGroup(queues: readonly QueueFacts[], schedules: readonly Sc
     else if (overdue) problems.push(`${s.id}: overdue since ${s.next.toISOString()}`);
     return { id: s.id, pattern: s.pattern, nextRun: s.next?.toISOString() ?? null, overdue };
   });
-  return { healthy: problems.length === 0, workers, scheduledJobs: schedules.length, schedules: scheduleViews, failureRates, problems };
+  problems.push(...(extras.problems ?? []));
+  return { healthy: problems.length === 0, workers, scheduledJobs: extras.scheduledJobs ?? schedules.length, schedules: scheduleViews, failureRates, problems };
 }
 
 /**

@@ -5,13 +5,21 @@ import { listWorkers } from '../platform/queue/heartbeat.js';
 import type { Queues } from '../platform/queue/queues.js';
 import { QUEUE_NAMES, QUEUES, type HealthGroup, type QueueName } from '../platform/queue/registry.js';
 import { SCHEDULES } from '../platform/queue/schedules.js';
-import { judgeGroup, recentCount, type GroupHealth, type QueueFacts } from './health.rules.js';
+import { judgeGroup, recentCount, type GroupExtras, type GroupHealth, type QueueFacts } from './health.rules.js';
 
 const FAILURE_WINDOW_MIN = 15;
 
+/**
+ * A capability's own facts about its group (the blog's delayed publish jobs and overdue posts; the
+ * previews' virus scanner). Warnings are shown with the group but leave it healthy.
+ */
+export type GroupProbe = (now: Date) => Promise<GroupExtras & { readonly warnings?: readonly string[] }>;
+
 /** GET /api/admin/jobs/health: PostgreSQL, Redis, and one group per job family. */
 export class JobHealthService {
-  constructor(private readonly deps: { queues: Queues; redis: Redis; prefix: string; health: HealthService; config: Pick<Config, 'health'> }) {}
+  constructor(private readonly deps: {
+    queues: Queues; redis: Redis; prefix: string; health: HealthService; config: Pick<Config, 'health'>; probes?: Partial<Record<HealthGroup, GroupProbe>>;
+  }) {}
 
   private async queueFacts(queue: QueueName, liveQueues: Map<string, number>, now: number): Promise<QueueFacts> {
     const q = this.deps.queues.get(queue);
@@ -32,7 +40,11 @@ export class JobHealthService {
         const scheduler = await this.deps.queues.get(s.queue).getJobScheduler(s.id);
         return { id: s.id, pattern: s.pattern, next: scheduler?.next ? new Date(scheduler.next) : null };
       }));
-      return [group, judgeGroup(facts, schedules, { maxFailureRate, failureMinJobs, scheduleGraceMs }, now)] as const;
+      const probe = this.deps.probes?.[group];
+      const extras = probe ? await probe(now).catch((): GroupExtras => ({ problems: [`${group}: its facts could not be read (PostgreSQL or Redis unreachable)`] })) : {};
+      const judged = judgeGroup(facts, schedules, { maxFailureRate, failureMinJobs, scheduleGraceMs }, now, extras);
+      const warnings = (extras as Awaited<ReturnType<GroupProbe>>).warnings ?? [];
+      return [group, warnings.length ? { ...judged, warnings: [...warnings] } : judged] as const;
     }));
     return Object.fromEntries(entries) as Record<HealthGroup, GroupHealth>;
   }

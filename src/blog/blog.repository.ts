@@ -13,7 +13,7 @@ export interface NewPost {
   announcement?: boolean;
 }
 
-export type PostPatch = Partial<Omit<NewPost, 'authorId'>>;
+export type PostPatch = Partial<Omit<NewPost, 'authorId'>> & { publishAt?: Date | null };
 
 export interface PostFilter {
   status?: BlogStatus;
@@ -60,7 +60,7 @@ export class BlogRepository {
   update(id: string, patch: PostPatch): Promise<PostRow | undefined> {
     return this.db.updateTable('blog_posts').set({
       title: patch.title, excerpt: patch.excerpt, content: patch.content, status: patch.status, assignee_id: patch.assigneeId,
-      announcement: patch.announcement, published_at: publishedAt(patch.status),
+      announcement: patch.announcement, published_at: publishedAt(patch.status), publish_at: patch.publishAt,
       version: sql<number>`version + 1`, updated_at: sql<Date>`now()`,
     }).where('id', '=', id).returningAll().executeTakeFirst();
   }

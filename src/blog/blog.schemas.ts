@@ -6,6 +6,8 @@ import { paginationQuery } from '../platform/http/validation.js';
 
 export const BLOG_LIMITS = { title: 200, excerpt: 1_000, content: 100_000 } as const;
 
+export const clip = (text: string, max = 120) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
 /** SCHEDULED belongs to the scheduling endpoint (it needs a publishAt); here it is refused. */
 const status = z.enum(BLOG_STATUSES).refine((value) => value !== 'SCHEDULED', 'SCHEDULED is set by scheduling a post; use DRAFT, PUBLISHED or ARCHIVED');
 /** Opaque: a malformed id is a user that does not exist (404). */
@@ -30,6 +32,21 @@ export const updatePostBody = z.strictObject({
   announcement: z.boolean().optional(),
 }).refine((body) => Object.keys(body).length > 0, { message: 'at least one field is required' });
 
+const yearAhead = () => {
+  const limit = new Date();
+  limit.setUTCFullYear(limit.getUTCFullYear() + 1);
+  return limit.getTime();
+};
+
+/** A moment with a zone (`Z` or `±hh:mm`), after now and at most a year ahead. */
+export const scheduleBody = z.strictObject({
+  publishAt: z.iso.datetime({ offset: true }).transform((value) => new Date(value))
+    .refine((at) => at.getTime() > Date.now(), 'must be in the future')
+    .refine((at) => at.getTime() <= yearAhead(), 'must be at most a year ahead'),
+});
+
+export const scheduledPostsQuery = z.object(paginationQuery(20));
+
 export const listPostsQuery = z.object({
   ...paginationQuery(20),
   status: z.enum(BLOG_STATUSES).optional(),
@@ -40,6 +57,7 @@ export const listPostsQuery = z.object({
 export type CreatePostInput = z.output<typeof createPostBody>;
 export type UpdatePostInput = z.output<typeof updatePostBody>;
 export type ListPostsQuery = z.output<typeof listPostsQuery>;
+export type ScheduleInput = z.output<typeof scheduleBody>;
 
 export type PostRow = Selectable<BlogPostsTable>;
 

@@ -1,16 +1,20 @@
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { Db, Tx } from '../platform/db/client.js';
 import type { Role } from '../platform/db/schema.js';
-import { ForbiddenError, NotFoundError } from '../platform/errors.js';
+import { ForbiddenError, InvalidError, NotFoundError } from '../platform/errors.js';
 import type { AuthUser } from '../platform/http/auth.js';
 import { isId } from '../platform/http/validation.js';
 import { indexInTx } from '../search/search.enqueue.js';
 import type { UsersService } from '../users/users.service.js';
 import { BlogRepository } from './blog.repository.js';
-import { postView, type CreatePostInput, type ListPostsQuery, type PostRow, type PostView, type UpdatePostInput } from './blog.schemas.js';
+import { clip, postView, type CreatePostInput, type ListPostsQuery, type PostRow, type PostView, type ScheduleInput, type UpdatePostInput } from './blog.schemas.js';
+import { armPublishInTx, disarmPublishInTx } from './publish.enqueue.js';
 
 export const POST_NOT_FOUND = 'Post not found';
 export const ASSIGNEE_NOT_FOUND = 'Assignee not found';
+export const NOT_SCHEDULED = 'Post is not scheduled';
+export const LEAVE_SCHEDULED = 'A SCHEDULED post can only go back to DRAFT (or be rescheduled)';
+const cannotSchedule = (status: string) => `A ${status} post cannot be scheduled`;
 const AUTHOR_ROLES: readonly Role[] = ['ADMIN', 'CREATOR', 'BRAND'];
 
 type Actor = Pick<AuthUser, 'id' | 'role'>;
@@ -18,12 +22,12 @@ const isAdmin = (actor: Actor) => actor.role === 'ADMIN';
 /** Unpublished posts are seen by their author, their assignee and admins; published ones by everyone. */
 const canSee = (actor: Actor, post: PostRow) =>
   isAdmin(actor) || post.status === 'PUBLISHED' || post.author_id === actor.id || post.assignee_id === actor.id;
-const clip = (text: string, max = 120) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * Blog posts. Admins, creators and brands write them; the author (or an admin) edits one.
  * Nobody is notified of their own action: assigning oneself or changing one's own post's status
- * sends nothing.
+ * sends nothing. DRAFT → SCHEDULED (POST …/schedule, with its publication job) → PUBLISHED (by
+ * the job, see publishing.service.ts) → ARCHIVED; a SCHEDULED post goes back to DRAFT only.
  */
 export class BlogService {
   private readonly posts: BlogRepository;
@@ -63,19 +67,42 @@ export class BlogService {
     return this.db.transaction().execute(async (tx) => {
       const posts = new BlogRepository(tx);
       const before = await this.editable(posts, actor, id);
-      const row = (await posts.update(id, { ...patch, assigneeId }))!;
+      // Leaving SCHEDULED by PATCH is unscheduling: back to DRAFT, and the job goes.
+      const unscheduling = before.status === 'SCHEDULED' && patch.status !== undefined;
+      if (unscheduling && patch.status !== 'DRAFT') throw new InvalidError(LEAVE_SCHEDULED);
+      const row = (await posts.update(id, { ...patch, assigneeId, ...(unscheduling ? { publishAt: null } : {}) }))!;
+      if (unscheduling) await disarmPublishInTx(tx, id);
       await indexInTx(tx, 'blog_post', id);
       if (row.assignee_id && row.assignee_id !== before.assignee_id) await this.notifyAssigned(tx, actor, row);
-      if (row.status !== before.status && row.author_id !== actor.id) {
-        await this.notifications.notify({
-          userIds: [row.author_id], type: 'POST_STATUS_CHANGED',
-          title: `Your post "${clip(row.title)}" is now ${row.status}`,
-          message: `The status of "${row.title}" changed from ${before.status} to ${row.status}.`,
-          actionUrl: `/blog/posts/${row.id}`,
-          metadata: { postId: row.id, from: before.status, to: row.status, changedBy: actor.id },
-          createdBy: actor.id,
-        }, tx);
-      }
+      await this.notifyStatusChanged(tx, actor, before, row);
+      return postView(row);
+    });
+  }
+
+  /** Schedules a DRAFT post, or moves a SCHEDULED one: its one job follows, in the same transaction. */
+  async schedule(actor: Actor, id: string, input: ScheduleInput): Promise<PostView> {
+    return this.db.transaction().execute(async (tx) => {
+      const posts = new BlogRepository(tx);
+      const before = await this.own(posts, actor, id);
+      if (before.status !== 'DRAFT' && before.status !== 'SCHEDULED') throw new InvalidError(cannotSchedule(before.status));
+      const row = (await posts.update(id, { status: 'SCHEDULED', publishAt: input.publishAt }))!;
+      await armPublishInTx(tx, id, input.publishAt);
+      await indexInTx(tx, 'blog_post', id);
+      await this.notifyStatusChanged(tx, actor, before, row);
+      return postView(row);
+    });
+  }
+
+  /** Back to DRAFT; the job is removed. */
+  async unschedule(actor: Actor, id: string): Promise<PostView> {
+    return this.db.transaction().execute(async (tx) => {
+      const posts = new BlogRepository(tx);
+      const before = await this.own(posts, actor, id);
+      if (before.status !== 'SCHEDULED') throw new InvalidError(NOT_SCHEDULED);
+      const row = (await posts.update(id, { status: 'DRAFT', publishAt: null }))!;
+      await disarmPublishInTx(tx, id);
+      await indexInTx(tx, 'blog_post', id);
+      await this.notifyStatusChanged(tx, actor, before, row);
       return postView(row);
     });
   }
@@ -83,7 +110,8 @@ export class BlogService {
   async delete(actor: Actor, id: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       const posts = new BlogRepository(tx);
-      await this.editable(posts, actor, id);
+      const before = await this.editable(posts, actor, id);
+      if (before.status === 'SCHEDULED') await disarmPublishInTx(tx, id);
       await posts.delete(id);
       await indexInTx(tx, 'blog_post', id);
     });
@@ -94,6 +122,25 @@ export class BlogService {
     if (!row || !canSee(actor, row)) throw new NotFoundError(POST_NOT_FOUND);
     if (row.author_id !== actor.id && !isAdmin(actor)) throw new ForbiddenError();
     return row;
+  }
+
+  /** Scheduling is the author's (or an admin's): anyone else is told the post does not exist. */
+  private async own(posts: BlogRepository, actor: Actor, id: string): Promise<PostRow> {
+    const row = isId(id) ? await posts.find(id, { lock: true }) : undefined;
+    if (!row || (row.author_id !== actor.id && !isAdmin(actor))) throw new NotFoundError(POST_NOT_FOUND);
+    return row;
+  }
+
+  private async notifyStatusChanged(tx: Tx, actor: Actor, before: PostRow, row: PostRow): Promise<void> {
+    if (row.status === before.status || row.author_id === actor.id) return;
+    await this.notifications.notify({
+      userIds: [row.author_id], type: 'POST_STATUS_CHANGED',
+      title: `Your post "${clip(row.title)}" is now ${row.status}`,
+      message: `The status of "${row.title}" changed from ${before.status} to ${row.status}.`,
+      actionUrl: `/blog/posts/${row.id}`,
+      metadata: { postId: row.id, from: before.status, to: row.status, changedBy: actor.id },
+      createdBy: actor.id,
+    }, tx);
   }
 
   /** The assignee as given (null: nobody); an id that is no user's is a 404. */

@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Executor, Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { insertFixedRow, jobOptions, relayFixedRows, type FixedRow } from './outbox-fixed.js';
 import type { Queues } from './queues.js';
 import type { JobName, JobPayload, QueueName } from './registry.js';
 
@@ -18,12 +19,22 @@ export interface OutboxOptions {
    * the key before its handler reads anything, so a change committed later always gets a job.
    */
   readonly dedupeKey?: string;
+  /**
+   * A fixed BullMQ job id instead of `outbox-<id>`: relaying replaces the job of that id, and the
+   * newest row of an id wins (see outbox-fixed.ts for the ordering this needs).
+   */
+  readonly jobId?: string;
+  /** The job waits until then (BullMQ delay, computed when relayed). */
+  readonly runAt?: Date;
 }
 
 /** Records work in the caller's transaction; it becomes a job once the transaction commits. */
 export async function enqueueInTx<Q extends QueueName, J extends JobName<Q>>(
   tx: Executor, queue: Q, jobName: J, payload: JobPayload<Q, J>, options: OutboxOptions = {},
 ): Promise<void> {
+  if (options.jobId !== undefined || options.runAt !== undefined) {
+    return insertFixedRow(tx, { queue, jobName, payload, jobId: options.jobId ?? null, runAt: options.runAt ?? null, op: 'add', priority: options.priority, dedupeKey: options.dedupeKey });
+  }
   await tx.insertInto('outbox').values({ queue, job_name: jobName, payload: JSON.stringify(payload), priority: options.priority ?? null, dedupe_key: options.dedupeKey ?? null }).execute();
 }
 
@@ -179,12 +190,15 @@ export class OutboxRelay {
     const staleAfterMs = this.opts.staleAfterMs ?? 5 * 60_000;
     if (now - this.lastStaleCheck >= staleAfterMs / 5) {
       this.lastStaleCheck = now;
-      const stale = await this.opts.db.selectFrom('outbox').select(['id', 'queue'])
-        .where('completed_at', 'is', null).where('failed_at', 'is', null).where('relayed_at', '<', new Date(now - staleAfterMs))
-        .orderBy('relayed_at').limit(500).execute();
+      // A delayed job is not overdue before its time: it counts as stale only that long after it.
+      const cutoff = new Date(now - staleAfterMs);
+      const stale = await sql<{ id: string; queue: QueueName; job_id: string | null }>`
+        SELECT id, queue, job_id FROM outbox
+        WHERE completed_at IS NULL AND failed_at IS NULL AND relayed_at < ${cutoff} AND (delay_until IS NULL OR delay_until < ${cutoff})
+        ORDER BY relayed_at LIMIT 500`.execute(this.opts.db);
       const missing: string[] = [];
-      for (const row of stale) {
-        if (!(await this.opts.queues.get(row.queue as QueueName).getJob(outboxJobId(row.id)))) missing.push(row.id);
+      for (const row of stale.rows) {
+        if (!(await this.opts.queues.get(row.queue).getJob(row.job_id ?? outboxJobId(row.id)))) missing.push(row.id);
       }
       if (missing.length) {
         await this.opts.db.updateTable('outbox').set({ relayed_at: null }).where('id', 'in', missing).execute();
@@ -202,22 +216,21 @@ export class OutboxRelay {
     await this.redriveLost();
     const limit = this.opts.batchSize ?? 1000;
     return this.opts.db.transaction().execute(async (tx) => {
-      const rows = await sql<{ id: string; queue: QueueName; job_name: string; payload: unknown; priority: number | null; dedupe_key: string | null }>`
-        SELECT id, queue, job_name, payload, priority, dedupe_key FROM outbox
+      const rows = await sql<Omit<FixedRow, 'job_id'> & { job_id: string | null }>`
+        SELECT id, queue, job_name, payload, priority, dedupe_key, job_id, delay_until, op FROM outbox
         WHERE relayed_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(tx);
       if (rows.rows.length === 0) return 0;
-      const byQueue = new Map<QueueName, typeof rows.rows>();
-      for (const row of rows.rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
+      const now = Date.now();
+      const plain = rows.rows.filter((r) => r.job_id === null);
+      const byQueue = new Map<QueueName, typeof plain>();
+      for (const row of plain) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
       for (const [queue, list] of byQueue) {
-        await this.opts.queues.get(queue).addBulk(
-          list.map((r) => ({ name: r.job_name, data: r.payload, opts: {
-            jobId: outboxJobId(r.id), ...(r.priority ? { priority: r.priority } : {}), ...(r.dedupe_key ? { deduplication: { id: r.dedupe_key } } : {}),
-          } })),
-        );
+        await this.opts.queues.get(queue).addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: jobOptions(r, outboxJobId(r.id), now) })));
       }
-      await tx.updateTable('outbox').set({ relayed_at: new Date() })
-        .where('id', 'in', rows.rows.map((r) => r.id)).execute();
-      return rows.rows.length;
+      const fixed = await relayFixedRows(tx, this.opts.queues, rows.rows.filter((r): r is FixedRow => r.job_id !== null), now);
+      const relayed = [...plain.map((r) => r.id), ...fixed];
+      if (relayed.length) await tx.updateTable('outbox').set({ relayed_at: new Date() }).where('id', 'in', relayed).execute();
+      return relayed.length;
     });
   }
 

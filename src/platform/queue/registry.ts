@@ -50,19 +50,40 @@ export interface JobPayloads {
     /** Rebuilds the whole index in place, batch by batch, recording the drift it repaired. */
     SearchReindex: { trigger: 'schedule' | 'manual' };
   };
+  'blog-publish': {
+    /** Publishes a scheduled post if it is still SCHEDULED and due; job id = the post's id, delayed until publishAt. */
+    BlogPublish: { postId: string };
+    /** Publishes due posts whose job is missing and re-adds the missing jobs of future ones. `at` (ISO) defaults to now. */
+    BlogReconcile: { at?: string };
+  };
+  'media-scan': {
+    /** Virus-scans one upload (clamd, or CLEAN unscanned when none is configured), then starts its next step. */
+    MediaScan: { assetId: string; storageKey: string; uploadedBy: string };
+    /** Deletes the files of a replaced, infected or deleted upload (missing ones are fine). */
+    MediaFilesDelete: { keys: string[] };
+  };
+  'media-thumbnail': {
+    /** WebP thumbnails (200/400/800 px) of a clean image, or of a video's frame at 10 %; then the video's preview. */
+    MediaThumbnail: { assetId: string; storageKey: string };
+  };
+  'file-preview-generation': {
+    /** The preview clip of a clean video (10 s MP4) or audio (30 s MP3) upload, for the upload `storageKey` only. */
+    PreviewGenerate: { assetId: string; storageKey: string; trigger: 'upload' | 'admin' };
+  };
 }
 
 export type QueueName = keyof JobPayloads;
 export type JobName<Q extends QueueName = QueueName> = keyof JobPayloads[Q] & string;
 export type JobPayload<Q extends QueueName, J extends JobName<Q>> = JobPayloads[Q][J];
 
-export type JobHandler<P> = (data: P, job: Job<P>) => Promise<unknown>;
+/** `signal` aborts when the job is cancelled or its worker is forced to stop (long jobs end their child processes). */
+export type JobHandler<P> = (data: P, job: Job<P>, signal?: AbortSignal) => Promise<unknown>;
 export type JobHandlers = {
   [Q in QueueName]: { [J in JobName<Q>]: JobHandler<JobPayloads[Q][J]> };
 };
 
 /** Health groups of the admin API: one per job family (API.md: `email` covers delivery and digests). */
-export type HealthGroup = 'email' | 'analytics' | 'search';
+export type HealthGroup = 'email' | 'analytics' | 'search' | 'blog' | 'previews';
 
 export interface QueueDefinition {
   readonly group: HealthGroup;
@@ -113,6 +134,28 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
     // One full rebuild at a time per process; the run itself is batched and resumable.
     concurrency: 1,
     description: 'Full reindex (Sundays 03:00 UTC and on demand): repairs and reports drift, search stays up.',
+  },
+  'blog-publish': {
+    group: 'blog',
+    concurrency: null,
+    description: 'Scheduled blog posts: one delayed job per post publishes it at its time; a reconciler catches missing jobs.',
+  },
+  'media-scan': {
+    group: 'previews',
+    // Each scan streams a whole file to clamd, which scans with its own thread pool.
+    concurrency: 4,
+    description: 'Virus scans of uploads through ClamAV (clamd), and removal of replaced, infected or deleted files.',
+  },
+  'media-thumbnail': {
+    group: 'previews',
+    concurrency: 2,
+    description: 'Image thumbnails with sharp (200/400/800 px WebP); video thumbnails from a frame at 10 % of the duration.',
+  },
+  'file-preview-generation': {
+    group: 'previews',
+    // PREVIEW_CONCURRENCY (default 1) overrides this per process: an encode uses every core it gets.
+    concurrency: 1,
+    description: 'Preview clips: video 10 s 1280x720 H.264 1000k + AAC 128k, audio 30 s MP3 128k; ffmpeg runs as a niced child process.',
   },
 };
 

@@ -27,6 +27,8 @@ export const SCHEDULES: readonly Schedule[] = [
   schedule({ id: 'analytics-monthly', queue: 'analytics-aggregation', pattern: '0 5 2 * *', tz: 'UTC', job: 'AnalyticsAggregate', data: { jobType: 'monthly' }, description: 'Monthly analytics rollup of last month, on the 2nd at 05:00 UTC' }),
   schedule({ id: 'analytics-maintenance', queue: 'analytics-aggregation', pattern: '30 3 * * *', tz: 'UTC', job: 'AnalyticsMaintain', data: {}, description: 'Events partition for next month; raw events past ANALYTICS_RETENTION_MONTHS dropped' }),
   schedule({ id: 'search-reindex', queue: 'search-index-reindex', pattern: '0 3 * * 0', tz: 'UTC', job: 'SearchReindex', data: { trigger: 'schedule' }, description: 'Full search reindex, Sundays 03:00 UTC: repairs drift and reports it' }),
+  // Safety net of scheduled publication: one indexed read and one job-state lookup per scheduled post.
+  schedule({ id: 'blog-reconcile', queue: 'blog-publish', pattern: '* * * * *', tz: 'UTC', job: 'BlogReconcile', data: {}, description: 'Publishes due blog posts whose job is missing; re-adds missing publish jobs' }),
 ];
 
 /** Registers every schedule; any number of scheduler processes may do this at once. */

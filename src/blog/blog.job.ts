@@ -1,0 +1,9 @@
+import type { JobHandlers } from '../platform/queue/registry.js';
+import type { BlogPublishingService } from './publishing.service.js';
+
+export function blogPublishJobs(publishing: BlogPublishingService): JobHandlers['blog-publish'] {
+  return {
+    BlogPublish: (data) => publishing.publishScheduled(data.postId),
+    BlogReconcile: (data) => publishing.reconcile(data.at ? new Date(data.at) : new Date()),
+  };
+}
