@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Executor } from '../platform/db/client.js';
-import type { AssetStatus, AssetType } from '../platform/db/schema.js';
+import type { AssetStatus, AssetType, ScanStatus } from '../platform/db/schema.js';
 import { PUBLIC_ASSET_STATUSES, splitMetadataPatch, type AssetRow } from './catalog.views.js';
 import { BUMP } from './profiles.repository.js';
 
@@ -29,6 +29,17 @@ export interface AssetPatch {
   metadata?: Record<string, unknown>;
 }
 
+/** Columns of an asset's file; undefined leaves a column as it is. */
+export interface MediaPatch {
+  storageKey?: string | null;
+  mimeType?: string | null;
+  fileSize?: number | null;
+  scanStatus?: ScanStatus;
+  thumbnailUrl?: string | null;
+  previewUrl?: string | null;
+  metadata?: Record<string, unknown>;
+}
+
 export interface AssetFilter {
   creatorId?: string;
   projectId?: string;
@@ -37,6 +48,13 @@ export interface AssetFilter {
   tag?: string;
   /** Non-admins: published assets and the viewer's own; undefined sees everything. */
   visibleTo?: string;
+}
+
+/** A metadata patch as SQL: merged into the stored object, keys set to null removed. */
+function mergedMetadata(patch: Record<string, unknown> | undefined) {
+  if (!patch) return undefined;
+  const merge = splitMetadataPatch(patch);
+  return sql<string>`(coalesce(metadata, '{}'::jsonb) || ${JSON.stringify(merge.set)}::jsonb) - ${merge.remove}::text[]`;
 }
 
 const columns = (a: NewAsset) => ({
@@ -86,14 +104,44 @@ export class AssetsRepository {
 
   /** `metadata` is merged into the stored object (keys set to null are removed), never replaced. */
   update(id: string, patch: AssetPatch): Promise<AssetRow | undefined> {
-    const merge = patch.metadata && splitMetadataPatch(patch.metadata);
     return this.db.updateTable('ip_assets')
       .set({
         title: patch.title, description: patch.description, type: patch.type, tags: patch.tags, project_id: patch.projectId, status: patch.status,
-        metadata: merge ? sql<string>`(coalesce(metadata, '{}'::jsonb) || ${JSON.stringify(merge.set)}::jsonb) - ${merge.remove}::text[]` : undefined,
+        metadata: mergedMetadata(patch.metadata),
         ...BUMP,
       })
       .where('id', '=', id).returningAll().executeTakeFirst();
+  }
+
+  /**
+   * The file columns (uploads and the media pipeline), metadata merged as in update(). With
+   * `onlyIfKey`, nothing changes unless the asset still holds that upload: a job's result for a
+   * replaced or deleted upload never lands on a newer one.
+   */
+  updateMedia(id: string, patch: MediaPatch, onlyIfKey?: string): Promise<AssetRow | undefined> {
+    return this.db.updateTable('ip_assets')
+      .set({
+        storage_key: patch.storageKey, mime_type: patch.mimeType, file_size: patch.fileSize, scan_status: patch.scanStatus,
+        thumbnail_url: patch.thumbnailUrl, preview_url: patch.previewUrl, metadata: mergedMetadata(patch.metadata), ...BUMP,
+      })
+      .where('id', '=', id).$if(onlyIfKey !== undefined, (qb) => qb.where('storage_key', '=', onlyIfKey!))
+      .returningAll().executeTakeFirst();
+  }
+
+  /** Video and audio assets with a clean file but no preview (pending or failed), by id from `afterId`. */
+  withoutPreview(limit: number, options: { afterId?: string; offset?: number } = {}): Promise<AssetRow[]> {
+    return this.withoutPreviewQuery().selectAll()
+      .$if(options.afterId !== undefined, (qb) => qb.where('id', '>', options.afterId!))
+      .orderBy('id').limit(limit).offset(options.offset ?? 0).execute();
+  }
+
+  async countWithoutPreview(): Promise<number> {
+    return Number((await this.withoutPreviewQuery().select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  }
+
+  private withoutPreviewQuery() {
+    return this.db.selectFrom('ip_assets').where('type', 'in', ['VIDEO', 'AUDIO']).where('storage_key', 'is not', null)
+      .where('scan_status', '=', 'CLEAN').where('preview_url', 'is', null);
   }
 
   async delete(id: string): Promise<void> {

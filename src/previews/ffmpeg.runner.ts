@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ffmpegInfoArgs, ffprobeArgs } from './ffmpeg.args.js';
@@ -91,19 +91,28 @@ export interface RunOptions {
   /** Called with 0..1 of expectedSeconds of output written; ends with 1 on success. */
   readonly onProgress?: (fraction: number) => void;
   readonly expectedSeconds?: number;
+  /**
+   * Scheduling priority of the ffmpeg process (0..19, higher yields more): a long encode then takes
+   * only the CPU the service's own event loop and other jobs leave.
+   */
+  readonly niceness?: number;
 }
 
 export interface RunResult {
   /** The last lines ffmpeg logged (errors only), for messages and truncation checks. */
   readonly stderr: readonly string[];
+  /** Seconds of output written, from ffmpeg's last progress report; null without onProgress. */
+  readonly outSeconds: number | null;
 }
 
 /** Runs ffmpeg with args from ffmpeg.args.ts; rejects with FfmpegError on a non-zero exit, timeout or abort. */
 export async function runFfmpeg(bins: FfmpegBinaries, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   let last = 0;
+  let outSeconds: number | null = null;
   const onLine = options.onProgress
     ? (line: string) => {
         const s = progressSeconds(line);
+        if (s !== null) outSeconds = s;
         const fraction = s === null ? (line === 'progress=end' ? 1 : null) : progressFraction(s, options.expectedSeconds ?? 0);
         if (fraction !== null && fraction > last) {
           last = fraction;
@@ -114,7 +123,7 @@ export async function runFfmpeg(bins: FfmpegBinaries, args: readonly string[], o
   const full = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', ...(onLine ? ['-progress', 'pipe:1'] : []), ...args];
   const { stderr } = await runProcess(bins.ffmpeg, full, { ...options, onStdoutLine: onLine });
   if (options.onProgress && last < 1) options.onProgress(1);
-  return { stderr };
+  return { stderr, outSeconds };
 }
 
 /** Streams, duration and format of a file; MediaError when it is not readable media. */
@@ -168,6 +177,7 @@ interface ProcessOptions {
   readonly onStdoutLine?: (line: string) => void;
   /** How many stderr lines to keep (the last ones). */
   readonly keepStderr?: number;
+  readonly niceness?: number;
 }
 
 const MAX_STDOUT = 16 * 1024 * 1024;
@@ -181,6 +191,11 @@ function runProcess(binary: string, args: readonly string[], options: ProcessOpt
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new FfmpegError('aborted', `${path.basename(binary)} aborted before it started`));
     const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    if (options.niceness && child.pid) {
+      try {
+        setPriority(child.pid, options.niceness);
+      } catch { /* not permitted here: run at normal priority */ }
+    }
     const stderr: string[] = [];
     let stdout = '';
     let stopped: FfmpegFailure | null = null;

@@ -12,7 +12,7 @@ import { FfmpegError, MediaError, probe, runFfmpeg, type FfmpegBinaries, type Ru
  * storage inside withTempDir). Bad input ends in a MediaError with a message for the uploader.
  */
 
-export interface RenderOptions extends Pick<RunOptions, 'signal' | 'onProgress'> {
+export interface RenderOptions extends Pick<RunOptions, 'signal' | 'onProgress' | 'niceness'> {
   readonly limits?: Partial<PreviewLimits>;
   readonly video?: Partial<VideoPreviewOptions>;
   /** Per ffmpeg run; default 5 minutes. */
@@ -25,7 +25,7 @@ export interface RenderedPreview {
   readonly kind: 'video' | 'audio';
   readonly file: string;
   readonly mime: 'video/mp4' | 'audio/mpeg';
-  /** Of the preview itself, as probed after encoding. */
+  /** Of the preview itself, as ffmpeg reported writing it. */
   readonly durationSeconds: number;
   readonly plan: PreviewPlan;
 }
@@ -45,16 +45,13 @@ export async function renderPreview(bins: FfmpegBinaries, input: string, outputD
   const video = plan.kind === 'video';
   const file = path.join(outputDir, video ? 'preview.mp4' : 'preview.mp3');
   const args = video ? videoPreviewArgs(input, file, plan, options.video) : audioPreviewArgs(input, file, plan);
-  const { stderr } = await encode(bins, args, input, { ...options, expectedSeconds: plan.length });
+  // Progress is always on: its last report is how much ffmpeg wrote, checked below without probing the result.
+  const { stderr, outSeconds } = await encode(bins, args, input, { ...options, onProgress: options.onProgress ?? (() => undefined), expectedSeconds: plan.length });
 
   // A file cut short after its index still probes with its full duration; ffmpeg then stops early
   // at the cut with exit 0, so the only sign is a short result.
-  const out = await probe(bins, file, { signal: options.signal }).catch((err: unknown) => {
-    if (err instanceof MediaError) return null;
-    throw err;
-  });
-  const produced = out?.durationSeconds ?? 0;
-  if (!out || !out.streams.some((s) => s.type === (video ? 'video' : 'audio')) || !(produced > 0)) {
+  const produced = outSeconds ?? 0;
+  if (!(produced > 0)) {
     throw new MediaError('The file could not be converted: the preview came out empty.', stderr.join('\n'));
   }
   // Container durations are approximate, so only a clear shortfall counts; "partial file" (ffmpeg's

@@ -23,6 +23,7 @@ export function renderHealth(el, report) {
   const cards = groups.map(([name, g]) => h('article', { class: `group ${g.healthy ? 'group-ok' : 'group-bad'}`, 'aria-label': `Group ${name}` },
     h('h3', {}, `Group ${name} `, g.healthy ? badge('Healthy', 'ok') : badge('Failing', 'bad')),
     g.problems?.length ? h('ul', { class: 'problems' }, g.problems.map((p) => h('li', {}, p))) : h('p', { class: 'muted' }, 'No problems.'),
+    g.warnings?.length ? h('ul', { class: 'warnings' }, g.warnings.map((w) => h('li', {}, badge('Warning', 'warn'), ' ', w))) : null,
     table({
       caption: `Queues of group ${name}, last 15 minutes`, key: `group-${name}`,
       rows: Object.entries(g.failureRates ?? {}),

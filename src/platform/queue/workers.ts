@@ -20,6 +20,8 @@ interface WorkerPoolOptions {
   readonly lockMs: number;
   readonly heartbeatMs: number;
   readonly metrics?: Metrics;
+  /** Per-process concurrency of some queues, over the registry's (PREVIEW_CONCURRENCY). */
+  readonly concurrency?: Partial<Record<QueueName, number>>;
 }
 
 /** The BullMQ workers of one process: one Worker per queue it serves. */
@@ -31,15 +33,17 @@ export class WorkerPool {
   constructor(private readonly opts: WorkerPoolOptions) {}
 
   start(): void {
-    const concurrency = Object.fromEntries(this.opts.queues.map((q) => [q, QUEUES[q].concurrency ?? this.opts.defaultConcurrency]));
+    const concurrencyOf = (q: QueueName) => this.opts.concurrency?.[q] ?? QUEUES[q].concurrency ?? this.opts.defaultConcurrency;
+    const concurrency = Object.fromEntries(this.opts.queues.map((q) => [q, concurrencyOf(q)]));
     this.heartbeat = new Heartbeat(this.opts.connection, this.opts.prefix, {
       queues: [...this.opts.queues], concurrency, activeJobs: () => this.active, intervalMs: this.opts.heartbeatMs,
     });
     this.heartbeat.start();
     for (const queue of this.opts.queues) {
       const handlers = this.opts.handlers[queue] as Record<string, JobHandler<unknown>>;
-      const concurrency = QUEUES[queue].concurrency ?? this.opts.defaultConcurrency;
-      const worker = new Worker(queue, (job) => this.run(queue, handlers, job), {
+      const concurrency = concurrencyOf(queue);
+      // Three parameters: BullMQ then hands each job an AbortSignal (see close()).
+      const worker = new Worker(queue, (job, _token, signal) => this.run(queue, handlers, job, signal), {
         connection: this.opts.connection,
         prefix: this.opts.prefix,
         concurrency,
@@ -60,7 +64,7 @@ export class WorkerPool {
     }
   }
 
-  private async run(queue: QueueName, handlers: Record<string, JobHandler<unknown>>, job: Job): Promise<unknown> {
+  private async run(queue: QueueName, handlers: Record<string, JobHandler<unknown>>, job: Job, signal?: AbortSignal): Promise<unknown> {
     const handler = handlers[job.name];
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
     const started = Date.now();
@@ -71,7 +75,7 @@ export class WorkerPool {
       const dedupeKey = job.deduplicationId;
       if (dedupeKey) await job.removeDeduplicationKey();
       const merged = dedupeKey ? await unfinishedOfKey(this.opts.db, dedupeKey) : [];
-      const result = await handler(job.data, job);
+      const result = await handler(job.data, job, signal);
       const outboxId = outboxIdOf(job.id);
       if (outboxId) await markOutboxCompleted(this.opts.db, outboxId);
       await markManyOutboxCompleted(this.opts.db, merged);
@@ -94,6 +98,8 @@ export class WorkerPool {
       Promise.race([work.then(() => 'done' as const), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref())]);
     if ((await within(Promise.all(this.workers.map((w) => w.close())), this.opts.shutdownTimeoutMs)) === 'done') return;
     this.opts.log.warn('workers did not finish in time; forcing close (stalled jobs will be retried)');
+    // Handlers that take the signal (previews) stop their child processes and remove their temp files.
+    for (const w of this.workers) w.cancelAllJobs('worker shutting down');
     // A worker whose Redis connection is mid-reconnect may never answer even a forced close; its
     // active jobs are recovered by the stalled-job check either way, so shutdown goes on.
     if ((await within(Promise.all(this.workers.map((w) => w.close(true))), 5_000)) === 'timeout') {

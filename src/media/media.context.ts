@@ -1,0 +1,94 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Job } from 'bullmq';
+import { AssetsRepository, type OwnedAsset } from '../catalog/assets.repository.js';
+import type { Config } from '../config.js';
+import type { Db } from '../platform/db/client.js';
+import type { Logger } from '../platform/logger.js';
+import { LocalStorage } from '../platform/storage/local.storage.js';
+import type { Storage } from '../platform/storage/storage.js';
+import { resolveFfmpeg, withTempDir, type FfmpegBinaries } from '../previews/ffmpeg.runner.js';
+import { createClamav, type Scanner } from './clamav.js';
+
+/** What every media job needs: the database, storage, ffmpeg (found once), the scanner, limits. */
+export interface MediaContext {
+  readonly db: Db;
+  readonly storage: Storage;
+  readonly log: Logger;
+  readonly scanner: Scanner | null;
+  readonly maxDurationSeconds: number;
+  /** Parent of the jobs' temporary folders (each removed when its job ends, whatever happens). */
+  readonly tmpDir: string;
+  ffmpeg(): Promise<FfmpegBinaries>;
+  /** fn in a fresh folder under tmpDir, removed afterwards whatever happens. */
+  inTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T>;
+}
+
+export function createMediaContext(deps: { db: Db; storage: Storage; log: Logger; config: Pick<Config, 'media'> }): MediaContext {
+  const { media } = deps.config;
+  let bins: Promise<FfmpegBinaries> | null = null;
+  return {
+    db: deps.db,
+    storage: deps.storage,
+    log: deps.log,
+    scanner: media.clamavUrl ? createClamav(media.clamavUrl) : null,
+    maxDurationSeconds: media.previewMaxDurationSeconds,
+    tmpDir: media.tmpDir,
+    async inTempDir(prefix, fn) {
+      await mkdir(media.tmpDir, { recursive: true });
+      return withTempDir(fn, { parent: media.tmpDir, prefix });
+    },
+    ffmpeg() {
+      // Found on first use (API-only processes never spawn it); a failure is retried by the next job.
+      bins ??= resolveFfmpeg({ ffmpegPath: media.ffmpegPath }).then((found) => {
+        deps.log.info({ ffmpeg: found.ffmpeg, ffprobe: found.ffprobe, version: found.version }, 'ffmpeg found');
+        return found;
+      }, (err: Error) => {
+        bins = null;
+        throw err;
+      });
+      return bins;
+    },
+  };
+}
+
+/** The asset while it still holds the upload `storageKey`; undefined when it was replaced or deleted. */
+export async function currentUpload(db: Db, assetId: string, storageKey: string): Promise<OwnedAsset | undefined> {
+  const asset = await new AssetsRepository(db).find(assetId);
+  return asset?.storage_key === storageKey ? asset : undefined;
+}
+
+/**
+ * A local path of a stored file for ffmpeg or sharp: the file itself on local storage (ffmpeg then
+ * reads only the part it seeks to), else a copy downloaded into dir.
+ */
+export async function localInput(storage: Storage, key: string, dir: string): Promise<string> {
+  if (storage instanceof LocalStorage) {
+    const file = path.join(storage.root, ...key.split('/'));
+    // The key was validated when it was written; a stat through the interface keeps missing files a NotFound.
+    if (await storage.stat(key)) return file;
+  }
+  const file = path.join(dir, 'input');
+  await mkdir(dir, { recursive: true });
+  await pipeline(await storage.get(key), createWriteStream(file));
+  return file;
+}
+
+export async function putFile(storage: Storage, key: string, file: string, contentType: string): Promise<number> {
+  return (await storage.put(key, createReadStream(file), { contentType })).size;
+}
+
+/** The job's last try: what it failed on is recorded for the uploader before the error is thrown. */
+export function isLastAttempt(job: Pick<Job, 'attemptsMade' | 'opts'>): boolean {
+  return job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+}
+
+export const NO_SCANNER_WARNING = 'No virus scanner is configured (CLAMAV_URL unset): uploads are marked CLEAN without a scan.';
+
+/** The previews health group's own facts: a warning without a scanner, a problem when clamd does not answer. */
+export async function scannerHealth(scanner: Scanner | null): Promise<{ warnings?: string[]; problems?: string[] }> {
+  if (!scanner) return { warnings: [NO_SCANNER_WARNING] };
+  return (await scanner.ping()) ? {} : { problems: [`media-scan: clamd at ${scanner.address} does not answer`] };
+}

@@ -1,0 +1,20 @@
+import type { JobHandlers } from '../platform/queue/registry.js';
+import type { PreviewService } from '../previews/preview.service.js';
+import type { MediaPipeline } from './pipeline.service.js';
+
+/** Handlers of the upload pipeline's queues: scan → thumbnail → preview, and file removal. */
+
+export function mediaScanJobs(pipeline: MediaPipeline): JobHandlers['media-scan'] {
+  return {
+    MediaScan: (data, job, signal) => pipeline.scan(data, job, signal),
+    MediaFilesDelete: (data) => pipeline.deleteFiles(data.keys),
+  };
+}
+
+export function mediaThumbnailJobs(pipeline: MediaPipeline): JobHandlers['media-thumbnail'] {
+  return { MediaThumbnail: (data, job, signal) => pipeline.thumbnail(data, job, signal) };
+}
+
+export function filePreviewJobs(previews: PreviewService): JobHandlers['file-preview-generation'] {
+  return { PreviewGenerate: (data, job, signal) => previews.generate(data, job, signal) };
+}

@@ -1,0 +1,122 @@
+import { Readable } from 'node:stream';
+import multipart from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { AppError, InvalidError, NotFoundError } from '../platform/errors.js';
+import { ok, paginated } from '../platform/http/reply.js';
+import { INVALID_BODY, paginationQuery, parseBody, parseQuery } from '../platform/http/validation.js';
+import { ObjectTooLargeError, type Storage } from '../platform/storage/storage.js';
+import { assetSchema } from '../docs/catalog.responses.js';
+import { fileResponse, missingPreviewsPage, previewRunBody, uploadBody } from '../docs/media.responses.js';
+import { okBody, type RouteDoc } from '../platform/http/route-doc.js';
+import { DEFAULT_THUMBNAIL_WIDTH } from './media.files.js';
+import { attachmentDisposition, cacheControl, notModified, parseRange, rangeStillValid } from './media.http.js';
+import { FILE_NOT_FOUND, type MediaService, type ServedFile } from './media.service.js';
+import type { PreviewsAdminService } from './previews-admin.service.js';
+
+type Req = FastifyRequest<{ Params: { id: string } }>;
+const USER = { config: { access: 'user' as const } };
+const ADMIN = { config: { access: 'admin' as const, rateLimit: 'admin.jobs' as const } };
+// Multipart boundaries and part headers around the file; a body larger than the limit plus this is refused unread.
+const MULTIPART_SLACK = 64 * 1024;
+const BROKEN_UPLOAD = /Unexpected end of|Malformed|terminated early|Premature close|aborted/i;
+
+const versionQuery = z.object({ v: z.string().max(64).optional() });
+const thumbnailQuery = versionQuery.extend({ size: z.enum(['200', '400', '800']).optional() });
+const runBody = z.union([z.strictObject({ assetId: z.string().min(1).max(100) }), z.strictObject({ missing: z.literal(true) })]);
+const missingQuery = z.object(paginationQuery(20));
+const doc = <C extends object>(base: { config: C }, summary: string, rest: Omit<RouteDoc, 'summary' | 'tags'>, tags = ['media']) =>
+  ({ config: { ...base.config, openapi: { summary, tags, ...rest } } });
+const FILE = { contentType: 'application/octet-stream', response: fileResponse, errors: { 416: 'Range not satisfiable' } };
+
+export function mediaRoutes(app: FastifyInstance, deps: { media: MediaService; storage: Storage; previews: PreviewsAdminService }): void {
+  const { media, storage, previews } = deps;
+
+  // multipart/form-data is parsed for this route only; every other route stays JSON-only.
+  void app.register(async (scope) => {
+    await scope.register(multipart, { limits: { files: 1, fields: 20, parts: 25 } });
+    scope.post('/api/assets/:id/file', doc(USER, 'Upload an asset\'s file (multipart, one file part)', {
+      body: uploadBody, bodyContentType: 'multipart/form-data', response: okBody(assetSchema),
+      description: 'The asset\'s creator or an admin. Typed by its bytes; then scanned, thumbnailed and previewed by jobs.',
+      errors: { 413: 'Request body too large', 415: 'the file is not of the asset\'s type' },
+    }), async (request: Req, reply) => {
+      const actor = request.user!;
+      const max = media.uploadMaxBytes;
+      try {
+        const asset = await media.uploadTarget(actor, request.params.id);
+        if (Number(request.headers['content-length']) > max + MULTIPART_SLACK) throw new ObjectTooLargeError(max);
+        if (!request.isMultipart()) {
+          throw new InvalidError(INVALID_BODY, [{ code: 'invalid_content_type', path: [], message: 'Send the file as multipart/form-data' }]);
+        }
+        // One byte over the limit reaches storage, whose counter refuses it (busboy alone would silently truncate).
+        const part = await request.file({ limits: { fileSize: max + 1, files: 1 } });
+        if (!part) throw new InvalidError(INVALID_BODY, [{ code: 'missing_file', path: ['file'], message: 'A file part is required' }]);
+        return ok(await media.upload(actor, asset, part.file, part.filename));
+      } catch (err) {
+        // The rest of a refused body is not read: the connection closes instead of draining it.
+        if (!request.raw.readableEnded) void reply.header('connection', 'close');
+        throw uploadError(err, max);
+      }
+    });
+  });
+
+  app.get('/api/assets/:id/file', doc(USER, 'Download the original file (owner and admins)', { ...FILE, query: versionQuery }), async (request: Req, reply) =>
+    sendFile(request, reply, storage, await media.original(request.user!, request.params.id), false));
+
+  app.get('/api/assets/:id/thumbnail', doc(USER, 'A WebP thumbnail (200, 400 or 800 px wide)', { ...FILE, query: thumbnailQuery }), async (request: Req, reply) => {
+    const q = parseQuery(thumbnailQuery, request.query);
+    const width = q.size ? (Number(q.size) as 200 | 400 | 800) : DEFAULT_THUMBNAIL_WIDTH;
+    return sendFile(request, reply, storage, await media.thumbnail(request.user!, request.params.id, width), true);
+  });
+
+  app.get('/api/assets/:id/preview', doc(USER, 'The preview clip (video 10 s, audio 30 s)', { ...FILE, query: versionQuery }), async (request: Req, reply) =>
+    sendFile(request, reply, storage, await media.preview(request.user!, request.params.id), true));
+
+  app.get('/api/admin/jobs/previews', doc(ADMIN, 'Video and audio assets missing a preview', { query: missingQuery, response: missingPreviewsPage }, ['admin', 'media']), async (request) => {
+    const q = parseQuery(missingQuery, request.query);
+    const { items, total } = await previews.missing(q.page, q.pageSize);
+    return paginated(items, q.page, q.pageSize, total);
+  });
+
+  app.post('/api/admin/jobs/previews/run', doc(ADMIN, 'Re-run the preview of one asset, or of every one missing', { body: runBody, response: previewRunBody, status: 202 }, ['admin', 'media']), async (request, reply) => {
+    const body = parseBody(runBody, request.body);
+    const adminId = request.user!.id;
+    const data = 'assetId' in body ? await previews.runOne(adminId, body.assetId) : await previews.runMissing(adminId);
+    return reply.status(202).send(ok(data));
+  });
+}
+
+function uploadError(err: unknown, max: number): unknown {
+  if (err instanceof AppError) return err;
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'FST_REQ_FILE_TOO_LARGE') return new ObjectTooLargeError(max);
+  if (e.code?.startsWith('FST_') || BROKEN_UPLOAD.test(e.message ?? '')) {
+    return new InvalidError('The upload was incomplete or malformed.', [{ code: 'invalid_multipart', path: [], message: e.message ?? 'unreadable multipart body' }]);
+  }
+  return err;
+}
+
+/** One file with Range (single ranges), ETag/If-None-Match/If-Range and cache headers. */
+async function sendFile(request: FastifyRequest, reply: FastifyReply, storage: Storage, file: ServedFile, inline: boolean) {
+  const stat = await storage.stat(file.key);
+  if (!stat) throw new NotFoundError(FILE_NOT_FOUND);
+  const { v } = versionQuery.parse(request.query ?? {});
+  void reply.headers({
+    'accept-ranges': 'bytes', etag: file.etag, 'cache-control': cacheControl(v, file.version),
+    // Served from the API's origin: whatever the bytes are, a browser must not run them.
+    'content-security-policy': "default-src 'none'; sandbox",
+    'content-disposition': inline ? 'inline' : attachmentDisposition(file.fileName ?? null),
+  });
+  if (notModified(request.headers['if-none-match'], file.etag)) return reply.status(304).send();
+  const ifRange = request.headers['if-range'];
+  const range = rangeStillValid(typeof ifRange === 'string' ? ifRange : undefined, file.etag) ? parseRange(request.headers.range, stat.size) : { kind: 'full' as const };
+  if (range.kind === 'unsatisfiable') {
+    return reply.status(416).header('content-range', `bytes */${stat.size}`).send({ success: false, error: 'Range not satisfiable' });
+  }
+  const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, stat.size - 1];
+  void reply.status(range.kind === 'partial' ? 206 : 200).header('content-type', file.contentType).header('content-length', end - start + 1);
+  if (range.kind === 'partial') void reply.header('content-range', `bytes ${start}-${end}/${stat.size}`);
+  // Fastify's HEAD route zeroes Content-Length for an empty reply, but keeps it for a (drained) stream.
+  if (request.method === 'HEAD' || stat.size === 0) return reply.send(Readable.from([]));
+  return reply.send(await storage.get(file.key, range.kind === 'partial' ? { start, end } : undefined));
+}

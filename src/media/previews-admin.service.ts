@@ -1,0 +1,79 @@
+import { AuditRepository } from '../admin/audit.repository.js';
+import { AssetsRepository } from '../catalog/assets.repository.js';
+import { ASSET_NOT_FOUND } from '../catalog/assets.service.js';
+import type { AssetRow } from '../catalog/catalog.views.js';
+import type { Db } from '../platform/db/client.js';
+import { ConflictError, InvalidError, NotFoundError } from '../platform/errors.js';
+import { toIso } from '../platform/http/reply.js';
+import { isId } from '../platform/http/validation.js';
+import type { Queues } from '../platform/queue/queues.js';
+import { hasPreview } from './media.files.js';
+
+const QUEUE = 'file-preview-generation';
+const PAGE = 1_000;
+
+export interface MissingPreview {
+  assetId: string; title: string; type: string; scanStatus: string; previewError: string | null; previewLastAttempt: string | null; updatedAt: string;
+}
+
+const missingView = (r: AssetRow): MissingPreview => {
+  const m = (r.metadata as Record<string, unknown> | null) ?? {};
+  return {
+    assetId: r.id, title: r.title, type: r.type, scanStatus: r.scan_status,
+    previewError: typeof m.previewError === 'string' ? m.previewError : null,
+    previewLastAttempt: typeof m.previewLastAttempt === 'string' ? m.previewLastAttempt : null,
+    updatedAt: toIso(r.updated_at)!,
+  };
+};
+
+/**
+ * Admin re-runs of previews: one asset, or every video/audio asset with a clean file and no
+ * preview. Jobs are added straight to the queue (an admin action, answered with its job id);
+ * a job of the same asset still waiting absorbs a repeated request (deduplication by asset).
+ */
+export class PreviewsAdminService {
+  private readonly assets: AssetsRepository;
+
+  constructor(private readonly deps: { db: Db; queues: Queues }) {
+    this.assets = new AssetsRepository(deps.db);
+  }
+
+  async runOne(adminId: string, assetId: string): Promise<{ jobId: string }> {
+    const asset = isId(assetId) ? await this.assets.find(assetId) : undefined;
+    if (!asset) throw new NotFoundError(ASSET_NOT_FOUND);
+    if (!hasPreview(asset.type)) throw new InvalidError(`Only VIDEO and AUDIO assets have previews; this one is ${asset.type}.`);
+    if (!asset.storage_key) throw new ConflictError('The asset has no file to preview.');
+    if (asset.scan_status !== 'CLEAN') throw new ConflictError(`The asset's file has not passed its virus scan (scan status ${asset.scan_status}).`);
+    const [jobId] = await this.add([asset]);
+    await new AuditRepository(this.deps.db).record({ adminId, action: 'previews.run', queue: QUEUE, jobId, details: { assetId } });
+    return { jobId: jobId! };
+  }
+
+  /** Pages through the assets by id, one addBulk per page. */
+  async runMissing(adminId: string): Promise<{ queued: number }> {
+    let queued = 0;
+    let afterId: string | undefined;
+    for (;;) {
+      const rows = await this.assets.withoutPreview(PAGE, { afterId });
+      if (rows.length === 0) break;
+      queued += (await this.add(rows)).length;
+      afterId = rows.at(-1)!.id;
+    }
+    await new AuditRepository(this.deps.db).record({ adminId, action: 'previews.run-missing', queue: QUEUE, details: { queued } });
+    return { queued };
+  }
+
+  async missing(page: number, pageSize: number): Promise<{ items: MissingPreview[]; total: number }> {
+    const [rows, total] = await Promise.all([this.assets.withoutPreview(pageSize, { offset: (page - 1) * pageSize }), this.assets.countWithoutPreview()]);
+    return { items: rows.map(missingView), total };
+  }
+
+  private async add(rows: ReadonlyArray<Pick<AssetRow, 'id' | 'storage_key'>>): Promise<string[]> {
+    const jobs = await this.deps.queues.get(QUEUE).addBulk(rows.map((r) => ({
+      name: 'PreviewGenerate',
+      data: { assetId: r.id, storageKey: r.storage_key!, trigger: 'admin' as const },
+      opts: { deduplication: { id: `preview-${r.id}` } },
+    })));
+    return jobs.map((j) => j.id!);
+  }
+}
