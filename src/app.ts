@@ -48,6 +48,7 @@ import { WorkerPool } from './platform/queue/workers.js';
 import { resolveEndpoints, resolveSessionSecret, StartupError } from './platform/resources.js';
 import { UsersRepository } from './users/users.repository.js';
 import { webRoutes } from './web/web.routes.js';
+import { docsRoutes } from './platform/http/docs.routes.js';
 import { Metrics, serveMetrics } from './platform/metrics.js';
 import { metricsRoutes } from './platform/http/metrics.routes.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -56,14 +57,25 @@ import { catalogRoutes, type CatalogServices } from './catalog/catalog.routes.js
 import { LicensesService } from './catalog/licenses.service.js';
 import { ProfilesService } from './catalog/profiles.service.js';
 import { ProjectsService } from './catalog/projects.service.js';
+import { blogAdminRoutes } from './blog/blog-admin.routes.js';
+import { blogPublishJobs } from './blog/blog.job.js';
 import { blogRoutes } from './blog/blog.routes.js';
 import { BlogService } from './blog/blog.service.js';
+import { BlogPublishingService } from './blog/publishing.service.js';
 import { searchAdminRoutes } from './search/search-admin.routes.js';
 import { SearchIndexService } from './search/search-index.service.js';
 import { searchIndexBulkJobs, searchIndexReindexJobs, searchIndexUpdateJobs } from './search/search.job.js';
 import { searchRoutes } from './search/search.routes.js';
 import { SearchService } from './search/search.service.js';
 import { UsersService } from './users/users.service.js';
+import { createMediaContext, scannerHealth } from './media/media.context.js';
+import { filePreviewJobs, mediaScanJobs, mediaThumbnailJobs } from './media/media.job.js';
+import { mediaRoutes } from './media/media.routes.js';
+import { MediaService } from './media/media.service.js';
+import { MediaPipeline } from './media/pipeline.service.js';
+import { PreviewsAdminService } from './media/previews-admin.service.js';
+import { createStorage } from './platform/storage/storage.factory.js';
+import { PreviewService } from './previews/preview.service.js';
 
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
 export const ALL_ROLES: readonly ProcessRole[] = ['api', 'worker', 'scheduler'];
@@ -89,7 +101,9 @@ export interface Services {
   readonly analytics: { readonly ingest: IngestService; readonly aggregation: AggregationService; readonly reports: AnalyticsService };
   readonly catalog: CatalogServices;
   readonly blog: BlogService;
+  readonly blogPublishing: BlogPublishingService;
   readonly search: { readonly index: SearchIndexService; readonly query: SearchService };
+  readonly media: { readonly files: MediaService; readonly pipeline: MediaPipeline; readonly previews: PreviewService; readonly admin: PreviewsAdminService };
 }
 
 export interface App {
@@ -150,6 +164,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     aggregation: new AggregationService({ db: database.db, log, events: ingest.events, retentionMonths: config.analytics.retentionMonths }),
     reports: new AnalyticsService(database.db, (level, id) => catalog.profiles.ownerOf(level, id)),
   };
+  const storage = createStorage({ root: config.media.storageDir, s3: config.media.s3 });
+  const mediaContext = createMediaContext({ db: database.db, storage, log, config });
   const services: Services = {
     users,
     auth: new AuthService(new SessionsRepository(database.db), users, limiter, config, secret, sessionCache),
@@ -164,7 +180,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     analytics,
     catalog,
     blog: new BlogService(database.db, notifications, users),
+    blogPublishing: new BlogPublishingService({ db: database.db, queues, notifications, graceMs: config.blog.publishGraceMs }),
     search: { index: new SearchIndexService(database.db, { log, reindexBatch: config.search.reindexBatch }), query: new SearchService(database.db, { typoThreshold: config.search.typoThreshold, maxCandidates: config.search.maxCandidates }) },
+    media: {
+      files: new MediaService({ db: database.db, storage, uploadMaxBytes: config.media.uploadMaxBytes }),
+      pipeline: new MediaPipeline(mediaContext, notifications),
+      previews: new PreviewService(mediaContext),
+      admin: new PreviewsAdminService({ db: database.db, queues }),
+    },
   };
 
   const handlers = {
@@ -176,6 +199,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     'search-index-update': searchIndexUpdateJobs(services.search.index),
     'search-index-bulk': searchIndexBulkJobs(services.search.index),
     'search-index-reindex': searchIndexReindexJobs(services.search.index),
+    'media-scan': mediaScanJobs(services.media.pipeline),
+    'media-thumbnail': mediaThumbnailJobs(services.media.pipeline),
+    'file-preview-generation': filePreviewJobs(services.media.previews),
+    'blog-publish': blogPublishJobs(services.blogPublishing),
   } satisfies JobHandlers;
 
   let http: FastifyInstance | null = null;
@@ -189,23 +216,28 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     usersRoutes(http, services.users);
     catalogRoutes(http, services.catalog);
     blogRoutes(http, services.blog);
+    blogAdminRoutes(http, services.blogPublishing);
     notificationsRoutes(http, services.notifications, stream);
     streamRoutes(http, stream, services.notifications, config.sseHeartbeatMs, database.db);
     unsubscribeRoutes(http, services.notifications, secret);
     adminEmailRoutes(http, email);
     digestRoutes(http, queues);
-    const jobHealth = new JobHealthService({ queues, redis, prefix: config.queuePrefix, health: services.health, config });
+    const jobHealth = new JobHealthService({
+      queues, redis, prefix: config.queuePrefix, health: services.health, config, probes: { blog: (now) => services.blogPublishing.health(now), previews: () => scannerHealth(mediaContext.scanner) },
+    });
     adminJobRoutes(http, { queues, digests: services.digests, jobHealth, redis, prefix: config.queuePrefix });
     aggregationLogRoutes(http, database.db);
     analyticsRoutes(http, { ...analytics, queues, limiter, config });
     adminQueueRoutes(http, new QueuesService({ db: database.db, queues, redis, prefix: config.queuePrefix }), config.health.scheduleGraceMs);
     searchRoutes(http, services.search.query);
     searchAdminRoutes(http, { queues, index: services.search.index });
+    mediaRoutes(http, { media: services.media.files, storage, previews: services.media.admin });
     webRoutes(http);
+    docsRoutes(http, routes);
   }
   const workerQueues = options.queues ?? QUEUE_NAMES;
   const workers = roles.has('worker')
-    ? new WorkerPool({ connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers, queues: workerQueues, defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, lockMs: config.jobs.lockMs, heartbeatMs: config.health.workerHeartbeatMs, metrics })
+    ? new WorkerPool({ connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers, queues: workerQueues, defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, lockMs: config.jobs.lockMs, heartbeatMs: config.health.workerHeartbeatMs, metrics, concurrency: { 'file-preview-generation': config.media.previewConcurrency } })
     : null;
   const relay = roles.has('worker')
     ? new OutboxRelay({ db: database.db, pool: database.pool, queues, redis: queueRedis, prefix: config.queuePrefix, log, pollMs: config.worker.outboxPollMs })
@@ -236,6 +268,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (http) await http.close();
       await relay?.stop();
       await workers?.close();
+      await storage.close();
       await email.close();
       await queues.close();
       queueRedis.disconnect();

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -70,6 +71,7 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   SHUTDOWN_TIMEOUT_MS: int(100, 10 * 60_000).default(15_000),
+  REQUEST_TIMEOUT_MS: int(1_000, 24 * 3_600_000).default(30_000),
   WORKER_CONCURRENCY: int(1, 1000).default(20),
   FANOUT_BATCH_SIZE: int(100, 50_000).default(5_000),
   DELIVERY_BATCH_SIZE: int(1, 1_000).default(100),
@@ -83,6 +85,7 @@ const envSchema = z.object({
   HEALTH_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.25),
   HEALTH_FAILURE_MIN_JOBS: int(1, 1_000_000).default(20),
   SCHEDULE_GRACE_MS: int(0, 86_400_000).default(120_000),
+  BLOG_PUBLISH_GRACE_MS: int(0, 86_400_000).default(120_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: int(1, 65535).optional(),
   UNSUBSCRIBE_TTL_DAYS: int(1, 3650).default(90),
@@ -97,6 +100,20 @@ const envSchema = z.object({
   SEARCH_REINDEX_BATCH: int(100, 100_000).default(5_000),
   SEARCH_TYPO_THRESHOLD: int(0, 10_000).default(5),
   SEARCH_MAX_CANDIDATES: int(100, 1_000_000).default(1_000),
+  UPLOAD_MAX_BYTES: int(1, 2 ** 40).default(2 * 1024 ** 3),
+  STORAGE_DIR: z.string().min(1).optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_REGION: z.string().min(1).optional(),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  FFMPEG_PATH: z.string().min(1).optional(),
+  CLAMAV_URL: url(['tcp:', 'unix:']).optional(),
+  // A 3-hour video is refused by the default (the check is `longer than`); see docs/ARCHITECTURE.md, Media.
+  PREVIEW_MAX_DURATION_SECONDS: int(1, 7 * 86_400).default(2 * 3600),
+  PREVIEW_CONCURRENCY: int(1, 64).default(1),
+  MEDIA_TMP_DIR: z.string().min(1).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -124,6 +141,8 @@ export interface Config {
   readonly bodyLimitBytes: number;
   readonly trustProxy: boolean;
   readonly shutdownTimeoutMs: number;
+  /** How long a client may take to send a whole request (uploads included): slow clients are cut off. */
+  readonly requestTimeoutMs: number;
   readonly worker: { readonly concurrency: number; readonly fanoutBatchSize: number; readonly deliveryBatchSize: number; readonly digestPageSize: number; readonly digestBatchSize: number; readonly outboxPollMs: number };
   readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly lockMs: number };
   readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number; readonly poolSize: number };
@@ -131,10 +150,26 @@ export interface Config {
   /** Bearer token /metrics requires when set; METRICS_PORT serves it from processes without the API. */
   readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
   readonly health: { readonly workerHeartbeatMs: number; readonly maxFailureRate: number; readonly failureMinJobs: number; readonly scheduleGraceMs: number };
+  /** How late a scheduled post may still be unpublished before the blog health group turns red. */
+  readonly blog: { readonly publishGraceMs: number };
   /** Server-side producers' key (X-Analytics-Key), the GeoIP database, raw-event retention in months. */
   readonly analytics: { readonly key: string | undefined; readonly geoipDb: string | undefined; readonly retentionMonths: number; readonly bodyLimitBytes: number };
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
   readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly maxCandidates: number };
+  /**
+   * Uploads and their pipeline: the size limit, local storage root (or an S3 bucket), ffmpeg, the
+   * ClamAV daemon (none: uploads are CLEAN unscanned), preview limits and where jobs keep temp files.
+   */
+  readonly media: {
+    readonly uploadMaxBytes: number;
+    readonly storageDir: string;
+    readonly s3: { readonly bucket: string; readonly endpoint?: string; readonly region?: string; readonly accessKeyId?: string; readonly secretAccessKey?: string; readonly forcePathStyle: boolean } | undefined;
+    readonly ffmpegPath: string | undefined;
+    readonly clamavUrl: string | undefined;
+    readonly previewMaxDurationSeconds: number;
+    readonly previewConcurrency: number;
+    readonly tmpDir: string;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -176,6 +211,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       fanoutBatchSize: e.FANOUT_BATCH_SIZE,
@@ -189,7 +225,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS },
+    blog: { publishGraceMs: e.BLOG_PUBLISH_GRACE_MS },
     analytics: { key: e.ANALYTICS_KEY, geoipDb: e.GEOIP_DB ? path.resolve(e.GEOIP_DB) : undefined, retentionMonths: e.ANALYTICS_RETENTION_MONTHS, bodyLimitBytes: e.ANALYTICS_BODY_LIMIT_BYTES },
     search: { reindexBatch: e.SEARCH_REINDEX_BATCH, typoThreshold: e.SEARCH_TYPO_THRESHOLD, maxCandidates: e.SEARCH_MAX_CANDIDATES },
+    media: {
+      uploadMaxBytes: e.UPLOAD_MAX_BYTES,
+      storageDir: path.resolve(e.STORAGE_DIR ?? path.join(e.DATA_DIR, 'storage')),
+      s3: e.S3_BUCKET ? {
+        bucket: e.S3_BUCKET, endpoint: e.S3_ENDPOINT, region: e.S3_REGION, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY, forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      } : undefined,
+      ffmpegPath: e.FFMPEG_PATH,
+      clamavUrl: e.CLAMAV_URL,
+      previewMaxDurationSeconds: e.PREVIEW_MAX_DURATION_SECONDS,
+      previewConcurrency: e.PREVIEW_CONCURRENCY,
+      tmpDir: path.resolve(e.MEDIA_TMP_DIR ?? os.tmpdir()),
+    },
   });
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../platform/db/client.js';
 import { AGGREGATION_JOB_TYPES, AGGREGATION_STATUSES } from '../platform/db/schema.js';
+import { aggregationLogsBody } from '../docs/admin.responses.js';
 import { paginated, toIso } from '../platform/http/reply.js';
 import { paginationQuery, parseQuery } from '../platform/http/validation.js';
 
@@ -16,7 +17,10 @@ const query = z.object({
 
 /** GET /api/admin/jobs/aggregation/logs (API.md): the analytics run log, newest first. */
 export function aggregationLogRoutes(app: FastifyInstance, db: Db): void {
-  app.get('/api/admin/jobs/aggregation/logs', { config: { access: 'admin', rateLimit: 'admin.jobs' } }, async (request) => {
+  app.get('/api/admin/jobs/aggregation/logs', { config: { access: 'admin', rateLimit: 'admin.jobs', openapi: {
+    summary: 'Analytics aggregation run log', description: 'startDate filters periodStartDate >=, endDate periodEndDate <=; newest first.',
+    tags: ['admin', 'analytics'], query, response: aggregationLogsBody,
+  } } }, async (request) => {
     const q = parseQuery(query, request.query);
     let base = db.selectFrom('metrics_aggregation_jobs_log');
     if (q.jobType) base = base.where('job_type', '=', q.jobType);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { EmailService } from '../platform/email/email.service.js';
+import { emailsBody } from '../docs/admin.responses.js';
 import { paginated, toIso } from '../platform/http/reply.js';
 import { paginationQuery, parseQuery } from '../platform/http/validation.js';
 
@@ -11,7 +12,7 @@ const query = z.object({
 
 /** The email log for admins: what was sent, what failed, and (without SMTP_URL) what would have been sent. */
 export function adminEmailRoutes(app: FastifyInstance, email: EmailService): void {
-  app.get('/api/admin/emails', { config: { access: 'admin', rateLimit: 'admin.jobs' } }, async (request) => {
+  app.get('/api/admin/emails', { config: { access: 'admin', rateLimit: 'admin.jobs', openapi: { summary: 'The email log (bodies of captured emails)', tags: ['admin'], query, response: emailsBody } } }, async (request) => {
     const q = parseQuery(query, request.query);
     const [rows, total] = await email.listEmails({ status: q.status, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
     return paginated(rows.map((r) => ({

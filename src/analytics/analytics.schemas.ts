@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { AGGREGATION_JOB_TYPES } from '../platform/db/schema.js';
 import { DAY_MS, isAligned, parseDay, periodEndOf, type Granularity } from './analytics.periods.js';
 
-/** zod schemas of the analytics API: validation, types, and (analytics.openapi.ts) the OpenAPI document. */
+/** zod schemas of the analytics API: validation, types, and (through the routes' `openapi` entries) the OpenAPI document. */
 
 export const MAX_EVENTS_PER_REQUEST = 500;
 /** JOBS.md §3: occurredAt may lie up to 90 days in the past, never more than 5 minutes ahead. */

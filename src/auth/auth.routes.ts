@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { loginResultBody, meBody } from '../docs/notifications.responses.js';
 import { SESSION_COOKIE } from '../platform/http/auth.js';
+import { successBody } from '../platform/http/route-doc.js';
 import { ok } from '../platform/http/reply.js';
 import { parseBody } from '../platform/http/validation.js';
 import { loginBody } from './auth.schemas.js';
@@ -16,20 +18,23 @@ function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: s
 }
 
 export function authRoutes(app: FastifyInstance, auth: AuthService): void {
-  app.post('/api/auth/login', { config: { access: 'public' } }, async (request, reply) => {
+  app.post('/api/auth/login', { config: { access: 'public', openapi: {
+    summary: 'Sign in', description: 'Sets the HttpOnly session cookie and returns the same token for `Authorization: Bearer`. Limited per IP and per email.',
+    tags: ['auth'], body: loginBody, response: loginResultBody, errors: { 401: 'Invalid email or password', 429: 'Too many requests. Please try again later. (per IP, and failed attempts per email)' },
+  } } }, async (request, reply) => {
     const { email, password } = parseBody(loginBody, request.body);
     const result = await auth.login(email, password, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     setSessionCookie(request, reply, result.token, result.expiresAt);
     return ok({ user: result.user, token: result.token });
   });
 
-  app.post('/api/auth/logout', { config: { access: 'user' } }, async (request, reply) => {
+  app.post('/api/auth/logout', { config: { access: 'user', openapi: { summary: 'Sign out (revokes the session everywhere)', tags: ['auth'], response: successBody } } }, async (request, reply) => {
     if (request.sessionToken) await auth.logout(request.sessionToken, request.user!.sessionId);
     setSessionCookie(request, reply, '', null);
     return { success: true };
   });
 
-  app.get('/api/auth/me', { config: { access: 'user' } }, async (request) => {
+  app.get('/api/auth/me', { config: { access: 'user', openapi: { summary: 'The signed-in user', tags: ['auth'], response: meBody } } }, async (request) => {
     const { id, email, name, role } = request.user!;
     return { success: true, user: { id, email, name, role } };
   });

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { batchBody, countBody, markReadBody, notificationPage, notifyResultBody, preferencesBody } from '../docs/notifications.responses.js';
 import { ok, paginated } from '../platform/http/reply.js';
+import { successBody } from '../platform/http/route-doc.js';
 import { parseBody, parseQuery } from '../platform/http/validation.js';
 import { createNotificationsBody, listQuery, updatePreferencesBody } from './notifications.schemas.js';
 import type { NotificationsService, Recipients } from './notifications.service.js';
@@ -9,41 +11,49 @@ export function notificationsRoutes(app: FastifyInstance, service: Notifications
   // Other open sessions of the user update their badge; a failed push must not fail the request.
   const changed = (userId: string) => void stream.publishUnreadChanged(userId).catch(() => undefined);
   const user = (request: { user: { id: string } | null }) => request.user!.id;
+  const tags = ['notifications'];
 
-  app.get('/api/notifications', { config: { access: 'user', rateLimit: 'notifications.list' } }, async (request) => {
+  app.get('/api/notifications', { config: { access: 'user', rateLimit: 'notifications.list', openapi: {
+    summary: 'List the caller\'s notifications', description: 'Unread first, then URGENT > HIGH > MEDIUM > LOW, then newest (ties by id).', tags, query: listQuery, response: notificationPage,
+  } } }, async (request) => {
     const query = parseQuery(listQuery, request.query);
     const { items, total } = await service.list(user(request), query);
     return paginated(items, query.page, query.pageSize, total);
   });
 
-  app.get('/api/notifications/unread-count', { config: { access: 'user', rateLimit: 'notifications.unreadCount' } }, async (request) =>
+  app.get('/api/notifications/unread-count', { config: { access: 'user', rateLimit: 'notifications.unreadCount', openapi: { summary: 'Count unread notifications', tags, response: countBody } } }, async (request) =>
     ok({ count: await service.unreadCount(user(request)) }));
 
-  app.post('/api/notifications/read-all', { config: { access: 'user', rateLimit: 'notifications.readAll' } }, async (request) => {
+  app.post('/api/notifications/read-all', { config: { access: 'user', rateLimit: 'notifications.readAll', openapi: { summary: 'Mark every notification read', tags, response: countBody.describe('how many changed') } } }, async (request) => {
     const count = await service.markAllRead(user(request));
     if (count > 0) changed(user(request));
     return ok({ count });
   });
 
-  app.get('/api/notifications/preferences', { config: { access: 'user', rateLimit: 'notifications.preferences.get' } }, async (request) =>
+  app.get('/api/notifications/preferences', { config: { access: 'user', rateLimit: 'notifications.preferences.get', openapi: { summary: 'Read notification preferences (defaults if never saved)', tags, response: preferencesBody } } }, async (request) =>
     ok(await service.getPreferences(user(request))));
 
-  app.patch('/api/notifications/preferences', { config: { access: 'user', rateLimit: 'notifications.preferences.update' } }, async (request) =>
+  app.patch('/api/notifications/preferences', { config: { access: 'user', rateLimit: 'notifications.preferences.update', openapi: { summary: 'Update notification preferences', tags, body: updatePreferencesBody, response: preferencesBody } } }, async (request) =>
     ok(await service.updatePreferences(user(request), parseBody(updatePreferencesBody, request.body))));
 
-  app.post<{ Params: { id: string } }>('/api/notifications/:id/read', { config: { access: 'user', rateLimit: 'notifications.markRead' } }, async (request) => {
+  app.post<{ Params: { id: string } }>('/api/notifications/:id/read', { config: { access: 'user', rateLimit: 'notifications.markRead', openapi: {
+    summary: 'Mark one notification read', description: 'Keeps the first readAt of an already-read notification.', tags, response: markReadBody, errors: { 404: 'Notification not found' },
+  } } }, async (request) => {
     const result = await service.markRead(user(request), request.params.id);
     changed(user(request));
     return ok(result);
   });
 
-  app.delete<{ Params: { id: string } }>('/api/notifications/:id', { config: { access: 'user' } }, async (request) => {
+  app.delete<{ Params: { id: string } }>('/api/notifications/:id', { config: { access: 'user', openapi: { summary: 'Delete one notification', tags, response: successBody, errors: { 404: 'Notification not found' } } } }, async (request) => {
     await service.delete(user(request), request.params.id);
     changed(user(request));
     return { success: true };
   });
 
-  app.post('/api/admin/notifications', { config: { access: 'admin' } }, async (request, reply) => {
+  app.post('/api/admin/notifications', { config: { access: 'admin', openapi: {
+    summary: 'Notify users, a role or everyone', description: 'Exactly one target. Repeating an idempotencyKey creates nothing more.',
+    tags: ['notifications', 'admin'], body: createNotificationsBody, response: notifyResultBody, status: 202,
+  } } }, async (request, reply) => {
     const body = parseBody(createNotificationsBody, request.body);
     const recipients: Recipients = body.userIds ? { userIds: body.userIds } : body.role ? { role: body.role } : { all: true };
     const result = await service.create(recipients, {
@@ -53,6 +63,6 @@ export function notificationsRoutes(app: FastifyInstance, service: Notifications
     return reply.status(202).send(ok(result));
   });
 
-  app.get<{ Params: { id: string } }>('/api/admin/notifications/batches/:id', { config: { access: 'admin' } }, async (request) =>
+  app.get<{ Params: { id: string } }>('/api/admin/notifications/batches/:id', { config: { access: 'admin', openapi: { summary: 'Progress of a notification fan-out', tags: ['notifications', 'admin'], response: batchBody, errors: { 404: 'Batch not found' } } } }, async (request) =>
     ok(await service.getBatch(request.params.id)));
 }

@@ -1,5 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { streamDescription } from '../docs/notifications.responses.js';
 import type { Db } from '../platform/db/client.js';
 import type { NotificationView } from './notifications.schemas.js';
 import { toView, type NotificationsService } from './notifications.service.js';
@@ -7,6 +9,8 @@ import { eventId, parseEventId, StreamRepository, type StreamPoint } from './str
 import type { Listening, NotificationStream, StreamListener, StreamMessage } from './stream.service.js';
 
 const REPLAY_LIMIT = 500;
+/** Resume point for clients that cannot set the Last-Event-ID header (the header wins). */
+const streamQuery = z.object({ lastEventId: z.string().optional().describe('the id of the last event received') });
 const RECENT_IDS = 1_000;
 // A client that stopped reading must not grow our memory: it is dropped and replays on reconnect.
 const MAX_PENDING_BYTES = 1 << 20;
@@ -106,7 +110,10 @@ class SseConnection implements StreamListener {
 export function streamRoutes(app: FastifyInstance, stream: NotificationStream, notifications: NotificationsService, heartbeatMs: number, db: Db): void {
   const repo = new StreamRepository(db);
 
-  app.get('/api/notifications/stream', { config: { access: 'user' } }, async (request, reply) => {
+  app.get('/api/notifications/stream', { config: { access: 'user', openapi: {
+    summary: 'Live inbox (Server-Sent Events)', tags: ['notifications'], contentType: 'text/event-stream',
+    query: streamQuery, response: z.string().describe(streamDescription),
+  } } }, async (request, reply) => {
     const userId = request.user!.id;
     const header = request.headers['last-event-id'];
     const after = parseEventId(header ?? (request.query as { lastEventId?: unknown }).lastEventId);

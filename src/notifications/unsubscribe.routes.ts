@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { escapeHtml } from '../platform/email/layout.js';
+import { okBody } from '../platform/http/route-doc.js';
 import type { NotificationsService } from './notifications.service.js';
 import { verifyUnsubscribeToken } from './unsubscribe.token.js';
 
@@ -24,7 +25,10 @@ export function unsubscribeRoutes(app: FastifyInstance, notifications: Notificat
     // Mail clients send the one-click POST as a form (`List-Unsubscribe=One-Click`); its body is not needed.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, done) => done(null, {}));
 
-    scope.get('/api/notifications/unsubscribe', { config: { access: 'public' } }, async (request, reply) => {
+    scope.get('/api/notifications/unsubscribe', { config: { access: 'public', openapi: {
+      summary: 'Unsubscribe confirmation page (emails link here)', tags: ['notifications'], query, contentType: 'text/html',
+      response: z.string().describe('an HTML page with the one-click form'), errors: { 400: 'This unsubscribe link is not valid' },
+    } } }, async (request, reply) => {
       const { token } = query.parse(request.query ?? {});
       const check = verifyUnsubscribeToken(secret, token);
       if (!check.ok) return page(reply, 400, 'This unsubscribe link is not valid', '<p>It may have expired. You can turn emails off in your notification preferences.</p>');
@@ -33,7 +37,10 @@ export function unsubscribeRoutes(app: FastifyInstance, notifications: Notificat
 <button type="submit" style="font-size:1rem;padding:.6rem 1.2rem">Unsubscribe</button></form>`);
     });
 
-    scope.post('/api/notifications/unsubscribe', { config: { access: 'public' } }, async (request, reply) => {
+    scope.post('/api/notifications/unsubscribe', { config: { access: 'public', openapi: {
+      summary: 'RFC 8058 one-click unsubscribe: email off', description: 'The signed token is the authority. Answers HTML when the request accepts text/html.',
+      tags: ['notifications'], query, response: okBody(z.object({ emailEnabled: z.boolean() })), errors: { 400: 'Invalid or expired unsubscribe link' },
+    } } }, async (request, reply) => {
       const { token } = query.parse(request.query ?? {});
       const check = verifyUnsubscribeToken(secret, token);
       if (!check.ok) {

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { reindexRunsBody, searchIndexStatsBody } from '../docs/admin.responses.js';
 import { ok } from '../platform/http/reply.js';
+import { jobAccepted } from '../platform/http/route-doc.js';
 import type { Queues } from '../platform/queue/queues.js';
 import type { QueueName } from '../platform/queue/registry.js';
 import type { SearchIndexService } from './search-index.service.js';
@@ -11,9 +13,10 @@ const counts = async (queues: Queues, name: QueueName) => {
 
 /** Admin views and controls of the search index (API.md: stats and an on-demand reindex). */
 export function searchAdminRoutes(app: FastifyInstance, deps: { queues: Queues; index: SearchIndexService }): void {
-  const admin = { config: { access: 'admin', rateLimit: 'admin.jobs' } } as const;
+  const admin = { access: 'admin', rateLimit: 'admin.jobs' } as const;
+  const tags = ['admin', 'search'];
 
-  app.get('/api/admin/jobs/search-index/stats', admin, async () => {
+  app.get('/api/admin/jobs/search-index/stats', { config: { ...admin, openapi: { summary: 'Search index queue counts', tags, response: searchIndexStatsBody } } }, async () => {
     const [realtime, bulk, reindex] = await Promise.all([
       counts(deps.queues, 'search-index-update'), counts(deps.queues, 'search-index-bulk'), counts(deps.queues, 'search-index-reindex'),
     ]);
@@ -21,9 +24,9 @@ export function searchAdminRoutes(app: FastifyInstance, deps: { queues: Queues; 
   });
 
   /** The last reindex runs with the drift each repaired (documents added, fixed, removed). */
-  app.get('/api/admin/jobs/search-index/runs', admin, async () => ok(await deps.index.recentRuns(20)));
+  app.get('/api/admin/jobs/search-index/runs', { config: { ...admin, openapi: { summary: 'The last reindex runs and the drift each repaired', tags, response: reindexRunsBody } } }, async () => ok(await deps.index.recentRuns(20)));
 
-  app.post('/api/admin/jobs/search-index/reindex', admin, async (_request, reply) => {
+  app.post('/api/admin/jobs/search-index/reindex', { config: { ...admin, openapi: { summary: 'Start a full reindex (joins one already waiting)', tags, response: jobAccepted, status: 202 } } }, async (_request, reply) => {
     // While a manual reindex waits or runs, another request joins it instead of queueing a second.
     const job = await deps.queues.add('search-index-reindex', 'SearchReindex', { trigger: 'manual' }, { deduplication: { id: 'search-reindex-manual' } });
     return reply.status(202).send(ok({ jobId: job.id }));

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import { SEARCH_ENTITY_TYPES, type SearchEntityType } from '../platform/db/schema.js';
+import { searchBody } from '../docs/search.responses.js';
 import { ok } from '../platform/http/reply.js';
 import { parseQuery } from '../platform/http/validation.js';
 import type { Viewer } from './search.repository.js';
@@ -9,16 +11,17 @@ import type { SearchService } from './search.service.js';
 const viewer = (request: FastifyRequest): Viewer => ({ userId: request.user!.id, admin: request.user!.role === 'ADMIN' });
 
 export function searchRoutes(app: FastifyInstance, service: SearchService): void {
-  const options = { config: { access: 'user', rateLimit: 'search' } } as const;
+  const documented = (summary: string, query: z.ZodType) =>
+    ({ config: { access: 'user', rateLimit: 'search', openapi: { summary, tags: ['search'], query, response: searchBody } } } as const);
   const run = (request: FastifyRequest, q: { q: string; page: number; pageSize: number }, types: readonly SearchEntityType[], filters: SearchFilters = {}, facetAllTypes = false) =>
     service.search(viewer(request), { q: q.q, page: q.page, pageSize: q.pageSize, types, filters, facetAllTypes }).then(ok);
 
-  app.get('/api/search/unified', options, async (request) => {
+  app.get('/api/search/unified', documented('Search every entity type the caller may see', unifiedQuery), async (request) => {
     const query = parseQuery(unifiedQuery, request.query);
     return run(request, query, query.types ?? SEARCH_ENTITY_TYPES, {}, true);
   });
 
-  app.get('/api/search/assets', options, async (request) => {
+  app.get('/api/search/assets', documented('Search assets', assetsQuery), async (request) => {
     const query = parseQuery(assetsQuery, request.query);
     return run(request, query, ['asset'], {
       assetTypes: query.assetType, tags: query.tags, statuses: query.status, projectId: query.projectId, creatorId: query.creatorId,
@@ -26,12 +29,12 @@ export function searchRoutes(app: FastifyInstance, service: SearchService): void
     });
   });
 
-  app.get('/api/search/creators', options, async (request) => {
+  app.get('/api/search/creators', documented('Search creators', creatorsQuery), async (request) => {
     const query = parseQuery(creatorsQuery, request.query);
     return run(request, query, ['creator'], { tags: query.specialties, from: query.from, to: query.to });
   });
 
-  app.get('/api/search/projects', options, async (request) => {
+  app.get('/api/search/projects', documented('Search projects', projectsQuery), async (request) => {
     const query = parseQuery(projectsQuery, request.query);
     return run(request, query, ['project'], { brandId: query.brandId, statuses: query.status, from: query.from, to: query.to });
   });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { inboxRoutes } from './inbox.routes.js';
 
 /** web/admin at the repository root, wherever the process was started from. */
 export const ADMIN_WEB_DIR = fileURLToPath(new URL('../../web/admin/', import.meta.url));
@@ -43,4 +44,5 @@ export function webRoutes(app: FastifyInstance): void {
   app.get('/admin', config, (_request, reply) => sendFile(reply, 'index.html'));
   app.get('/admin/', config, (_request, reply) => sendFile(reply, 'index.html'));
   app.get<{ Params: { file: string } }>('/admin/:file', config, (request, reply) => sendFile(reply, request.params.file));
+  inboxRoutes(app);
 }

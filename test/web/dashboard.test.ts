@@ -65,6 +65,17 @@ async function newUser(prefix: string) {
   return t.app.services.users.createUser({ email: `${prefix}-${randomUUID().slice(0, 8)}@mail.test`, password: 'password-123', role: 'VIEWER' });
 }
 
+/** A blog post scheduled three hours ahead; its outbox row stays open until it is published, so after any outboxDrained(). */
+async function scheduledPost(title: string): Promise<Date> {
+  const writer = await t.user('CREATOR');
+  const post = await t.call('POST', '/api/blog/posts', { as: writer, body: { title, content: 'Every licence added this spring.', announcement: true } });
+  const publishAt = new Date(Date.now() + 3 * 3_600_000);
+  publishAt.setUTCSeconds(0, 0);
+  expect((await t.call('POST', `/api/blog/posts/${post.body.data.id}/schedule`, { as: writer, body: { publishAt: publishAt.toISOString() } })).status).toBe(200);
+  expect(await waitFor(async () => (await t.app.queues.get('blog-publish').getJobState(post.body.data.id)) === 'delayed', 10_000)).toBe(true);
+  return publishAt;
+}
+
 async function delivered(title: string): Promise<void> {
   const user = await newUser('ok');
   await t.app.services.notifications.notify({ userIds: [user.id], type: 'SYSTEM', title, message: `${title}: all good.` });
@@ -205,6 +216,8 @@ describe('admin dashboard', () => {
     await delivered('Welcome to Herald');
     await delivered('New licence request');
     await failedDelivery();
+    const title = 'Spring catalogue: every new licence, creator and brand of the season in one long announcement';
+    const publishAt = await scheduledPost(title);
     await t.app.database.db.insertInto('metrics_aggregation_jobs_log').values([
       { job_type: 'hourly', status: 'COMPLETED', period_start_date: new Date(Date.now() - 7_200_000), period_end_date: new Date(Date.now() - 3_600_000), started_at: new Date(Date.now() - 3_500_000), completed_at: new Date(Date.now() - 3_480_000), records_processed: 12_840, records_created: 310, records_updated: 1_204, duration_seconds: 18.4, metadata: JSON.stringify({}) },
       { job_type: 'daily', status: 'FAILED', period_start_date: new Date(Date.now() - 2 * 86_400_000), period_end_date: new Date(Date.now() - 86_400_000), started_at: new Date(Date.now() - 600_000), records_processed: 5_000, errors_count: 1, error_message: 'canceling statement due to statement timeout', metadata: JSON.stringify({}) },
@@ -216,6 +229,11 @@ describe('admin dashboard', () => {
     expect(await page.getByRole('article', { name: 'Group email' }).locator('.problems').textContent()).toMatch(/^notification-delivery: \d+% of jobs failed in the last 15 minutes$/);
     await page.locator('#logs-body tbody tr').first().waitFor();
     await page.locator('#emails-body li.mail').first().waitFor();
+    const post = page.getByRole('region', { name: 'Scheduled posts' }).locator('tbody tr', { hasText: title });
+    await post.waitFor();
+    expect(await post.locator('th').textContent()).toBe(`${title}Announcement to every user`);
+    expect(await post.locator('td').allTextContents()).toEqual([`${publishAt.toISOString().slice(0, 16).replace('T', ' ')} UTCin 3 h`, 'Job waiting']);
+    expect(await page.getByRole('article', { name: 'Group blog' }).textContent()).toContain('Healthy');
     await mkdir(fileURLToPath(new URL('../../docs/', import.meta.url)), { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     await finish(d);

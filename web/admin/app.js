@@ -1,8 +1,9 @@
 /* global document, window, FormData */
 import { api, ApiError, describeError, qs } from './api.js';
 import { isConfirmOpen, setupConfirm } from './confirm.js';
-import { renderAudit, renderSchedules, renderStats, renderWorkers } from './info-view.js';
+import { renderAudit, renderScheduledPosts, renderSchedules, renderStats, renderWorkers } from './info-view.js';
 import { renderFailed, renderHealth, renderQueues } from './jobs-view.js';
+import { renderPreviews } from './previews-view.js';
 import { filterProblem, logFilters, renderEmails, renderLogs } from './records-view.js';
 
 const REFRESH_MS = 5_000;
@@ -11,7 +12,7 @@ const REFRESH_MS = 5_000;
 const SLOW_EVERY = 6;
 const VIEWS = ['loading', 'login-view', 'denied-view', 'dashboard'];
 const $ = (id) => document.getElementById(id);
-const state = { noticeTimer: null, view: 'loading', paused: false, timer: null, tick: 0, busy: false, queued: false, blockedUntil: 0, pages: { logs: 1, emails: 1, audit: 1 } };
+const state = { noticeTimer: null, view: 'loading', paused: false, timer: null, tick: 0, busy: false, queued: false, blockedUntil: 0, pages: { logs: 1, emails: 1, audit: 1, blog: 1, previews: 1 } };
 
 function notice(text, kind = 'info') {
   $('notice').textContent = text;
@@ -53,7 +54,15 @@ const loaders = {
 };
 const slowLoaders = {
   schedules: async () => renderSchedules($('schedules-body'), (await api('/api/admin/jobs/schedulers')).data),
+  blog: async () => {
+    const res = await api(`/api/admin/jobs/blog/scheduled${qs({ page: state.pages.blog, pageSize: 10 })}`);
+    renderScheduledPosts($('blog-body'), res, (page) => goTo('blog', page));
+  },
   stats: async () => renderStats($('stats-body'), (await api('/api/admin/jobs/notifications/stats')).data),
+  previews: async () => {
+    const res = await api(`/api/admin/jobs/previews${qs({ page: state.pages.previews, pageSize: 10 })}`);
+    renderPreviews($('previews-body'), res, ctx, (page) => goTo('previews', page));
+  },
   logs: async () => {
     const res = await api(`/api/admin/jobs/aggregation/logs${qs({ ...logFilters($('logs-form')), page: state.pages.logs, pageSize: 10 })}`);
     renderLogs($('logs-body'), res, (page) => goTo('logs', page));

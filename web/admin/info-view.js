@@ -15,6 +15,27 @@ export function renderSchedules(el, schedules) {
   }));
 }
 
+const JOB_STATE = { delayed: ['Job waiting', 'ok'], waiting: ['Due now', 'info'], active: ['Publishing', 'info'], prioritized: ['Due now', 'info'] };
+
+/** Scheduled blog posts: title, publication time, and whether their publish job is there. */
+export function renderScheduledPosts(el, res, go) {
+  const status = (p) => {
+    if (p.overdue) return badge('Overdue', 'bad');
+    const [label, kind] = JOB_STATE[p.job] ?? ['Job missing', 'warn'];
+    return badge(label, kind);
+  };
+  update(el,
+    table({
+      caption: 'Scheduled posts', key: 'blog', rows: res.data, empty: 'No posts are scheduled.',
+      columns: [
+        { label: 'Title', wrap: true, cell: (p) => [p.title, p.announcement ? h('span', { class: 'cell-note' }, 'Announcement to every user') : null] },
+        { label: 'Publishes at', cell: (p) => [h('time', { datetime: p.publishAt }, formatDate(p.publishAt)), h('span', { class: 'cell-note' }, relative(p.publishAt))] },
+        { label: 'Status', cell: status },
+      ],
+    }),
+    pager('Scheduled post pages', res.pagination, go));
+}
+
 export function renderWorkers(el, workers) {
   update(el, table({
     caption: 'Live workers', key: 'workers', rows: workers, empty: 'No live workers: nothing is processing jobs.',

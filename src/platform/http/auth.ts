@@ -3,6 +3,7 @@ import type { Config, RateLimitName } from '../../config.js';
 import type { Role } from '../db/schema.js';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
+import type { RouteDoc } from './route-doc.js';
 
 export const SESSION_COOKIE = 'herald_session';
 export const ADMIN_REQUIRED = 'Forbidden: Admin access required';
@@ -22,6 +23,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
     rateLimit?: RateLimitName;
+    /** The route's OpenAPI description (platform/http/openapi.ts); required of every JSON route. */
+    openapi?: RouteDoc;
   }
   interface FastifyRequest {
     user: AuthUser | null;
@@ -58,6 +61,7 @@ export interface RouteAccess {
   readonly url: string;
   readonly access: Access | undefined;
   readonly rateLimit: RateLimitName | undefined;
+  readonly openapi: RouteDoc | undefined;
 }
 
 /**
@@ -73,7 +77,7 @@ export function registerAccessControl(app: FastifyInstance, deps: {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue; // Fastify's automatic twin of each GET
-      table.push({ method, url: route.url, access: route.config?.access, rateLimit: route.config?.rateLimit });
+      table.push({ method, url: route.url, access: route.config?.access, rateLimit: route.config?.rateLimit, openapi: route.config?.openapi });
     }
   });
   app.decorateRequest('user', null);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { UnauthorizedError } from '../errors.js';
 import { metricsAuthorized, type Metrics } from '../metrics.js';
 
@@ -11,7 +12,10 @@ export function metricsRoutes(app: FastifyInstance, metrics: Metrics, token: str
     );
   });
 
-  app.get('/metrics', { config: { access: 'public' } }, async (request, reply) => {
+  app.get('/metrics', { config: { access: 'public', openapi: {
+    summary: 'Prometheus metrics', description: 'Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set.', tags: ['health'],
+    contentType: 'text/plain', response: z.string().describe('Prometheus text exposition format'), errors: { 401: 'Unauthorized (METRICS_TOKEN)' },
+  } } }, async (request, reply) => {
     if (!metricsAuthorized(token, request.headers.authorization)) throw new UnauthorizedError();
     return reply.type(metrics.contentType).send(await metrics.render());
   });

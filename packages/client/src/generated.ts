@@ -1,0 +1,5954 @@
+/**
+ * Types of the herald API, generated from GET /api/openapi.json by `npm run openapi:types`
+ * (openapi-typescript). Do not edit: test/client/generated.test.ts fails when this file differs
+ * from the document the current code serves.
+ */
+export interface paths {
+    "/api/admin/emails": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The email log (bodies of captured emails)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminEmails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/{queueName}/{jobId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One job with data, logs and stack
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsQueueNameJobId"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a job (not an active one)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        delete: operations["deleteAdminJobsQueueNameJobId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/{queueName}/{jobId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry a failed job
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsQueueNameJobIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/aggregation/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Analytics aggregation run log
+         * @description startDate filters periodStartDate >=, endDate periodEndDate <=; newest first.
+         *
+         *     ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsAggregationLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/aggregation/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll up one period now
+         * @description periodStart must start a period of jobType and the period must be over.
+         *
+         *     ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsAggregationRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Audit log of admin job operations
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/blog/scheduled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Scheduled posts by publication time, with their job's state
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsBlogScheduled"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/digests/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a digest now, as if the clock read `at`
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsDigestsRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Health of every job group, Redis and PostgreSQL
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/notifications/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Delivery queue counts and digest runs
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsNotificationsStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/previews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Video and audio assets missing a preview
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsPreviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/previews/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-run the preview of one asset, or of every one missing
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsPreviewsRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every queue: counts, workers, last hour
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/queues/{queue}/clean": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Remove old jobs in one state
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsQueuesQueueClean"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/queues/{queue}/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Jobs of a queue in one state
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsQueuesQueueJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/queues/{queue}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a queue
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsQueuesQueuePause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/queues/{queue}/promote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run delayed jobs now (not schedules)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsQueuesQueuePromote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/queues/{queue}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a queue
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsQueuesQueueResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/queues/{queue}/retry-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry every failed job of a queue
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsQueuesQueueRetryFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/schedulers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recurring schedules and their next run
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsSchedulers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/search-index/reindex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a full reindex (joins one already waiting)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsSearchIndexReindex"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/search-index/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last reindex runs and the drift each repaired
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsSearchIndexRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/search-index/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search index queue counts
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsSearchIndexStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/workers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live worker processes
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsWorkers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Notify users, a role or everyone
+         * @description Exactly one target. Repeating an idempotencyKey creates nothing more.
+         *
+         *     ADMIN only.
+         */
+        post: operations["postAdminNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/notifications/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Progress of a notification fan-out
+         * @description ADMIN only.
+         */
+        get: operations["getAdminNotificationsBatchesId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a user
+         * @description ADMIN only.
+         */
+        post: operations["postAdminUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/brand/{brandId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A brand's figures
+         * @description ADMIN, or the user the brand or creator profile belongs to (another's → 403, unknown → 404). startDate/endDate: whole UTC days (default the last 30), at most 730 days, not in the future; granularity hour covers at most 31 days; limit: length of `top`.
+         *
+         *     Any signed-in user. Rate limit `analytics.read` (per user per minute).
+         */
+        get: operations["getAnalyticsBrandBrandId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/creator/{creatorId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A creator's figures
+         * @description ADMIN, or the user the brand or creator profile belongs to (another's → 403, unknown → 404). startDate/endDate: whole UTC days (default the last 30), at most 730 days, not in the future; granularity hour covers at most 31 days; limit: length of `top`.
+         *
+         *     Any signed-in user. Rate limit `analytics.read` (per user per minute).
+         */
+        get: operations["getAnalyticsCreatorCreatorId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ingest up to 500 events (202 once durable)
+         * @description Any signed-in user, or a server-side producer with the `X-Analytics-Key` header. All or nothing; events repeating an idempotencyKey (per producer) are ignored.
+         *
+         *     No sign-in needed.
+         */
+        post: operations["postAnalyticsEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The analytics part of this document
+         * @description No sign-in needed.
+         */
+        get: operations["getAnalyticsOpenapiJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/platform/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Platform figures with the most viewed assets
+         * @description ADMIN only. startDate/endDate: whole UTC days (default the last 30), at most 730 days, not in the future; granularity hour covers at most 31 days; limit: length of `top`.
+         *
+         *     ADMIN only. Rate limit `analytics.read` (per user per minute).
+         */
+        get: operations["getAnalyticsPlatformAssets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/platform/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Platform figures
+         * @description ADMIN only. startDate/endDate: whole UTC days (default the last 30), at most 730 days, not in the future; granularity hour covers at most 31 days; limit: length of `top`.
+         *
+         *     ADMIN only. Rate limit `analytics.read` (per user per minute).
+         */
+        get: operations["getAnalyticsPlatformOverview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/analytics/platform/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Platform figures with the most viewed projects
+         * @description ADMIN only. startDate/endDate: whole UTC days (default the last 30), at most 730 days, not in the future; granularity hour covers at most 31 days; limit: length of `top`.
+         *
+         *     ADMIN only. Rate limit `analytics.read` (per user per minute).
+         */
+        get: operations["getAnalyticsPlatformProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List assets visible to the caller
+         * @description Any signed-in user.
+         */
+        get: operations["getAssets"];
+        put?: never;
+        /**
+         * Create a asset
+         * @description Any signed-in user.
+         */
+        post: operations["postAssets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a asset
+         * @description Any signed-in user.
+         */
+        get: operations["getAssetsId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a asset
+         * @description Any signed-in user.
+         */
+        delete: operations["deleteAssetsId"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a asset
+         * @description Any signed-in user.
+         */
+        patch: operations["patchAssetsId"];
+        trace?: never;
+    };
+    "/api/assets/{id}/file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the original file (owner and admins)
+         * @description Any signed-in user.
+         */
+        get: operations["getAssetsIdFile"];
+        put?: never;
+        /**
+         * Upload an asset's file (multipart, one file part)
+         * @description The asset's creator or an admin. Typed by its bytes; then scanned, thumbnailed and previewed by jobs.
+         *
+         *     Any signed-in user.
+         */
+        post: operations["postAssetsIdFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The preview clip (video 10 s, audio 30 s)
+         * @description Any signed-in user.
+         */
+        get: operations["getAssetsIdPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/{id}/thumbnail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A WebP thumbnail (200, 400 or 800 px wide)
+         * @description Any signed-in user.
+         */
+        get: operations["getAssetsIdThumbnail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/assets/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create up to 1,000 assets in one transaction
+         * @description Any signed-in user.
+         */
+        post: operations["postAssetsBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign in
+         * @description Sets the HttpOnly session cookie and returns the same token for `Authorization: Bearer`. Limited per IP and per email.
+         *
+         *     No sign-in needed.
+         */
+        post: operations["postAuthLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sign out (revokes the session everywhere)
+         * @description Any signed-in user.
+         */
+        post: operations["postAuthLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The signed-in user
+         * @description Any signed-in user.
+         */
+        get: operations["getAuthMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/blog/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List posts visible to the caller
+         * @description Any signed-in user.
+         */
+        get: operations["getBlogPosts"];
+        put?: never;
+        /**
+         * Create a post
+         * @description Any signed-in user.
+         */
+        post: operations["postBlogPosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/blog/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a post
+         * @description Any signed-in user.
+         */
+        get: operations["getBlogPostsId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a post
+         * @description Any signed-in user.
+         */
+        delete: operations["deleteBlogPostsId"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a post
+         * @description Any signed-in user.
+         */
+        patch: operations["patchBlogPostsId"];
+        trace?: never;
+    };
+    "/api/blog/posts/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Schedule (or move) a post's publication
+         * @description A DRAFT or SCHEDULED post; another status is a 400.
+         *
+         *     Any signed-in user.
+         */
+        post: operations["postBlogPostsIdSchedule"];
+        /**
+         * Unschedule a post (back to DRAFT)
+         * @description A SCHEDULED post; another status is a 400.
+         *
+         *     Any signed-in user.
+         */
+        delete: operations["deleteBlogPostsIdSchedule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/brands": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List brands visible to the caller
+         * @description Any signed-in user.
+         */
+        get: operations["getBrands"];
+        put?: never;
+        /**
+         * Create a brand
+         * @description Any signed-in user.
+         */
+        post: operations["postBrands"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/brands/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a brand
+         * @description Any signed-in user.
+         */
+        get: operations["getBrandsId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a brand
+         * @description Any signed-in user.
+         */
+        delete: operations["deleteBrandsId"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a brand
+         * @description Any signed-in user.
+         */
+        patch: operations["patchBrandsId"];
+        trace?: never;
+    };
+    "/api/creators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List creators visible to the caller
+         * @description Any signed-in user.
+         */
+        get: operations["getCreators"];
+        put?: never;
+        /**
+         * Create a creator
+         * @description Any signed-in user.
+         */
+        post: operations["postCreators"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/creators/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a creator
+         * @description Any signed-in user.
+         */
+        get: operations["getCreatorsId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a creator
+         * @description Any signed-in user.
+         */
+        delete: operations["deleteCreatorsId"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a creator
+         * @description Any signed-in user.
+         */
+        patch: operations["patchCreatorsId"];
+        trace?: never;
+    };
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * PostgreSQL and Redis reachability (503 naming what is down)
+         * @description No sign-in needed.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/licenses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List licenses visible to the caller
+         * @description Any signed-in user.
+         */
+        get: operations["getLicenses"];
+        put?: never;
+        /**
+         * Create a license
+         * @description Any signed-in user.
+         */
+        post: operations["postLicenses"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/licenses/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a license
+         * @description Any signed-in user.
+         */
+        get: operations["getLicensesId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a license
+         * @description Any signed-in user.
+         */
+        delete: operations["deleteLicensesId"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a license
+         * @description Any signed-in user.
+         */
+        patch: operations["patchLicensesId"];
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the caller's notifications
+         * @description Unread first, then URGENT > HIGH > MEDIUM > LOW, then newest (ties by id).
+         *
+         *     Any signed-in user. Rate limit `notifications.list` (per user per minute).
+         */
+        get: operations["getNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete one notification
+         * @description Any signed-in user.
+         */
+        delete: operations["deleteNotificationsId"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one notification read
+         * @description Keeps the first readAt of an already-read notification.
+         *
+         *     Any signed-in user. Rate limit `notifications.markRead` (per user per minute).
+         */
+        post: operations["postNotificationsIdRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read notification preferences (defaults if never saved)
+         * @description Any signed-in user. Rate limit `notifications.preferences.get` (per user per minute).
+         */
+        get: operations["getNotificationsPreferences"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update notification preferences
+         * @description Any signed-in user. Rate limit `notifications.preferences.update` (per user per minute).
+         */
+        patch: operations["patchNotificationsPreferences"];
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark every notification read
+         * @description Any signed-in user. Rate limit `notifications.readAll` (per user per minute).
+         */
+        post: operations["postNotificationsReadAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Live inbox (Server-Sent Events)
+         * @description Any signed-in user.
+         */
+        get: operations["getNotificationsStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Count unread notifications
+         * @description Any signed-in user. Rate limit `notifications.unreadCount` (per user per minute).
+         */
+        get: operations["getNotificationsUnreadCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unsubscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Unsubscribe confirmation page (emails link here)
+         * @description No sign-in needed.
+         */
+        get: operations["getNotificationsUnsubscribe"];
+        put?: never;
+        /**
+         * RFC 8058 one-click unsubscribe: email off
+         * @description The signed token is the authority. Answers HTML when the request accepts text/html.
+         *
+         *     No sign-in needed.
+         */
+        post: operations["postNotificationsUnsubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This OpenAPI 3.1 document
+         * @description No sign-in needed.
+         */
+        get: operations["getOpenapiJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List projects visible to the caller
+         * @description Any signed-in user.
+         */
+        get: operations["getProjects"];
+        put?: never;
+        /**
+         * Create a project
+         * @description Any signed-in user.
+         */
+        post: operations["postProjects"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/projects/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a project
+         * @description Any signed-in user.
+         */
+        get: operations["getProjectsId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a project
+         * @description Any signed-in user.
+         */
+        delete: operations["deleteProjectsId"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a project
+         * @description Any signed-in user.
+         */
+        patch: operations["patchProjectsId"];
+        trace?: never;
+    };
+    "/api/search/assets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search assets
+         * @description Any signed-in user. Rate limit `search` (per user per minute).
+         */
+        get: operations["getSearchAssets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search/creators": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search creators
+         * @description Any signed-in user. Rate limit `search` (per user per minute).
+         */
+        get: operations["getSearchCreators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search projects
+         * @description Any signed-in user. Rate limit `search` (per user per minute).
+         */
+        get: operations["getSearchProjects"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/search/unified": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search every entity type the caller may see
+         * @description Any signed-in user. Rate limit `search` (per user per minute).
+         */
+        get: operations["getSearchUnified"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set.
+         *
+         *     No sign-in needed.
+         */
+        get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @enum {string} */
+        AssetType: "IMAGE" | "VIDEO" | "AUDIO" | "DOCUMENT" | "THREE_D" | "OTHER";
+        AuditEntry: {
+            action: string;
+            adminEmail: string | null;
+            adminId: string | null;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            details: unknown;
+            id: string;
+            jobId: string | null;
+            queue: string | null;
+        };
+        BlogPost: {
+            announcement: boolean;
+            assigneeId: string | null;
+            authorId: string;
+            content: string;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            excerpt: string;
+            id: string;
+            publishAt: string | null;
+            publishedAt: string | null;
+            /** @enum {string} */
+            status: "DRAFT" | "SCHEDULED" | "PUBLISHED" | "ARCHIVED";
+            title: string;
+            /** @description ISO 8601, UTC */
+            updatedAt: string;
+            version: number;
+        };
+        Brand: {
+            companyName: string;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            id: string;
+            /** @description ISO 8601, UTC */
+            updatedAt: string;
+            userId: string;
+            /** @description increases with every change */
+            version: number;
+        };
+        Creator: {
+            bio: string;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            id: string;
+            specialties: string[];
+            stageName: string;
+            /** @description ISO 8601, UTC */
+            updatedAt: string;
+            userId: string;
+            /** @description increases with every change */
+            version: number;
+        };
+        /** @enum {string} */
+        DigestFrequency: "IMMEDIATE" | "DAILY" | "WEEKLY" | "NEVER";
+        Email: {
+            attempts: number;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            error: string | null;
+            headers: unknown;
+            html: string | null;
+            id: string;
+            key: string;
+            /** @enum {string} */
+            kind: "notification" | "digest";
+            messageId: string;
+            notificationId: string | null;
+            sentAt: string | null;
+            status: string;
+            subject: string;
+            text: string | null;
+            to: string;
+            userId: string | null;
+        };
+        ErrorBody: {
+            /** @description validation issues (array of { code, path, message }) on 400 */
+            details?: unknown;
+            error: string;
+            /** @constant */
+            success: false;
+        };
+        IpAsset: {
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            creatorId: string;
+            description: string;
+            fileSize: number | null;
+            id: string;
+            /** @description previewGenerated, previewGeneratedAt, previewError, previewLastAttempt, previewSize, previewDuration are set by the preview jobs */
+            metadata: {
+                [key: string]: unknown;
+            } | null;
+            mimeType: string | null;
+            previewUrl: string | null;
+            projectId: string | null;
+            /** @enum {string} */
+            scanStatus: "PENDING" | "SCANNING" | "CLEAN" | "INFECTED" | "ERROR";
+            /** @enum {string} */
+            status: "DRAFT" | "PUBLISHED" | "ARCHIVED";
+            storageKey: string | null;
+            tags: string[];
+            thumbnailUrl: string | null;
+            title: string;
+            type: components["schemas"]["AssetType"];
+            /** @description ISO 8601, UTC */
+            updatedAt: string;
+            /** @description increases with every change */
+            version: number;
+        };
+        JobDetail: {
+            attemptsMade: number;
+            data: unknown;
+            delay: number;
+            failedReason: string | null;
+            finishedOn: number | null;
+            id?: string;
+            logs: string[];
+            name: string;
+            opts: {
+                [key: string]: unknown;
+            };
+            processedOn: number | null;
+            progress: unknown;
+            returnValue: unknown;
+            stacktrace: string[];
+            state: string | null;
+            /** @description ms since the epoch */
+            timestamp: number;
+        };
+        /** @description plus one WorkerHealth per group: email, analytics, search, blog, … */
+        JobHealth: {
+            /** @description set when Redis is unreachable (groups unknown) */
+            error?: string;
+            /** @description true only if Redis, PostgreSQL and every group are */
+            healthy: boolean;
+            postgres: {
+                healthy: boolean;
+            };
+            redis: {
+                healthy: boolean;
+            };
+        } & {
+            [key: string]: components["schemas"]["WorkerHealth"];
+        };
+        JobSummary: {
+            attemptsMade: number;
+            failedReason: string | null;
+            finishedOn: number | null;
+            id?: string;
+            name: string;
+            processedOn: number | null;
+            progress: unknown;
+            state: string | null;
+            /** @description ms since the epoch */
+            timestamp: number;
+        };
+        License: {
+            assetId: string;
+            brandId: string;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            endsAt: string | null;
+            id: string;
+            /** @description ISO 8601, UTC */
+            startsAt: string;
+            /** @enum {string} */
+            status: "PENDING" | "ACTIVE" | "EXPIRED" | "TERMINATED";
+            terms: string;
+            /** @description ISO 8601, UTC */
+            updatedAt: string;
+            /** @description increases with every change */
+            version: number;
+        };
+        MetricsAggregationJobLog: {
+            completedAt: string | null;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            durationSeconds: number | null;
+            errorMessage: string | null;
+            errorsCount: number;
+            errorStack: string | null;
+            id: string;
+            /** @enum {string} */
+            jobType: "hourly" | "daily" | "weekly" | "monthly";
+            memoryUsedMb: number | null;
+            metadata: {
+                [key: string]: unknown;
+            };
+            /** @description ISO 8601, UTC */
+            periodEndDate: string;
+            /** @description ISO 8601, UTC */
+            periodStartDate: string;
+            recordsCreated: number;
+            recordsProcessed: number;
+            recordsUpdated: number;
+            /** @description ISO 8601, UTC */
+            startedAt: string;
+            /** @enum {string} */
+            status: "RUNNING" | "COMPLETED" | "FAILED" | "PARTIAL";
+        };
+        MissingPreview: {
+            assetId: string;
+            previewError: string | null;
+            previewLastAttempt: string | null;
+            scanStatus: string;
+            title: string;
+            type: string;
+            /** @description ISO 8601, UTC */
+            updatedAt: string;
+        };
+        Notification: {
+            actionUrl: string | null;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            id: string;
+            message: string;
+            metadata: {
+                [key: string]: unknown;
+            } | null;
+            priority: components["schemas"]["NotificationPriority"];
+            read: boolean;
+            readAt: string | null;
+            title: string;
+            type: components["schemas"]["NotificationType"];
+        };
+        NotificationPreferences: {
+            digestFrequency: components["schemas"]["DigestFrequency"];
+            emailEnabled: boolean;
+            enabledTypes: components["schemas"]["NotificationType"][];
+            /** @constant */
+            inAppEnabled: true;
+            /** @description ISO 8601, UTC */
+            lastDigestSentAt?: string;
+            /** @description IANA zone of the 09:00 digests; UTC by default */
+            timezone: string;
+            userId: string;
+        };
+        /** @enum {string} */
+        NotificationPriority: "LOW" | "MEDIUM" | "HIGH" | "URGENT";
+        /** @enum {string} */
+        NotificationType: "LICENSE" | "PAYOUT" | "ROYALTY" | "PROJECT" | "SYSTEM" | "MESSAGE" | "POST_ASSIGNED" | "POST_STATUS_CHANGED" | "BLOG";
+        Pagination: {
+            page: number;
+            pageSize: number;
+            total: number;
+            totalPages: number;
+        };
+        Project: {
+            brandId: string;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            description: string;
+            id: string;
+            /** @enum {string} */
+            status: "DRAFT" | "ACTIVE" | "COMPLETED" | "ARCHIVED";
+            title: string;
+            /** @description ISO 8601, UTC */
+            updatedAt: string;
+            /** @description increases with every change */
+            version: number;
+        };
+        QueueCounts: {
+            active: number;
+            completed: number;
+            failed: number;
+            waiting: number;
+        };
+        /** @enum {string} */
+        QueueName: "notification-fanout" | "notification-digest" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation";
+        QueueOverview: {
+            counts: {
+                [key: string]: number;
+            };
+            description: string;
+            group: string;
+            lastHour: {
+                completed: number;
+                failed: number;
+            };
+            name: components["schemas"]["QueueName"];
+            paused: boolean;
+            perMinute: {
+                /** @description 60 counts, one per minute, oldest first */
+                completed: number[];
+                /** @description 60 counts, one per minute, oldest first */
+                failed: number[];
+            };
+            workers: number;
+        };
+        ReindexRun: {
+            added: number;
+            completedAt: string | null;
+            documents: number;
+            error: string | null;
+            fixed: number;
+            id: string;
+            removed: number;
+            /** @description ISO 8601, UTC */
+            startedAt: string;
+            status: string;
+            trigger: string;
+        };
+        /** @enum {string} */
+        Role: "ADMIN" | "CREATOR" | "BRAND" | "VIEWER";
+        ScheduledPost: {
+            announcement: boolean;
+            authorId: string;
+            id: string;
+            /** @description BullMQ state of its publish job; unknown: none (the reconciler re-adds it) */
+            job: string;
+            /** @description past its time by more than BLOG_PUBLISH_GRACE_MS */
+            overdue: boolean;
+            /** @description ISO 8601, UTC */
+            publishAt: string;
+            title: string;
+        };
+        Scheduler: {
+            description: string;
+            id: string;
+            iterations: number;
+            job: string;
+            nextRun: string | null;
+            overdue: boolean;
+            pattern: string;
+            queue: components["schemas"]["QueueName"];
+            registered: boolean;
+            tz?: string;
+        };
+        /** @enum {string} */
+        SearchEntityType: "asset" | "creator" | "project" | "license" | "blog_post";
+        SearchResponse: {
+            executionTimeMs: number;
+            facets: {
+                assetTypes: {
+                    [key: string]: number;
+                };
+                entityTypes: {
+                    [key: string]: number;
+                };
+                statuses: {
+                    [key: string]: number;
+                };
+                tags: {
+                    count: number;
+                    value: string;
+                }[];
+            };
+            pagination: {
+                hasNextPage: boolean;
+                hasPreviousPage: boolean;
+                page: number;
+                pageSize: number;
+                total: number;
+                /** @description false when the match count passed SEARCH_MAX_CANDIDATES: total is then a lower bound */
+                totalIsExact: boolean;
+                totalPages: number;
+            };
+            query: string;
+            results: components["schemas"]["SearchResult"][];
+        };
+        SearchResult: {
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            description: string;
+            entityType: components["schemas"]["SearchEntityType"];
+            /** @description HTML-escaped text with <mark> around matches */
+            highlights: {
+                description?: string;
+                title?: string;
+            };
+            id: string;
+            metadata: {
+                [key: string]: unknown;
+            };
+            relevanceScore: number;
+            title: string;
+            /** @description ISO 8601, UTC */
+            updatedAt: string;
+        };
+        Success: {
+            /** @constant */
+            success: true;
+        };
+        User: {
+            email: string;
+            id: string;
+            name: string | null;
+            role: components["schemas"]["Role"];
+        };
+        Worker: {
+            activeJobs: number;
+            concurrency: {
+                [key: string]: number;
+            };
+            host: string;
+            id: string;
+            /** @description ISO 8601, UTC */
+            lastSeenAt: string;
+            pid: number;
+            queues: components["schemas"]["QueueName"][];
+            /** @description ISO 8601, UTC */
+            startedAt: string;
+        };
+        WorkerHealth: {
+            failureRates: {
+                [key: string]: {
+                    completed: number;
+                    failed: number;
+                    rate: number;
+                };
+            };
+            healthy: boolean;
+            problems: string[];
+            scheduledJobs: number;
+            schedules: {
+                id: string;
+                nextRun: string | null;
+                overdue: boolean;
+                pattern: string;
+            }[];
+            /** @description shown with the group; they leave it healthy */
+            warnings?: string[];
+            workers: {
+                [key: string]: {
+                    error?: string;
+                    isRunning: boolean;
+                };
+            };
+        };
+    };
+    responses: {
+        /** @description Forbidden: Admin access required */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Invalid request body (`details` lists the issues) */
+        InvalidBody: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Invalid query parameters (`details` lists the issues) */
+        InvalidQuery: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Not found (or not the caller's) */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Too many requests. Please try again later. */
+        RateLimited: {
+            headers: {
+                /** @description seconds until the window resets */
+                "Retry-After"?: number;
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Internal server error */
+        ServerError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Unauthorized: no valid session cookie or bearer token */
+        Unauthorized: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+        /** @description Service unavailable: PostgreSQL or Redis is down */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorBody"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: {
+        /** @description requests allowed in the window */
+        "X-RateLimit-Limit": number;
+        /** @description requests left in the window */
+        "X-RateLimit-Remaining": number;
+        /** @description unix seconds at which the window ends */
+        "X-RateLimit-Reset": number;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getAdminEmails: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+                status?: "sending" | "sent" | "captured" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Email"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsQueueNameJobId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+                queueName: components["schemas"]["QueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["JobDetail"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Job not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteAdminJobsQueueNameJobId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+                queueName: components["schemas"]["QueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            /** @description Cannot remove an active job */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Job not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsQueueNameJobIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                jobId: string;
+                queueName: components["schemas"]["QueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            jobId: string;
+                            /** @constant */
+                            status: "retried";
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Cannot retry job */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Job not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsAggregationLogs: {
+        parameters: {
+            query?: {
+                endDate?: string;
+                jobType?: "hourly" | "daily" | "weekly" | "monthly";
+                page?: string;
+                pageSize?: string;
+                startDate?: string;
+                status?: "RUNNING" | "COMPLETED" | "FAILED" | "PARTIAL";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MetricsAggregationJobLog"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsAggregationRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    jobType: "hourly" | "daily" | "weekly" | "monthly";
+                    /** Format: date-time */
+                    periodStart: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            jobId: string;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsAudit: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AuditEntry"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsBlogScheduled: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ScheduledPost"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsDigestsRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                    /** @enum {string} */
+                    frequency: "DAILY" | "WEEKLY";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            jobId: string;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["JobHealth"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsNotificationsStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            delivery: components["schemas"]["QueueCounts"];
+                            digest: {
+                                /** @description ISO 8601, UTC */
+                                lastDailyRun?: string;
+                                /** @description ISO 8601, UTC */
+                                lastWeeklyRun?: string;
+                                /** @description ISO 8601, UTC */
+                                nextDailyRun?: string;
+                                /** @description ISO 8601, UTC */
+                                nextWeeklyRun?: string;
+                            };
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsPreviews: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["MissingPreview"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsPreviewsRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    assetId: string;
+                } | {
+                    /** @constant */
+                    missing: true;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            jobId: string;
+                        } | {
+                            queued: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["QueueOverview"][];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsQueuesQueueClean: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: components["schemas"]["QueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    olderThanMs: number;
+                    /** @enum {string} */
+                    state: "completed" | "failed" | "delayed" | "waiting" | "prioritized";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            removed: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsQueuesQueueJobs: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+                state?: "waiting" | "active" | "completed" | "failed" | "delayed" | "prioritized" | "waiting-children";
+            };
+            header?: never;
+            path: {
+                queue: components["schemas"]["QueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["JobSummary"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsQueuesQueuePause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: components["schemas"]["QueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            paused: boolean;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsQueuesQueuePromote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: components["schemas"]["QueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            count: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsQueuesQueueResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: components["schemas"]["QueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            paused: boolean;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsQueuesQueueRetryFailed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: components["schemas"]["QueueName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            count: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsSchedulers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Scheduler"][];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsSearchIndexReindex: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            jobId: string;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsSearchIndexRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ReindexRun"][];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsSearchIndexStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            bulk: components["schemas"]["QueueCounts"];
+                            realtime: components["schemas"]["QueueCounts"];
+                            reindex: components["schemas"]["QueueCounts"];
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsWorkers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Worker"][];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    actionUrl?: string;
+                    /** @constant */
+                    all?: true;
+                    /** @default false */
+                    critical?: boolean;
+                    idempotencyKey?: string;
+                    message: string;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @default MEDIUM
+                     * @enum {string}
+                     */
+                    priority?: "LOW" | "MEDIUM" | "HIGH" | "URGENT";
+                    /** @enum {string} */
+                    role?: "ADMIN" | "CREATOR" | "BRAND" | "VIEWER";
+                    title: string;
+                    /** @enum {string} */
+                    type: "LICENSE" | "PAYOUT" | "ROYALTY" | "PROJECT" | "SYSTEM" | "MESSAGE" | "POST_ASSIGNED" | "POST_STATUS_CHANGED" | "BLOG";
+                    userIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            batchId: string;
+                            /** @description rows created now (0 for a role/everyone fan-out, which creates them in the background) */
+                            created: number;
+                            /** @description true when the idempotencyKey was seen before and nothing new was created */
+                            replayed: boolean;
+                            skipped: number;
+                            /** @enum {string} */
+                            status: "pending" | "running" | "completed";
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminNotificationsBatchesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            completedAt: string | null;
+                            created: number;
+                            /** @description ISO 8601, UTC */
+                            createdAt: string;
+                            id: string;
+                            role: components["schemas"]["Role"] | null;
+                            skipped: number;
+                            /** @enum {string} */
+                            status: "pending" | "running" | "completed";
+                            /** @enum {string} */
+                            target: "users" | "role" | "all";
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Batch not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    name?: string;
+                    password: string;
+                    /** @enum {string} */
+                    role: "ADMIN" | "CREATOR" | "BRAND" | "VIEWER";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["User"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Email already in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnalyticsBrandBrandId: {
+        parameters: {
+            query?: {
+                endDate?: string;
+                granularity?: "hour" | "day" | "week" | "month";
+                limit?: string;
+                startDate?: string;
+            };
+            header?: never;
+            path: {
+                brandId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            dateRange: {
+                                endDate: string;
+                                startDate: string;
+                            };
+                            /** @enum {string} */
+                            granularity: "hour" | "day" | "week" | "month";
+                            series: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description ISO instant; the first bucket starts at startDate */
+                                periodStart: string;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            }[];
+                            /** @description platform/assets and platform/projects: the most viewed over the range */
+                            top?: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                id: string;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            }[];
+                            totals: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            };
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnalyticsCreatorCreatorId: {
+        parameters: {
+            query?: {
+                endDate?: string;
+                granularity?: "hour" | "day" | "week" | "month";
+                limit?: string;
+                startDate?: string;
+            };
+            header?: never;
+            path: {
+                creatorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            dateRange: {
+                                endDate: string;
+                                startDate: string;
+                            };
+                            /** @enum {string} */
+                            granularity: "hour" | "day" | "week" | "month";
+                            series: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description ISO instant; the first bucket starts at startDate */
+                                periodStart: string;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            }[];
+                            /** @description platform/assets and platform/projects: the most viewed over the range */
+                            top?: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                id: string;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            }[];
+                            totals: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            };
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAnalyticsEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    events: {
+                        assetId?: string | null;
+                        brandId?: string | null;
+                        creatorId?: string | null;
+                        eventType: string;
+                        idempotencyKey?: string | null;
+                        licenseId?: string | null;
+                        occurredAt?: string | null;
+                        postId?: string | null;
+                        projectId?: string | null;
+                        props?: {
+                            [key: string]: unknown;
+                        } | null;
+                        sessionId?: string | null;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            accepted: number;
+                            duplicates: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests. Please try again later. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnalyticsOpenapiJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnalyticsPlatformAssets: {
+        parameters: {
+            query?: {
+                endDate?: string;
+                granularity?: "hour" | "day" | "week" | "month";
+                limit?: string;
+                startDate?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            dateRange: {
+                                endDate: string;
+                                startDate: string;
+                            };
+                            /** @enum {string} */
+                            granularity: "hour" | "day" | "week" | "month";
+                            series: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description ISO instant; the first bucket starts at startDate */
+                                periodStart: string;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            }[];
+                            /** @description platform/assets and platform/projects: the most viewed over the range */
+                            top?: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                id: string;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            }[];
+                            totals: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            };
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnalyticsPlatformOverview: {
+        parameters: {
+            query?: {
+                endDate?: string;
+                granularity?: "hour" | "day" | "week" | "month";
+                limit?: string;
+                startDate?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            dateRange: {
+                                endDate: string;
+                                startDate: string;
+                            };
+                            /** @enum {string} */
+                            granularity: "hour" | "day" | "week" | "month";
+                            series: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description ISO instant; the first bucket starts at startDate */
+                                periodStart: string;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            }[];
+                            /** @description platform/assets and platform/projects: the most viewed over the range */
+                            top?: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                id: string;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            }[];
+                            totals: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            };
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAnalyticsPlatformProjects: {
+        parameters: {
+            query?: {
+                endDate?: string;
+                granularity?: "hour" | "day" | "week" | "month";
+                limit?: string;
+                startDate?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            dateRange: {
+                                endDate: string;
+                                startDate: string;
+                            };
+                            /** @enum {string} */
+                            granularity: "hour" | "day" | "week" | "month";
+                            series: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description ISO instant; the first bucket starts at startDate */
+                                periodStart: string;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            }[];
+                            /** @description platform/assets and platform/projects: the most viewed over the range */
+                            top?: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                id: string;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            }[];
+                            totals: {
+                                /** @description asset_downloaded + license_clicked events */
+                                clicks: number;
+                                /** @description license_created events */
+                                conversions: number;
+                                /** @description sum of props.engagementTime (seconds) */
+                                engagementTime: number;
+                                /** @description events of types without a metric of their own */
+                                otherEvents: number;
+                                /** @description sum of props.revenueCents */
+                                revenueCents: number;
+                                /** @description distinct visitors (session, else user) over the whole period; null where the period is not one whole rolled-up hour, day, ISO week or month, since visitors of different periods cannot be added up */
+                                uniqueVisitors: number | null;
+                                /** @description asset_viewed events */
+                                views: number;
+                            };
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAssets: {
+        parameters: {
+            query?: {
+                creatorId?: string;
+                page?: string;
+                pageSize?: string;
+                projectId?: string;
+                status?: "DRAFT" | "PUBLISHED" | "ARCHIVED";
+                tag?: string;
+                type?: "IMAGE" | "VIDEO" | "AUDIO" | "DOCUMENT" | "THREE_D" | "OTHER";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpAsset"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAssets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    creatorId?: string;
+                    description?: string;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    projectId?: string;
+                    /** @enum {string} */
+                    status?: "DRAFT" | "PUBLISHED" | "ARCHIVED";
+                    tags?: string[];
+                    title: string;
+                    /** @enum {string} */
+                    type: "IMAGE" | "VIDEO" | "AUDIO" | "DOCUMENT" | "THREE_D" | "OTHER";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpAsset"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAssetsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpAsset"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteAssetsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchAssetsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    projectId?: string | null;
+                    /** @enum {string} */
+                    status?: "DRAFT" | "PUBLISHED" | "ARCHIVED";
+                    tags?: string[];
+                    title?: string;
+                    /** @enum {string} */
+                    type?: "IMAGE" | "VIDEO" | "AUDIO" | "DOCUMENT" | "THREE_D" | "OTHER";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpAsset"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAssetsIdFile: {
+        parameters: {
+            query?: {
+                v?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bytes (Range, ETag and If-None-Match supported) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAssetsIdFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /**
+                     * Format: binary
+                     * @description the file (one part)
+                     */
+                    file: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpAsset"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description the file is not of the asset's type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAssetsIdPreview: {
+        parameters: {
+            query?: {
+                v?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bytes (Range, ETag and If-None-Match supported) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAssetsIdThumbnail: {
+        parameters: {
+            query?: {
+                size?: "200" | "400" | "800";
+                v?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the bytes (Range, ETag and If-None-Match supported) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description Range not satisfiable */
+            416: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAssetsBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    assets: {
+                        creatorId?: string;
+                        description?: string;
+                        metadata?: {
+                            [key: string]: unknown;
+                        };
+                        projectId?: string;
+                        /** @enum {string} */
+                        status?: "DRAFT" | "PUBLISHED" | "ARCHIVED";
+                        tags?: string[];
+                        title: string;
+                        /** @enum {string} */
+                        type: "IMAGE" | "VIDEO" | "AUDIO" | "DOCUMENT" | "THREE_D" | "OTHER";
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["IpAsset"][];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAuthLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    email: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description also set as the HttpOnly session cookie */
+                            token: string;
+                            user: components["schemas"]["User"];
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            /** @description Invalid email or password */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Too many requests. Please try again later. (per IP, and failed attempts per email) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAuthLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAuthMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        success: true;
+                        user: components["schemas"]["User"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getBlogPosts: {
+        parameters: {
+            query?: {
+                assigneeId?: string;
+                authorId?: string;
+                page?: string;
+                pageSize?: string;
+                status?: "DRAFT" | "SCHEDULED" | "PUBLISHED" | "ARCHIVED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BlogPost"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postBlogPosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    announcement?: boolean;
+                    assigneeId?: string | null;
+                    content: string;
+                    excerpt?: string;
+                    /** @enum {string} */
+                    status?: "DRAFT" | "SCHEDULED" | "PUBLISHED" | "ARCHIVED";
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BlogPost"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getBlogPostsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BlogPost"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteBlogPostsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchBlogPostsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    announcement?: boolean;
+                    assigneeId?: string | null;
+                    content?: string;
+                    excerpt?: string;
+                    /** @enum {string} */
+                    status?: "DRAFT" | "SCHEDULED" | "PUBLISHED" | "ARCHIVED";
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BlogPost"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postBlogPostsIdSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    publishAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BlogPost"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteBlogPostsIdSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BlogPost"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getBrands: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Brand"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postBrands: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    companyName: string;
+                    userId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Brand"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getBrandsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Brand"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteBrandsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchBrandsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    companyName?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Brand"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCreators: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+                specialty?: string;
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Creator"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postCreators: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    bio?: string;
+                    specialties?: string[];
+                    stageName: string;
+                    userId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Creator"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getCreatorsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Creator"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteCreatorsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchCreatorsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    bio?: string;
+                    specialties?: string[];
+                    stageName?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Creator"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @enum {string} */
+                            postgres: "up" | "down";
+                            /** @enum {string} */
+                            redis: "up" | "down";
+                            /** @enum {string} */
+                            status: "ok" | "unavailable";
+                        };
+                        /** @description on 503: what is down */
+                        error?: string;
+                        success: boolean;
+                    };
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLicenses: {
+        parameters: {
+            query?: {
+                assetId?: string;
+                brandId?: string;
+                page?: string;
+                pageSize?: string;
+                status?: "PENDING" | "ACTIVE" | "EXPIRED" | "TERMINATED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["License"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postLicenses: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    assetId: string;
+                    brandId?: string;
+                    endsAt?: string | null;
+                    /** Format: date-time */
+                    startsAt: string;
+                    /** @enum {string} */
+                    status?: "PENDING" | "ACTIVE" | "EXPIRED" | "TERMINATED";
+                    terms?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["License"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLicensesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["License"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteLicensesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchLicensesId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    endsAt?: string | null;
+                    /** Format: date-time */
+                    startsAt?: string;
+                    /** @enum {string} */
+                    status?: "PENDING" | "ACTIVE" | "EXPIRED" | "TERMINATED";
+                    terms?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["License"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getNotifications: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+                priority?: "LOW" | "MEDIUM" | "HIGH" | "URGENT";
+                read?: "true" | "false";
+                type?: "LICENSE" | "PAYOUT" | "ROYALTY" | "PROJECT" | "SYSTEM" | "MESSAGE" | "POST_ASSIGNED" | "POST_STATUS_CHANGED" | "BLOG";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Notification"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteNotificationsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Notification not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postNotificationsIdRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: string;
+                            /** @constant */
+                            read: true;
+                            /** @description ISO 8601, UTC */
+                            readAt: string;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Notification not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getNotificationsPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["NotificationPreferences"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchNotificationsPreferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    digestFrequency?: "IMMEDIATE" | "DAILY" | "WEEKLY" | "NEVER";
+                    emailEnabled?: boolean;
+                    enabledTypes?: ("LICENSE" | "PAYOUT" | "ROYALTY" | "PROJECT" | "SYSTEM" | "MESSAGE" | "POST_ASSIGNED" | "POST_STATUS_CHANGED" | "BLOG")[];
+                    timezone?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["NotificationPreferences"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postNotificationsReadAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description how many changed */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            count: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getNotificationsStream: {
+        parameters: {
+            query?: {
+                /** @description the id of the last event received */
+                lastEventId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Server-Sent Events: `event: notification` (data: a Notification, `id` resumable with Last-Event-ID or ?lastEventId=) and `event: unread-count` (data: `{ count }`), heartbeats as comments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getNotificationsUnreadCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            count: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getNotificationsUnsubscribe: {
+        parameters: {
+            query?: {
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an HTML page with the one-click form */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description This unsubscribe link is not valid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postNotificationsUnsubscribe: {
+        parameters: {
+            query?: {
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            emailEnabled: boolean;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid or expired unsubscribe link */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOpenapiJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getProjects: {
+        parameters: {
+            query?: {
+                brandId?: string;
+                page?: string;
+                pageSize?: string;
+                status?: "DRAFT" | "ACTIVE" | "COMPLETED" | "ARCHIVED";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Project"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postProjects: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    brandId?: string;
+                    description?: string;
+                    /** @enum {string} */
+                    status?: "DRAFT" | "ACTIVE" | "COMPLETED" | "ARCHIVED";
+                    title: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Project"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getProjectsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Project"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteProjectsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchProjectsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string;
+                    /** @enum {string} */
+                    status?: "DRAFT" | "ACTIVE" | "COMPLETED" | "ARCHIVED";
+                    title?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Project"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSearchAssets: {
+        parameters: {
+            query: {
+                assetType?: ("IMAGE" | "VIDEO" | "AUDIO" | "DOCUMENT" | "THREE_D" | "OTHER")[];
+                brandId?: string;
+                creatorId?: string;
+                from?: string;
+                page?: string;
+                pageSize?: string;
+                projectId?: string;
+                q: string;
+                status?: ("DRAFT" | "PUBLISHED" | "ARCHIVED")[];
+                tags?: string[];
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SearchResponse"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSearchCreators: {
+        parameters: {
+            query: {
+                from?: string;
+                page?: string;
+                pageSize?: string;
+                q: string;
+                specialties?: string[];
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SearchResponse"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSearchProjects: {
+        parameters: {
+            query: {
+                brandId?: string;
+                from?: string;
+                page?: string;
+                pageSize?: string;
+                q: string;
+                status?: ("DRAFT" | "ACTIVE" | "COMPLETED" | "ARCHIVED")[];
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SearchResponse"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getSearchUnified: {
+        parameters: {
+            query: {
+                page?: string;
+                pageSize?: string;
+                q: string;
+                types?: ("asset" | "creator" | "project" | "license" | "blog_post")[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["SearchResponse"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMetrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Unauthorized (METRICS_TOKEN) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+}

@@ -1,0 +1,110 @@
+import { z } from 'zod';
+import type { GroupHealth } from '../admin/health.rules.js';
+import type { QueuesService } from '../admin/queues.service.js';
+import { AGGREGATION_JOB_TYPES, AGGREGATION_STATUSES } from '../platform/db/schema.js';
+import { isoTimestamp, okBody, pageBody, queueCounts, type Same } from '../platform/http/route-doc.js';
+import type { WorkerHeartbeat } from '../platform/queue/heartbeat.js';
+import { QUEUE_NAMES } from '../platform/queue/registry.js';
+import type { ReindexRunView } from '../search/search-index.service.js';
+
+/** Response shapes of the admin job-monitoring API (API.md and ours), for OpenAPI and the client. */
+
+export const queueNameSchema = z.enum(QUEUE_NAMES).meta({ id: 'QueueName' });
+
+export const groupHealthSchema = z.object({
+  healthy: z.boolean(),
+  workers: z.record(z.string(), z.object({ isRunning: z.boolean(), error: z.string().optional() })),
+  scheduledJobs: z.number().int(),
+  schedules: z.array(z.object({ id: z.string(), pattern: z.string(), nextRun: isoTimestamp.nullable(), overdue: z.boolean() })),
+  failureRates: z.record(z.string(), z.object({ completed: z.number().int(), failed: z.number().int(), rate: z.number() })),
+  problems: z.array(z.string()),
+  warnings: z.array(z.string()).optional().describe('shown with the group; they leave it healthy'),
+}).meta({ id: 'WorkerHealth' });
+
+const up = z.object({ healthy: z.boolean() });
+export const jobHealthBody = okBody(z.object({
+  healthy: z.boolean().describe('true only if Redis, PostgreSQL and every group are'),
+  redis: up,
+  postgres: up,
+  error: z.string().optional().describe('set when Redis is unreachable (groups unknown)'),
+}).catchall(groupHealthSchema).describe('plus one WorkerHealth per group: email, analytics, search, blog, …').meta({ id: 'JobHealth' }));
+
+export const workerSchema = z.object({
+  id: z.string(), host: z.string(), pid: z.number().int(), queues: z.array(queueNameSchema), concurrency: z.record(z.string(), z.number().int()),
+  startedAt: isoTimestamp, lastSeenAt: isoTimestamp, activeJobs: z.number().int(),
+}).meta({ id: 'Worker' });
+export const workersBody = okBody(z.array(workerSchema));
+
+export const notificationStatsBody = okBody(z.object({
+  delivery: queueCounts,
+  digest: z.object({ lastDailyRun: isoTimestamp.optional(), lastWeeklyRun: isoTimestamp.optional(), nextDailyRun: isoTimestamp.optional(), nextWeeklyRun: isoTimestamp.optional() }),
+}));
+export const searchIndexStatsBody = okBody(z.object({ realtime: queueCounts, bulk: queueCounts, reindex: queueCounts }));
+export const reindexRunSchema = z.object({
+  id: z.string(), trigger: z.string(), status: z.string(), documents: z.number().int(), added: z.number().int(), fixed: z.number().int(), removed: z.number().int(),
+  error: z.string().nullable(), startedAt: isoTimestamp, completedAt: isoTimestamp.nullable(),
+}).meta({ id: 'ReindexRun' });
+export const reindexRunsBody = okBody(z.array(reindexRunSchema));
+
+export const aggregationLogSchema = z.object({
+  id: z.string(), jobType: z.enum(AGGREGATION_JOB_TYPES), periodStartDate: isoTimestamp, periodEndDate: isoTimestamp, startedAt: isoTimestamp,
+  completedAt: isoTimestamp.nullable(), status: z.enum(AGGREGATION_STATUSES), recordsProcessed: z.number().int(), recordsCreated: z.number().int(),
+  recordsUpdated: z.number().int(), errorsCount: z.number().int(), durationSeconds: z.number().nullable(), memoryUsedMb: z.number().nullable(),
+  errorMessage: z.string().nullable(), errorStack: z.string().nullable(), metadata: z.record(z.string(), z.unknown()), createdAt: isoTimestamp,
+}).meta({ id: 'MetricsAggregationJobLog' });
+export const aggregationLogsBody = pageBody(aggregationLogSchema);
+
+const perMinute = z.array(z.number().int()).describe('60 counts, one per minute, oldest first');
+export const queueOverviewSchema = z.object({
+  name: queueNameSchema, group: z.string(), description: z.string(), paused: z.boolean(), counts: z.record(z.string(), z.number().int()),
+  workers: z.number().int(), perMinute: z.object({ completed: perMinute, failed: perMinute }),
+  lastHour: z.object({ completed: z.number().int(), failed: z.number().int() }),
+}).meta({ id: 'QueueOverview' });
+export const queuesBody = okBody(z.array(queueOverviewSchema));
+
+export const schedulerSchema = z.object({
+  id: z.string(), queue: queueNameSchema, job: z.string(), pattern: z.string(), tz: z.string().optional(), description: z.string(), registered: z.boolean(),
+  nextRun: isoTimestamp.nullable(), iterations: z.number().int(), overdue: z.boolean(),
+}).meta({ id: 'Scheduler' });
+export const schedulersBody = okBody(z.array(schedulerSchema));
+
+const jobSummary = z.object({
+  id: z.string().optional(), name: z.string(), state: z.string().nullable(), attemptsMade: z.number().int(), progress: z.unknown(),
+  timestamp: z.number().describe('ms since the epoch'), processedOn: z.number().nullable(), finishedOn: z.number().nullable(), failedReason: z.string().nullable(),
+});
+export const jobSummarySchema = jobSummary.meta({ id: 'JobSummary' });
+export const jobsPageBody = pageBody(jobSummarySchema);
+export const jobDetailBody = okBody(jobSummary.extend({
+  data: z.unknown(), opts: z.record(z.string(), z.unknown()), returnValue: z.unknown(), stacktrace: z.array(z.string()), logs: z.array(z.string()), delay: z.number(),
+}).meta({ id: 'JobDetail' }));
+export const retriedBody = okBody(z.object({ jobId: z.string(), status: z.literal('retried') }));
+export const countBody = okBody(z.object({ count: z.number().int() }));
+export const pausedBody = okBody(z.object({ paused: z.boolean() }));
+export const removedBody = okBody(z.object({ removed: z.number().int() }));
+
+export const auditEntrySchema = z.object({
+  id: z.string(), action: z.string(), queue: z.string().nullable(), jobId: z.string().nullable(), details: z.unknown(),
+  adminId: z.string().nullable(), adminEmail: z.string().nullable(), createdAt: isoTimestamp,
+}).meta({ id: 'AuditEntry' });
+export const auditBody = pageBody(auditEntrySchema);
+
+export const emailSchema = z.object({
+  id: z.string(), key: z.string(), kind: z.enum(['notification', 'digest']), notificationId: z.string().nullable(), userId: z.string().nullable(),
+  to: z.string(), subject: z.string(), status: z.string(), attempts: z.number().int(), messageId: z.string(), error: z.string().nullable(),
+  headers: z.unknown(), html: z.string().nullable(), text: z.string().nullable(), createdAt: isoTimestamp, sentAt: isoTimestamp.nullable(),
+}).meta({ id: 'Email' });
+export const emailsBody = pageBody(emailSchema);
+
+export const serviceHealthBody = z.object({
+  success: z.boolean(),
+  error: z.string().optional().describe('on 503: what is down'),
+  data: z.object({ status: z.enum(['ok', 'unavailable']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) }),
+});
+
+type Service<K extends keyof QueuesService> = QueuesService[K] extends (...args: never[]) => Promise<infer R> ? R : never;
+const _group: Same<Omit<z.output<typeof groupHealthSchema>, 'warnings'>, GroupHealth> = true;
+const _worker: Same<Omit<z.output<typeof workerSchema>, 'concurrency'>, Omit<WorkerHeartbeat, 'concurrency'>> = true;
+const _runs: Same<z.output<typeof reindexRunSchema>, ReindexRunView> = true;
+const _retry: Same<z.output<typeof retriedBody>['data'], Service<'retry'>> = true;
+const _overview: Same<Omit<z.output<typeof queueOverviewSchema>, 'counts' | 'group'>, Omit<Service<'overview'>[number], 'counts' | 'group'>> = true;
+const _schedulers: Same<z.output<typeof schedulersBody>['data'][number]['nextRun'], Service<'schedulers'>[number]['nextRun']> = true;

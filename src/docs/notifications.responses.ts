@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { NotificationView, PreferencesView } from '../notifications/notifications.schemas.js';
+import type { NotificationsService, NotifyResult } from '../notifications/notifications.service.js';
+import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES, ROLES } from '../platform/db/schema.js';
+import { isoTimestamp, okBody, pageBody, type Same } from '../platform/http/route-doc.js';
+import type { PublicUser } from '../users/users.schemas.js';
+
+/** Response shapes of the inbox, preferences, admin notifications and auth (API.md), for OpenAPI and the client. */
+
+export const notificationTypeSchema = z.enum(NOTIFICATION_TYPES).meta({ id: 'NotificationType' });
+export const notificationPrioritySchema = z.enum(NOTIFICATION_PRIORITIES).meta({ id: 'NotificationPriority' });
+export const digestFrequencySchema = z.enum(DIGEST_FREQUENCIES).meta({ id: 'DigestFrequency' });
+export const roleSchema = z.enum(ROLES).meta({ id: 'Role' });
+
+export const notificationSchema = z.object({
+  id: z.string(),
+  type: notificationTypeSchema,
+  title: z.string(),
+  message: z.string(),
+  actionUrl: z.string().nullable(),
+  priority: notificationPrioritySchema,
+  read: z.boolean(),
+  readAt: isoTimestamp.nullable(),
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: isoTimestamp,
+}).meta({ id: 'Notification' });
+
+export const preferencesSchema = z.object({
+  userId: z.string(),
+  enabledTypes: z.array(notificationTypeSchema),
+  digestFrequency: digestFrequencySchema,
+  emailEnabled: z.boolean(),
+  inAppEnabled: z.literal(true),
+  lastDigestSentAt: isoTimestamp.optional(),
+  timezone: z.string().describe('IANA zone of the 09:00 digests; UTC by default'),
+}).meta({ id: 'NotificationPreferences' });
+
+export const notificationPage = pageBody(notificationSchema);
+export const countBody = okBody(z.object({ count: z.number().int() }));
+export const markReadBody = okBody(z.object({ id: z.string(), read: z.literal(true), readAt: isoTimestamp }));
+export const preferencesBody = okBody(preferencesSchema);
+
+export const notifyResultBody = okBody(z.object({
+  created: z.number().int().describe('rows created now (0 for a role/everyone fan-out, which creates them in the background)'),
+  skipped: z.number().int(),
+  batchId: z.string(),
+  status: z.enum(['pending', 'running', 'completed']),
+  replayed: z.boolean().describe('true when the idempotencyKey was seen before and nothing new was created'),
+}));
+export const batchBody = okBody(z.object({
+  id: z.string(), status: z.enum(['pending', 'running', 'completed']), target: z.enum(['users', 'role', 'all']), role: roleSchema.nullable(), created: z.number().int(), skipped: z.number().int(),
+  createdAt: isoTimestamp, completedAt: isoTimestamp.nullable(),
+}));
+
+export const userSchema = z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), role: roleSchema }).meta({ id: 'User' });
+export const loginResultBody = okBody(z.object({ user: userSchema, token: z.string().describe('also set as the HttpOnly session cookie') }));
+export const meBody = z.object({ success: z.literal(true), user: userSchema });
+export const userCreatedBody = okBody(userSchema);
+
+/** One SSE frame's data: a `notification` event carries a Notification, `unread-count` a `{ count }`. */
+export const streamDescription = 'Server-Sent Events: `event: notification` (data: a Notification, `id` resumable with Last-Event-ID or ?lastEventId=) '
+  + 'and `event: unread-count` (data: `{ count }`), heartbeats as comments.';
+
+const _notification: Same<z.output<typeof notificationSchema>, NotificationView> = true;
+const _preferences: Same<z.output<typeof preferencesSchema>, PreferencesView> = true;
+const _markRead: Same<z.output<typeof markReadBody>['data'], Awaited<ReturnType<NotificationsService['markRead']>>> = true;
+const _notify: Same<z.output<typeof notifyResultBody>['data'], NotifyResult> = true;
+const _batch: Same<z.output<typeof batchBody>['data'], Awaited<ReturnType<NotificationsService['getBatch']>>> = true;
+const _user: Same<z.output<typeof userSchema>, PublicUser> = true;
