@@ -142,6 +142,10 @@ export interface OutboxTable {
   failed_at: NullableTimestamp;
   priority: number | null;
   dedupe_key: string | null;
+  /** A fixed BullMQ job id (outbox-fixed.ts); null: the job is `outbox-<id>`. */
+  job_id: string | null;
+  delay_until: NullableTimestamp;
+  op: ColumnType<'add' | 'remove', 'add' | 'remove' | undefined, 'add' | 'remove'>;
 }
 
 export type EmailStatus = 'sending' | 'sent' | 'captured' | 'failed';
