@@ -181,7 +181,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     catalog,
     blog: new BlogService(database.db, notifications, users),
     blogPublishing: new BlogPublishingService({ db: database.db, queues, notifications, graceMs: config.blog.publishGraceMs }),
-    search: { index: new SearchIndexService(database.db, { log, reindexBatch: config.search.reindexBatch }), query: new SearchService(database.db, { typoThreshold: config.search.typoThreshold, maxCandidates: config.search.maxCandidates }) },
+    search: { index: new SearchIndexService(database.db, { log, reindexBatch: config.search.reindexBatch }), query: new SearchService(database.db, { typoThreshold: config.search.typoThreshold, prefixThreshold: config.search.prefixThreshold, maxCandidates: config.search.maxCandidates }) },
     media: {
       files: new MediaService({ db: database.db, storage, uploadMaxBytes: config.media.uploadMaxBytes }),
       pipeline: new MediaPipeline(mediaContext, notifications),

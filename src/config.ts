@@ -99,7 +99,8 @@ const envSchema = z.object({
   ANALYTICS_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
   SEARCH_REINDEX_BATCH: int(100, 100_000).default(5_000),
   SEARCH_TYPO_THRESHOLD: int(0, 10_000).default(5),
-  SEARCH_MAX_CANDIDATES: int(100, 1_000_000).default(1_000),
+  SEARCH_PREFIX_THRESHOLD: int(0, 10_000).default(20),
+  SEARCH_MAX_CANDIDATES: int(100, 1_000_000).default(500),
   UPLOAD_MAX_BYTES: int(1, 2 ** 40).default(2 * 1024 ** 3),
   STORAGE_DIR: z.string().min(1).optional(),
   S3_BUCKET: z.string().min(3).optional(),
@@ -155,7 +156,7 @@ export interface Config {
   /** Server-side producers' key (X-Analytics-Key), the GeoIP database, raw-event retention in months. */
   readonly analytics: { readonly key: string | undefined; readonly geoipDb: string | undefined; readonly retentionMonths: number; readonly bodyLimitBytes: number };
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
-  readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly maxCandidates: number };
+  readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly prefixThreshold: number; readonly maxCandidates: number };
   /**
    * Uploads and their pipeline: the size limit, local storage root (or an S3 bucket), ffmpeg, the
    * ClamAV daemon (none: uploads are CLEAN unscanned), preview limits and where jobs keep temp files.
@@ -227,7 +228,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS },
     blog: { publishGraceMs: e.BLOG_PUBLISH_GRACE_MS },
     analytics: { key: e.ANALYTICS_KEY, geoipDb: e.GEOIP_DB ? path.resolve(e.GEOIP_DB) : undefined, retentionMonths: e.ANALYTICS_RETENTION_MONTHS, bodyLimitBytes: e.ANALYTICS_BODY_LIMIT_BYTES },
-    search: { reindexBatch: e.SEARCH_REINDEX_BATCH, typoThreshold: e.SEARCH_TYPO_THRESHOLD, maxCandidates: e.SEARCH_MAX_CANDIDATES },
+    search: { reindexBatch: e.SEARCH_REINDEX_BATCH, typoThreshold: e.SEARCH_TYPO_THRESHOLD, prefixThreshold: e.SEARCH_PREFIX_THRESHOLD, maxCandidates: e.SEARCH_MAX_CANDIDATES },
     media: {
       uploadMaxBytes: e.UPLOAD_MAX_BYTES,
       storageDir: path.resolve(e.STORAGE_DIR ?? path.join(e.DATA_DIR, 'storage')),

@@ -58,13 +58,15 @@ export class SearchRepository {
     types: readonly SearchEntityType[];
     /** Unified search: facets count every type (its tabs), the page shows `types`. */
     facetAllTypes: boolean;
+    /** Also match the last word as a prefix (as-you-type). */
+    prefix: boolean;
     /** Also match titles and names by trigram similarity (typos). */
     fuzzy: boolean;
     filters: SearchFilters; limit: number; offset: number;
     /** Matches examined per query (ranked, counted, faceted); more matches than this report `capped`. */
     maxCandidates: number;
   }): Promise<SearchPage> {
-    const prefix = text.prefix
+    const prefix = text.prefix && options.prefix
       ? sql`websearch_to_tsquery('english', ${text.head}) && to_tsquery('simple', ${`${text.prefix}:*`})`
       : sql`NULL::tsquery`;
     // Letters and digits only, so the words are safe inside to_tsquery.

@@ -28,14 +28,17 @@ export function toResult(row: SearchRow): SearchResult {
 export class SearchService {
   private readonly repository: SearchRepository;
 
-  constructor(db: Db, private readonly options: { typoThreshold: number; maxCandidates: number }) {
+  constructor(db: Db, private readonly options: { typoThreshold: number; prefixThreshold: number; maxCandidates: number }) {
     this.repository = new SearchRepository(db);
   }
 
   /**
-   * Exact and as-you-type matches first; typo-tolerant title matches join only when those find
-   * fewer than `typoThreshold` documents (as Typesense's typo_tokens_threshold): a typo search
-   * then still finds, and a common word is not slowed by a trigram scan it does not need.
+   * Widens in steps, each only when the one before found too little: exact words; then the last
+   * word also as a prefix (as-you-type) when fewer than `prefixThreshold` documents matched; then
+   * typo-tolerant title matches when fewer than `typoThreshold` did (Typesense's
+   * typo_tokens_threshold idea). A common word thus never pays for expanding `word:*` over the
+   * whole vocabulary or for a trigram scan it does not need. The thresholds do not depend on the
+   * page, so every page of a query is cut from the same ranking.
    */
   private async find(request: SearchRequest, viewer: Viewer) {
     const text = searchText(request.q);
@@ -43,9 +46,14 @@ export class SearchService {
       types: request.types, facetAllTypes: request.facetAllTypes ?? false, filters: request.filters,
       limit: request.pageSize, offset: (request.page - 1) * request.pageSize, maxCandidates: this.options.maxCandidates,
     };
-    const exact = await this.repository.search(text, viewer, { ...options, fuzzy: false });
-    if (exact.total >= this.options.typoThreshold || text.fuzzy === '') return exact;
-    return this.repository.search(text, viewer, { ...options, fuzzy: true });
+    let found = await this.repository.search(text, viewer, { ...options, prefix: false, fuzzy: false });
+    if (found.total < this.options.prefixThreshold && text.prefix) {
+      found = await this.repository.search(text, viewer, { ...options, prefix: true, fuzzy: false });
+    }
+    if (found.total < this.options.typoThreshold && text.fuzzy !== '') {
+      found = await this.repository.search(text, viewer, { ...options, prefix: true, fuzzy: true });
+    }
+    return found;
   }
 
   async search(viewer: Viewer, request: SearchRequest): Promise<SearchResponse> {
