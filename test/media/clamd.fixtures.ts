@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import net from 'node:net';
@@ -56,7 +57,9 @@ export async function startStubClamd(options: { maxBytes?: number } = {}): Promi
 /** The clamd binary when clamav-daemon is installed (CI does not install it), else null. */
 export function findClamd(): string | null {
   const which = spawnSync('which', ['clamd'], { encoding: 'utf8' });
-  return which.status === 0 ? which.stdout.trim() : null;
+  if (which.status === 0) return which.stdout.trim();
+  // Debian puts it in /usr/sbin, which a non-root PATH may lack.
+  return existsSync('/usr/sbin/clamd') ? '/usr/sbin/clamd' : null;
 }
 
 /**

@@ -111,7 +111,7 @@ describe('with clamd unreachable', () => {
 
 const clamdBinary = findClamd();
 if (!clamdBinary) {
-  console.warn('[scan.test] real-clamd test skipped: clamd not found (`which clamd`); CI does not install clamav-daemon. The stand-in tests above cover the pipeline.');
+  console.warn('[scan.test] real-clamd test skipped: clamd not found (`which clamd`, /usr/sbin/clamd); .ci/run installs clamav-daemon. The stand-in tests above cover the pipeline.');
 }
 
 describe.skipIf(!clamdBinary)('with a real clamd and a signature database written by the test', () => {
