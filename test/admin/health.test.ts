@@ -33,6 +33,15 @@ describe('GET /api/admin/jobs/health', () => {
       },
     });
     expect(res.body.data.email.schedules.map((s: { id: string }) => s.id)).toContain('digest-daily');
+    // One group per job family, each with its queues' workers.
+    expect(Object.keys(res.body.data)).toEqual(expect.arrayContaining(['email', 'analytics', 'search', 'previews', 'blog']));
+    expect(res.body.data.search).toMatchObject({
+      healthy: true,
+      workers: { 'search-index-update': { isRunning: true }, 'search-index-bulk': { isRunning: true }, 'search-index-reindex': { isRunning: true } },
+    });
+    expect(res.body.data.search.schedules.map((s: { id: string }) => s.id)).toEqual(['search-reindex']);
+    expect(res.body.data.previews.workers['file-preview-generation']).toEqual({ isRunning: true });
+    expect(res.body.data.blog).toMatchObject({ healthy: true, scheduledJobs: expect.any(Number) });
   });
 
   it('turns red when a scheduler is overdue (time injected)', async () => {
