@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Job } from 'bullmq';
-import { AssetsRepository, type OwnedAsset } from '../catalog/assets.repository.js';
+import { AssetMedia } from '../catalog/asset-media.js';
+import type { OwnedAsset } from '../catalog/assets.repository.js';
 import type { Config } from '../config.js';
 import type { Db } from '../platform/db/client.js';
 import type { Logger } from '../platform/logger.js';
@@ -56,7 +57,7 @@ export function createMediaContext(deps: { db: Db; storage: Storage; log: Logger
 
 /** The asset while it still holds the upload `storageKey`; undefined when it was replaced or deleted. */
 export async function currentUpload(db: Db, assetId: string, storageKey: string): Promise<OwnedAsset | undefined> {
-  const asset = await new AssetsRepository(db).find(assetId);
+  const asset = await new AssetMedia(db).find(assetId);
   return asset?.storage_key === storageKey ? asset : undefined;
 }
 

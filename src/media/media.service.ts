@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
-import { AssetsRepository, type OwnedAsset } from '../catalog/assets.repository.js';
+import { AssetMedia } from '../catalog/asset-media.js';
+import type { OwnedAsset } from '../catalog/assets.repository.js';
 import { ASSET_NOT_FOUND, canSeeAsset } from '../catalog/assets.service.js';
 import { assetView, isAdmin, type Actor, type AssetView } from '../catalog/catalog.views.js';
 import type { Db } from '../platform/db/client.js';
@@ -9,7 +10,6 @@ import { enqueueInTx } from '../platform/queue/outbox.js';
 import type { Storage } from '../platform/storage/storage.js';
 import { sniffStream } from '../previews/sniff.js';
 import type { ThumbnailWidth } from '../previews/thumbnails.js';
-import { indexInTx } from '../search/search.enqueue.js';
 import { cleanFileName, deleteUploadInTx, fileToken, hasPreview, newOriginalKey, PREVIEW_FILES, siblingKey, thumbnailName } from './media.files.js';
 
 export const FILE_NOT_FOUND = 'File not found';
@@ -43,7 +43,7 @@ export class MediaService {
 
   /** The caller's own asset (admins: any). Another user's asset is "not found", as the contract says. */
   async uploadTarget(actor: Actor, id: string): Promise<OwnedAsset> {
-    const asset = isId(id) ? await new AssetsRepository(this.deps.db).find(id) : undefined;
+    const asset = isId(id) ? await new AssetMedia(this.deps.db).find(id) : undefined;
     if (!asset || (asset.owner_user_id !== actor.id && !isAdmin(actor))) throw new NotFoundError(ASSET_NOT_FOUND);
     return asset;
   }
@@ -65,10 +65,10 @@ export class MediaService {
     const { size } = await this.deps.storage.put(key, stream, { maxBytes: this.deps.uploadMaxBytes, contentType: sniffed.mime });
     try {
       return await this.deps.db.transaction().execute(async (tx) => {
-        const assets = new AssetsRepository(tx);
+        const assets = new AssetMedia(tx);
         const current = await assets.find(asset.id, { lock: true });
         if (!current) throw new NotFoundError(ASSET_NOT_FOUND);
-        const row = (await assets.updateMedia(asset.id, {
+        const row = (await assets.save(asset.id, {
           storageKey: key, mimeType: sniffed.mime, fileSize: size, scanStatus: 'PENDING', thumbnailUrl: null, previewUrl: null,
           metadata: {
             ...(hasPreview(asset.type) ? { previewGenerated: false } : { previewGenerated: null }),
@@ -77,7 +77,6 @@ export class MediaService {
             upload: { fileName: cleanFileName(fileName), size, mimeType: sniffed.mime, uploadedBy: actor.id, uploadedAt: new Date().toISOString() },
           },
         }))!;
-        await indexInTx(tx, 'asset', asset.id);
         await enqueueInTx(tx, 'media-scan', 'MediaScan', { assetId: asset.id, storageKey: key, uploadedBy: actor.id });
         if (current.storage_key) await deleteUploadInTx(tx, current.storage_key);
         return assetView(row);
@@ -115,7 +114,7 @@ export class MediaService {
   }
 
   private async visible(actor: Actor, id: string): Promise<OwnedAsset> {
-    const asset = isId(id) ? await new AssetsRepository(this.deps.db).find(id) : undefined;
+    const asset = isId(id) ? await new AssetMedia(this.deps.db).find(id) : undefined;
     if (!asset || !canSeeAsset(actor, asset)) throw new NotFoundError(ASSET_NOT_FOUND);
     return asset;
   }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { UnrecoverableError, type Job } from 'bullmq';
-import { AssetsRepository, type OwnedAsset } from '../catalog/assets.repository.js';
+import { AssetMedia } from '../catalog/asset-media.js';
+import type { OwnedAsset } from '../catalog/assets.repository.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { Tx } from '../platform/db/client.js';
 import { enqueueInTx } from '../platform/queue/outbox.js';
@@ -8,7 +9,6 @@ import type { JobPayloads } from '../platform/queue/registry.js';
 import { MediaError } from '../previews/ffmpeg.runner.js';
 import { renderVideoFrame } from '../previews/preview.render.js';
 import { renderThumbnails } from '../previews/thumbnails.js';
-import { indexInTx } from '../search/search.enqueue.js';
 import { ScannerError, type ScanVerdict } from './clamav.js';
 import { currentUpload, isLastAttempt, localInput, type MediaContext } from './media.context.js';
 import { deleteUploadInTx, hasPreview, hasThumbnail, siblingKey, thumbnailUrl } from './media.files.js';
@@ -63,16 +63,15 @@ export class MediaPipeline {
   private recordVerdict(asset: OwnedAsset, data: ScanPayload, verdict: ScanVerdict, scanResult: Record<string, unknown>): Promise<StepResult> {
     const at = new Date().toISOString();
     return this.ctx.db.transaction().execute(async (tx): Promise<StepResult> => {
-      const assets = new AssetsRepository(tx);
+      const assets = new AssetMedia(tx);
       if (verdict.clean) {
-        const row = await assets.updateMedia(asset.id, { scanStatus: 'CLEAN', metadata: { scanResult: this.ctx.scanner ? { ...scanResult, scannedAt: at } : scanResult } }, data.storageKey);
+        const row = await assets.save(asset.id, { scanStatus: 'CLEAN', metadata: { scanResult: this.ctx.scanner ? { ...scanResult, scannedAt: at } : scanResult } }, data.storageKey);
         if (!row) return { outcome: 'stale' };
-        await indexInTx(tx, 'asset', asset.id);
         if (hasThumbnail(asset.type)) await enqueueInTx(tx, 'media-thumbnail', 'MediaThumbnail', { assetId: asset.id, storageKey: data.storageKey });
         else if (hasPreview(asset.type)) await previewInTx(tx, asset.id, data.storageKey);
         return { outcome: 'clean' };
       }
-      const row = await assets.updateMedia(asset.id, {
+      const row = await assets.save(asset.id, {
         storageKey: null, mimeType: null, fileSize: null, scanStatus: 'INFECTED', thumbnailUrl: null, previewUrl: null,
         metadata: {
           scanResult: { ...scanResult, scannedAt: at },
@@ -80,7 +79,6 @@ export class MediaPipeline {
         },
       }, data.storageKey);
       if (!row) return { outcome: 'stale' };
-      await indexInTx(tx, 'asset', asset.id);
       await deleteUploadInTx(tx, data.storageKey);
       await this.notifications.notify({
         userIds: [data.uploadedBy], type: 'SYSTEM', priority: 'HIGH', title: 'Upload removed: a virus was found',
@@ -129,11 +127,10 @@ export class MediaPipeline {
   private async recordThumbnail(asset: OwnedAsset, storageKey: string, error: string | null, written: readonly string[]): Promise<StepResult> {
     const at = new Date().toISOString();
     const result = await this.ctx.db.transaction().execute(async (tx): Promise<StepResult> => {
-      const row = await new AssetsRepository(tx).updateMedia(asset.id, error
+      const row = await new AssetMedia(tx).save(asset.id, error
         ? { thumbnailUrl: null, metadata: { thumbnailError: error, thumbnailGeneratedAt: null } }
         : { thumbnailUrl: thumbnailUrl(asset.id, storageKey, at), metadata: { thumbnailGeneratedAt: at, thumbnailError: null } }, storageKey);
       if (!row) return { outcome: 'stale' };
-      await indexInTx(tx, 'asset', asset.id);
       if (hasPreview(asset.type) && !row.preview_url) await previewInTx(tx, asset.id, storageKey);
       return error ? { outcome: 'failed', error } : { outcome: 'made' };
     });
@@ -147,9 +144,7 @@ export class MediaPipeline {
     return { deleted: keys.length };
   }
 
-  private async write(asset: OwnedAsset, storageKey: string, patch: Parameters<AssetsRepository['updateMedia']>[1]): Promise<void> {
-    await this.ctx.db.transaction().execute(async (tx) => {
-      if (await new AssetsRepository(tx).updateMedia(asset.id, patch, storageKey)) await indexInTx(tx, 'asset', asset.id);
-    });
+  private async write(asset: OwnedAsset, storageKey: string, patch: Parameters<AssetMedia['save']>[1]): Promise<void> {
+    await this.ctx.db.transaction().execute((tx) => new AssetMedia(tx).save(asset.id, patch, storageKey));
   }
 }

@@ -1,5 +1,5 @@
 import { AuditRepository } from '../admin/audit.repository.js';
-import { AssetsRepository } from '../catalog/assets.repository.js';
+import { AssetMedia } from '../catalog/asset-media.js';
 import { ASSET_NOT_FOUND } from '../catalog/assets.service.js';
 import type { AssetRow } from '../catalog/catalog.views.js';
 import type { Db } from '../platform/db/client.js';
@@ -32,10 +32,10 @@ const missingView = (r: AssetRow): MissingPreview => {
  * a job of the same asset still waiting absorbs a repeated request (deduplication by asset).
  */
 export class PreviewsAdminService {
-  private readonly assets: AssetsRepository;
+  private readonly assets: AssetMedia;
 
   constructor(private readonly deps: { db: Db; queues: Queues }) {
-    this.assets = new AssetsRepository(deps.db);
+    this.assets = new AssetMedia(deps.db);
   }
 
   async runOne(adminId: string, assetId: string): Promise<{ jobId: string }> {

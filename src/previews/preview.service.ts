@@ -1,10 +1,10 @@
 import type { Job } from 'bullmq';
-import { AssetsRepository, type OwnedAsset } from '../catalog/assets.repository.js';
+import { AssetMedia } from '../catalog/asset-media.js';
+import type { OwnedAsset } from '../catalog/assets.repository.js';
 import { currentUpload, isLastAttempt, localInput, putFile, type MediaContext } from '../media/media.context.js';
 import { hasPreview, PREVIEW_FILES, previewUrl, siblingKey } from '../media/media.files.js';
 import type { StepResult } from '../media/pipeline.service.js';
 import type { JobPayloads } from '../platform/queue/registry.js';
-import { indexInTx } from '../search/search.enqueue.js';
 import { MediaError } from './ffmpeg.runner.js';
 import { planPreview, renderPreview } from './preview.render.js';
 
@@ -71,12 +71,11 @@ export class PreviewService {
   private recordPreview(asset: OwnedAsset, storageKey: string, made: { size: number; durationSeconds: number }): Promise<StepResult> {
     const at = new Date().toISOString();
     return this.ctx.db.transaction().execute(async (tx): Promise<StepResult> => {
-      const row = await new AssetsRepository(tx).updateMedia(asset.id, {
+      const row = await new AssetMedia(tx).save(asset.id, {
         previewUrl: previewUrl(asset.id, storageKey, at),
         metadata: { previewGenerated: true, previewGeneratedAt: at, previewSize: made.size, previewDuration: made.durationSeconds, previewError: null, previewLastAttempt: null },
       }, storageKey);
       if (!row) return { outcome: 'stale' };
-      await indexInTx(tx, 'asset', asset.id);
       return { outcome: 'made' };
     });
   }
@@ -84,11 +83,10 @@ export class PreviewService {
   private async recordFailure(asset: OwnedAsset, storageKey: string, error: string): Promise<StepResult> {
     const at = new Date().toISOString();
     const written = await this.ctx.db.transaction().execute(async (tx) => {
-      const row = await new AssetsRepository(tx).updateMedia(asset.id, {
+      const row = await new AssetMedia(tx).save(asset.id, {
         previewUrl: null,
         metadata: { previewGenerated: false, previewError: error, previewLastAttempt: at, previewGeneratedAt: null, previewSize: null, previewDuration: null },
       }, storageKey);
-      if (row) await indexInTx(tx, 'asset', asset.id);
       return row !== undefined;
     });
     return written ? { outcome: 'failed', error } : { outcome: 'stale' };
