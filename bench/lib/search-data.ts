@@ -86,18 +86,6 @@ export function textGenerator(seed: number) {
   return { random, word, words, title, tags, int };
 }
 
-export interface Generated {
-  readonly users: string[];
-  readonly creators: string[];
-  readonly brands: string[];
-  readonly projects: string[];
-  readonly assets: string[];
-  readonly licenses: string[];
-  readonly posts: string[];
-  /** The ids of every creator and brand user, to log in as one of them. */
-  readonly creatorUserIds: string[];
-}
-
 const ASSET_TYPES = ['IMAGE', 'IMAGE', 'IMAGE', 'VIDEO', 'VIDEO', 'AUDIO', 'DOCUMENT', 'THREE_D', 'OTHER'];
 const pick = <T>(random: () => number, list: readonly T[]) => list[Math.floor(random() * list.length)]!;
 
