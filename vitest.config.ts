@@ -9,5 +9,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits on real processes (SSE, workers, a browser); its 1 s default flakes on a busy 2-core CI box.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

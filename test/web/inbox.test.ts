@@ -26,7 +26,7 @@ async function notify(session: Session, title: string, extra: Partial<Parameters
 }
 
 /** Waits out the last seconds of a minute, so a few calls share one rate-limit window. */
-async function awayFromMinuteEnd(margin = 8): Promise<void> {
+async function awayFromMinuteEnd(margin = 20): Promise<void> {
   const left = 60 - (Date.now() / 1000) % 60;
   if (left < margin) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 100));
 }
