@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { escapeHtml } from '../platform/email/layout.js';
+import { pageHelmet, pageRoutes } from '../platform/http/page-security.js';
 import { okBody } from '../platform/http/route-doc.js';
 import type { NotificationsService } from './notifications.service.js';
 import { verifyUnsubscribeToken } from './unsubscribe.token.js';
@@ -14,6 +15,11 @@ function page(reply: FastifyReply, status: number, title: string, body: string) 
 <h1 style="font-size:1.4rem">${escapeHtml(title)}</h1>${body}</body></html>`);
 }
 
+// The page is static text with inline styles and one form posting back here; nothing else may load.
+const PAGE_SECURITY = pageHelmet({
+  'default-src': ["'none'"], 'style-src': ["'unsafe-inline'"], 'form-action': ["'self'"], 'frame-ancestors': ["'none'"], 'base-uri': ["'none'"],
+});
+
 const wantsHtml = (request: FastifyRequest) => /text\/html/.test(request.headers.accept ?? '');
 
 /**
@@ -21,11 +27,11 @@ const wantsHtml = (request: FastifyRequest) => /text\/html/.test(request.headers
  * shows a confirmation page (mail scanners prefetch links); POST turns email off.
  */
 export function unsubscribeRoutes(app: FastifyInstance, notifications: NotificationsService, secret: string): void {
-  void app.register(async (scope) => {
+  pageRoutes(app, (scope) => {
     // Mail clients send the one-click POST as a form (`List-Unsubscribe=One-Click`); its body is not needed.
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_req, _body, done) => done(null, {}));
 
-    scope.get('/api/notifications/unsubscribe', { config: { access: 'public', openapi: {
+    scope.get('/api/notifications/unsubscribe', { ...PAGE_SECURITY, config: { access: 'public', openapi: {
       summary: 'Unsubscribe confirmation page (emails link here)', tags: ['notifications'], query, contentType: 'text/html',
       response: z.string().describe('an HTML page with the one-click form'), errors: { 400: 'This unsubscribe link is not valid' },
     } } }, async (request, reply) => {
@@ -37,7 +43,7 @@ export function unsubscribeRoutes(app: FastifyInstance, notifications: Notificat
 <button type="submit" style="font-size:1rem;padding:.6rem 1.2rem">Unsubscribe</button></form>`);
     });
 
-    scope.post('/api/notifications/unsubscribe', { config: { access: 'public', openapi: {
+    scope.post('/api/notifications/unsubscribe', { ...PAGE_SECURITY, config: { access: 'public', openapi: {
       summary: 'RFC 8058 one-click unsubscribe: email off', description: 'The signed token is the authority. Answers HTML when the request accepts text/html.',
       tags: ['notifications'], query, response: okBody(z.object({ emailEnabled: z.boolean() })), errors: { 400: 'Invalid or expired unsubscribe link' },
     } } }, async (request, reply) => {

@@ -1,12 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { pageHelmet, STRICT_PAGE_CSP } from '../platform/http/page-security.js';
 
 const INBOX_DIR = fileURLToPath(new URL('../../web/inbox/', import.meta.url));
 const CLIENT_SRC = fileURLToPath(new URL('../../packages/client/src/', import.meta.url));
-
-// Same policy as the admin dashboard: the page renders API data, so nothing inline may run.
-const INBOX_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 let bundle: Promise<string> | null = null;
 
@@ -35,12 +33,15 @@ export function buildInboxBundle(): Promise<string> {
   return bundle;
 }
 
-const html = (reply: FastifyReply, body: Buffer) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache')
-  .header('content-security-policy', INBOX_CSP).header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer').send(body);
+const html = (reply: FastifyReply, body: Buffer) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body);
 
-/** The notification inbox at / (sign in, live bell, list, preferences), built with @herald/client. */
+/**
+ * The notification inbox at / (sign in, live bell, list, preferences), built with @herald/client.
+ * Registered by webRoutes inside the page scope that holds helmet.
+ */
 export function inboxRoutes(app: FastifyInstance): void {
-  const config = { config: { access: 'public' as const } };
+  // Same policy as the admin dashboard: the page renders API data, so nothing inline may run.
+  const config = { config: { access: 'public' as const }, ...pageHelmet(STRICT_PAGE_CSP) };
   app.get('/', config, async (_request, reply) => html(reply, await readFile(`${INBOX_DIR}index.html`)));
   app.get<{ Params: { file: string } }>('/inbox/:file', config, async (request, reply) => {
     switch (request.params.file) {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { cspHeader, pageHelmet, pageRoutes, STRICT_PAGE_CSP } from '../platform/http/page-security.js';
 import { inboxRoutes } from './inbox.routes.js';
 
 /** web/admin at the repository root, wherever the process was started from. */
@@ -17,7 +18,7 @@ const CONTENT_TYPES: Readonly<Record<string, string>> = {
 };
 
 // The page builds its DOM from API data; a strict policy keeps any slip from running code.
-export const ADMIN_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+export const ADMIN_CSP = cspHeader(STRICT_PAGE_CSP);
 
 /** Plain names only: no separators, no leading dot, so nothing outside web/admin can be named. */
 const SAFE_NAME = /^[a-z0-9][a-z0-9-]*(\.[a-z0-9]+)+$/i;
@@ -31,18 +32,16 @@ async function sendFile(reply: FastifyReply, name: string): Promise<FastifyReply
     reply.callNotFound();
     return reply;
   }
-  void reply.header('content-type', type).header('cache-control', 'no-cache');
-  if (type.startsWith('text/html')) {
-    void reply.header('content-security-policy', ADMIN_CSP).header('x-frame-options', 'DENY').header('referrer-policy', 'no-referrer');
-  }
-  return reply.send(body);
+  return reply.header('content-type', type).header('cache-control', 'no-cache').send(body);
 }
 
 /** The admin dashboard at /admin: static files under web/admin (no build step, no CDN). */
 export function webRoutes(app: FastifyInstance): void {
-  const config = { config: { access: 'public' as const } };
-  app.get('/admin', config, (_request, reply) => sendFile(reply, 'index.html'));
-  app.get('/admin/', config, (_request, reply) => sendFile(reply, 'index.html'));
-  app.get<{ Params: { file: string } }>('/admin/:file', config, (request, reply) => sendFile(reply, request.params.file));
-  inboxRoutes(app);
+  const config = { config: { access: 'public' as const }, ...pageHelmet(STRICT_PAGE_CSP) };
+  pageRoutes(app, (pages) => {
+    pages.get('/admin', config, (_request, reply) => sendFile(reply, 'index.html'));
+    pages.get('/admin/', config, (_request, reply) => sendFile(reply, 'index.html'));
+    pages.get<{ Params: { file: string } }>('/admin/:file', config, (request, reply) => sendFile(reply, request.params.file));
+    inboxRoutes(pages);
+  });
 }

@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { RouteAccess } from './auth.js';
 import { buildOpenApi, type OpenApiDocument } from './openapi.js';
+import { pageHelmet, pageRoutes, STRICT_PAGE_CSP } from './page-security.js';
 
 const SWAGGER_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const SWAGGER_FILES: Readonly<Record<string, string>> = {
@@ -17,7 +18,7 @@ const SWAGGER_FILES: Readonly<Record<string, string>> = {
 // Swagger UI styles through the CSSOM (allowed by style-src 'self') except for one <style> element
 // of its own, allowed by its hash; it draws icons from data: URLs. No script but its files runs.
 const SWAGGER_STYLE = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
-const DOCS_CSP = `default-src 'self'; img-src 'self' data:; style-src 'self' ${SWAGGER_STYLE}; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'`;
+const DOCS_PAGE = pageHelmet({ ...STRICT_PAGE_CSP, 'style-src': ["'self'", SWAGGER_STYLE] });
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -68,15 +69,17 @@ export function docsRoutes(app: FastifyInstance, routes: readonly RouteAccess[])
     config: { access: 'public', openapi: { summary: 'The analytics part of this document', tags: ['docs', 'analytics'], response: z.record(z.string(), z.unknown()) } },
   }, async () => taggedOpenApi(openapi(), 'analytics'));
 
-  app.get('/api/docs', { config: { access: 'public' } }, async (_request, reply) =>
-    reply.type('text/html; charset=utf-8').header('content-security-policy', DOCS_CSP).header('cache-control', 'no-cache').send(PAGE));
+  pageRoutes(app, (pages) => {
+    pages.get('/api/docs', { config: { access: 'public' }, ...DOCS_PAGE }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(PAGE));
 
-  app.get<{ Params: { file: string } }>('/api/docs/:file', { config: { access: 'public' } }, async (request, reply) => {
-    const { file } = request.params;
-    if (file === 'init.js') return reply.type('text/javascript; charset=utf-8').send(INIT);
-    const type = Object.hasOwn(SWAGGER_FILES, file) ? SWAGGER_FILES[file] : undefined;
-    if (!type) return reply.callNotFound();
-    return reply.type(type).header('cache-control', 'public, max-age=86400').send(await readFile(path.join(SWAGGER_DIR, file)));
+    pages.get<{ Params: { file: string } }>('/api/docs/:file', { config: { access: 'public' }, ...DOCS_PAGE }, async (request, reply) => {
+      const { file } = request.params;
+      if (file === 'init.js') return reply.type('text/javascript; charset=utf-8').send(INIT);
+      const type = Object.hasOwn(SWAGGER_FILES, file) ? SWAGGER_FILES[file] : undefined;
+      if (!type) return reply.callNotFound();
+      return reply.type(type).header('cache-control', 'public, max-age=86400').send(await readFile(path.join(SWAGGER_DIR, file)));
+    });
   });
 }
 
