@@ -42,6 +42,26 @@ function fastifyClientError(err: FastifyError): { status: number; error: string;
   return null;
 }
 
+const CLIENT_ERRORS: Readonly<Record<string, [number, string, string]>> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'Request timeout'],
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'Request headers too large'],
+};
+
+/**
+ * Errors Node raises on the socket before there is a request to reply to (a client too slow to send
+ * its headers or body, headers too large, bytes that are not HTTP): still the contract's body.
+ */
+function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, error] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'Bad Request', 'Bad request'];
+  const body = JSON.stringify({ success: false, error });
+  this.log.debug({ code: err.code }, 'client error');
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+  }
+  socket.destroy();
+}
+
 /** Fastify with the contract's conventions: JSON errors, one error mapping, no internals out. */
 export function createHttpServer(config: Config, log: Logger): FastifyInstance {
   const app = Fastify({
@@ -55,6 +75,11 @@ export function createHttpServer(config: Config, log: Logger): FastifyInstance {
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
     },
     requestTimeout: config.requestTimeoutMs,
+    // Given to Node's server at creation too: Fastify sets requestTimeout only afterwards, and then a
+    // client that stalls mid-body is never timed out (found by the slow-client test). Node looks for
+    // timed-out requests only every connectionsCheckingInterval (30 s by default).
+    http: { requestTimeout: config.requestTimeoutMs, connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(config.requestTimeoutMs / 4))) },
+    clientErrorHandler,
     connectionTimeout: 60_000,
     return503OnClosing: true,
     routerOptions: { maxParamLength: 200 },
