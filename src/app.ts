@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Redis } from 'ioredis';
-import { SessionsRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
 import { AuthService } from './auth/auth.service.js';
 import { SessionCache } from './auth/session-cache.js';
@@ -168,7 +167,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const mediaContext = createMediaContext({ db: database.db, storage, log, config });
   const services: Services = {
     users,
-    auth: new AuthService(new SessionsRepository(database.db), users, limiter, config, secret, sessionCache),
+    auth: new AuthService(database.db, users, limiter, config, secret, sessionCache),
     notifications,
     delivery,
     digests: new DigestsService({

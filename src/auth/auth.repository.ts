@@ -4,14 +4,20 @@ import type { Executor } from '../platform/db/client.js';
 export class SessionsRepository {
   constructor(private readonly db: Executor) {}
 
-  async create(session: { userId: string; tokenHash: Buffer; expiresAt: Date; ip: string | null; userAgent: string | null }) {
-    return this.db.insertInto('sessions').values({
-      user_id: session.userId,
-      token_hash: session.tokenHash,
-      expires_at: session.expiresAt,
-      ip: session.ip,
-      user_agent: session.userAgent,
-    }).returning('id').executeTakeFirstOrThrow();
+  /**
+   * A new session, made only while the user's password is still `passwordHash` (the one just
+   * verified): a login that raced a password change gets nothing (undefined). FOR SHARE waits for
+   * a change in progress and then sees its new hash (or, first, makes the change's revocation
+   * see this session).
+   */
+  async create(session: { userId: string; passwordHash: string; tokenHash: Buffer; expiresAt: Date; ip: string | null; userAgent: string | null }) {
+    const { rows } = await sql<{ id: string }>`
+      INSERT INTO sessions (user_id, token_hash, expires_at, ip, user_agent)
+      SELECT u.id, ${session.tokenHash}::bytea, ${session.expiresAt}::timestamptz, ${session.ip}::text, ${session.userAgent}::text
+        FROM users u WHERE u.id = ${session.userId} AND u.password_hash = ${session.passwordHash}
+        FOR SHARE OF u
+      RETURNING id`.execute(this.db);
+    return rows[0];
   }
 
   /** The live session's user: not revoked, not expired, issued after the last password change. */
@@ -29,5 +35,12 @@ export class SessionsRepository {
   async revoke(tokenHash: Buffer): Promise<void> {
     await this.db.updateTable('sessions').set({ revoked_at: sql`now()` })
       .where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();
+  }
+
+  /** Revokes every live session of the user; returns them (for the other processes' caches). */
+  revokeAllOf(userId: string) {
+    return this.db.updateTable('sessions').set({ revoked_at: sql`now()` })
+      .where('user_id', '=', userId).where('revoked_at', 'is', null).where('expires_at', '>', sql<Date>`now()`)
+      .returning(['id', 'token_hash']).execute();
   }
 }

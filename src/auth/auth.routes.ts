@@ -4,7 +4,7 @@ import { SESSION_COOKIE } from '../platform/http/auth.js';
 import { successBody } from '../platform/http/route-doc.js';
 import { ok } from '../platform/http/reply.js';
 import { parseBody } from '../platform/http/validation.js';
-import { loginBody } from './auth.schemas.js';
+import { changePasswordBody, loginBody } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 
 function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date | null) {
@@ -24,6 +24,21 @@ export function authRoutes(app: FastifyInstance, auth: AuthService): void {
   } } }, async (request, reply) => {
     const { email, password } = parseBody(loginBody, request.body);
     const result = await auth.login(email, password, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+    // The browser's previous session (its cookie is replaced now) ends: no session outlives a sign-in over it.
+    if (request.authVia === 'cookie' && request.sessionToken && request.user) await auth.logout(request.sessionToken, request.user.sessionId);
+    setSessionCookie(request, reply, result.token, result.expiresAt);
+    return ok({ user: result.user, token: result.token });
+  });
+
+  app.post('/api/auth/password', { config: { access: 'user', openapi: {
+    summary: 'Change the password (signs out every session)',
+    description: 'Checks `currentPassword` (wrong ones count as failed sign-ins of the account), sets `newPassword` (8+ characters, not the current one, not the email), '
+      + 'revokes every session of the user in every API process, and answers with a new session (also set as the cookie).',
+    tags: ['auth'], body: changePasswordBody, response: loginResultBody,
+    errors: { 429: 'Too many requests. Please try again later. (failed attempts per account)' },
+  } } }, async (request, reply) => {
+    const input = parseBody(changePasswordBody, request.body);
+    const result = await auth.changePassword(request.user!, input, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     setSessionCookie(request, reply, result.token, result.expiresAt);
     return ok({ user: result.user, token: result.token });
   });

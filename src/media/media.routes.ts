@@ -100,7 +100,7 @@ function uploadError(err: unknown, max: number): unknown {
 async function sendFile(request: FastifyRequest, reply: FastifyReply, storage: Storage, file: ServedFile, inline: boolean) {
   const stat = await storage.stat(file.key);
   if (!stat) throw new NotFoundError(FILE_NOT_FOUND);
-  const { v } = versionQuery.parse(request.query ?? {});
+  const { v } = parseQuery(versionQuery, request.query);
   void reply.headers({
     'accept-ranges': 'bytes', etag: file.etag, 'cache-control': cacheControl(v, file.version),
     // Served from the API's origin: whatever the bytes are, a browser must not run them.

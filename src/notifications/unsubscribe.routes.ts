@@ -22,6 +22,12 @@ const PAGE_SECURITY = pageHelmet({
 
 const wantsHtml = (request: FastifyRequest) => /text\/html/.test(request.headers.accept ?? '');
 
+/** The query's token; a malformed query (a repeated or overlong token) is just an invalid link, never a 500. */
+const tokenOf = (request: FastifyRequest) => {
+  const parsed = query.safeParse(request.query ?? {});
+  return parsed.success ? parsed.data.token : '';
+};
+
 /**
  * RFC 8058 one-click unsubscribe, no login: the signed token in the URL is the authority. GET only
  * shows a confirmation page (mail scanners prefetch links); POST turns email off.
@@ -35,7 +41,7 @@ export function unsubscribeRoutes(app: FastifyInstance, notifications: Notificat
       summary: 'Unsubscribe confirmation page (emails link here)', tags: ['notifications'], query, contentType: 'text/html',
       response: z.string().describe('an HTML page with the one-click form'), errors: { 400: 'This unsubscribe link is not valid' },
     } } }, async (request, reply) => {
-      const { token } = query.parse(request.query ?? {});
+      const token = tokenOf(request);
       const check = verifyUnsubscribeToken(secret, token);
       if (!check.ok) return page(reply, 400, 'This unsubscribe link is not valid', '<p>It may have expired. You can turn emails off in your notification preferences.</p>');
       return page(reply, 200, 'Unsubscribe from emails?', `<p>You will stop receiving notification emails. In-app notifications continue.</p>
@@ -47,7 +53,7 @@ export function unsubscribeRoutes(app: FastifyInstance, notifications: Notificat
       summary: 'RFC 8058 one-click unsubscribe: email off', description: 'The signed token is the authority. Answers HTML when the request accepts text/html.',
       tags: ['notifications'], query, response: okBody(z.object({ emailEnabled: z.boolean() })), errors: { 400: 'Invalid or expired unsubscribe link' },
     } } }, async (request, reply) => {
-      const { token } = query.parse(request.query ?? {});
+      const token = tokenOf(request);
       const check = verifyUnsubscribeToken(secret, token);
       if (!check.ok) {
         if (wantsHtml(request)) return page(reply, 400, 'This unsubscribe link is not valid', '<p>It may have expired.</p>');

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../platform/db/client.js';
 import type { Role } from '../platform/db/schema.js';
 
@@ -17,6 +18,17 @@ export class UsersRepository {
 
   findByEmailWithHash(email: string) {
     return this.db.selectFrom('users').select([...PUBLIC, 'password_hash']).where('email', '=', email).executeTakeFirst();
+  }
+
+  findByIdWithHash(id: string) {
+    return this.db.selectFrom('users').select([...PUBLIC, 'password_hash']).where('id', '=', id).executeTakeFirst();
+  }
+
+  /** Sets a new password unless it changed since `oldHash` was read; starts a new session epoch. */
+  async setPassword(id: string, oldHash: string, newHash: string): Promise<boolean> {
+    const result = await this.db.updateTable('users').set({ password_hash: newHash, password_changed_at: sql`now()` })
+      .where('id', '=', id).where('password_hash', '=', oldHash).executeTakeFirst();
+    return result.numUpdatedRows > 0n;
   }
 
   findById(id: string) {

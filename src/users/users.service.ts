@@ -2,9 +2,15 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/password.js';
 import { ConflictError } from '../platform/errors.js';
+import type { Executor } from '../platform/db/client.js';
 import type { Logger } from '../platform/logger.js';
-import type { UsersRepository } from './users.repository.js';
+import { UsersRepository } from './users.repository.js';
 import type { CreateUserInput, PublicUser } from './users.schemas.js';
+
+export interface Credentials {
+  readonly user: PublicUser;
+  readonly passwordHash: string;
+}
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@herald.local';
 
@@ -28,10 +34,32 @@ export class UsersService {
 
   /** The user if the password matches; the same time is spent whether or not the email exists. */
   async verifyCredentials(email: string, password: string): Promise<PublicUser | null> {
-    const found = await this.users.findByEmailWithHash(email);
+    return (await this.credentials(email, password))?.user ?? null;
+  }
+
+  /** As verifyCredentials, with the hash that matched (a session is made only while it is current). */
+  async credentials(email: string, password: string): Promise<Credentials | null> {
+    return this.checked(await this.users.findByEmailWithHash(email), password);
+  }
+
+  /** The user's credentials if `password` is their current password. */
+  async checkPassword(userId: string, password: string): Promise<Credentials | null> {
+    return this.checked(await this.users.findByIdWithHash(userId), password);
+  }
+
+  /**
+   * Sets a new password (in the caller's transaction) unless it changed since `oldHash` was read;
+   * every session issued before this moment stops working (`password_changed_at`). False when
+   * it had changed.
+   */
+  setPassword(tx: Executor, userId: string, oldHash: string, newHash: string): Promise<boolean> {
+    return new UsersRepository(tx).setPassword(userId, oldHash, newHash);
+  }
+
+  private async checked(found: (PublicUser & { password_hash: string }) | undefined, password: string): Promise<Credentials | null> {
     const ok = await verifyPassword(found?.password_hash ?? (await dummyPasswordHash()), password);
     if (!found || !ok) return null;
-    return { id: found.id, email: found.email, name: found.name, role: found.role };
+    return { user: { id: found.id, email: found.email, name: found.name, role: found.role }, passwordHash: found.password_hash };
   }
 
   /**

@@ -88,6 +88,17 @@ describe('auth and errors', () => {
     expect([wrong.status, wrong.message]).toEqual([401, 'Invalid email or password']);
   });
 
+  it('changes the password: the old token stops working, the returned one works', async () => {
+    const me = await t.user('VIEWER');
+    const old = clientFor(t, me.token);
+    const changed = await old.auth.changePassword('password-123', 'a-new-passphrase');
+    expect(changed.data.user.id).toBe(me.user.id);
+    expect([(await failure(old.auth.me())).status]).toEqual([401]);
+    expect((await clientFor(t, changed.data.token).auth.me()).user.id).toBe(me.user.id);
+    const wrong = await failure(clientFor(t, changed.data.token).auth.changePassword('password-123', 'another-passphrase'));
+    expect([wrong.status, wrong.kind]).toEqual([400, 'invalid']);
+  });
+
   it('maps 403, 409 and an unreachable server to ApiError', async () => {
     const forbidden = await failure(clientFor(t, viewer).adminJobs.health());
     expect([forbidden.status, forbidden.message, forbidden.kind]).toEqual([403, 'Forbidden: Admin access required', 'forbidden']);

@@ -77,6 +77,11 @@ describe('validators and caching', () => {
     const head = await fetch(m.t.url + previewUrl, { method: 'HEAD', headers: { authorization: `Bearer ${owner.token}` } });
     expect([head.status, head.headers.get('content-length')]).toEqual([200, String(preview.length)]);
   });
+
+  it('refuses a repeated version parameter with 400 (it once answered 500)', async () => {
+    const res = await m.t.call('GET', `/api/assets/${assetId}/preview?v=a&v=b`, { as: owner });
+    expect(res).toMatchObject({ status: 400, body: { success: false, error: 'Invalid query parameters' } });
+  });
 });
 
 describe('who may read the files', () => {

@@ -31,7 +31,9 @@ const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(fc.oneof(text, fc.constantFrom('__proto__', 'constructor', 'prototype', 'role', 'userId', 'status', 'type')), tie('value'), { maxKeys: 5 })),
 })).value;
-const query = fc.dictionary(fc.oneof(fc.constantFrom('page', 'pageSize', 'q', 'types', 'status', 'type', 'state', 'read', 'from', 'to', 'startDate', 'endDate', 'jobType'), text), text, { maxKeys: 4 });
+// Pairs, not a dictionary: a repeated key (`?v=a&v=b`) arrives as an array, which a schema for one
+// string must refuse with 400 (it once answered 500 on two routes).
+const query = fc.array(fc.tuple(fc.oneof(fc.constantFrom('page', 'pageSize', 'q', 'types', 'status', 'type', 'state', 'read', 'from', 'to', 'startDate', 'endDate', 'jobType', 'v', 'size', 'token', 'missing'), text), text), { maxLength: 5 });
 
 const fill = (url: string, params: string[]) => {
   let i = 0;
@@ -72,7 +74,7 @@ describe('hostile input on every route', () => {
     await fc.assert(fc.asyncProperty(
       fc.constantFrom(...routes), fc.array(text, { minLength: 1, maxLength: 3 }), query, json, fc.boolean(),
       async (route, params, q, body, asAdmin) => {
-        const qs = new URLSearchParams(Object.entries(q).map(([k, v]) => [k, String(v)] as [string, string])).toString();
+        const qs = new URLSearchParams(q).toString();
         const path = `${fill(route.url, params)}${qs ? `?${qs}` : ''}`;
         const withBody = route.method !== 'GET' && route.method !== 'DELETE';
         const res = await t.call(route.method, path, { as: asAdmin ? admin : creator, body: withBody ? body : undefined });

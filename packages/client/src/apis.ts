@@ -65,6 +65,8 @@ export function authApi(http: HttpClient) {
     login: (email: string, password: string) => http.call('POST /api/auth/login', { body: { email, password } }),
     logout: () => http.call('POST /api/auth/logout'),
     me: (o: Opts = {}) => http.call('GET /api/auth/me', o),
+    /** Signs out every other session of the user; the answer carries the caller's fresh token. */
+    changePassword: (currentPassword: string, newPassword: string) => http.call('POST /api/auth/password', { body: { currentPassword, newPassword } }),
   };
 }
 
