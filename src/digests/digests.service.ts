@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../platform/db/client.js';
-import type { EmailService } from '../platform/email/email.service.js';
+import { deferralForHeldClaims, type EmailService } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
 import type { Queues } from '../platform/queue/queues.js';
 import type { JobPayload } from '../platform/queue/registry.js';
@@ -92,6 +92,7 @@ export class DigestsService {
     for (const item of items) byUser.set(item.user_id, [...(byUser.get(item.user_id) ?? []), item]);
     const outcomes = new Map<string, { outcome: DigestOutcome; items: number }>(ids.map((id) => [id, { outcome: 'skipped', items: 0 }]));
     const errors: string[] = [];
+    const reasons: unknown[] = [];
     await Promise.all(targets.map(async (target) => {
       const list = byUser.get(target.user_id) ?? [];
       if (list.length === 0) return void outcomes.set(target.user_id, { outcome: 'empty', items: 0 });
@@ -100,6 +101,7 @@ export class DigestsService {
         outcomes.set(target.user_id, { outcome, items: list[0]!.total });
       } catch (err) {
         errors.push(`${target.user_id}: ${(err as Error).message}`);
+        reasons.push(err);
         outcomes.delete(target.user_id);
       }
     }));
@@ -107,6 +109,8 @@ export class DigestsService {
     await this.repo.recordSent(done, runAt);
     if (job.runId) await this.repo.recordOutcomes(job.runId, [...outcomes].map(([userId, o]) => ({ userId, ...o })));
     // The rest is recorded; a retry re-runs only what is not done (sent emails are keyed).
+    const deferral = deferralForHeldClaims(reasons);
+    if (deferral) throw deferral;
     if (errors.length) throw new Error(`${errors.length} of ${targets.length} digests not sent yet; retrying. First: ${errors[0]}`);
     const counts: Record<string, number> = {};
     for (const o of outcomes.values()) counts[o.outcome] = (counts[o.outcome] ?? 0) + 1;

@@ -1,6 +1,6 @@
 import type { Db } from '../platform/db/client.js';
 import type { EmailService, SendOutcome } from '../platform/email/email.service.js';
-import { RetryableEmailError } from '../platform/email/email.service.js';
+import { deferralForHeldClaims, RetryableEmailError } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
 import { DEFAULT_DELIVERY_PREFERENCES, decideEmail } from './delivery.rules.js';
 import { DeliveryRepository, type DeliveryRow } from './delivery.repository.js';
@@ -82,6 +82,8 @@ export class DeliveryService {
       }
     });
     // Temporary failures first: a retry resends only what is not done; permanent ones never retry.
+    const deferral = deferralForHeldClaims(results.flatMap((r) => (r.status === 'rejected' ? [r.reason] : [])));
+    if (deferral) throw deferral;
     if (retryable.length) throw new Error(`${retryable.length} of ${toEmail.length} emails not sent yet; retrying. First: ${retryable[0]}`);
     if (permanent.length) throw new PermanentDeliveryError(`${permanent.length} email(s) permanently refused by the mail server (notifications ${permanent.join(', ')}); see GET /api/admin/emails?status=failed`);
     return report;

@@ -4,7 +4,9 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EmailLogRepository } from '../../src/platform/email/email-log.repository.js';
 import { waitFor } from '../../src/platform/net.js';
+import { notificationEmailKey } from '../../src/notifications/delivery.service.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { startEmbeddedRedis, type EmbeddedRedisHandle } from '../../src/platform/redis/embedded.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
@@ -51,6 +53,33 @@ async function verifyBurst(t: TestApp, tag: string) {
 }
 
 describe('delivery under faults', () => {
+  it('a claim left by a crashed worker outlasting every retry: the job waits for its lease (no attempt used) and sends once', async () => {
+    // Two attempts 100 ms apart would be spent long before a 3 s lease ends; the drill found 29 of
+    // 20,000 emails lost this way (jobs failed for good, their claims left "sending").
+    const t = await createTestApp({ SMTP_URL: sink.url, JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '100' }, { roles: ['api'] });
+    let worker: Awaited<ReturnType<TestApp['sibling']>> | null = null;
+    try {
+      const me = await t.user('VIEWER');
+      await t.app.services.notifications.create({ userIds: [me.user.id] }, { type: 'SYSTEM', title: 'Held', message: 'm', actionUrl: null, priority: 'MEDIUM', metadata: null, critical: false });
+      const { id } = await t.app.database.db.selectFrom('notifications').select('id').where('user_id', '=', me.user.id).executeTakeFirstOrThrow();
+      // What a worker killed between claim and completion leaves behind.
+      const held = await new EmailLogRepository(t.app.database.db).claim({ key: notificationEmailKey(id), kind: 'notification', notificationId: id, userId: me.user.id, to: me.user.email, subject: 'Held', messageId: '<held@test>' }, 3_000);
+      expect(held).not.toBeNull();
+      const claimedAt = Date.now();
+      worker = await t.sibling({ roles: ['worker'] });
+      expect(await outboxDrained(t.app, 30_000)).toBe(true);
+      const outbox = await t.app.database.db.selectFrom('outbox').select(['failed_at']).execute();
+      expect(outbox.every((r) => r.failed_at === null)).toBe(true);
+      const log = await t.app.database.db.selectFrom('email_log').select(['status', 'attempts', 'sent_at']).where('key', '=', notificationEmailKey(id)).executeTakeFirstOrThrow();
+      expect(log.status).toBe('sent');
+      expect(log.sent_at!.getTime()).toBeGreaterThanOrEqual(claimedAt + 2_500);
+      expect(sink.received.filter((m) => m.to[0] === me.user.email)).toHaveLength(1);
+    } finally {
+      await worker?.stop();
+      await t.close();
+    }
+  }, 60_000);
+
   it('a worker killed with SIGKILL mid-burst: after a restart every email is delivered, once per notification', async () => {
     const t = await createTestApp({ SMTP_URL: sink.url }, { roles: ['api'] });
     const env = {

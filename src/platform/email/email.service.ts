@@ -1,6 +1,7 @@
 import { EmailLogRepository, type EmailClaim } from './email-log.repository.js';
 import { PermanentEmailError, type MailTransport } from './transport.js';
 import type { Db } from '../db/client.js';
+import { DeferUntilError } from '../queue/deferral.js';
 import { Semaphore } from '../semaphore.js';
 
 export type SendOutcome = 'sent' | 'captured' | 'already-sent' | 'failed';
@@ -13,6 +14,23 @@ export interface EmailToSend extends Omit<EmailClaim, 'messageId'> {
 
 /** A temporary failure (SMTP down, another attempt holding the claim): the job should retry. */
 export class RetryableEmailError extends Error {}
+
+/** The email's claim is leased by another attempt until `until`; only then may it be taken over. */
+export class ClaimHeldError extends RetryableEmailError {
+  constructor(key: string, readonly until: Date) {
+    super(`email ${key} is being sent by another attempt (lease until ${until.toISOString()})`);
+  }
+}
+
+/**
+ * When every email a job could not send is held by another attempt, the job should wait for the
+ * last lease rather than retry (see DeferUntilError); null when anything else went wrong too.
+ */
+export function deferralForHeldClaims(reasons: readonly unknown[]): DeferUntilError | null {
+  if (reasons.length === 0 || !reasons.every((r) => r instanceof ClaimHeldError)) return null;
+  const until = new Date(Math.max(...reasons.map((r) => (r as ClaimHeldError).until.getTime())));
+  return new DeferUntilError(until, `${reasons.length} email(s) held by another attempt; waiting for their lease`);
+}
 
 /**
  * At most one email per key: the email_log row is claimed right before the SMTP hand-off and
@@ -62,7 +80,7 @@ export class EmailService {
     if (!claim) {
       const current = await this.log.status(email.key);
       if (current && current.status !== 'sending') return current.status === 'failed' ? 'failed' : 'already-sent';
-      throw new RetryableEmailError(`email ${email.key} is being sent by another attempt`);
+      throw new ClaimHeldError(email.key, current?.claimedUntil ?? new Date(Date.now() + this.options.leaseMs));
     }
     try {
       await this.transport.send({ from: this.options.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers, messageId });

@@ -1,8 +1,9 @@
-import { MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { DEFER_MARGIN_MS, DeferUntilError } from './deferral.js';
 import { Heartbeat } from './heartbeat.js';
 import { markManyOutboxCompleted, markOutboxCompleted, markOutboxFailed, outboxIdOf, unfinishedOfKey } from './outbox.js';
 import { QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
@@ -43,7 +44,7 @@ export class WorkerPool {
       const handlers = this.opts.handlers[queue] as Record<string, JobHandler<unknown>>;
       const concurrency = concurrencyOf(queue);
       // Three parameters: BullMQ then hands each job an AbortSignal (see close()).
-      const worker = new Worker(queue, (job, _token, signal) => this.run(queue, handlers, job, signal), {
+      const worker = new Worker(queue, (job, token, signal) => this.run(queue, handlers, job, token, signal), {
         connection: this.opts.connection,
         prefix: this.opts.prefix,
         concurrency,
@@ -64,7 +65,7 @@ export class WorkerPool {
     }
   }
 
-  private async run(queue: QueueName, handlers: Record<string, JobHandler<unknown>>, job: Job, signal?: AbortSignal): Promise<unknown> {
+  private async run(queue: QueueName, handlers: Record<string, JobHandler<unknown>>, job: Job, token: string | undefined, signal?: AbortSignal): Promise<unknown> {
     const handler = handlers[job.name];
     if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
     const started = Date.now();
@@ -83,6 +84,12 @@ export class WorkerPool {
       this.opts.log.debug({ queue, jobId: job.id, job: job.name, ms: Date.now() - started }, 'job completed');
       return result;
     } catch (err) {
+      if (err instanceof DeferUntilError && token) {
+        // Not a failure: the work is held elsewhere. Back to delayed, no attempt used.
+        await job.moveToDelayed(err.until.getTime() + DEFER_MARGIN_MS, token);
+        this.opts.log.info({ queue, jobId: job.id, job: job.name, until: err.until.toISOString(), reason: err.message }, 'job deferred');
+        throw new DelayedError();
+      }
       observe('failed');
       this.opts.metrics?.jobFailures.inc({ queue, job: job.name });
       throw err;
