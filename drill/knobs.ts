@@ -1,0 +1,68 @@
+/**
+ * The drills' knobs: environment variables with defaults (documented in drill/main.ts and
+ * docs/OPERATIONS.md "How to run the drills"). Read once, here, like src/config.ts does for the
+ * service; a bad value stops the runner naming the variable.
+ */
+
+export const DRILL_NAMES = ['soak', 'crash', 'redis', 'postgres', 'scheduler'] as const;
+export type DrillName = (typeof DRILL_NAMES)[number];
+
+export interface Knobs {
+  readonly drills: readonly DrillName[];
+  /** Soak length, seconds. */
+  readonly soakSeconds: number;
+  /** Soak warm-up before the start figures (RSS, Redis memory) are taken, seconds. */
+  readonly warmupSeconds: number;
+  /** Steady request rate of the traffic generator, requests per second over both API processes. */
+  readonly rate: number;
+  /** Requests in flight at most; past it a tick's requests are skipped and counted (the service is saturated). */
+  readonly maxInFlight: number;
+  /** Notifications (one per user, email on) in each burst drill. */
+  readonly burst: number;
+  /** Users the soak's and the restart drills' traffic acts as. */
+  readonly users: number;
+  /** How long Redis / PostgreSQL stay down in their drills, seconds. */
+  readonly outageSeconds: number;
+  /** Traffic during the PostgreSQL drill, seconds (the outage sits in its middle). */
+  readonly pgTrafficSeconds: number;
+  /** Longest wait for the outbox to drain (every email sent) after a drill, seconds. */
+  readonly drainSeconds: number;
+  /** Per-request client timeout, milliseconds (a request past it is recorded as status 0, "no answer"). */
+  readonly requestTimeoutMs: number;
+  /** Keep the temporary directory (PostgreSQL/Redis data, process logs) after the run. */
+  readonly keep: boolean;
+}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${name}: expected an integer ≥ ${min}, got "${raw}"`);
+  return n;
+}
+
+/** Drills to run: positional words (`npm run drill -- soak crash`) win over DRILLS=soak,crash; default all. */
+export function parseDrills(words: readonly string[], env: string | undefined): DrillName[] {
+  const asked = words.length ? words : (env ?? '').split(',').map((w) => w.trim()).filter(Boolean);
+  if (!asked.length) return [...DRILL_NAMES];
+  const unknown = asked.filter((w) => !(DRILL_NAMES as readonly string[]).includes(w));
+  if (unknown.length) throw new Error(`unknown drill(s) ${unknown.join(', ')}; known: ${DRILL_NAMES.join(', ')}`);
+  return DRILL_NAMES.filter((d) => asked.includes(d));
+}
+
+export function loadKnobs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Knobs {
+  return {
+    drills: parseDrills(argv, env.DRILLS),
+    soakSeconds: int(env, 'DRILL_SOAK_SECONDS', 600, 5),
+    warmupSeconds: int(env, 'DRILL_WARMUP_SECONDS', 30, 0),
+    rate: int(env, 'DRILL_RATE', 100, 1),
+    maxInFlight: int(env, 'DRILL_MAX_IN_FLIGHT', 64, 1),
+    burst: int(env, 'DRILL_BURST', 20_000, 10),
+    users: int(env, 'DRILL_USERS', 200, 10),
+    outageSeconds: int(env, 'DRILL_OUTAGE_SECONDS', 5, 1),
+    pgTrafficSeconds: int(env, 'DRILL_PG_TRAFFIC_SECONDS', 30, 10),
+    drainSeconds: int(env, 'DRILL_DRAIN_SECONDS', 300, 10),
+    requestTimeoutMs: int(env, 'DRILL_REQUEST_TIMEOUT_MS', 10_000, 100),
+    keep: env.DRILL_KEEP === '1',
+  };
+}
