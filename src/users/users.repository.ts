@@ -38,9 +38,4 @@ export class UsersRepository {
   async hasAdmin(): Promise<boolean> {
     return (await this.db.selectFrom('users').select('id').where('role', '=', 'ADMIN').limit(1).executeTakeFirst()) !== undefined;
   }
-
-  async existingIds(ids: readonly string[]): Promise<string[]> {
-    if (ids.length === 0) return [];
-    return (await this.db.selectFrom('users').select('id').where('id', 'in', ids).execute()).map((r) => r.id);
-  }
 }
