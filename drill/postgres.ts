@@ -2,7 +2,7 @@ import type { Cluster } from './cluster.js';
 import type { Knobs } from './knobs.js';
 import { recoverySeconds } from './probe.js';
 import { countStatuses, drillReport, isOk, type DrillReport, type Sample } from './stats.js';
-import { adminToken, Client, drive, login, notifyUsers, Operations, seedUsers, weighted } from './traffic.js';
+import { drive, trafficUsers, weighted } from './traffic.js';
 import { deliveryReport, missingWrites, waitDrained } from './verify.js';
 
 /**
@@ -14,13 +14,7 @@ import { deliveryReport, missingWrites, waitDrained } from './verify.js';
  * after (until the pools reconnect, within 30 s); every created notification emailed once.
  */
 export async function postgresDrill(cluster: Cluster, knobs: Knobs, log: (m: string) => void): Promise<DrillReport> {
-  const client = new Client(() => cluster.apis.map((a) => a.url), knobs.requestTimeoutMs);
-  const users = await seedUsers(cluster, 'pg', knobs.users);
-  await login(client, users);
-  const admin = await adminToken(client);
-  for (let i = 1; i <= 3; i++) await notifyUsers(client, admin, users.map((u) => u.id), `pg-welcome-${i}`);
-  const ops = new Operations(client, users, admin, 'pg');
-  await ops.loadNotifications(cluster);
+  const ops = await trafficUsers(cluster, knobs, 'pg');
   const op = weighted([[40, () => ops.list()], [20, () => ops.markRead()], [20, () => ops.preferences()], [20, () => ops.create()]]);
 
   // Each sample is labelled by the phase it started in (its `at` is when it answered).

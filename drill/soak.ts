@@ -1,7 +1,7 @@
 import type { Cluster } from './cluster.js';
 import type { Knobs } from './knobs.js';
 import { drillReport, errorCounts, growthPercent, summarize, type DrillReport } from './stats.js';
-import { adminToken, Client, drive, login, notifyUsers, Operations, seedUsers, weighted } from './traffic.js';
+import { drive, trafficUsers, weighted } from './traffic.js';
 import { deliveryReport, missingWrites, waitDrained } from './verify.js';
 
 /**
@@ -11,14 +11,7 @@ import { deliveryReport, missingWrites, waitDrained } from './verify.js';
  * within +10 % of its figure after the warm-up, every created notification emailed exactly once.
  */
 export async function soakDrill(cluster: Cluster, knobs: Knobs, log: (m: string) => void): Promise<DrillReport> {
-  const client = new Client(() => cluster.apis.map((a) => a.url), knobs.requestTimeoutMs);
-  const users = await seedUsers(cluster, 'soak', knobs.users);
-  await login(client, users);
-  const admin = await adminToken(client);
-  // Three notifications each to start with, so mark-read has unread rows to work on.
-  for (let i = 1; i <= 3; i++) await notifyUsers(client, admin, users.map((u) => u.id), `soak-welcome-${i}`);
-  const ops = new Operations(client, users, admin, 'soak');
-  await ops.loadNotifications(cluster);
+  const ops = await trafficUsers(cluster, knobs, 'soak');
   const op = weighted([[70, () => ops.list()], [10, () => ops.markRead()], [5, () => ops.preferences()], [10, () => ops.create()], [5, () => ops.analytics()]]);
 
   log(`soak: warm-up ${knobs.warmupSeconds}s at ${knobs.rate}/s`);

@@ -1,5 +1,6 @@
 import { hashPassword } from '../src/auth/password.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, type Cluster } from './cluster.js';
+import type { Knobs } from './knobs.js';
 import type { Sample } from './stats.js';
 
 /**
@@ -196,6 +197,21 @@ export class Operations {
     });
     return res.sample;
   }
+}
+
+/**
+ * The traffic drills' users (soak, postgres): DRILL_USERS signed in, with three notifications each
+ * so mark-read has unread rows to work on, and the operations they run.
+ */
+export async function trafficUsers(cluster: Cluster, knobs: Pick<Knobs, 'users' | 'requestTimeoutMs'>, tag: string): Promise<Operations> {
+  const client = new Client(() => cluster.apis.map((a) => a.url), knobs.requestTimeoutMs);
+  const users = await seedUsers(cluster, tag, knobs.users);
+  await login(client, users);
+  const admin = await adminToken(client);
+  for (let i = 1; i <= 3; i++) await notifyUsers(client, admin, users.map((u) => u.id), `${tag}-welcome-${i}`);
+  const ops = new Operations(client, users, admin, tag);
+  await ops.loadNotifications(cluster);
+  return ops;
 }
 
 /** An operation chosen by weight (weights need not add up to anything). */
