@@ -146,9 +146,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl, { maxConnections: config.email.poolSize }) : createCapturedTransport();
   const email = new EmailService(database.db, transport, {
     from: config.emailFrom, leaseMs: config.email.leaseMs, domain: config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local',
-    // Three messages per pooled connection keep every connection busy without queueing claims.
-    maxInFlight: config.email.poolSize * 3,
+    // One claim per pooled connection: a claim is taken only when its message can go out now.
+    maxInFlight: config.email.poolSize,
     onOutcome: (kind, outcome) => metrics.emails.inc({ kind, outcome }),
+    onClaimLost: (key, stage) => log.warn({ key, stage }, 'email claim taken over by another attempt (its lease ran out); that attempt\'s outcome stands'),
   });
   const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs });
   const notifications = new NotificationsService(database.db, database.pool, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });

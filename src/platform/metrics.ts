@@ -20,7 +20,7 @@ export class Metrics {
     labelNames: ['queue', 'job', 'outcome'] as const, buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers: [this.registry],
   });
   readonly jobFailures = new Counter({ name: 'herald_job_failures_total', help: 'Failed job attempts by queue and job name', labelNames: ['queue', 'job'] as const, registers: [this.registry] });
-  readonly emails = new Counter({ name: 'herald_emails_total', help: 'Emails by kind and outcome (sent, captured, failed, retry)', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] });
+  readonly emails = new Counter({ name: 'herald_emails_total', help: 'Emails by kind and outcome (sent, captured, already-sent, failed, retry, claim-lost: another attempt took the claim over)', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] });
 
   constructor(queues: Queues) {
     collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });

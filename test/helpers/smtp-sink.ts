@@ -24,6 +24,9 @@ export class SmtpSink {
   private server: SMTPServer | null = null;
   port = 0;
 
+  /** `delayMs`: a slow server, answering each message's DATA that long after receiving it. */
+  constructor(private readonly options: { delayMs?: number } = {}) {}
+
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
   }
@@ -40,7 +43,8 @@ export class SmtpSink {
         callback();
       },
       onData: (stream, session, callback) => {
-        simpleParser(stream).then((mail) => {
+        simpleParser(stream).then(async (mail) => {
+          if (this.options.delayMs) await new Promise((resolve) => setTimeout(resolve, this.options.delayMs));
           this.received.push({
             to: session.envelope.rcptTo.map((r) => r.address),
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',

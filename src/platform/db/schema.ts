@@ -161,6 +161,8 @@ export interface EmailLogTable {
   status: EmailStatus;
   attempts: Generated<number>;
   claimed_until: NullableTimestamp;
+  /** The attempt holding the claim (random per attempt); only it may complete, release or fail the row. */
+  claim_token: string | null;
   message_id: string;
   html: string | null;
   body_text: string | null;

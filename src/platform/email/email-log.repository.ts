@@ -16,18 +16,18 @@ export class EmailLogRepository {
   constructor(private readonly db: Executor) {}
 
   /**
-   * Claims the email for `leaseMs`: a new key, or a key still 'sending' whose lease ran out (its
-   * attempt died or failed temporarily). Returns the attempt number, or null when the email is
-   * already done or another attempt holds it.
+   * Claims the email for `leaseMs` under `token` (random per attempt): a new key, or a key still
+   * 'sending' whose lease ran out (its attempt died or failed temporarily). Returns the attempt
+   * number, or null when the email is already done or another attempt holds it.
    */
-  async claim(c: EmailClaim, leaseMs: number): Promise<{ attempts: number; status: EmailStatus } | null> {
+  async claim(c: EmailClaim, token: string, leaseMs: number): Promise<{ attempts: number; status: EmailStatus } | null> {
     const result = await sql<{ attempts: number; status: EmailStatus }>`
-      INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id, claimed_until)
+      INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id, claimed_until, claim_token)
       VALUES (${c.key}, ${c.kind}, ${c.notificationId}, ${c.userId}, ${c.to}, ${c.subject}, 'sending', ${c.messageId},
-              now() + ${leaseMs} * interval '1 millisecond')
+              now() + ${leaseMs} * interval '1 millisecond', ${token})
       ON CONFLICT (key) DO UPDATE
-        SET attempts = email_log.attempts + 1, claimed_until = excluded.claimed_until, updated_at = now(),
-            to_address = excluded.to_address, subject = excluded.subject
+        SET attempts = email_log.attempts + 1, claimed_until = excluded.claimed_until, claim_token = excluded.claim_token,
+            updated_at = now(), to_address = excluded.to_address, subject = excluded.subject
         WHERE email_log.status = 'sending' AND email_log.claimed_until < now()
       RETURNING attempts, status`.execute(this.db);
     return result.rows[0] ?? null;
@@ -38,28 +38,50 @@ export class EmailLogRepository {
     return row ? { status: row.status, claimedUntil: row.claimed_until } : null;
   }
 
-  async complete(key: string, outcome: { status: 'sent' | 'captured'; html?: string; text?: string; headers?: Record<string, string> }): Promise<void> {
-    await this.db.updateTable('email_log').set({
+  /**
+   * Extends the leases of claims this process still holds (key and token both match, still
+   * 'sending'); returns the keys it no longer holds. An expired lease is extended too as long as
+   * nobody took it over: the token, not the clock, says whose it is.
+   */
+  async renew(claims: ReadonlyArray<{ key: string; token: string }>, leaseMs: number): Promise<string[]> {
+    if (claims.length === 0) return [];
+    const result = await sql<{ key: string }>`
+      UPDATE email_log e SET claimed_until = now() + ${leaseMs} * interval '1 millisecond'
+      FROM unnest(${claims.map((c) => c.key)}::text[], ${claims.map((c) => c.token)}::uuid[]) AS c(key, token)
+      WHERE e.key = c.key AND e.claim_token = c.token AND e.status = 'sending'
+      RETURNING e.key`.execute(this.db);
+    const held = new Set(result.rows.map((r) => r.key));
+    return claims.filter((c) => !held.has(c.key)).map((c) => c.key);
+  }
+
+  /** The email went out under this claim; false when the claim is no longer `token`'s (nothing written). */
+  async complete(key: string, token: string, outcome: { status: 'sent' | 'captured'; html?: string; text?: string; headers?: Record<string, string> }): Promise<boolean> {
+    const result = await this.db.updateTable('email_log').set({
       status: outcome.status,
       sent_at: sql`now()`,
       updated_at: sql`now()`,
       claimed_until: null,
+      claim_token: null,
       error: null,
       html: outcome.html ?? null,
       body_text: outcome.text ?? null,
       headers: outcome.headers ? JSON.stringify(outcome.headers) : null,
-    }).where('key', '=', key).execute();
+    }).where('key', '=', key).where('claim_token', '=', token).where('status', '=', 'sending').executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
-  /** A temporary failure releases the claim at once so the retry can take it. */
-  async release(key: string, error: string): Promise<void> {
-    await this.db.updateTable('email_log').set({ claimed_until: sql`now() - interval '1 millisecond'`, error, updated_at: sql`now()` })
-      .where('key', '=', key).where('status', '=', 'sending').execute();
+  /** A temporary failure releases the claim at once so the retry can take it; false when it was not ours. */
+  async release(key: string, token: string, error: string): Promise<boolean> {
+    const result = await this.db.updateTable('email_log').set({ claimed_until: sql`now() - interval '1 millisecond'`, claim_token: null, error, updated_at: sql`now()` })
+      .where('key', '=', key).where('claim_token', '=', token).where('status', '=', 'sending').executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
-  async fail(key: string, error: string): Promise<void> {
-    await this.db.updateTable('email_log').set({ status: 'failed', claimed_until: null, error, updated_at: sql`now()` })
-      .where('key', '=', key).execute();
+  /** A permanent refusal; false when the claim was not ours (the newer attempt's outcome stands). */
+  async fail(key: string, token: string, error: string): Promise<boolean> {
+    const result = await this.db.updateTable('email_log').set({ status: 'failed', claimed_until: null, claim_token: null, error, updated_at: sql`now()` })
+      .where('key', '=', key).where('claim_token', '=', token).where('status', '=', 'sending').executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
   list(filter: { status?: EmailStatus; limit: number; offset: number }) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EmailLogRepository, type EmailClaim } from './email-log.repository.js';
 import { PermanentEmailError, type MailTransport } from './transport.js';
 import type { Db } from '../db/client.js';
@@ -34,19 +35,34 @@ export function deferralForHeldClaims(reasons: readonly unknown[]): DeferUntilEr
 
 /**
  * At most one email per key: the email_log row is claimed right before the SMTP hand-off and
- * completed right after it. Claims are taken only when a connection is free (at most `maxInFlight`
- * per process), so a claim never waits in a local queue and outlives its lease. Only a crash
- * between the server's acceptance and the completion can resend (at most `maxInFlight` emails per
- * crashed process); the resend carries the same Message-ID, which receivers use to collapse it.
+ * completed right after it. Each claim carries a random token of its attempt, and only that
+ * attempt may complete, release or fail the row: a stale attempt cannot cancel or overwrite the
+ * claim of the attempt that took over after its lease ran out (it is reported as lost instead).
+ *
+ * A claim never waits in a local queue past its lease: claims are taken only when one of the
+ * `maxInFlight` slots (= pooled SMTP connections) is free, so the message goes straight onto a
+ * connection, and while hand-offs are in flight their leases are renewed every third of a lease
+ * (one UPDATE for all), so a slow server cannot make a live attempt's claim expire. Only an
+ * attempt that stopped (killed, paused, cut off from PostgreSQL) loses its lease; a crash between
+ * the server's acceptance and the completion resends at most `maxInFlight` emails of that process,
+ * with the same Message-ID, which receivers use to collapse it.
  */
 export class EmailService {
   private readonly log: EmailLogRepository;
   private readonly slots: Semaphore;
+  /** Claims this process holds (key → token), renewed while their hand-off is in flight. */
+  private readonly held = new Map<string, string>();
+  /** Tokens the renewal found taken over (reported there, not again at completion). */
+  private readonly lostTokens = new Set<string>();
+  private renewal: NodeJS.Timeout | null = null;
+  private renewing = false;
 
   constructor(db: Db, private readonly transport: MailTransport, private readonly options: {
     from: string; leaseMs: number; domain: string; maxInFlight: number;
-    /** Told every outcome (metrics): sent, captured, already-sent, failed, retry. */
-    onOutcome?: (kind: string, outcome: SendOutcome | 'retry') => void;
+    /** Told every outcome (metrics): sent, captured, already-sent, failed, retry, claim-lost. */
+    onOutcome?: (kind: string, outcome: SendOutcome | 'retry' | 'claim-lost') => void;
+    /** Told when a claim turned out to be another attempt's (its lease ran out and was taken over). */
+    onClaimLost?: (key: string, stage: 'renew' | 'complete' | 'release' | 'fail') => void;
   }) {
     this.log = new EmailLogRepository(db);
     this.slots = new Semaphore(options.maxInFlight);
@@ -61,48 +77,98 @@ export class EmailService {
   }
 
   async sendOnce(email: EmailToSend): Promise<SendOutcome> {
+    const token = randomUUID();
     try {
       // The slot covers the claim and the hand-off only: the completion that follows needs no
       // SMTP connection, so the next email's claim does not wait for it.
-      let outcome = await this.slots.run(() => this.claimAndHandOff(email));
-      if (outcome === 'handed-off') outcome = await this.complete(email);
+      let outcome = await this.slots.run(() => this.claimAndHandOff(email, token));
+      if (outcome === 'handed-off') outcome = await this.complete(email, token);
       this.options.onOutcome?.(email.kind, outcome);
       return outcome;
     } catch (err) {
       this.options.onOutcome?.(email.kind, 'retry');
       throw err;
+    } finally {
+      this.lostTokens.delete(token);
     }
   }
 
-  private async claimAndHandOff(email: EmailToSend): Promise<SendOutcome | 'handed-off'> {
+  private async claimAndHandOff(email: EmailToSend, token: string): Promise<SendOutcome | 'handed-off'> {
     const messageId = this.messageIdFor(email.key);
-    const claim = await this.log.claim({ ...email, messageId }, this.options.leaseMs);
+    const claim = await this.log.claim({ ...email, messageId }, token, this.options.leaseMs);
     if (!claim) {
       const current = await this.log.status(email.key);
       if (current && current.status !== 'sending') return current.status === 'failed' ? 'failed' : 'already-sent';
       throw new ClaimHeldError(email.key, current?.claimedUntil ?? new Date(Date.now() + this.options.leaseMs));
     }
+    this.hold(email.key, token);
     try {
       await this.transport.send({ from: this.options.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers, messageId });
+      this.unhold(email.key, token);
     } catch (err) {
+      this.unhold(email.key, token);
       const message = (err as Error).message;
       if (err instanceof PermanentEmailError) {
-        await this.log.fail(email.key, message);
+        if (!(await this.log.fail(email.key, token, message))) this.lost(email, token, 'fail');
         return 'failed';
       }
-      await this.log.release(email.key, message);
+      if (!(await this.log.release(email.key, token, message))) this.lost(email, token, 'release');
       throw new RetryableEmailError(`sending ${email.key} failed: ${message}`, { cause: err });
     }
     return 'handed-off';
   }
 
-  private async complete(email: EmailToSend): Promise<SendOutcome> {
-    if (this.transport.mode === 'captured') {
-      await this.log.complete(email.key, { status: 'captured', html: email.html, text: email.text, headers: { ...email.headers } });
-      return 'captured';
+  /** The server accepted it; if the claim was taken over meanwhile, the newer attempt's row stands. */
+  private async complete(email: EmailToSend, token: string): Promise<SendOutcome> {
+    const captured = this.transport.mode === 'captured';
+    const outcome = captured ? { status: 'captured' as const, html: email.html, text: email.text, headers: { ...email.headers } } : { status: 'sent' as const };
+    if (!(await this.log.complete(email.key, token, outcome))) this.lost(email, token, 'complete');
+    return outcome.status;
+  }
+
+  /** Reported once per claim: the renewal may have seen the loss before the completion did. */
+  private lost(email: Pick<EmailToSend, 'key' | 'kind'>, token: string, stage: 'renew' | 'complete' | 'release' | 'fail'): void {
+    if (stage !== 'renew' && this.lostTokens.delete(token)) return;
+    this.options.onOutcome?.(email.kind, 'claim-lost');
+    this.options.onClaimLost?.(email.key, stage);
+  }
+
+  private hold(key: string, token: string): void {
+    this.held.set(key, token);
+    if (!this.renewal) {
+      this.renewal = setInterval(() => void this.renewHeld(), Math.max(100, Math.floor(this.options.leaseMs / 3)));
+      this.renewal.unref();
     }
-    await this.log.complete(email.key, { status: 'sent' });
-    return 'sent';
+  }
+
+  private unhold(key: string, token: string): void {
+    if (this.held.get(key) === token) this.held.delete(key);
+    if (this.held.size === 0 && this.renewal) {
+      clearInterval(this.renewal);
+      this.renewal = null;
+    }
+  }
+
+  /** Extends the leases of every claim in hand-off; a failed renewal is retried on the next tick. */
+  private async renewHeld(): Promise<void> {
+    if (this.renewing) return;
+    this.renewing = true;
+    const claims = [...this.held].map(([key, token]) => ({ key, token }));
+    try {
+      const missing = await this.log.renew(claims, this.options.leaseMs);
+      for (const key of missing) {
+        const token = claims.find((c) => c.key === key)!.token;
+        // Still in hand-off, so nothing of ours changed the row: another attempt took it over.
+        if (this.held.get(key) !== token) continue;
+        this.held.delete(key);
+        this.lostTokens.add(token);
+        this.lost({ key, kind: key.startsWith('digest:') ? 'digest' : 'notification' }, token, 'renew');
+      }
+    } catch {
+      // PostgreSQL unreachable: the lease keeps its margin (two thirds of it) for the next tick.
+    } finally {
+      this.renewing = false;
+    }
   }
 
   listEmails(filter: Parameters<EmailLogRepository['list']>[0]) {
@@ -110,6 +176,8 @@ export class EmailService {
   }
 
   close(): Promise<void> {
+    if (this.renewal) clearInterval(this.renewal);
+    this.renewal = null;
     return this.transport.close();
   }
 }
