@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../config.js';
 import { loginResultBody, meBody } from '../docs/notifications.responses.js';
 import { SESSION_COOKIE } from '../platform/http/auth.js';
 import { successBody } from '../platform/http/route-doc.js';
@@ -7,17 +8,26 @@ import { parseBody } from '../platform/http/validation.js';
 import { changePasswordBody, loginBody } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 
-function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date | null) {
+type CookieSettings = Config['http']['cookie'];
+
+/**
+ * The session cookie. SameSite=Lax (the default) already reaches a frontend on a sibling origin of
+ * the same site (app.example.com → api.example.com); a frontend on another site needs
+ * COOKIE_SAMESITE=none, which forces Secure (browsers drop it otherwise).
+ */
+function setSessionCookieWith(settings: CookieSettings, request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date | null) {
   void reply.setCookie(SESSION_COOKIE, token, {
     path: '/',
     httpOnly: true,
-    sameSite: 'lax',
-    secure: request.protocol === 'https',
+    sameSite: settings.sameSite,
+    secure: settings.secure === 'auto' ? request.protocol === 'https' : settings.secure,
+    ...(settings.domain ? { domain: settings.domain } : {}),
     ...(expiresAt ? { expires: expiresAt } : { maxAge: 0 }),
   });
 }
 
-export function authRoutes(app: FastifyInstance, auth: AuthService): void {
+export function authRoutes(app: FastifyInstance, auth: AuthService, cookie: CookieSettings): void {
+  const setSessionCookie = setSessionCookieWith.bind(null, cookie);
   app.post('/api/auth/login', { config: { access: 'public', openapi: {
     summary: 'Sign in', description: 'Sets the HttpOnly session cookie and returns the same token for `Authorization: Bearer`. Limited per IP and per email.',
     tags: ['auth'], body: loginBody, response: loginResultBody, errors: { 401: 'Invalid email or password', 429: 'Too many requests. Please try again later. (per IP, and failed attempts per email)' },

@@ -4,10 +4,19 @@ import { InvalidError } from '../errors.js';
 export const INVALID_QUERY = 'Invalid query parameters';
 export const INVALID_BODY = 'Invalid request body';
 
-/** Parses with zod; a failure is a 400 whose `details` is zod's issue list. */
+/**
+ * zod's issues as `details`, except that an unknown key becomes one issue per key whose `path`
+ * names it (zod reports them together at the object's own path, where a form cannot place them).
+ */
+export function issueDetails(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => issue.code !== 'unrecognized_keys' ? [issue]
+    : issue.keys.map((key) => ({ ...issue, keys: [key], path: [...issue.path, key], message: `Unrecognized key: "${key}"` }) as z.core.$ZodIssue));
+}
+
+/** Parses with zod; a failure is a 400 whose `details` is zod's issue list (see issueDetails). */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, message: string): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new InvalidError(message, result.error.issues);
+  if (!result.success) throw new InvalidError(message, issueDetails(result.error.issues));
   return result.data;
 }
 
