@@ -3,7 +3,7 @@ import type { Db, Tx } from '../platform/db/client.js';
 import type { Role } from '../platform/db/schema.js';
 import { ForbiddenError, InvalidError, NotFoundError } from '../platform/errors.js';
 import type { AuthUser } from '../platform/http/auth.js';
-import { isId } from '../platform/http/validation.js';
+import { INVALID_BODY, isId } from '../platform/http/validation.js';
 import { indexInTx } from '../search/search.enqueue.js';
 import type { UsersService } from '../users/users.service.js';
 import { BlogRepository } from './blog.repository.js';
@@ -14,6 +14,9 @@ export const POST_NOT_FOUND = 'Post not found';
 export const ASSIGNEE_NOT_FOUND = 'Assignee not found';
 export const NOT_SCHEDULED = 'Post is not scheduled';
 export const LEAVE_SCHEDULED = 'A SCHEDULED post can only go back to DRAFT (or be rescheduled)';
+export const ANNOUNCE_FORBIDDEN = 'Forbidden: only admins may make announcements';
+export const ANNOUNCEMENT_TEXT_FORBIDDEN = 'Forbidden: only admins may edit an announcement before it goes out';
+const NOT_ASSIGNABLE = 'must be an admin or the post\'s author';
 const cannotSchedule = (status: string) => `A ${status} post cannot be scheduled`;
 const AUTHOR_ROLES: readonly Role[] = ['ADMIN', 'CREATOR', 'BRAND'];
 
@@ -25,6 +28,10 @@ const canSee = (actor: Actor, post: PostRow) =>
 
 /**
  * Blog posts. Admins, creators and brands write them; the author (or an admin) edits one.
+ * Announcements reach every user, so they are an admin's power: only an admin sets
+ * `announcement: true` (anyone else: 403), and while one has not gone out only an admin edits its
+ * text. Assignees are editors: an ADMIN, or the post's own author (anyone else: 400), so a
+ * POST_ASSIGNED notification never carries an author's text to an arbitrary user.
  * Nobody is notified of their own action: assigning oneself or changing one's own post's status
  * sends nothing. DRAFT → SCHEDULED (POST …/schedule, with its publication job) → PUBLISHED (by
  * the job, see publishing.service.ts) → ARCHIVED; a SCHEDULED post goes back to DRAFT only.
@@ -38,7 +45,8 @@ export class BlogService {
 
   async create(actor: Actor, input: CreatePostInput): Promise<PostView> {
     if (!AUTHOR_ROLES.includes(actor.role)) throw new ForbiddenError();
-    const assigneeId = await this.assignee(input.assigneeId);
+    if (input.announcement === true && !isAdmin(actor)) throw new ForbiddenError(ANNOUNCE_FORBIDDEN);
+    const assigneeId = await this.assignee(input.assigneeId, actor.id);
     return this.db.transaction().execute(async (tx) => {
       const row = await new BlogRepository(tx).insert({ ...input, authorId: actor.id, assigneeId });
       await indexInTx(tx, 'blog_post', row.id);
@@ -63,10 +71,13 @@ export class BlogService {
 
   /** A new assignee hears of it (POST_ASSIGNED); a status change is told to the author (POST_STATUS_CHANGED). */
   async update(actor: Actor, id: string, patch: UpdatePostInput): Promise<PostView> {
-    const assigneeId = patch.assigneeId === undefined ? undefined : await this.assignee(patch.assigneeId);
+    if (patch.announcement === true && !isAdmin(actor)) throw new ForbiddenError(ANNOUNCE_FORBIDDEN);
     return this.db.transaction().execute(async (tx) => {
       const posts = new BlogRepository(tx);
       const before = await this.editable(posts, actor, id);
+      const retext = patch.title !== undefined || patch.excerpt !== undefined || patch.content !== undefined;
+      if (retext && before.announcement && before.announced_at === null && !isAdmin(actor)) throw new ForbiddenError(ANNOUNCEMENT_TEXT_FORBIDDEN);
+      const assigneeId = patch.assigneeId === undefined ? undefined : await this.assignee(patch.assigneeId, before.author_id);
       // Leaving SCHEDULED by PATCH is unscheduling: back to DRAFT, and the job goes.
       const unscheduling = before.status === 'SCHEDULED' && patch.status !== undefined;
       if (unscheduling && patch.status !== 'DRAFT') throw new InvalidError(LEAVE_SCHEDULED);
@@ -143,11 +154,14 @@ export class BlogService {
     }, tx);
   }
 
-  /** The assignee as given (null: nobody); an id that is no user's is a 404. */
-  private async assignee(id: string | null | undefined): Promise<string | null> {
+  /** The assignee as given (null: nobody): an id that is no user's is a 404, a user who is no editor a 400. */
+  private async assignee(id: string | null | undefined, authorId: string): Promise<string | null> {
     if (id === undefined || id === null) return null;
     const user = isId(id) ? await this.users.getUser(id) : undefined;
     if (!user) throw new NotFoundError(ASSIGNEE_NOT_FOUND);
+    if (user.role !== 'ADMIN' && user.id !== authorId) {
+      throw new InvalidError(INVALID_BODY, [{ code: 'custom', path: ['assigneeId'], message: NOT_ASSIGNABLE }]);
+    }
     return user.id;
   }
 

@@ -27,6 +27,17 @@ export class PublishingRepository {
     return result.rows;
   }
 
+  /**
+   * Claims the post's one announcement: true for the first caller in the post's life, false ever
+   * after (a re-publication, a second publisher). Run in the fan-out's transaction, so the claim
+   * and the fan-out commit or roll back together; the row lock serializes concurrent callers.
+   */
+  async claimAnnouncement(id: string): Promise<boolean> {
+    const result = await this.db.updateTable('blog_posts').set({ announced_at: sql<Date>`now()` })
+      .where('id', '=', id).where('announcement', '=', true).where('announced_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   /** A page of SCHEDULED posts in publication order, after a (publish_at, id) position. */
   scheduledPage(after: ScheduledRef | null, limit: number): Promise<ScheduledRef[]> {
     return this.db.selectFrom('blog_posts').select(['id', 'publish_at']).where('status', '=', 'SCHEDULED')

@@ -109,7 +109,8 @@ export class BlogPublishingService {
         actionUrl: `/blog/posts/${post.id}`,
         metadata: { postId: post.id, from: 'SCHEDULED', to: 'PUBLISHED', changedBy: null, publishAt: toIso(post.publish_at) },
       }, tx);
-      if (post.announcement) {
+      // Once in the post's life: published again after DRAFT, it finds its announcement claimed.
+      if (post.announcement && await new PublishingRepository(tx).claimAnnouncement(post.id)) {
         await this.deps.notifications.notify({
           all: true, type: 'BLOG', title: clip(post.title), message: post.excerpt || clip(post.content, 280),
           actionUrl: `/blog/posts/${post.id}`, metadata: { postId: post.id }, createdBy: post.author_id,

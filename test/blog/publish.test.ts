@@ -63,10 +63,14 @@ describe('publication at the scheduled time', () => {
 });
 
 describe('announcements', () => {
-  it('tells every user (BLOG) through the fan-out, once', async () => {
+  it('an admin\'s announcement tells every user (BLOG) through the fan-out, once; a creator\'s is refused', async () => {
     const readers = await Promise.all([t.user('VIEWER'), t.user('BRAND'), t.user('VIEWER')]);
-    const post = await draft(t, author, { title: 'Big news', excerpt: 'We launched.', announcement: true });
-    await schedule(t, author, post.id, inMs(1_000));
+    const admin = await t.admin();
+    // The hole this test once asserted: a creator's announcement reaching everyone.
+    const refused = await t.call('POST', '/api/blog/posts', { as: author, body: { title: 'Big news', content: 'x', announcement: true } });
+    expect(refused.status).toBe(403);
+    const post = await draft(t, admin, { title: 'Big news', excerpt: 'We launched.', announcement: true });
+    await schedule(t, admin, post.id, inMs(1_000));
     expect(await published(t, post.id)).toBe(true);
     const everyone = await t.app.database.db.selectFrom('users').select('id').execute();
     expect(await waitFor(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
-import { draft, inMs, jobDueAt, jobGone, notificationsOf, publishRows, relayedRows, schedule } from './helpers.js';
+import { draft, inMs, jobDueAt, jobGone, legacyAssign, notificationsOf, publishRows, relayedRows, schedule } from './helpers.js';
 
 let t: TestApp;
 let admin: Session;
@@ -139,7 +139,8 @@ describe('bad input', () => {
   });
 
   it('answers 404 for another author\'s post, even a visible one, and for unknown or malformed ids', async () => {
-    const assigned = await draft(t, author, { assigneeId: other.user.id });
+    const assigned = await draft(t, author);
+    await legacyAssign(t, assigned.id, other.user.id);
     const visible = await draft(t, author, { status: 'PUBLISHED' });
     for (const id of [assigned.id, visible.id, '00000000-0000-4000-8000-000000000000', 'nope']) {
       const res = await schedule(t, other, id, inMs(HOUR));

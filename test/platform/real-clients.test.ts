@@ -172,11 +172,12 @@ describe('CORS by allow-list', () => {
     expect(missing.status).toBe(404);
     expect(missing.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN); // errors are readable too
 
-    // read-all is limited to 3 a minute here: the 429 must be readable, Retry-After included.
-    const answers = await Promise.all(Array.from({ length: 5 }, () => cross(APP_ORIGIN, 'POST', '/api/notifications/read-all')));
+    // read-all is limited to 3 a minute here: the 429 must be readable, Retry-After included. Eight
+    // at once: even if a minute's window turns in the middle, at most six pass.
+    const answers = await Promise.all(Array.from({ length: 8 }, () => cross(APP_ORIGIN, 'POST', '/api/notifications/read-all')));
     const limited = answers.filter((r) => r.status === 429);
-    expect(answers.filter((r) => r.status === 200)).toHaveLength(3);
-    expect(limited).toHaveLength(2);
+    expect(answers.every((r) => r.status === 200 || r.status === 429)).toBe(true);
+    expect(limited.length).toBeGreaterThanOrEqual(2);
     for (const res of limited) {
       expect(res.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);

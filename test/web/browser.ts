@@ -16,10 +16,10 @@ declare const document: {
 declare function getComputedStyle(element: BrowserElement): { outlineStyle: string; overflowX: string };
 
 /** Debian's Chromium, headless; the flags keep it off the network this machine does not have. */
-export async function launchBrowser(): Promise<Browser> {
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
   });
   openResources.add('chromium');
   const close = browser.close.bind(browser);

@@ -336,6 +336,8 @@ export interface BlogPostsTable extends Versioned {
   announcement: ColumnType<boolean, boolean | undefined, boolean>;
   publish_at: NullableTimestamp;
   published_at: NullableTimestamp;
+  /** When the post's one announcement went out (migration 0010); null: never announced. */
+  announced_at: NullableTimestamp;
 }
 
 export interface SearchDocumentsTable {
