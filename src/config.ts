@@ -22,6 +22,8 @@ export const DEFAULT_RATE_LIMITS = {
   'analytics.ingest': 600,
   'analytics.read': 300,
   'search': 300,
+  'blog.read': 300,
+  'blog.write': 60,
 } as const;
 export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
 
