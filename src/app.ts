@@ -22,7 +22,7 @@ import { QueuesService } from './admin/queues.service.js';
 import { notificationDigestJobs } from './digests/digests.job.js';
 import { digestRoutes } from './digests/digests.routes.js';
 import { DigestsService } from './digests/digests.service.js';
-import { upsertSchedules } from './platform/queue/schedules.js';
+import { ScheduleKeeper, upsertSchedules } from './platform/queue/schedules.js';
 import { notificationDeliveryJobs } from './notifications/delivery.job.js';
 import { DeliveryService } from './notifications/delivery.service.js';
 import { notificationFanoutJobs } from './notifications/fanout.job.js';
@@ -243,6 +243,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ? new OutboxRelay({ db: database.db, pool: database.pool, queues, redis: queueRedis, prefix: config.queuePrefix, log, pollMs: config.worker.outboxPollMs })
     : null;
 
+  const scheduleKeeper = roles.has('scheduler')
+    ? new ScheduleKeeper({ queues, log, intervalMs: config.health.scheduleCheckMs, onRestored: (schedule) => metrics.schedulesRestored.inc({ schedule }) })
+    : null;
   let metricsServer: import('node:http').Server | null = null;
   const app: App = {
     config, log, database, redis, queues, services, http, routes, url: null,
@@ -257,6 +260,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       }
       if (roles.has('scheduler')) await upsertSchedules(queues);
       workers?.start();
+      scheduleKeeper?.start();
       await relay?.start();
       if (!config.rateLimits.enabled && http) log.warn('RATE_LIMITS=off: every rate limit is disabled (meant for load tests only)');
       log.info({ roles: [...roles], url: app.url }, 'herald started');
@@ -267,6 +271,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await stream.close();
       if (http) await http.close();
       await relay?.stop();
+      await scheduleKeeper?.stop();
       await workers?.close();
       await storage.close();
       await email.close();

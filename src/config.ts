@@ -152,7 +152,7 @@ export interface Config {
   readonly sseHeartbeatMs: number;
   /** Bearer token /metrics requires when set; METRICS_PORT serves it from processes without the API. */
   readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
-  readonly health: { readonly workerHeartbeatMs: number; readonly maxFailureRate: number; readonly failureMinJobs: number; readonly scheduleGraceMs: number };
+  readonly health: { readonly workerHeartbeatMs: number; readonly maxFailureRate: number; readonly failureMinJobs: number; readonly scheduleGraceMs: number; readonly scheduleCheckMs: number };
   /** How late a scheduled post may still be unpublished before the blog health group turns red. */
   readonly blog: { readonly publishGraceMs: number };
   /** Server-side producers' key (X-Analytics-Key), the GeoIP database, raw-event retention in months. */
@@ -160,6 +160,8 @@ export interface Config {
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
   readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly prefixThreshold: number; readonly maxCandidates: number };
   /**
+  // How often scheduler processes check that every job scheduler still exists in Redis (a flush loses them).
+  SCHEDULE_CHECK_MS: int(100, 60_000).default(30_000),
    * Uploads and their pipeline: the size limit, local storage root (or an S3 bucket), ffmpeg, the
    * ClamAV daemon (none: uploads are CLEAN unscanned), preview limits and where jobs keep temp files.
    */
@@ -227,7 +229,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     email: { leaseMs: e.EMAIL_LEASE_MS, unsubscribeTtlMs: e.UNSUBSCRIBE_TTL_DAYS * 86_400_000, poolSize: e.SMTP_POOL_SIZE },
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
-    health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS },
+    health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS, scheduleCheckMs: e.SCHEDULE_CHECK_MS },
     blog: { publishGraceMs: e.BLOG_PUBLISH_GRACE_MS },
     analytics: { key: e.ANALYTICS_KEY, geoipDb: e.GEOIP_DB ? path.resolve(e.GEOIP_DB) : undefined, retentionMonths: e.ANALYTICS_RETENTION_MONTHS, bodyLimitBytes: e.ANALYTICS_BODY_LIMIT_BYTES },
     search: { reindexBatch: e.SEARCH_REINDEX_BATCH, typoThreshold: e.SEARCH_TYPO_THRESHOLD, prefixThreshold: e.SEARCH_PREFIX_THRESHOLD, maxCandidates: e.SEARCH_MAX_CANDIDATES },

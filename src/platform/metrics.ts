@@ -21,6 +21,7 @@ export class Metrics {
   });
   readonly jobFailures = new Counter({ name: 'herald_job_failures_total', help: 'Failed job attempts by queue and job name', labelNames: ['queue', 'job'] as const, registers: [this.registry] });
   readonly emails = new Counter({ name: 'herald_emails_total', help: 'Emails by kind and outcome (sent, captured, already-sent, failed, retry, claim-lost: another attempt took the claim over)', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] });
+  readonly schedulesRestored = new Counter({ name: 'herald_schedules_restored_total', help: 'Job schedulers found missing from Redis and restored, by schedule', labelNames: ['schedule'] as const, registers: [this.registry] });
 
   constructor(queues: Queues) {
     collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });

@@ -1,7 +1,11 @@
+import type { Logger } from '../logger.js';
 import type { Queues } from './queues.js';
 import type { JobName, JobPayload, QueueName } from './registry.js';
 
-/** One recurring job: a BullMQ job scheduler, upserted at boot (idempotent across processes). */
+/**
+ * One recurring job: a BullMQ job scheduler, upserted at boot and again whenever Redis lost it
+ * (ScheduleKeeper; idempotent across processes).
+ */
 export interface Schedule<Q extends QueueName = QueueName, J extends JobName<Q> = JobName<Q>> {
   readonly id: string;
   readonly queue: Q;
@@ -44,4 +48,59 @@ export async function nextRunOf(queues: Queues, id: string): Promise<Date | null
   if (!s) return null;
   const scheduler = await queues.get(s.queue).getJobScheduler(id);
   return scheduler?.next ? new Date(scheduler.next) : null;
+}
+
+/** Re-creates the job schedulers Redis no longer has; returns their ids. */
+export async function restoreMissingSchedules(queues: Queues, schedules: readonly Schedule[] = SCHEDULES): Promise<string[]> {
+  const missing: Schedule[] = [];
+  for (const s of schedules) {
+    if (!(await queues.get(s.queue).getJobScheduler(s.id))) missing.push(s);
+  }
+  await upsertSchedules(queues, missing);
+  return missing.map((s) => s.id);
+}
+
+/**
+ * Job schedulers live only in Redis: a FLUSHALL, a restart without persistence or a failover to a
+ * lagging replica loses them, and nothing recurring would run again until a scheduler process
+ * restarted. Every scheduler process therefore checks them every `intervalMs` and restores the
+ * missing ones (upserting is idempotent, so several schedulers may do it at once).
+ */
+export class ScheduleKeeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+
+  constructor(private readonly opts: {
+    queues: Queues; log: Logger; intervalMs: number; schedules?: readonly Schedule[];
+    /** Told each restored schedule (metrics). */
+    onRestored?: (id: string) => void;
+  }) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running ??= this.check().then(() => {
+        this.running = null;
+      });
+    }, this.opts.intervalMs);
+    this.timer.unref();
+  }
+
+  /** One round; a Redis that is away is checked again on the next one. */
+  async check(): Promise<string[]> {
+    try {
+      const restored = await restoreMissingSchedules(this.opts.queues, this.opts.schedules);
+      for (const id of restored) this.opts.onRestored?.(id);
+      if (restored.length) this.opts.log.warn({ restored }, 'job schedulers missing from Redis (flushed or failed over): restored');
+      return restored;
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message }, 'schedule check failed; will retry');
+      return [];
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
 }
