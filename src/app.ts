@@ -259,8 +259,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         app.url = address.replace('[::1]', '127.0.0.1');
       }
       if (roles.has('scheduler')) await upsertSchedules(queues);
-      workers?.start();
       scheduleKeeper?.start();
+      workers?.start();
       await relay?.start();
       if (!config.rateLimits.enabled && http) log.warn('RATE_LIMITS=off: every rate limit is disabled (meant for load tests only)');
       log.info({ roles: [...roles], url: app.url }, 'herald started');
@@ -270,8 +270,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await sessionCache.close();
       await stream.close();
       if (http) await http.close();
-      await relay?.stop();
       await scheduleKeeper?.stop();
+      await relay?.stop();
       await workers?.close();
       await storage.close();
       await email.close();

@@ -87,6 +87,8 @@ const envSchema = z.object({
   HEALTH_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.25),
   HEALTH_FAILURE_MIN_JOBS: int(1, 1_000_000).default(20),
   SCHEDULE_GRACE_MS: int(0, 86_400_000).default(120_000),
+  // How often scheduler processes check that every job scheduler still exists in Redis (a flush loses them).
+  SCHEDULE_CHECK_MS: int(100, 60_000).default(30_000),
   BLOG_PUBLISH_GRACE_MS: int(0, 86_400_000).default(120_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: int(1, 65535).optional(),
@@ -160,8 +162,6 @@ export interface Config {
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
   readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly prefixThreshold: number; readonly maxCandidates: number };
   /**
-  // How often scheduler processes check that every job scheduler still exists in Redis (a flush loses them).
-  SCHEDULE_CHECK_MS: int(100, 60_000).default(30_000),
    * Uploads and their pipeline: the size limit, local storage root (or an S3 bucket), ffmpeg, the
    * ClamAV daemon (none: uploads are CLEAN unscanned), preview limits and where jobs keep temp files.
    */
