@@ -73,6 +73,13 @@ describe('GET /api/openapi.json', () => {
     for (const ref of new Set(refs)) expect(document.components.schemas, ref).toHaveProperty(ref.slice(22, -1));
   });
 
+  it('describes the CORS behaviour: the allow-list, the grant, the exposed headers and the CSRF 403', () => {
+    const info = (document as unknown as { info: { description: string } }).info.description;
+    for (const phrase of ['CORS_ORIGINS', 'Access-Control-Allow-Credentials: true', 'never `*`', 'X-RateLimit-Remaining', 'Retry-After', 'Forbidden: cross-origin request', 'empty body']) {
+      expect(info, phrase).toContain(phrase);
+    }
+  });
+
   it('keeps the analytics part at its old address', async () => {
     const res = await t.call('GET', '/api/analytics/openapi.json');
     expect(res.status).toBe(200);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { RouteAccess } from './auth.js';
+import { ALLOWED_HEADERS, ALLOWED_METHODS, CROSS_ORIGIN_REFUSED, EXPOSED_HEADERS } from './cors.js';
 import { buildOpenApi, type OpenApiDocument } from './openapi.js';
 import { pageHelmet, pageRoutes, STRICT_PAGE_CSP } from './page-security.js';
 
@@ -50,7 +51,13 @@ const INFO = {
   version: '1',
   description: 'Notifications, digests, analytics, search and job monitoring. Success bodies are `{ success: true, data }` '
     + '(lists add `pagination`), failures `{ success: false, error, details? }`. Sign in with `POST /api/auth/login`: '
-    + 'the session cookie, or the returned token as `Authorization: Bearer`. A typed client is `@herald/client` (packages/client).',
+    + 'the session cookie, or the returned token as `Authorization: Bearer`. A typed client is `@herald/client` (packages/client).\n\n'
+    + '**CORS.** Pages on the origins listed in `CORS_ORIGINS` (and `PUBLIC_URL`\'s) may call the API with credentials: a preflight '
+    + `(\`OPTIONS\` with \`Access-Control-Request-Method\`) on any path answers 204 with \`Access-Control-Allow-Origin: <that origin>\` (never \`*\`), `
+    + `\`Access-Control-Allow-Credentials: true\`, methods ${ALLOWED_METHODS.join(', ')}, headers ${ALLOWED_HEADERS.join(', ')} and a \`Max-Age\`; `
+    + `every answer to such a page, errors and 429s included, carries the same grant and exposes ${EXPOSED_HEADERS.join(', ')}. `
+    + `Any other origin gets no grant (its preflight: 403), and a write signed by the session cookie from it answers 403 \`${CROSS_ORIGIN_REFUSED}\`. `
+    + 'Bearer-token requests are not subject to that check. An empty body with `Content-Type: application/json` is the same as no body.',
 };
 
 /**
