@@ -40,8 +40,12 @@ const summary = (job: Job, state?: string) => ({
 export class QueuesService {
   private readonly audit: AuditRepository;
 
-  constructor(private readonly deps: { db: Db; queues: Queues; redis: Redis; prefix: string }) {
+  /** Jobs handled per step of a bulk operation: what the API process holds at once, whatever the queue's size. */
+  private readonly pageSize: number;
+
+  constructor(private readonly deps: { db: Db; queues: Queues; redis: Redis; prefix: string; pageSize?: number }) {
     this.audit = new AuditRepository(deps.db);
+    this.pageSize = deps.pageSize ?? 1_000;
   }
 
   private queue(name: string) {
@@ -106,22 +110,48 @@ export class QueuesService {
     await this.audit.record({ adminId, action: 'job.remove', queue: queueName, jobId });
   }
 
+  /**
+   * Every job failed so far goes back to waiting. Ids are read a page at a time (oldest first, the
+   * order BullMQ moves them in) to reopen their outbox rows, then BullMQ moves them in pages too.
+   */
   async retryAllFailed(adminId: string, queueName: string) {
     const q = this.queue(queueName);
-    const failed = await q.getJobs(['failed'], 0, -1);
-    await q.retryJobs({ state: 'failed', count: 1000 });
-    await reopenOutboxFailed(this.deps.db, failed.map((j) => outboxIdOf(j.id)).filter((id): id is string => id !== null));
-    await this.audit.record({ adminId, action: 'queue.retryFailed', queue: queueName, details: { count: failed.length } });
-    return { count: failed.length };
+    const until = Date.now();
+    const total = await q.getJobCountByTypes('failed');
+    let count = 0;
+    for (let start = 0; start < total; start += this.pageSize) {
+      const ids = await q.getRanges(['failed'], start, Math.min(start + this.pageSize, total) - 1, true);
+      if (ids.length === 0) break;
+      count += ids.length;
+      await reopenOutboxFailed(this.deps.db, ids.map(outboxIdOf).filter((id): id is string => id !== null));
+    }
+    await q.retryJobs({ state: 'failed', count: this.pageSize, timestamp: until });
+    await this.audit.record({ adminId, action: 'queue.retryFailed', queue: queueName, details: { count } });
+    return { count };
   }
 
   async promoteDelayed(adminId: string, queueName: string) {
     const q = this.queue(queueName);
-    // Scheduler iterations stay where they are: promoting them would run a schedule early.
-    const delayed = (await q.getJobs(['delayed'], 0, -1)).filter((j) => !j.id?.startsWith('repeat:'));
-    for (const job of delayed) await job.promote();
-    await this.audit.record({ adminId, action: 'queue.promote', queue: queueName, details: { count: delayed.length } });
-    return { count: delayed.length };
+    let count = 0;
+    // Promoted jobs leave the delayed set, so the next page starts after the ones left in place:
+    // scheduler iterations (promoting them would run a schedule early). A job that left the set
+    // meanwhile fails its promote harmlessly; the rounds are bounded by the count at the start.
+    let kept = 0;
+    const rounds = Math.ceil((await q.getJobCountByTypes('delayed')) / this.pageSize) + 1;
+    for (let round = 0; round < rounds; round++) {
+      const ids = await q.getRanges(['delayed'], kept, kept + this.pageSize - 1, true);
+      if (ids.length === 0) break;
+      for (const id of ids) {
+        if (id.startsWith('repeat:')) {
+          kept++;
+          continue;
+        }
+        const job = await q.getJob(id);
+        if (job && await job.promote().then(() => true, () => false)) count++;
+      }
+    }
+    await this.audit.record({ adminId, action: 'queue.promote', queue: queueName, details: { count } });
+    return { count };
   }
 
   async setPaused(adminId: string, queueName: string, paused: boolean) {
@@ -134,9 +164,17 @@ export class QueuesService {
 
   async clean(adminId: string, queueName: string, state: (typeof CLEANABLE)[number], olderThanMs: number) {
     const q = this.queue(queueName);
-    const removed = await q.clean(olderThanMs, 100_000, state);
-    await this.audit.record({ adminId, action: 'queue.clean', queue: queueName, details: { state, olderThanMs, removed: removed.length } });
-    return { removed: removed.length };
+    // A page of ids per call; the rounds are bounded by what was there at the start, so a queue
+    // that keeps filling cannot hold the request forever (the next clean takes the newcomers).
+    const rounds = Math.ceil((await q.getJobCountByTypes(state)) / this.pageSize) + 1;
+    let removed = 0;
+    for (let round = 0; round < rounds; round++) {
+      const ids = await q.clean(olderThanMs, this.pageSize, state);
+      removed += ids.length;
+      if (ids.length < this.pageSize) break;
+    }
+    await this.audit.record({ adminId, action: 'queue.clean', queue: queueName, details: { state, olderThanMs, removed } });
+    return { removed };
   }
 
   async schedulers(now = Date.now(), graceMs = 0) {

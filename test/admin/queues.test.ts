@@ -1,8 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { UnrecoverableError, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { QueuesService } from '../../src/admin/queues.service.js';
+import { Queues } from '../../src/platform/queue/queues.js';
 import { QUEUE_NAMES } from '../../src/platform/queue/registry.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
-import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { createTestApp, deleteRedisPrefix, type Session, type TestApp } from '../helpers/context.js';
+import { REDIS_URL } from '../helpers/env.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { outboxDrained } from '../helpers/wait.js';
 
@@ -139,6 +144,66 @@ describe('delayed jobs, pause and clean', () => {
     for (const a of ['job.retry', 'queue.retryFailed', 'job.remove', 'queue.promote', 'queue.pause', 'queue.resume', 'queue.clean']) expect(actions).toContain(a);
     expect(res.body.data[0]).toMatchObject({ adminId: admin.user.id, adminEmail: admin.user.email, createdAt: expect.any(String) });
   });
+});
+
+describe('bulk operations over 5,000 jobs', () => {
+  const JOBS = 5_000;
+  const PAGE = 500;
+
+  it('retry-failed and clean work in bounded pages, reopening every outbox row', async () => {
+    // A prefix of its own without the app's workers: the jobs stay where the test puts them.
+    const prefix = `${t.prefix}bulk`;
+    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const queues = new Queues(connection, prefix, { attempts: 1, backoffMs: 10 }, t.app.log);
+    const q = queues.get('blog-publish');
+    const db = t.app.database.db;
+    const failAll = async () => {
+      const worker = new Worker('blog-publish', async () => { throw new UnrecoverableError('refused'); }, { connection, prefix, concurrency: 100 });
+      try {
+        expect(await waitFor(async () => (await q.getJobCountByTypes('failed')) === JOBS, 90_000, 100)).toBe(true);
+      } finally {
+        await worker.close();
+      }
+    };
+    try {
+      // Jobs relayed from outbox rows that failed for good, as after an outage.
+      const rows = await db.insertInto('outbox')
+        .values(Array.from({ length: JOBS }, () => ({ queue: 'blog-publish', job_name: 'BlogPublish', payload: JSON.stringify({ postId: randomUUID() }), relayed_at: new Date(), failed_at: new Date() })))
+        .returning('id').execute();
+      await q.addBulk(rows.map((r) => ({ name: 'BlogPublish', data: { postId: r.id }, opts: { jobId: `outbox-${r.id}` } })));
+      await failAll();
+
+      const service = new QueuesService({ db, queues, redis: connection, prefix, pageSize: PAGE });
+      const ranges = vi.spyOn(q, 'getRanges');
+      const lists = vi.spyOn(q, 'getJobs');
+      const retries = vi.spyOn(q, 'retryJobs');
+      const cleans = vi.spyOn(q, 'clean');
+      expect(await service.retryAllFailed(admin.user.id, 'blog-publish')).toEqual({ count: JOBS });
+      expect(await q.getJobCounts('failed', 'waiting')).toEqual({ failed: 0, waiting: JOBS });
+      const stillFailed = await db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('id', 'in', rows.map((r) => r.id)).where('failed_at', 'is not', null).executeTakeFirstOrThrow();
+      expect(Number(stillFailed.n)).toBe(0);
+
+      await failAll();
+      expect(await service.clean(admin.user.id, 'blog-publish', 'failed', 0)).toEqual({ removed: JOBS });
+      expect(await q.getJobCountByTypes('failed')).toBe(0);
+
+      // No step held more than a page: every read and every move was bounded.
+      const span = (start = 0, end = -1) => (end < 0 ? Infinity : end - start + 1);
+      for (const [, start, end] of ranges.mock.calls) expect(span(start, end)).toBeLessThanOrEqual(PAGE);
+      for (const [, start, end] of lists.mock.calls) expect(span(start, end)).toBeLessThanOrEqual(PAGE);
+      expect(ranges.mock.calls.length).toBeGreaterThanOrEqual(JOBS / PAGE);
+      for (const [opts] of retries.mock.calls) expect(opts?.count).toBeLessThanOrEqual(PAGE);
+      for (const [, limit] of cleans.mock.calls) expect(limit).toBeLessThanOrEqual(PAGE);
+      expect(cleans.mock.calls.length).toBeGreaterThanOrEqual(JOBS / PAGE);
+      await db.updateTable('outbox').set({ completed_at: new Date() }).where('id', 'in', rows.map((r) => r.id)).execute();
+    } finally {
+      vi.restoreAllMocks();
+      await queues.close();
+      await deleteRedisPrefix(prefix);
+      await connection.quit();
+    }
+  }, 240_000);
 });
 
 describe('access', () => {
