@@ -123,22 +123,19 @@ export class NotificationsService {
   }
 
   /**
-   * Saves a patch over the current preferences. Leaving DAILY/WEEKLY for IMMEDIATE sends, in the
-   * same transaction's outbox, a last digest of what was still pending: nothing gets lost.
+   * Saves the fields of a patch, and only those, atomically (a racing unsubscribe or time-zone
+   * change is never undone). Leaving DAILY/WEEKLY for IMMEDIATE sends, in the same transaction's
+   * outbox, a last digest of what was still pending: only the transaction whose update changed the
+   * frequency under the row lock does, so two concurrent switches flush once.
    */
   async updatePreferences(userId: string, patch: UpdatePreferencesInput): Promise<PreferencesView> {
     return this.db.transaction().execute(async (tx) => {
-      const preferences = new PreferencesRepository(tx);
-      const saved = await preferences.find(userId);
-      const current = saved ? preferencesView(saved) : defaultPreferences(userId);
-      const enabledTypes = patch.enabledTypes ? NOTIFICATION_TYPES.filter((t) => patch.enabledTypes!.includes(t)) : current.enabledTypes;
-      const row = await preferences.upsert(userId, {
-        enabledTypes,
-        digestFrequency: patch.digestFrequency ?? current.digestFrequency,
-        emailEnabled: patch.emailEnabled ?? current.emailEnabled,
-        timezone: patch.timezone === undefined ? saved?.timezone ?? null : patch.timezone === 'UTC' ? null : patch.timezone,
+      const { row, previousFrequency: left } = await new PreferencesRepository(tx).update(userId, {
+        enabledTypes: patch.enabledTypes ? NOTIFICATION_TYPES.filter((t) => patch.enabledTypes!.includes(t)) : undefined,
+        digestFrequency: patch.digestFrequency,
+        emailEnabled: patch.emailEnabled,
+        timezone: patch.timezone === undefined ? undefined : patch.timezone === 'UTC' ? null : patch.timezone,
       });
-      const left = current.digestFrequency;
       if ((left === 'DAILY' || left === 'WEEKLY') && row.digest_frequency === 'IMMEDIATE') {
         const now = new Date();
         await enqueueInTx(tx, 'notification-digest', 'DigestSend', {

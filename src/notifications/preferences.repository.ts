@@ -1,27 +1,47 @@
+import { sql } from 'kysely';
 import type { Executor } from '../platform/db/client.js';
-import type { DigestFrequency, NotificationType } from '../platform/db/schema.js';
+import { NOTIFICATION_TYPES, type DigestFrequency, type NotificationType } from '../platform/db/schema.js';
+
+const COLUMNS = ['user_id', 'enabled_types', 'digest_frequency', 'email_enabled', 'last_digest_sent_at', 'timezone'] as const;
+
+/** The fields a preference update names; the others are left as they are in the row. */
+export interface PreferencesChange {
+  enabledTypes?: NotificationType[];
+  digestFrequency?: DigestFrequency;
+  emailEnabled?: boolean;
+  timezone?: string | null;
+}
 
 export class PreferencesRepository {
   constructor(private readonly db: Executor) {}
 
   find(userId: string) {
-    return this.db.selectFrom('notification_preferences')
-      .select(['user_id', 'enabled_types', 'digest_frequency', 'email_enabled', 'last_digest_sent_at', 'timezone'])
-      .where('user_id', '=', userId).executeTakeFirst();
+    return this.db.selectFrom('notification_preferences').select(COLUMNS).where('user_id', '=', userId).executeTakeFirst();
   }
 
-  /** Writes the full row (defaults merged by the service) in one statement. */
-  upsert(userId: string, prefs: { enabledTypes: NotificationType[]; digestFrequency: DigestFrequency; emailEnabled: boolean; timezone: string | null }) {
-    return this.db.insertInto('notification_preferences')
-      .values({ user_id: userId, enabled_types: prefs.enabledTypes, digest_frequency: prefs.digestFrequency, email_enabled: prefs.emailEnabled, timezone: prefs.timezone })
-      .onConflict((oc) => oc.column('user_id').doUpdateSet((eb) => ({
-        enabled_types: eb.ref('excluded.enabled_types'),
-        digest_frequency: eb.ref('excluded.digest_frequency'),
-        email_enabled: eb.ref('excluded.email_enabled'),
-        timezone: eb.ref('excluded.timezone'),
-        updated_at: new Date(),
-      })))
-      .returning(['user_id', 'enabled_types', 'digest_frequency', 'email_enabled', 'last_digest_sent_at', 'timezone'])
-      .executeTakeFirstOrThrow();
+  /**
+   * Sets only the given columns, under the row's lock, and returns the row with the frequency it
+   * had before (issue 16, point 11). The row is first made to exist with the defaults (INSERT … ON
+   * CONFLICT DO NOTHING), then locked (FOR UPDATE waits for a concurrent update and reads what it
+   * committed), then updated in the named columns only. So an
+   * unsubscribe racing a time-zone change keeps both, and of two concurrent switches only one sees
+   * the old frequency. In the caller's transaction.
+   */
+  async update(userId: string, change: PreferencesChange) {
+    await this.db.insertInto('notification_preferences')
+      .values({ user_id: userId, enabled_types: [...NOTIFICATION_TYPES] })
+      .onConflict((oc) => oc.column('user_id').doNothing()).execute();
+    const before = await this.db.selectFrom('notification_preferences').select('digest_frequency')
+      .where('user_id', '=', userId).forUpdate().executeTakeFirstOrThrow();
+    const row = await this.db.updateTable('notification_preferences')
+      .set({
+        ...(change.enabledTypes !== undefined ? { enabled_types: change.enabledTypes } : {}),
+        ...(change.digestFrequency !== undefined ? { digest_frequency: change.digestFrequency } : {}),
+        ...(change.emailEnabled !== undefined ? { email_enabled: change.emailEnabled } : {}),
+        ...(change.timezone !== undefined ? { timezone: change.timezone } : {}),
+        updated_at: sql`now()`,
+      })
+      .where('user_id', '=', userId).returning(COLUMNS).executeTakeFirstOrThrow();
+    return { row, previousFrequency: before.digest_frequency };
   }
 }
