@@ -17,6 +17,8 @@ import { AnalyticsService } from './analytics/analytics.service.js';
 import { GeoIp } from './analytics/enrichment.js';
 import { analyticsEnrichmentJobs } from './analytics/enrichment.job.js';
 import { IngestService } from './analytics/ingest.service.js';
+import { EventQuota } from './analytics/ingest.quota.js';
+import { visibleEntities } from './catalog/attribution.js';
 import { adminQueueRoutes } from './admin/queues.routes.js';
 import { QueuesService } from './admin/queues.service.js';
 import { notificationDigestJobs } from './digests/digests.job.js';
@@ -154,7 +156,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs });
   const notifications = new NotificationsService(database.db, database.pool, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
   const delivery = new DeliveryService({ db: database.db, email, stream, log, publicUrl, secret, unsubscribeTtlMs: config.email.unsubscribeTtlMs });
-  const ingest = new IngestService({ db: database.db, geoip });
+  const blog = new BlogService(database.db, notifications, users);
+  // A browser's events are checked against what the catalog and the blog let its sender see.
+  const ingest = new IngestService({
+    db: database.db, geoip, quota: new EventQuota(redis, config.queuePrefix, config.analytics.userEventsPerHour, config.rateLimits.enabled),
+    ports: { visible: async (actor, ids) => ({ ...(await visibleEntities(database.db, actor, ids)), posts: await blog.visibleIds(actor, ids.postIds) }) },
+  });
   const catalog: CatalogServices = {
     profiles: new ProfilesService(database.db, users), projects: new ProjectsService(database.db),
     assets: new AssetsService(database.db), licenses: new LicensesService(database.db, notifications),
@@ -179,7 +186,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     health: new HealthService(database.db, redis),
     analytics,
     catalog,
-    blog: new BlogService(database.db, notifications, users),
+    blog,
     blogPublishing: new BlogPublishingService({ db: database.db, queues, notifications, graceMs: config.blog.publishGraceMs }),
     search: { index: new SearchIndexService(database.db, { log, reindexBatch: config.search.reindexBatch }), query: new SearchService(database.db, { typoThreshold: config.search.typoThreshold, prefixThreshold: config.search.prefixThreshold, maxCandidates: config.search.maxCandidates }) },
     media: {

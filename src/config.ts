@@ -101,6 +101,7 @@ const envSchema = z.object({
   // At least 4: events may arrive up to 90 days late, and their month's partition must still exist.
   ANALYTICS_RETENTION_MONTHS: int(4, 1200).default(13),
   ANALYTICS_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
+  ANALYTICS_USER_EVENTS_PER_HOUR: int(1, 100_000_000).default(5_000),
   SEARCH_REINDEX_BATCH: int(100, 100_000).default(5_000),
   SEARCH_TYPO_THRESHOLD: int(0, 10_000).default(5),
   SEARCH_PREFIX_THRESHOLD: int(0, 10_000).default(20),
@@ -158,7 +159,7 @@ export interface Config {
   /** How late a scheduled post may still be unpublished before the blog health group turns red. */
   readonly blog: { readonly publishGraceMs: number };
   /** Server-side producers' key (X-Analytics-Key), the GeoIP database, raw-event retention in months. */
-  readonly analytics: { readonly key: string | undefined; readonly geoipDb: string | undefined; readonly retentionMonths: number; readonly bodyLimitBytes: number };
+  readonly analytics: { readonly key: string | undefined; readonly geoipDb: string | undefined; readonly retentionMonths: number; readonly bodyLimitBytes: number; readonly userEventsPerHour: number };
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
   readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly prefixThreshold: number; readonly maxCandidates: number };
   /**
@@ -231,7 +232,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS, scheduleCheckMs: e.SCHEDULE_CHECK_MS },
     blog: { publishGraceMs: e.BLOG_PUBLISH_GRACE_MS },
-    analytics: { key: e.ANALYTICS_KEY, geoipDb: e.GEOIP_DB ? path.resolve(e.GEOIP_DB) : undefined, retentionMonths: e.ANALYTICS_RETENTION_MONTHS, bodyLimitBytes: e.ANALYTICS_BODY_LIMIT_BYTES },
+    analytics: { key: e.ANALYTICS_KEY, geoipDb: e.GEOIP_DB ? path.resolve(e.GEOIP_DB) : undefined, retentionMonths: e.ANALYTICS_RETENTION_MONTHS, bodyLimitBytes: e.ANALYTICS_BODY_LIMIT_BYTES, userEventsPerHour: e.ANALYTICS_USER_EVENTS_PER_HOUR },
     search: { reindexBatch: e.SEARCH_REINDEX_BATCH, typoThreshold: e.SEARCH_TYPO_THRESHOLD, prefixThreshold: e.SEARCH_PREFIX_THRESHOLD, maxCandidates: e.SEARCH_MAX_CANDIDATES },
     media: {
       uploadMaxBytes: e.UPLOAD_MAX_BYTES,

@@ -9,11 +9,16 @@ const dueAt = (job: Pick<Job, 'timestamp' | 'delay'>) => new Date(Math.floor((jo
 export function analyticsAggregationJobs(aggregation: AggregationService): JobHandlers['analytics-aggregation'] {
   return {
     // A scheduled run closes the period before its due time; manual, late and backfill runs name theirs.
-    AnalyticsAggregate: async (data, job) => aggregation.run({
-      type: data.jobType,
-      start: data.periodStart ? new Date(data.periodStart) : previousPeriod(data.jobType, dueAt(job)),
-      trigger: data.trigger ?? 'schedule',
-    }),
+    AnalyticsAggregate: async (data, job) => {
+      const result = await aggregation.run({
+        type: data.jobType,
+        start: data.periodStart ? new Date(data.periodStart) : previousPeriod(data.jobType, dueAt(job)),
+        trigger: data.trigger ?? 'schedule',
+      });
+      if (!data.periodStart && data.jobType === 'hourly') await aggregation.requestLatePassIfFlagged();
+      return result;
+    },
     AnalyticsMaintain: async () => aggregation.maintain(),
+    AnalyticsLatePass: async () => aggregation.latePass(),
   };
 }

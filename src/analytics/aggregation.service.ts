@@ -2,6 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Db } from '../platform/db/client.js';
 import type { AggregationStatus, AnalyticsLevel } from '../platform/db/schema.js';
 import type { Logger } from '../platform/logger.js';
+import { enqueueInTx } from '../platform/queue/outbox.js';
 import {
   dayNumber, isAligned, periodEndOf, periodKey, periodsOverlapping, periodStartOf, shiftPeriod, type PeriodType,
 } from './analytics.periods.js';
@@ -26,6 +27,11 @@ export class PartialRunError extends Error {
     this.name = 'PartialRunError';
   }
 }
+
+/** Periods one late pass re-runs before it hands the rest to the next pass (a job's work stays bounded). */
+export const LATE_PASS_LIMIT = 100;
+/** The dedupe key of AnalyticsLatePass: one pass waits however many ask for it. */
+export const LATE_PASS_KEY = 'analytics-late-pass';
 
 const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
 
@@ -119,6 +125,42 @@ export class AggregationService {
     const result = await finish('COMPLETED', null);
     this.deps.log.info({ period: periodKey(p.type, p.start), trigger: p.trigger, processed: result.recordsProcessed, created: result.recordsCreated, updated: result.recordsUpdated }, 'analytics rollup completed');
     return result;
+  }
+
+  /**
+   * AnalyticsLatePass: re-runs periods that late events flagged, hours first, up to `limit`; the
+   * rest goes to a follow-up pass (same dedupe key as ingestion's). Ingestion asks for a pass, not a
+   * run per period, so however many periods a request touches the queue gains at most one waiting
+   * job. A failed re-run is flagged again and the pass throws, so BullMQ retries it.
+   */
+  async latePass(limit = LATE_PASS_LIMIT, now = new Date()): Promise<{ rerun: number; failed: number; more: boolean }> {
+    const periods = await this.repo.flaggedPeriods(limit + 1);
+    const batch = periods.slice(0, limit);
+    let failed = 0;
+    for (const p of batch) {
+      try {
+        await this.run({ ...p, trigger: 'late' }, now);
+      } catch (err) {
+        failed++;
+        await this.repo.reflag(p.type, p.start);
+        this.deps.log.warn({ period: periodKey(p.type, p.start), err: (err as Error).message }, 'late re-run failed; flagged again');
+      }
+    }
+    const more = periods.length > limit;
+    if (more) await this.requestLatePass();
+    if (failed) throw new Error(`${failed} of ${batch.length} late re-runs failed`);
+    return { rerun: batch.length, failed, more };
+  }
+
+  /** Asks for a late pass if any period is flagged (the hourly schedule's safety net: a pass lost or failed for good). */
+  async requestLatePassIfFlagged(): Promise<boolean> {
+    if ((await this.repo.flaggedPeriods(1)).length === 0) return false;
+    await this.requestLatePass();
+    return true;
+  }
+
+  private async requestLatePass(): Promise<void> {
+    await enqueueInTx(this.deps.db, 'analytics-aggregation', 'AnalyticsLatePass', {}, { dedupeKey: LATE_PASS_KEY });
   }
 
   /**

@@ -47,7 +47,7 @@ async function producerOf(request: FastifyRequest, reply: FastifyReply, deps: An
     if (!result.allowed) throw new RateLimitedError({ ...headers, 'retry-after': result.retryAfter });
     void reply.headers(headers);
   }
-  return { kind: 'user', userId: user.id };
+  return { kind: 'user', userId: user.id, role: user.role };
 }
 
 const today = () => periodStartOf('daily', new Date());

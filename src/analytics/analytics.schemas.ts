@@ -12,6 +12,8 @@ export const MAX_RANGE_DAYS = 730;
 /** An hourly series longer than this would be thousands of points; ask for days instead. */
 export const MAX_HOURLY_RANGE_DAYS = 31;
 const MAX_PROPS_BYTES = 8_192;
+/** One event's revenue: never negative (refunds are not events), at most 10,000,000.00. */
+export const MAX_REVENUE_CENTS = 1_000_000_000;
 
 /** Event types with a meaning in the rollups; any other type is accepted and counted as "other". */
 export const KNOWN_EVENT_TYPES = ['asset_viewed', 'asset_downloaded', 'license_clicked', 'license_created', 'post_viewed', 'project_viewed'] as const;
@@ -22,8 +24,8 @@ const id = z.string().regex(UUID, 'must be a uuid').transform((v) => v.toLowerCa
 const props = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   if (JSON.stringify(value).length > MAX_PROPS_BYTES) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PROPS_BYTES} bytes of JSON` });
   const { revenueCents, engagementTime } = value as { revenueCents?: unknown; engagementTime?: unknown };
-  if (revenueCents !== undefined && !(Number.isSafeInteger(revenueCents) && Math.abs(revenueCents as number) <= 1e12)) {
-    ctx.addIssue({ code: 'custom', path: ['revenueCents'], message: 'must be an integer number of cents' });
+  if (revenueCents !== undefined && !(Number.isSafeInteger(revenueCents) && (revenueCents as number) >= 0 && (revenueCents as number) <= MAX_REVENUE_CENTS)) {
+    ctx.addIssue({ code: 'custom', path: ['revenueCents'], message: `must be an integer number of cents from 0 to ${MAX_REVENUE_CENTS}` });
   }
   if (engagementTime !== undefined && !(Number.isSafeInteger(engagementTime) && (engagementTime as number) >= 0 && (engagementTime as number) <= 1e9)) {
     ctx.addIssue({ code: 'custom', path: ['engagementTime'], message: 'must be a non-negative integer (seconds)' });

@@ -1,15 +1,23 @@
 import type { Db } from '../platform/db/client.js';
 import { AppError } from '../platform/errors.js';
 import { parseBody } from '../platform/http/validation.js';
-import { enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
+import { enqueueInTx } from '../platform/queue/outbox.js';
 import type { JobPayload } from '../platform/queue/registry.js';
 import { dayNumber, periodStartOf, PERIOD_TYPES, shiftPeriod, type PeriodType } from './analytics.periods.js';
 import { ingestBodySchema, MAX_EVENTS_PER_REQUEST, type AnalyticsEventInput } from './analytics.schemas.js';
 import { parseUserAgent, type GeoIp } from './enrichment.js';
 import { EventsRepository, type EventRow } from './events.repository.js';
+import type { Role } from '../platform/db/schema.js';
+import { assertInteractionsOnly, attributeFromEntities, entityIds, isTrusted, type EntityIds, type Producer, type Visible } from './ingest.policy.js';
+import type { EventQuota } from './ingest.quota.js';
+import { LATE_PASS_KEY } from './aggregation.service.js';
 
-/** Who sent the events: a signed-in user, or a server-side producer holding ANALYTICS_KEY. */
-export type Producer = { kind: 'user'; userId: string } | { kind: 'key' };
+export type { Producer } from './ingest.policy.js';
+
+/** What the catalog and the blog let a user see, and the catalog's attribution of it (ports, wired in app.ts). */
+export interface IngestPorts {
+  visible(actor: { id: string; role: Role }, ids: EntityIds): Promise<Visible>;
+}
 
 export interface IngestResult {
   accepted: number;
@@ -28,7 +36,7 @@ export class TooManyEventsError extends AppError {
 export class IngestService {
   readonly events: EventsRepository;
 
-  constructor(private readonly deps: { db: Db; geoip: GeoIp }) {
+  constructor(private readonly deps: { db: Db; geoip: GeoIp; ports: IngestPorts; quota: EventQuota }) {
     this.events = new EventsRepository(deps.db);
   }
 
@@ -39,7 +47,9 @@ export class IngestService {
   async ingest(body: unknown, producer: Producer, client: { userAgent: string | null; ip: string | null }, now = new Date()): Promise<IngestResult> {
     const list = (body as { events?: unknown } | null)?.events;
     if (Array.isArray(list) && list.length > MAX_EVENTS_PER_REQUEST) throw new TooManyEventsError();
-    const { events } = parseBody(ingestBodySchema(now), body);
+    const parsed = parseBody(ingestBodySchema(now), body).events;
+    const events = await this.authorize(parsed, producer);
+    if (producer.kind === 'user') await this.deps.quota.take(producer.userId, events.length, now.getTime());
 
     // Keys are scoped by producer; within the request the first event with a key wins.
     const scope = producer.kind === 'user' ? producer.userId : 'key';
@@ -63,13 +73,22 @@ export class IngestService {
       if (fresh.length === 0) return 0;
       const inserted = await this.events.insertEvents(tx, fresh, client);
       const late = await this.events.flagLatePeriods(tx, periodsOf(fresh));
-      await enqueueManyInTx(tx, 'analytics-aggregation', 'AnalyticsAggregate', late.map((p) => ({ jobType: p.type, periodStart: p.start.toISOString(), trigger: 'late' as const })));
+      // One coalesced job however many periods: it waits under one dedupe key and re-runs every flagged period.
+      if (late.length) await enqueueInTx(tx, 'analytics-aggregation', 'AnalyticsLatePass', {}, { dedupeKey: LATE_PASS_KEY });
       await enqueueInTx(tx, 'analytics-enrichment', 'AnalyticsEnrich', {
         fromId: inserted.minId, toId: inserted.maxId, from: inserted.minAt.toISOString(), to: inserted.maxAt.toISOString(),
       });
       return inserted.count;
     });
     return { accepted, duplicates: events.length - accepted };
+  }
+
+  /** A browser's events: interactions only, about entities it can see, attributed by the server. */
+  private async authorize(events: AnalyticsEventInput[], producer: Producer): Promise<AnalyticsEventInput[]> {
+    if (isTrusted(producer) || producer.kind !== 'user') return events;
+    assertInteractionsOnly(events);
+    const seen = await this.deps.ports.visible({ id: producer.userId, role: producer.role }, entityIds(events));
+    return attributeFromEntities(events, seen);
   }
 
   /**

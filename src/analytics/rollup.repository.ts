@@ -56,6 +56,20 @@ export class RollupRepository {
       ON CONFLICT (period_type, period_start) DO UPDATE SET started_at = now(), rerun_requested_at = NULL`.execute(conn);
   }
 
+  /** Periods that late events flagged for a re-run, in dependency order (hours first), at most `limit`. */
+  async flaggedPeriods(limit: number): Promise<Array<{ type: PeriodType; start: Date }>> {
+    const result = await sql<{ period_type: PeriodType; period_start: Date }>`
+      SELECT period_type, period_start FROM analytics_rollup_periods WHERE rerun_requested_at IS NOT NULL
+      ORDER BY array_position(ARRAY['hourly', 'daily', 'weekly', 'monthly'], period_type::text), period_start LIMIT ${limit}`.execute(this.db);
+    return result.rows.map((r) => ({ type: r.period_type, start: r.period_start }));
+  }
+
+  /** Flags a period again (its late re-run failed: the next pass retries it). */
+  async reflag(type: PeriodType, start: Date): Promise<void> {
+    await this.db.updateTable('analytics_rollup_periods').set({ rerun_requested_at: sql<Date>`now()` })
+      .where('period_type', '=', type).where('period_start', '=', start).where('rerun_requested_at', 'is', null).execute();
+  }
+
   /** Records that every level completed and releases the period (one round trip). */
   async markCompletedAndUnlock(conn: Executor, type: PeriodType, start: Date, key: string): Promise<void> {
     await sql`

@@ -32,6 +32,23 @@ export class SessionsRepository {
       .executeTakeFirst();
   }
 
+  /** Whether the account ever signed in from this address (the login throttle spares such addresses). */
+  async signedInFrom(email: string, ip: string): Promise<boolean> {
+    const row = await this.db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id')
+      .select('s.id').where('u.email', '=', email).where('s.ip', '=', ip).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Of these sessions, the live ones (as findActive judges them), with their expiry. */
+  async activeAmong(ids: readonly string[]): Promise<Map<string, Date>> {
+    if (ids.length === 0) return new Map();
+    const { rows } = await sql<{ id: string; expires_at: Date }>`
+      SELECT s.id, s.expires_at FROM unnest(${[...ids]}::uuid[]) AS given(id)
+        JOIN sessions s ON s.id = given.id JOIN users u ON u.id = s.user_id
+       WHERE s.revoked_at IS NULL AND s.expires_at > now() AND s.created_at >= u.password_changed_at`.execute(this.db);
+    return new Map(rows.map((r) => [r.id, r.expires_at]));
+  }
+
   async revoke(tokenHash: Buffer): Promise<void> {
     await this.db.updateTable('sessions').set({ revoked_at: sql`now()` })
       .where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).execute();

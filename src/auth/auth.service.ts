@@ -1,18 +1,18 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../platform/db/client.js';
-import { InvalidError, RateLimitedError, UnauthorizedError } from '../platform/errors.js';
+import { InvalidError, UnauthorizedError } from '../platform/errors.js';
 import type { AuthUser } from '../platform/http/auth.js';
-import { rateLimitHeaders, type RateLimiter } from '../platform/http/rate-limit.js';
+import type { RateLimiter } from '../platform/http/rate-limit.js';
 import { INVALID_BODY } from '../platform/http/validation.js';
 import type { UsersService } from '../users/users.service.js';
 import type { PublicUser } from '../users/users.schemas.js';
 import { SessionsRepository } from './auth.repository.js';
+import { LoginThrottle, type Attempt } from './login-throttle.js';
 import { hashPassword } from './password.js';
 import type { ChangePasswordInput } from './auth.schemas.js';
 import type { SessionCache } from './session-cache.js';
 
-const LOGIN_WINDOW_SEC = 15 * 60;
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 export interface LoginResult {
@@ -31,45 +31,43 @@ const invalid = (field: string, message: string) => new InvalidError(INVALID_BOD
  */
 export class AuthService {
   private readonly sessions: SessionsRepository;
+  private readonly throttle: LoginThrottle;
 
   constructor(
     private readonly db: Db,
     private readonly users: UsersService,
-    private readonly limiter: RateLimiter,
+    limiter: RateLimiter,
     private readonly config: Pick<Config, 'sessionTtlMs' | 'login' | 'rateLimits'>,
     private readonly secret: string,
     private readonly cache: SessionCache,
   ) {
     this.sessions = new SessionsRepository(db);
+    this.throttle = new LoginThrottle(limiter, config.login, config.rateLimits.enabled, (email, ip) => this.sessions.signedInFrom(email, ip));
   }
 
   private hashToken(token: string): Buffer {
     return createHmac('sha256', this.secret).update(token).digest();
   }
 
-  /** Failed password checks of one account are limited together, at login and at a password change. */
-  private async checkFailures(email: string): Promise<void> {
-    if (!this.config.rateLimits.enabled) return;
-    const failures = await this.limiter.peek('login.failed', email, this.config.login.failedPerEmailPer15Min, LOGIN_WINDOW_SEC);
-    if (!failures.allowed) throw new RateLimitedError({ ...rateLimitHeaders(failures), 'retry-after': failures.retryAfter });
-  }
-
-  private async countFailure(email: string): Promise<void> {
-    if (this.config.rateLimits.enabled) await this.limiter.hit('login.failed', email, this.config.login.failedPerEmailPer15Min, LOGIN_WINDOW_SEC);
+  /** Runs a password check the throttle admitted; only a wrong password stays counted. */
+  private async checked<T>(attempt: Attempt, check: () => Promise<T | null | undefined>): Promise<T | null> {
+    let result: T | null | undefined;
+    try {
+      result = await check();
+    } catch (err) {
+      await attempt.passed(); // not a wrong password: the database failed
+      throw err;
+    }
+    if (result) await attempt.passed();
+    return result ?? null;
   }
 
   /** Always a new session with a fresh random token: nothing the client sends is ever adopted. */
   async login(email: string, password: string, client: Client): Promise<LoginResult> {
-    if (this.config.rateLimits.enabled) {
-      const perIp = await this.limiter.hit('login.ip', client.ip, this.config.login.perIpPer15Min, LOGIN_WINDOW_SEC);
-      if (!perIp.allowed) throw new RateLimitedError({ ...rateLimitHeaders(perIp), 'retry-after': perIp.retryAfter });
-    }
-    await this.checkFailures(email);
-    const found = await this.users.credentials(email, password);
-    if (!found) {
-      await this.countFailure(email);
-      throw new UnauthorizedError('Invalid email or password');
-    }
+    await this.throttle.countAddress(client.ip);
+    const attempt = await this.throttle.admit(email, client.ip);
+    const found = await this.checked(attempt, () => this.users.credentials(email, password));
+    if (!found) throw new UnauthorizedError('Invalid email or password');
     const session = await this.createSession(this.sessions, found.user, found.passwordHash, client);
     // The password changed between the check and the insert: the old one no longer signs in.
     if (!session) throw new UnauthorizedError('Invalid email or password');
@@ -99,6 +97,11 @@ export class AuthService {
     return user;
   }
 
+  /** Which of these sessions are still live, and until when (open event streams re-check theirs). */
+  activeSessions(ids: readonly string[]): Promise<Map<string, Date>> {
+    return this.sessions.activeAmong(ids);
+  }
+
   async logout(token: string, sessionId: string): Promise<void> {
     const hash = this.hashToken(token);
     await this.sessions.revoke(hash);
@@ -111,12 +114,9 @@ export class AuthService {
    * one transaction.
    */
   async changePassword(actor: AuthUser, input: ChangePasswordInput, client: Client): Promise<LoginResult> {
-    await this.checkFailures(actor.email);
-    const current = await this.users.checkPassword(actor.id, input.currentPassword);
-    if (!current) {
-      await this.countFailure(actor.email);
-      throw invalid('currentPassword', 'is incorrect');
-    }
+    const attempt = await this.throttle.admit(actor.email, client.ip);
+    const current = await this.checked(attempt, () => this.users.checkPassword(actor.id, input.currentPassword));
+    if (!current) throw invalid('currentPassword', 'is incorrect');
     const weak = weakness(input.newPassword, input.currentPassword, actor.email);
     if (weak) throw invalid('newPassword', weak);
     const passwordHash = await hashPassword(input.newPassword);

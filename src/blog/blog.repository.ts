@@ -42,6 +42,11 @@ export class BlogRepository {
       .executeTakeFirst();
   }
 
+  findMany(ids: readonly string[]): Promise<PostRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('blog_posts').selectAll().where('id', 'in', [...ids]).execute();
+  }
+
   async list(filter: PostFilter, limit: number, offset: number): Promise<{ rows: PostRow[]; total: number }> {
     const base = this.db.selectFrom('blog_posts')
       .$if(filter.status !== undefined, (qb) => qb.where('status', '=', filter.status!))

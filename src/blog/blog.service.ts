@@ -61,6 +61,12 @@ export class BlogService {
     return postView(row);
   }
 
+  /** Those of `ids` the actor may read (analytics accepts events only about posts their sender can see). */
+  async visibleIds(actor: Actor, ids: readonly string[]): Promise<Set<string>> {
+    const rows = await this.posts.findMany(ids.filter(isId));
+    return new Set(rows.filter((row) => canSee(actor, row)).map((row) => row.id));
+  }
+
   async list(actor: Actor, query: ListPostsQuery): Promise<{ items: PostView[]; total: number }> {
     if ([query.authorId, query.assigneeId].some((v) => v !== undefined && !isId(v))) return { items: [], total: 0 };
     const { rows, total } = await this.posts.list({

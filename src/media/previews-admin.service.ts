@@ -2,11 +2,11 @@ import { AuditRepository } from '../admin/audit.repository.js';
 import { AssetMedia } from '../catalog/asset-media.js';
 import { ASSET_NOT_FOUND } from '../catalog/assets.service.js';
 import type { AssetRow } from '../catalog/catalog.views.js';
-import type { Db } from '../platform/db/client.js';
+import type { Db, Executor } from '../platform/db/client.js';
 import { ConflictError, InvalidError, NotFoundError } from '../platform/errors.js';
 import { toIso } from '../platform/http/reply.js';
 import { isId } from '../platform/http/validation.js';
-import type { Queues } from '../platform/queue/queues.js';
+import { enqueueManyInTx } from '../platform/queue/outbox.js';
 import { hasPreview } from './media.files.js';
 
 const QUEUE = 'file-preview-generation';
@@ -26,15 +26,19 @@ const missingView = (r: AssetRow): MissingPreview => {
   };
 };
 
+/** The job of an admin re-run: one per asset, so a repeated request replaces the one still waiting. */
+export const previewRunJobId = (assetId: string) => `preview-${assetId}`;
+
 /**
  * Admin re-runs of previews: one asset, or every video/audio asset with a clean file and no
- * preview. Jobs are added straight to the queue (an admin action, answered with its job id);
- * a job of the same asset still waiting absorbs a repeated request (deduplication by asset).
+ * preview. Each goes through the outbox with the audit record (a Redis flush before the relay
+ * or the run loses nothing) under a fixed job id per asset: a request while the asset's job
+ * waits replaces it (one run), and one while it runs is relayed after it.
  */
 export class PreviewsAdminService {
   private readonly assets: AssetMedia;
 
-  constructor(private readonly deps: { db: Db; queues: Queues }) {
+  constructor(private readonly deps: { db: Db }) {
     this.assets = new AssetMedia(deps.db);
   }
 
@@ -44,9 +48,12 @@ export class PreviewsAdminService {
     if (!hasPreview(asset.type)) throw new InvalidError(`Only VIDEO and AUDIO assets have previews; this one is ${asset.type}.`);
     if (!asset.storage_key) throw new ConflictError('The asset has no file to preview.');
     if (asset.scan_status !== 'CLEAN') throw new ConflictError(`The asset's file has not passed its virus scan (scan status ${asset.scan_status}).`);
-    const [jobId] = await this.add([asset]);
-    await new AuditRepository(this.deps.db).record({ adminId, action: 'previews.run', queue: QUEUE, jobId, details: { assetId } });
-    return { jobId: jobId! };
+    const jobId = previewRunJobId(asset.id);
+    await this.deps.db.transaction().execute(async (tx) => {
+      await this.add(tx, [asset]);
+      await new AuditRepository(tx).record({ adminId, action: 'previews.run', queue: QUEUE, jobId, details: { assetId } });
+    });
+    return { jobId };
   }
 
   /** Pages through the assets by id, one addBulk per page. */
@@ -56,7 +63,8 @@ export class PreviewsAdminService {
     for (;;) {
       const rows = await this.assets.withoutPreview(PAGE, { afterId });
       if (rows.length === 0) break;
-      queued += (await this.add(rows)).length;
+      await this.add(this.deps.db, rows);
+      queued += rows.length;
       afterId = rows.at(-1)!.id;
     }
     await new AuditRepository(this.deps.db).record({ adminId, action: 'previews.run-missing', queue: QUEUE, details: { queued } });
@@ -68,12 +76,9 @@ export class PreviewsAdminService {
     return { items: rows.map(missingView), total };
   }
 
-  private async add(rows: ReadonlyArray<Pick<AssetRow, 'id' | 'storage_key'>>): Promise<string[]> {
-    const jobs = await this.deps.queues.get(QUEUE).addBulk(rows.map((r) => ({
-      name: 'PreviewGenerate',
-      data: { assetId: r.id, storageKey: r.storage_key!, trigger: 'admin' as const },
-      opts: { deduplication: { id: `preview-${r.id}` } },
-    })));
-    return jobs.map((j) => j.id!);
+  private add(tx: Executor, rows: ReadonlyArray<Pick<AssetRow, 'id' | 'storage_key'>>): Promise<void> {
+    return enqueueManyInTx(tx, QUEUE, 'PreviewGenerate', rows.map((r) => ({ assetId: r.id, storageKey: r.storage_key!, trigger: 'admin' as const })), {
+      jobIdOf: (p) => previewRunJobId(p.assetId),
+    });
   }
 }

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queues } from './queue/queues.js';
@@ -43,8 +44,16 @@ export class Metrics {
   }
 }
 
-/** With METRICS_TOKEN set, a scrape must present it as a bearer token. */
-export const metricsAuthorized = (token: string | undefined, header: string | undefined) => !token || header === `Bearer ${token}`;
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
+/**
+ * With METRICS_TOKEN set, a scrape must present it as a bearer token. Compared as equal-length
+ * digests in constant time: how long a refusal takes says nothing about how much of the token matched.
+ */
+export function metricsAuthorized(token: string | undefined, header: string | undefined): boolean {
+  if (!token) return true;
+  return timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
+}
 
 /** For processes without the HTTP API (worker, scheduler): /metrics on its own port. */
 export function serveMetrics(metrics: Metrics, port: number, host: string, token: string | undefined): Promise<http.Server> {

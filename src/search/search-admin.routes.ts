@@ -27,8 +27,7 @@ export function searchAdminRoutes(app: FastifyInstance, deps: { queues: Queues; 
   app.get('/api/admin/jobs/search-index/runs', { config: { ...admin, openapi: { summary: 'The last reindex runs and the drift each repaired', tags, response: reindexRunsBody } } }, async () => ok(await deps.index.recentRuns(20)));
 
   app.post('/api/admin/jobs/search-index/reindex', { config: { ...admin, openapi: { summary: 'Start a full reindex (joins one already waiting)', tags, response: jobAccepted, status: 202 } } }, async (_request, reply) => {
-    // While a manual reindex waits or runs, another request joins it instead of queueing a second.
-    const job = await deps.queues.add('search-index-reindex', 'SearchReindex', { trigger: 'manual' }, { deduplication: { id: 'search-reindex-manual' } });
-    return reply.status(202).send(ok({ jobId: job.id }));
+    const jobId = await deps.index.requestReindex();
+    return reply.status(202).send(ok({ jobId }));
   });
 }

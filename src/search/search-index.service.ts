@@ -2,7 +2,11 @@ import type { Db } from '../platform/db/client.js';
 import { SEARCH_ENTITY_TYPES, type SearchEntityType } from '../platform/db/schema.js';
 import { toIso } from '../platform/http/reply.js';
 import type { Logger } from '../platform/logger.js';
+import { enqueueJobInTx } from '../platform/queue/outbox.js';
 import { SearchIndexRepository, type Keys, type WriteCounts } from './search-index.repository.js';
+
+/** The dedupe key of manual reindexes: a request while one waits joins it. */
+export const MANUAL_REINDEX_KEY = 'search-reindex-manual';
 
 export interface ReindexReport extends WriteCounts {
   readonly runId: string;
@@ -30,6 +34,15 @@ export class SearchIndexService {
 
   constructor(private readonly db: Db, private readonly options: { log: Logger; reindexBatch: number }) {
     this.repository = new SearchIndexRepository(db);
+  }
+
+  /**
+   * A manual full reindex, through the outbox (a flush of Redis before the relay or the run loses
+   * nothing). While one waits, another request joins it (deduplication on the key); returns the
+   * job id this request's row becomes.
+   */
+  requestReindex(): Promise<string> {
+    return enqueueJobInTx(this.db, 'search-index-reindex', 'SearchReindex', { trigger: 'manual' }, { dedupeKey: MANUAL_REINDEX_KEY });
   }
 
   /** One changed entity (or a brand, which has no document): its document and those built from it. */

@@ -20,10 +20,12 @@ writeFileSync(geoDb, buildCountryMmdb({ '203.0.113.0/24': 'NZ', '198.51.100.0/24
 
 let t: TestApp;
 let viewer: Session;
+/** A trusted sender (any type, revenue, attribution as sent), where a test is about storage rather than authority (see powers.test.ts). */
+let admin: Session;
 
 beforeAll(async () => {
   t = await createTestApp({ ANALYTICS_KEY: KEY, GEOIP_DB: geoDb, TRUST_PROXY: 'true' });
-  viewer = await t.user('VIEWER');
+  [viewer, admin] = await Promise.all([t.user('VIEWER'), t.admin()]);
 });
 afterAll(async () => {
   await t.close();
@@ -45,13 +47,13 @@ describe('POST /api/analytics/events', () => {
     const res = await post([
       { eventType: 'asset_viewed', assetId: asset, sessionId: 'sess-1', props: { engagementTime: 12 } },
       { eventType: 'license_created', assetId: asset, occurredAt: ago(3_600_000), props: { revenueCents: 4999 } },
-    ], { headers: { 'user-agent': IPHONE, 'x-forwarded-for': '203.0.113.7' } });
+    ], { as: admin, headers: { 'user-agent': IPHONE, 'x-forwarded-for': '203.0.113.7' } });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ success: true, data: { accepted: 2, duplicates: 0 } });
     const rows = await db().selectFrom('analytics_events').selectAll().where('asset_id', '=', asset).orderBy('occurred_at').execute();
     expect(rows.map((r) => [r.event_type, r.user_id, r.visitor_id, r.revenue_cents, r.engagement_time, r.user_agent, r.ip])).toEqual([
-      ['license_created', viewer.user.id, `u:${viewer.user.id}`, 4999, 0, IPHONE, '203.0.113.7'],
-      ['asset_viewed', viewer.user.id, 's:sess-1', 0, 12, IPHONE, '203.0.113.7'],
+      ['license_created', admin.user.id, `u:${admin.user.id}`, 4999, 0, IPHONE, '203.0.113.7'],
+      ['asset_viewed', admin.user.id, 's:sess-1', 0, 12, IPHONE, '203.0.113.7'],
     ]);
     // occurredAt defaults to the time of receipt.
     expect(Math.abs(rows[1]!.occurred_at.getTime() - Date.now())).toBeLessThan(60_000);
@@ -83,7 +85,7 @@ describe('POST /api/analytics/events', () => {
 
   it('answers 413 to more than 500 events and takes exactly 500', async () => {
     const before = await count();
-    const many = (n: number) => Array.from({ length: n }, () => ({ eventType: 'post_viewed', postId: randomUUID() }));
+    const many = (n: number) => Array.from({ length: n }, (_, i) => ({ eventType: 'post_viewed', sessionId: `s-${i}` }));
     const res = await post(many(501));
     expect(res.status).toBe(413);
     expect(res.body).toEqual({ success: false, error: 'Too many events: at most 500 per request' });
@@ -147,8 +149,8 @@ describe('enrichment (analytics-enrichment)', () => {
   it('adds device type, browser, OS and (with GEOIP_DB) country, in the background', async () => {
     const a = randomUUID();
     const b = randomUUID();
-    await post([{ eventType: 'asset_viewed', assetId: a }, { eventType: 'asset_downloaded', assetId: a }], { headers: { 'user-agent': IPHONE, 'x-forwarded-for': '198.51.100.20' } });
-    await post([{ eventType: 'asset_viewed', assetId: b }], { headers: { 'user-agent': CHROME, 'x-forwarded-for': '192.0.2.1' } });
+    await post([{ eventType: 'asset_viewed', assetId: a }, { eventType: 'asset_downloaded', assetId: a }], { as: admin, headers: { 'user-agent': IPHONE, 'x-forwarded-for': '198.51.100.20' } });
+    await post([{ eventType: 'asset_viewed', assetId: b }], { as: admin, headers: { 'user-agent': CHROME, 'x-forwarded-for': '192.0.2.1' } });
     expect(await outboxDrained(t.app)).toBe(true);
     const rows = await db().selectFrom('analytics_events').select(['asset_id', 'device_type', 'browser', 'os', 'country', 'enriched_at'])
       .where('asset_id', 'in', [a, b]).orderBy('asset_id').execute();

@@ -111,7 +111,7 @@ describe('sessions', () => {
 });
 
 describe('login rate limits', () => {
-  it('limits failed attempts per email, whatever the IP, and then refuses even the right password', async () => {
+  it('limits failed attempts per email from one IP, and then refuses even the right password from it', async () => {
     const victim = await t.user('BRAND');
     for (let i = 0; i < 3; i++) expect((await rawLogin(victim.user.email, 'wrong')).status).toBe(401);
     const blocked = await rawLogin(victim.user.email, 'password-123');

@@ -64,8 +64,8 @@ describe('admin preview re-runs', () => {
     expect((await t.call('POST', '/api/admin/jobs/previews/run', { as: admin, body: { assetId: audio.assetId } })).body.data.jobId).toBe(one.body.data.jobId);
     const all = await t.call('POST', '/api/admin/jobs/previews/run', { as: admin, body: { missing: true } });
     expect([all.status, all.body.data]).toEqual([202, { queued: 2 }]);
-    const job = await t.app.queues.get('file-preview-generation').getJob(one.body.data.jobId);
-    expect(job?.data).toMatchObject({ assetId: audio.assetId, trigger: 'admin' });
+    // Through the outbox: the job exists once the relay moved the row.
+    await expect.poll(async () => (await t.app.queues.get('file-preview-generation').getJob(one.body.data.jobId))?.data).toMatchObject({ assetId: audio.assetId, trigger: 'admin' });
 
     previewWorker = await t.sibling({ roles: ['worker'], queues: ['file-preview-generation'] });
     await assetWhen(t, audio.session, audio.assetId, (a) => a.metadata?.previewGenerated === true);

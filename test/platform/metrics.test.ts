@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricsAuthorized } from '../../src/platform/metrics.js';
 import { freePort, waitFor } from '../../src/platform/net.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
 import { REDIS_URL } from '../helpers/env.js';
@@ -20,6 +21,15 @@ describe('GET /metrics', () => {
     expect((await scrape({})).status).toBe(401);
     expect((await scrape({ authorization: 'Bearer wrong-token-0000000000' })).status).toBe(401);
     expect((await scrape()).status).toBe(200);
+  });
+
+  it('accepts exactly the token: not a prefix, an extension, another of the same length, or another scheme', () => {
+    const right = `Bearer ${TOKEN}`;
+    expect(metricsAuthorized(TOKEN, right)).toBe(true);
+    for (const wrong of [undefined, '', 'Bearer', `Bearer ${TOKEN.slice(0, -1)}`, `${right}x`, `Bearer ${TOKEN.slice(0, -1)}X`, `Basic ${TOKEN}`, TOKEN]) {
+      expect(metricsAuthorized(TOKEN, wrong), String(wrong)).toBe(false);
+    }
+    expect(metricsAuthorized(undefined, undefined)).toBe(true); // unset: open (docs/OPERATIONS.md, Metrics)
   });
 
   it('exposes queue depth, job durations and failures, emails, HTTP latency and process metrics', async () => {

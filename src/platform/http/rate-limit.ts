@@ -15,13 +15,22 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
-const PEEK_SCRIPT = `return tonumber(redis.call('GET', KEYS[1]) or '0')`;
+// Takes back one counted attempt, unless its window has already gone (never below a fresh zero).
+const RELEASE_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
+return 0`;
 
 /** Fixed-window counters in Redis, keyed by limit name, subject and window number. */
 type ScriptedRedis = Redis & {
   heraldRateHit(key: string, ttl: number): Promise<number>;
-  heraldRatePeek(key: string): Promise<number>;
+  heraldRateRelease(key: string): Promise<number>;
 };
+
+/** A counted attempt that can be taken back when it turns out not to count (a sign-in that succeeded). */
+export interface Reservation {
+  readonly result: RateLimitResult;
+  release(): Promise<void>;
+}
 
 export class RateLimiter {
   private readonly redis: ScriptedRedis;
@@ -29,7 +38,7 @@ export class RateLimiter {
   constructor(redis: Redis, private readonly prefix: string) {
     // defineCommand sends EVALSHA, falling back to EVAL once per connection.
     redis.defineCommand('heraldRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
-    redis.defineCommand('heraldRatePeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
+    redis.defineCommand('heraldRateRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -54,16 +63,27 @@ export class RateLimiter {
 
   /** Counts one request and says whether it is within the limit. */
   async hit(name: string, subject: string, limit: number, windowSec = 60, now = Date.now()): Promise<RateLimitResult> {
-    const { bucket, reset } = this.window(windowSec, now);
-    const count = Number(await this.redis.heraldRateHit(this.key(name, subject, bucket), windowSec + 1));
-    return this.result(count, limit, reset, now);
+    return (await this.reserve(name, subject, limit, windowSec, now)).result;
   }
 
-  /** Reads the count without adding to it (failed-login limits count only failures). */
-  async peek(name: string, subject: string, limit: number, windowSec = 60, now = Date.now()): Promise<RateLimitResult> {
+  /**
+   * Counts the attempt first and then says whether it is within the limit (increment-then-check in
+   * one atomic step): of N parallel attempts at most `limit` are allowed, whatever their timing.
+   * `release` uncounts it, in the same window only.
+   */
+  async reserve(name: string, subject: string, limit: number, windowSec = 60, now = Date.now()): Promise<Reservation> {
     const { bucket, reset } = this.window(windowSec, now);
-    const count = Number(await this.redis.heraldRatePeek(this.key(name, subject, bucket)));
-    return { ...this.result(count, limit, reset, now), allowed: count < limit };
+    const key = this.key(name, subject, bucket);
+    const count = Number(await this.redis.heraldRateHit(key, windowSec + 1));
+    return { result: this.result(count, limit, reset, now), release: async () => { await this.redis.heraldRateRelease(key); } };
+  }
+
+  /** A shared pace: at most one caller per `intervalMs` is allowed (SET NX PX, atomic across processes). */
+  async pace(name: string, subject: string, intervalMs: number): Promise<{ allowed: boolean; retryAfter: number }> {
+    const key = `${this.prefix}:rl:${name}:${subject}`;
+    if (await this.redis.set(key, '1', 'PX', intervalMs, 'NX')) return { allowed: true, retryAfter: 0 };
+    const ttl = await this.redis.pttl(key);
+    return { allowed: false, retryAfter: Math.max(1, Math.ceil(ttl / 1000)) };
   }
 }
 

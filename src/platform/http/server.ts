@@ -62,6 +62,17 @@ function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, s
   socket.destroy();
 }
 
+/**
+ * TRUST_PROXY for Fastify: request.ip is the nearest address not trusted. Fastify 5 ignores a bare
+ * hop count (it cannot tell a proxy from a direct client), so hops are a function: the peer and the
+ * next `hops - 1` X-Forwarded-For entries from the right are proxies.
+ */
+export function trustProxyOption(trust: Config['trustProxy']): false | string[] | ((address: string, hop: number) => boolean) {
+  if (trust === false || trust === 0) return false;
+  if (typeof trust === 'number') return (_address, hop) => hop < trust;
+  return [...trust];
+}
+
 /** Fastify with the contract's conventions: JSON errors, one error mapping, no internals out. */
 export function createHttpServer(config: Config, log: Logger): FastifyInstance {
   const app = Fastify({
@@ -69,7 +80,7 @@ export function createHttpServer(config: Config, log: Logger): FastifyInstance {
     // Per-request lines only when debugging: at load they would cost more than the request.
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();

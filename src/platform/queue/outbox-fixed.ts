@@ -13,9 +13,10 @@ import type { QueueName } from './registry.js';
  * about (its row, FOR UPDATE), so that a higher id is always the later decision.
  *
  * A relayed `add` row stays unfinished until its job is done: the relay re-drives it when Redis
- * loses its data (epoch key) or, once it is due, when its job went missing (stale check). Nothing
- * in the worker knows the row of such a job, so whoever finishes the work completes the rows
- * (`completeJobRows`), in the transaction of the work.
+ * loses its data (epoch key) or, once it is due, when its job went missing (stale check). The
+ * worker completes the relayed rows of a fixed id when its job succeeds (and fails them when it
+ * fails for good); work that must complete them atomically with its own writes (blog publishing)
+ * calls `completeJobRows` in its transaction.
  */
 
 export interface FixedRowInput {
@@ -29,16 +30,18 @@ export interface FixedRowInput {
   readonly dedupeKey?: string | null;
 }
 
-export async function insertFixedRow(tx: Executor, row: FixedRowInput): Promise<void> {
+/** Returns the row's id. */
+export async function insertFixedRow(tx: Executor, row: FixedRowInput): Promise<string> {
   if (row.jobId !== null && (row.jobId === '' || row.jobId.startsWith('outbox-'))) throw new Error(`invalid fixed job id "${row.jobId}"`);
-  await sql`INSERT INTO outbox (queue, job_name, payload, priority, dedupe_key, job_id, delay_until, op)
+  const result = await sql<{ id: string }>`INSERT INTO outbox (queue, job_name, payload, priority, dedupe_key, job_id, delay_until, op)
     VALUES (${row.queue}, ${row.jobName}, ${JSON.stringify(row.payload)}::jsonb, ${row.priority ?? null}, ${row.dedupeKey ?? null},
-      ${row.jobId}, ${row.runAt}, ${row.op})`.execute(tx);
+      ${row.jobId}, ${row.runAt}, ${row.op}) RETURNING id`.execute(tx);
+  return result.rows[0]!.id;
 }
 
 /** Removes the job of that id once the transaction commits (a running job is left to finish). */
-export function removeJobInTx<Q extends QueueName>(tx: Executor, queue: Q, jobId: string): Promise<void> {
-  return insertFixedRow(tx, { queue, jobName: '', payload: {}, jobId, runAt: null, op: 'remove' });
+export async function removeJobInTx<Q extends QueueName>(tx: Executor, queue: Q, jobId: string): Promise<void> {
+  await insertFixedRow(tx, { queue, jobName: '', payload: {}, jobId, runAt: null, op: 'remove' });
 }
 
 /**
@@ -51,6 +54,12 @@ export async function completeJobRows(db: Executor, queue: QueueName, jobId: str
     WHERE queue = ${queue} AND job_id = ${jobId} AND completed_at IS NULL
     ${options.relayedOnly ? sql`AND relayed_at IS NOT NULL` : sql``}`.execute(db);
   return Number(result.numAffectedRows ?? 0);
+}
+
+/** The job of a fixed id failed for good: its relayed rows are left for an admin, never re-driven. */
+export async function failJobRows(db: Executor, queue: QueueName, jobId: string): Promise<void> {
+  await sql`UPDATE outbox SET failed_at = now()
+    WHERE queue = ${queue} AND job_id = ${jobId} AND completed_at IS NULL AND failed_at IS NULL AND relayed_at IS NOT NULL`.execute(db);
 }
 
 export interface FixedRow {

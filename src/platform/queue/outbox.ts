@@ -32,18 +32,33 @@ export interface OutboxOptions {
 export async function enqueueInTx<Q extends QueueName, J extends JobName<Q>>(
   tx: Executor, queue: Q, jobName: J, payload: JobPayload<Q, J>, options: OutboxOptions = {},
 ): Promise<void> {
-  if (options.jobId !== undefined || options.runAt !== undefined) {
-    return insertFixedRow(tx, { queue, jobName, payload, jobId: options.jobId ?? null, runAt: options.runAt ?? null, op: 'add', priority: options.priority, dedupeKey: options.dedupeKey });
-  }
-  await tx.insertInto('outbox').values({ queue, job_name: jobName, payload: JSON.stringify(payload), priority: options.priority ?? null, dedupe_key: options.dedupeKey ?? null }).execute();
+  await enqueueJobInTx(tx, queue, jobName, payload, options);
 }
 
-/** Many jobs of one kind in one INSERT (a fan-out page's delivery chunks). */
+/** enqueueInTx, returning the id the BullMQ job will have (`outbox-<id>`, or the fixed id asked for). */
+export async function enqueueJobInTx<Q extends QueueName, J extends JobName<Q>>(
+  tx: Executor, queue: Q, jobName: J, payload: JobPayload<Q, J>, options: OutboxOptions = {},
+): Promise<string> {
+  if (options.jobId !== undefined || options.runAt !== undefined) {
+    const id = await insertFixedRow(tx, { queue, jobName, payload, jobId: options.jobId ?? null, runAt: options.runAt ?? null, op: 'add', priority: options.priority, dedupeKey: options.dedupeKey });
+    return options.jobId ?? outboxJobId(id);
+  }
+  const row = await tx.insertInto('outbox').values({ queue, job_name: jobName, payload: JSON.stringify(payload), priority: options.priority ?? null, dedupe_key: options.dedupeKey ?? null })
+    .returning('id').executeTakeFirstOrThrow();
+  return outboxJobId(row.id);
+}
+
+/**
+ * Many jobs of one kind in one INSERT (a fan-out page's delivery chunks). `jobIdOf` names each
+ * job (a fixed id, see outbox-fixed.ts): a job of that id still waiting is replaced, not doubled.
+ */
 export async function enqueueManyInTx<Q extends QueueName, J extends JobName<Q>>(
-  tx: Executor, queue: Q, jobName: J, payloads: ReadonlyArray<JobPayload<Q, J>>, options: OutboxOptions = {},
+  tx: Executor, queue: Q, jobName: J, payloads: ReadonlyArray<JobPayload<Q, J>>, options: OutboxOptions & { jobIdOf?: (payload: JobPayload<Q, J>) => string } = {},
 ): Promise<void> {
   if (payloads.length === 0) return;
-  await tx.insertInto('outbox').values(payloads.map((p) => ({ queue, job_name: jobName, payload: JSON.stringify(p), priority: options.priority ?? null }))).execute();
+  await tx.insertInto('outbox').values(payloads.map((p) => ({
+    queue, job_name: jobName, payload: JSON.stringify(p), priority: options.priority ?? null, ...(options.jobIdOf ? { job_id: options.jobIdOf(p) } : {}),
+  }))).execute();
 }
 
 export const chunk = <T>(items: readonly T[], size: number): T[][] =>

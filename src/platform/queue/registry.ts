@@ -34,6 +34,8 @@ export interface JobPayloads {
     AnalyticsAggregate: { jobType: 'hourly' | 'daily' | 'weekly' | 'monthly'; periodStart?: string; trigger?: 'schedule' | 'manual' | 'late' | 'backfill' };
     /** Creates next month's events partition, drops partitions and keys past the retention. */
     AnalyticsMaintain: Record<string, never>;
+    /** Re-runs the periods that late events flagged, a bounded number per job (one job waits per dedupe key). */
+    AnalyticsLatePass: Record<string, never>;
   };
   'search-index-update': {
     /**

@@ -6,6 +6,7 @@ import type { Metrics } from '../metrics.js';
 import { DEFER_MARGIN_MS, DeferUntilError } from './deferral.js';
 import { Heartbeat } from './heartbeat.js';
 import { markManyOutboxCompleted, markOutboxCompleted, markOutboxFailed, outboxIdOf, unfinishedOfKey } from './outbox.js';
+import { completeJobRows, failJobRows } from './outbox-fixed.js';
 import { QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
 
 interface WorkerPoolOptions {
@@ -59,6 +60,7 @@ export class WorkerPool {
         const outboxId = outboxIdOf(job?.id);
         const final = err.name === 'UnrecoverableError' || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
         if (outboxId && final) void markOutboxFailed(this.opts.db, outboxId).catch(() => undefined);
+        else if (job?.id && !job.repeatJobKey && final) void failJobRows(this.opts.db, queue, job.id).catch(() => undefined);
       });
       worker.on('error', (err) => this.opts.log.warn({ queue, err: err.message }, 'worker error'));
       this.workers.push(worker);
@@ -79,6 +81,8 @@ export class WorkerPool {
       const result = await handler(job.data, job, signal);
       const outboxId = outboxIdOf(job.id);
       if (outboxId) await markOutboxCompleted(this.opts.db, outboxId);
+      // A fixed-id job (outbox-fixed.ts): the rows it was relayed from are done; one written since is a new intent.
+      else if (job.id && !job.repeatJobKey) await completeJobRows(this.opts.db, queue, job.id, { relayedOnly: true });
       await markManyOutboxCompleted(this.opts.db, merged);
       observe('completed');
       this.opts.log.debug({ queue, jobId: job.id, job: job.name, ms: Date.now() - started }, 'job completed');

@@ -1,0 +1,56 @@
+import type { Config } from '../config.js';
+import { RateLimitedError } from '../platform/errors.js';
+import { rateLimitHeaders, type RateLimiter, type RateLimitResult } from '../platform/http/rate-limit.js';
+
+const WINDOW_SEC = 15 * 60;
+
+/** An admitted password check: `passed` uncounts it (only failed checks count). */
+export interface Attempt {
+  passed(): Promise<void>;
+}
+
+const NOTHING: Attempt = { passed: async () => undefined };
+
+const refuse = (r: RateLimitResult) => new RateLimitedError({ ...rateLimitHeaders(r), 'retry-after': r.retryAfter });
+
+/**
+ * Who may try a password now (docs/OPERATIONS.md, Login throttling). Failures are counted per
+ * email *and* IP, so a stranger failing on purpose locks out only their own address, never the
+ * owner. Past a higher ceiling of failures per email (from every IP), the account is slowed, not
+ * locked: addresses it never signed in from share one password check per interval, while its
+ * owner's known addresses go on as before. Every count is taken before the check, atomically
+ * (increment-then-check), so parallel attempts cannot all pass a limit before any is counted.
+ */
+export class LoginThrottle {
+  constructor(
+    private readonly limiter: RateLimiter,
+    private readonly config: Config['login'],
+    private readonly enabled: boolean,
+    /** Whether this account ever signed in from this address. */
+    private readonly knownAddress: (email: string, ip: string) => Promise<boolean>,
+  ) {}
+
+  /** Every sign-in attempt of an address, right or wrong (LOGIN_RATE_LIMIT). */
+  async countAddress(ip: string): Promise<void> {
+    if (!this.enabled) return;
+    const perIp = await this.limiter.hit('login.ip', ip, this.config.perIpPer15Min, WINDOW_SEC);
+    if (!perIp.allowed) throw refuse(perIp);
+  }
+
+  /** Admits one password check of `email` from `ip`, or throws 429; counted as failed until `passed`. */
+  async admit(email: string, ip: string): Promise<Attempt> {
+    if (!this.enabled) return NOTHING;
+    const pair = await this.limiter.reserve('login.failed', `${email} ${ip}`, this.config.failedPerEmailIpPer15Min, WINDOW_SEC);
+    if (!pair.result.allowed) throw refuse(pair.result);
+    const account = await this.limiter.reserve('login.failed.account', email, this.config.slowAfterFailedPer15Min, WINDOW_SEC);
+    const release = async () => { await Promise.all([pair.release(), account.release()]); };
+    if (!account.result.allowed && !(await this.knownAddress(email, ip).catch(() => false))) {
+      const pace = await this.limiter.pace('login.slow', email, this.config.slowIntervalSec * 1000);
+      if (!pace.allowed) {
+        await release(); // no password was checked: nothing failed
+        throw new RateLimitedError({ 'retry-after': pace.retryAfter });
+      }
+    }
+    return { passed: release };
+  }
+}

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { trustProxyOption } from '../../src/platform/http/server.js';
+import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+
+/**
+ * Login throttling as an attacker sees it (docs/OPERATIONS.md, Login throttling). The test client
+ * connects from loopback, which is the trusted proxy here: X-Forwarded-For sets the client's IP.
+ */
+let t: TestApp;
+const PASSWORD = 'password-123';
+const TOO_MANY = { success: false, error: 'Too many requests. Please try again later.' };
+
+beforeAll(async () => {
+  t = await createTestApp({
+    TRUST_PROXY: 'loopback', LOGIN_RATE_LIMIT: '25', LOGIN_FAILED_PER_EMAIL: '3', LOGIN_SLOW_AFTER: '6', LOGIN_SLOW_INTERVAL_SECONDS: '600',
+  });
+});
+afterAll(() => t.close());
+
+const login = (email: string, password: string, forwardedFor: string) => fetch(`${t.url}/api/auth/login`, {
+  method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor }, body: JSON.stringify({ email, password }),
+});
+const sessionIps = async (user: Session) => (await t.app.database.db.selectFrom('sessions').select('ip').where('user_id', '=', user.user.id).execute()).map((r) => r.ip);
+
+describe('TRUST_PROXY', () => {
+  it('takes the nearest untrusted address, so the left-most X-Forwarded-For entry the client wrote changes nothing', async () => {
+    const user = await t.user();
+    expect((await login(user.user.email, PASSWORD, '6.6.6.6, 198.51.100.1')).status).toBe(200);
+    expect(await sessionIps(user)).toContain('198.51.100.1');
+    // The per-IP limit counts the real address, whatever the spoofed entries say.
+    for (let i = 0; i < 25; i++) expect((await login(`nobody${i}@test.local`, 'wrong', `10.${i}.0.1, 198.51.100.2`)).status).toBe(401);
+    const limited = await login('nobody@test.local', 'wrong', '10.99.0.1, 198.51.100.2');
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toEqual(TOO_MANY);
+    expect((await login('nobody@test.local', 'wrong', '10.99.0.1, 198.51.100.3')).status).toBe(401);
+  });
+
+  it('parses false, hop counts (true is one hop) and address lists; refuses anything else, naming TRUST_PROXY', () => {
+    const trust = (value: string) => loadConfig({ TRUST_PROXY: value }).trustProxy;
+    expect(trust('false')).toBe(false);
+    expect(trust('true')).toBe(1);
+    expect(trust('2')).toBe(2);
+    expect(trust('10.0.0.0/8, 192.168.1.7,loopback,::1,fd00::/8')).toEqual(['10.0.0.0/8', '192.168.1.7', 'loopback', '::1', 'fd00::/8']);
+    for (const bad of ['yes', '10.0.0.0/33', '999.1.1.1', 'anywhere', '21', ',']) expect(() => trust(bad), bad).toThrow(ConfigError);
+    expect(() => trust('yes')).toThrow(/TRUST_PROXY/);
+    // One hop: the peer is the proxy, the entry it appended is the client; the next one is not trusted.
+    const hops = trustProxyOption(1) as (address: string, hop: number) => boolean;
+    expect([hops('127.0.0.1', 0), hops('6.6.6.6', 1)]).toEqual([true, false]);
+  });
+});
+
+describe('failed sign-ins', () => {
+  it('evaluates at most LOGIN_FAILED_PER_EMAIL of 20 parallel wrong passwords; the rest get 429', async () => {
+    const victim = await t.user();
+    const statuses = await Promise.all(Array.from({ length: 20 }, (_, i) => login(victim.user.email, `wrong-${i}`, '198.51.100.20').then((r) => r.status)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(17);
+  });
+
+  it('an attacker failing from one IP locks out only that IP: the owner signs in from theirs, as often as they like', async () => {
+    const owner = await t.user();
+    for (let i = 0; i < 3; i++) expect((await login(owner.user.email, `guess-${i}`, '203.0.113.66')).status).toBe(401);
+    expect((await login(owner.user.email, 'guess-4', '203.0.113.66')).status).toBe(429);
+    expect((await login(owner.user.email, PASSWORD, '203.0.113.66')).status).toBe(429);
+    // Successful sign-ins are not failures: the owner's own address is never used up by them.
+    for (let i = 0; i < 5; i++) expect((await login(owner.user.email, PASSWORD, '198.51.100.30')).status).toBe(200);
+  });
+
+  it('past LOGIN_SLOW_AFTER failures from many IPs the account is slowed, not locked: new addresses share one check per interval, the owner\'s known address is spared', async () => {
+    const owner = await t.user();
+    expect((await login(owner.user.email, PASSWORD, '198.51.100.40')).status).toBe(200); // the owner's usual address
+    // A distributed attack: 3 addresses, 2 failures each (under the per-address limit), 6 in all.
+    for (const ip of ['203.0.113.1', '203.0.113.2', '203.0.113.3']) {
+      for (let i = 0; i < 2; i++) expect((await login(owner.user.email, `guess-${i}`, ip)).status).toBe(401);
+    }
+    expect((await login(owner.user.email, 'guess-x', '203.0.113.4')).status).toBe(401); // takes the interval's one check
+    const paced = await login(owner.user.email, 'guess-y', '203.0.113.5');
+    expect(paced.status).toBe(429);
+    expect(Number(paced.headers.get('retry-after'))).toBeGreaterThan(500);
+    expect(await paced.json()).toEqual(TOO_MANY);
+    // The owner, from the address they signed in from before, is not slowed: a typo, then in.
+    expect((await login(owner.user.email, 'typo', '198.51.100.40')).status).toBe(401);
+    expect((await login(owner.user.email, PASSWORD, '198.51.100.40')).status).toBe(200);
+  });
+});
