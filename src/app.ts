@@ -193,7 +193,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       files: new MediaService({ db: database.db, storage, uploadMaxBytes: config.media.uploadMaxBytes }),
       pipeline: new MediaPipeline(mediaContext, notifications),
       previews: new PreviewService(mediaContext),
-      admin: new PreviewsAdminService({ db: database.db, queues }),
+      admin: new PreviewsAdminService({ db: database.db }),
     },
   };
 

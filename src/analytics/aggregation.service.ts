@@ -2,7 +2,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { Db } from '../platform/db/client.js';
 import type { AggregationStatus, AnalyticsLevel } from '../platform/db/schema.js';
 import type { Logger } from '../platform/logger.js';
-import { enqueueInTx } from '../platform/queue/outbox.js';
+import { enqueueInTx, enqueueJobInTx } from '../platform/queue/outbox.js';
 import {
   dayNumber, isAligned, periodEndOf, periodKey, periodsOverlapping, periodStartOf, shiftPeriod, type PeriodType,
 } from './analytics.periods.js';
@@ -46,6 +46,16 @@ export class AggregationService {
   /** Raw events older than this start have been (or may be) dropped: their periods cannot be re-run. */
   retentionHorizon(now = new Date()): Date {
     return shiftPeriod('monthly', periodStartOf('monthly', now), -this.deps.retentionMonths);
+  }
+
+  /**
+   * An admin's run of one period, through the outbox: the request commits a row that the relay
+   * turns into the job, so Redis losing its data between the answer and the run loses nothing.
+   * Returns the job's id (a new one per request).
+   */
+  async requestRun(jobType: PeriodType, periodStart: Date): Promise<string> {
+    const jobId = `analytics-run-${periodKey(jobType, periodStart)}-${Date.now()}`;
+    return enqueueJobInTx(this.deps.db, 'analytics-aggregation', 'AnalyticsAggregate', { jobType, periodStart: periodStart.toISOString(), trigger: 'manual' }, { jobId });
   }
 
   /**

@@ -9,7 +9,7 @@ import { jobAccepted, type RouteDoc } from '../platform/http/route-doc.js';
 import { INVALID_BODY, parseBody, parseQuery } from '../platform/http/validation.js';
 import type { Queues } from '../platform/queue/queues.js';
 import type { AggregationService } from './aggregation.service.js';
-import { periodKey, periodStartOf } from './analytics.periods.js';
+import { periodStartOf } from './analytics.periods.js';
 import { ingestBodySchema, ingestReplySchema, MAX_EVENTS_PER_REQUEST, MAX_HOURLY_RANGE_DAYS, MAX_RANGE_DAYS, rangeQuerySchema, reportSchema, runBodySchema } from './analytics.schemas.js';
 import type { AnalyticsService } from './analytics.service.js';
 import { normalizeIp } from './enrichment.js';
@@ -95,8 +95,7 @@ export function analyticsRoutes(app: FastifyInstance, deps: AnalyticsRouteDeps):
     if (body.periodStart < horizon) {
       throw new InvalidError(INVALID_BODY, [{ code: 'custom', path: ['periodStart'], message: `raw events before ${horizon.toISOString()} are no longer kept` }]);
     }
-    const jobId = `analytics-run-${periodKey(body.jobType, body.periodStart)}-${Date.now()}`;
-    await deps.queues.add('analytics-aggregation', 'AnalyticsAggregate', { jobType: body.jobType, periodStart: body.periodStart.toISOString(), trigger: 'manual' }, { jobId });
+    const jobId = await deps.aggregation.requestRun(body.jobType, body.periodStart);
     return reply.status(202).send(ok({ jobId }));
   });
 }
