@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { isIP } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -32,6 +33,38 @@ const url = (protocols: string[]) =>
   z.string().url().refine((value) => protocols.includes(new URL(value).protocol), {
     message: `must be a ${protocols.join(' or ')} URL`,
   });
+
+/** proxy-addr's names for address ranges, accepted in TRUST_PROXY next to addresses and CIDRs. */
+const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: whose X-Forwarded-For to believe. `false`; a hop count (`true` is 1: the one proxy
+ * in front); or comma-separated proxy addresses/CIDRs. Never "any header": the left-most entry is
+ * whatever the client wrote, and per-IP limits would be keyed on it.
+ */
+const trustProxySchema = z.string().transform((value, ctx): false | number | string[] => {
+  const v = value.trim().toLowerCase();
+  if (v === 'false' || v === '0') return false;
+  if (v === 'true') return 1;
+  if (/^\d+$/.test(v)) {
+    if (Number(v) <= 20) return Number(v);
+    ctx.addIssue({ code: 'custom', message: 'hop count must be at most 20' });
+    return z.NEVER;
+  }
+  const entries = v.split(',').map((p) => p.trim()).filter(Boolean);
+  const bad = entries.find((entry) => {
+    if (PROXY_RANGES.has(entry)) return false;
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    if (!family || extra !== undefined) return true;
+    return prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+  if (bad !== undefined || entries.length === 0) {
+    ctx.addIssue({ code: 'custom', message: `bad entry "${bad ?? v}" (expected false, a hop count such as 1, or proxy addresses/CIDRs such as 10.0.0.0/8,loopback)` });
+    return z.NEVER;
+  }
+  return entries;
+});
 
 const overridesSchema = z
   .string()
@@ -68,10 +101,12 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOGIN_RATE_LIMIT: int(1, 1_000_000).default(100),
   LOGIN_FAILED_PER_EMAIL: int(1, 1_000_000).default(10),
+  LOGIN_SLOW_AFTER: int(1, 1_000_000).default(50),
+  LOGIN_SLOW_INTERVAL_SECONDS: int(1, 3_600).default(30),
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   RATE_LIMIT_OVERRIDES: overridesSchema.default({}),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
-  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TRUST_PROXY: trustProxySchema.default(false),
   SHUTDOWN_TIMEOUT_MS: int(100, 10 * 60_000).default(15_000),
   REQUEST_TIMEOUT_MS: int(1_000, 24 * 3_600_000).default(30_000),
   WORKER_CONCURRENCY: int(1, 1000).default(20),
@@ -142,10 +177,12 @@ export interface Config {
   /** How long an API process trusts a session it looked up (0: every request asks PostgreSQL). */
   readonly sessionCacheMs: number;
   readonly logLevel: (typeof LOG_LEVELS)[number];
-  readonly login: { readonly perIpPer15Min: number; readonly failedPerEmailPer15Min: number };
+  /** Sign-in throttling (docs/OPERATIONS.md, Login throttling): per IP, per email and IP, and the account-wide slow-down. */
+  readonly login: { readonly perIpPer15Min: number; readonly failedPerEmailIpPer15Min: number; readonly slowAfterFailedPer15Min: number; readonly slowIntervalSec: number };
   readonly rateLimits: { readonly enabled: boolean; readonly perMinute: Readonly<Record<RateLimitName, number>> };
   readonly bodyLimitBytes: number;
-  readonly trustProxy: boolean;
+  /** Fastify's trustProxy: false, a hop count, or the trusted proxies' addresses/CIDRs. */
+  readonly trustProxy: false | number | readonly string[];
   readonly shutdownTimeoutMs: number;
   /** How long a client may take to send a whole request (uploads included): slow clients are cut off. */
   readonly requestTimeoutMs: number;
@@ -209,13 +246,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     sessionCacheMs: e.SESSION_CACHE_MS,
     logLevel: e.LOG_LEVEL,
-    login: { perIpPer15Min: e.LOGIN_RATE_LIMIT, failedPerEmailPer15Min: e.LOGIN_FAILED_PER_EMAIL },
+    login: { perIpPer15Min: e.LOGIN_RATE_LIMIT, failedPerEmailIpPer15Min: e.LOGIN_FAILED_PER_EMAIL, slowAfterFailedPer15Min: e.LOGIN_SLOW_AFTER, slowIntervalSec: e.LOGIN_SLOW_INTERVAL_SECONDS },
     rateLimits: {
       enabled: e.RATE_LIMITS === 'on',
       perMinute: Object.freeze({ ...DEFAULT_RATE_LIMITS, ...e.RATE_LIMIT_OVERRIDES }),
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
-    trustProxy: e.TRUST_PROXY,
+    trustProxy: Array.isArray(e.TRUST_PROXY) ? Object.freeze(e.TRUST_PROXY) : e.TRUST_PROXY,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     worker: {
