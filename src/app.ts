@@ -153,7 +153,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     onOutcome: (kind, outcome) => metrics.emails.inc({ kind, outcome }),
     onClaimLost: (key, stage) => log.warn({ key, stage }, 'email claim taken over by another attempt (its lease ran out); that attempt\'s outcome stands'),
   });
-  const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs });
+  const stream = new NotificationStream({ redis, redisUrl: endpoints.redisUrl, prefix: config.queuePrefix, log, heartbeatMs: config.sseHeartbeatMs, ...config.sse });
   const notifications = new NotificationsService(database.db, database.pool, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
   const delivery = new DeliveryService({ db: database.db, email, stream, log, publicUrl, secret, unsubscribeTtlMs: config.email.unsubscribeTtlMs });
   const blog = new BlogService(database.db, notifications, users);
@@ -260,6 +260,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       if (!http && config.metrics.port) metricsServer = await serveMetrics(metrics, config.metrics.port, config.host, config.metrics.token);
       if (http) {
         sessionCache.onRevoked((sessionId) => stream.endSession(sessionId));
+        stream.watchSessions((ids) => services.auth.activeSessions(ids));
         await sessionCache.start();
         await users.ensureFirstAdmin(config, log, options.print ?? ((line) => process.stdout.write(`${line}\n`)));
         const address = await http.listen({ host: config.host, port: config.port });

@@ -23,6 +23,7 @@ export const DEFAULT_RATE_LIMITS = {
   'analytics.ingest': 600,
   'analytics.read': 300,
   'search': 300,
+  'notifications.stream': 30,
   'blog.read': 300,
   'blog.write': 60,
 } as const;
@@ -118,6 +119,9 @@ const envSchema = z.object({
   SMTP_POOL_SIZE: int(1, 100).default(10),
   JOB_LOCK_MS: int(1_000, 3_600_000).default(30_000),
   SSE_HEARTBEAT_MS: int(1_000, 300_000).default(15_000),
+  SSE_MAX_PER_USER: int(1, 1_000).default(5),
+  SSE_MAX_CONNECTIONS: int(1, 1_000_000).default(5_000),
+  SSE_SESSION_CHECK_MS: int(100, 3_600_000).default(60_000),
   WORKER_HEARTBEAT_MS: int(100, 300_000).default(5_000),
   HEALTH_FAILURE_RATE: z.coerce.number().min(0).max(1).default(0.25),
   HEALTH_FAILURE_MIN_JOBS: int(1, 1_000_000).default(20),
@@ -190,6 +194,8 @@ export interface Config {
   readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly lockMs: number };
   readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number; readonly poolSize: number };
   readonly sseHeartbeatMs: number;
+  /** Event-stream bounds: per user and per process, and how often open streams re-check their sessions. */
+  readonly sse: { readonly maxPerUser: number; readonly maxConnections: number; readonly sessionCheckMs: number };
   /** Bearer token /metrics requires when set; METRICS_PORT serves it from processes without the API. */
   readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
   readonly health: { readonly workerHeartbeatMs: number; readonly maxFailureRate: number; readonly failureMinJobs: number; readonly scheduleGraceMs: number; readonly scheduleCheckMs: number };
@@ -266,6 +272,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, lockMs: e.JOB_LOCK_MS },
     email: { leaseMs: e.EMAIL_LEASE_MS, unsubscribeTtlMs: e.UNSUBSCRIBE_TTL_DAYS * 86_400_000, poolSize: e.SMTP_POOL_SIZE },
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
+    sse: { maxPerUser: e.SSE_MAX_PER_USER, maxConnections: e.SSE_MAX_CONNECTIONS, sessionCheckMs: e.SSE_SESSION_CHECK_MS },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
     health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS, scheduleCheckMs: e.SCHEDULE_CHECK_MS },
     blog: { publishGraceMs: e.BLOG_PUBLISH_GRACE_MS },

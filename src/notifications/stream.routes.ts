@@ -6,18 +6,45 @@ import type { Db } from '../platform/db/client.js';
 import type { NotificationView } from './notifications.schemas.js';
 import { toView, type NotificationsService } from './notifications.service.js';
 import { eventId, parseEventId, StreamRepository, type StreamPoint } from './stream.repository.js';
-import type { Listening, NotificationStream, StreamListener, StreamMessage } from './stream.service.js';
+import type { Listening, NotificationStream, StreamEndReason, StreamListener, StreamMessage } from './stream.service.js';
 
-const REPLAY_LIMIT = 500;
+// A replay sends at most this many notifications and bytes (the newest); past either the client is
+// told to refetch its inbox. Under MAX_PENDING_BYTES, so a replay alone never cuts its own stream.
+const REPLAY_ROWS = 100;
+const REPLAY_BYTES = 256 * 1024;
+// A stream ended by the server because a newer one of its user took its place waits this long
+// before reconnecting (instead of the usual 3 s): the user's streams must not take turns.
+const REPLACED_RETRY_MS = 60_000;
 /** Resume point for clients that cannot set the Last-Event-ID header (the header wins). */
 const streamQuery = z.object({ lastEventId: z.string().optional().describe('the id of the last event received') });
 const RECENT_IDS = 1_000;
 // A client that stopped reading must not grow our memory: it is dropped and replays on reconnect.
 const MAX_PENDING_BYTES = 1 << 20;
 
+interface Replay {
+  readonly views: NotificationView[];
+  /** Some missed notifications are not in `views`: the client must refetch its inbox. */
+  readonly truncated: boolean;
+}
+
+/**
+ * The newest missed notifications that fit `maxRows` and `maxBytes` (oldest first, as sent).
+ * `views` may hold one row more than `maxRows`: that one only says that more were missed.
+ */
+export function boundReplay(views: readonly NotificationView[], maxRows: number, maxBytes: number): Replay {
+  const kept: NotificationView[] = [];
+  let bytes = 0;
+  for (let i = views.length - 1; i >= 0 && kept.length < maxRows; i--) {
+    bytes += Buffer.byteLength(JSON.stringify(views[i])) + 100; // the frame's id and event lines
+    if (bytes > maxBytes) break;
+    kept.push(views[i]!);
+  }
+  return { views: kept.reverse(), truncated: kept.length < views.length };
+}
+
 interface ConnectionDeps {
   readonly unreadCount: () => Promise<number>;
-  readonly missedSince: (after: StreamPoint) => Promise<NotificationView[]>;
+  readonly missedSince: (after: StreamPoint) => Promise<Replay>;
   readonly log: FastifyBaseLogger;
 }
 
@@ -44,7 +71,10 @@ class SseConnection implements StreamListener {
     if (this.ended) listening.stop();
     this.enqueue(async () => {
       await listening.ready; // a message published from now on reaches us, so the replay misses nothing
-      if (after) for (const view of await this.deps.missedSince(after)) this.sendNotification(view);
+      if (!after) return;
+      const replay = await this.deps.missedSince(after);
+      if (replay.truncated) this.write(`event: resync\ndata: ${JSON.stringify({ reason: 'replay-truncated' })}\n\n`);
+      for (const view of replay.views) this.sendNotification(view);
     }, true);
     this.queueCount();
   }
@@ -57,9 +87,11 @@ class SseConnection implements StreamListener {
     this.queueCount();
   }
 
-  end(): void {
+  end(reason?: StreamEndReason): void {
     if (this.ended) return;
     this.ended = true;
+    // Said before ending: a replaced stream also waits longer before it reconnects.
+    if (reason && !this.res.writableEnded) this.res.write(`${reason === 'too-many-streams' ? `retry: ${REPLACED_RETRY_MS}\n` : ''}event: closed\ndata: ${JSON.stringify({ reason })}\n\n`);
     clearInterval(this.heartbeat);
     this.stopListening();
     this.res.end();
@@ -110,16 +142,17 @@ class SseConnection implements StreamListener {
 export function streamRoutes(app: FastifyInstance, stream: NotificationStream, notifications: NotificationsService, heartbeatMs: number, db: Db): void {
   const repo = new StreamRepository(db);
 
-  app.get('/api/notifications/stream', { config: { access: 'user', openapi: {
+  app.get('/api/notifications/stream', { config: { access: 'user', rateLimit: 'notifications.stream', openapi: {
     summary: 'Live inbox (Server-Sent Events)', tags: ['notifications'], contentType: 'text/event-stream',
     query: streamQuery, response: z.string().describe(streamDescription),
   } } }, async (request, reply) => {
     const userId = request.user!.id;
     const header = request.headers['last-event-id'];
     const after = parseEventId(header ?? (request.query as { lastEventId?: unknown }).lastEventId);
+    stream.admit(); // SSE_MAX_CONNECTIONS; nothing awaits from here to listen(), so the count holds
     reply.hijack();
-    // The heartbeat shows the connection is alive; the server's idle timeout must not cut it.
-    request.raw.socket.setTimeout(0);
+    // Heartbeats keep a reading client's socket busy; one whose writes stall this long is dropped.
+    request.raw.socket.setTimeout(heartbeatMs * 3);
     reply.raw.writeHead(200, {
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache, no-transform',
@@ -130,7 +163,7 @@ export function streamRoutes(app: FastifyInstance, stream: NotificationStream, n
     reply.raw.write('retry: 3000\n\n');
     const connection = new SseConnection(reply.raw, {
       unreadCount: () => notifications.unreadCount(userId),
-      missedSince: async (point) => (await repo.since(userId, point, REPLAY_LIMIT)).map(toView),
+      missedSince: async (point) => boundReplay((await repo.since(userId, point, REPLAY_ROWS + 1)).map(toView), REPLAY_ROWS, REPLAY_BYTES),
       log: request.log,
     }, heartbeatMs);
     connection.start(stream.listen(userId, connection, request.user!.sessionId), after);

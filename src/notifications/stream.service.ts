@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { NotificationView } from './notifications.schemas.js';
 
@@ -6,11 +7,24 @@ export type StreamMessage =
   | { kind: 'notification'; notification: NotificationView }
   | { kind: 'unread-changed' };
 
+/** Why the server ended a stream (told to the client in a last `closed` event). */
+export type StreamEndReason = 'too-many-streams' | 'session-ended';
+
 /** One open stream of this process (an SSE response). */
 export interface StreamListener {
   deliver(message: StreamMessage): void;
   /** Ends the stream; the client reconnects with Last-Event-ID and replays what it missed. */
-  end(): void;
+  end(reason?: StreamEndReason): void;
+}
+
+/** Live sessions among these ids, with their expiry (the auth service's answer). */
+export type ActiveSessions = (ids: readonly string[]) => Promise<Map<string, Date>>;
+
+/** Over SSE_MAX_CONNECTIONS: this process takes no more streams; another may. */
+export class StreamsFullError extends AppError {
+  constructor() {
+    super(503, 'Service unavailable', undefined, { 'retry-after': 10 });
+  }
 }
 
 export interface Listening {
@@ -32,9 +46,56 @@ export class NotificationStream {
   private readonly channels = new Map<string, Set<StreamListener>>();
   private readonly subscribed = new Map<string, Promise<void>>();
   private readonly sessions = new Map<StreamListener, string>();
+  private readonly expiries = new Map<StreamListener, NodeJS.Timeout>();
+  private open = 0;
+  private sessionCheck: NodeJS.Timeout | null = null;
+  private activeSessions: ActiveSessions | null = null;
   private closed = false;
 
-  constructor(private readonly deps: { redis: Redis; redisUrl: string; prefix: string; log: Logger; heartbeatMs: number }) {}
+  constructor(private readonly deps: {
+    redis: Redis; redisUrl: string; prefix: string; log: Logger; heartbeatMs: number;
+    /** Streams per user in this process (the oldest is ended), streams in this process (more get 503), session re-check period. */
+    maxPerUser: number; maxConnections: number; sessionCheckMs: number;
+  }) {}
+
+  /** Streams open in this process. */
+  get openStreams(): number {
+    return this.open;
+  }
+
+  /** Throws 503 when this process already holds SSE_MAX_CONNECTIONS streams (checked before the stream starts). */
+  admit(): void {
+    if (this.open >= this.deps.maxConnections) throw new StreamsFullError();
+  }
+
+  /**
+   * Every `sessionCheckMs`, asks which sessions of the open streams are still live: a stream whose
+   * session expired, or was revoked without the pub/sub message reaching us, ends; one whose
+   * session expires before the next check ends at that moment.
+   */
+  watchSessions(activeSessions: ActiveSessions): void {
+    this.activeSessions = activeSessions;
+    this.sessionCheck ??= setInterval(() => void this.checkSessions(), this.deps.sessionCheckMs).unref();
+  }
+
+  async checkSessions(now = Date.now()): Promise<void> {
+    if (!this.activeSessions || this.sessions.size === 0) return;
+    const held = [...this.sessions];
+    let active: Map<string, Date>;
+    try {
+      active = await this.activeSessions([...new Set(held.map(([, id]) => id))]);
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'stream session check failed; streams kept until the next one');
+      return;
+    }
+    for (const [listener, id] of held) {
+      const expiresAt = active.get(id);
+      if (!expiresAt) listener.end('session-ended');
+      else if (expiresAt.getTime() - now < this.deps.sessionCheckMs && !this.expiries.has(listener)) {
+        this.expiries.set(listener, setTimeout(() => listener.end('session-ended'), Math.max(0, expiresAt.getTime() - now)).unref());
+      }
+    }
+  }
 
   /** After a notification committed (called by the delivery worker). */
   async publishNotification(userId: string, notification: NotificationView): Promise<void> {
@@ -56,7 +117,7 @@ export class NotificationStream {
 
   /** Ends this process's streams of a signed-out session (their reconnect then gets 401). */
   endSession(sessionId: string): void {
-    for (const [listener, id] of this.sessions) if (id === sessionId) listener.end();
+    for (const [listener, id] of this.sessions) if (id === sessionId) listener.end('session-ended');
   }
 
   /** Forwards the user's messages to a local stream until `stop` (reference-counted per user). */
@@ -73,10 +134,17 @@ export class NotificationStream {
       this.subscribed.set(channel, this.subscribe(channel));
     }
     listeners.add(listener);
+    this.open++;
     if (sessionId) this.sessions.set(listener, sessionId);
+    // SSE_MAX_PER_USER: the newest stream wins (sets keep insertion order, so the first are the oldest).
+    for (const old of [...listeners].slice(0, Math.max(0, listeners.size - this.deps.maxPerUser))) old.end('too-many-streams');
     const stop = () => {
       this.sessions.delete(listener);
-      if (!listeners.delete(listener) || listeners.size > 0 || this.channels.get(channel) !== listeners) return;
+      clearTimeout(this.expiries.get(listener));
+      this.expiries.delete(listener);
+      if (!listeners.delete(listener)) return;
+      this.open--;
+      if (listeners.size > 0 || this.channels.get(channel) !== listeners) return;
       this.channels.delete(channel);
       this.subscribed.delete(channel);
       this.subscriber?.unsubscribe(channel).catch(() => undefined);
@@ -132,6 +200,7 @@ export class NotificationStream {
   /** Ends every open stream (so the HTTP server can close) and the subscriber connection. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.sessionCheck) clearInterval(this.sessionCheck);
     const listeners = this.allListeners();
     this.channels.clear();
     this.subscribed.clear();

@@ -298,7 +298,13 @@ describe('GET /api/notifications/stream', () => {
       await deliveriesDone();
       await proxy.restore();
       expect(await waitFor(async () => stream.ended, 10_000)).toBe(true);
-      stream = await SseClient.open(p.url!, user, { lastEventId: before.id! });
+      // Opening is rate-limited in Redis: until the command connection is back too (a moment after
+      // the subscriber), it answers 503 like every rate-limited route, and the client retries.
+      expect(await waitFor(async () => {
+        stream = await SseClient.open(p.url!, user, { lastEventId: before.id! });
+        if (!stream.res.ok) await stream.res.body?.cancel();
+        return stream.res.ok;
+      }, 10_000, 100)).toBe(true);
       expect(JSON.parse((await stream.next('notification')).data!).title).toBe('During');
       await notify(user, 'After');
       expect(JSON.parse((await stream.next('notification')).data!).title).toBe('After');

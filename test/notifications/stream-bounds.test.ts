@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { eventId } from '../../src/notifications/stream.repository.js';
+import { waitFor } from '../../src/platform/net.js';
+import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { SseClient } from '../helpers/sse-client.js';
+
+/**
+ * Event streams are bounded: per user (the oldest gives way), per process (503), in how often they
+ * may be opened, in what a replay sends, and in time (they end with their session).
+ */
+let t: TestApp;
+
+beforeAll(async () => {
+  t = await createTestApp({ SSE_MAX_CONNECTIONS: '8', RATE_LIMIT_OVERRIDES: 'notifications.stream=12' });
+});
+afterAll(() => t.close());
+// Each test starts from a process without streams (the server notices a client's close a moment later).
+beforeEach(async () => {
+  expect(await waitFor(async () => t.app.services.stream.openStreams === 0, 5_000, 10)).toBe(true);
+});
+
+const openAll = async (sessions: Session[]) => {
+  const streams: SseClient[] = [];
+  for (const s of sessions) {
+    const stream = await SseClient.open(t.url, s);
+    streams.push(stream);
+    if (stream.res.ok) await stream.next('unread-count'); // registered in the process by now
+  }
+  return streams;
+};
+
+describe('stream caps', () => {
+  it('refuses a stream past SSE_MAX_CONNECTIONS with 503, the contract body and Retry-After, and takes one when a slot frees', async () => {
+    const users = await Promise.all([t.user(), t.user(), t.user()]);
+    const streams = await openAll([users[0]!, users[0]!, users[0]!, users[0]!, users[1]!, users[1]!, users[1]!, users[1]!]);
+    try {
+      expect(streams.map((s) => s.res.status)).toEqual(Array(8).fill(200));
+      const refused = await SseClient.open(t.url, users[2]!);
+      expect(refused.res.status).toBe(503);
+      expect(Number(refused.res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await refused.res.json()).toEqual({ success: false, error: 'Service unavailable' });
+      streams.pop()!.close();
+      let admitted: SseClient | null = null;
+      expect(await waitFor(async () => {
+        const attempt = await SseClient.open(t.url, users[2]!);
+        if (attempt.res.ok) admitted = attempt;
+        return attempt.res.ok;
+      }, 5_000, 50)).toBe(true);
+      admitted!.close();
+    } finally {
+      for (const s of streams) s.close();
+    }
+  });
+
+  it('a user\'s 6th stream (SSE_MAX_PER_USER=5) ends the oldest, which is told why and to wait before reconnecting', async () => {
+    const user = await t.user();
+    const streams = await openAll([user, user, user, user, user]);
+    try {
+      expect(streams.every((s) => s.res.status === 200 && !s.ended)).toBe(true);
+      streams.push(...await openAll([user]));
+      expect(streams[5]!.res.status).toBe(200);
+      const closed = await streams[0]!.next('closed');
+      expect(JSON.parse(closed.data!)).toEqual({ reason: 'too-many-streams' });
+      expect(closed.retry).toBe('60000');
+      expect(await streams[0]!.endedWithin()).toBe(true);
+      expect(streams.slice(1).some((s) => s.ended)).toBe(false);
+    } finally {
+      for (const s of streams) s.close();
+    }
+  });
+
+  it('limits how often a user opens streams (notifications.stream)', async () => {
+    const user = await t.user();
+    for (let i = 0; i < 12; i++) {
+      const s = await SseClient.open(t.url, user);
+      expect(s.res.status).toBe(200);
+      s.close();
+    }
+    const limited = await SseClient.open(t.url, user);
+    expect(limited.res.status).toBe(429);
+    expect(limited.res.headers.get('retry-after')).toBeTruthy();
+    expect(await limited.res.json()).toEqual({ success: false, error: 'Too many requests. Please try again later.' });
+  });
+});
+
+describe('replay', () => {
+  /** `n` notifications after a seen one, 1 ms apart; returns the seen one's event id. */
+  async function missed(user: Session, n: number, metadataBytes: number): Promise<string> {
+    const db = t.app.database.db;
+    const base = Date.now() - 60_000;
+    const seen = await db.insertInto('notifications').values({ user_id: user.user.id, type: 'SYSTEM', title: 'Seen', message: 'm', created_at: new Date(base) })
+      .returning(['id', 'created_at']).executeTakeFirstOrThrow();
+    const metadata = JSON.stringify({ blob: 'x'.repeat(metadataBytes) });
+    await db.insertInto('notifications').values(Array.from({ length: n }, (_, i) => ({
+      user_id: user.user.id, type: 'SYSTEM' as const, title: `Missed ${i}`, message: 'm', metadata, created_at: new Date(base + 1 + i),
+    }))).execute();
+    return eventId(seen.created_at, seen.id);
+  }
+
+  async function replay(user: Session, lastEventId: string) {
+    const stream = await SseClient.open(t.url, user, { lastEventId });
+    try {
+      await stream.next('unread-count', 20_000); // the count follows the replay
+      const events = stream.events();
+      const notifications = events.filter((e) => e.event === 'notification');
+      return {
+        first: events[0]!,
+        titles: notifications.map((e) => JSON.parse(e.data!).title as string),
+        bytes: notifications.reduce((sum, e) => sum + Buffer.byteLength(e.data!), 0),
+      };
+    } finally {
+      stream.close();
+    }
+  }
+
+  it('sends at most 256 KiB of the newest missed notifications, after telling the client to refetch', async () => {
+    const user = await t.user();
+    const last = await missed(user, 150, 16 * 1024);
+    const got = await replay(user, last);
+    expect(got.first).toEqual({ event: 'resync', data: JSON.stringify({ reason: 'replay-truncated' }) });
+    expect(got.bytes).toBeLessThanOrEqual(256 * 1024);
+    expect(got.titles.length).toBeGreaterThan(0);
+    expect(got.titles.at(-1)).toBe('Missed 149'); // the newest, in order
+    expect(got.titles).toEqual(got.titles.map((_, i) => `Missed ${150 - got.titles.length + i}`));
+  });
+
+  it('sends at most 100 missed notifications, after telling the client to refetch; a replay that fits is not flagged', async () => {
+    const user = await t.user();
+    const last = await missed(user, 150, 0);
+    const got = await replay(user, last);
+    expect(got.first.event).toBe('resync');
+    expect(got.titles).toEqual(Array.from({ length: 100 }, (_, i) => `Missed ${50 + i}`));
+
+    const other = await t.user();
+    const small = await replay(other, await missed(other, 3, 100));
+    expect(small.first.event).toBe('notification');
+    expect(small.titles).toEqual(['Missed 0', 'Missed 1', 'Missed 2']);
+  });
+});
+
+describe('streams end with their session', () => {
+  const sessionOf = (user: Session) => t.app.database.db.updateTable('sessions').where('user_id', '=', user.user.id);
+
+  it('ends a stream whose session was revoked without a message reaching this process', async () => {
+    const user = await t.user();
+    const [stream] = await openAll([user]);
+    try {
+      await sessionOf(user).set({ revoked_at: new Date() }).execute(); // no pub/sub: only the check can see it
+      await t.app.services.stream.checkSessions();
+      expect(JSON.parse((await stream!.next('closed')).data!)).toEqual({ reason: 'session-ended' });
+      expect(await stream!.endedWithin()).toBe(true);
+    } finally {
+      stream!.close();
+    }
+  });
+
+  it('ends a stream whose session expired, and one whose session expires before the next check at that moment', async () => {
+    const [expired, expiring, other] = await Promise.all([t.user(), t.user(), t.user()]);
+    const streams = await openAll([expired, expiring, other]);
+    try {
+      await sessionOf(expired).set({ expires_at: new Date(Date.now() - 1_000) }).execute();
+      await sessionOf(expiring).set({ expires_at: new Date(Date.now() + 1_000) }).execute();
+      await t.app.services.stream.checkSessions();
+      expect(await streams[0]!.endedWithin()).toBe(true);
+      expect(streams[1]!.ended).toBe(false);
+      expect(await streams[1]!.endedWithin(5_000)).toBe(true); // no further check ran
+      expect(JSON.parse((await streams[1]!.next('closed')).data!)).toEqual({ reason: 'session-ended' });
+      expect(streams[2]!.ended).toBe(false);
+    } finally {
+      for (const s of streams) s.close();
+    }
+  });
+});
