@@ -69,7 +69,7 @@ import { searchIndexBulkJobs, searchIndexReindexJobs, searchIndexUpdateJobs } fr
 import { searchRoutes } from './search/search.routes.js';
 import { SearchService } from './search/search.service.js';
 import { UsersService } from './users/users.service.js';
-import { createMediaContext, scannerHealth } from './media/media.context.js';
+import { createMediaContext, previewsHealth } from './media/media.context.js';
 import { filePreviewJobs, mediaScanJobs, mediaThumbnailJobs } from './media/media.job.js';
 import { mediaRoutes } from './media/media.routes.js';
 import { MediaService } from './media/media.service.js';
@@ -230,7 +230,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     adminEmailRoutes(http, email);
     digestRoutes(http, queues);
     const jobHealth = new JobHealthService({
-      queues, redis, prefix: config.queuePrefix, health: services.health, config, probes: { blog: (now) => services.blogPublishing.health(now), previews: () => scannerHealth(mediaContext.scanner) },
+      queues, redis, prefix: config.queuePrefix, health: services.health, config, probes: { blog: (now) => services.blogPublishing.health(now), previews: () => previewsHealth(mediaContext) },
     });
     adminJobRoutes(http, { queues, digests: services.digests, jobHealth, redis, prefix: config.queuePrefix });
     aggregationLogRoutes(http, database.db);

@@ -159,6 +159,12 @@ const envSchema = z.object({
   PREVIEW_MAX_DURATION_SECONDS: int(1, 7 * 86_400).default(2 * 3600),
   PREVIEW_CONCURRENCY: int(1, 64).default(1),
   MEDIA_TMP_DIR: z.string().min(1).optional(),
+  // Resource limits of every ffmpeg/ffprobe run on an upload (hostile input): CPU seconds, address space, bytes written.
+  PREVIEW_CPU_SECONDS: int(1, 86_400).default(300),
+  PREVIEW_MEMORY_MB: int(64, 1024 * 1024).default(4096),
+  PREVIEW_MAX_OUTPUT_MB: int(1, 1024 * 1024).default(256),
+  // Unreferenced stored files and job temp folders older than this are removed by the media sweep.
+  MEDIA_SWEEP_GRACE_MS: int(60_000, 30 * 86_400_000).default(6 * 3_600_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -218,6 +224,9 @@ export interface Config {
     readonly previewMaxDurationSeconds: number;
     readonly previewConcurrency: number;
     readonly tmpDir: string;
+    /** Limits of each ffmpeg/ffprobe process (RLIMIT_CPU, RLIMIT_AS, RLIMIT_FSIZE). */
+    readonly processLimits: { readonly cpuSeconds: number; readonly memoryMb: number; readonly maxOutputMb: number };
+    readonly sweepGraceMs: number;
   };
 }
 
@@ -289,6 +298,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       previewMaxDurationSeconds: e.PREVIEW_MAX_DURATION_SECONDS,
       previewConcurrency: e.PREVIEW_CONCURRENCY,
       tmpDir: path.resolve(e.MEDIA_TMP_DIR ?? os.tmpdir()),
+      processLimits: { cpuSeconds: e.PREVIEW_CPU_SECONDS, memoryMb: e.PREVIEW_MEMORY_MB, maxOutputMb: e.PREVIEW_MAX_OUTPUT_MB },
+      sweepGraceMs: e.MEDIA_SWEEP_GRACE_MS,
     },
   });
 }

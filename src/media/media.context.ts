@@ -10,7 +10,7 @@ import type { Db } from '../platform/db/client.js';
 import type { Logger } from '../platform/logger.js';
 import { LocalStorage } from '../platform/storage/local.storage.js';
 import type { Storage } from '../platform/storage/storage.js';
-import { resolveFfmpeg, withTempDir, type FfmpegBinaries } from '../previews/ffmpeg.runner.js';
+import { FfmpegUnavailableError, resolveFfmpeg, withTempDir, type FfmpegBinaries } from '../previews/ffmpeg.runner.js';
 import { createClamav, type Scanner } from './clamav.js';
 
 /** What every media job needs: the database, storage, ffmpeg (found once), the scanner, limits. */
@@ -27,9 +27,13 @@ export interface MediaContext {
   inTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T>;
 }
 
+// A failed look-up is remembered this long: health checks and a burst of jobs do not each spawn one.
+const RETRY_LOOKUP_MS = 30_000;
+
 export function createMediaContext(deps: { db: Db; storage: Storage; log: Logger; config: Pick<Config, 'media'> }): MediaContext {
   const { media } = deps.config;
   let bins: Promise<FfmpegBinaries> | null = null;
+  let unavailable: { error: Error; at: number } | null = null;
   return {
     db: deps.db,
     storage: deps.storage,
@@ -42,12 +46,16 @@ export function createMediaContext(deps: { db: Db; storage: Storage; log: Logger
       return withTempDir(fn, { parent: media.tmpDir, prefix });
     },
     ffmpeg() {
-      // Found on first use (API-only processes never spawn it); a failure is retried by the next job.
-      bins ??= resolveFfmpeg({ ffmpegPath: media.ffmpegPath }).then((found) => {
-        deps.log.info({ ffmpeg: found.ffmpeg, ffprobe: found.ffprobe, version: found.version }, 'ffmpeg found');
+      // Found on first use; a failure is looked up again after RETRY_LOOKUP_MS (ffmpeg installed since).
+      if (unavailable && Date.now() - unavailable.at < RETRY_LOOKUP_MS) return Promise.reject(unavailable.error);
+      bins ??= resolveFfmpeg({ ffmpegPath: media.ffmpegPath, limits: media.processLimits }).then((found) => {
+        unavailable = null;
+        deps.log.info({ ffmpeg: found.ffmpeg, ffprobe: found.ffprobe, version: found.version, limiter: found.limiter.kind, limits: found.limits }, 'ffmpeg found');
         return found;
       }, (err: Error) => {
         bins = null;
+        unavailable = { error: err, at: Date.now() };
+        deps.log.warn({ err: err.message }, 'previews are off: no usable ffmpeg');
         throw err;
       });
       return bins;
@@ -93,3 +101,17 @@ export async function scannerHealth(scanner: Scanner | null): Promise<{ warnings
   if (!scanner) return { warnings: [NO_SCANNER_WARNING] };
   return (await scanner.ping()) ? {} : { problems: [`media-scan: clamd at ${scanner.address} does not answer`] };
 }
+
+/**
+ * The scanner's facts, and previews off (a problem, with the fix) without a usable ffmpeg and
+ * ffprobe. Checked in this process: API and worker processes share FFMPEG_PATH and their image.
+ */
+export async function previewsHealth(ctx: Pick<MediaContext, 'scanner' | 'ffmpeg'>): Promise<{ warnings?: string[]; problems?: string[] }> {
+  const [scanner, missing] = await Promise.all([scannerHealth(ctx.scanner), ctx.ffmpeg().then(() => null, (err: Error) => err)]);
+  if (!missing) return scanner;
+  const problem = missing instanceof FfmpegUnavailableError ? missing.message : `Previews are off: ${missing.message}`;
+  return { ...scanner, problems: [...(scanner.problems ?? []), problem] };
+}
+
+/** What the uploader reads when this server cannot make previews (the admin's health page says why). */
+export const PREVIEWS_OFF = 'Previews are off on this server; they are made once an administrator enables them and re-runs previews.';

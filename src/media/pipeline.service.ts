@@ -6,11 +6,11 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import type { Tx } from '../platform/db/client.js';
 import { enqueueInTx } from '../platform/queue/outbox.js';
 import type { JobPayloads } from '../platform/queue/registry.js';
-import { MediaError } from '../previews/ffmpeg.runner.js';
+import { FfmpegUnavailableError, MediaError } from '../previews/ffmpeg.runner.js';
 import { renderVideoFrame } from '../previews/preview.render.js';
 import { renderThumbnails } from '../previews/thumbnails.js';
 import { ScannerError, type ScanVerdict } from './clamav.js';
-import { currentUpload, isLastAttempt, localInput, type MediaContext } from './media.context.js';
+import { currentUpload, isLastAttempt, localInput, PREVIEWS_OFF, type MediaContext } from './media.context.js';
 import { deleteUploadInTx, hasPreview, hasThumbnail, siblingKey, thumbnailUrl } from './media.files.js';
 
 export type StepResult =
@@ -116,6 +116,7 @@ export class MediaPipeline {
       });
     } catch (err) {
       if (err instanceof MediaError) return this.recordThumbnail(asset, data.storageKey, err.message, []);
+      if (err instanceof FfmpegUnavailableError) return this.recordThumbnail(asset, data.storageKey, PREVIEWS_OFF, []);
       if (signal?.aborted || !isLastAttempt(job)) throw err;
       await this.recordThumbnail(asset, data.storageKey, `Thumbnails could not be made: ${(err as Error).message}`, written);
       throw err;

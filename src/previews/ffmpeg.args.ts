@@ -100,8 +100,8 @@ export const DEFAULT_VIDEO_PREVIEW: VideoPreviewOptions = { width: 1280, height:
 
 /**
  * Filter fitting the picture into width×height without distortion: scale down keeping the aspect
- * ratio, round to even sizes (yuv420p needs them; `force_divisible_by` is newer than the static
- * ffmpeg build), pad the rest black and centred. Non-square pixels are made square first.
+ * ratio, round to even sizes (yuv420p needs them), pad the rest black and centred. Non-square
+ * pixels are made square first.
  */
 export function fitFilter(width: number, height: number, sampleAspectRatio?: number): string {
   return [
@@ -168,11 +168,6 @@ export function videoFrameArgs(input: string, output: string, plan: VideoPlan, o
 /** `ffprobe` arguments for parseFfprobeJson. */
 export function ffprobeArgs(input: string): string[] {
   return ['-v', 'error', '-protocol_whitelist', 'file', '-print_format', 'json', '-show_format', '-show_streams', fileUrl(input)];
-}
-
-/** `ffmpeg -i` arguments for parseFfmpegInfo (ffmpeg exits 1 here: it has no output to write). */
-export function ffmpegInfoArgs(input: string): string[] {
-  return ['-protocol_whitelist', 'file', '-i', fileUrl(input)];
 }
 
 // Seeking before -i jumps to the nearest keyframe and decodes up to the exact time: fast and exact.

@@ -1,7 +1,4 @@
-/**
- * Pure readers of what ffprobe and ffmpeg print: ffprobe's JSON, `ffmpeg -i`'s stderr (the fallback
- * when only ffmpeg is installed, as with @ffmpeg-installer), and `-progress` lines.
- */
+/** Pure readers of what ffprobe and ffmpeg print: ffprobe's JSON, `-progress` lines, error lines. */
 
 export type StreamType = 'video' | 'audio' | 'subtitle' | 'data' | 'attachment' | 'other';
 
@@ -54,53 +51,6 @@ export function parseFfprobeJson(json: string): MediaProbe {
   return { formatName: data.format?.format_name ?? 'unknown', durationSeconds: positive(Number(data.format?.duration)) ?? null, streams };
 }
 
-const INPUT_LINE = /^Input #0, (.+), from '/m;
-const DURATION_LINE = /^\s*Duration: (?:(\d+):(\d{2}):(\d{2}(?:\.\d+)?)|N\/A)/m;
-// Debian's ffmpeg 5 prints `Stream #0:0[0x1](und): Video: …`, the 2018 static build `Stream #0:0(und): Video: …`.
-const STREAM_LINE = /^\s*Stream #0:(\d+)(?:\[0x[0-9a-f]+\])?(?:\([^)]*\))?: (\w+): ([^\s,]+)(.*)$/gm;
-// The 2018 static build does not flag MP4 cover art as `(attached pic)`. Next to audio, a still-image
-// codec without a frame rate is cover art (a real MJPEG video prints `25 fps`).
-const STILL_CODECS = new Set(['mjpeg', 'png', 'bmp', 'webp']);
-
-const LAYOUT_CHANNELS: Record<string, number> = { mono: 1, stereo: 2, '2.1': 3, '3.0': 3, quad: 4, '4.0': 4, '5.0': 5, '5.1': 6, '6.1': 7, '7.1': 8 };
-
-/**
- * `ffmpeg -i <file>` stderr → MediaProbe, or null when ffmpeg found no input (then the last
- * stderr lines say why). Durations are printed to 1/100 s.
- */
-export function parseFfmpegInfo(stderr: string): MediaProbe | null {
-  const input = INPUT_LINE.exec(stderr);
-  if (!input) return null;
-  const d = DURATION_LINE.exec(stderr);
-  const duration = d && d[1] !== undefined ? Number(d[1]) * 3600 + Number(d[2]) * 60 + Number(d[3]) : null;
-  const streams: MediaStream[] = [];
-  const stills: boolean[] = [];
-  for (const m of stderr.matchAll(STREAM_LINE)) {
-    const [, index, kind, codec, rest = ''] = m;
-    const type = streamType(kind!.toLowerCase());
-    const size = type === 'video' ? /, (\d+)x(\d+)/.exec(rest) : null;
-    const sar = /\[SAR (\d+:\d+) DAR/.exec(rest);
-    const audio = type === 'audio' ? /, (\d+) Hz, ([^,]+)/.exec(rest) : null;
-    streams.push({
-      index: Number(index),
-      type,
-      codec: codec!,
-      ...(size ? { width: Number(size[1]), height: Number(size[2]) } : {}),
-      ...optional('sampleAspectRatio', ratio(sar?.[1])),
-      attachedPicture: rest.includes('(attached pic)'),
-      ...optional('channels', audio ? channelCount(audio[2]!) : undefined),
-      ...optional('sampleRate', audio ? Number(audio[1]) : undefined),
-    });
-    stills.push(type === 'video' && STILL_CODECS.has(codec!) && !/ fps,/.test(rest));
-  }
-  return { formatName: input[1]!, durationSeconds: positive(duration ?? NaN) ?? null, streams: markUnflaggedCovers(streams, stills) };
-}
-
-function markUnflaggedCovers(streams: MediaStream[], stills: readonly boolean[]): MediaStream[] {
-  if (!streams.some((s) => s.type === 'audio')) return streams;
-  return streams.map((s, i) => (stills[i] ? { ...s, attachedPicture: true } : s));
-}
-
 /**
  * One `-progress pipe:1` line → seconds of output written so far, or null for other lines.
  * `out_time_ms` is in microseconds despite its name (a long-standing ffmpeg quirk); newer builds
@@ -132,12 +82,6 @@ export function describeFfmpegFailure(lines: readonly string[], inputPath?: stri
 
 function streamType(type: string | undefined): StreamType {
   return type === 'video' || type === 'audio' || type === 'subtitle' || type === 'data' || type === 'attachment' ? type : 'other';
-}
-
-function channelCount(layout: string): number | undefined {
-  const n = /^(\d+) channels/.exec(layout);
-  if (n) return Number(n[1]);
-  return LAYOUT_CHANNELS[layout.replace(/\(.*\)$/, '').trim()];
 }
 
 /** "16:11" → 1.4545…; square (1:1) and unknown (0:1, N/A) give undefined. */

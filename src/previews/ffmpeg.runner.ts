@@ -4,17 +4,22 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { ffmpegInfoArgs, ffprobeArgs } from './ffmpeg.args.js';
-import { describeFfmpegFailure, parseFfmpegInfo, parseFfprobeJson, progressFraction, progressSeconds, type MediaProbe } from './ffmpeg.parse.js';
+import { ffprobeArgs } from './ffmpeg.args.js';
+import { describeFfmpegFailure, parseFfprobeJson, progressFraction, progressSeconds, type MediaProbe } from './ffmpeg.parse.js';
+import { breachMessage, DEFAULT_PROCESS_LIMITS, limitBreach, limitedCommand, type LimitBreach, type Limiter, type ProcessLimits } from './process.limits.js';
 
-/** Thin wrapper around the ffmpeg and ffprobe processes; every argument comes from ffmpeg.args.ts. */
+/**
+ * Thin wrapper around the ffmpeg and ffprobe processes; every argument comes from ffmpeg.args.ts,
+ * and every process that reads an upload runs under the limits of process.limits.ts.
+ */
 
 export interface FfmpegBinaries {
   readonly ffmpeg: string;
-  /** null when only ffmpeg exists (@ffmpeg-installer ships no ffprobe): probes parse `ffmpeg -i`. */
-  readonly ffprobe: string | null;
+  readonly ffprobe: string;
   /** First line of `ffmpeg -version`, for logs. */
   readonly version: string;
+  readonly limiter: Limiter;
+  readonly limits: ProcessLimits;
 }
 
 /** Input that can never be previewed; the message is for the uploader. Retrying will not help. */
@@ -25,7 +30,15 @@ export class MediaError extends Error {
   }
 }
 
-export type FfmpegFailure = 'exit' | 'timeout' | 'aborted' | 'spawn';
+/** No usable ffmpeg and ffprobe: previews are off. The message says what to do (for admins). */
+export class FfmpegUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FfmpegUnavailableError';
+  }
+}
+
+export type FfmpegFailure = 'exit' | 'timeout' | 'aborted' | 'spawn' | 'limit';
 
 export class FfmpegError extends Error {
   constructor(
@@ -33,52 +46,47 @@ export class FfmpegError extends Error {
     message: string,
     readonly exitCode: number | null = null,
     readonly stderr: readonly string[] = [],
+    readonly breach: LimitBreach | null = null,
   ) {
     super(message);
     this.name = 'FfmpegError';
   }
 }
 
+const FIX = 'apt-get install ffmpeg or set FFMPEG_PATH';
+
 /**
- * FFMPEG_PATH when given, else `ffmpeg` on the PATH, else @ffmpeg-installer's static build. ffprobe
- * is looked for next to the chosen ffmpeg (or on the PATH); each candidate is run once to check it.
+ * FFMPEG_PATH when given, else `ffmpeg` on the PATH; ffprobe next to it (or on the PATH). Only a
+ * maintained system build is used: both must run, under the limits they will run with, or
+ * FfmpegUnavailableError says why and how to fix it.
  */
-export async function resolveFfmpeg(options: { ffmpegPath?: string; ffprobePath?: string } = {}): Promise<FfmpegBinaries> {
-  let ffmpeg: string;
-  let version: string | null;
-  if (options.ffmpegPath) {
-    ffmpeg = options.ffmpegPath;
-    version = await versionOf(ffmpeg);
-    if (!version) throw new Error(`FFMPEG_PATH ${ffmpeg} is not a working ffmpeg`);
-  } else {
-    ffmpeg = 'ffmpeg';
-    version = await versionOf(ffmpeg);
-    if (!version) {
-      ffmpeg = await installerFfmpeg();
-      version = await versionOf(ffmpeg);
-      if (!version) throw new Error(`No working ffmpeg: none on the PATH and ${ffmpeg} does not run`);
-    }
-  }
+export async function resolveFfmpeg(options: { ffmpegPath?: string; ffprobePath?: string; limits?: ProcessLimits } = {}): Promise<FfmpegBinaries> {
+  const limits = options.limits ?? DEFAULT_PROCESS_LIMITS;
+  const limiter = await findLimiter();
+  const ffmpeg = options.ffmpegPath ?? 'ffmpeg';
+  const where = options.ffmpegPath ? `FFMPEG_PATH ${ffmpeg} is not a working ffmpeg` : 'no ffmpeg on the PATH';
+  if (!(await versionOf(ffmpeg))) throw new FfmpegUnavailableError(`Previews are off: ${where} (${FIX}).`);
+  const version = await versionOf(ffmpeg, { limiter, limits });
+  if (!version) throw new FfmpegUnavailableError(`Previews are off: ffmpeg does not start within PREVIEW_MEMORY_MB=${limits.memoryMb} (raise it).`);
   // ffprobe from the same place as ffmpeg: a bare name from the PATH, a path from its directory.
   const sibling = ffmpeg === path.basename(ffmpeg) ? 'ffprobe' : path.join(path.dirname(ffmpeg), 'ffprobe');
-  const candidate = options.ffprobePath ?? sibling;
-  const ffprobe = (await versionOf(candidate)) ? candidate : null;
-  return { ffmpeg, ffprobe, version };
+  const ffprobe = options.ffprobePath ?? sibling;
+  if (!(await versionOf(ffprobe, { limiter, limits }))) throw new FfmpegUnavailableError(`Previews are off: no working ffprobe at ${ffprobe} (${FIX}).`);
+  return { ffmpeg, ffprobe, version, limiter, limits };
 }
 
-async function installerFfmpeg(): Promise<string> {
-  const mod = (await import('@ffmpeg-installer/ffmpeg')) as { default: { path: string } };
-  await access(mod.default.path, constants.X_OK);
-  return mod.default.path;
+async function findLimiter(): Promise<Limiter> {
+  const prlimit = await runProcess('prlimit', ['--version'], { timeoutMs: 10_000 }).then(() => true, () => false);
+  return prlimit ? { kind: 'prlimit', path: 'prlimit' } : { kind: 'ulimit', shell: '/bin/sh' };
 }
 
-async function versionOf(binary: string): Promise<string | null> {
+async function versionOf(binary: string, limited?: { limiter: Limiter; limits: ProcessLimits }): Promise<string | null> {
   if (binary !== path.basename(binary)) {
     // A path that does not exist is not worth a process.
     if (!(await access(binary, constants.X_OK).then(() => true, () => false))) return null;
   }
   try {
-    const { stdout } = await runProcess(binary, ['-version'], { timeoutMs: 10_000 });
+    const { stdout } = await runProcess(binary, ['-version'], { timeoutMs: 10_000, limited });
     return stdout.split('\n')[0]?.trim() || null;
   } catch {
     return null;
@@ -121,7 +129,7 @@ export async function runFfmpeg(bins: FfmpegBinaries, args: readonly string[], o
       }
     : undefined;
   const full = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', ...(onLine ? ['-progress', 'pipe:1'] : []), ...args];
-  const { stderr } = await runProcess(bins.ffmpeg, full, { ...options, onStdoutLine: onLine });
+  const { stderr } = await runProcess(bins.ffmpeg, full, { ...options, onStdoutLine: onLine, limited: bins });
   if (options.onProgress && last < 1) options.onProgress(1);
   return { stderr, outSeconds };
 }
@@ -129,25 +137,15 @@ export async function runFfmpeg(bins: FfmpegBinaries, args: readonly string[], o
 /** Streams, duration and format of a file; MediaError when it is not readable media. */
 export async function probe(bins: FfmpegBinaries, file: string, options: Pick<RunOptions, 'timeoutMs' | 'signal'> = {}): Promise<MediaProbe> {
   const timeoutMs = options.timeoutMs ?? 30_000;
-  if (bins.ffprobe) {
-    try {
-      const { stdout } = await runProcess(bins.ffprobe, ffprobeArgs(file), { ...options, timeoutMs });
-      const result = parseFfprobeJson(stdout);
-      if (result.streams.length > 0 || result.durationSeconds !== null) return result;
-      throw new MediaError('The file is not a readable audio or video file.');
-    } catch (err) {
-      if (isInputFailure(err)) throw unreadable(err.stderr, file);
-      throw err;
-    }
-  }
   try {
-    await runProcess(bins.ffmpeg, ['-hide_banner', '-nostdin', ...ffmpegInfoArgs(file)], { ...options, timeoutMs, keepStderr: 5000 });
-    throw new Error('ffmpeg -i unexpectedly succeeded without an output');
+    const { stdout } = await runProcess(bins.ffprobe, ffprobeArgs(file), { ...options, timeoutMs, limited: bins });
+    const result = parseFfprobeJson(stdout);
+    if (result.streams.length > 0 || result.durationSeconds !== null) return result;
+    throw new MediaError('The file is not a readable audio or video file.');
   } catch (err) {
-    if (!isInputFailure(err)) throw err;
-    const result = parseFfmpegInfo(err.stderr.join('\n'));
-    if (result) return result;
-    throw unreadable(err.stderr, file);
+    if (err instanceof FfmpegError && err.breach) throw new MediaError(breachMessage(err.breach, bins.limits), err.stderr.join('\n'));
+    if (isInputFailure(err)) throw unreadable(err.stderr, file);
+    throw err;
   }
 }
 
@@ -178,6 +176,8 @@ interface ProcessOptions {
   /** How many stderr lines to keep (the last ones). */
   readonly keepStderr?: number;
   readonly niceness?: number;
+  /** Run under these limits (every run that reads an upload); a breach rejects with reason 'limit'. */
+  readonly limited?: { readonly limiter: Limiter; readonly limits: ProcessLimits };
 }
 
 const MAX_STDOUT = 16 * 1024 * 1024;
@@ -190,7 +190,8 @@ function runProcess(binary: string, args: readonly string[], options: ProcessOpt
   const { signal, timeoutMs, onStdoutLine, keepStderr = 30 } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new FfmpegError('aborted', `${path.basename(binary)} aborted before it started`));
-    const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const command = options.limited ? limitedCommand(options.limited.limiter, options.limited.limits, binary, args) : { command: binary, args: [...args] };
+    const child = spawn(command.command, command.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     if (options.niceness && child.pid) {
       try {
         setPriority(child.pid, options.niceness);
@@ -219,14 +220,18 @@ function runProcess(binary: string, args: readonly string[], options: ProcessOpt
     let spawnError: Error | null = null;
     child.once('error', (err) => { spawnError = err; });
     // 'close' comes after the exit and after stdout/stderr are drained, so every line is in.
-    child.once('close', (code) => {
+    child.once('close', (code, killedBy) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       const name = path.basename(binary);
+      const breach = options.limited && code !== 0 ? limitBreach({ code, signal: killedBy, stderr }) : null;
       if (spawnError) reject(new FfmpegError('spawn', `${name} could not be started: ${spawnError.message}`));
       else if (stopped === 'timeout') reject(new FfmpegError('timeout', `${name} took longer than ${timeoutMs} ms`, null, stderr));
       else if (stopped === 'aborted') reject(new FfmpegError('aborted', `${name} was aborted`, null, stderr));
-      else if (code !== 0) reject(new FfmpegError('exit', `${name} failed (${code === null ? 'killed' : `exit ${code}`}): ${describeFfmpegFailure(stderr)}`, code, stderr));
+      // The limiter's exec failing (no such binary, libraries that do not fit the limits) is the shell's 126/127.
+      else if (options.limited && (code === 126 || code === 127)) reject(new FfmpegError('spawn', `${name} could not be started: ${describeFfmpegFailure(stderr)}`, code, stderr));
+      else if (breach) reject(new FfmpegError('limit', `${name} hit its ${breach} limit (${killedBy ?? `exit ${code}`})`, code, stderr, breach));
+      else if (code !== 0) reject(new FfmpegError('exit', `${name} failed (${code === null ? `killed by ${killedBy}` : `exit ${code}`}): ${describeFfmpegFailure(stderr)}`, code, stderr));
       else resolve({ stdout, stderr });
     });
   });

@@ -5,6 +5,7 @@ import {
   type FrameOptions, type PreviewLimits, type PreviewPlan, type VideoPlan, type VideoPreviewOptions,
 } from './ffmpeg.args.js';
 import { describeFfmpegFailure } from './ffmpeg.parse.js';
+import { breachMessage } from './process.limits.js';
 import { FfmpegError, MediaError, probe, runFfmpeg, type FfmpegBinaries, type RunOptions } from './ffmpeg.runner.js';
 
 /**
@@ -82,6 +83,8 @@ async function encode(bins: FfmpegBinaries, args: string[], input: string, optio
   try {
     return await runFfmpeg(bins, args, { ...options, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   } catch (err) {
+    // A resource limit is the file's problem: the same input would break it again.
+    if (err instanceof FfmpegError && err.breach) throw new MediaError(breachMessage(err.breach, bins.limits), err.stderr.join('\n'));
     // A full disk, no memory or a kill signal is the machine's problem (retry); any other failure is the file's.
     if (err instanceof FfmpegError && err.reason === 'exit' && err.exitCode !== null && !err.stderr.some((l) => /No space left|Cannot allocate memory/i.test(l))) {
       throw new MediaError(`The file could not be converted (${describeFfmpegFailure(err.stderr, input) || `exit ${err.exitCode}`}).`, err.stderr.join('\n'));

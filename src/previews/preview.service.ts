@@ -1,11 +1,11 @@
 import type { Job } from 'bullmq';
 import { AssetMedia } from '../catalog/asset-media.js';
 import type { OwnedAsset } from '../catalog/assets.repository.js';
-import { currentUpload, isLastAttempt, localInput, putFile, type MediaContext } from '../media/media.context.js';
+import { currentUpload, isLastAttempt, localInput, PREVIEWS_OFF, putFile, type MediaContext } from '../media/media.context.js';
 import { hasPreview, PREVIEW_FILES, previewUrl, siblingKey } from '../media/media.files.js';
 import type { StepResult } from '../media/pipeline.service.js';
 import type { JobPayloads } from '../platform/queue/registry.js';
-import { MediaError } from './ffmpeg.runner.js';
+import { FfmpegUnavailableError, MediaError } from './ffmpeg.runner.js';
 import { planPreview, renderPreview } from './preview.render.js';
 
 type PreviewPayload = JobPayloads['file-preview-generation']['PreviewGenerate'];
@@ -58,6 +58,8 @@ export class PreviewService {
       });
     } catch (err) {
       if (err instanceof MediaError) return this.recordFailure(asset, data.storageKey, err.message);
+      // No usable ffmpeg: retrying cannot help until an admin installs one (health says how) and re-runs.
+      if (err instanceof FfmpegUnavailableError) return this.recordFailure(asset, data.storageKey, PREVIEWS_OFF);
       if (signal?.aborted || !isLastAttempt(job)) throw err;
       await this.recordFailure(asset, data.storageKey, `The preview could not be made: ${(err as Error).message}`);
       throw err;

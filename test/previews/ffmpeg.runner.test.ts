@@ -1,23 +1,20 @@
-import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  FfmpegError, MediaError, probe, resolveFfmpeg, runFfmpeg, withTempDir, type FfmpegBinaries,
+  FfmpegError, FfmpegUnavailableError, MediaError, probe, resolveFfmpeg, runFfmpeg, withTempDir, type FfmpegBinaries,
 } from '../../src/previews/ffmpeg.runner.js';
 import { ffmpeg, makeAudio, makeVideo, mediaDir } from './media.fixtures.js';
 
-const installerPath = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 const dir = mediaDir();
 let system: FfmpegBinaries;
-let withoutProbe: FfmpegBinaries;
 let files: Record<'video' | 'audio' | 'cover' | 'zero' | 'script' | 'random' | 'truncated', string>;
 
 beforeAll(async () => {
   system = await resolveFfmpeg();
-  withoutProbe = { ...system, ffprobe: null };
   const f = (name: string) => path.join(dir.path, name);
   const [video, audio] = await Promise.all([
     makeVideo(f('video.mp4'), { size: '320x240', seconds: 4 }),
@@ -35,29 +32,37 @@ beforeAll(async () => {
 });
 
 describe('resolveFfmpeg', () => {
-  it('prefers ffmpeg and ffprobe on the PATH', () => {
-    expect(system).toMatchObject({ ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
+  it('takes ffmpeg and ffprobe from the PATH, limited through prlimit', () => {
+    expect(system).toMatchObject({ ffmpeg: 'ffmpeg', ffprobe: 'ffprobe', limiter: { kind: 'prlimit' } });
     expect(system.version).toMatch(/^ffmpeg version /);
   });
 
   it('takes FFMPEG_PATH, pairing it only with an ffprobe in the same directory', async () => {
-    const bins = await resolveFfmpeg({ ffmpegPath: installerPath });
-    expect(bins).toMatchObject({ ffmpeg: installerPath, ffprobe: null });
-    expect(bins.version).toMatch(/^ffmpeg version N-\d+/);
-    expect(await resolveFfmpeg({ ffmpegPath: '/usr/bin/ffmpeg' })).toMatchObject({ ffprobe: '/usr/bin/ffprobe' });
+    expect(await resolveFfmpeg({ ffmpegPath: '/usr/bin/ffmpeg' })).toMatchObject({ ffmpeg: '/usr/bin/ffmpeg', ffprobe: '/usr/bin/ffprobe' });
+    const lone = await mkdtemp(path.join(tmpdir(), 'herald-lone-ffmpeg-'));
+    try {
+      await symlink('/usr/bin/ffmpeg', path.join(lone, 'ffmpeg'));
+      const err = await resolveFfmpeg({ ffmpegPath: path.join(lone, 'ffmpeg') }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FfmpegUnavailableError);
+      expect((err as Error).message).toBe(`Previews are off: no working ffprobe at ${path.join(lone, 'ffprobe')} (apt-get install ffmpeg or set FFMPEG_PATH).`);
+    } finally {
+      await rm(lone, { recursive: true, force: true });
+    }
   });
 
-  it('refuses an FFMPEG_PATH that does not run', async () => {
-    await expect(resolveFfmpeg({ ffmpegPath: '/nonexistent/ffmpeg' })).rejects.toThrow('FFMPEG_PATH /nonexistent/ffmpeg is not a working ffmpeg');
+  it('turns previews off, saying how to fix it, for an FFMPEG_PATH that does not run', async () => {
+    await expect(resolveFfmpeg({ ffmpegPath: '/nonexistent/ffmpeg' })).rejects.toThrow(
+      'Previews are off: FFMPEG_PATH /nonexistent/ffmpeg is not a working ffmpeg (apt-get install ffmpeg or set FFMPEG_PATH).',
+    );
+  });
+
+  it('turns previews off when ffmpeg cannot even start within the memory limit', async () => {
+    await expect(resolveFfmpeg({ limits: { cpuSeconds: 10, memoryMb: 64, maxOutputMb: 10 } })).rejects.toThrow('Previews are off: ffmpeg does not start within PREVIEW_MEMORY_MB=64 (raise it).');
   });
 });
 
 describe('probe', () => {
-  const binaries = () => [
-    ['ffprobe', system],
-    ['ffmpeg -i (Debian ffmpeg)', withoutProbe],
-    ['ffmpeg -i (static 2018 build)', { ffmpeg: installerPath, ffprobe: null, version: '' }],
-  ] as const;
+  const binaries = () => [['ffprobe', system]] as const;
 
   it('reads a video with audio the same way on every path', async () => {
     for (const [label, bins] of binaries()) {
@@ -127,6 +132,40 @@ describe('runFfmpeg', () => {
     expect(err).toMatchObject({ reason: 'exit', exitCode: 1 });
     expect((err as FfmpegError).message).toContain('No such file or directory');
     await expect(runFfmpeg({ ...system, ffmpeg: '/nonexistent/ffmpeg' }, ['-version'])).rejects.toMatchObject({ reason: 'spawn' });
+  });
+});
+
+describe('resource limits', () => {
+  // Endless work: a 1080p encode that writes nothing, and raw frames that write 2.7 MB each.
+  const busy = ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=30', '-c:v', 'libx264', '-preset', 'medium', '-f', 'null', '-'];
+  const writer = (out: string) => ['-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=30', '-c:v', 'rawvideo', '-f', 'nut', `file:${out}`];
+  const limiters = [{ kind: 'prlimit', path: 'prlimit' }, { kind: 'ulimit', shell: '/bin/sh' }] as const;
+
+  for (const limiter of limiters) {
+    it(`${limiter.kind}: ffmpeg is stopped once it has used its CPU seconds`, async () => {
+      const bins: FfmpegBinaries = { ...system, limiter, limits: { cpuSeconds: 1, memoryMb: 4096, maxOutputMb: 256 } };
+      const started = Date.now();
+      const err = await runFfmpeg(bins, busy, { timeoutMs: 60_000 }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(FfmpegError);
+      expect(err).toMatchObject({ reason: 'limit', breach: 'cpu' });
+      expect(Date.now() - started).toBeLessThan(30_000);
+    });
+
+    it(`${limiter.kind}: ffmpeg is killed when its output grows past the limit`, async () => {
+      await withTempDir(async (tmp) => {
+        const bins: FfmpegBinaries = { ...system, limiter, limits: { cpuSeconds: 60, memoryMb: 4096, maxOutputMb: 1 } };
+        const out = path.join(tmp, 'out.nut');
+        const err = await runFfmpeg(bins, writer(out), { timeoutMs: 60_000 }).catch((e: unknown) => e);
+        expect(err).toMatchObject({ reason: 'limit', breach: 'output' });
+        expect((await stat(out)).size).toBeLessThanOrEqual(1024 * 1024);
+      });
+    });
+  }
+
+  it('an encoder that runs out of its address space fails as a memory breach', async () => {
+    const bins: FfmpegBinaries = { ...system, limits: { cpuSeconds: 60, memoryMb: 600, maxOutputMb: 256 } };
+    const huge = ['-f', 'lavfi', '-i', 'testsrc2=size=3840x2160', '-frames:v', '5', '-c:v', 'libx264', '-f', 'null', '-'];
+    await expect(runFfmpeg(bins, huge, { timeoutMs: 60_000 })).rejects.toMatchObject({ reason: 'limit', breach: 'memory' });
   });
 });
 

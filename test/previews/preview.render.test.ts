@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -8,7 +7,6 @@ import { MediaError, resolveFfmpeg, withTempDir, type FfmpegBinaries } from '../
 import { planPreview, renderPreview, renderVideoFrame } from '../../src/previews/preview.render.js';
 import { ffmpeg, ffprobe, frameRgb, makeAudio, makeVideo, mediaDir, pillarboxWidth } from './media.fixtures.js';
 
-const installerPath = (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 const dir = mediaDir();
 let bins: FfmpegBinaries;
 const src: Record<string, string> = {};
@@ -82,20 +80,19 @@ describe('bad input', () => {
   });
 });
 
-describe('the static ffmpeg build (@ffmpeg-installer, no ffprobe)', () => {
-  it('makes the same previews and frames', async () => {
-    const legacy = await resolveFfmpeg({ ffmpegPath: installerPath });
-    expect(legacy.ffprobe).toBeNull();
+describe('previews and frames, under the resource limits', () => {
+  it('makes a fitted video preview, an MP3 and a frame, and refuses a script', async () => {
+    expect(bins.limiter.kind).toBe('prlimit');
     await withTempDir(async (out) => {
-      const preview = await renderPreview(legacy, src.portrait!, out);
+      const preview = await renderPreview(bins, src.portrait!, out);
       const p = await ffprobe(preview.file);
       expect(p.streams.map((s) => [s.codec_type, s.codec_name, s.width, s.height])).toEqual([['video', 'h264', 1280, 720], ['audio', 'aac', undefined, undefined]]);
       expect(pillarboxWidth(await frameRgb(preview.file, 0.5), 1280, 720)).toBeGreaterThanOrEqual(436);
-      const audio = await renderPreview(legacy, src.shortAudio!, out);
+      const audio = await renderPreview(bins, src.shortAudio!, out);
       expect((await ffprobe(audio.file)).streams.map((s) => s.codec_name)).toEqual(['mp3']);
-      await renderVideoFrame(legacy, src.portrait!, path.join(out, 'frame.png'));
+      await renderVideoFrame(bins, src.portrait!, path.join(out, 'frame.png'));
       expect(await sharp(path.join(out, 'frame.png')).metadata()).toMatchObject({ width: 720, height: 1280 });
-      await expect(renderPreview(legacy, src.script!, out)).rejects.toThrow(/^The file is not a readable audio or video file/);
+      await expect(renderPreview(bins, src.script!, out)).rejects.toThrow(/^The file is not a readable audio or video file/);
       expect((await readdir(out)).sort()).toEqual(['frame.png', 'preview.mp3', 'preview.mp4']);
     });
   });
