@@ -61,8 +61,11 @@ const report = (summary: string, access: string): RouteDoc => ({
 export function analyticsRoutes(app: FastifyInstance, deps: AnalyticsRouteDeps): void {
   app.post('/api/analytics/events', { bodyLimit: deps.config.analytics.bodyLimitBytes, config: { access: 'public', openapi: {
     summary: `Ingest up to ${MAX_EVENTS_PER_REQUEST} events (202 once durable)`, tags: ['analytics'], body: ingestBodySchema(new Date()), response: ingestReplySchema, status: 202,
-    description: 'Any signed-in user, or a server-side producer with the `X-Analytics-Key` header. All or nothing; events repeating an idempotencyKey (per producer) are ignored.',
-    errors: { 401: 'Unauthorized', 413: 'Request body too large', 429: 'Too many requests. Please try again later.' },
+    description: 'Any signed-in user, or a server-side producer with the `X-Analytics-Key` header. All or nothing; events repeating an idempotencyKey (per producer) are ignored. '
+      + 'A non-admin user sends interaction events only (no `license_created`, no `props.revenueCents`: 403) about assets, projects, licenses and posts they can see (else 400); '
+      + 'their brandId, creatorId and projectId are derived from the named entity, never taken from the body. Keyed producers and admins are trusted as sent. '
+      + '`revenueCents` is 0 to 1,000,000,000. Each user may send ANALYTICS_USER_EVENTS_PER_HOUR events per hour (429 past it).',
+    errors: { 401: 'Unauthorized', 403: 'Forbidden', 413: 'Request body too large', 429: 'Too many requests. Please try again later.' },
   } } }, async (request, reply) => {
     const producer = await producerOf(request, reply, deps);
     const userAgent = request.headers['user-agent']?.slice(0, 512) ?? null;
