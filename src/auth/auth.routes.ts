@@ -29,8 +29,8 @@ function setSessionCookieWith(settings: CookieSettings, request: FastifyRequest,
 export function authRoutes(app: FastifyInstance, auth: AuthService, cookie: CookieSettings): void {
   const setSessionCookie = setSessionCookieWith.bind(null, cookie);
   app.post('/api/auth/login', { config: { access: 'public', openapi: {
-    summary: 'Sign in', description: 'Sets the HttpOnly session cookie and returns the same token for `Authorization: Bearer`. Limited per IP and per email.',
-    tags: ['auth'], body: loginBody, response: loginResultBody, errors: { 401: 'Invalid email or password', 429: 'Too many requests. Please try again later. (per IP, and failed attempts per email)' },
+    summary: 'Sign in', description: 'Sets the HttpOnly session cookie and returns the same token for `Authorization: Bearer`. Limited per IP and per email and IP (docs/OPERATIONS.md, Login throttling).',
+    tags: ['auth'], body: loginBody, response: loginResultBody, errors: { 401: 'Invalid email or password', 429: 'Too many requests. Please try again later. (per IP; failed attempts per email and IP; an account under attack from many IPs is slowed for addresses it never signed in from)' },
   } } }, async (request, reply) => {
     const { email, password } = parseBody(loginBody, request.body);
     const result = await auth.login(email, password, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
@@ -45,7 +45,7 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, cookie: Cook
     description: 'Checks `currentPassword` (wrong ones count as failed sign-ins of the account), sets `newPassword` (8+ characters, not the current one, not the email), '
       + 'revokes every session of the user in every API process, and answers with a new session (also set as the cookie).',
     tags: ['auth'], body: changePasswordBody, response: loginResultBody,
-    errors: { 429: 'Too many requests. Please try again later. (failed attempts per account)' },
+    errors: { 429: 'Too many requests. Please try again later. (failed attempts per account and IP)' },
   } } }, async (request, reply) => {
     const input = parseBody(changePasswordBody, request.body);
     const result = await auth.changePassword(request.user!, input, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });

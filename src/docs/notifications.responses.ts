@@ -59,7 +59,10 @@ export const userCreatedBody = okBody(userSchema);
 
 /** One SSE frame's data: a `notification` event carries a Notification, `unread-count` a `{ count }`. */
 export const streamDescription = 'Server-Sent Events: `event: notification` (data: a Notification, `id` resumable with Last-Event-ID or ?lastEventId=) '
-  + 'and `event: unread-count` (data: `{ count }`), heartbeats as comments.';
+  + 'and `event: unread-count` (data: `{ count }`), heartbeats as comments. A replay sends at most the newest 100 missed notifications (256 KiB); '
+  + 'when more were missed `event: resync` (data: `{ reason: "replay-truncated" }`) comes first: refetch the inbox. The server ends a stream with '
+  + '`event: closed` (data: `{ reason }`): `too-many-streams` (a newer stream of the user took its place, SSE_MAX_PER_USER; it also sets `retry`) '
+  + 'or `session-ended` (logout, password change, expiry: the reconnect gets 401).';
 
 const _notification: Same<z.output<typeof notificationSchema>, NotificationView> = true;
 const _preferences: Same<z.output<typeof preferencesSchema>, PreferencesView> = true;

@@ -145,6 +145,7 @@ export function streamRoutes(app: FastifyInstance, stream: NotificationStream, n
   app.get('/api/notifications/stream', { config: { access: 'user', rateLimit: 'notifications.stream', openapi: {
     summary: 'Live inbox (Server-Sent Events)', tags: ['notifications'], contentType: 'text/event-stream',
     query: streamQuery, response: z.string().describe(streamDescription),
+    errors: { 429: 'Too many requests. Please try again later. (opening streams, per user)', 503: 'Service unavailable (this process holds SSE_MAX_CONNECTIONS streams; Retry-After)' },
   } } }, async (request, reply) => {
     const userId = request.user!.id;
     const header = request.headers['last-event-id'];

@@ -609,7 +609,7 @@ export interface paths {
         put?: never;
         /**
          * Ingest up to 500 events (202 once durable)
-         * @description Any signed-in user, or a server-side producer with the `X-Analytics-Key` header. All or nothing; events repeating an idempotencyKey (per producer) are ignored.
+         * @description Any signed-in user, or a server-side producer with the `X-Analytics-Key` header. All or nothing; events repeating an idempotencyKey (per producer) are ignored. A non-admin user sends interaction events only (no `license_created`, no `props.revenueCents`: 403) about assets, projects, licenses and posts they can see (else 400); their brandId, creatorId and projectId are derived from the named entity, never taken from the body. Keyed producers and admins are trusted as sent. `revenueCents` is 0 to 1,000,000,000. Each user may send ANALYTICS_USER_EVENTS_PER_HOUR events per hour (429 past it).
          *
          *     No sign-in needed.
          */
@@ -855,7 +855,7 @@ export interface paths {
         put?: never;
         /**
          * Sign in
-         * @description Sets the HttpOnly session cookie and returns the same token for `Authorization: Bearer`. Limited per IP and per email.
+         * @description Sets the HttpOnly session cookie and returns the same token for `Authorization: Bearer`. Limited per IP and per email and IP (docs/OPERATIONS.md, Login throttling).
          *
          *     No sign-in needed.
          */
@@ -937,13 +937,15 @@ export interface paths {
         };
         /**
          * List posts visible to the caller
-         * @description Any signed-in user.
+         * @description Any signed-in user. Rate limit `blog.read` (per user per minute).
          */
         get: operations["getBlogPosts"];
         put?: never;
         /**
          * Create a post
-         * @description Any signed-in user.
+         * @description announcement: true (a BLOG notification, and email, to every user once the post is published by its schedule, once in the post's life) is for admins only: anyone else gets 403, and while an announcement has not gone out only an admin edits its text. assigneeId must be an ADMIN or the post's author (another user: 400).
+         *
+         *     Any signed-in user. Rate limit `blog.write` (per user per minute).
          */
         post: operations["postBlogPosts"];
         delete?: never;
@@ -961,21 +963,23 @@ export interface paths {
         };
         /**
          * Read a post
-         * @description Any signed-in user.
+         * @description Any signed-in user. Rate limit `blog.read` (per user per minute).
          */
         get: operations["getBlogPostsId"];
         put?: never;
         post?: never;
         /**
          * Delete a post
-         * @description Any signed-in user.
+         * @description Any signed-in user. Rate limit `blog.write` (per user per minute).
          */
         delete: operations["deleteBlogPostsId"];
         options?: never;
         head?: never;
         /**
          * Update a post
-         * @description Any signed-in user.
+         * @description announcement: true (a BLOG notification, and email, to every user once the post is published by its schedule, once in the post's life) is for admins only: anyone else gets 403, and while an announcement has not gone out only an admin edits its text. assigneeId must be an ADMIN or the post's author (another user: 400).
+         *
+         *     Any signed-in user. Rate limit `blog.write` (per user per minute).
          */
         patch: operations["patchBlogPostsId"];
         trace?: never;
@@ -993,14 +997,14 @@ export interface paths {
          * Schedule (or move) a post's publication
          * @description A DRAFT or SCHEDULED post; another status is a 400.
          *
-         *     Any signed-in user.
+         *     Any signed-in user. Rate limit `blog.write` (per user per minute).
          */
         post: operations["postBlogPostsIdSchedule"];
         /**
          * Unschedule a post (back to DRAFT)
          * @description A SCHEDULED post; another status is a 400.
          *
-         *     Any signed-in user.
+         *     Any signed-in user. Rate limit `blog.write` (per user per minute).
          */
         delete: operations["deleteBlogPostsIdSchedule"];
         options?: never;
@@ -1301,7 +1305,7 @@ export interface paths {
         };
         /**
          * Live inbox (Server-Sent Events)
-         * @description Any signed-in user.
+         * @description Any signed-in user. Rate limit `notifications.stream` (per user per minute).
          */
         get: operations["getNotificationsStream"];
         put?: never;
@@ -3479,6 +3483,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Request body too large */
             413: {
                 headers: {
@@ -4283,7 +4296,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Too many requests. Please try again later. (per IP, and failed attempts per email) */
+            /** @description Too many requests. Please try again later. (per IP; failed attempts per email and IP; an account under attack from many IPs is slowed for addresses it never signed in from) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4381,7 +4394,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidBody"];
             401: components["responses"]["Unauthorized"];
-            /** @description Too many requests. Please try again later. (failed attempts per account) */
+            /** @description Too many requests. Please try again later. (failed attempts per account and IP) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4412,6 +4425,9 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4425,6 +4441,7 @@ export interface operations {
             };
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4453,6 +4470,9 @@ export interface operations {
             /** @description Success */
             201: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4465,6 +4485,16 @@ export interface operations {
             };
             400: components["responses"]["InvalidBody"];
             401: components["responses"]["Unauthorized"];
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4483,6 +4513,9 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4495,6 +4528,7 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4513,6 +4547,9 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4530,6 +4567,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4560,6 +4598,9 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4582,6 +4623,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4607,6 +4649,9 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4629,6 +4674,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
@@ -4647,6 +4693,9 @@ export interface operations {
             /** @description Success */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -4668,6 +4717,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
@@ -5500,9 +5550,12 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events: `event: notification` (data: a Notification, `id` resumable with Last-Event-ID or ?lastEventId=) and `event: unread-count` (data: `{ count }`), heartbeats as comments. */
+            /** @description Server-Sent Events: `event: notification` (data: a Notification, `id` resumable with Last-Event-ID or ?lastEventId=) and `event: unread-count` (data: `{ count }`), heartbeats as comments. A replay sends at most the newest 100 missed notifications (256 KiB); when more were missed `event: resync` (data: `{ reason: "replay-truncated" }`) comes first: refetch the inbox. The server ends a stream with `event: closed` (data: `{ reason }`): `too-many-streams` (a newer stream of the user took its place, SSE_MAX_PER_USER; it also sets `retry`) or `session-ended` (logout, password change, expiry: the reconnect gets 401). */
             200: {
                 headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5511,6 +5564,15 @@ export interface operations {
             };
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
+            /** @description Too many requests. Please try again later. (opening streams, per user) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
