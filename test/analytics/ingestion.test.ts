@@ -78,7 +78,7 @@ describe('POST /api/analytics/events', () => {
     expect(res.status).toBe(400);
     expect(res.body.error).toBe('Invalid request body');
     const paths = res.body.details.map((d: { path: unknown[] }) => d.path.join('.'));
-    expect(paths).toEqual(expect.arrayContaining(['events.1.assetId', 'events.2.occurredAt', 'events.3.occurredAt', 'events.4.props.revenueCents', 'events.5', 'events.6.eventType']));
+    expect(paths).toEqual(expect.arrayContaining(['events.1.assetId', 'events.2.occurredAt', 'events.3.occurredAt', 'events.4.props.revenueCents', 'events.5.color', 'events.6.eventType']));
     expect(paths.some((p: string) => p.startsWith('events.0'))).toBe(false);
     expect(await count()).toBe(before);
   });
