@@ -179,7 +179,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     notifications,
     delivery,
     digests: new DigestsService({
-      db: database.db, queues, email, log, publicUrl, unsubscribeUrl: (userId) => delivery.unsubscribeUrl(userId), pageSize: config.worker.digestPageSize, batchSize: config.worker.digestBatchSize,
+      db: database.db, email, log, publicUrl, unsubscribeUrl: (userId) => delivery.unsubscribeUrl(userId), pageSize: config.worker.digestPageSize, batchSize: config.worker.digestBatchSize,
     }),
     email,
     stream,
@@ -228,7 +228,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     streamRoutes(http, stream, services.notifications, config.sseHeartbeatMs, database.db);
     unsubscribeRoutes(http, services.notifications, secret);
     adminEmailRoutes(http, email);
-    digestRoutes(http, queues);
+    digestRoutes(http, services.digests);
     const jobHealth = new JobHealthService({
       queues, redis, prefix: config.queuePrefix, health: services.health, config, probes: { blog: (now) => services.blogPublishing.health(now), previews: () => previewsHealth(mediaContext) },
     });

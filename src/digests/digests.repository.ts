@@ -55,44 +55,97 @@ export class DigestsRepository {
     return result.rows;
   }
 
-  /** Users of the job still due a digest: email on, and on this frequency unless flushing. */
-  async targets(userIds: readonly string[], frequency: DigestKind, flush: boolean): Promise<DigestTarget[]> {
+  /**
+   * Users of the job still due a digest (email on, and on this frequency unless flushing), their
+   * preference rows locked in id order: every send for a user (runs, re-runs, retries, the flush
+   * of a frequency switch) claims and moves the cursor one at a time.
+   */
+  async lockTargets(userIds: readonly string[], frequency: DigestKind, flush: boolean): Promise<DigestTarget[]> {
     const result = await sql<DigestTarget>`
-      SELECT u.id AS user_id, u.email, u.name FROM users u JOIN notification_preferences p ON p.user_id = u.id
-      WHERE u.id = ANY(${userIds}::uuid[]) AND p.email_enabled AND (${flush} OR p.digest_frequency = ${frequency}::digest_frequency)`.execute(this.db);
+      SELECT u.id AS user_id, u.email, u.name FROM notification_preferences p JOIN users u ON u.id = p.user_id
+      WHERE p.user_id = ANY(${userIds}::uuid[]) AND p.email_enabled AND (${flush} OR p.digest_frequency = ${frequency}::digest_frequency)
+      ORDER BY p.user_id FOR UPDATE OF p`.execute(this.db);
     return result.rows;
   }
 
+  /** Every transaction below this xid8 has finished (see migration 0012); a statement of its own. */
+  async horizon(): Promise<string> {
+    const result = await sql<{ h: string }>`SELECT herald_xid_horizon()::text AS h`.execute(this.db);
+    return result.rows[0]!.h;
+  }
+
   /**
-   * For every user at once: unread notifications of enabled types that arrived in
-   * (last digest or runAt − span, runAt], newest first, at most `limit` each, leaving out any
-   * already emailed on its own (sent while the user was on IMMEDIATE, or critical).
+   * Fixes the content of each user's digest of its period, unless the period already has one (a
+   * retry or re-run: the same content, cursor untouched) or its email already exists (sent before
+   * contents were recorded). The content is [cursor, to) in transaction order, `to` being the
+   * horizon, or earlier: the first notification dated after runAt (a run "as of" a past instant
+   * leaves later ones to the next digest rather than skipping them). The cursor moves to `to` in
+   * the same statement. Users locked by lockTargets, horizon read in an earlier statement.
    */
-  async items(userIds: readonly string[], runAt: Date, spanMs: number, limit: number): Promise<DigestItem[]> {
-    if (userIds.length === 0) return [];
+  async claimContents(p: { users: ReadonlyArray<{ userId: string; periodKey: string }>; frequency: DigestKind; runAt: Date; spanMs: number; horizon: string; ownerJob: string | null }): Promise<void> {
+    if (p.users.length === 0) return;
+    const ids = p.users.map((u) => u.userId);
+    const keys = p.users.map((u) => u.periodKey);
+    // A retry never comes this late; older contents only take space.
+    await sql`DELETE FROM digest_contents WHERE user_id = ANY(${ids}::uuid[]) AND created_at < now() - interval '35 days'`.execute(this.db);
+    await sql`
+      WITH batch AS (SELECT * FROM unnest(${ids}::uuid[], ${keys}::text[]) AS t(user_id, period_key)),
+      fresh AS (
+        INSERT INTO digest_contents (user_id, period_key, frequency, from_xid, from_time, to_xid, run_at, owner_job)
+        SELECT b.user_id, b.period_key, ${p.frequency}::digest_frequency, pr.digest_cursor,
+          CASE WHEN pr.digest_cursor IS NULL THEN coalesce(pr.last_digest_sent_at, ${p.runAt}::timestamptz - ${p.spanMs} * interval '1 millisecond') END,
+          least(${p.horizon}::xid8, coalesce((
+            SELECT min(n.xid) FROM notifications n
+            WHERE n.user_id = b.user_id AND n.xid >= coalesce(pr.digest_cursor, '0'::xid8) AND n.created_at > ${p.runAt}), ${p.horizon}::xid8)),
+          ${p.runAt}, ${p.ownerJob}
+        FROM batch b JOIN notification_preferences pr ON pr.user_id = b.user_id
+        WHERE NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'digest:' || b.user_id || ':' || b.period_key)
+        ON CONFLICT (user_id, period_key) DO NOTHING
+        RETURNING user_id, to_xid
+      )
+      UPDATE notification_preferences pr SET digest_cursor = greatest(coalesce(pr.digest_cursor, '0'::xid8), f.to_xid), updated_at = now()
+      FROM fresh f WHERE pr.user_id = f.user_id`.execute(this.db);
+  }
+
+  /**
+   * The recorded content of each (user, period): unread notifications of enabled types in its
+   * range, newest first, at most `limit` each, leaving out any already emailed on its own (sent
+   * while the user was on IMMEDIATE, or critical). `run_at` is the digest's own instant.
+   */
+  async items(users: ReadonlyArray<{ userId: string; periodKey: string }>, limit: number): Promise<DigestItem[]> {
+    if (users.length === 0) return [];
     const result = await sql<DigestItem>`
       SELECT user_id, id, type, title, message, action_url, priority, created_at, total FROM (
-        SELECT n.user_id, n.id, n.type, n.title, n.message, n.action_url, n.priority, n.created_at,
+        SELECT c.user_id, n.id, n.type, n.title, n.message, n.action_url, n.priority, n.created_at,
                count(*) OVER w::int AS total, row_number() OVER (w ORDER BY n.created_at DESC, n.id DESC) AS rn
-        FROM notification_preferences p
-        JOIN notifications n ON n.user_id = p.user_id AND n.read = false AND n.type::text = ANY(p.enabled_types)
-          AND n.created_at > coalesce(p.last_digest_sent_at, ${runAt}::timestamptz - ${spanMs} * interval '1 millisecond')
-          AND n.created_at <= ${runAt}
-        WHERE p.user_id = ANY(${userIds}::uuid[])
-          AND NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id AND e.status IN ('sent', 'captured'))
-        WINDOW w AS (PARTITION BY n.user_id)
+        FROM unnest(${users.map((u) => u.userId)}::uuid[], ${users.map((u) => u.periodKey)}::text[]) AS b(user_id, period_key)
+        JOIN digest_contents c ON c.user_id = b.user_id AND c.period_key = b.period_key
+        JOIN notification_preferences p ON p.user_id = c.user_id
+        JOIN notifications n ON n.user_id = c.user_id AND n.read = false AND n.type::text = ANY(p.enabled_types) AND n.xid < c.to_xid
+          AND (CASE WHEN c.from_xid IS NULL THEN n.created_at > c.from_time ELSE n.xid >= c.from_xid END)
+        WHERE NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id AND e.status IN ('sent', 'captured'))
+        WINDOW w AS (PARTITION BY c.user_id)
       ) x WHERE rn <= ${limit}
       ORDER BY user_id, created_at DESC, id DESC`.execute(this.db);
     return result.rows;
   }
 
-  /** After the emails went out (or were found already sent): each window closes at runAt, never earlier. */
-  async recordSent(userIds: readonly string[], runAt: Date): Promise<void> {
-    if (userIds.length === 0) return;
-    await this.db.updateTable('notification_preferences').set({ last_digest_sent_at: runAt, updated_at: sql`now()` })
-      .where('user_id', 'in', userIds)
-      .where((eb) => eb.or([eb('last_digest_sent_at', 'is', null), eb('last_digest_sent_at', '<', runAt)]))
-      .execute();
+  /** The users of the job whose period has recorded content, with the digest's instant. */
+  async claimed(users: ReadonlyArray<{ userId: string; periodKey: string }>): Promise<Map<string, { runAt: Date; ownerJob: string | null }>> {
+    if (users.length === 0) return new Map();
+    const result = await sql<{ user_id: string; run_at: Date; owner_job: string | null }>`
+      SELECT c.user_id, c.run_at, c.owner_job FROM unnest(${users.map((u) => u.userId)}::uuid[], ${users.map((u) => u.periodKey)}::text[]) AS b(user_id, period_key)
+      JOIN digest_contents c ON c.user_id = b.user_id AND c.period_key = b.period_key`.execute(this.db);
+    return new Map(result.rows.map((r) => [r.user_id, { runAt: r.run_at, ownerJob: r.owner_job }]));
+  }
+
+  /** lastDigestSentAt (shown to the user) after the emails went out or were found sent; never earlier. */
+  async recordSent(sent: ReadonlyArray<{ userId: string; at: Date }>): Promise<void> {
+    if (sent.length === 0) return;
+    await sql`
+      UPDATE notification_preferences p SET last_digest_sent_at = t.at, updated_at = now()
+      FROM unnest(${sent.map((s) => s.userId)}::uuid[], ${sent.map((s) => s.at)}::timestamptz[]) AS t(user_id, at)
+      WHERE p.user_id = t.user_id AND (p.last_digest_sent_at IS NULL OR p.last_digest_sent_at < t.at)`.execute(this.db);
   }
 
   /** Idempotent per run and user; a retry never turns a sent digest into an empty one. */

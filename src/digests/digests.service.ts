@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Db } from '../platform/db/client.js';
-import { deferralForHeldClaims, type EmailService } from '../platform/email/email.service.js';
+import { ClaimHeldError, deferralForHeldClaims, type EmailService } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
-import type { Queues } from '../platform/queue/queues.js';
+import { enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
+import { completeJobRows } from '../platform/queue/outbox-fixed.js';
 import type { JobPayload } from '../platform/queue/registry.js';
 import { renderDigestEmail } from './digest.render.js';
 import type { DigestOutcome } from '../platform/db/schema.js';
@@ -12,12 +12,6 @@ import { DigestsRepository, type DigestItem, type DigestTarget } from './digests
 type SendJob = JobPayload<'notification-digest', 'DigestSend'>;
 export type DigestScope = 'utc' | 'zoned' | 'all';
 
-/**
- * The same users at the same instant make the same job (two runs fired at once enqueue it once);
- * any other set of users makes another. BullMQ allows at most two ':' in an id, hence '-'.
- */
-export const digestJobId = (frequency: DigestKind, runAt: Date, userIds: readonly string[]) =>
-  `digest-${frequency}-${runAt.toISOString().replace(/[:.]/g, '')}-${createHash('sha1').update(userIds.join(',')).digest('hex')}`;
 export const digestEmailKey = (userId: string, key: string) => `digest:${userId}:${key}`;
 
 const MAX_ITEMS = 100;
@@ -25,7 +19,6 @@ const DAY_MS = 86_400_000;
 
 export interface DigestDeps {
   readonly db: Db;
-  readonly queues: Queues;
   readonly email: EmailService;
   readonly log: Logger;
   readonly publicUrl: () => string;
@@ -44,30 +37,29 @@ export class DigestsService {
   }
 
   /**
-   * Fan-out: pages through the run's users and enqueues their digests, a page per job. Job ids are
-   * deterministic, so two runs for the same instant enqueue each page once; the email key
-   * `digest:{user}:{period}` makes each user's email once whatever the jobs.
+   * Fan-out: pages through the run's users and writes their digests' jobs to the outbox, a page
+   * per transaction (issue 16, point 9): once written, a job survives Redis losing its data and is
+   * relayed again. Two runs for the same instant enqueue each user twice; the second finds the
+   * period's content and its email (`digest:{user}:{period}`) and sends nothing.
    */
   async run(p: { frequency: DigestKind; scope: DigestScope; runAt: Date; trigger: 'schedule' | 'manual' }): Promise<{ runId: string; scanned: number }> {
     const { id: runId } = await this.repo.createRun(p);
     let scanned = 0;
     let after: string | null = null;
     try {
-      const jobs = [];
       for (;;) {
         const page = await this.repo.recipientsPage({ frequency: p.frequency, scope: p.scope, runAt: p.runAt, after, limit: this.deps.pageSize });
         if (page.length === 0) break;
+        const jobs: SendJob[] = [];
         for (let i = 0; i < page.length; i += this.deps.batchSize) {
           const users = page.slice(i, i + this.deps.batchSize).map((r) => ({ userId: r.user_id, periodKey: periodKey(p.frequency, p.runAt, r.timezone ?? 'UTC') }));
-          const data: SendJob = { runId, frequency: p.frequency, runAt: p.runAt.toISOString(), users };
-          jobs.push({ name: 'DigestSend' as const, data, opts: { jobId: digestJobId(p.frequency, p.runAt, users.map((u) => u.userId)) } });
+          jobs.push({ runId, frequency: p.frequency, runAt: p.runAt.toISOString(), users });
         }
-        if (jobs.length >= 100) await this.deps.queues.get('notification-digest').addBulk(jobs.splice(0));
+        await this.deps.db.transaction().execute((tx) => enqueueManyInTx(tx, 'notification-digest', 'DigestSend', jobs));
         scanned += page.length;
         after = page.at(-1)!.user_id;
         if (page.length < this.deps.pageSize) break;
       }
-      if (jobs.length) await this.deps.queues.get('notification-digest').addBulk(jobs);
       await this.repo.finishRun(runId, { scanned });
     } catch (err) {
       await this.repo.finishRun(runId, { scanned, error: (err as Error).message });
@@ -78,35 +70,72 @@ export class DigestsService {
   }
 
   /**
-   * The digests of one job's users; safe to run any number of times for the same period. Emails
-   * go out in parallel (bounded by the email service); the windows close and the outcomes are
-   * recorded in two statements for the whole batch.
+   * An admin's run "as if the clock read `at`", written to the outbox (it survives a Redis flush).
+   * The job id is fixed per frequency and instant, so a double click starts one run.
    */
-  async send(job: SendJob): Promise<Record<string, number>> {
+  async requestRun(frequency: DigestKind, at: Date): Promise<string> {
+    const jobId = `digest-run-${frequency}-${at.toISOString().replace(/[:.]/g, '')}`;
+    await this.deps.db.transaction().execute((tx) => enqueueInTx(tx, 'notification-digest', 'DigestRun',
+      { frequency, scope: 'all', at: at.toISOString(), trigger: 'manual' }, { jobId }));
+    return jobId;
+  }
+
+  /** The outbox rows of an admin's run, once its job finished the run (a row written since stays). */
+  async completeRequestedRun(jobId: string): Promise<void> {
+    await completeJobRows(this.deps.db, 'notification-digest', jobId, { relayedOnly: true });
+  }
+
+  /**
+   * The digests of one job's users; safe to run any number of times. Issue 16 (points 7, 8): a
+   * digest's content is fixed, in one transaction under the user's preference lock, as the range
+   * [cursor, horizon) of inserting transaction ids, and the cursor moves to its end at once. A
+   * retry, or a re-run of the same period (an admin's run at 10:00 after the 09:00 digest, a time
+   * zone change the same day, a mid-week weekly run) finds that content (or its email) and moves
+   * nothing, so what arrived after it waits for the next period. The horizon is below every
+   * transaction still running, so a row that commits late is never passed: it falls in a later
+   * range. Each notification is thus in exactly one range; emails go out after the commit, keyed.
+   */
+  async send(job: SendJob, jobId: string | null = null): Promise<Record<string, number>> {
     const runAt = new Date(job.runAt);
     const ids = job.users.map((u) => u.userId);
     const keys = new Map(job.users.map((u) => [u.userId, u.periodKey]));
-    const targets = await this.repo.targets(ids, job.frequency, job.flush === true);
-    const items = await this.repo.items(targets.map((t) => t.user_id), runAt, job.frequency === 'DAILY' ? DAY_MS : 7 * DAY_MS, MAX_ITEMS);
+    const targets = await this.deps.db.transaction().execute(async (tx) => {
+      const repo = new DigestsRepository(tx);
+      const locked = await repo.lockTargets(ids, job.frequency, job.flush === true);
+      const horizon = await repo.horizon();
+      await repo.claimContents({
+        users: locked.map((t) => ({ userId: t.user_id, periodKey: keys.get(t.user_id)! })),
+        frequency: job.frequency, runAt, spanMs: job.frequency === 'DAILY' ? DAY_MS : 7 * DAY_MS, horizon, ownerJob: jobId,
+      });
+      return locked;
+    });
+    const wanted = targets.map((t) => ({ userId: t.user_id, periodKey: keys.get(t.user_id)! }));
+    const [claimed, items] = await Promise.all([this.repo.claimed(wanted), this.repo.items(wanted, MAX_ITEMS)]);
     const byUser = new Map<string, DigestItem[]>();
     for (const item of items) byUser.set(item.user_id, [...(byUser.get(item.user_id) ?? []), item]);
     const outcomes = new Map<string, { outcome: DigestOutcome; items: number }>(ids.map((id) => [id, { outcome: 'skipped', items: 0 }]));
     const errors: string[] = [];
     const reasons: unknown[] = [];
     await Promise.all(targets.map(async (target) => {
+      // No content recorded: the period's email existed before contents were (nothing to move).
+      if (!claimed.has(target.user_id)) return void outcomes.set(target.user_id, { outcome: 'already-sent', items: 0 });
       const list = byUser.get(target.user_id) ?? [];
       if (list.length === 0) return void outcomes.set(target.user_id, { outcome: 'empty', items: 0 });
       try {
         const outcome = await this.sendOne(target, job.frequency, keys.get(target.user_id)!, list);
         outcomes.set(target.user_id, { outcome, items: list[0]!.total });
       } catch (err) {
+        // Held by the job that fixed this content (a second run of the same instant): that job
+        // finishes it, retried or re-run; waiting out its lease here would only delay this batch.
+        const owner = claimed.get(target.user_id)!.ownerJob;
+        if (err instanceof ClaimHeldError && owner !== null && owner !== jobId) return void outcomes.set(target.user_id, { outcome: 'skipped', items: 0 });
         errors.push(`${target.user_id}: ${(err as Error).message}`);
         reasons.push(err);
         outcomes.delete(target.user_id);
       }
     }));
-    const done = [...outcomes].filter(([, o]) => o.outcome === 'sent' || o.outcome === 'captured' || o.outcome === 'already-sent').map(([id]) => id);
-    await this.repo.recordSent(done, runAt);
+    const done = [...outcomes].filter(([id, o]) => claimed.has(id) && (o.outcome === 'sent' || o.outcome === 'captured' || o.outcome === 'already-sent'));
+    await this.repo.recordSent(done.map(([userId]) => ({ userId, at: claimed.get(userId)!.runAt })));
     if (job.runId) await this.repo.recordOutcomes(job.runId, [...outcomes].map(([userId, o]) => ({ userId, ...o })));
     // The rest is recorded; a retry re-runs only what is not done (sent emails are keyed).
     const deferral = deferralForHeldClaims(reasons);

@@ -41,8 +41,14 @@ async function item(userId: string, createdAt: Date, fields: { type?: Notificati
 
 async function runDigest(frequency: 'DAILY' | 'WEEKLY', runAt: Date, scope: 'utc' | 'zoned' | 'all' = 'all') {
   const result = await t.app.services.digests.run({ frequency, scope, runAt, trigger: 'manual' });
-  expect(await queueIdle(t.app, 'notification-digest')).toBe(true);
+  await digestsDone();
   return result;
+}
+
+/** The sends go through the outbox: every row relayed and finished, and the queue idle. */
+async function digestsDone() {
+  expect(await outboxDrained(t.app)).toBe(true);
+  expect(await queueIdle(t.app, 'notification-digest')).toBe(true);
 }
 
 const titlesIn = (email: string) => sink.mailbox(email).map((m) => m.text);
@@ -127,7 +133,7 @@ describe('exactly once per user and period', () => {
       t.app.services.digests.run({ frequency: 'DAILY', scope: 'all', runAt: RUN, trigger: 'manual' }),
       t.app.services.digests.run({ frequency: 'DAILY', scope: 'all', runAt: RUN, trigger: 'schedule' }),
     ]);
-    expect(await queueIdle(t.app, 'notification-digest')).toBe(true);
+    await digestsDone();
     for (const u of users) expect(sink.mailbox(u.email)).toHaveLength(1);
   });
 
@@ -231,7 +237,7 @@ describe('schedules and operations', () => {
     const res = await t.call('POST', '/api/admin/jobs/digests/run', { as: admin, body: { frequency: 'WEEKLY', at: at.toISOString() } });
     expect(res.status).toBe(202);
     expect(res.body).toEqual({ success: true, data: { jobId: expect.stringMatching(/^digest-run-WEEKLY-/) } });
-    expect(await queueIdle(t.app, 'notification-digest')).toBe(true);
+    await digestsDone();
     expect(sink.mailbox(u.email)).toHaveLength(1);
     const stats = await t.call('GET', '/api/admin/jobs/notifications/stats', { as: admin });
     expect(stats.status).toBe(200);

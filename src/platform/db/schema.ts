@@ -96,6 +96,8 @@ export interface NotificationsTable {
   critical: Generated<boolean>;
   batch_id: string | null;
   created_at: DefaultTimestamp;
+  /** xid8 of the inserting transaction (as text): the commit-order-safe position of digests and SSE replay. */
+  xid: Generated<string>;
 }
 
 export interface NotificationPreferencesTable {
@@ -106,6 +108,21 @@ export interface NotificationPreferencesTable {
   last_digest_sent_at: NullableTimestamp;
   timezone: string | null;
   updated_at: DefaultTimestamp;
+  /** xid8 (as text): every notification below it is in a digest or was not due one; NULL before the first. */
+  digest_cursor: string | null;
+}
+
+/** One digest email's content, fixed when its (user, period) is first claimed (0012). */
+export interface DigestContentsTable {
+  user_id: string;
+  period_key: string;
+  frequency: 'DAILY' | 'WEEKLY';
+  from_xid: string | null;
+  from_time: NullableTimestamp;
+  to_xid: string;
+  run_at: Timestamp;
+  owner_job: string | null;
+  created_at: DefaultTimestamp;
 }
 
 export interface DigestRunsTable {
@@ -387,6 +404,7 @@ export interface Database {
   email_log: EmailLogTable;
   digest_runs: DigestRunsTable;
   digest_deliveries: DigestDeliveriesTable;
+  digest_contents: DigestContentsTable;
   admin_audit: AdminAuditTable;
   metrics_aggregation_jobs_log: MetricsAggregationJobsLogTable;
   analytics_events: AnalyticsEventsTable;

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../../src/app.js';
+import { createTestApp, deleteRedisPrefix, type TestApp } from '../helpers/context.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+import { outboxDrained } from '../helpers/wait.js';
+
+/**
+ * Issue 16, point 9 (digests): a digest run's sends, and an admin's run itself, are outbox rows:
+ * Redis losing its data between the run and the sends loses no digest.
+ */
+let sink: SmtpSink;
+let t: TestApp;
+let worker: App | null = null;
+let n = 0;
+
+beforeAll(async () => {
+  sink = await new SmtpSink().start();
+  // Relays the outbox (every worker does) but works only on delivery: digest jobs wait in Redis.
+  t = await createTestApp({ SMTP_URL: sink.url }, { roles: ['api', 'worker'], queues: ['notification-delivery'] });
+});
+afterAll(async () => {
+  await worker?.stop();
+  await t.close();
+  await sink.stop();
+});
+
+const RUN = new Date('2025-10-18T09:00:00.000Z');
+
+async function dailyUsers(count: number) {
+  const users = [];
+  for (let i = 0; i < count; i++) {
+    const user = await t.app.services.users.createUser({ email: `flush${++n}@durable.test`, password: 'password-123', role: 'CREATOR', name: `Flush ${n}` });
+    await t.app.services.notifications.updatePreferences(user.id, { digestFrequency: 'DAILY' });
+    await t.app.database.db.insertInto('notifications').values({ user_id: user.id, type: 'LICENSE', title: `For ${user.email}`, message: 'm', created_at: new Date(RUN.getTime() - 3_600_000) }).execute();
+    users.push(user);
+  }
+  return users;
+}
+
+const waitingDigestJobs = async () => {
+  const counts = await t.app.queues.get('notification-digest').getJobCounts('waiting', 'prioritized', 'delayed');
+  return counts.waiting! + counts.prioritized! + counts.delayed!;
+};
+
+describe('digests survive Redis losing its data', () => {
+  it('a run whose sends are in Redis when it is flushed still sends every digest; so does an admin run', { timeout: 60_000 }, async () => {
+    const users = await dailyUsers(3);
+    await t.app.services.digests.run({ frequency: 'DAILY', scope: 'all', runAt: RUN, trigger: 'schedule' });
+    // The sends reached Redis, and nothing works on them yet: now Redis loses everything.
+    await expect.poll(waitingDigestJobs).toBeGreaterThan(0);
+    await deleteRedisPrefix(t.prefix);
+    expect(await waitingDigestJobs()).toBe(0);
+
+    const admin = await t.admin();
+    const later = await dailyUsers(1);
+    // The same instant: the first run's users find their period's content (or its email) and get one digest.
+    const res = await t.call('POST', '/api/admin/jobs/digests/run', { as: admin, body: { frequency: 'DAILY', at: RUN.toISOString() } });
+    expect(res.status).toBe(202);
+    await expect.poll(waitingDigestJobs).toBeGreaterThan(0);
+    await deleteRedisPrefix(t.prefix);
+
+    worker = await t.sibling({ roles: ['worker'], queues: ['notification-digest'] });
+    for (const u of [...users, ...later]) await expect.poll(() => sink.mailbox(u.email).length, { timeout: 30_000 }).toBe(1);
+    expect(await outboxDrained(t.app)).toBe(true);
+    expect(await t.app.database.db.selectFrom('outbox').select('id').where('failed_at', 'is not', null).execute()).toEqual([]);
+  });
+});

@@ -1,0 +1,206 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { periodKey, type DigestKind } from '../../src/digests/digest.time.js';
+import { createTestApp, type TestApp } from '../helpers/context.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+import { outboxDrained, queueIdle } from '../helpers/wait.js';
+
+/**
+ * Issue 16, points 7 and 8: every notification a DAILY/WEEKLY user should get by email is in
+ * exactly one digest, whatever runs, re-runs, retries, time-zone changes, frequency switches and
+ * late commits happen.
+ */
+let sink: SmtpSink;
+let t: TestApp;
+let n = 0;
+
+beforeAll(async () => {
+  sink = await new SmtpSink().start();
+  t = await createTestApp({ SMTP_URL: sink.url });
+});
+afterAll(async () => {
+  await t.close();
+  await sink.stop();
+});
+
+const db = () => t.app.database.db;
+const at = (iso: string) => new Date(iso);
+
+async function digestUser(frequency: DigestKind, last?: Date) {
+  const user = await t.app.services.users.createUser({ email: `x${++n}@once.test`, password: 'password-123', role: 'CREATOR', name: `Once ${n}` });
+  await t.app.services.notifications.updatePreferences(user.id, { digestFrequency: frequency });
+  if (last) await db().updateTable('notification_preferences').set({ last_digest_sent_at: last }).where('user_id', '=', user.id).execute();
+  return user;
+}
+
+const item = (userId: string, createdAt: Date, title: string) =>
+  db().insertInto('notifications').values({ user_id: userId, type: 'LICENSE', title, message: 'm', created_at: createdAt }).execute();
+
+async function digestsDone() {
+  expect(await outboxDrained(t.app)).toBe(true);
+  expect(await queueIdle(t.app, 'notification-digest')).toBe(true);
+}
+
+/** As an admin would: POST /api/admin/jobs/digests/run { frequency, at }. */
+async function adminRun(frequency: DigestKind, when: Date) {
+  const res = await t.call('POST', '/api/admin/jobs/digests/run', { as: await t.admin(), body: { frequency, at: when.toISOString() } });
+  expect(res.status).toBe(202);
+  await digestsDone();
+}
+
+/** As the schedule would, for one scope. */
+async function scheduledRun(frequency: DigestKind, when: Date, scope: 'utc' | 'zoned') {
+  await t.app.services.digests.run({ frequency, scope, runAt: when, trigger: 'schedule' });
+  await digestsDone();
+}
+
+/** How many of the user's digest emails list each title. */
+const appearances = (email: string, titles: readonly string[]) =>
+  titles.map((title) => sink.mailbox(email).filter((m) => m.text.includes(title)).length);
+
+describe('a re-run of a period never drops what arrived after its digest', () => {
+  it('09:00 digest, a notification at 09:30, an admin re-run at 10:00: the 09:30 one is in the next day\'s digest', async () => {
+    const u = await digestUser('DAILY', at('2025-10-17T09:00:00Z'));
+    await item(u.id, at('2025-10-18T08:00:00Z'), '[before-nine]');
+    await adminRun('DAILY', at('2025-10-18T09:00:00Z'));
+    await item(u.id, at('2025-10-18T09:30:00Z'), '[half-past-nine]');
+    await adminRun('DAILY', at('2025-10-18T10:00:00Z')); // same period: already sent
+    expect(sink.mailbox(u.email)).toHaveLength(1);
+    await adminRun('DAILY', at('2025-10-19T09:00:00Z'));
+    expect(sink.mailbox(u.email)).toHaveLength(2);
+    expect(appearances(u.email, ['[before-nine]', '[half-past-nine]'])).toEqual([1, 1]);
+    expect(sink.mailbox(u.email)[1]!.text).toContain('[half-past-nine]');
+  });
+
+  it('a time-zone change the same day: the zoned run of the same local date sends nothing and drops nothing', async () => {
+    const u = await digestUser('DAILY', at('2025-10-17T09:00:00Z'));
+    await item(u.id, at('2025-10-18T08:00:00Z'), '[utc-morning]');
+    await scheduledRun('DAILY', at('2025-10-18T09:00:00Z'), 'utc');
+    await item(u.id, at('2025-10-18T11:00:00Z'), '[after-utc-digest]');
+    await t.app.services.notifications.updatePreferences(u.id, { timezone: 'America/New_York' });
+    await scheduledRun('DAILY', at('2025-10-18T13:00:00Z'), 'zoned'); // 09:00 in New York, still the 18th there
+    expect(sink.mailbox(u.email)).toHaveLength(1);
+    await scheduledRun('DAILY', at('2025-10-19T13:00:00Z'), 'zoned');
+    expect(appearances(u.email, ['[utc-morning]', '[after-utc-digest]'])).toEqual([1, 1]);
+  });
+
+  it('a mid-week manual WEEKLY run: what arrived since Monday waits for next Monday', async () => {
+    const u = await digestUser('WEEKLY', at('2025-10-13T09:00:00Z'));
+    await item(u.id, at('2025-10-19T10:00:00Z'), '[last-week]');
+    await adminRun('WEEKLY', at('2025-10-20T09:00:00Z'));
+    await item(u.id, at('2025-10-21T10:00:00Z'), '[tuesday]');
+    await adminRun('WEEKLY', at('2025-10-22T12:00:00Z')); // Wednesday, same ISO week
+    expect(sink.mailbox(u.email)).toHaveLength(1);
+    await adminRun('WEEKLY', at('2025-10-27T09:00:00Z'));
+    expect(appearances(u.email, ['[last-week]', '[tuesday]'])).toEqual([1, 1]);
+  });
+
+  it('frequency switches back and forth within a day lose nothing and repeat nothing', async () => {
+    const u = await digestUser('DAILY', at('2025-10-19T09:00:00Z'));
+    await item(u.id, at('2025-10-20T08:00:00Z'), '[monday-early]');
+    await adminRun('DAILY', at('2025-10-20T09:00:00Z'));
+    await item(u.id, at('2025-10-20T09:30:00Z'), '[while-daily]');
+    await t.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'WEEKLY' });
+    await adminRun('WEEKLY', at('2025-10-20T10:00:00Z'));
+    await t.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'DAILY' });
+    await item(u.id, at('2025-10-20T10:30:00Z'), '[daily-again]');
+    await adminRun('DAILY', at('2025-10-20T11:00:00Z')); // the Monday's daily digest went out at 09:00
+    await adminRun('DAILY', at('2025-10-21T09:00:00Z'));
+    expect(appearances(u.email, ['[monday-early]', '[while-daily]', '[daily-again]'])).toEqual([1, 1, 1]);
+  });
+});
+
+describe('watermarks follow commit order', () => {
+  it('a notification whose transaction began before the digest and committed after it is in the next digest', async () => {
+    const u = await digestUser('DAILY', at('2025-10-17T09:00:00Z'));
+    await item(u.id, at('2025-10-18T07:00:00Z'), '[committed-early]');
+    const tx = await t.app.database.pool.connect();
+    try {
+      // A fan-out page that started at 08:59 and is still writing when the 09:00 digest reads.
+      await tx.query('BEGIN');
+      await tx.query(`INSERT INTO notifications (user_id, type, title, message, created_at) VALUES ($1, 'LICENSE', '[committed-late]', 'm', $2)`,
+        [u.id, at('2025-10-18T08:59:00Z')]);
+      await adminRun('DAILY', at('2025-10-18T09:00:00Z'));
+      await tx.query('COMMIT');
+    } finally {
+      tx.release();
+    }
+    expect(appearances(u.email, ['[committed-early]', '[committed-late]'])).toEqual([1, 0]);
+    await adminRun('DAILY', at('2025-10-19T09:00:00Z'));
+    expect(appearances(u.email, ['[committed-early]', '[committed-late]'])).toEqual([1, 1]);
+  });
+});
+
+type Action =
+  | { kind: 'notify'; minutes: number }
+  | { kind: 'late'; minutes: number }
+  | { kind: 'run'; frequency: DigestKind; minutes: number }
+  | { kind: 'retry' }
+  | { kind: 'tz'; tz: string | null }
+  | { kind: 'switch'; frequency: DigestKind };
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({ kind: fc.constant('notify' as const), minutes: fc.integer({ min: 0, max: 600 }) }),
+  fc.record({ kind: fc.constant('late' as const), minutes: fc.integer({ min: 0, max: 600 }) }),
+  fc.record({ kind: fc.constant('run' as const), frequency: fc.constantFrom<DigestKind>('DAILY', 'WEEKLY'), minutes: fc.integer({ min: 0, max: 3 * 1440 }) }),
+  fc.constant({ kind: 'retry' as const }),
+  fc.record({ kind: fc.constant('tz' as const), tz: fc.constantFrom('America/New_York', 'Asia/Tokyo', 'Europe/Paris', null) }),
+  fc.record({ kind: fc.constant('switch' as const), frequency: fc.constantFrom<DigestKind>('DAILY', 'WEEKLY') }),
+);
+
+describe('property: exactly one digest per notification', () => {
+  it('over random runs, re-runs, retries, time-zone changes, switches and late commits', { timeout: 240_000 }, async () => {
+    await fc.assert(fc.asyncProperty(fc.constantFrom<DigestKind>('DAILY', 'WEEKLY'), fc.array(action, { minLength: 1, maxLength: 14 }), async (start, actions) => {
+      let clock = Date.parse('2025-10-18T06:00:00Z');
+      // A user already on digests (a first digest reaches one period back at most, by design).
+      const u = await digestUser(start, new Date(clock - 60_000));
+      let tz: string | null = null;
+      let last: Parameters<typeof t.app.services.digests.send>[0] | null = null;
+      const titles: string[] = [];
+      const open: Array<Awaited<ReturnType<typeof t.app.database.pool.connect>>> = [];
+      const send = async (job: NonNullable<typeof last>) => { last = job; await t.app.services.digests.send(job); };
+      for (const a of actions) {
+        const pending = open.splice(0);
+        if (a.kind === 'notify' || a.kind === 'late') {
+          clock += a.minutes * 60_000;
+          const title = `[p${titles.length}]`;
+          titles.push(title);
+          if (a.kind === 'notify') await item(u.id, new Date(clock), title);
+          else {
+            // Begun now, committed after the next action (a digest may read in between).
+            const tx = await t.app.database.pool.connect();
+            await tx.query('BEGIN');
+            await tx.query(`INSERT INTO notifications (user_id, type, title, message, created_at) VALUES ($1, 'LICENSE', $2, 'm', $3)`, [u.id, title, new Date(clock)]);
+            open.push(tx);
+          }
+        } else if (a.kind === 'run') {
+          clock += a.minutes * 60_000;
+          const runAt = new Date(clock);
+          await send({ runId: null, frequency: a.frequency, runAt: runAt.toISOString(), users: [{ userId: u.id, periodKey: periodKey(a.frequency, runAt, tz ?? 'UTC') }] });
+        } else if (a.kind === 'retry') {
+          if (last) await send(last);
+        } else if (a.kind === 'tz') {
+          tz = a.tz;
+          await t.app.services.notifications.updatePreferences(u.id, { timezone: tz });
+        } else {
+          await t.app.services.notifications.updatePreferences(u.id, { digestFrequency: a.frequency });
+        }
+        for (const tx of pending) {
+          await tx.query('COMMIT');
+          tx.release();
+        }
+      }
+      for (const tx of open) {
+        await tx.query('COMMIT');
+        tx.release();
+      }
+      // Later digests (fresh periods) until everything due has gone out: none may repeat an item.
+      await t.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'DAILY' });
+      for (let day = 1; day <= 5 && appearances(u.email, titles).some((c) => c === 0); day++) {
+        const runAt = new Date(clock + day * 86_400_000);
+        await send({ runId: null, frequency: 'DAILY', runAt: runAt.toISOString(), users: [{ userId: u.id, periodKey: `final-${day}` }] });
+      }
+      expect(appearances(u.email, titles)).toEqual(titles.map(() => 1));
+    }), { numRuns: 60 });
+  });
+});
