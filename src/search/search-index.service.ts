@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import type { Db } from '../platform/db/client.js';
 import { SEARCH_ENTITY_TYPES, type SearchEntityType } from '../platform/db/schema.js';
 import { toIso } from '../platform/http/reply.js';
 import type { Logger } from '../platform/logger.js';
-import { enqueueJobInTx } from '../platform/queue/outbox.js';
+import { enqueueJobInTx, outboxJobId } from '../platform/queue/outbox.js';
 import { SearchIndexRepository, type Keys, type WriteCounts } from './search-index.repository.js';
 
 /** The dedupe key of manual reindexes: a request while one waits joins it. */
@@ -38,11 +39,21 @@ export class SearchIndexService {
 
   /**
    * A manual full reindex, through the outbox (a flush of Redis before the relay or the run loses
-   * nothing). While one waits, another request joins it (deduplication on the key); returns the
-   * job id this request's row becomes.
+   * nothing), or the manual one already waiting or running: its outbox row stays unfinished until
+   * the run succeeds or fails for good, so a request in that time returns its job id. Requests take
+   * turns on an advisory lock, so two at once cannot both see none. (BullMQ's deduplication alone
+   * joined only while the job waited: the worker frees the key when the run starts.)
    */
   requestReindex(): Promise<string> {
-    return enqueueJobInTx(this.db, 'search-index-reindex', 'SearchReindex', { trigger: 'manual' }, { dedupeKey: MANUAL_REINDEX_KEY });
+    return this.db.transaction().execute(async (tx) => {
+      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${MANUAL_REINDEX_KEY}, 0))`.execute(tx);
+      const live = await tx.selectFrom('outbox').select(['id', 'job_id'])
+        .where('queue', '=', 'search-index-reindex').where('dedupe_key', '=', MANUAL_REINDEX_KEY)
+        .where('completed_at', 'is', null).where('failed_at', 'is', null)
+        .orderBy('id').limit(1).executeTakeFirst();
+      if (live) return live.job_id ?? outboxJobId(live.id);
+      return enqueueJobInTx(tx, 'search-index-reindex', 'SearchReindex', { trigger: 'manual' }, { dedupeKey: MANUAL_REINDEX_KEY });
+    });
   }
 
   /** One changed entity (or a brand, which has no document): its document and those built from it. */

@@ -155,6 +155,44 @@ describe('full reindex', () => {
     expect(again).toMatchObject({ added: 0, fixed: 0, removed: 0 });
   });
 
+  it('joins a running manual reindex: requests while it runs return its job, and one run happens', async () => {
+    const reindexQueue = t.app.queues.get('search-index-reindex');
+    const manualJobs = async () => (await reindexQueue.getJobs(['completed', 'failed', 'active', 'waiting', 'delayed', 'prioritized']))
+      .filter((j) => j.data.trigger === 'manual').length;
+    const runsBefore = (await t.call('GET', '/api/admin/jobs/search-index/runs', { as: admin })).body.data.length;
+    const jobsBefore = await manualJobs();
+    // The run blocks on its first write (the run log) while a transaction holds the table: it is active, not finished.
+    const blocker = await t.app.database.pool.connect();
+    let released = false;
+    const release = async () => {
+      if (released) return;
+      released = true;
+      await blocker.query('ROLLBACK');
+      blocker.release();
+    };
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE search_reindex_runs IN ACCESS EXCLUSIVE MODE');
+      const first = await t.call('POST', '/api/admin/jobs/search-index/reindex', { as: admin });
+      expect(first.status).toBe(202);
+      const jobId = first.body.data.jobId;
+      expect(await waitFor(async () => (await reindexQueue.getJob(jobId))?.processedOn !== undefined && (await reindexQueue.getJobCountByTypes('active')) === 1, 30_000, 50)).toBe(true);
+
+      const again = await Promise.all([1, 2].map(() => t.call('POST', '/api/admin/jobs/search-index/reindex', { as: admin })));
+      expect(again.map((r) => [r.status, r.body.data.jobId])).toEqual([[202, jobId], [202, jobId]]);
+      await release();
+      await finished(t.app, jobId);
+      expect(await outboxDrained(t.app)).toBe(true);
+      expect(await queueIdle(t.app, 'search-index-reindex')).toBe(true);
+    } finally {
+      await release();
+    }
+    // One job and one recorded run for the three requests.
+    const runs = (await t.call('GET', '/api/admin/jobs/search-index/runs', { as: admin })).body.data;
+    expect(runs.length - runsBefore).toBe(1);
+    expect(await manualJobs() - jobsBefore).toBe(1);
+  });
+
   it('keeps search answering in full while it runs', async () => {
     const small = await createTestApp({ SEARCH_REINDEX_BATCH: '100', SEARCH_MAX_CANDIDATES: '5000' });
     try {
