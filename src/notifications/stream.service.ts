@@ -2,10 +2,14 @@ import { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import type { NotificationView } from './notifications.schemas.js';
+import { StreamRegistry } from './stream.registry.js';
 
 export type StreamMessage =
   | { kind: 'notification'; notification: NotificationView }
   | { kind: 'unread-changed' };
+
+/** What travels on a user's channel: the streams' messages, and which streams a newer one replaced. */
+type ChannelMessage = StreamMessage | { kind: 'evict'; streams: string[] };
 
 /** Why the server ended a stream (told to the client in a last `closed` event). */
 export type StreamEndReason = 'too-many-streams' | 'session-ended';
@@ -47,6 +51,10 @@ export class NotificationStream {
   private readonly subscribed = new Map<string, Promise<void>>();
   private readonly sessions = new Map<StreamListener, string>();
   private readonly expiries = new Map<StreamListener, NodeJS.Timeout>();
+  /** Each stream's entry in the cross-process registry (SSE_MAX_PER_USER). */
+  private readonly registered = new Map<StreamListener, { userId: string; streamId: string }>();
+  private readonly registry: StreamRegistry;
+  private registryRefresh: NodeJS.Timeout | null = null;
   private open = 0;
   private sessionCheck: NodeJS.Timeout | null = null;
   private activeSessions: ActiveSessions | null = null;
@@ -56,7 +64,9 @@ export class NotificationStream {
     redis: Redis; redisUrl: string; prefix: string; log: Logger; heartbeatMs: number;
     /** Streams per user in this process (the oldest is ended), streams in this process (more get 503), session re-check period. */
     maxPerUser: number; maxConnections: number; sessionCheckMs: number;
-  }) {}
+  }) {
+    this.registry = new StreamRegistry(deps.redis, { prefix: deps.prefix, staleMs: 3 * deps.heartbeatMs, maxPerUser: deps.maxPerUser });
+  }
 
   /** Streams open in this process. */
   get openStreams(): number {
@@ -107,7 +117,7 @@ export class NotificationStream {
     await this.publish(userId, { kind: 'unread-changed' });
   }
 
-  private async publish(userId: string, message: StreamMessage): Promise<void> {
+  private async publish(userId: string, message: ChannelMessage): Promise<void> {
     await this.deps.redis.publish(this.channel(userId), JSON.stringify(message));
   }
 
@@ -136,9 +146,14 @@ export class NotificationStream {
     listeners.add(listener);
     this.open++;
     if (sessionId) this.sessions.set(listener, sessionId);
-    // SSE_MAX_PER_USER: the newest stream wins (sets keep insertion order, so the first are the oldest).
+    // SSE_MAX_PER_USER: the newest stream wins, at once here (sets keep insertion order, so the
+    // first are the oldest) and, through the registry, across processes.
     for (const old of [...listeners].slice(0, Math.max(0, listeners.size - this.deps.maxPerUser))) old.end('too-many-streams');
+    void this.register(userId, listener);
     const stop = () => {
+      const entry = this.registered.get(listener);
+      this.registered.delete(listener);
+      if (entry) this.registry.unregister(entry.userId, entry.streamId).catch(() => undefined);
       this.sessions.delete(listener);
       clearTimeout(this.expiries.get(listener));
       this.expiries.delete(listener);
@@ -150,6 +165,34 @@ export class NotificationStream {
       this.subscriber?.unsubscribe(channel).catch(() => undefined);
     };
     return { ready: this.subscribed.get(channel)!, stop };
+  }
+
+  /** Enters the stream in the user's registry; ends (everywhere) the user's streams it displaced. */
+  private async register(userId: string, listener: StreamListener): Promise<void> {
+    const streamId = StreamRegistry.newId();
+    this.registered.set(listener, { userId, streamId });
+    this.registryRefresh ??= setInterval(() => {
+      this.registry.refresh([...this.registered.values()]).catch(() => undefined);
+    }, this.deps.heartbeatMs).unref();
+    let evicted: string[];
+    try {
+      evicted = await this.registry.register(userId, streamId);
+    } catch (err) {
+      this.deps.log.warn({ err: (err as Error).message }, 'stream registry unavailable; the per-user cap holds per process only');
+      return;
+    }
+    // Ended meanwhile: its stop() may have run before the entry existed.
+    if (this.registered.get(listener)?.streamId !== streamId) await this.registry.unregister(userId, streamId).catch(() => undefined);
+    if (evicted.length === 0) return;
+    this.evict(this.channel(userId), evicted);
+    await this.publish(userId, { kind: 'evict', streams: evicted }).catch(() => undefined);
+  }
+
+  private evict(channel: string, streamIds: readonly string[]): void {
+    const ids = new Set(streamIds);
+    for (const listener of this.channels.get(channel) ?? []) {
+      if (ids.has(this.registered.get(listener)?.streamId ?? '')) listener.end('too-many-streams');
+    }
   }
 
   private async subscribe(channel: string): Promise<void> {
@@ -182,13 +225,14 @@ export class NotificationStream {
     subscriber.on('message', (channel: string, raw: string) => {
       const listeners = this.channels.get(channel);
       if (!listeners) return;
-      let message: StreamMessage;
+      let message: ChannelMessage;
       try {
-        message = JSON.parse(raw) as StreamMessage;
+        message = JSON.parse(raw) as ChannelMessage;
       } catch {
         return;
       }
-      for (const listener of listeners) listener.deliver(message);
+      if (message.kind === 'evict') this.evict(channel, message.streams);
+      else for (const listener of listeners) listener.deliver(message);
     });
     return subscriber;
   }
@@ -201,6 +245,7 @@ export class NotificationStream {
   async close(): Promise<void> {
     this.closed = true;
     if (this.sessionCheck) clearInterval(this.sessionCheck);
+    if (this.registryRefresh) clearInterval(this.registryRefresh);
     const listeners = this.allListeners();
     this.channels.clear();
     this.subscribed.clear();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { eventId } from '../../src/notifications/stream.repository.js';
+import { legacyEventId } from '../../src/notifications/stream.repository.js';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { SseClient } from '../helpers/sse-client.js';
@@ -69,6 +69,25 @@ describe('stream caps', () => {
     }
   });
 
+  it('holds SSE_MAX_PER_USER for the user across API processes: streams opened on another process end the oldest', async () => {
+    const b = await t.sibling({ roles: ['api'] });
+    const user = await t.user();
+    const streams = await openAll([user, user, user]);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const stream = await SseClient.open(b.url!, user);
+        streams.push(stream);
+        await stream.next('unread-count');
+      }
+      expect(JSON.parse((await streams[0]!.next('closed')).data!)).toEqual({ reason: 'too-many-streams' });
+      expect(await streams[0]!.endedWithin()).toBe(true);
+      expect(streams.slice(1).some((s) => s.ended)).toBe(false);
+    } finally {
+      for (const s of streams) s.close();
+      await b.stop();
+    }
+  });
+
   it('limits how often a user opens streams (notifications.stream)', async () => {
     const user = await t.user();
     for (let i = 0; i < 12; i++) {
@@ -94,7 +113,7 @@ describe('replay', () => {
     await db.insertInto('notifications').values(Array.from({ length: n }, (_, i) => ({
       user_id: user.user.id, type: 'SYSTEM' as const, title: `Missed ${i}`, message: 'm', metadata, created_at: new Date(base + 1 + i),
     }))).execute();
-    return eventId(seen.created_at, seen.id);
+    return legacyEventId(seen.created_at, seen.id);
   }
 
   async function replay(user: Session, lastEventId: string) {

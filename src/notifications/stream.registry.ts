@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+
+// Registers a stream in its user's set and returns the streams past the newest `max` (removed
+// from the set at once), oldest first. Members sort by open time (`<ms>:<seq>:<uuid>`, zero-padded);
+// scores are the last time their process said they were alive, and the stale are dropped first.
+const REGISTER = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', tonumber(ARGV[1]) - tonumber(ARGV[2]))
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+table.sort(members)
+local evict = {}
+for i = 1, #members - tonumber(ARGV[4]) do evict[i] = members[i] end
+if #evict > 0 then redis.call('ZREM', KEYS[1], unpack(evict)) end
+return evict`;
+
+let opened = 0;
+
+type ScriptedRedis = Redis & { heraldStreamRegister(key: string, now: number, staleMs: number, member: string, max: number): Promise<string[]> };
+
+/**
+ * The event streams of every user across API processes (a sorted set per user in Redis), so
+ * SSE_MAX_PER_USER holds for the user, not per process. A process that dies leaves its entries to
+ * go stale after `staleMs` without a refresh.
+ */
+export class StreamRegistry {
+  private readonly redis: ScriptedRedis;
+
+  constructor(redis: Redis, private readonly deps: { prefix: string; staleMs: number; maxPerUser: number }) {
+    redis.defineCommand('heraldStreamRegister', { numberOfKeys: 1, lua: REGISTER });
+    this.redis = redis as ScriptedRedis;
+  }
+
+  private key(userId: string): string {
+    return `${this.deps.prefix}:sse:${userId}`;
+  }
+
+  /** A new stream's id: sorts by open time (and, within a millisecond, by order in this process). */
+  static newId(now = Date.now()): string {
+    opened = (opened + 1) % 1e9;
+    return `${String(now).padStart(15, '0')}:${String(opened).padStart(9, '0')}:${randomUUID()}`;
+  }
+
+  /** Adds the stream; returns the user's streams that must end to keep `maxPerUser` (the oldest). */
+  async register(userId: string, streamId: string, now = Date.now()): Promise<string[]> {
+    return this.redis.heraldStreamRegister(this.key(userId), now, this.deps.staleMs, streamId, this.deps.maxPerUser);
+  }
+
+  /** Keeps this process's streams alive in the sets (XX: an evicted stream is not brought back). */
+  async refresh(streams: ReadonlyArray<{ userId: string; streamId: string }>, now = Date.now()): Promise<void> {
+    if (streams.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const { userId, streamId } of streams) pipeline.zadd(this.key(userId), 'XX', now, streamId).pexpire(this.key(userId), this.deps.staleMs);
+    await pipeline.exec();
+  }
+
+  async unregister(userId: string, streamId: string): Promise<void> {
+    await this.redis.zrem(this.key(userId), streamId);
+  }
+}
