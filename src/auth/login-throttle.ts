@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import type { Config } from '../config.js';
 import { RateLimitedError } from '../platform/errors.js';
 import { rateLimitHeaders, type RateLimiter, type RateLimitResult } from '../platform/http/rate-limit.js';
@@ -10,6 +11,22 @@ export interface Attempt {
 }
 
 const NOTHING: Attempt = { passed: async () => undefined };
+
+/**
+ * The address the limits count: an IPv4 address as it is, an IPv6 one by its /64 (one subscriber's
+ * block: a client may rotate through 2^64 addresses of it at will).
+ */
+export function addressKey(ip: string): string {
+  const address = ip.split('%')[0]!.toLowerCase();
+  if (isIP(address) !== 6) return ip;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped) return mapped[1]!;
+  const [head = '', tail] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+}
 
 const refuse = (r: RateLimitResult) => new RateLimitedError({ ...rateLimitHeaders(r), 'retry-after': r.retryAfter });
 
@@ -33,14 +50,14 @@ export class LoginThrottle {
   /** Every sign-in attempt of an address, right or wrong (LOGIN_RATE_LIMIT). */
   async countAddress(ip: string): Promise<void> {
     if (!this.enabled) return;
-    const perIp = await this.limiter.hit('login.ip', ip, this.config.perIpPer15Min, WINDOW_SEC);
+    const perIp = await this.limiter.hit('login.ip', addressKey(ip), this.config.perIpPer15Min, WINDOW_SEC);
     if (!perIp.allowed) throw refuse(perIp);
   }
 
   /** Admits one password check of `email` from `ip`, or throws 429; counted as failed until `passed`. */
   async admit(email: string, ip: string): Promise<Attempt> {
     if (!this.enabled) return NOTHING;
-    const pair = await this.limiter.reserve('login.failed', `${email} ${ip}`, this.config.failedPerEmailIpPer15Min, WINDOW_SEC);
+    const pair = await this.limiter.reserve('login.failed', `${email} ${addressKey(ip)}`, this.config.failedPerEmailIpPer15Min, WINDOW_SEC);
     if (!pair.result.allowed) throw refuse(pair.result);
     const account = await this.limiter.reserve('login.failed.account', email, this.config.slowAfterFailedPer15Min, WINDOW_SEC);
     const release = async () => { await Promise.all([pair.release(), account.release()]); };

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addressKey } from '../../src/auth/login-throttle.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { trustProxyOption } from '../../src/platform/http/server.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
@@ -65,6 +66,16 @@ describe('failed sign-ins', () => {
     expect((await login(owner.user.email, PASSWORD, '203.0.113.66')).status).toBe(429);
     // Successful sign-ins are not failures: the owner's own address is never used up by them.
     for (let i = 0; i < 5; i++) expect((await login(owner.user.email, PASSWORD, '198.51.100.30')).status).toBe(200);
+  });
+
+  it('counts an IPv6 client by its /64: rotating through its own block changes nothing', async () => {
+    const victim = await t.user();
+    const statuses = [];
+    for (let i = 1; i <= 5; i++) statuses.push((await login(victim.user.email, `guess-${i}`, `2001:db8:1:2::${i.toString(16)}`)).status);
+    expect(statuses).toEqual([401, 401, 401, 429, 429]);
+    expect((await login(victim.user.email, PASSWORD, '2001:db8:1:3::1')).status).toBe(200); // the next /64 is someone else
+    expect(['2001:db8:1:2::1', '2001:DB8:1:2:ffff:1:2:3', '2001:0db8:0001:0002::', '::ffff:192.0.2.1', '192.0.2.1', '::1', 'fe80::1%eth0'].map(addressKey))
+      .toEqual(['2001:db8:1:2::/64', '2001:db8:1:2::/64', '2001:db8:1:2::/64', '192.0.2.1', '192.0.2.1', '0:0:0:0::/64', 'fe80:0:0:0::/64']);
   });
 
   it('past LOGIN_SLOW_AFTER failures from many IPs the account is slowed, not locked: new addresses share one check per interval, the owner\'s known address is spared', async () => {
