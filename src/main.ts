@@ -1,25 +1,30 @@
-import { ALL_ROLES, createApp, type ProcessRole } from './app.js';
-import { parseArgs } from './cli/args.js';
-import { analyticsBackfillCommand, createUserCommand, migrateCommand, seedCommand, USAGE } from './cli/commands.js';
-import { ConfigError, loadConfig } from './config.js';
+import type { ProcessRole } from './app.js';
+import { parseOptions, UsageError, type OptionValues } from './cli/args.js';
+import { describeError } from './cli/errors.js';
+import { COMMANDS, commandUsage, resolveCommand, USAGE, type CommandName } from './cli/usage.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { isQueueName, QUEUE_NAMES, type QueueName } from './platform/queue/registry.js';
 import { StartupError } from './platform/resources.js';
 
-const ROLE_WORDS: Record<string, readonly ProcessRole[]> = {
+const ALL_ROLES: readonly ProcessRole[] = ['api', 'worker', 'scheduler'];
+const ROLE_WORDS: Partial<Record<CommandName, readonly ProcessRole[]>> = {
   start: ALL_ROLES, all: ALL_ROLES, api: ['api'], worker: ['worker'], scheduler: ['scheduler'],
 };
 
-function queuesFrom(flag: string | true | undefined): QueueName[] {
-  if (flag === undefined || flag === true) return [...QUEUE_NAMES];
-  const names = flag.split(',').map((q) => q.trim()).filter(Boolean);
+function queuesFrom(flag: string | boolean | undefined): QueueName[] {
+  if (flag === undefined) return [...QUEUE_NAMES];
+  const names = String(flag).split(',').map((q) => q.trim()).filter(Boolean);
+  if (!names.length) throw new UsageError(`--queues needs at least one queue name; known: ${QUEUE_NAMES.join(', ')}`);
   const unknown = names.filter((q) => !isQueueName(q));
-  if (unknown.length) throw new StartupError(`Unknown queue(s) ${unknown.join(', ')}; known: ${QUEUE_NAMES.join(', ')}`);
+  if (unknown.length) throw new UsageError(`Unknown queue(s) ${unknown.join(', ')}; known: ${QUEUE_NAMES.join(', ')}`);
   return names as QueueName[];
 }
 
-async function runRoles(roles: readonly ProcessRole[], flags: Record<string, string | true>): Promise<void> {
+async function runRoles(roles: readonly ProcessRole[], flags: OptionValues): Promise<void> {
+  const queues = queuesFrom(flags.queues);
   const config = loadConfig();
-  const app = await createApp(config, { roles, queues: queuesFrom(flags.queues) });
+  const { createApp } = await import('./app.js');
+  const app = await createApp(config, { roles, queues });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -51,20 +56,44 @@ async function runRoles(roles: readonly ProcessRole[], flags: Record<string, str
 }
 
 async function main(argv: string[]): Promise<void> {
-  const { words, flags } = parseArgs(argv);
-  const [command = 'start', sub] = words;
-  if (command === 'help' || flags.help) return void console.log(USAGE);
-  if (command === 'migrate') return migrateCommand();
-  if (command === 'users' && sub === 'create') return createUserCommand(flags);
-  if (command === 'analytics' && sub === 'backfill') return analyticsBackfillCommand(flags);
-  if (command === 'seed') return seedCommand(flags);
-  const roles = ROLE_WORDS[command];
-  if (!roles) throw new StartupError(`Unknown command "${command}".\n\n${USAGE}`);
-  return runRoles(roles, flags);
+  const command = resolveCommand(argv);
+  if (command.name === 'help') {
+    parseOptions('help', command.rest, {});
+    return void console.log(command.topic ? commandUsage(command.topic) : USAGE);
+  }
+  const { name } = command;
+  const flags = parseOptions(name, command.rest, COMMANDS[name].options);
+  if (flags.help) return void console.log(commandUsage(name));
+  // The service's modules load only for a command that runs: help and usage errors stay instant.
+  const { analyticsBackfillCommand, createUserCommand, migrateCommand, seedCommand } = await import('./cli/commands.js');
+  if (name === 'migrate') return migrateCommand();
+  if (name === 'users create') return createUserCommand(flags);
+  if (name === 'analytics backfill') return analyticsBackfillCommand(flags);
+  if (name === 'seed') return seedCommand(flags);
+  return runRoles(ROLE_WORDS[name]!, flags);
+}
+
+/** The config for describing an error, if it parses (a ConfigError has been reported already). */
+function configIfValid(): Config | undefined {
+  try {
+    return loadConfig();
+  } catch {
+    return undefined;
+  }
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  const known = err instanceof ConfigError || err instanceof StartupError;
-  console.error(known ? (err as Error).message : err);
+  if (err instanceof UsageError) {
+    console.error(err.message);
+    process.exit(2);
+  }
+  if (err instanceof ConfigError || err instanceof StartupError) {
+    console.error(err.message);
+    process.exit(1);
+  }
+  const config = configIfValid();
+  console.error(describeError(err, config));
+  // The trace is for whoever debugs herald itself, not for the operator's first start.
+  if (config && ['debug', 'trace'].includes(config.logLevel)) console.error(err);
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { parseArgs } from '../src/cli/args.js';
+import { parseOptions, splitCommand, UsageError } from '../src/cli/args.js';
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -38,15 +38,63 @@ describe('loadConfig', () => {
     for (const line of lines) expect(line).toMatch(/^Invalid configuration: [A-Z_]+ .+/);
   });
 
+  it('names every URL variable that is no URL, or not of its scheme, without echoing the value', () => {
+    let error: unknown;
+    try {
+      loadConfig({
+        DATABASE_URL: 'notaurl', REDIS_URL: 'not-a-url', SMTP_URL: 'mail.example.com', PUBLIC_URL: 'example.com',
+        S3_ENDPOINT: 'ftp://s3.example.com', CLAMAV_URL: 'http://x:3310', PORT: 'x',
+      });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message.split('\n')).toEqual([
+      'Invalid configuration: PORT Invalid input: expected number, received NaN',
+      'Invalid configuration: DATABASE_URL must be a URL starting with postgres:// or postgresql://',
+      'Invalid configuration: REDIS_URL must be a URL starting with redis:// or rediss://',
+      'Invalid configuration: SMTP_URL must be a URL starting with smtp:// or smtps://',
+      'Invalid configuration: PUBLIC_URL must be a URL starting with http:// or https://',
+      'Invalid configuration: S3_ENDPOINT must be a URL starting with http:// or https://',
+      'Invalid configuration: CLAMAV_URL must be a URL starting with tcp:// or unix://',
+    ]);
+  });
+
+  it('does not read NODE_ENV (any value starts)', () => {
+    expect(() => loadConfig({ NODE_ENV: 'staging' })).not.toThrow();
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' })).toMatchObject({ port: 3000, databaseUrl: undefined });
   });
 });
 
-describe('parseArgs', () => {
-  it('splits words and flags in both spellings', () => {
-    expect(parseArgs(['users', 'create', '--email', 'a@b.c', '--role=ADMIN', '--force'])).toEqual({
-      words: ['users', 'create'], flags: { email: 'a@b.c', role: 'ADMIN', force: true },
+describe('parseOptions (every command, strict)', () => {
+  const userOptions = { email: { type: 'string' }, role: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' } } as const;
+
+  it('reads both spellings and --help', () => {
+    expect(parseOptions('users create', ['--email', 'a@b.c', '--role=ADMIN', '--password=--dashes-too'], userOptions)).toEqual({
+      email: 'a@b.c', role: 'ADMIN', password: '--dashes-too',
     });
+    expect(parseOptions('migrate', ['-h'], {})).toEqual({ help: true });
+  });
+
+  it('refuses an unknown option, a value that is another option, a missing value and a stray word', () => {
+    expect(() => parseOptions('worker', ['--queue', 'media-scan'], { queues: { type: 'string' } }))
+      .toThrow(new UsageError('herald worker: unknown option --queue (options: --queues, --help)'));
+    expect(() => parseOptions('users create', ['--password', '--name', 'x'], userOptions))
+      .toThrow(new UsageError('herald users create: --password needs a value (to give one that starts with "-", write --password=<value>)'));
+    expect(() => parseOptions('users create', ['--email'], userOptions)).toThrow(/--email needs a value/);
+    expect(() => parseOptions('migrate', ['now'], {})).toThrow(new UsageError('herald migrate: unexpected argument "now" (options: --help)'));
+    expect(() => parseOptions('migrate', ['--help=yes'], {})).toThrow(new UsageError('herald migrate: --help takes no value'));
+  });
+});
+
+describe('splitCommand', () => {
+  it('takes the command words up to the first option', () => {
+    const max = (first: string) => (first === 'users' ? 2 : 1);
+    expect(splitCommand(['users', 'create', '--email', 'a'], max)).toEqual({ words: ['users', 'create'], rest: ['--email', 'a'] });
+    expect(splitCommand(['worker', 'extra', '--queues', 'a'], max)).toEqual({ words: ['worker'], rest: ['extra', '--queues', 'a'] });
+    expect(splitCommand(['--help'], max)).toEqual({ words: [], rest: ['--help'] });
   });
 });

@@ -11,22 +11,10 @@ import { resolveEndpoints, StartupError } from '../platform/resources.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { createUserBody } from '../users/users.schemas.js';
 import { UsersService } from '../users/users.service.js';
+import { ConflictError } from '../platform/errors.js';
+import { UsageError, type OptionValues } from './args.js';
 import { progressBar } from './progress.js';
 import { DEMO_PASSWORD, seedDemoData } from './seed.js';
-
-export const USAGE = `herald: background jobs and notifications
-
-  herald [start]                      API + workers + scheduler in one process
-  herald api                          the HTTP API only
-  herald worker [--queues a,b]        BullMQ workers (all queues by default)
-  herald scheduler                    registers recurring schedules
-  herald migrate                      applies pending database migrations
-  herald users create --email E --role ADMIN|CREATOR|BRAND|VIEWER [--password P] [--name N]
-  herald analytics backfill --from YYYY-MM-DD --to YYYY-MM-DD
-                                      re-aggregates every analytics rollup of those days (inclusive)
-  herald seed --users N [--seed S]    demo users, profiles, projects, assets, licenses and posts
-
-Configuration is read from the environment (see README.md).`;
 
 /** Opens the configured (or embedded) database for a one-shot command, then closes it all. */
 async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
@@ -47,19 +35,21 @@ export async function migrateCommand(): Promise<void> {
   });
 }
 
-export async function createUserCommand(flags: Record<string, string | true>): Promise<void> {
+export async function createUserCommand(flags: OptionValues): Promise<void> {
   const role = String(flags.role ?? '').toUpperCase();
-  if (!ROLES.includes(role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+  if (!ROLES.includes(role as Role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
   const generated = typeof flags.password === 'string' ? null : randomBytes(12).toString('base64url');
   const parsed = createUserBody.safeParse({
     email: flags.email, role, password: generated ?? flags.password, ...(typeof flags.name === 'string' ? { name: flags.name } : {}),
   });
-  if (!parsed.success) throw new Error(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
   await withDatabase(async (url) => {
     await migrate(url);
     const handle = createDb(url, { max: 1 });
     try {
-      const user = await new UsersService(new UsersRepository(handle.db)).createUser(parsed.data);
+      const user = await new UsersService(new UsersRepository(handle.db)).createUser(parsed.data).catch((err: unknown) => {
+        throw err instanceof ConflictError ? new StartupError(`${err.message}: ${parsed.data.email}`) : err;
+      });
       console.log(`Created ${user.role} ${user.email} (${user.id})${generated ? ` with password ${generated}` : ''}`);
     } finally {
       await handle.close();
@@ -71,11 +61,11 @@ export async function createUserCommand(flags: Record<string, string | true>): P
  * Re-runs every rollup period the days touch (hours, days, then the weeks and months around
  * them), in this process, with a progress bar on stderr. Each run is logged like a scheduled one.
  */
-export async function analyticsBackfillCommand(flags: Record<string, string | true>): Promise<void> {
+export async function analyticsBackfillCommand(flags: OptionValues): Promise<void> {
   const from = parseDay(String(flags.from ?? ''));
   const to = parseDay(String(flags.to ?? ''));
-  if (!from || !to) throw new StartupError('--from and --to must be dates YYYY-MM-DD');
-  if (to < from) throw new StartupError('--to must not be before --from');
+  if (!from || !to) throw new UsageError('--from and --to must be dates YYYY-MM-DD');
+  if (to < from) throw new UsageError('--to must not be before --from');
   const config = loadConfig();
   await withDatabase(async (url) => {
     await migrate(url);
@@ -98,11 +88,11 @@ export async function analyticsBackfillCommand(flags: Record<string, string | tr
  * Demo data for a fresh install (see src/cli/seed.ts). Every run adds users; `--seed` makes the
  * content repeatable. The search index catches up through the bulk jobs once a worker runs.
  */
-export async function seedCommand(flags: Record<string, string | true>): Promise<void> {
+export async function seedCommand(flags: OptionValues): Promise<void> {
   const users = typeof flags.users === 'string' ? Number(flags.users) : NaN;
-  if (!Number.isInteger(users) || users < 1 || users > 1_000_000) throw new StartupError('--users must be an integer from 1 to 1000000');
+  if (!Number.isInteger(users) || users < 1 || users > 1_000_000) throw new UsageError('--users must be an integer from 1 to 1000000');
   const seed = flags.seed === undefined ? undefined : typeof flags.seed === 'string' ? Number(flags.seed) : NaN;
-  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new StartupError('--seed must be a non-negative integer');
+  if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new UsageError('--seed must be a non-negative integer');
   await withDatabase(async (url) => {
     await migrate(url);
     const handle = createDb(url, { max: 2, applicationName: 'herald-seed' });

@@ -1,15 +1,26 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/cli/args.js';
+import { COMMANDS, commandUsage, resolveCommand } from '../../src/cli/usage.js';
 import { createTestDatabase } from '../helpers/context.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 
+// Held open: another run's global setup drops every test database nobody is connected to, and
+// between two CLI processes nobody would be.
+let holder: pg.Client;
 beforeAll(async () => {
   database = await createTestDatabase();
+  holder = new pg.Client({ connectionString: database.url });
+  await holder.connect();
 });
-afterAll(() => database.drop());
+afterAll(async () => {
+  await holder.end();
+  await database.drop();
+});
 
 function herald(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(path.join(root, 'bin/herald.js'), args, {
@@ -18,7 +29,7 @@ function herald(args: string[], env: Record<string, string> = {}) {
   return { code: result.status, out: `${result.stdout}${result.stderr}` };
 }
 
-describe('herald CLI', () => {
+describe('herald CLI', { timeout: 180_000 }, () => {
   it('migrate reports an up-to-date database', () => {
     const run = herald(['migrate']);
     expect(run.code).toBe(0);
@@ -42,23 +53,70 @@ describe('herald CLI', () => {
     }
   });
 
-  it('users create refuses a taken email, a bad role and a short password with exit code 1', () => {
+  it('users create refuses a taken email (exit 1), a bad role and a short password (usage, exit 2), each in one line', () => {
     expect(herald(['users', 'create', '--email', 'x@example.com', '--role', 'VIEWER', '--password', 'long-enough']).code).toBe(0);
     const taken = herald(['users', 'create', '--email', 'x@example.com', '--role', 'VIEWER', '--password', 'long-enough']);
-    expect(taken.code).toBe(1);
-    expect(taken.out).toContain('Email already in use');
+    expect(taken).toEqual({ code: 1, out: 'Email already in use: x@example.com\n' });
     const role = herald(['users', 'create', '--email', 'y@example.com', '--role', 'KING']);
-    expect(role.code).toBe(1);
-    expect(role.out).toContain('--role must be one of ADMIN, CREATOR, BRAND, VIEWER');
+    expect(role).toEqual({ code: 2, out: '--role must be one of ADMIN, CREATOR, BRAND, VIEWER\n' });
     const short = herald(['users', 'create', '--email', 'y@example.com', '--role', 'VIEWER', '--password', 'abc']);
-    expect(short.code).toBe(1);
-    expect(short.out).toContain('--password: must be at least 8 characters');
+    expect(short).toEqual({ code: 2, out: '--password: must be at least 8 characters\n' });
   });
 
-  it('prints usage for help and refuses unknown commands', () => {
-    expect(herald(['help']).out).toContain('herald worker [--queues a,b]');
+  it('refuses unknown options and option-like values instead of ignoring them', () => {
+    // A typo of --queues used to serve every queue.
+    expect(herald(['worker', '--queue', 'media-scan'])).toEqual({ code: 2, out: 'herald worker: unknown option --queue (options: --queues, --help)\n' });
+    // A password starting with "--" used to be replaced by a generated one.
+    expect(herald(['users', 'create', '--email', 'z@example.com', '--role', 'VIEWER', '--password', '--name', 'Zed'])).toEqual({
+      code: 2, out: 'herald users create: --password needs a value (to give one that starts with "-", write --password=<value>)\n',
+    });
+    const explicit = herald(['users', 'create', '--email', 'z@example.com', '--role', 'VIEWER', '--password=--long-enough', '--name', 'Zed']);
+    expect(explicit.code, explicit.out).toBe(0);
+    expect(explicit.out).not.toContain('with password');
+    expect(herald(['worker', '--queues', 'nope'])).toEqual({ code: 2, out: expect.stringMatching(/^Unknown queue\(s\) nope; known: notification-fanout, .*\n$/) });
+    expect(herald(['migrate', 'now'])).toEqual({ code: 2, out: 'herald migrate: unexpected argument "now" (options: --help)\n' });
+    expect(herald(['users', 'delete'])).toEqual({ code: 2, out: 'herald users: expected "users create", not "users delete"\n' });
+  });
+
+  it('prints usage for help and a command\'s --help (exit 0, no configuration needed), and refuses unknown commands in one line', () => {
+    for (const args of [['help'], ['--help']]) {
+      const run = herald(args);
+      expect(run.code).toBe(0);
+      expect(run.out).toContain('herald worker [--queues a,b]');
+      expect(run.out).toContain('herald <command> --help');
+    }
+    const help = herald(['users', 'create', '--help'], { DATABASE_URL: 'not a url' });
+    expect(help.code, help.out).toBe(0);
+    expect(help.out).toMatch(/^usage: herald users create --email E --role /);
     const unknown = herald(['frobnicate']);
-    expect(unknown.code).toBe(1);
-    expect(unknown.out).toContain('Unknown command "frobnicate"');
+    expect(unknown.code).toBe(2);
+    expect(unknown.out).toMatch(/^Unknown command "frobnicate" \(commands: start, .*\)\n$/);
+  });
+
+  it('names a database it cannot reach in one line', async () => {
+    const { freePort } = await import('../../src/platform/net.js');
+    const port = await freePort();
+    const run = herald(['migrate'], { DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/x` });
+    expect(run).toEqual({ code: 1, out: `PostgreSQL is not reachable at 127.0.0.1:${port} (ECONNREFUSED): start it or fix DATABASE_URL.\n` });
+  });
+});
+
+describe('resolveCommand', () => {
+  it('gives every command a --help and a usage naming it', () => {
+    for (const name of Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>) {
+      expect(resolveCommand([...name.split(' '), '--help'])).toEqual({ name, rest: ['--help'] });
+      expect(commandUsage(name)).toMatch(new RegExp(`^usage: ${COMMANDS[name].synopsis.replace(/[[\]|.]/g, '\\$&')}\n`));
+    }
+    expect(resolveCommand([])).toEqual({ name: 'start', rest: [] });
+    expect(resolveCommand(['-h'])).toEqual({ name: 'help', rest: ['-h'] });
+    expect(resolveCommand(['help', 'users'])).toEqual({ name: 'help', rest: [], topic: 'users create' });
+    expect(resolveCommand(['analytics', '--help'])).toEqual({ name: 'help', rest: [], topic: 'analytics backfill' });
+  });
+
+  it('refuses unknown commands and subcommands', () => {
+    expect(() => resolveCommand(['frobnicate'])).toThrow(UsageError);
+    expect(() => resolveCommand(['help', 'frobnicate'])).toThrow(/^Unknown command "frobnicate"/);
+    expect(() => resolveCommand(['users'])).toThrow(new UsageError('herald users: expected "users create"'));
+    expect(() => resolveCommand(['analytics', 'rebuild'])).toThrow(new UsageError('herald analytics: expected "analytics backfill", not "analytics rebuild"'));
   });
 });
