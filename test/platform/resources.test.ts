@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -49,5 +49,19 @@ describe('the Redis default when REDIS_URL is unset', () => {
     const attempt = resolveEndpoints(cfg, createLogger('silent'), { url: nobody, serverBinary: 'redis-server-not-installed' });
     await expect(attempt).rejects.toBeInstanceOf(StartupError);
     await expect(attempt).rejects.toThrow(`Redis is not reachable at ${nobody} and redis-server is not installed: install it (apt-get install redis-server) or set REDIS_URL.`);
+  });
+
+  it('stops with one line naming the private redis-server and its last words when it dies during start-up', async () => {
+    const cfg = await config();
+    const nobody = `redis://127.0.0.1:${await freePort()}`;
+    // Installed (answers --version), but refuses to run, as a redis-server with a bad setting does.
+    const binary = path.join(cfg.dataDir, 'redis-server-broken');
+    await writeFile(binary, '#!/bin/sh\n[ "$1" = "--version" ] && exit 0\necho "*** FATAL CONFIG FILE ERROR: Bad directive"\nexit 1\n');
+    await chmod(binary, 0o755);
+    const started = Date.now();
+    const attempt = resolveEndpoints(cfg, createLogger('silent'), { url: nobody, serverBinary: binary });
+    await expect(attempt).rejects.toBeInstanceOf(StartupError);
+    await expect(attempt).rejects.toThrow(`Embedded redis-server failed: ${binary} exited (exit code 1): *** FATAL CONFIG FILE ERROR: Bad directive`);
+    expect(Date.now() - started).toBeLessThan(5_000); // at once, not after the 10 s wait for an answer
   });
 });

