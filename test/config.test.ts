@@ -7,7 +7,8 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3000, databaseUrl: undefined, redisUrl: undefined, smtpUrl: undefined, logLevel: 'info', queuePrefix: 'herald',
-      login: { perIpPer15Min: 100, failedPerEmailPer15Min: 10 }, rateLimits: { enabled: true, perMinute: { 'notifications.list': 100 } },
+      login: { perIpPer15Min: 100, failedPerEmailIpPer15Min: 10, slowAfterFailedPer15Min: 50, slowIntervalSec: 30 }, trustProxy: false,
+      sse: { maxPerUser: 5, maxConnections: 5_000, sessionCheckMs: 60_000 }, rateLimits: { enabled: true, perMinute: { 'notifications.list': 100 } },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
