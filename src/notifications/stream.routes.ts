@@ -5,7 +5,7 @@ import { streamDescription } from '../docs/notifications.responses.js';
 import type { Db } from '../platform/db/client.js';
 import type { NotificationView } from './notifications.schemas.js';
 import { toView, type NotificationsService } from './notifications.service.js';
-import { eventId, parseEventId, StreamRepository, type StreamPoint } from './stream.repository.js';
+import { eventId, legacyEventId, parseEventId, StreamRepository, type StreamPoint } from './stream.repository.js';
 import type { Listening, NotificationStream, StreamEndReason, StreamListener, StreamMessage } from './stream.service.js';
 
 // A replay sends at most this many notifications and bytes (the newest); past either the client is
@@ -45,6 +45,8 @@ export function boundReplay(views: readonly NotificationView[], maxRows: number,
 interface ConnectionDeps {
   readonly unreadCount: () => Promise<number>;
   readonly missedSince: (after: StreamPoint) => Promise<Replay>;
+  /** The stream's cursor: below it, every notification is visible now (see stream.repository.ts). */
+  readonly horizon: () => Promise<string>;
   readonly log: FastifyBaseLogger;
 }
 
@@ -60,6 +62,11 @@ class SseConnection implements StreamListener {
   private readonly heartbeat: NodeJS.Timeout;
   private ended = false;
   private stopListening: () => void = () => undefined;
+  // Event ids carry the cursor, not the notification's place (issue 16, point 8): the client's own
+  // resume point while its replay runs (cut off mid-replay, it replays again), then the cursor read
+  // before that replay.
+  private resume: StreamPoint | null = null;
+  private cursor = '0';
 
   constructor(private readonly res: ServerResponse, private readonly deps: ConnectionDeps, heartbeatMs: number) {
     this.heartbeat = setInterval(() => this.write(': ping\n\n'), heartbeatMs);
@@ -71,10 +78,15 @@ class SseConnection implements StreamListener {
     if (this.ended) listening.stop();
     this.enqueue(async () => {
       await listening.ready; // a message published from now on reaches us, so the replay misses nothing
-      if (!after) return;
-      const replay = await this.deps.missedSince(after);
-      if (replay.truncated) this.write(`event: resync\ndata: ${JSON.stringify({ reason: 'replay-truncated' })}\n\n`);
-      for (const view of replay.views) this.sendNotification(view);
+      const cursor = await this.deps.horizon(); // before the replay reads
+      if (after) {
+        this.resume = after;
+        const replay = await this.deps.missedSince(after);
+        if (replay.truncated) this.write(`event: resync\ndata: ${JSON.stringify({ reason: 'replay-truncated' })}\n\n`);
+        for (const view of replay.views) this.sendNotification(view);
+        this.resume = null;
+      }
+      this.cursor = cursor;
     }, true);
     this.queueCount();
   }
@@ -125,7 +137,8 @@ class SseConnection implements StreamListener {
     if (this.sent.has(view.id)) return;
     this.sent.add(view.id);
     if (this.sent.size > RECENT_IDS) this.sent.delete(this.sent.values().next().value!);
-    this.write(`id: ${eventId(view.createdAt, view.id)}\nevent: notification\ndata: ${JSON.stringify(view)}\n\n`);
+    const id = this.resume?.kind === 'time' ? legacyEventId(view.createdAt, view.id) : eventId(this.resume?.cursor ?? this.cursor, view.id);
+    this.write(`id: ${id}\nevent: notification\ndata: ${JSON.stringify(view)}\n\n`);
   }
 
   private write(frame: string): void {
@@ -165,6 +178,7 @@ export function streamRoutes(app: FastifyInstance, stream: NotificationStream, n
     const connection = new SseConnection(reply.raw, {
       unreadCount: () => notifications.unreadCount(userId),
       missedSince: async (point) => boundReplay((await repo.since(userId, point, REPLAY_ROWS + 1)).map(toView), REPLAY_ROWS, REPLAY_BYTES),
+      horizon: () => repo.horizon(),
       log: request.log,
     }, heartbeatMs);
     connection.start(stream.listen(userId, connection, request.user!.sessionId), after);

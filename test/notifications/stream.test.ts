@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { NotificationView } from '../../src/notifications/notifications.schemas.js';
-import { eventId, parseEventId, StreamRepository } from '../../src/notifications/stream.repository.js';
+import { legacyEventId, parseEventId, StreamRepository } from '../../src/notifications/stream.repository.js';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { CuttableProxy } from '../helpers/proxy.js';
@@ -122,7 +122,7 @@ describe('GET /api/notifications/stream', () => {
       await notify(user, 'Across processes');
       const pushed = await stream.next();
       const [listed] = await inbox(user);
-      expect(pushed).toMatchObject({ event: 'notification', id: `${Date.parse(listed!.createdAt)}_${listed!.id}` });
+      expect(pushed).toMatchObject({ event: 'notification', id: expect.stringMatching(new RegExp(`^c\\d+_${listed!.id}$`)) });
       expect(JSON.parse(pushed.data!)).toEqual(listed);
       expect(await stream.next()).toEqual(count(1));
     } finally {
@@ -206,7 +206,7 @@ describe('GET /api/notifications/stream', () => {
     }
   });
 
-  it('event ids round-trip through PostgreSQL microseconds', async () => {
+  it('event ids of the previous format (created_at ms) round-trip through PostgreSQL microseconds', async () => {
     const user = await t.user();
     const later = 'ffffffff-0000-4000-8000-00000000000a';
     const earlier = '00000000-0000-4000-8000-00000000000b';
@@ -217,10 +217,10 @@ describe('GET /api/notifications/stream', () => {
     ]).execute();
     const repo = new StreamRepository(t.app.database.db);
     const ids = async (after: string) => (await repo.since(user.user.id, parseEventId(after)!, 500)).map((r) => r.id);
-    const rows = await repo.since(user.user.id, { ms: 0, id: earlier }, 500);
+    const rows = await repo.since(user.user.id, { kind: 'time', ms: 0, id: earlier }, 500);
     expect(rows.map((r) => r.id)).toEqual([earlier, later]);
-    expect(await ids(eventId(rows[0]!.created_at, earlier))).toEqual([later]);
-    expect(await ids(eventId(rows[1]!.created_at, later))).toEqual([]);
+    expect(await ids(legacyEventId(rows[0]!.created_at, earlier))).toEqual([later]);
+    expect(await ids(legacyEventId(rows[1]!.created_at, later))).toEqual([]);
   });
 
   it('signing out ends that session\'s streams in every process, and its reconnect is refused', async () => {
@@ -313,6 +313,45 @@ describe('GET /api/notifications/stream', () => {
       await p.stop();
       openResources.delete('proxied api');
       await proxy.close();
+    }
+  });
+});
+
+describe('replay follows commit order (issue 16, point 8)', () => {
+  it('event ids carry a cursor; one past the xid8 range is no id at all (no replay, no error)', () => {
+    const id = '0b0b0b0b-0000-4000-8000-000000000001';
+    expect(parseEventId(`c42_${id}`)).toEqual({ kind: 'cursor', cursor: '42', lastId: id });
+    expect(parseEventId(`c18446744073709551616_${id}`)).toBeNull();
+    expect(parseEventId(`1760000000000_${id}`)).toEqual({ kind: 'time', ms: 1760000000000, id });
+  });
+
+  it('a fan-out row that began before a newer URGENT one and commits after it is replayed to a client that saw the URGENT one', async () => {
+    const user = await t.user();
+    const stream = await SseClient.open(b.url!, user);
+    const fanout = await t.app.database.pool.connect();
+    let urgentId: string;
+    try {
+      expect(await stream.next()).toEqual(count(0));
+      // A fan-out page inserts the user's row and is still writing (its created_at is the older one).
+      await fanout.query('BEGIN');
+      await fanout.query(`INSERT INTO notifications (user_id, type, title, message) VALUES ($1, 'BLOG', 'Older fan-out', 'm')`, [user.user.id]);
+      await t.call('POST', '/api/admin/notifications', { as: admin, body: { userIds: [user.user.id], type: 'SYSTEM', title: 'Newer urgent', message: 'm', priority: 'URGENT' } });
+      const urgent = await stream.next('notification');
+      expect(JSON.parse(urgent.data!).title).toBe('Newer urgent');
+      urgentId = urgent.id!;
+    } finally {
+      stream.close();
+      await fanout.query('COMMIT');
+      fanout.release();
+    }
+    // The fan-out's live push never reached this client (it had gone): the replay must bring it.
+    const again = await SseClient.open(b.url!, user, { lastEventId: urgentId });
+    try {
+      expect(JSON.parse((await again.next('notification')).data!).title).toBe('Older fan-out');
+      expect(await again.next()).toEqual(count(2));
+      expect(again.events().filter((e) => e.event === 'notification')).toHaveLength(1); // the URGENT one is not sent again
+    } finally {
+      again.close();
     }
   });
 });
