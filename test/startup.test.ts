@@ -119,7 +119,7 @@ describe('npm start', () => {
     ]);
   }, 60_000);
 
-  it('names a port in use in one line', async () => {
+  it('names a port in use in one line (PORT, METRICS_PORT)', async () => {
     const database = await createTestDatabase();
     // Held open so that another run's clean-up of idle test databases leaves this one alone.
     const holder = new pg.Client({ connectionString: database.url });
@@ -133,6 +133,10 @@ describe('npm start', () => {
       const lines = run.output().trim().split('\n');
       expect(lines.at(-1)).toBe(`Cannot listen on 127.0.0.1:${port}: the port is already in use (stop the other process or set PORT).`);
       expect(run.output()).not.toMatch(/EADDRINUSE|\n\s+at /);
+      // The metrics listener of a process without the API: it used to be an unhandled 'error' event.
+      const scheduler = spawnHerald(['scheduler'], { DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, METRICS_PORT: String(port), HOST: '127.0.0.1' });
+      expect(await scheduler.exited, scheduler.output()).toBe(1);
+      expect(scheduler.output().trim()).toBe(`Cannot listen on 127.0.0.1:${port}: the port is already in use (stop the other process or set METRICS_PORT).`);
     } finally {
       blocker.close();
       await holder.end();

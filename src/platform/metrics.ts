@@ -62,5 +62,12 @@ export function serveMetrics(metrics: Metrics, port: number, host: string, token
     if (!metricsAuthorized(token, req.headers.authorization)) return void res.writeHead(401).end();
     metrics.render().then((body) => res.writeHead(200, { 'content-type': metrics.contentType }).end(body), () => res.writeHead(500).end());
   });
-  return new Promise((resolve) => server.listen(port, host, () => resolve(server)));
+  // A port in use must reject (and become main.ts's one line), not be an unhandled 'error' event.
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }
