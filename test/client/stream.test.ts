@@ -95,6 +95,41 @@ describe('subscribe()', () => {
     expect(seen.errors[0]).toMatchObject({ status: 0, kind: 'network' });
   });
 
+  it('ends the subscription when the server ends the stream because the session ended (sign-out elsewhere)', async () => {
+    const me = await t.user('VIEWER');
+    let streamRequests = 0;
+    const counting: typeof fetch = (input, init) => {
+      if (String(input).endsWith('/api/notifications/stream')) streamRequests++;
+      return fetch(input, init);
+    };
+    const { seen, subscription } = watch(me, {}, counting);
+    expect(await until(() => subscription.status === 'open')).toBe(true);
+    expect((await t.call('POST', '/api/auth/logout', { as: me })).status).toBe(200);
+    expect(await until(() => subscription.status === 'closed')).toBe(true);
+    expect(streamRequests).toBe(1); // told why, it does not knock again with a dead session
+    expect(seen.errors.at(-1)).toBeInstanceOf(ApiError);
+    expect((seen.errors.at(-1) as ApiError).status).toBe(401);
+    expect(seen.statuses).not.toContain('polling');
+  });
+
+  it('asks for a resync when the server cannot replay everything missed', async () => {
+    const me = await t.user('VIEWER');
+    const { subscription } = watch(me);
+    await notify(me, 'Before going away');
+    expect(await until(() => subscription.lastEventId !== null)).toBe(true);
+    const resumeFrom = subscription.lastEventId!;
+    subscription.close();
+    // More than the replay carries (256 KiB): 24 notifications with 12 KiB of metadata each.
+    const admin = createHeraldClient({ baseUrl: t.url, token: (await t.admin()).token });
+    for (let i = 0; i < 24; i++) {
+      await admin.admin.notify({ userIds: [me.user.id], type: 'MESSAGE', title: `Missed ${i}`, message: 'x', metadata: { blob: 'y'.repeat(12 * 1024) } });
+    }
+    await expect.poll(async () => (await t.call('GET', '/api/notifications/unread-count', { as: me })).body.data.count).toBe(25);
+    let resyncs = 0;
+    const back = watch(me, { lastEventId: resumeFrom, onResync: () => resyncs++ });
+    expect(await until(() => resyncs === 1 && back.subscription.status === 'open')).toBe(true);
+  });
+
   it('stops on 401: a signed-out session is not retried forever', async () => {
     const { seen, subscription } = watch('not-a-session');
     expect(await until(() => subscription.status === 'closed')).toBe(true);

@@ -76,6 +76,10 @@ export function useNotificationStream(options: { enabled?: boolean; onNotificati
         void queryClient.invalidateQueries({ queryKey: heraldKeys.notifications });
         callbacks.current.onNotification?.(n);
       },
+      onResync: () => {
+        void queryClient.invalidateQueries({ queryKey: heraldKeys.notifications });
+        void queryClient.invalidateQueries({ queryKey: heraldKeys.unreadCount });
+      },
       onError: (error) => callbacks.current.onError?.(error),
     });
     return () => subscription.close();

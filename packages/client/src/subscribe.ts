@@ -8,7 +8,15 @@ export interface SubscribeOptions {
   readonly onNotification?: (notification: Notification) => void;
   readonly onUnreadCount?: (count: number) => void;
   readonly onStatus?: (status: StreamStatus) => void;
-  /** Each failed connection or poll; a 401/403 also ends the subscription (status `closed`). */
+  /**
+   * The server could not replay everything missed while away (too many, or too large, since
+   * `lastEventId`): refetch the inbox and the count instead of relying on the replay.
+   */
+  readonly onResync?: () => void;
+  /**
+   * Each failed connection or poll; a 401/403 also ends the subscription (status `closed`), and so
+   * does the server ending the stream because its session expired or was revoked (a 401 here).
+   */
   readonly onError?: (error: unknown) => void;
   /** Resume after this event (a stored `lastEventId`): missed notifications are replayed. */
   readonly lastEventId?: string;
@@ -140,6 +148,11 @@ export function subscribe(http: HttpClient, options: SubscribeOptions = {}): Sub
       if (event.id) lastEventId = event.id;
       if (event.event === 'notification') notify(JSON.parse(event.data) as Notification);
       else if (event.event === 'unread-count') options.onUnreadCount?.((JSON.parse(event.data) as { count: number }).count);
+      else if (event.event === 'resync') options.onResync?.();
+      else if (event.event === 'closed' && (JSON.parse(event.data) as { reason?: string }).reason === 'session-ended') {
+        // Reconnecting would only meet a 401: the session is over, so is the subscription.
+        throw new ApiError({ status: 401, message: 'Unauthorized: the session ended', method: 'GET', path: '/api/notifications/stream' });
+      }
     }
   }
 
