@@ -101,6 +101,21 @@ describe('herald CLI', { timeout: 180_000 }, () => {
   });
 });
 
+describe('npm run drill', () => {
+  const drill = (args: string[]) => {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'drill/main.ts', ...args], { cwd: root, env: { ...process.env, DRILLS: '' }, encoding: 'utf8', timeout: 60_000 });
+    return { code: result.status, out: `${result.stdout}${result.stderr}` };
+  };
+
+  it('refuses an unknown drill or flag in one line (exit 2) and has --help', () => {
+    expect(drill(['soak', 'nope'])).toEqual({ code: 2, out: expect.stringMatching(/^npm run drill: unknown drill\(s\) nope; known: soak, crash, [a-z, -]+\n$/) });
+    expect(drill(['--fast'])).toEqual({ code: 2, out: "npm run drill: Unknown option '--fast'\n" });
+    const help = drill(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^usage: npm run drill \[-- <drill>\.\.\.\]/);
+  }, 60_000);
+});
+
 describe('resolveCommand', () => {
   it('gives every command a --help and a usage naming it', () => {
     for (const name of Object.keys(COMMANDS) as Array<keyof typeof COMMANDS>) {
