@@ -10,14 +10,10 @@ export function scheduledTime(job: Pick<Job, 'timestamp' | 'delay'>): Date {
 
 export function notificationDigestJobs(digests: DigestsService): JobHandlers['notification-digest'] {
   return {
-    DigestRun: async (data, job) => {
-      const result = await digests.run({
-        frequency: data.frequency, scope: data.scope, runAt: data.at ? new Date(data.at) : scheduledTime(job), trigger: data.trigger ?? 'schedule',
-      });
-      // An admin's run has a fixed job id: its outbox rows are finished here, not by the worker.
-      if (job.id?.startsWith('digest-run-')) await digests.completeRequestedRun(job.id);
-      return result;
-    },
+    // An admin's run has a fixed job id; the worker completes its outbox rows (outbox-fixed.ts).
+    DigestRun: async (data, job) => digests.run({
+      frequency: data.frequency, scope: data.scope, runAt: data.at ? new Date(data.at) : scheduledTime(job), trigger: data.trigger ?? 'schedule',
+    }),
     DigestSend: async (data, job) => digests.send(data, job.id ?? null),
   };
 }

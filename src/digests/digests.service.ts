@@ -2,7 +2,6 @@ import type { Db } from '../platform/db/client.js';
 import { ClaimHeldError, deferralForHeldClaims, type EmailService } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
 import { enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
-import { completeJobRows } from '../platform/queue/outbox-fixed.js';
 import type { JobPayload } from '../platform/queue/registry.js';
 import { renderDigestEmail } from './digest.render.js';
 import type { DigestOutcome } from '../platform/db/schema.js';
@@ -78,11 +77,6 @@ export class DigestsService {
     await this.deps.db.transaction().execute((tx) => enqueueInTx(tx, 'notification-digest', 'DigestRun',
       { frequency, scope: 'all', at: at.toISOString(), trigger: 'manual' }, { jobId }));
     return jobId;
-  }
-
-  /** The outbox rows of an admin's run, once its job finished the run (a row written since stays). */
-  async completeRequestedRun(jobId: string): Promise<void> {
-    await completeJobRows(this.deps.db, 'notification-digest', jobId, { relayedOnly: true });
   }
 
   /**

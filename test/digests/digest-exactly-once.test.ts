@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodKey, type DigestKind } from '../../src/digests/digest.time.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
@@ -157,7 +158,7 @@ describe('property: exactly one digest per notification', () => {
       let tz: string | null = null;
       let last: Parameters<typeof t.app.services.digests.send>[0] | null = null;
       const titles: string[] = [];
-      const open: Array<Awaited<ReturnType<typeof t.app.database.pool.connect>>> = [];
+      const open: pg.PoolClient[] = [];
       const send = async (job: NonNullable<typeof last>) => { last = job; await t.app.services.digests.send(job); };
       for (const a of actions) {
         const pending = open.splice(0);
