@@ -3,7 +3,6 @@ import type { Db, Executor } from '../platform/db/client.js';
 import { AppError, ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { isId } from '../platform/http/validation.js';
 import { indexInTx, indexManyInTx } from '../search/search.enqueue.js';
-import { deleteUploadInTx } from '../media/media.files.js';
 import { AssetsRepository, type OwnedAsset } from './assets.repository.js';
 import { actingCreator } from './catalog.owners.js';
 import type { CreateAssetInput, ListAssetsQuery, UpdateAssetInput } from './catalog.schemas.js';
@@ -83,14 +82,16 @@ export class AssetsService {
     });
   }
 
-  /** Its licenses go with it (cascade); their documents follow the asset's, its files are deleted by a job. */
+  /**
+   * Its licenses go with it (cascade); their documents follow the asset's. Its files are deleted by
+   * a job the row's deletion writes to the outbox (migration 0014's trigger, as for every cascade).
+   */
   async delete(actor: Actor, id: string): Promise<void> {
     await this.db.transaction().execute(async (tx) => {
       const assets = new AssetsRepository(tx);
-      const row = await this.owned(assets, actor, id);
+      await this.owned(assets, actor, id);
       await assets.delete(id);
       await indexInTx(tx, 'asset', id);
-      if (row.storage_key) await deleteUploadInTx(tx, row.storage_key);
     });
   }
 

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Job } from 'bullmq';
@@ -22,10 +22,25 @@ export interface MediaContext {
   readonly maxDurationSeconds: number;
   /** Parent of the jobs' temporary folders (each removed when its job ends, whatever happens). */
   readonly tmpDir: string;
+  /** Unreferenced stored files and stale job temp folders older than this are swept. */
+  readonly sweepGraceMs: number;
   ffmpeg(): Promise<FfmpegBinaries>;
   /** fn in a fresh folder under tmpDir, removed afterwards whatever happens. */
-  inTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T>;
+  inTempDir<T>(prefix: JobTempPrefix, fn: (dir: string) => Promise<T>): Promise<T>;
+  /**
+   * Removes job folders under tmpDir that a killed worker left behind: older than sweepGraceMs
+   * (nothing in them changed since) and not in use by this process. Returns how many went.
+   */
+  sweepTempDirs(now?: number): Promise<number>;
 }
+
+/** The folders media jobs make under MEDIA_TMP_DIR; the sweep touches nothing else there. */
+export const JOB_TEMP_PREFIXES = ['herald-preview-', 'herald-thumbnail-'] as const;
+export type JobTempPrefix = (typeof JOB_TEMP_PREFIXES)[number];
+
+// Each process sweeps its own MEDIA_TMP_DIR when its jobs start, at most this often (worker hosts
+// do not share temp dirs, so the scheduled sweep alone would clean only the host it runs on).
+const TEMP_SWEEP_EVERY_MS = 3_600_000;
 
 // A failed look-up is remembered this long: health checks and a burst of jobs do not each spawn one.
 const RETRY_LOOKUP_MS = 30_000;
@@ -34,6 +49,8 @@ export function createMediaContext(deps: { db: Db; storage: Storage; log: Logger
   const { media } = deps.config;
   let bins: Promise<FfmpegBinaries> | null = null;
   let unavailable: { error: Error; at: number } | null = null;
+  const inUse = new Set<string>();
+  let lastTempSweep = 0;
   return {
     db: deps.db,
     storage: deps.storage,
@@ -41,9 +58,33 @@ export function createMediaContext(deps: { db: Db; storage: Storage; log: Logger
     scanner: media.clamavUrl ? createClamav(media.clamavUrl) : null,
     maxDurationSeconds: media.previewMaxDurationSeconds,
     tmpDir: media.tmpDir,
+    sweepGraceMs: media.sweepGraceMs,
     async inTempDir(prefix, fn) {
       await mkdir(media.tmpDir, { recursive: true });
-      return withTempDir(fn, { parent: media.tmpDir, prefix });
+      if (Date.now() - lastTempSweep >= TEMP_SWEEP_EVERY_MS) {
+        lastTempSweep = Date.now();
+        await this.sweepTempDirs().catch((err: Error) => deps.log.warn({ err: err.message }, 'temp folder sweep failed'));
+      }
+      return withTempDir(async (dir) => {
+        inUse.add(dir);
+        try {
+          return await fn(dir);
+        } finally {
+          inUse.delete(dir);
+        }
+      }, { parent: media.tmpDir, prefix });
+    },
+    async sweepTempDirs(now = Date.now()) {
+      const entries = await readdir(media.tmpDir, { withFileTypes: true }).catch(() => []);
+      let removed = 0;
+      for (const entry of entries) {
+        if (!entry.isDirectory() || !JOB_TEMP_PREFIXES.some((p) => entry.name.startsWith(p))) continue;
+        const dir = path.join(media.tmpDir, entry.name);
+        if (inUse.has(dir) || (await lastChange(dir)) > now - media.sweepGraceMs) continue;
+        await rm(dir, { recursive: true, force: true });
+        removed++;
+      }
+      return removed;
     },
     ffmpeg() {
       // Found on first use; a failure is looked up again after RETRY_LOOKUP_MS (ffmpeg installed since).
@@ -61,6 +102,16 @@ export function createMediaContext(deps: { db: Db; storage: Storage; log: Logger
       return bins;
     },
   };
+}
+
+/** The newest modification of a folder or of anything directly in it (a running encode keeps touching its output). */
+async function lastChange(dir: string): Promise<number> {
+  const times = [(await stat(dir)).mtimeMs];
+  for (const name of await readdir(dir).catch(() => [])) {
+    const s = await stat(path.join(dir, name)).catch(() => null);
+    if (s) times.push(s.mtimeMs);
+  }
+  return Math.max(...times);
 }
 
 /** The asset while it still holds the upload `storageKey`; undefined when it was replaced or deleted. */

@@ -2,12 +2,13 @@ import type { JobHandlers } from '../platform/queue/registry.js';
 import type { PreviewService } from '../previews/preview.service.js';
 import type { MediaPipeline } from './pipeline.service.js';
 
-/** Handlers of the upload pipeline's queues: scan → thumbnail → preview, and file removal. */
+/** Handlers of the upload pipeline's queues: scan → thumbnail → preview, file removal and the sweep. */
 
 export function mediaScanJobs(pipeline: MediaPipeline): JobHandlers['media-scan'] {
   return {
     MediaScan: (data, job, signal) => pipeline.scan(data, job, signal),
-    MediaFilesDelete: (data) => pipeline.deleteFiles(data.keys),
+    MediaFilesDelete: (data) => pipeline.deleteFiles(data.keys, data.uploads),
+    MediaSweep: () => pipeline.sweep(),
   };
 }
 

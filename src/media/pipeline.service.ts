@@ -11,7 +11,8 @@ import { renderVideoFrame } from '../previews/preview.render.js';
 import { renderThumbnails } from '../previews/thumbnails.js';
 import { ScannerError, type ScanVerdict } from './clamav.js';
 import { currentUpload, isLastAttempt, localInput, PREVIEWS_OFF, type MediaContext } from './media.context.js';
-import { deleteUploadInTx, hasPreview, hasThumbnail, siblingKey, thumbnailUrl } from './media.files.js';
+import { deleteUploadInTx, hasPreview, hasThumbnail, siblingKey, thumbnailUrl, uploadKeys } from './media.files.js';
+import { folderOfOriginal, sweepStorage } from './media.sweep.js';
 
 export type StepResult =
   | { readonly outcome: 'stale' | 'done-before' | 'not-applicable' | 'not-clean' }
@@ -139,10 +140,27 @@ export class MediaPipeline {
     return result;
   }
 
-  /** Deleting a missing file is not an error, so a re-run after a crash finishes the job. */
-  async deleteFiles(keys: readonly string[]): Promise<{ deleted: number }> {
-    for (const key of keys) await this.ctx.storage.delete(key);
-    return { deleted: keys.length };
+  /**
+   * The given files, and everything in the folder of each upload in `uploads` (a deleted asset's).
+   * Deleting a missing file is not an error, so a re-run after a crash finishes the job.
+   */
+  async deleteFiles(keys: readonly string[], uploads: readonly string[] = []): Promise<{ deleted: number }> {
+    const all = new Set(keys);
+    for (const original of uploads) {
+      for (const key of uploadKeys(original)) all.add(key);
+      // One upload's folder holds a handful of files; listing it catches any name not known here.
+      for await (const object of this.ctx.storage.list(`${folderOfOriginal(original)}/`)) all.add(object.key);
+    }
+    for (const key of all) await this.ctx.storage.delete(key);
+    return { deleted: all.size };
+  }
+
+  /** The scheduled sweep: unreferenced stored files and this host's stale job temp folders. */
+  async sweep(now = Date.now()): Promise<{ scanned: number; removed: number; tempDirs: number }> {
+    const files = await sweepStorage(this.ctx, this.ctx.sweepGraceMs, now);
+    const tempDirs = await this.ctx.sweepTempDirs(now);
+    if (files.removed || tempDirs) this.ctx.log.info({ ...files, tempDirs }, 'media sweep removed leftovers');
+    return { ...files, tempDirs };
   }
 
   private async write(asset: OwnedAsset, storageKey: string, patch: Parameters<AssetMedia['save']>[1]): Promise<void> {

@@ -92,7 +92,10 @@ describe('accepted, then a clear previewError', () => {
       expect(asset.metadata).toMatchObject({ keep: 'me', previewGenerated: false, previewLastAttempt: expect.stringMatching(/^\d{4}-/) });
       expect(asset.metadata.previewError).toMatch(c.error);
       for (const q of ['media-scan', 'media-thumbnail', 'file-preview-generation'] as const) {
-        expect(await t.app.queues.get(q).getJobCounts('failed', 'active', 'waiting', 'delayed'), q).toEqual({ failed: 0, active: 0, waiting: 0, delayed: 0 });
+        const queue = t.app.queues.get(q);
+        // The hourly media sweep's next run waits in media-scan as a delayed scheduler job.
+        const delayed = (await queue.getJobs(['delayed'])).filter((j) => !j.id?.startsWith('repeat:')).length;
+        expect({ ...(await queue.getJobCounts('failed', 'active', 'waiting')), delayed }, q).toEqual({ failed: 0, active: 0, waiting: 0, delayed: 0 });
       }
       expect(await filesUnder(m.tmpDir)).toEqual([]);
     });

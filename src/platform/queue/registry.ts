@@ -61,8 +61,16 @@ export interface JobPayloads {
   'media-scan': {
     /** Virus-scans one upload (clamd, or CLEAN unscanned when none is configured), then starts its next step. */
     MediaScan: { assetId: string; storageKey: string; uploadedBy: string };
-    /** Deletes the files of a replaced, infected or deleted upload (missing ones are fine). */
-    MediaFilesDelete: { keys: string[] };
+    /**
+     * Deletes the files of a replaced, infected or deleted upload (missing ones are fine): `keys`,
+     * and the whole folder of each original in `uploads` (a deleted asset, from migration 0014's trigger).
+     */
+    MediaFilesDelete: { keys: string[]; uploads?: string[] };
+    /**
+     * Removes stored files no asset references (older than MEDIA_SWEEP_GRACE_MS: an upload killed
+     * between its write and its commit) and job temp folders a killed worker left behind.
+     */
+    MediaSweep: Record<string, never>;
   };
   'media-thumbnail': {
     /** WebP thumbnails (200/400/800 px) of a clean image, or of a video's frame at 10 %; then the video's preview. */
@@ -146,7 +154,7 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
     group: 'previews',
     // Each scan streams a whole file to clamd, which scans with its own thread pool.
     concurrency: 4,
-    description: 'Virus scans of uploads through ClamAV (clamd), and removal of replaced, infected or deleted files.',
+    description: 'Virus scans of uploads through ClamAV (clamd), removal of replaced, infected or deleted files, and the hourly sweep of unreferenced files.',
   },
   'media-thumbnail': {
     group: 'previews',

@@ -32,6 +32,7 @@ export const SCHEDULES: readonly Schedule[] = [
   schedule({ id: 'analytics-maintenance', queue: 'analytics-aggregation', pattern: '30 3 * * *', tz: 'UTC', job: 'AnalyticsMaintain', data: {}, description: 'Events partition for next month; raw events past ANALYTICS_RETENTION_MONTHS dropped' }),
   schedule({ id: 'search-reindex', queue: 'search-index-reindex', pattern: '0 3 * * 0', tz: 'UTC', job: 'SearchReindex', data: { trigger: 'schedule' }, description: 'Full search reindex, Sundays 03:00 UTC: repairs drift and reports it' }),
   // Safety net of scheduled publication: one indexed read and one job-state lookup per scheduled post.
+  schedule({ id: 'media-sweep', queue: 'media-scan', pattern: '23 * * * *', tz: 'UTC', job: 'MediaSweep', data: {}, description: 'Removes stored files no asset references and stale job temp folders (older than MEDIA_SWEEP_GRACE_MS)' }),
   schedule({ id: 'blog-reconcile', queue: 'blog-publish', pattern: '* * * * *', tz: 'UTC', job: 'BlogReconcile', data: {}, description: 'Publishes due blog posts whose job is missing; re-adds missing publish jobs' }),
 ];
 

@@ -26,7 +26,18 @@ export interface Storage {
   stat(key: string): Promise<{ size: number } | null>;
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Every stored object whose key starts with prefix (a folder such as `assets/`), a page at a time
+   * from the backend: a sweep over millions of files never holds them all.
+   */
+  list(prefix: string): AsyncIterable<StoredObject>;
   close(): Promise<void>;
+}
+
+export interface StoredObject {
+  readonly key: string;
+  readonly size: number;
+  readonly modifiedAt: Date;
 }
 
 export class ObjectNotFoundError extends NotFoundError {

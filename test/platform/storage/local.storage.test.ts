@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -108,6 +108,36 @@ describe('LocalStorage', () => {
     expect((err as ObjectTooLargeError).status).toBe(413);
     expect(await filesUnder(root)).toEqual([]);
     expect(await storage.put('fits', Readable.from([Buffer.alloc(10_000)]), { maxBytes: 10_000 })).toEqual({ size: 10_000 });
+  });
+});
+
+describe('LocalStorage listing and folder pruning', () => {
+  it('lists every object under a prefix with size and time, skipping puts in progress', async () => {
+    for (const key of ['assets/a1/u1/original', 'assets/a1/u1/thumbnail-200.webp', 'assets/a2/u2/original', 'other/x']) {
+      await storage.put(key, Readable.from([Buffer.from(key)]));
+    }
+    await writeFile(path.join(root, '.tmp', 'partial'), 'x');
+    const listed = [];
+    for await (const o of storage.list('assets/')) listed.push(o);
+    expect(listed.map((o) => o.key).sort()).toEqual(['assets/a1/u1/original', 'assets/a1/u1/thumbnail-200.webp', 'assets/a2/u2/original']);
+    expect(listed.every((o) => o.size > 0 && o.modifiedAt.getTime() > Date.now() - 60_000)).toBe(true);
+    const one = [];
+    for await (const o of storage.list('assets/a1/u1/')) one.push(o.key);
+    expect(one.sort()).toEqual(['assets/a1/u1/original', 'assets/a1/u1/thumbnail-200.webp']);
+    const none = [];
+    for await (const o of storage.list('assets/missing/')) none.push(o.key);
+    expect(none).toEqual([]);
+  });
+
+  it('removes folders a delete leaves empty, and a put into a pruned folder still lands', async () => {
+    await storage.put('assets/a1/u1/original', Readable.from([Buffer.from('x')]));
+    await storage.put('assets/a1/u2/original', Readable.from([Buffer.from('y')]));
+    await storage.delete('assets/a1/u1/original');
+    expect(await readdir(path.join(root, 'assets', 'a1'))).toEqual(['u2']);
+    await storage.delete('assets/a1/u2/original');
+    expect(await readdir(root)).toEqual(['.tmp']);
+    await storage.put('assets/a1/u3/original', Readable.from([Buffer.from('z')]));
+    expect(await text(await storage.get('assets/a1/u3/original'))).toBe('z');
   });
 });
 
