@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, mkdtemp, rm } from 'node:fs/promises';
-import { setPriority, tmpdir } from 'node:os';
+import { availableParallelism, setPriority, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { ffprobeArgs } from './ffmpeg.args.js';
@@ -191,6 +191,7 @@ function runProcess(binary: string, args: readonly string[], options: ProcessOpt
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new FfmpegError('aborted', `${path.basename(binary)} aborted before it started`));
     const command = options.limited ? limitedCommand(options.limited.limiter, options.limited.limits, binary, args) : { command: binary, args: [...args] };
+    const started = Date.now();
     const child = spawn(command.command, command.args, { stdio: ['ignore', 'pipe', 'pipe'] });
     if (options.niceness && child.pid) {
       try {
@@ -224,7 +225,9 @@ function runProcess(binary: string, args: readonly string[], options: ProcessOpt
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       const name = path.basename(binary);
-      const breach = options.limited && code !== 0 ? limitBreach({ code, signal: killedBy, stderr }) : null;
+      const breach = options.limited && code !== 0
+        ? limitBreach({ code, signal: killedBy, stderr, elapsedMs: Date.now() - started, cores: availableParallelism(), cpuSeconds: options.limited.limits.cpuSeconds })
+        : null;
       if (spawnError) reject(new FfmpegError('spawn', `${name} could not be started: ${spawnError.message}`));
       else if (stopped === 'timeout') reject(new FfmpegError('timeout', `${name} took longer than ${timeoutMs} ms`, null, stderr));
       else if (stopped === 'aborted') reject(new FfmpegError('aborted', `${name} was aborted`, null, stderr));

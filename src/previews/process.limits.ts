@@ -52,11 +52,17 @@ export type LimitBreach = 'cpu' | 'output' | 'memory';
 /**
  * Which limit a process that we did not kill ran into, from how it ended; null when it ended for
  * another reason. ffmpeg exits 255 (or 123) only after a signal, and the service sends none but
- * SIGKILL, so those codes mean SIGXCPU. A plain SIGKILL stays unexplained (the OOM killer, say).
+ * SIGKILL, so those codes mean SIGXCPU, unless it ended too soon to have used its CPU seconds on
+ * every core (then someone else signalled it: a terminal's Ctrl-C, a service manager's SIGTERM).
+ * A plain SIGKILL stays unexplained (the OOM killer, say).
  */
-export function limitBreach(end: { readonly code: number | null; readonly signal: string | null; readonly stderr: readonly string[] }): LimitBreach | null {
+export function limitBreach(end: {
+  readonly code: number | null; readonly signal: string | null; readonly stderr: readonly string[];
+  readonly elapsedMs: number; readonly cores: number; readonly cpuSeconds: number;
+}): LimitBreach | null {
   if (end.signal === 'SIGXFSZ' || end.stderr.some((l) => /File too large/i.test(l))) return 'output';
-  if (end.signal === 'SIGXCPU' || end.code === 255 || end.code === 123) return 'cpu';
+  if (end.signal === 'SIGXCPU') return 'cpu';
+  if ((end.code === 255 || end.code === 123) && end.elapsedMs * end.cores >= end.cpuSeconds * 1000) return 'cpu';
   if (end.code !== 0 && end.stderr.some((l) => /malloc of size \d+ failed|Cannot allocate memory|out of memory/i.test(l))) return 'memory';
   return null;
 }
