@@ -24,7 +24,18 @@ interface WorkerPoolOptions {
   readonly metrics?: Metrics;
   /** Per-process concurrency of some queues, over the registry's (PREVIEW_CONCURRENCY). */
   readonly concurrency?: Partial<Record<QueueName, number>>;
+  /** Stalls a job survives (MAX_STALLS by default). */
+  readonly maxStalledCount?: number;
 }
+
+/**
+ * How often a job may stall (its worker killed, OOM-killed, stopped past its lock, or forced down
+ * at shutdown) before BullMQ fails it for good. A stall is the process's misfortune, not the job's
+ * failure, and handlers are idempotent: BullMQ's default of 1 made a job whose worker died twice
+ * in a row an unrecoverable failure, its outbox row failed and its emails never sent (found by the
+ * slow-smtp drill). Still bounded, so a job that takes down every worker that runs it stops.
+ */
+export const MAX_STALLS = 5;
 
 /** The BullMQ workers of one process: one Worker per queue it serves. */
 export class WorkerPool {
@@ -52,6 +63,7 @@ export class WorkerPool {
         autorun: true,
         lockDuration: this.opts.lockMs,
         stalledInterval: this.opts.lockMs,
+        maxStalledCount: this.opts.maxStalledCount ?? MAX_STALLS,
         // Per-minute completed/failed counts for a week: throughput charts and failure-rate health.
         metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       });
