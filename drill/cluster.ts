@@ -111,6 +111,8 @@ export class HeraldProcess {
   private tail = '';
   private exitPromise: Promise<number | null> = Promise.resolve(null);
   readonly logFile: string;
+  /** Service variables of this process over the cluster's and the runner's (a drill's own settings), kept across restarts. */
+  overrides: Record<string, string> = {};
 
   constructor(readonly role: Role, readonly name: string, private readonly env: Record<string, string>, readonly port: number | null, logDir: string) {
     this.logFile = path.join(logDir, `${name}.log`);
@@ -130,7 +132,7 @@ export class HeraldProcess {
   }
 
   async start(readyTimeoutMs = 120_000): Promise<void> {
-    const env = { ...process.env, ...this.env, LOG_LEVEL: process.env.DRILL_LOG_LEVEL ?? 'info', ...(this.port ? { PORT: String(this.port) } : {}) };
+    const env = { ...process.env, ...this.env, LOG_LEVEL: process.env.DRILL_LOG_LEVEL ?? 'info', ...this.overrides, ...(this.port ? { PORT: String(this.port) } : {}) };
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', this.role], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     let ready = false;
@@ -232,10 +234,11 @@ export class Cluster {
     };
   }
 
-  async spawn(role: Role, name: string): Promise<HeraldProcess> {
+  async spawn(role: Role, name: string, overrides: Record<string, string> = {}): Promise<HeraldProcess> {
     const port = role === 'api' ? await freePort() : null;
     await mkdir(path.join(this.dir, 'logs'), { recursive: true });
     const p = new HeraldProcess(role, name, this.env(), port, path.join(this.dir, 'logs'));
+    p.overrides = overrides;
     // Listed before it starts, so a process that fails to start is still stopped with the cluster.
     if (role === 'api') this.apis.push(p);
     else if (role === 'worker') this.workers.push(p);

@@ -4,7 +4,7 @@
  * service; a bad value stops the runner naming the variable.
  */
 
-export const DRILL_NAMES = ['soak', 'crash', 'redis', 'postgres', 'scheduler'] as const;
+export const DRILL_NAMES = ['soak', 'crash', 'redis', 'postgres', 'scheduler', 'digests', 'slow-smtp'] as const;
 export type DrillName = (typeof DRILL_NAMES)[number];
 
 export interface Knobs {
@@ -29,6 +29,21 @@ export interface Knobs {
   readonly drainSeconds: number;
   /** Per-request client timeout, milliseconds (a request past it is recorded as status 0, "no answer"). */
   readonly requestTimeoutMs: number;
+  /** SCHEDULE_CHECK_MS of the scheduler process the redis drill runs (the service's default: 30 s). */
+  readonly scheduleCheckMs: number;
+  /** DAILY-digest users of the digests drill, each with unread notifications. */
+  readonly digestUsers: number;
+  /** The SMTP sink's answer delay per message in the digests drill, ms (sends still going when Redis is flushed). */
+  readonly digestSmtpDelayMs: number;
+  /** The SMTP sink's answer delay per message in the slow-smtp drill, ms. */
+  readonly smtpDelayMs: number;
+  /** Notifications (one per user, email on) of the slow-smtp drill. */
+  readonly slowBurst: number;
+  /** EMAIL_LEASE_MS and JOB_LOCK_MS of the workers during the slow-smtp drill. */
+  readonly slowLeaseMs: number;
+  readonly slowJobLockMs: number;
+  /** Longest the slow-smtp drill keeps a worker stopped (SIGSTOP) waiting for its claims to be taken over, seconds. */
+  readonly stallSeconds: number;
   /** Keep the temporary directory (PostgreSQL/Redis data, process logs) after the run. */
   readonly keep: boolean;
 }
@@ -63,6 +78,14 @@ export function loadKnobs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     pgTrafficSeconds: int(env, 'DRILL_PG_TRAFFIC_SECONDS', 30, 10),
     drainSeconds: int(env, 'DRILL_DRAIN_SECONDS', 300, 10),
     requestTimeoutMs: int(env, 'DRILL_REQUEST_TIMEOUT_MS', 10_000, 100),
+    scheduleCheckMs: int(env, 'DRILL_SCHEDULE_CHECK_MS', 30_000, 100),
+    digestUsers: int(env, 'DRILL_DIGEST_USERS', 1_000, 10),
+    digestSmtpDelayMs: int(env, 'DRILL_DIGEST_SMTP_DELAY_MS', 100, 0),
+    smtpDelayMs: int(env, 'DRILL_SMTP_DELAY_MS', 1_500, 0),
+    slowBurst: int(env, 'DRILL_SLOW_BURST', 400, 20),
+    slowLeaseMs: int(env, 'DRILL_SLOW_LEASE_MS', 1_000, 1_000),
+    slowJobLockMs: int(env, 'DRILL_SLOW_JOB_LOCK_MS', 5_000, 1_000),
+    stallSeconds: int(env, 'DRILL_STALL_SECONDS', 120, 1),
     keep: env.DRILL_KEEP === '1',
   };
 }

@@ -28,7 +28,7 @@
  *   DRILL_SLOW_BURST          notifications of the slow-smtp drill [400]
  *   DRILL_SLOW_LEASE_MS       EMAIL_LEASE_MS of the workers in the slow-smtp drill [1000]
  *   DRILL_SLOW_JOB_LOCK_MS    JOB_LOCK_MS of the workers in the slow-smtp drill [5000]
- *   DRILL_STALL_SECONDS       how long the slow-smtp drill keeps worker-1 stopped (SIGSTOP) [15]
+ *   DRILL_STALL_SECONDS       longest the slow-smtp drill keeps worker-1 stopped (SIGSTOP) [120]
  *   DRILL_LOG_LEVEL           LOG_LEVEL of the herald processes [info]
  *   DRILL_KEEP=1              keep the temporary directory (data, logs/<process>.log)
  * Any other service variable set in the environment (JOB_LOCK_MS, EMAIL_LEASE_MS, RATE_LIMITS,

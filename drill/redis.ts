@@ -1,7 +1,9 @@
 import { waitFor } from '../src/platform/net.js';
-import type { Cluster } from './cluster.js';
+import { SCHEDULES } from '../src/platform/queue/schedules.js';
+import type { Cluster, HeraldProcess } from './cluster.js';
 import type { Knobs } from './knobs.js';
 import { answered, Prober, recoverySeconds } from './probe.js';
+import { ScheduleWatch } from './schedules.js';
 import { drillReport, isOk, type DrillReport } from './stats.js';
 import { adminToken, Client, login, notifyUsers, seedUsers } from './traffic.js';
 import { deliveryReport, mailsOf, waitDrained } from './verify.js';
@@ -13,9 +15,23 @@ import { deliveryReport, mailsOf, waitDrained } from './verify.js';
  * probing both API processes, start it again on the same port and wait until the API answers
  * again; then create the second half and FLUSHALL (every queue, job and counter gone) once a
  * tenth of it went out. Targets: only 2xx or 503 while Redis is down (no 500, no hang), back
- * within 30 s with no process restarted, 0 lost and 0 duplicated emails.
+ * within 30 s with no process restarted, 0 lost and 0 duplicated emails. A scheduler process
+ * (SCHEDULE_CHECK_MS = DRILL_SCHEDULE_CHECK_MS) runs throughout: every job scheduler must be back
+ * in Redis within a minute of the FLUSHALL, with nobody restarting anything.
  */
 export async function redisDrill(cluster: Cluster, knobs: Knobs, log: (m: string) => void): Promise<DrillReport> {
+  const scheduler = await cluster.spawn('scheduler', 'redis-scheduler', { SCHEDULE_CHECK_MS: String(knobs.scheduleCheckMs) });
+  const watch = new ScheduleWatch(cluster.redis.url);
+  try {
+    return await burstWithFaults(cluster, knobs, log, scheduler, watch);
+  } finally {
+    await scheduler.kill('SIGTERM');
+    cluster.others.splice(cluster.others.indexOf(scheduler), 1);
+    await watch.close();
+  }
+}
+
+async function burstWithFaults(cluster: Cluster, knobs: Knobs, log: (m: string) => void, scheduler: HeraldProcess, watch: ScheduleWatch): Promise<DrillReport> {
   const client = new Client(() => cluster.apis.map((a) => a.url), knobs.requestTimeoutMs);
   const users = await seedUsers(cluster, 'redis', knobs.burst);
   // Several probe users: one alone would pass its inbox limit (100/min) at four probes a second.
@@ -48,16 +64,22 @@ export async function redisDrill(cluster: Cluster, knobs: Knobs, log: (m: string
   await waitFor(async () => mailsOf(cluster, 'redis').length >= half + (users.length - half) / 10, knobs.drainSeconds * 1000, 10);
 
   const deliveredAtFlush = mailsOf(cluster, 'redis').length;
+  const schedulesMissingBeforeFlush = await watch.missing();
   prober.phase = 'flushed';
   const flushAt = Date.now();
   await cluster.redisAdmin.flushall();
-  log(`redis: FLUSHALL after ${deliveredAtFlush} emails`);
+  const schedulesMissingAfterFlush = (await watch.missing()).length;
+  // Polled while the burst drains: the schedules come back on the scheduler's next check.
+  const schedulesBack = watch.waitAllBack(flushAt, 60_000);
+  log(`redis: FLUSHALL after ${deliveredAtFlush} emails (${schedulesMissingAfterFlush} job schedulers gone)`);
   await new Promise((r) => setTimeout(r, 5_000));
   await prober.stop();
 
   const drain = await waitDrained(cluster, knobs.drainSeconds * 1000);
   const delivery = await deliveryReport(cluster, 'redis', true);
-  const exited = cluster.exited();
+  const schedules = await schedulesBack;
+  log(`redis: job schedulers ${schedules.back ? `all back ${schedules.seconds}s after the flush` : `still missing: ${schedules.stillMissing.join(', ')}`}`);
+  const exited = [...cluster.exited(), ...(scheduler.child?.exitCode === null && scheduler.child.signalCode === null ? [] : [scheduler.name])];
   const phase = (name: string) => prober.probes.filter((p) => p.phase === name);
   const totalSeconds = (Date.now() - started) / 1000;
   return drillReport('redis', {
@@ -71,8 +93,10 @@ export async function redisDrill(cluster: Cluster, knobs: Knobs, log: (m: string
     noLostEmail: delivery.lost === 0,
     noDuplicateEmail: delivery.duplicated === 0,
     noProcessExited: exited.length === 0,
+    schedulesPresentBeforeFlush: schedulesMissingBeforeFlush.length === 0,
+    schedulesBackWithin60s: schedules.back,
   }, {
-    params: { burst: knobs.burst, outageSeconds: knobs.outageSeconds },
+    params: { burst: knobs.burst, outageSeconds: knobs.outageSeconds, scheduleCheckMs: knobs.scheduleCheckMs },
     createRequestsMs: createMs,
     deliveredAtStop, deliveredAtFlush,
     downSeconds: Math.round((upAt - downAt) / 100) / 10,
@@ -82,6 +106,7 @@ export async function redisDrill(cluster: Cluster, knobs: Knobs, log: (m: string
     burstSeconds: Math.round(totalSeconds * 10) / 10,
     drainSeconds: drain.seconds,
     delivery,
+    schedules: { count: SCHEDULES.length, missingAfterFlush: schedulesMissingAfterFlush, secondsToAllBack: schedules.seconds, stillMissing: schedules.stillMissing },
     exitedProcesses: exited,
   });
 }

@@ -10,6 +10,8 @@ import type { MailRecord } from './stats.js';
  */
 export class DrillSmtpSink {
   readonly received: MailRecord[] = [];
+  /** How long the server takes to answer each message (a slow relay); drills set it and put it back to 0. */
+  delayMs = 0;
   private server: SMTPServer | null = null;
   port = 0;
 
@@ -39,11 +41,19 @@ export class DrillSmtpSink {
         stream.on('end', () => {
           const headers = parseHeaders(head);
           const to = session.envelope.rcptTo.map((r) => r.address);
-          // Accepted only now: a message is "delivered" once the server answered 250 to it.
-          for (const address of to) {
-            this.received.push({ messageId: headers.get('message-id') ?? '', notificationId: headers.get('x-herald-notification') ?? null, to: address });
-          }
-          callback();
+          const accept = () => {
+            // Accepted only now: a message is "delivered" once the server answered 250 to it (even
+            // if the client, stopped or killed meanwhile, never reads the answer).
+            for (const address of to) {
+              this.received.push({
+                messageId: headers.get('message-id') ?? '', notificationId: headers.get('x-herald-notification') ?? null, to: address,
+                digest: headers.get('x-herald-digest') ?? null,
+              });
+            }
+            callback();
+          };
+          if (this.delayMs > 0) setTimeout(accept, this.delayMs);
+          else accept();
         });
         stream.on('error', callback);
       },

@@ -82,6 +82,8 @@ export interface MailRecord {
   readonly messageId: string;
   readonly notificationId: string | null;
   readonly to: string;
+  /** X-Herald-Digest ("DAILY <period>") of a digest email; null for a notification's email. */
+  readonly digest?: string | null;
 }
 
 export interface DeliveryVerdict {
