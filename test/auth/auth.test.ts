@@ -105,8 +105,10 @@ describe('sessions', () => {
     expect(none.status).toBe(200);
     const bearer = await fetch(`${t.url}/api/notifications/read-all`, { method: 'POST', headers: { authorization: `Bearer ${token}`, origin: 'https://evil.example' } });
     expect(bearer.status).toBe(200);
-    // Reads are not state changes.
-    expect((await fetch(`${t.url}/api/notifications`, { headers: { cookie: cookieOf(login), origin: 'https://evil.example' } })).status).toBe(200);
+    // Reads naming a foreign Origin are refused too (their side effects: streams, rate limits;
+    // test/platform/real-clients.test.ts); same-origin reads send no Origin.
+    expect((await fetch(`${t.url}/api/notifications`, { headers: { cookie: cookieOf(login), origin: 'https://evil.example' } })).status).toBe(403);
+    expect((await fetch(`${t.url}/api/notifications`, { headers: { cookie: cookieOf(login) } })).status).toBe(200);
   });
 });
 

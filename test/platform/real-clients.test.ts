@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
+import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { SseClient } from '../helpers/sse-client.js';
 
 /**
  * The API driven as a frontend written from the platform's integration guide drives it: its fetch
@@ -209,6 +211,52 @@ describe('CORS by allow-list', () => {
     const own = await fetch(`${t.url}/api/notifications/read-all`, { method: 'POST', headers: { origin: t.url, cookie, 'content-type': 'application/json' } });
     expect(own.status).toBe(200);
     expect(own.headers.get('access-control-allow-origin')).toBeNull(); // same-origin needs no grant
+  });
+});
+
+/**
+ * A cookie session acts only for the allowed origins, reads included. A page on another origin
+ * cannot read a cookie-signed GET (no CORS grant), but the server still served it: an EventSource
+ * with credentials from that page (same site, or any site with COOKIE_SAMESITE=none) opened streams
+ * that evicted the user's own (SSE_MAX_PER_USER, "wait 60 s"), and foreign GETs spent the user's
+ * rate limits. Found by the attacker's read of issues 15/16; failed before (200s, evicted stream).
+ */
+describe('cookie-signed reads from a foreign origin', () => {
+  const openWithCookie = (cookie: string, origin: string) => {
+    const abort = new AbortController();
+    return { abort, res: fetch(`${t.url}/api/notifications/stream`, { headers: { accept: 'text/event-stream', cookie, origin }, signal: abort.signal }) };
+  };
+
+  it('open no event stream and evict none of the user\'s own', async () => {
+    const { session, cookie } = await cookieSession();
+    const own = await SseClient.open(t.url, session);
+    await own.next('unread-count');
+    const foreign = Array.from({ length: 5 }, () => openWithCookie(cookie, FOREIGN));
+    try {
+      expect(await Promise.all(foreign.map(async (f) => (await f.res).status))).toEqual(Array(5).fill(403));
+      expect(await waitFor(async () => own.ended, 500, 20)).toBe(false);
+      const allowed = openWithCookie(cookie, APP_ORIGIN); // the allowed origin's stream still opens
+      expect((await allowed.res).status).toBe(200);
+      allowed.abort.abort();
+    } finally {
+      for (const f of foreign) f.abort.abort();
+      own.close();
+    }
+  });
+
+  it('are refused (403) before they count; the allowed origin, the API\'s own and no Origin still read', async () => {
+    const { cookie } = await cookieSession();
+    const get = (origin?: string) => fetch(`${t.url}/api/notifications`, { headers: { cookie, ...(origin ? { origin } : {}) } });
+    const foreign = await get(FOREIGN);
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toEqual({ success: false, error: 'Forbidden: cross-origin request' });
+    expect(foreign.headers.get('x-ratelimit-remaining')).toBeNull();
+    expect((await get('null')).status).toBe(403);
+    const allowed = await get(APP_ORIGIN);
+    expect(allowed.status).toBe(200);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
+    expect((await get()).status).toBe(200); // same-origin GETs carry no Origin
+    expect((await get(t.url)).status).toBe(200);
   });
 });
 
