@@ -68,9 +68,17 @@ export class DigestsRepository {
     return result.rows;
   }
 
-  /** Every transaction below this xid8 has finished (see migration 0012); a statement of its own. */
-  async horizon(): Promise<string> {
-    const result = await sql<{ h: string }>`SELECT herald_xid_horizon()::text AS h`.execute(this.db);
+  /**
+   * Where a digest's range ends. Normally herald_xid_horizon() (migration 0012): every transaction
+   * below it has finished, so the range holds no row that commits later. A flush (the user left
+   * DAILY/WEEKLY) is the last digest: it takes every row visible now, up to the next transaction
+   * id, since the rows still in flight are delivered after the switch, one by one. A statement of
+   * its own, before the reads.
+   */
+  async rangeEnd(flush: boolean): Promise<string> {
+    const result = flush
+      ? await sql<{ h: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS h`.execute(this.db)
+      : await sql<{ h: string }>`SELECT herald_xid_horizon()::text AS h`.execute(this.db);
     return result.rows[0]!.h;
   }
 
@@ -109,7 +117,7 @@ export class DigestsRepository {
 
   /**
    * The recorded content of each (user, period): unread notifications of enabled types in its
-   * range, newest first, at most `limit` each, leaving out any already emailed on its own (sent
+   * range, newest first, at most `limit` each, leaving out any emailed on its own (sent or being sent
    * while the user was on IMMEDIATE, or critical). `run_at` is the digest's own instant.
    */
   async items(users: ReadonlyArray<{ userId: string; periodKey: string }>, limit: number): Promise<DigestItem[]> {
@@ -121,22 +129,31 @@ export class DigestsRepository {
         FROM unnest(${users.map((u) => u.userId)}::uuid[], ${users.map((u) => u.periodKey)}::text[]) AS b(user_id, period_key)
         JOIN digest_contents c ON c.user_id = b.user_id AND c.period_key = b.period_key
         JOIN notification_preferences p ON p.user_id = c.user_id
-        JOIN notifications n ON n.user_id = c.user_id AND n.read = false AND n.type::text = ANY(p.enabled_types) AND n.xid < c.to_xid
-          AND (CASE WHEN c.from_xid IS NULL THEN n.created_at > c.from_time ELSE n.xid >= c.from_xid END)
-        WHERE NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id AND e.status IN ('sent', 'captured'))
+        -- A range scan of (user_id, xid); a first digest (no from_xid) is bounded by time instead.
+        JOIN notifications n ON n.user_id = c.user_id AND n.xid >= coalesce(c.from_xid, '0'::xid8) AND n.xid < c.to_xid
+          AND (c.from_xid IS NOT NULL OR n.created_at > c.from_time)
+          AND n.read = false AND n.type::text = ANY(p.enabled_types)
+        -- Any claim counts: an email of its own in flight (the user just left DAILY) is not repeated.
+        WHERE NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id)
         WINDOW w AS (PARTITION BY c.user_id)
       ) x WHERE rn <= ${limit}
       ORDER BY user_id, created_at DESC, id DESC`.execute(this.db);
     return result.rows;
   }
 
-  /** The users of the job whose period has recorded content, with the digest's instant. */
-  async claimed(users: ReadonlyArray<{ userId: string; periodKey: string }>): Promise<Map<string, { runAt: Date; ownerJob: string | null }>> {
+  /**
+   * The users of the job whose period has recorded content, with the digest's instant, and whether
+   * another job fixed it and is still unfinished (its outbox row open): that job sends it.
+   */
+  async claimed(users: ReadonlyArray<{ userId: string; periodKey: string }>, jobId: string | null): Promise<Map<string, { runAt: Date; ownerBusy: boolean }>> {
     if (users.length === 0) return new Map();
-    const result = await sql<{ user_id: string; run_at: Date; owner_job: string | null }>`
-      SELECT c.user_id, c.run_at, c.owner_job FROM unnest(${users.map((u) => u.userId)}::uuid[], ${users.map((u) => u.periodKey)}::text[]) AS b(user_id, period_key)
+    const result = await sql<{ user_id: string; run_at: Date; owner_busy: boolean }>`
+      SELECT c.user_id, c.run_at, (c.owner_job IS DISTINCT FROM ${jobId}::text AND EXISTS (
+          SELECT 1 FROM outbox o WHERE o.id = (CASE WHEN c.owner_job ~ '^outbox-[0-9]{1,18}$' THEN substr(c.owner_job, 8)::bigint END)
+            AND o.completed_at IS NULL AND o.failed_at IS NULL)) AS owner_busy
+      FROM unnest(${users.map((u) => u.userId)}::uuid[], ${users.map((u) => u.periodKey)}::text[]) AS b(user_id, period_key)
       JOIN digest_contents c ON c.user_id = b.user_id AND c.period_key = b.period_key`.execute(this.db);
-    return new Map(result.rows.map((r) => [r.user_id, { runAt: r.run_at, ownerJob: r.owner_job }]));
+    return new Map(result.rows.map((r) => [r.user_id, { runAt: r.run_at, ownerBusy: r.owner_busy }]));
   }
 
   /** lastDigestSentAt (shown to the user) after the emails went out or were found sent; never earlier. */

@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db/client.js';
-import { ClaimHeldError, deferralForHeldClaims, type EmailService } from '../platform/email/email.service.js';
+import { deferralForHeldClaims, type EmailService } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
+import { DeferUntilError } from '../platform/queue/deferral.js';
 import { enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
 import type { JobPayload } from '../platform/queue/registry.js';
 import { renderDigestEmail } from './digest.render.js';
@@ -15,6 +16,8 @@ export const digestEmailKey = (userId: string, key: string) => `digest:${userId}
 
 const MAX_ITEMS = 100;
 const DAY_MS = 86_400_000;
+/** How often a frequency switch's flush looks again for the older transactions to finish. */
+const FLUSH_WAIT_MS = 2_000;
 
 export interface DigestDeps {
   readonly db: Db;
@@ -93,10 +96,17 @@ export class DigestsService {
     const runAt = new Date(job.runAt);
     const ids = job.users.map((u) => u.userId);
     const keys = new Map(job.users.map((u) => [u.userId, u.periodKey]));
+    let waiting = false;
     const targets = await this.deps.db.transaction().execute(async (tx) => {
       const repo = new DigestsRepository(tx);
       const locked = await repo.lockTargets(ids, job.frequency, job.flush === true);
-      const horizon = await repo.horizon();
+      const horizon = await repo.rangeEnd(job.flush === true);
+      // A flush fixes its content only once every transaction older than its switch has finished
+      // (see DigestSend.until); until then it waits, unless an earlier attempt fixed it already.
+      if (job.flush && job.until !== undefined && BigInt(horizon) < BigInt(job.until)) {
+        waiting = true;
+        return locked;
+      }
       await repo.claimContents({
         users: locked.map((t) => ({ userId: t.user_id, periodKey: keys.get(t.user_id)! })),
         frequency: job.frequency, runAt, spanMs: job.frequency === 'DAILY' ? DAY_MS : 7 * DAY_MS, horizon, ownerJob: jobId,
@@ -104,7 +114,10 @@ export class DigestsService {
       return locked;
     });
     const wanted = targets.map((t) => ({ userId: t.user_id, periodKey: keys.get(t.user_id)! }));
-    const [claimed, items] = await Promise.all([this.repo.claimed(wanted), this.repo.items(wanted, MAX_ITEMS)]);
+    if (waiting && (await this.repo.claimed(wanted, jobId)).size < wanted.length) {
+      throw new DeferUntilError(new Date(Date.now() + FLUSH_WAIT_MS), 'digest flush waits for transactions older than the frequency switch');
+    }
+    const [claimed, items] = await Promise.all([this.repo.claimed(wanted, jobId), this.repo.items(wanted, MAX_ITEMS)]);
     const byUser = new Map<string, DigestItem[]>();
     for (const item of items) byUser.set(item.user_id, [...(byUser.get(item.user_id) ?? []), item]);
     const outcomes = new Map<string, { outcome: DigestOutcome; items: number }>(ids.map((id) => [id, { outcome: 'skipped', items: 0 }]));
@@ -113,16 +126,15 @@ export class DigestsService {
     await Promise.all(targets.map(async (target) => {
       // No content recorded: the period's email existed before contents were (nothing to move).
       if (!claimed.has(target.user_id)) return void outcomes.set(target.user_id, { outcome: 'already-sent', items: 0 });
+      // Another job fixed this content and is not finished (a second run of the same instant): it
+      // sends the email, retried or re-run; claiming it here would make that job wait out a lease.
+      if (claimed.get(target.user_id)!.ownerBusy) return void outcomes.set(target.user_id, { outcome: 'skipped', items: 0 });
       const list = byUser.get(target.user_id) ?? [];
       if (list.length === 0) return void outcomes.set(target.user_id, { outcome: 'empty', items: 0 });
       try {
         const outcome = await this.sendOne(target, job.frequency, keys.get(target.user_id)!, list);
         outcomes.set(target.user_id, { outcome, items: list[0]!.total });
       } catch (err) {
-        // Held by the job that fixed this content (a second run of the same instant): that job
-        // finishes it, retried or re-run; waiting out its lease here would only delay this batch.
-        const owner = claimed.get(target.user_id)!.ownerJob;
-        if (err instanceof ClaimHeldError && owner !== null && owner !== jobId) return void outcomes.set(target.user_id, { outcome: 'skipped', items: 0 });
         errors.push(`${target.user_id}: ${(err as Error).message}`);
         reasons.push(err);
         outcomes.delete(target.user_id);
