@@ -219,7 +219,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     routes = registerAccessControl(http, { authenticate: (t) => services.auth.authenticate(t), limiter, config });
     metricsRoutes(http, metrics, config.metrics.token);
     healthRoutes(http, services.health);
-    authRoutes(http, services.auth);
+    authRoutes(http, services.auth, config.http.cookie);
     usersRoutes(http, services.users);
     catalogRoutes(http, services.catalog);
     blogRoutes(http, services.blog);

@@ -46,6 +46,24 @@ const url = (protocols: string[]) => {
   }, { message });
 };
 
+/** CORS_ORIGINS: comma-separated `scheme://host[:port]` origins, exactly as browsers send them in `Origin`. */
+const originsSchema = z.string().transform((value, ctx) => {
+  const origins: string[] = [];
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    let origin: string | null = null;
+    try {
+      const parsed = new URL(part);
+      if ((parsed.protocol === 'http:' || parsed.protocol === 'https:') && parsed.origin === part.replace(/\/+$/, '')) origin = parsed.origin;
+    } catch { /* reported below */ }
+    if (!origin) {
+      ctx.addIssue({ code: 'custom', message: `bad origin "${part}" (expected scheme://host[:port], e.g. https://app.example.com, no path)` });
+      return z.NEVER;
+    }
+    origins.push(origin);
+  }
+  return origins;
+});
+
 /** proxy-addr's names for address ranges, accepted in TRUST_PROXY next to addresses and CIDRs. */
 const PROXY_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -118,6 +136,11 @@ const envSchema = z.object({
   RATE_LIMITS: z.enum(['on', 'off']).default('on'),
   RATE_LIMIT_OVERRIDES: overridesSchema.default({}),
   BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  CORS_ORIGINS: originsSchema.default([]),
+  CORS_MAX_AGE_SECONDS: int(0, 86_400).default(600),
+  COOKIE_SAMESITE: z.enum(['lax', 'strict', 'none']).default('lax'),
+  COOKIE_SECURE: z.enum(['auto', 'true', 'false']).default('auto'),
+  COOKIE_DOMAIN: z.string().regex(/^\.?[a-z0-9.-]+$/i, 'must be a domain such as example.com').optional(),
   TRUST_PROXY: trustProxySchema.default(false),
   SHUTDOWN_TIMEOUT_MS: int(100, 10 * 60_000).default(15_000),
   REQUEST_TIMEOUT_MS: int(1_000, 24 * 3_600_000).default(30_000),
@@ -203,6 +226,15 @@ export interface Config {
   readonly bodyLimitBytes: number;
   /** Fastify's trustProxy: false, a hop count, or the trusted proxies' addresses/CIDRs. */
   readonly trustProxy: false | number | readonly string[];
+  /**
+   * Other origins whose pages may call the API with credentials (CORS), and the session cookie's
+   * attributes (`secure: 'auto'` follows the request's protocol).
+   */
+  readonly http: {
+    readonly corsOrigins: readonly string[];
+    readonly corsMaxAgeSeconds: number;
+    readonly cookie: { readonly sameSite: 'lax' | 'strict' | 'none'; readonly secure: 'auto' | boolean; readonly domain: string | undefined };
+  };
   readonly shutdownTimeoutMs: number;
   /** How long a client may take to send a whole request (uploads included): slow clients are cut off. */
   readonly requestTimeoutMs: number;
@@ -254,6 +286,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(lines.join('\n'));
   }
   const e = parsed.data;
+  // Browsers drop a SameSite=None cookie that is not Secure: the session would silently never stick.
+  if (e.COOKIE_SAMESITE === 'none' && e.COOKIE_SECURE === 'false') {
+    throw new ConfigError('Invalid configuration: COOKIE_SECURE must not be false with COOKIE_SAMESITE=none (browsers refuse such cookies)');
+  }
   return Object.freeze({
     host: e.HOST,
     port: e.PORT,
@@ -277,6 +313,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     trustProxy: Array.isArray(e.TRUST_PROXY) ? Object.freeze(e.TRUST_PROXY) : e.TRUST_PROXY,
+    http: {
+      corsOrigins: Object.freeze(e.CORS_ORIGINS),
+      corsMaxAgeSeconds: e.CORS_MAX_AGE_SECONDS,
+      cookie: {
+        sameSite: e.COOKIE_SAMESITE,
+        secure: e.COOKIE_SAMESITE === 'none' ? true : e.COOKIE_SECURE === 'auto' ? 'auto' as const : e.COOKIE_SECURE === 'true',
+        domain: e.COOKIE_DOMAIN,
+      },
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
     worker: {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config, RateLimitName } from '../../config.js';
 import type { Role } from '../db/schema.js';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
+import { CROSS_ORIGIN_REFUSED, originAllowed, trustedOrigins } from './cors.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
 import type { RouteDoc } from './route-doc.js';
 
@@ -47,13 +48,6 @@ export function tokenFrom(request: FastifyRequest): { token: string; via: 'cooki
   return cookie ? { token: cookie, via: 'cookie' } : null;
 }
 
-/** Browsers send Origin on cross-site POSTs; a cookie session must not act for another site. */
-export function sameOrigin(request: FastifyRequest, publicUrl: string | undefined): boolean {
-  const origin = request.headers.origin;
-  if (!origin) return true;
-  if (publicUrl && origin === new URL(publicUrl).origin) return true;
-  return origin === `${request.protocol}://${request.headers.host ?? ''}`;
-}
 
 /** One row of the route table: who may call it (undefined: the route declared no rule). */
 export interface RouteAccess {
@@ -80,6 +74,7 @@ export function registerAccessControl(app: FastifyInstance, deps: {
       table.push({ method, url: route.url, access: route.config?.access, rateLimit: route.config?.rateLimit, openapi: route.config?.openapi });
     }
   });
+  const trusted = trustedOrigins(deps.config);
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('authVia', null);
@@ -97,8 +92,12 @@ export function registerAccessControl(app: FastifyInstance, deps: {
     if (access === 'public') return;
     if (!request.user) throw new UnauthorizedError();
     if (access === 'admin' && request.user.role !== 'ADMIN') throw new ForbiddenError(ADMIN_REQUIRED);
-    if (request.authVia === 'cookie' && !SAFE_METHODS.has(request.method) && !sameOrigin(request, deps.config.publicUrl)) {
-      throw new ForbiddenError('Forbidden: cross-origin request');
+    // Browsers send Origin on cross-site writes; a cookie session acts only for the allowed origins.
+    // Reads too when they name a foreign Origin (a CORS GET, an EventSource): the page could not
+    // read the answer, but serving it would still open streams that evict the user's own and use
+    // up the user's rate limits. Same-origin GETs and navigations send no Origin.
+    if (request.authVia === 'cookie' && (!SAFE_METHODS.has(request.method) || request.headers.origin !== undefined) && !originAllowed(request, trusted)) {
+      throw new ForbiddenError(CROSS_ORIGIN_REFUSED);
     }
     if (rateLimit && deps.config.rateLimits.enabled) {
       const result = await deps.limiter.hit(rateLimit, request.user.id, deps.config.rateLimits.perMinute[rateLimit]);

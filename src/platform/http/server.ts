@@ -4,6 +4,7 @@ import Fastify, { type FastifyReply, LogController, type FastifyBaseLogger, type
 import type { Config } from '../../config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { registerCors } from './cors.js';
 import { INVALID_BODY } from './validation.js';
 
 const DEPENDENCY_DOWN = /driver has already been destroyed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connect_timeout|timeout exceeded when trying to connect|Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|the database system is (starting up|shutting down)|terminating connection/i;
@@ -63,6 +64,22 @@ function clientErrorHandler(this: FastifyInstance, err: NodeJS.ErrnoException, s
 }
 
 /**
+ * An empty body is no body, whatever its Content-Type says: browsers' fetch wrappers (the
+ * platform guide's among them) send `Content-Type: application/json` on every call, bodiless POSTs
+ * and DELETEs included. Decided here once, so each route answers as it would without the header
+ * (its 404s included); a non-empty body that is not JSON is still the contract's 400.
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (text.length === 0) return done(null, undefined);
+    return parseJson(request, text, done);
+  });
+}
+
+/**
  * TRUST_PROXY for Fastify: request.ip is the nearest address not trusted. Fastify 5 ignores a bare
  * hop count (it cannot tell a proxy from a direct client), so hops are a function: the peer and the
  * next `hops - 1` X-Forwarded-For entries from the right are proxies.
@@ -104,6 +121,8 @@ export function createHttpServer(config: Config, log: Logger): FastifyInstance {
   });
 
   void app.register(cookie);
+  registerCors(app, config);
+  acceptEmptyJsonBodies(app);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
