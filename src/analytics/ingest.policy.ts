@@ -49,7 +49,8 @@ export interface Visible {
 /**
  * A browser's events with their attribution taken from the entities they name (the most specific
  * wins: license, then asset, then project). An entity the sender cannot see (or that does not
- * exist) is a 400 naming the field, the same answer for both so existence does not leak.
+ * exist) is a 400 naming the field, the same answer for both so existence does not leak; so are
+ * entities that do not belong together (a license with another asset).
  */
 export function attributeFromEntities(events: readonly AnalyticsEventInput[], seen: Visible): AnalyticsEventInput[] {
   const issues: Issue[] = [];
@@ -62,6 +63,12 @@ export function attributeFromEntities(events: readonly AnalyticsEventInput[], se
     if (e.assetId && !asset) missing('assetId');
     if (e.projectId && !project) missing('projectId');
     if (e.postId && !seen.posts.has(e.postId)) missing('postId');
+    // The entities named must be one chain (license → its asset → its project): otherwise the asset's
+    // figures would count an event whose brand and creator came from an unrelated license.
+    const mismatch = (field: string, of: string) => issues.push({ code: 'custom', path: ['events', i, field], message: `does not match the ${of}` });
+    if (license && e.assetId && e.assetId !== license.assetId) mismatch('assetId', 'license');
+    if (license && e.projectId && e.projectId !== license.projectId) mismatch('projectId', 'license');
+    if (!license && asset && e.projectId && e.projectId !== asset.projectId) mismatch('projectId', 'asset');
     const owners = license ?? asset ?? project ?? { brandId: null, creatorId: null, projectId: null };
     return { ...e, assetId: e.assetId ?? license?.assetId ?? null, brandId: owners.brandId, creatorId: owners.creatorId, projectId: owners.projectId };
   });

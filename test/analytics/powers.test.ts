@@ -17,6 +17,8 @@ let ownBrand: string;
 let creatorId: string;
 let published: string;
 let hidden: string;
+let otherPublished: string;
+let ownBrandSession: Session;
 
 beforeAll(async () => {
   t = await createTestApp({ ANALYTICS_KEY: KEY, ANALYTICS_USER_EVENTS_PER_HOUR: String(CAP) });
@@ -26,6 +28,8 @@ beforeAll(async () => {
   const project = await created(t, '/api/projects', own.session, { title: 'Spring campaign', status: 'ACTIVE' });
   published = (await created(t, '/api/assets', creator.session, { title: 'Lights', type: 'IMAGE', status: 'PUBLISHED', projectId: project.id })).id;
   hidden = (await created(t, '/api/assets', other.session, { title: 'Unreleased', type: 'IMAGE' })).id;
+  otherPublished = (await created(t, '/api/assets', other.session, { title: 'Elsewhere', type: 'IMAGE', status: 'PUBLISHED' })).id;
+  ownBrandSession = own.session;
 });
 afterAll(() => t.close());
 
@@ -59,6 +63,12 @@ describe('a user cannot change someone else\'s figures', () => {
     expect(row.brand_id).toBe(ownBrand);
     expect(row.creator_id).toBe(creatorId);
     expect(row.project_id).toEqual(expect.any(String));
+    // Entities that do not belong together: a license the brand holds, with another creator's asset.
+    const license = await created(t, '/api/licenses', ownBrandSession, { assetId: published, startsAt: new Date(Date.now() + 86_400_000).toISOString() });
+    const chained = await send([{ eventType: 'asset_viewed', occurredAt: at, licenseId: license.id, assetId: otherPublished }], ownBrandSession);
+    expect(chained.status).toBe(400);
+    expect(chained.body.details).toEqual([expect.objectContaining({ path: ['events', 0, 'assetId'], message: 'does not match the license' })]);
+    expect((await send([{ eventType: 'asset_viewed', occurredAt: at, licenseId: license.id, assetId: published }], ownBrandSession)).status).toBe(202);
     // Server-side producers are bounded too: no negative revenue, nothing absurd.
     expect((await send([{ eventType: 'license_created', occurredAt: at, brandId: victimBrand, props: { revenueCents: -1 } }], null)).status).toBe(400);
     expect((await send([{ eventType: 'license_created', occurredAt: at, brandId: victimBrand, props: { revenueCents: 1e12 } }], null)).status).toBe(400);
