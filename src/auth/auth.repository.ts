@@ -32,10 +32,17 @@ export class SessionsRepository {
       .executeTakeFirst();
   }
 
-  /** Whether the account ever signed in from this address (the login throttle spares such addresses). */
-  async signedInFrom(email: string, ip: string): Promise<boolean> {
+  /**
+   * Whether the account ever signed in from this address, as the login throttle counts addresses
+   * (`addressKey`: an IPv4 address, IPv4-mapped included, or an IPv6 /64 — an owner's privacy
+   * addresses rotate within their /64). The throttle spares such addresses.
+   */
+  async signedInFrom(email: string, key: string): Promise<boolean> {
+    const sameAddress = key.endsWith('/64')
+      ? sql<boolean>`(s.ip LIKE '%:%' AND s.ip::inet <<= ${key}::cidr)`
+      : sql<boolean>`(s.ip = ${key} OR lower(s.ip) = ${`::ffff:${key}`})`;
     const row = await this.db.selectFrom('sessions as s').innerJoin('users as u', 'u.id', 's.user_id')
-      .select('s.id').where('u.email', '=', email).where('s.ip', '=', ip).limit(1).executeTakeFirst();
+      .select('s.id').where('u.email', '=', email).where(sameAddress).limit(1).executeTakeFirst();
     return row !== undefined;
   }
 

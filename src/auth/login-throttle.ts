@@ -61,7 +61,7 @@ export class LoginThrottle {
     if (!pair.result.allowed) throw refuse(pair.result);
     const account = await this.limiter.reserve('login.failed.account', email, this.config.slowAfterFailedPer15Min, WINDOW_SEC);
     const release = async () => { await Promise.all([pair.release(), account.release()]); };
-    if (!account.result.allowed && !(await this.knownAddress(email, ip).catch(() => false))) {
+    if (!account.result.allowed && !(await this.knownAddress(email, addressKey(ip)).catch(() => false))) {
       const pace = await this.limiter.pace('login.slow', email, this.config.slowIntervalSec * 1000);
       if (!pace.allowed) {
         await release(); // no password was checked: nothing failed

@@ -94,4 +94,15 @@ describe('failed sign-ins', () => {
     expect((await login(owner.user.email, 'typo', '198.51.100.40')).status).toBe(401);
     expect((await login(owner.user.email, PASSWORD, '198.51.100.40')).status).toBe(200);
   });
+
+  it('spares the owner\'s known IPv6 network: a privacy address of the same /64 is known, another /64 is not', async () => {
+    const owner = await t.user();
+    expect((await login(owner.user.email, PASSWORD, '2001:db8:5:6::10')).status).toBe(200);
+    for (const ip of ['203.0.113.11', '203.0.113.12', '203.0.113.13']) {
+      for (let i = 0; i < 2; i++) expect((await login(owner.user.email, `guess-${i}`, ip)).status).toBe(401);
+    }
+    expect((await login(owner.user.email, 'guess-x', '203.0.113.14')).status).toBe(401); // the interval's one check
+    expect((await login(owner.user.email, PASSWORD, '2001:db8:5:7::1')).status).toBe(429); // a new network waits
+    expect((await login(owner.user.email, PASSWORD, '2001:db8:5:6:a1b2:c3d4:e5f6:1')).status).toBe(200); // rotated, same /64
+  });
 });
