@@ -2,7 +2,7 @@ import { waitFor } from '../src/platform/net.js';
 import { NOTIFICATION_TYPES } from '../src/platform/db/schema.js';
 import type { Cluster } from './cluster.js';
 import type { Knobs } from './knobs.js';
-import { drillReport, type DrillReport, type MailRecord } from './stats.js';
+import { digestVerdict, drillReport, type DrillReport } from './stats.js';
 import { adminToken, Client, notifyUsers, seedUsers } from './traffic.js';
 import { mailsOf, waitDrained } from './verify.js';
 
@@ -96,27 +96,3 @@ export async function digestsDrill(cluster: Cluster, knobs: Knobs, log: (m: stri
 }
 
 const digestMails = (cluster: Cluster) => mailsOf(cluster, 'digest').filter((m) => m.digest);
-
-/** Per user: no digest is lost, a second Message-ID is a duplicate, a second copy of one a re-send. */
-export function digestVerdict(recipients: readonly string[], mails: readonly MailRecord[]) {
-  const expected = new Set(recipients);
-  const ids = new Map<string, Set<string>>();
-  let copies = 0, unexpected = 0;
-  for (const m of mails) {
-    if (!expected.has(m.to)) {
-      unexpected++;
-      continue;
-    }
-    copies++;
-    ids.set(m.to, (ids.get(m.to) ?? new Set()).add(m.messageId));
-  }
-  const distinct = [...ids.values()].reduce((s, set) => s + set.size, 0);
-  return {
-    expected: expected.size,
-    delivered: ids.size,
-    lost: expected.size - ids.size,
-    duplicated: distinct - ids.size,
-    resentSameMessageId: copies - distinct,
-    unexpected,
-  };
-}

@@ -136,6 +136,30 @@ export function verifyDelivery(expectedIds: readonly string[], mails: readonly M
   };
 }
 
+/** The digests drill's verdict, per recipient (`delivered`, `lost` count users): a second Message-ID to one user is a duplicate, a second copy of one a re-send. */
+export function digestVerdict(recipients: readonly string[], mails: readonly MailRecord[]): DeliveryVerdict {
+  const expected = new Set(recipients);
+  const ids = new Map<string, Set<string>>();
+  let copies = 0, unexpected = 0;
+  for (const m of mails) {
+    if (!expected.has(m.to)) {
+      unexpected++;
+      continue;
+    }
+    copies++;
+    ids.set(m.to, (ids.get(m.to) ?? new Set()).add(m.messageId));
+  }
+  const distinct = [...ids.values()].reduce((s, set) => s + set.size, 0);
+  return {
+    expected: expected.size,
+    delivered: ids.size,
+    lost: expected.size - ids.size,
+    duplicated: distinct - ids.size,
+    resentSameMessageId: copies - distinct,
+    unexpected,
+  };
+}
+
 /** One drill's JSON line: its figures, each target with whether it was met, and the verdict. */
 export interface DrillReport {
   readonly drill: string;

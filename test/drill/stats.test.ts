@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { drillReport, errorCounts, growthPercent, percentile, summarize, verifyDelivery } from '../../drill/stats.js';
+import { digestVerdict, drillReport, errorCounts, growthPercent, percentile, summarize, verifyDelivery } from '../../drill/stats.js';
 
 /** The drills' verdicts are only as good as this arithmetic. */
 describe('drill report math', () => {
@@ -38,6 +38,17 @@ describe('drill report math', () => {
     expect(verdict).toEqual({ expected: 4, delivered: 3, lost: 1, duplicated: 1, resentSameMessageId: 1, unexpected: 2 });
     const perRecipient = verifyDelivery(['n1', 'n2'], [mail('n1', '<1>', 'a'), mail('n2', '<2>', 'a')], true);
     expect(perRecipient).toMatchObject({ lost: 0, duplicated: 1 });
+  });
+
+  it('counts digests per user: one Message-ID each, a second one a duplicate, a second copy a re-send', () => {
+    const digest = (to: string, messageId: string) => ({ notificationId: null, messageId, to, digest: 'DAILY 2026-12-06' });
+    const verdict = digestVerdict(['a', 'b', 'c', 'd'], [
+      digest('a', '<da>'), digest('a', '<da>'), // the same digest re-sent
+      digest('b', '<db>'), digest('b', '<db2>'), // two digests for one user
+      digest('c', '<dc>'),
+      digest('z', '<dz>'), // another drill's user
+    ]);
+    expect(verdict).toEqual({ expected: 4, delivered: 3, lost: 1, duplicated: 1, resentSameMessageId: 1, unexpected: 1 });
   });
 
   it('passes a drill only when every target is met', () => {
