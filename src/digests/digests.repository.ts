@@ -71,9 +71,10 @@ export class DigestsRepository {
   /**
    * Where a digest's range ends. Normally herald_xid_horizon() (migration 0012): every transaction
    * below it has finished, so the range holds no row that commits later. A flush (the user left
-   * DAILY/WEEKLY) is the last digest: it takes every row visible now, up to the next transaction
-   * id, since the rows still in flight are delivered after the switch, one by one. A statement of
-   * its own, before the reads.
+   * DAILY/WEEKLY) of a job without `until` (written before that field) takes every row visible
+   * now, up to the next transaction id; one with `until` waits for the horizon to pass it and ends
+   * there (digests.service.ts: a row still in flight whose user went back to DAILY before its
+   * delivery would be in no digest otherwise). A statement of its own, before the reads.
    */
   async rangeEnd(flush: boolean): Promise<string> {
     const result = flush

@@ -1,6 +1,7 @@
 import type { Db } from '../platform/db/client.js';
 import { deferralForHeldClaims, type EmailService } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
+import { DeferUntilError } from '../platform/queue/deferral.js';
 import { enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
 import type { JobPayload } from '../platform/queue/registry.js';
 import { renderDigestEmail } from './digest.render.js';
@@ -15,6 +16,8 @@ export const digestEmailKey = (userId: string, key: string) => `digest:${userId}
 
 const MAX_ITEMS = 100;
 const DAY_MS = 86_400_000;
+/** How often a frequency switch's flush looks again for the older transactions to finish. */
+const FLUSH_WAIT_MS = 2_000;
 
 export interface DigestDeps {
   readonly db: Db;
@@ -93,10 +96,21 @@ export class DigestsService {
     const runAt = new Date(job.runAt);
     const ids = job.users.map((u) => u.userId);
     const keys = new Map(job.users.map((u) => [u.userId, u.periodKey]));
+    let waiting = false;
     const targets = await this.deps.db.transaction().execute(async (tx) => {
       const repo = new DigestsRepository(tx);
       const locked = await repo.lockTargets(ids, job.frequency, job.flush === true);
-      const horizon = await repo.rangeEnd(job.flush === true);
+      // A flush of a switch that says where it happened (`until`) ends at the horizon, like any digest,
+      // once that is past the switch: every row below it is then in the flush, and the delivery path
+      // emails only rows at or above the cursor. Ending at the next xid instead passed rows still in
+      // flight, lost if the user went back to DAILY before their delivery.
+      const horizon = await repo.rangeEnd(job.flush === true && job.until === undefined);
+      // A flush fixes its content only once every transaction older than its switch has finished
+      // (see DigestSend.until); until then it waits, unless an earlier attempt fixed it already.
+      if (job.flush && job.until !== undefined && BigInt(horizon) < BigInt(job.until)) {
+        waiting = true;
+        return locked;
+      }
       await repo.claimContents({
         users: locked.map((t) => ({ userId: t.user_id, periodKey: keys.get(t.user_id)! })),
         frequency: job.frequency, runAt, spanMs: job.frequency === 'DAILY' ? DAY_MS : 7 * DAY_MS, horizon, ownerJob: jobId,
@@ -104,6 +118,9 @@ export class DigestsService {
       return locked;
     });
     const wanted = targets.map((t) => ({ userId: t.user_id, periodKey: keys.get(t.user_id)! }));
+    if (waiting && (await this.repo.claimed(wanted, jobId)).size < wanted.length) {
+      throw new DeferUntilError(new Date(Date.now() + FLUSH_WAIT_MS), 'digest flush waits for transactions older than the frequency switch');
+    }
     const [claimed, items] = await Promise.all([this.repo.claimed(wanted, jobId), this.repo.items(wanted, MAX_ITEMS)]);
     const byUser = new Map<string, DigestItem[]>();
     for (const item of items) byUser.set(item.user_id, [...(byUser.get(item.user_id) ?? []), item]);

@@ -59,7 +59,10 @@ export class DeliveryService {
     const toEmail = rows.filter((row) => {
       const prefs = row.email_enabled === null ? DEFAULT_DELIVERY_PREFERENCES
         : { emailEnabled: row.email_enabled, digestFrequency: row.digest_frequency!, enabledTypes: row.enabled_types! };
-      return decideEmail(prefs, row.type, row.critical).email;
+      if (!decideEmail(prefs, row.type, row.critical).email) return false;
+      // A digest's range already holds it (the user left DAILY/WEEKLY and the flush ran before this
+      // job, which read IMMEDIATE): the flush's digest is its email, not a second one.
+      return row.critical || row.digest_cursor === null || BigInt(row.xid) >= BigInt(row.digest_cursor);
     });
     report.skipped = rows.length - toEmail.length;
     const results = await Promise.allSettled(toEmail.map((row) => this.emailOne(row)));

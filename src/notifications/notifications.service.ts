@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../platform/db/client.js';
 import { NOTIFICATION_TYPES, type NotificationPriority, type NotificationType, type Role } from '../platform/db/schema.js';
 import { ConflictError, NotFoundError } from '../platform/errors.js';
@@ -138,8 +139,12 @@ export class NotificationsService {
       });
       if ((left === 'DAILY' || left === 'WEEKLY') && row.digest_frequency === 'IMMEDIATE') {
         const now = new Date();
+        // Every notification whose delivery read the old frequency committed before this switch, so
+        // has an id below this snapshot's xmax: the flush waits for all of them (an older open
+        // transaction holds the horizon below some), or they would be in no digest and no email.
+        const { until } = (await sql<{ until: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS until`.execute(tx)).rows[0]!;
         await enqueueInTx(tx, 'notification-digest', 'DigestSend', {
-          runId: null, frequency: left, runAt: now.toISOString(), users: [{ userId, periodKey: `switch-${now.getTime()}` }], flush: true,
+          runId: null, frequency: left, runAt: now.toISOString(), users: [{ userId, periodKey: `switch-${now.getTime()}` }], flush: true, until,
         });
       }
       return preferencesView(row);

@@ -205,3 +205,114 @@ describe('property: exactly one digest per notification', () => {
     }), { numRuns: 60 });
   });
 });
+
+/**
+ * Interleavings of a DAILY → IMMEDIATE switch (found by the interleavings review of issue 16): the
+ * switch's flush and the immediate path together email each notification exactly once.
+ */
+async function switchUser() {
+  const user = await t.app.services.users.createUser({ email: `s${++n}@once.test`, password: 'password-123', role: 'CREATOR', name: `Switch ${n}` });
+  await t.app.services.notifications.updatePreferences(user.id, { digestFrequency: 'DAILY' });
+  await t.app.database.db.updateTable('notification_preferences').set({ last_digest_sent_at: new Date(Date.now() - 3_600_000) }).where('user_id', '=', user.id).execute();
+  return user;
+}
+
+async function allSettled() {
+  expect(await outboxDrained(t.app)).toBe(true);
+  expect(await queueIdle(t.app, 'notification-delivery')).toBe(true);
+  expect(await queueIdle(t.app, 'notification-digest')).toBe(true);
+}
+
+const mentions = (email: string, title: string) => sink.mailbox(email).filter((m) => m.text.includes(title) || m.subject.includes(title)).length;
+
+describe('DAILY → IMMEDIATE switch', () => {
+  it('a notification skipped for the digest while an older transaction is open is still emailed once (flush or later)', async () => {
+    const u = await switchUser();
+    // Any older transaction of this database with an id, still open (a fan-out page, a slow request).
+    const old: pg.PoolClient = await t.app.database.pool.connect();
+    try {
+      await old.query('BEGIN');
+      await old.query('SELECT pg_current_xact_id()');
+      await t.app.services.notifications.notify({ userIds: [u.id], type: 'LICENSE', title: '[skipped-for-digest]', message: 'm' });
+      await allSettled(); // delivered: the user is DAILY, no email now
+      expect(mentions(u.email, '[skipped-for-digest]')).toBe(0);
+      await t.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'IMMEDIATE' });
+      // The switch's flush runs while the older transaction is still open (it read a horizon below
+      // the notification: before the fix, the flush sent nothing and moved past it).
+      await new Promise((r) => setTimeout(r, 1500));
+      await old.query('COMMIT');
+    } finally {
+      old.release();
+    }
+    await allSettled();
+    expect(mentions(u.email, '[skipped-for-digest]')).toBe(1);
+    // Now IMMEDIATE: the next one is emailed on its own, and nothing repeats.
+    await t.app.services.notifications.notify({ userIds: [u.id], type: 'LICENSE', title: '[after-switch]', message: 'm' });
+    await allSettled();
+    expect([mentions(u.email, '[skipped-for-digest]'), mentions(u.email, '[after-switch]')]).toEqual([1, 1]);
+  });
+});
+
+describe('DAILY → IMMEDIATE switch, the flush against the immediate path', () => {
+  // No delivery or digest worker: the test runs the delivery job and the switch's flush itself.
+  let slow: SmtpSink;
+  let s: TestApp;
+  beforeAll(async () => {
+    slow = await new SmtpSink().start();
+    s = await createTestApp({ SMTP_URL: slow.url }, { queues: ['notification-fanout'] });
+  });
+  afterAll(async () => {
+    await s.close();
+    await slow.stop();
+  });
+
+  const user = async () => {
+    const u = await s.app.services.users.createUser({ email: `f${++n}@once.test`, password: 'password-123', role: 'CREATOR', name: `Flush ${n}` });
+    await s.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'DAILY' });
+    await s.app.database.db.updateTable('notification_preferences').set({ last_digest_sent_at: new Date(Date.now() - 3_600_000) }).where('user_id', '=', u.id).execute();
+    return u;
+  };
+  const lastFlush = async () => {
+    const row = await s.app.database.db.selectFrom('outbox').select('payload').where('job_name', '=', 'DigestSend').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    return (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Parameters<typeof s.app.services.digests.send>[0];
+  };
+  const idOf = async (userId: string, title: string) =>
+    (await s.app.database.db.selectFrom('notifications').select('id').where('user_id', '=', userId).where('title', '=', title).executeTakeFirstOrThrow()).id;
+  const count = (email: string, title: string) => slow.mailbox(email).filter((m) => m.text.includes(title) || m.subject.includes(title)).length;
+
+  it('a notification committed before the switch whose delivery job runs after the flush is emailed once', async () => {
+    const u = await user();
+    await s.app.services.notifications.notify({ userIds: [u.id], type: 'LICENSE', title: '[late-delivery]', message: 'm' });
+    await s.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'IMMEDIATE' });
+    // The delivery queue is behind (a large fan-out): the flush runs first and sends it in its digest…
+    await s.app.services.digests.send(await lastFlush());
+    // …then its delivery job reads IMMEDIATE.
+    await s.app.services.delivery.deliver([await idOf(u.id, '[late-delivery]')]);
+    expect(count(u.email, '[late-delivery]')).toBe(1);
+  });
+
+  it('a notification in flight at the flush, delivered after a switch back to DAILY, is in the next digest', async () => {
+    const u = await user();
+    const open: pg.PoolClient = await s.app.database.pool.connect();
+    let deferred = false;
+    try {
+      await open.query('BEGIN');
+      await open.query(`INSERT INTO notifications (user_id, type, title, message) VALUES ($1, 'LICENSE', '[in-flight]', 'm')`, [u.id]);
+      await s.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'IMMEDIATE' });
+      // The flush job, as the worker runs it; it may wait (DeferUntilError) for the open transaction.
+      await s.app.services.digests.send(await lastFlush()).catch((err: Error) => {
+        if (err.name !== 'DeferUntilError') throw err;
+        deferred = true;
+      });
+      await s.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'DAILY' });
+      await open.query('COMMIT');
+    } finally {
+      open.release();
+    }
+    await s.app.services.delivery.deliver([await idOf(u.id, '[in-flight]')]); // reads DAILY: left for the digest
+    if (deferred) await s.app.services.digests.send(await lastFlush()); // the deferred flush's next run
+    const at = new Date(Date.now() + 86_400_000);
+    await s.app.services.digests.send({ runId: null, frequency: 'DAILY', runAt: at.toISOString(), users: [{ userId: u.id, periodKey: periodKey('DAILY', at, 'UTC') }] });
+    expect(count(u.email, '[in-flight]')).toBe(1);
+  });
+});

@@ -19,8 +19,11 @@ export interface JobPayloads {
     /**
      * The digests of up to DIGEST_BATCH_SIZE users (one email each, keyed by user and period).
      * `flush`: the user left DAILY/WEEKLY; send what is pending whatever the frequency is now.
+     * `until` (xid8, a flush's): the switch's snapshot xmax; the flush waits until every transaction
+     * below it has finished, so nothing the delivery path left for the digest before the switch is
+     * left out of it.
      */
-    DigestSend: { runId: string | null; frequency: 'DAILY' | 'WEEKLY'; runAt: string; users: Array<{ userId: string; periodKey: string }>; flush?: boolean };
+    DigestSend: { runId: string | null; frequency: 'DAILY' | 'WEEKLY'; runAt: string; users: Array<{ userId: string; periodKey: string }>; flush?: boolean; until?: string };
   };
   'analytics-enrichment': {
     /** The events of one ingestion request: ids [fromId, toId], occurred in [from, to] (ISO). */
