@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Job } from 'bullmq';
 import type { App } from '../../src/app.js';
-import { SCHEDULES } from '../../src/platform/queue/schedules.js';
+import { analyticsAggregationJobs } from '../../src/analytics/aggregation.job.js';
+import type { AggregationService } from '../../src/analytics/aggregation.service.js';
+import { SCHEDULES, ScheduleKeeper, upsertSchedules } from '../../src/platform/queue/schedules.js';
 import { createTestApp, deleteRedisPrefix, type TestApp } from '../helpers/context.js';
 
 /**
@@ -40,6 +43,45 @@ describe('schedules after Redis lost its data', () => {
     expect(Date.now() - flushedAt).toBeLessThan(5 * CHECK_MS);
     // Each has its next run again (the delayed job BullMQ fires it from).
     for (const s of SCHEDULES) expect((await t.app.queues.get(s.queue).getJobScheduler(s.id))?.next).toBeGreaterThan(flushedAt);
+  });
+
+  it('a run whose time fell between the flush and the restore is caught up once, for its own period, by two schedulers at once', async () => {
+    // The daily rollup under an id the apps' keepers do not know, so only these two keepers (one
+    // per process, with a clock of their own) restore it.
+    const daily = SCHEDULES.find((s) => s.id === 'analytics-daily')!;
+    const probe = { ...daily, id: 'catch-up-probe' };
+    let clock = Date.parse('2025-03-02T00:09:40Z');
+    const keepers = [t.app.queues, second.queues].map((queues) =>
+      new ScheduleKeeper({ queues, log: t.app.log, intervalMs: 60_000, schedules: [probe], now: () => clock }));
+    const queue = t.app.queues.get('analytics-aggregation');
+    // (the apps' keepers may catch up a run of theirs in this queue too: only the probe's count)
+    const oneOffs = async () => (await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed'])).filter((j) => j.id?.startsWith(`schedule-catch-up-${probe.id}-`));
+
+    await upsertSchedules(t.app.queues, [probe]);
+    await Promise.all(keepers.map((k) => k.check())); // both see it, 20 s before its 00:10 run
+    await deleteRedisPrefix(t.prefix); // the flush: the 00:10 run's delayed job is gone with it
+    clock = Date.parse('2025-03-02T00:10:05Z'); // the run's time passes before the next check
+    await Promise.all(keepers.map((k) => k.check()));
+
+    expect(await queue.getJobScheduler(probe.id)).toBeTruthy();
+    const jobs = await oneOffs();
+    expect(jobs).toHaveLength(1);
+    const job = jobs[0]!;
+    expect(job.name).toBe('AnalyticsAggregate');
+    expect(job.data).toEqual(daily.data); // what the scheduler's job carries
+    // The handler closes the day before the missed 00:10 run (1 March), not the day before now.
+    const runs: Array<{ type: string; start: Date; trigger: string }> = [];
+    const aggregation = { run: async (p: (typeof runs)[number]) => { runs.push(p); return {}; }, requestLatePassIfFlagged: async () => undefined };
+    await analyticsAggregationJobs(aggregation as unknown as AggregationService).AnalyticsAggregate(job.data as never, job as Job);
+    expect(runs).toEqual([{ type: 'daily', start: new Date('2025-03-01T00:00:00Z'), trigger: 'schedule' }]);
+
+    // A later flush after that restore: the 00:10 run is before the keepers last saw the schedule.
+    await deleteRedisPrefix(t.prefix);
+    clock = Date.parse('2025-03-02T00:10:40Z');
+    await Promise.all(keepers.map((k) => k.check()));
+    expect(await queue.getJobScheduler(probe.id)).toBeTruthy();
+    expect(await oneOffs()).toHaveLength(0);
+    await queue.removeJobScheduler(probe.id);
   });
 
   it('a second flush is repaired too (the check keeps running)', async () => {

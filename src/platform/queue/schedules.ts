@@ -1,3 +1,4 @@
+import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from '../logger.js';
 import type { Queues } from './queues.js';
 import type { JobName, JobPayload, QueueName } from './registry.js';
@@ -51,47 +52,83 @@ export async function nextRunOf(queues: Queues, id: string): Promise<Date | null
   return scheduler?.next ? new Date(scheduler.next) : null;
 }
 
-/** Re-creates the job schedulers Redis no longer has; returns their ids. */
-export async function restoreMissingSchedules(queues: Queues, schedules: readonly Schedule[] = SCHEDULES): Promise<string[]> {
-  const missing: Schedule[] = [];
-  for (const s of schedules) {
-    if (!(await queues.get(s.queue).getJobScheduler(s.id))) missing.push(s);
-  }
-  await upsertSchedules(queues, missing);
-  return missing.map((s) => s.id);
+/**
+ * The latest run of a schedule at or before `at` (ms), by its cron pattern in its time zone, with
+ * the parser BullMQ computes its runs with.
+ */
+export function previousRun(s: Pick<Schedule, 'pattern' | 'tz'>, at: number): number {
+  return CronExpressionParser.parse(s.pattern, { currentDate: new Date(at + 1), tz: s.tz }).prev().getTime();
 }
+
+/** The one-off job that makes up for a run of `scheduleId` lost with Redis: the same id in every process. */
+export const catchUpJobId = (scheduleId: string, runAt: number): string => `schedule-catch-up-${scheduleId}-${runAt}`;
 
 /**
  * Job schedulers live only in Redis: a FLUSHALL, a restart without persistence or a failover to a
  * lagging replica loses them, and nothing recurring would run again until a scheduler process
  * restarted. Every scheduler process therefore checks them every `intervalMs` and restores the
  * missing ones (upserting is idempotent, so several schedulers may do it at once).
+ *
+ * A restored scheduler's next run is computed from now, so a run whose time fell between the loss
+ * and the restore would never happen (a monthly rollup would wait a month). The keeper therefore
+ * remembers, per schedule, the earliest run not yet taken when it last saw the scheduler (its
+ * `next`, or the check's time if that is earlier); when it restores one whose latest run is at or
+ * after that, it also adds that run as a one-off job with the scheduler's name and data, stamped
+ * with the run's time (handlers act as of `timestamp + delay`: a rollup closes the period before
+ * the missed run, not before now) and a job id fixed by schedule and run, so two schedulers
+ * restoring at once add it once. Only the latest missed run of each schedule is made up.
  */
 export class ScheduleKeeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
+  /** Per schedule: runs at or after this (ms) had not been taken by a worker when last seen. */
+  private readonly untakenFrom = new Map<string, number>();
 
   constructor(private readonly opts: {
     queues: Queues; log: Logger; intervalMs: number; schedules?: readonly Schedule[];
     /** Told each restored schedule (metrics). */
     onRestored?: (id: string) => void;
+    /** The clock (tests). */
+    now?: () => number;
   }) {}
 
+  /** Checks at once (so a loss right after boot is caught up too), then every `intervalMs`. */
   start(): void {
-    this.timer = setInterval(() => {
+    const round = () => {
       this.running ??= this.check().then(() => {
         this.running = null;
       });
-    }, this.opts.intervalMs);
+    };
+    round();
+    this.timer = setInterval(round, this.opts.intervalMs);
     this.timer.unref();
   }
 
   /** One round; a Redis that is away is checked again on the next one. */
   async check(): Promise<string[]> {
+    const { queues, log } = this.opts;
     try {
-      const restored = await restoreMissingSchedules(this.opts.queues, this.opts.schedules);
+      const now = this.opts.now?.() ?? Date.now();
+      const missing: Schedule[] = [];
+      for (const s of this.opts.schedules ?? SCHEDULES) {
+        const scheduler = await queues.get(s.queue).getJobScheduler(s.id);
+        if (scheduler) this.untakenFrom.set(s.id, Math.min(scheduler.next ?? now, now));
+        else missing.push(s);
+      }
+      // The catch-ups first: if the restore fails, the next round finds them missing again.
+      const caughtUp: Array<{ schedule: string; runAt: string }> = [];
+      for (const s of missing) {
+        const since = this.untakenFrom.get(s.id);
+        const runAt = previousRun(s, now);
+        if (since === undefined || runAt < since) continue;
+        await queues.get(s.queue).add(s.job, s.data, { jobId: catchUpJobId(s.id, runAt), timestamp: runAt });
+        caughtUp.push({ schedule: s.id, runAt: new Date(runAt).toISOString() });
+      }
+      await upsertSchedules(queues, missing);
+      for (const s of missing) this.untakenFrom.set(s.id, now);
+      const restored = missing.map((s) => s.id);
       for (const id of restored) this.opts.onRestored?.(id);
-      if (restored.length) this.opts.log.warn({ restored }, 'job schedulers missing from Redis (flushed or failed over): restored');
+      if (restored.length) log.warn({ restored, caughtUp }, 'job schedulers missing from Redis (flushed or failed over): restored, runs missed meanwhile added');
       return restored;
     } catch (err) {
       this.opts.log.warn({ err: (err as Error).message }, 'schedule check failed; will retry');
