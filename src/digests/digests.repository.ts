@@ -118,8 +118,9 @@ export class DigestsRepository {
 
   /**
    * The recorded content of each (user, period): unread notifications of enabled types in its
-   * range, newest first, at most `limit` each, leaving out any emailed on its own (sent or being sent
-   * while the user was on IMMEDIATE, or critical). `run_at` is the digest's own instant.
+   * range, newest first, at most `limit` each, leaving out any emailed on its own: critical ones
+   * (always), and any with an email_log row (sent, being sent, or reserved by a delivery job that
+   * decided to send it: DeliveryService.reserve). `run_at` is the digest's own instant.
    */
   async items(users: ReadonlyArray<{ userId: string; periodKey: string }>, limit: number): Promise<DigestItem[]> {
     if (users.length === 0) return [];
@@ -133,7 +134,7 @@ export class DigestsRepository {
         -- A range scan of (user_id, xid); a first digest (no from_xid) is bounded by time instead.
         JOIN notifications n ON n.user_id = c.user_id AND n.xid >= coalesce(c.from_xid, '0'::xid8) AND n.xid < c.to_xid
           AND (c.from_xid IS NOT NULL OR n.created_at > c.from_time)
-          AND n.read = false AND n.type::text = ANY(p.enabled_types)
+          AND n.read = false AND n.type::text = ANY(p.enabled_types) AND NOT n.critical
         -- Any claim counts: an email of its own in flight (the user just left DAILY) is not repeated.
         WHERE NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id)
         WINDOW w AS (PARTITION BY c.user_id)

@@ -1,8 +1,8 @@
 import type { Db } from '../platform/db/client.js';
-import type { EmailService, SendOutcome } from '../platform/email/email.service.js';
+import type { EmailService, EmailToSend, SendOutcome } from '../platform/email/email.service.js';
 import { deferralForHeldClaims, RetryableEmailError } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
-import { DEFAULT_DELIVERY_PREFERENCES, decideEmail } from './delivery.rules.js';
+import { DEFAULT_DELIVERY_PREFERENCES, decideEmail, type DeliveryPreferences } from './delivery.rules.js';
 import { DeliveryRepository, type DeliveryRow } from './delivery.repository.js';
 import { renderNotificationEmail } from './email.render.js';
 import { toView } from './notifications.service.js';
@@ -16,6 +16,27 @@ export interface DeliveryReport {
   skipped: number;
   failed: number;
   missing: number;
+}
+
+const preferencesOf = (row: DeliveryRow): DeliveryPreferences => (row.email_enabled === null ? DEFAULT_DELIVERY_PREFERENCES
+  : { emailEnabled: row.email_enabled, digestFrequency: row.digest_frequency!, enabledTypes: row.enabled_types! });
+
+/**
+ * Whether the delivery job emails this notification on its own. Critical ones always. One whose
+ * own email was reserved or claimed and is not finished (a retry after a temporary failure or a
+ * crash) is in no digest, so it still goes out unless email is now off (or NEVER) or its type
+ * disabled, whatever digest frequency the user moved to. Otherwise the rules, and not a row below
+ * the user's digest cursor: a digest's range holds it (the user left DAILY/WEEKLY and the flush
+ * ran before this job, which read IMMEDIATE), and the digest is its email.
+ */
+function wantsEmail(row: Pick<DeliveryRow, 'type' | 'critical' | 'xid' | 'claim_open'>, prefs: DeliveryPreferences, cursor: string | null): boolean {
+  if (row.critical) return true;
+  if (row.claim_open) {
+    const onDigest = prefs.digestFrequency === 'DAILY' || prefs.digestFrequency === 'WEEKLY';
+    return decideEmail(onDigest ? { ...prefs, digestFrequency: 'IMMEDIATE' } : prefs, row.type, false).email;
+  }
+  if (!decideEmail(prefs, row.type, false).email) return false;
+  return cursor === null || BigInt(row.xid) >= BigInt(cursor);
 }
 
 export const notificationEmailKey = (notificationId: string) => `notification:${notificationId}`;
@@ -56,20 +77,14 @@ export class DeliveryService {
     await Promise.all(rows.map((row) => this.deps.stream.publishNotification(row.user_id, toView(row)).catch((err: Error) => {
       this.deps.log.warn({ err: err.message, notificationId: row.id }, 'live push failed; clients will see it on their next poll');
     })));
-    const toEmail = rows.filter((row) => {
-      const prefs = row.email_enabled === null ? DEFAULT_DELIVERY_PREFERENCES
-        : { emailEnabled: row.email_enabled, digestFrequency: row.digest_frequency!, enabledTypes: row.enabled_types! };
-      if (!decideEmail(prefs, row.type, row.critical).email) return false;
-      // A digest's range already holds it (the user left DAILY/WEEKLY and the flush ran before this
-      // job, which read IMMEDIATE): the flush's digest is its email, not a second one.
-      return row.critical || row.digest_cursor === null || BigInt(row.xid) >= BigInt(row.digest_cursor);
-    });
+    const chosen = rows.filter((row) => wantsEmail(row, preferencesOf(row), row.digest_cursor));
+    const toEmail = await this.reserve(chosen.map((row) => ({ row, email: this.compose(row) })));
     report.skipped = rows.length - toEmail.length;
-    const results = await Promise.allSettled(toEmail.map((row) => this.emailOne(row)));
+    const results = await Promise.allSettled(toEmail.map(({ email }) => this.deps.email.sendOnce(email)));
     const retryable: string[] = [];
     const permanent: string[] = [];
     results.forEach((result, i) => {
-      const id = toEmail[i]!.id;
+      const id = toEmail[i]!.row.id;
       if (result.status === 'rejected') {
         retryable.push(`${id}: ${(result.reason as Error).message}`);
         if (!(result.reason instanceof RetryableEmailError)) this.deps.log.error({ err: result.reason, notificationId: id }, 'delivery error');
@@ -92,7 +107,40 @@ export class DeliveryService {
     return report;
   }
 
-  private emailOne(row: DeliveryRow): Promise<SendOutcome> {
+  /**
+   * Issue 16, point 7: the decision to email a notification and the reservation of its email are
+   * atomic with respect to digests. The decision above read the preferences without a lock; here,
+   * in one transaction per job, the chosen emails are reserved in email_log (a digest leaves out
+   * any notification with a row there), then the users' preference rows are share-locked and read
+   * again, and a reservation whose decision no longer holds (a switch's flush or a digest moved the
+   * cursor past the row meanwhile: the digest has it) is taken back. A digest that has not moved
+   * the cursor yet waits for the lock (or, a flush, for this transaction: it has an id now) and
+   * then sees the reservation. Before this, a job that decided on the old cursor and waited for an
+   * SMTP connection let the flush put the row in its digest, and emailed it on its own as well.
+   * Critical notifications are never in a digest, so they need no check.
+   */
+  private async reserve(chosen: ReadonlyArray<{ row: DeliveryRow; email: EmailToSend }>): Promise<ReadonlyArray<{ row: DeliveryRow; email: EmailToSend }>> {
+    if (chosen.length === 0) return chosen;
+    return this.deps.db.transaction().execute(async (tx) => {
+      const repo = new DeliveryRepository(tx);
+      const inserted = await repo.reserve(chosen.map(({ row, email }) => ({
+        key: email.key, notificationId: row.id, userId: row.user_id, to: email.to, subject: email.subject, messageId: this.deps.email.messageIdFor(email.key),
+      })));
+      // Rows not inserted here were reserved or claimed already: that attempt decided, no digest has them.
+      const check = chosen.filter(({ row, email }) => inserted.has(email.key) && !row.critical);
+      if (check.length === 0) return chosen;
+      const locked = await repo.lockPreferences(check.map(({ row }) => row.user_id));
+      const dropped = new Set(check.filter(({ row }) => {
+        const p = locked.get(row.user_id);
+        const prefs = p ? { emailEnabled: p.email_enabled, digestFrequency: p.digest_frequency, enabledTypes: p.enabled_types } : DEFAULT_DELIVERY_PREFERENCES;
+        return !wantsEmail({ ...row, claim_open: false }, prefs, p?.digest_cursor ?? null);
+      }).map(({ email }) => email.key));
+      await repo.unreserve([...dropped]);
+      return chosen.filter(({ email }) => !dropped.has(email.key));
+    });
+  }
+
+  private compose(row: DeliveryRow): EmailToSend {
     const unsubscribeUrl = row.critical ? null : this.unsubscribeUrl(row.user_id);
     const rendered = renderNotificationEmail(
       { type: row.type, title: row.title, message: row.message, actionUrl: row.action_url, priority: row.priority },
@@ -103,9 +151,9 @@ export class DeliveryService {
       headers['List-Unsubscribe'] = `<${unsubscribeUrl}>`;
       headers['List-Unsubscribe-Post'] = 'List-Unsubscribe=One-Click';
     }
-    return this.deps.email.sendOnce({
+    return {
       key: notificationEmailKey(row.id), kind: 'notification', notificationId: row.id, userId: row.user_id,
       to: row.email, subject: rendered.subject, html: rendered.html, text: rendered.text, headers,
-    });
+    };
   }
 }

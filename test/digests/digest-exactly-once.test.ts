@@ -1,7 +1,10 @@
 import fc from 'fast-check';
+import { sql } from 'kysely';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodKey, type DigestKind } from '../../src/digests/digest.time.js';
+import { DigestsRepository } from '../../src/digests/digests.repository.js';
+import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { outboxDrained, queueIdle } from '../helpers/wait.js';
@@ -314,5 +317,85 @@ describe('DAILY → IMMEDIATE switch, the flush against the immediate path', () 
     const at = new Date(Date.now() + 86_400_000);
     await s.app.services.digests.send({ runId: null, frequency: 'DAILY', runAt: at.toISOString(), users: [{ userId: u.id, periodKey: periodKey('DAILY', at, 'UTC') }] });
     expect(count(u.email, '[in-flight]')).toBe(1);
+  });
+});
+
+describe('DAILY → IMMEDIATE switch, the flush between the delivery job\'s decision and its email claim', () => {
+  // One pooled connection on a slow server: an email already in hand-off holds it, so the delivery
+  // job that decided to email a notification waits for a free connection, and the switch's flush
+  // moves the cursor and reads its items in that gap (no worker runs; the test drives both jobs).
+  let slow: SmtpSink;
+  let s: TestApp;
+  beforeAll(async () => {
+    slow = await new SmtpSink({ delayMs: 1_500 }).start();
+    s = await createTestApp({ SMTP_URL: slow.url, SMTP_POOL_SIZE: '1' }, { queues: ['notification-fanout'] });
+  });
+  afterAll(async () => {
+    await s.close();
+    await slow.stop();
+  });
+
+  /** A DAILY user with one notification committed, switched to IMMEDIATE: the notification and the switch's flush job. */
+  async function switched(title: string) {
+    const u = await s.app.services.users.createUser({ email: `g${++n}@once.test`, password: 'password-123', role: 'CREATOR', name: `Gap ${n}` });
+    await s.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'DAILY' });
+    await s.app.database.db.updateTable('notification_preferences').set({ last_digest_sent_at: new Date(Date.now() - 3_600_000) }).where('user_id', '=', u.id).execute();
+    await s.app.services.notifications.notify({ userIds: [u.id], type: 'LICENSE', title, message: 'm' });
+    const id = (await s.app.database.db.selectFrom('notifications').select('id').where('user_id', '=', u.id).executeTakeFirstOrThrow()).id;
+    await s.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'IMMEDIATE' });
+    const row = await s.app.database.db.selectFrom('outbox').select('payload').where('job_name', '=', 'DigestSend').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const flush = (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Parameters<typeof s.app.services.digests.send>[0];
+    expect(flush.flush).toBe(true);
+    return { u, id, flush, count: () => slow.mailbox(u.email).filter((m) => m.text.includes(title) || m.subject.includes(title)).length };
+  }
+
+  it('the job decided to email and waits for an SMTP connection while the flush reads: emailed once', { timeout: 30_000 }, async () => {
+    const { u, id, flush, count } = await switched('[decided-before-flush]');
+    const email = s.app.services.email;
+    // Another email in hand-off holds the only connection.
+    const busy = email.sendOnce({ key: `test:${u.id}:busy`, kind: 'notification', notificationId: null, userId: null, to: 'busy@once.test', subject: 'busy', html: '<p>busy</p>', text: 'busy', headers: {} });
+    // The delivery job reads IMMEDIATE and decides to email; it signals when it asks for the send.
+    const original = email.sendOnce.bind(email);
+    let decided!: () => void;
+    const asked = new Promise<void>((resolve) => { decided = resolve; });
+    email.sendOnce = (m) => {
+      if (m.notificationId === id) decided();
+      return original(m);
+    };
+    try {
+      const delivered = s.app.services.delivery.deliver([id]);
+      await asked;
+      // The flush runs while that send waits for the connection (before the fix: it read no claim,
+      // put the row in its digest, and the job then emailed it on its own too).
+      const flushed = s.app.services.digests.send(flush);
+      await Promise.all([busy, delivered, flushed]);
+    } finally {
+      email.sendOnce = original;
+    }
+    expect(count()).toBe(1);
+  });
+
+  it('the flush locks the user and moves the cursor after the job decided on the old one: the job takes its reservation back', { timeout: 30_000 }, async () => {
+    const { u, id, flush, count } = await switched('[flush-locked-first]');
+    const db = s.app.database.db;
+    // The flush's transaction, step by step: the user's row locked, then (once the delivery job is
+    // waiting for that lock) the content fixed and the cursor moved.
+    let delivered: ReturnType<typeof s.app.services.delivery.deliver> | null = null;
+    await db.transaction().execute(async (tx) => {
+      const repo = new DigestsRepository(tx);
+      expect(await repo.lockTargets([u.id], flush.frequency, true)).toHaveLength(1);
+      delivered = s.app.services.delivery.deliver([id]);
+      const waiting = await waitFor(async () => (await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%FOR SHARE%'`.execute(db)).rows[0]!.n > 0, 10_000, 20);
+      expect(waiting).toBe(true);
+      const horizon = await repo.rangeEnd(false);
+      await repo.claimContents({ users: flush.users, frequency: flush.frequency, runAt: new Date(flush.runAt), spanMs: 86_400_000, horizon, ownerJob: null });
+    });
+    expect(await delivered!).toMatchObject({ skipped: 1, emailed: 0 });
+    // The rest of the flush job: its digest is the notification's one email.
+    await s.app.services.digests.send(flush);
+    expect(count()).toBe(1);
+    expect(await db.selectFrom('email_log').select('key').where('notification_id', '=', id).execute()).toEqual([]);
   });
 });
