@@ -230,7 +230,7 @@ describe('backfill and retention', () => {
     expect(cli.output()).toMatch(/\[#{30}\] 100% 27\/27/);
     expect(cli.output()).toContain(`Backfilled 27 analytics periods from ${from} to ${from}`);
     const bad = spawnHerald(['analytics', 'backfill', '--from', from, '--to', '2020-02-30'], env);
-    expect(await bad.exited).toBe(1);
+    expect(await bad.exited).toBe(2); // a usage error
     expect(bad.output()).toContain('--from and --to must be dates YYYY-MM-DD');
   });
 

@@ -93,7 +93,7 @@ describe('herald seed', () => {
     expect(ok.out.split(DEMO_PASSWORD)).toHaveLength(2);
     expect(ok.err).toContain('100% 12/12 users');
     const bad = run(['seed', '--users', 'many']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2); // a usage error
     expect(bad.err).toContain('--users must be an integer from 1 to 1000000');
   });
 });
