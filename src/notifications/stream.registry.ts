@@ -15,9 +15,20 @@ for i = 1, #members - tonumber(ARGV[4]) do evict[i] = members[i] end
 if #evict > 0 then redis.call('ZREM', KEYS[1], unpack(evict)) end
 return evict`;
 
+// Keeps a stream alive in its user's set if it is still there (1); 0 when it is not (evicted
+// without its process hearing of it, dropped as stale, or the set lost with Redis's data).
+const REFRESH = `
+if not redis.call('ZSCORE', KEYS[1], ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1`;
+
 let opened = 0;
 
-type ScriptedRedis = Redis & { heraldStreamRegister(key: string, now: number, staleMs: number, member: string, max: number): Promise<string[]> };
+type ScriptedRedis = Redis & {
+  heraldStreamRegister(key: string, now: number, staleMs: number, member: string, max: number): Promise<string[]>;
+  heraldStreamRefresh(key: string, now: number, staleMs: number, member: string): Promise<number>;
+};
 
 /**
  * The event streams of every user across API processes (a sorted set per user in Redis), so
@@ -29,6 +40,7 @@ export class StreamRegistry {
 
   constructor(redis: Redis, private readonly deps: { prefix: string; staleMs: number; maxPerUser: number }) {
     redis.defineCommand('heraldStreamRegister', { numberOfKeys: 1, lua: REGISTER });
+    redis.defineCommand('heraldStreamRefresh', { numberOfKeys: 1, lua: REFRESH });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -47,12 +59,19 @@ export class StreamRegistry {
     return this.redis.heraldStreamRegister(this.key(userId), now, this.deps.staleMs, streamId, this.deps.maxPerUser);
   }
 
-  /** Keeps this process's streams alive in the sets (XX: an evicted stream is not brought back). */
-  async refresh(streams: ReadonlyArray<{ userId: string; streamId: string }>, now = Date.now()): Promise<void> {
-    if (streams.length === 0) return;
+  /**
+   * Keeps this process's streams alive in the sets; returns those no longer there (nothing brings
+   * them back here: the caller registers them again, through the cap).
+   */
+  async refresh<S extends { userId: string; streamId: string }>(streams: readonly S[], now = Date.now()): Promise<S[]> {
+    if (streams.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const { userId, streamId } of streams) pipeline.zadd(this.key(userId), 'XX', now, streamId).pexpire(this.key(userId), this.deps.staleMs);
-    await pipeline.exec();
+    for (const { userId, streamId } of streams) (pipeline as unknown as ScriptedRedis).heraldStreamRefresh(this.key(userId), now, this.deps.staleMs, streamId);
+    const results = (await pipeline.exec()) ?? [];
+    return streams.filter((_, i) => {
+      const [err, present] = results[i] ?? [null, 1];
+      return !err && present === 0;
+    });
   }
 
   async unregister(userId: string, streamId: string): Promise<void> {

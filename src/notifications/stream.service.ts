@@ -31,6 +31,12 @@ export class StreamsFullError extends AppError {
   }
 }
 
+interface RegistryEntry {
+  readonly userId: string;
+  readonly streamId: string;
+  listed: boolean;
+}
+
 export interface Listening {
   /** Settles once Redis confirmed the subscription (or after a short wait while Redis is down). */
   readonly ready: Promise<void>;
@@ -51,10 +57,11 @@ export class NotificationStream {
   private readonly subscribed = new Map<string, Promise<void>>();
   private readonly sessions = new Map<StreamListener, string>();
   private readonly expiries = new Map<StreamListener, NodeJS.Timeout>();
-  /** Each stream's entry in the cross-process registry (SSE_MAX_PER_USER). */
-  private readonly registered = new Map<StreamListener, { userId: string; streamId: string }>();
+  /** Each stream's entry in the cross-process registry (SSE_MAX_PER_USER); `listed` once registration was tried. */
+  private readonly registered = new Map<StreamListener, RegistryEntry>();
   private readonly registry: StreamRegistry;
   private registryRefresh: NodeJS.Timeout | null = null;
+  private refreshing = false;
   private open = 0;
   private sessionCheck: NodeJS.Timeout | null = null;
   private activeSessions: ActiveSessions | null = null;
@@ -149,7 +156,13 @@ export class NotificationStream {
     // SSE_MAX_PER_USER: the newest stream wins, at once here (sets keep insertion order, so the
     // first are the oldest) and, through the registry, across processes.
     for (const old of [...listeners].slice(0, Math.max(0, listeners.size - this.deps.maxPerUser))) old.end('too-many-streams');
-    void this.register(userId, listener);
+    // Entered in the user's registry only once this process hears the user's channel: an eviction
+    // another process publishes before that would be lost, and the stream left open past the cap.
+    const entry: RegistryEntry = { userId, streamId: StreamRegistry.newId(), listed: false };
+    this.registered.set(listener, entry);
+    this.registryRefresh ??= setInterval(() => void this.refreshRegistry(), this.deps.heartbeatMs).unref();
+    const ready = this.subscribed.get(channel)!;
+    void ready.then(() => this.register(listener, entry));
     const stop = () => {
       const entry = this.registered.get(listener);
       this.registered.delete(listener);
@@ -164,28 +177,50 @@ export class NotificationStream {
       this.subscribed.delete(channel);
       this.subscriber?.unsubscribe(channel).catch(() => undefined);
     };
-    return { ready: this.subscribed.get(channel)!, stop };
+    return { ready, stop };
   }
 
-  /** Enters the stream in the user's registry; ends (everywhere) the user's streams it displaced. */
-  private async register(userId: string, listener: StreamListener): Promise<void> {
-    const streamId = StreamRegistry.newId();
-    this.registered.set(listener, { userId, streamId });
-    this.registryRefresh ??= setInterval(() => {
-      this.registry.refresh([...this.registered.values()]).catch(() => undefined);
-    }, this.deps.heartbeatMs).unref();
+  /**
+   * Enters the stream in the user's registry (again, when the heartbeat found it gone); ends
+   * (everywhere) the user's streams past the cap, which may be this one.
+   */
+  private async register(listener: StreamListener, entry: RegistryEntry): Promise<void> {
+    if (this.registered.get(listener) !== entry) return; // ended before its subscription was ready
+    const { userId, streamId } = entry;
     let evicted: string[];
     try {
       evicted = await this.registry.register(userId, streamId);
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'stream registry unavailable; the per-user cap holds per process only');
+      entry.listed = true; // the heartbeat finds it missing once Redis is back, and registers it then
       return;
     }
+    entry.listed = true;
     // Ended meanwhile: its stop() may have run before the entry existed.
-    if (this.registered.get(listener)?.streamId !== streamId) await this.registry.unregister(userId, streamId).catch(() => undefined);
+    if (this.registered.get(listener) !== entry) await this.registry.unregister(userId, streamId).catch(() => undefined);
     if (evicted.length === 0) return;
     this.evict(this.channel(userId), evicted);
     await this.publish(userId, { kind: 'evict', streams: evicted }).catch(() => undefined);
+  }
+
+  /**
+   * The heartbeat (every `heartbeatMs`): keeps this process's registered streams alive in their
+   * users' sets. One no longer there (evicted by a message this process did not hear, dropped as
+   * stale, or lost with Redis's data) is registered again, by its open time, through the cap: one
+   * evicted unheard is the oldest and ends (`too-many-streams`); after a flush it is simply back.
+   */
+  async refreshRegistry(): Promise<void> {
+    if (this.refreshing) return;
+    this.refreshing = true;
+    try {
+      const listed = [...this.registered].filter(([, entry]) => entry.listed);
+      const missing = new Set(await this.registry.refresh(listed.map(([, entry]) => entry)));
+      for (const [listener, entry] of listed) if (missing.has(entry)) await this.register(listener, entry);
+    } catch {
+      // Redis away: the next beat tries again.
+    } finally {
+      this.refreshing = false;
+    }
   }
 
   private evict(channel: string, streamIds: readonly string[]): void {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { StreamRegistry } from '../../src/notifications/stream.registry.js';
 import { legacyEventId } from '../../src/notifications/stream.repository.js';
+import type { StreamEndReason, StreamListener } from '../../src/notifications/stream.service.js';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { SseClient } from '../helpers/sse-client.js';
@@ -99,6 +101,102 @@ describe('stream caps', () => {
     expect(limited.res.status).toBe(429);
     expect(limited.res.headers.get('retry-after')).toBeTruthy();
     expect(await limited.res.json()).toEqual({ success: false, error: 'Too many requests. Please try again later.' });
+  });
+});
+
+describe('the per-user cap whatever order Redis sees (race review)', () => {
+  /** A stream as the service sees it, without HTTP. */
+  const listener = () => {
+    const l: StreamListener & { ended: StreamEndReason | 'resync' | null } = {
+      ended: null, deliver: () => undefined, end: (reason) => { l.ended ??= reason ?? 'resync'; },
+    };
+    return l;
+  };
+
+  it('a process registers a stream only once it hears the user\'s channel, so an eviction by another process reaches it', async () => {
+    const a = t.app.services.stream;
+    const b = await t.sibling({ roles: ['api'] });
+    const user = await t.user();
+    const key = `${t.prefix}:sse:${user.user.id}`;
+    // Process A's subscription is slow: it completes only when the test says so.
+    let subscribed!: () => void;
+    const gate = new Promise<void>((resolve) => { subscribed = resolve; });
+    const slow = a as unknown as { subscribe(channel: string): Promise<void> };
+    const subscribe = slow.subscribe.bind(a);
+    slow.subscribe = async (channel) => { await gate; await subscribe(channel); };
+    const first = listener();
+    const others = Array.from({ length: 5 }, listener);
+    const stops: Array<() => void> = [];
+    try {
+      const listening = a.listen(user.user.id, first);
+      stops.push(listening.stop);
+      await waitFor(async () => (await t.app.redis.zcard(key)) === 1, 500, 10); // (today's code registers at once)
+      // Five streams on process B, each registered after its subscription: the fifth is the sixth of the user.
+      for (const l of others) {
+        const other = b.services.stream.listen(user.user.id, l);
+        stops.push(other.stop);
+        await other.ready;
+        const count = await t.app.redis.zcard(key);
+        await waitFor(async () => (await t.app.redis.zcard(key)) > count || count === 5, 1_000, 10);
+      }
+      subscribed();
+      await listening.ready;
+      await waitFor(async () => [first, ...others].filter((l) => !l.ended).length <= 5, 3_000, 20);
+      await new Promise((r) => setTimeout(r, 300)); // any eviction in flight arrives
+      // SSE_MAX_PER_USER (5) streams open, the newest: A's (opened first, registered last) ends, and knows it.
+      expect([first, ...others].filter((l) => !l.ended)).toHaveLength(5);
+      expect(first.ended).toBe('too-many-streams');
+      expect(others.map((l) => l.ended)).toEqual([null, null, null, null, null]);
+      expect(await t.app.redis.zcard(key)).toBe(5);
+    } finally {
+      delete (slow as Partial<typeof slow>).subscribe;
+      subscribed();
+      for (const stop of stops) stop();
+      await b.stop();
+    }
+  });
+
+  describe('with a 1 s heartbeat', () => {
+    let h: TestApp;
+    beforeAll(async () => {
+      h = await createTestApp({ SSE_HEARTBEAT_MS: '1000' });
+    });
+    afterAll(() => h.close());
+
+    it('a stream whose entry left the user\'s set without its process hearing of it ends at the next heartbeat', async () => {
+      const user = await h.user();
+      const key = `${h.prefix}:sse:${user.user.id}`;
+      const stream = await SseClient.open(h.url, user);
+      try {
+        await stream.next('unread-count');
+        expect(await waitFor(async () => (await h.app.redis.zcard(key)) === 1, 2_000, 10)).toBe(true);
+        const [own] = await h.app.redis.zrange(key, '0', '-1');
+        // What an eviction whose message was lost leaves: five newer streams, this one gone.
+        const now = Date.now();
+        for (let i = 0; i < 5; i++) await h.app.redis.zadd(key, now, StreamRegistry.newId(now + 1));
+        await h.app.redis.zrem(key, own!);
+        expect(JSON.parse((await stream.next('closed', 5_000)).data!)).toEqual({ reason: 'too-many-streams' });
+        expect(await stream.endedWithin()).toBe(true);
+        expect(await h.app.redis.zrange(key, '0', '-1')).not.toContain(own);
+      } finally {
+        stream.close();
+      }
+    });
+
+    it('after Redis lost the set altogether (a flush), the heartbeat enters the stream again instead of ending it', async () => {
+      const user = await h.user();
+      const key = `${h.prefix}:sse:${user.user.id}`;
+      const stream = await SseClient.open(h.url, user);
+      try {
+        await stream.next('unread-count');
+        expect(await waitFor(async () => (await h.app.redis.zcard(key)) === 1, 2_000, 10)).toBe(true);
+        await h.app.redis.del(key);
+        expect(await waitFor(async () => (await h.app.redis.zcard(key)) === 1, 3_000, 20)).toBe(true);
+        expect(stream.ended).toBe(false);
+      } finally {
+        stream.close();
+      }
+    });
   });
 });
 
