@@ -22,12 +22,12 @@ export class SseClient {
 
   private constructor(readonly res: Response, private readonly abort: AbortController) {}
 
-  static async open(base: string, as: Session | null, opts: { lastEventId?: string } = {}): Promise<SseClient> {
+  static async open(base: string, as: Session | null, opts: { lastEventId?: string; query?: string } = {}): Promise<SseClient> {
     const abort = new AbortController();
     const headers: Record<string, string> = { accept: 'text/event-stream' };
     if (as) headers.authorization = `Bearer ${as.token}`;
     if (opts.lastEventId) headers['last-event-id'] = opts.lastEventId;
-    const res = await fetch(`${base}/api/notifications/stream`, { headers, signal: abort.signal });
+    const res = await fetch(`${base}/api/notifications/stream${opts.query ?? ''}`, { headers, signal: abort.signal });
     const client = new SseClient(res, abort);
     if (res.ok) void client.pump();
     return client;
