@@ -26,7 +26,7 @@ export function searchAdminRoutes(app: FastifyInstance, deps: { queues: Queues; 
   /** The last reindex runs with the drift each repaired (documents added, fixed, removed). */
   app.get('/api/admin/jobs/search-index/runs', { config: { ...admin, openapi: { summary: 'The last reindex runs and the drift each repaired', tags, response: reindexRunsBody } } }, async () => ok(await deps.index.recentRuns(20)));
 
-  app.post('/api/admin/jobs/search-index/reindex', { config: { ...admin, openapi: { summary: 'Start a full reindex (joins one already waiting)', tags, response: jobAccepted, status: 202 } } }, async (_request, reply) => {
+  app.post('/api/admin/jobs/search-index/reindex', { config: { ...admin, openapi: { summary: 'Start a full reindex (joins one waiting or running)', tags, response: jobAccepted, status: 202 } } }, async (_request, reply) => {
     const jobId = await deps.index.requestReindex();
     return reply.status(202).send(ok({ jobId }));
   });

@@ -13,7 +13,12 @@ export interface ReindexReport extends WriteCounts {
   readonly runId: string;
   readonly documents: number;
   readonly durationMs: number;
+  /** Set when another reindex was already running: this one did nothing and joined that run. */
+  readonly joined?: true;
 }
+
+/** Held by the running reindex, on a connection of its own: a crashed run frees it with its session. */
+const RUN_LOCK_KEY = 'search-reindex-run';
 
 export interface ReindexProgress {
   readonly entityType: SearchEntityType;
@@ -74,6 +79,27 @@ export class SearchIndexService {
    * recorded in search_reindex_runs.
    */
   async reindex(trigger: string, onProgress: (p: ReindexProgress) => Promise<void> = async () => undefined): Promise<ReindexReport> {
+    // One full reindex at a time, whatever asked for it (the Sunday schedule, a manual request, a
+    // retry): a second one joins the running run instead of doing the same work beside it.
+    return this.db.connection().execute(async (session) => {
+      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtextextended(${RUN_LOCK_KEY}, 0)) AS locked`.execute(session);
+      if (!rows[0]?.locked) return this.joinRunning(trigger);
+      try {
+        return await this.runReindex(trigger, onProgress);
+      } finally {
+        await sql`SELECT pg_advisory_unlock(hashtextextended(${RUN_LOCK_KEY}, 0))`.execute(session).catch(() => undefined);
+      }
+    });
+  }
+
+  private async joinRunning(trigger: string): Promise<ReindexReport> {
+    const running = await this.db.selectFrom('search_reindex_runs').select('id').where('status', '=', 'RUNNING')
+      .orderBy('started_at', 'desc').limit(1).executeTakeFirst();
+    this.options.log.info({ trigger, runId: running?.id }, 'search reindex already running: joined it');
+    return { runId: running?.id ?? '', documents: 0, added: 0, fixed: 0, removed: 0, durationMs: 0, joined: true };
+  }
+
+  private async runReindex(trigger: string, onProgress: (p: ReindexProgress) => Promise<void>): Promise<ReindexReport> {
     const started = Date.now();
     const run = await this.db.insertInto('search_reindex_runs').values({ trigger }).returning('id').executeTakeFirstOrThrow();
     const totals = { documents: 0, added: 0, fixed: 0, removed: 0 };

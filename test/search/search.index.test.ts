@@ -193,6 +193,30 @@ describe('full reindex', () => {
     expect(await manualJobs() - jobsBefore).toBe(1);
   });
 
+  it('never runs two full reindexes at once, whatever started them: a second one (the schedule, a retry) joins the running run', async () => {
+    const index = t.app.services.search.index;
+    const runsBefore = (await t.call('GET', '/api/admin/jobs/search-index/runs', { as: admin })).body.data.length;
+    let enter!: () => void;
+    let leave!: () => void;
+    const entered = new Promise<void>((resolve) => (enter = resolve));
+    const mayGoOn = new Promise<void>((resolve) => (leave = resolve));
+    // The first run is held inside its first batch's progress report.
+    const first = index.reindex('manual', async () => {
+      enter();
+      await mayGoOn;
+    });
+    await entered;
+    const second = await index.reindex('schedule');
+    expect(second).toMatchObject({ joined: true, added: 0, fixed: 0, removed: 0 });
+    leave();
+    const done = await first;
+    expect(done.joined).toBeUndefined();
+    expect(second.runId).toBe(done.runId);
+    const runs = (await t.call('GET', '/api/admin/jobs/search-index/runs', { as: admin })).body.data;
+    expect(runs.length - runsBefore).toBe(1);
+    expect(await index.reindex('after')).not.toHaveProperty('joined'); // the lock went with the run
+  });
+
   it('keeps search answering in full while it runs', async () => {
     const small = await createTestApp({ SEARCH_REINDEX_BATCH: '100', SEARCH_MAX_CANDIDATES: '5000' });
     try {

@@ -422,7 +422,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Start a full reindex (joins one already waiting)
+         * Start a full reindex (joins one waiting or running)
          * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
          */
         post: operations["postAdminJobsSearchIndexReindex"];
