@@ -167,7 +167,11 @@ export function streamRoutes(app: FastifyInstance, stream: NotificationStream, n
     reply.hijack();
     // Heartbeats keep a reading client's socket busy; one whose writes stall this long is dropped.
     request.raw.socket.setTimeout(heartbeatMs * 3);
+    // The headers set before the hijack (the CORS grant, rate-limit headers) go out too: without
+    // them a frontend on an allowed origin could not read its stream.
+    const earlier = Object.fromEntries(Object.entries(reply.getHeaders()).filter(([, v]) => v !== undefined)) as Record<string, string | number | string[]>;
     reply.raw.writeHead(200, {
+      ...earlier,
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
@@ -43,10 +44,26 @@ window.apiClient = apiClient;
 window.tryClient = (endpoint, options) => apiClient(endpoint, options).then((r) => r, (e) => ({ failed: String(e) }));
 </script></body></html>`;
 
+/** @herald/client bundled from its source for the browser, as a frontend's build would ship it. */
+async function clientBundle(): Promise<string> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    entryPoints: [fileURLToPath(new URL('../../packages/client/src/index.ts', import.meta.url))],
+    bundle: true, write: false, format: 'iife', globalName: 'Herald', platform: 'browser', target: 'es2022', logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+let bundle: string;
 beforeAll(async () => {
+  bundle = await clientBundle();
   pages = createServer((req, res) => {
+    if (req.url === '/herald-client.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      return res.end(bundle);
+    }
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(guidePage(apiBase));
+    res.end(req.url === '/client' ? `<!doctype html><html><body><script src="/herald-client.js"></script></body></html>` : guidePage(apiBase));
   });
   await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', resolve));
   openResources.add('page server');
@@ -62,10 +79,10 @@ afterAll(async () => {
   openResources.delete('page server');
 });
 
-async function open(host: string): Promise<Page> {
+async function open(host: string, path = '/'): Promise<Page> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(`http://${host}:${pagePort}/`);
+  await page.goto(`http://${host}:${pagePort}${path}`);
   return page;
 }
 
@@ -117,6 +134,31 @@ describe('a frontend on a sibling origin, in Chromium', () => {
     const inbox = (await t.call('GET', '/api/notifications', { as: user })).body.data as Array<{ id: string; read: boolean }>;
     expect(inbox.map((n) => n.id)).toEqual([first]);
     expect(inbox[0]!.read).toBe(true);
+    await page.context().close();
+  });
+
+  it('runs @herald/client with a cross-origin baseUrl: cookie sign-in, calls, rate limits and the live stream', async () => {
+    const user = await t.user('VIEWER');
+    const first = await notify(user, 'Seen by the client');
+    const page = await open('app.example.test', '/client');
+    const script = `(async () => {
+      const herald = Herald.createHeraldClient({ baseUrl: ${JSON.stringify(apiBase)} });
+      await herald.auth.login(${JSON.stringify(user.user.email)}, ${JSON.stringify(PASSWORD)});
+      const list = await herald.notifications.list({ read: false });
+      const read = await herald.notifications.markRead(${JSON.stringify(first)});
+      const rateLimit = herald.http.rateLimits.get('GET /api/notifications') ?? null;
+      window.live = [];
+      window.subscription = herald.subscribe({ onNotification: (n) => window.live.push(n.title) });
+      return { ids: list.data.map((n) => n.id), read: read.data.read, rateLimit };
+    })()`;
+    const result = await page.evaluate(script) as { ids: string[]; read: boolean; rateLimit: { limit: number; remaining: number } | null };
+    expect(result.ids).toContain(first);
+    expect(result.read).toBe(true);
+    expect(result.rateLimit?.limit).toBeGreaterThan(0); // X-RateLimit-* are exposed to the page
+    await expect.poll(() => page.evaluate('window.subscription.status')).toBe('open');
+    await notify(user, 'Arrives live');
+    await expect.poll(() => page.evaluate('window.live')).toEqual(['Arrives live']);
+    await page.evaluate('window.subscription.close()');
     await page.context().close();
   });
 
