@@ -44,6 +44,25 @@ export async function upsertSchedules(queues: Queues, schedules: readonly Schedu
   }
 }
 
+/**
+ * Upserts a schedule that was found missing. A partial loss (keys deleted one by one, a flush racing
+ * a restore) can leave the scheduler's next iteration job behind without the scheduler; BullMQ then
+ * refuses the upsert ("job ID already exists") for as long as that job waits, so the stale iteration
+ * is removed first and the upsert repeated.
+ */
+async function restoreSchedule(queues: Queues, s: Schedule): Promise<void> {
+  const queue = queues.get(s.queue);
+  try {
+    await upsertSchedules(queues, [s]);
+  } catch (err) {
+    if (!/already exists/i.test((err as Error).message)) throw err;
+    // BullMQ names an iteration by its run time, computed from the real clock as the upsert does.
+    const next = CronExpressionParser.parse(s.pattern, { currentDate: new Date(), tz: s.tz }).next().getTime();
+    await queue.remove(`repeat:${s.id}:${next}`);
+    await upsertSchedules(queues, [s]);
+  }
+}
+
 /** The next run of a schedule as BullMQ has it, or null when it is not registered. */
 export async function nextRunOf(queues: Queues, id: string): Promise<Date | null> {
   const s = SCHEDULES.find((x) => x.id === id);
@@ -112,6 +131,8 @@ export class ScheduleKeeper {
       const missing: Schedule[] = [];
       for (const s of this.opts.schedules ?? SCHEDULES) {
         const scheduler = await queues.get(s.queue).getJobScheduler(s.id);
+        // A scheduler without a next run (its hash survived, its entry in the schedule set did not:
+        // a partial loss, e.g. a flush racing a restore) never fires: restore it as missing.
         if (scheduler) this.untakenFrom.set(s.id, Math.min(scheduler.next ?? now, now));
         else missing.push(s);
       }
@@ -124,7 +145,7 @@ export class ScheduleKeeper {
         await queues.get(s.queue).add(s.job, s.data, { jobId: catchUpJobId(s.id, runAt), timestamp: runAt });
         caughtUp.push({ schedule: s.id, runAt: new Date(runAt).toISOString() });
       }
-      await upsertSchedules(queues, missing);
+      for (const s of missing) await restoreSchedule(queues, s);
       for (const s of missing) this.untakenFrom.set(s.id, now);
       const restored = missing.map((s) => s.id);
       for (const id of restored) this.opts.onRestored?.(id);
