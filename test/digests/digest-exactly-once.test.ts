@@ -242,7 +242,9 @@ describe('DAILY → IMMEDIATE switch', () => {
       await t.app.services.notifications.updatePreferences(u.id, { digestFrequency: 'IMMEDIATE' });
       // The switch's flush runs while the older transaction is still open (it read a horizon below
       // the notification: before the fix, the flush sent nothing and moved past it).
-      await new Promise((r) => setTimeout(r, 1500));
+      // It has run once it waits for that transaction: deferred (delayed), no attempt used.
+      const digestQueue = t.app.queues.get('notification-digest');
+      expect(await waitFor(async () => (await digestQueue.getJobs(['delayed'])).some((j) => j.data.flush === true && j.data.users?.[0]?.userId === u.id), 15_000, 50)).toBe(true);
       await old.query('COMMIT');
     } finally {
       old.release();
