@@ -1,8 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { ForbiddenError, InvalidError, RateLimitedError, UnauthorizedError } from '../platform/errors.js';
-import { CROSS_ORIGIN_REFUSED, originAllowed, trustedOrigins } from '../platform/http/cors.js';
+import { InvalidError, RateLimitedError, UnauthorizedError } from '../platform/errors.js';
 import { rateLimitHeaders, type RateLimiter } from '../platform/http/rate-limit.js';
 import { ok } from '../platform/http/reply.js';
 import { jobAccepted, type RouteDoc } from '../platform/http/route-doc.js';
@@ -40,7 +39,6 @@ async function producerOf(request: FastifyRequest, reply: FastifyReply, deps: An
   }
   const user = request.user;
   if (!user) throw new UnauthorizedError();
-  if (request.authVia === 'cookie' && !originAllowed(request, trustedOrigins(deps.config))) throw new ForbiddenError(CROSS_ORIGIN_REFUSED);
   if (deps.config.rateLimits.enabled) {
     const result = await deps.limiter.hit('analytics.ingest', user.id, deps.config.rateLimits.perMinute['analytics.ingest']);
     const headers = rateLimitHeaders(result);

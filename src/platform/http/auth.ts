@@ -89,16 +89,19 @@ export function registerAccessControl(app: FastifyInstance, deps: {
         request.authVia = credentials.via;
       }
     }
-    if (access === 'public') return;
-    if (!request.user) throw new UnauthorizedError();
-    if (access === 'admin' && request.user.role !== 'ADMIN') throw new ForbiddenError(ADMIN_REQUIRED);
     // Browsers send Origin on cross-site writes; a cookie session acts only for the allowed origins.
     // Reads too when they name a foreign Origin (a CORS GET, an EventSource): the page could not
     // read the answer, but serving it would still open streams that evict the user's own and use
-    // up the user's rate limits. Same-origin GETs and navigations send no Origin.
-    if (request.authVia === 'cookie' && (!SAFE_METHODS.has(request.method) || request.headers.origin !== undefined) && !originAllowed(request, trusted)) {
-      throw new ForbiddenError(CROSS_ORIGIN_REFUSED);
+    // up the user's rate limits. Same-origin GETs and navigations send no Origin. Public routes
+    // too: a signed-in cookie acts there as well (analytics ingestion, sign-in over a session).
+    const crossOrigin = request.authVia === 'cookie' && (!SAFE_METHODS.has(request.method) || request.headers.origin !== undefined) && !originAllowed(request, trusted);
+    if (access === 'public') {
+      if (crossOrigin) throw new ForbiddenError(CROSS_ORIGIN_REFUSED);
+      return;
     }
+    if (!request.user) throw new UnauthorizedError();
+    if (access === 'admin' && request.user.role !== 'ADMIN') throw new ForbiddenError(ADMIN_REQUIRED);
+    if (crossOrigin) throw new ForbiddenError(CROSS_ORIGIN_REFUSED);
     if (rateLimit && deps.config.rateLimits.enabled) {
       const result = await deps.limiter.hit(rateLimit, request.user.id, deps.config.rateLimits.perMinute[rateLimit]);
       const headers = rateLimitHeaders(result);
