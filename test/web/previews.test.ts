@@ -58,8 +58,10 @@ describe('previews on the dashboard', () => {
     await section.getByRole('button', { name: 'Re-run all missing (2)' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Re-run all' }).click();
     await expect.poll(() => page.locator('#notice').textContent()).toBe('2 previews queued.');
-    const waiting = await t.app.queues.get('file-preview-generation').getJobs(['waiting', 'prioritized']);
-    expect(new Set(waiting.filter((j) => j.data.trigger === 'admin').map((j) => j.data.assetId))).toEqual(new Set([broken.assetId, pending.assetId]));
+    // Queued means committed to the outbox: the jobs reach BullMQ when the relay passes.
+    const adminRuns = async () => new Set((await t.app.queues.get('file-preview-generation').getJobs(['waiting', 'prioritized']))
+      .filter((j) => j.data.trigger === 'admin').map((j) => j.data.assetId));
+    await expect.poll(adminRuns).toEqual(new Set([broken.assetId, pending.assetId]));
     await expect.poll(() => page.locator('#audit-body').textContent()).toContain('previews.run-missing');
     expect(d.problems, 'console errors / CSP violations').toEqual([]);
   });
