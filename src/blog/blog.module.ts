@@ -1,0 +1,32 @@
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { Module, Platform } from '../platform/module.js';
+import type { UsersService } from '../users/users.service.js';
+import { blogAdminRoutes } from './blog-admin.routes.js';
+import { blogPublishJobs } from './blog.job.js';
+import { blogRoutes } from './blog.routes.js';
+import { BlogService } from './blog.service.js';
+import { BlogPublishingService } from './publishing.service.js';
+
+export interface BlogModuleDeps extends Pick<Platform, 'db' | 'queues' | 'config'> {
+  readonly users: UsersService;
+  readonly notifications: NotificationsService;
+}
+
+/** Blog posts and their scheduled publishing (a delayed job per post, a reconciler behind it). */
+export function blogModule(deps: BlogModuleDeps) {
+  const blog = new BlogService(deps.db, deps.notifications, deps.users);
+  const publishing = new BlogPublishingService({ db: deps.db, queues: deps.queues, notifications: deps.notifications, graceMs: deps.config.blog.publishGraceMs });
+  return {
+    blog,
+    publishing,
+    /** Ports: the posts of these ids an actor may see; the health of scheduled publishing. */
+    visibleIds: (...args: Parameters<BlogService['visibleIds']>) => blog.visibleIds(...args),
+    health: (now: Date) => publishing.health(now),
+    jobs: { 'blog-publish': blogPublishJobs(publishing) },
+    routes(http) {
+      blogRoutes(http, blog);
+      blogAdminRoutes(http, publishing);
+    },
+  } satisfies Module<'blog-publish'> & Record<string, unknown>;
+}
+export type BlogModule = ReturnType<typeof blogModule>;

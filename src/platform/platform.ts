@@ -1,0 +1,67 @@
+import type { Redis } from 'ioredis';
+import type { Config } from '../config.js';
+import { createDb, type DbHandle } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import { EmailService } from './email/email.service.js';
+import { createCapturedTransport, createSmtpTransport } from './email/transport.js';
+import { RateLimiter } from './http/rate-limit.js';
+import { createLogger, type Logger } from './logger.js';
+import { Metrics } from './metrics.js';
+import type { Platform } from './module.js';
+import { createCommandRedis, createQueueRedis } from './queue/connection.js';
+import { Queues } from './queue/queues.js';
+import { resolveEndpoints, resolveSessionSecret } from './resources.js';
+import { createStorage } from './storage/storage.factory.js';
+
+/** The shared clients and what only the roles' start/stop need (BullMQ's connection, the endpoints). */
+export interface PlatformHandle {
+  readonly platform: Platform;
+  readonly database: DbHandle;
+  /** BullMQ's own connection (blocking commands), shared by queues, workers and the relay. */
+  readonly queueRedis: Redis;
+  /** Closes every client, then stops the embedded PostgreSQL/Redis if this process started them. */
+  close(): Promise<void>;
+}
+
+/**
+ * config → endpoints (embedded defaults where none are configured) → migrations → clients.
+ * `publicUrl` is the API's address once it listens (links in emails when PUBLIC_URL is unset).
+ */
+export async function createPlatform(config: Config, options: { logger?: Logger; api: boolean; publicUrl: () => string | null }): Promise<PlatformHandle> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const endpoints = await resolveEndpoints(config, log);
+  await migrate(endpoints.databaseUrl);
+
+  const database = createDb(endpoints.databaseUrl, { max: options.api ? 20 : 10 });
+  const redis = createCommandRedis(endpoints.redisUrl);
+  const queueRedis = createQueueRedis(endpoints.redisUrl);
+  const queues = new Queues(queueRedis, config.queuePrefix, config.jobs, log);
+  const metrics = new Metrics(queues);
+  const secret = await resolveSessionSecret(config, database.db);
+  const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl, { maxConnections: config.email.poolSize }) : createCapturedTransport();
+  const email = new EmailService(database.db, transport, {
+    from: config.emailFrom, leaseMs: config.email.leaseMs, domain: config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local',
+    // One claim per pooled connection: a claim is taken only when its message can go out now.
+    maxInFlight: config.email.poolSize,
+    onOutcome: (kind, outcome) => metrics.emails.inc({ kind, outcome }),
+    onClaimLost: (key, stage) => log.warn({ key, stage }, 'email claim taken over by another attempt (its lease ran out); that attempt\'s outcome stands'),
+  });
+  const storage = createStorage({ root: config.media.storageDir, s3: config.media.s3 });
+  const platform: Platform = {
+    config, log, db: database.db, pool: database.pool, redis, redisUrl: endpoints.redisUrl, queues,
+    limiter: new RateLimiter(redis, config.queuePrefix), email, storage, metrics, secret,
+    publicUrl: () => config.publicUrl ?? options.publicUrl() ?? `http://127.0.0.1:${config.port}`,
+  };
+  return {
+    platform, database, queueRedis,
+    async close() {
+      await storage.close();
+      await email.close();
+      await queues.close();
+      queueRedis.disconnect();
+      redis.disconnect();
+      await database.close();
+      await endpoints.stop();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { Module, Platform } from '../platform/module.js';
+import { UsersRepository } from './users.repository.js';
+import { usersRoutes } from './users.routes.js';
+import { UsersService } from './users.service.js';
+
+export interface UsersModuleDeps extends Pick<Platform, 'db' | 'config' | 'log'> {
+  /** Where the generated first admin's password goes (stdout by default). */
+  readonly print: (line: string) => void;
+}
+
+/** Users and the first admin (created when the API starts on an empty database). */
+export function usersModule(deps: UsersModuleDeps) {
+  const users = new UsersService(new UsersRepository(deps.db));
+  return {
+    users,
+    jobs: {},
+    routes: (http) => usersRoutes(http, users),
+    start: () => users.ensureFirstAdmin(deps.config, deps.log, deps.print),
+  } satisfies Module & Record<string, unknown>;
+}
+export type UsersModule = ReturnType<typeof usersModule>;
