@@ -1,4 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema } from 'fastify';
+import type { z } from 'zod';
 import type { Config, RateLimitName } from '../../config.js';
 import type { Role } from '../db/schema.js';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
@@ -49,6 +50,16 @@ export function tokenFrom(request: FastifyRequest): { token: string; via: 'cooki
 }
 
 
+/**
+ * The route's document with its request schemas, which the route states once, in `schema`: the
+ * very objects Fastify validates with (platform/http/zod-provider.ts).
+ */
+function documented(doc: RouteDoc | undefined, schema: FastifySchema | undefined): RouteDoc | undefined {
+  if (!doc || !schema) return doc;
+  const { params, querystring, body } = schema as { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType };
+  return { ...doc, ...(params ? { params } : {}), ...(querystring ? { query: querystring } : {}), ...(body ? { body } : {}) };
+}
+
 /** One row of the route table: who may call it (undefined: the route declared no rule). */
 export interface RouteAccess {
   readonly method: string;
@@ -71,7 +82,7 @@ export function registerAccessControl(app: FastifyInstance, deps: {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue; // Fastify's automatic twin of each GET
-      table.push({ method, url: route.url, access: route.config?.access, rateLimit: route.config?.rateLimit, openapi: route.config?.openapi });
+      table.push({ method, url: route.url, access: route.config?.access, rateLimit: route.config?.rateLimit, openapi: documented(route.config?.openapi, route.schema) });
     }
   });
   const trusted = trustedOrigins(deps.config);

@@ -6,6 +6,7 @@ import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { registerCors } from './cors.js';
 import { INVALID_BODY } from './validation.js';
+import { registerZodValidation, type Http, type ZodTypeProvider } from './zod-provider.js';
 
 const DEPENDENCY_DOWN = /driver has already been destroyed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connect_timeout|timeout exceeded when trying to connect|Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|the database system is (starting up|shutting down)|terminating connection/i;
 
@@ -91,7 +92,7 @@ export function trustProxyOption(trust: Config['trustProxy']): false | string[] 
 }
 
 /** Fastify with the contract's conventions: JSON errors, one error mapping, no internals out. */
-export function createHttpServer(config: Config, log: Logger): FastifyInstance {
+export function createHttpServer(config: Config, log: Logger): Http {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     // Per-request lines only when debugging: at load they would cost more than the request.
@@ -123,6 +124,7 @@ export function createHttpServer(config: Config, log: Logger): FastifyInstance {
   void app.register(cookie);
   registerCors(app, config);
   acceptEmptyJsonBodies(app);
+  registerZodValidation(app);
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     if (err instanceof AppError) {
@@ -148,5 +150,5 @@ export function createHttpServer(config: Config, log: Logger): FastifyInstance {
     return payload;
   });
 
-  return app;
+  return app.withTypeProvider<ZodTypeProvider>();
 }
