@@ -1,0 +1,8 @@
+// The public surface of notifications: what app.ts and other capabilities may import (the
+// dependency rule, docs/ARCHITECTURE.md). Everything else in this folder is its own business.
+export { notificationsModule, type NotificationsModule, type NotificationsModuleDeps } from './notifications.module.js';
+export type { NotificationsService, NotifyInput, NotifyResult } from './notifications.service.js';
+import type { NotificationsService } from './notifications.service.js';
+
+/** The producer port: what catalog, blog and media need of notifications (notify, in their transaction). */
+export type Notify = Pick<NotificationsService, 'notify'>;
