@@ -1,4 +1,3 @@
-import net from 'node:net';
 import nodemailer, { type Transporter } from 'nodemailer';
 
 export interface OutgoingMail {
@@ -30,8 +29,9 @@ export function isPermanentSmtpError(err: unknown): boolean {
 }
 
 /**
- * Pooled nodemailer over SMTP_URL. nodemailer leaves Nagle's algorithm on, and every message then
- * waits ~40 ms for a delayed ACK; handing it sockets with TCP_NODELAY makes delivery >10× faster.
+ * Pooled nodemailer over SMTP_URL. nodemailer 10 sets TCP_NODELAY on every connection itself
+ * (Nagle cost ~40 ms per message against delayed ACKs); the pool ignored the sockets an earlier
+ * getSocket patch handed it, so there is nothing to patch.
  */
 export function createSmtpTransport(smtpUrl: string, options: { maxConnections?: number } = {}): MailTransport {
   const url = new URL(smtpUrl);
@@ -48,11 +48,6 @@ export function createSmtpTransport(smtpUrl: string, options: { maxConnections?:
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
   });
-  (transporter as unknown as { getSocket: (o: unknown, cb: (err: Error | null, s?: { socket: net.Socket }) => void) => void }).getSocket = (_o, callback) => {
-    const socket = new net.Socket();
-    socket.setNoDelay(true);
-    callback(null, { socket });
-  };
   return {
     mode: 'smtp',
     async send(mail) {
