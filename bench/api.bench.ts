@@ -20,7 +20,7 @@ import os from 'node:os';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { createApp, type App } from '../src/app.js';
-import { hashPassword } from '../src/auth/password.js';
+import { hashPassword } from '../src/platform/password.js';
 import { loadConfig } from '../src/config.js';
 import { inboxPageStatement, unreadCountStatement } from '../src/notifications/inbox.reads.js';
 import { migrate } from '../src/platform/db/migrate.js';

@@ -22,7 +22,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';
 import pg from 'pg';
 import { createApp, type App, type AppOptions } from '../src/app.js';
-import { hashPassword } from '../src/auth/password.js';
+import { hashPassword } from '../src/platform/password.js';
 import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';

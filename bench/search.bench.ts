@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createApp, type App } from '../src/app.js';
-import { hashPassword } from '../src/auth/password.js';
+import { hashPassword } from '../src/platform/password.js';
 import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';

@@ -1,4 +1,4 @@
-import { hashPassword } from '../src/auth/password.js';
+import { hashPassword } from '../src/platform/password.js';
 import { ADMIN_EMAIL, ADMIN_PASSWORD, USER_PASSWORD, type Cluster } from './cluster.js';
 import type { Knobs } from './knobs.js';
 import type { Sample } from './stats.js';

@@ -9,7 +9,7 @@ import type { UsersService } from '../users/users.service.js';
 import type { PublicUser } from '../users/users.schemas.js';
 import { SessionsRepository } from './auth.repository.js';
 import { LoginThrottle, type Attempt } from './login-throttle.js';
-import { hashPassword } from './password.js';
+import { hashPassword } from '../platform/password.js';
 import type { ChangePasswordInput } from './auth.schemas.js';
 import type { SessionCache } from './session-cache.js';
 

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { en, Faker } from '@faker-js/faker';
 import type { Insertable } from 'kysely';
-import { hashPassword } from '../auth/password.js';
+import { hashPassword } from '../platform/password.js';
 import type { Db, Tx } from '../platform/db/client.js';
 import {
   ASSET_TYPES, type AssetStatus, type BlogPostsTable, type BlogStatus, type BrandsTable, type CreatorsTable, type IpAssetsTable, type LicensesTable,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
-import { dummyPasswordHash, hashPassword, verifyPassword } from '../auth/password.js';
+import { dummyPasswordHash, hashPassword, verifyPassword } from '../platform/password.js';
 import { ConflictError } from '../platform/errors.js';
 import type { Executor } from '../platform/db/client.js';
 import type { Logger } from '../platform/logger.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { en, Faker } from '@faker-js/faker';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyPassword } from '../../src/auth/password.js';
+import { verifyPassword } from '../../src/platform/password.js';
 import { DEMO_PASSWORD, generateDemoChunk, seedDemoData } from '../../src/cli/seed.js';
 import { createDb, type DbHandle } from '../../src/platform/db/client.js';
 import { createTestDatabase } from '../helpers/context.js';
