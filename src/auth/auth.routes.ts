@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { loginResultBody, meBody } from '../docs/notifications.responses.js';
+import { loginResultBody, meBody } from './auth.responses.js';
 import { SESSION_COOKIE } from '../platform/http/auth.js';
 import { successBody } from '../platform/http/route-doc.js';
 import { ok } from '../platform/http/reply.js';

@@ -8,9 +8,7 @@ import { migrate } from '../platform/db/migrate.js';
 import { ROLES, type Role } from '../platform/db/schema.js';
 import { createLogger } from '../platform/logger.js';
 import { resolveEndpoints, StartupError } from '../platform/resources.js';
-import { UsersRepository } from '../users/users.repository.js';
-import { createUserBody } from '../users/users.schemas.js';
-import { UsersService } from '../users/users.service.js';
+import { createUserBody, usersService } from '../users/index.js';
 import { ConflictError } from '../platform/errors.js';
 import { UsageError, type OptionValues } from './args.js';
 import { progressBar } from './progress.js';
@@ -47,7 +45,7 @@ export async function createUserCommand(flags: OptionValues): Promise<void> {
     await migrate(url);
     const handle = createDb(url, { max: 1 });
     try {
-      const user = await new UsersService(new UsersRepository(handle.db)).createUser(parsed.data).catch((err: unknown) => {
+      const user = await usersService({ db: handle.db }).createUser(parsed.data).catch((err: unknown) => {
         throw err instanceof ConflictError ? new StartupError(`${err.message}: ${parsed.data.email}`) : err;
       });
       console.log(`Created ${user.role} ${user.email} (${user.id})${generated ? ` with password ${generated}` : ''}`);

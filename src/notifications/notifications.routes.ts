@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { batchBody, countBody, markReadBody, notificationPage, notifyResultBody, preferencesBody } from '../docs/notifications.responses.js';
+import { batchBody, countBody, markReadBody, notificationPage, notifyResultBody, preferencesBody } from './notifications.responses.js';
 import { ok, paginated } from '../platform/http/reply.js';
 import { successBody } from '../platform/http/route-doc.js';
 import { parseBody, parseQuery } from '../platform/http/validation.js';

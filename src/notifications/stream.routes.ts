@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { streamDescription } from '../docs/notifications.responses.js';
+import { streamDescription } from './notifications.responses.js';
 import type { Db } from '../platform/db/client.js';
 import type { NotificationView } from './notifications.schemas.js';
 import { toView, type NotificationsService } from './notifications.service.js';

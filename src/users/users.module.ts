@@ -8,13 +8,18 @@ export interface UsersModuleDeps extends Pick<Platform, 'db' | 'config' | 'log'>
   readonly print: (line: string) => void;
 }
 
+/** The users service over a database alone: the module's, and the CLI's (`herald users create`). */
+export function usersService(deps: Pick<Platform, 'db'>): UsersService {
+  return new UsersService({ users: new UsersRepository(deps.db) });
+}
+
 /** Users and the first admin (created when the API starts on an empty database). */
 export function usersModule(deps: UsersModuleDeps) {
-  const users = new UsersService(new UsersRepository(deps.db));
+  const users = usersService(deps);
   return {
     users,
     jobs: {},
-    routes: (http) => usersRoutes(http, users),
+    routes: (http) => usersRoutes(http, { users }),
     start: () => users.ensureFirstAdmin(deps.config, deps.log, deps.print),
   } satisfies Module & Record<string, unknown>;
 }

@@ -1,12 +1,10 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { Role } from '../platform/db/schema.js';
 
 const PUBLIC = ['id', 'email', 'name', 'role'] as const;
 
-export class UsersRepository {
-  constructor(private readonly db: Executor) {}
-
+export class UsersRepository extends Repository {
   /** Inserts unless the email is taken; null means it was. */
   async insert(user: { email: string; name: string | null; role: Role; passwordHash: string }) {
     return (await this.db.insertInto('users')

@@ -4,7 +4,7 @@ import { dummyPasswordHash, hashPassword, verifyPassword } from '../platform/pas
 import { ConflictError } from '../platform/errors.js';
 import type { Executor } from '../platform/db/client.js';
 import type { Logger } from '../platform/logger.js';
-import { UsersRepository } from './users.repository.js';
+import type { UsersRepository } from './users.repository.js';
 import type { CreateUserInput, PublicUser } from './users.schemas.js';
 
 export interface Credentials {
@@ -14,11 +14,15 @@ export interface Credentials {
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@herald.local';
 
+export interface UsersServiceDeps {
+  readonly users: UsersRepository;
+}
+
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(private readonly deps: UsersServiceDeps) {}
 
   async createUser(input: CreateUserInput): Promise<PublicUser> {
-    const user = await this.users.insert({
+    const user = await this.deps.users.insert({
       email: input.email,
       name: input.name ?? null,
       role: input.role,
@@ -29,7 +33,7 @@ export class UsersService {
   }
 
   getUser(id: string): Promise<PublicUser | undefined> {
-    return this.users.findById(id);
+    return this.deps.users.findById(id);
   }
 
   /** The user if the password matches; the same time is spent whether or not the email exists. */
@@ -39,12 +43,12 @@ export class UsersService {
 
   /** As verifyCredentials, with the hash that matched (a session is made only while it is current). */
   async credentials(email: string, password: string): Promise<Credentials | null> {
-    return this.checked(await this.users.findByEmailWithHash(email), password);
+    return this.checked(await this.deps.users.findByEmailWithHash(email), password);
   }
 
   /** The user's credentials if `password` is their current password. */
   async checkPassword(userId: string, password: string): Promise<Credentials | null> {
-    return this.checked(await this.users.findByIdWithHash(userId), password);
+    return this.checked(await this.deps.users.findByIdWithHash(userId), password);
   }
 
   /**
@@ -53,7 +57,7 @@ export class UsersService {
    * it had changed.
    */
   setPassword(tx: Executor, userId: string, oldHash: string, newHash: string): Promise<boolean> {
-    return new UsersRepository(tx).setPassword(userId, oldHash, newHash);
+    return this.deps.users.in(tx).setPassword(userId, oldHash, newHash);
   }
 
   private async checked(found: (PublicUser & { password_hash: string }) | undefined, password: string): Promise<Credentials | null> {
@@ -67,11 +71,11 @@ export class UsersService {
    * else a generated password printed once. Concurrent starts race on the unique email; one wins.
    */
   async ensureFirstAdmin(config: Pick<Config, 'adminEmail' | 'adminPassword'>, log: Logger, print: (line: string) => void): Promise<void> {
-    if (!config.adminEmail && (await this.users.hasAdmin())) return;
+    if (!config.adminEmail && (await this.deps.users.hasAdmin())) return;
     const email = config.adminEmail ?? DEFAULT_ADMIN_EMAIL;
-    if (await this.users.findByEmailWithHash(email)) return;
+    if (await this.deps.users.findByEmailWithHash(email)) return;
     const password = config.adminPassword ?? randomBytes(12).toString('base64url');
-    const created = await this.users.insert({ email, name: 'Administrator', role: 'ADMIN', passwordHash: await hashPassword(password) });
+    const created = await this.deps.users.insert({ email, name: 'Administrator', role: 'ADMIN', passwordHash: await hashPassword(password) });
     if (!created) return;
     log.info({ email }, 'first admin created');
     if (!config.adminPassword) print(`Admin account created: ${email} / ${password}  (shown once; change it after signing in)`);

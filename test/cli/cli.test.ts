@@ -42,11 +42,10 @@ describe('herald CLI', { timeout: 180_000 }, () => {
     const match = /Created ADMIN ops@example\.com \(([0-9a-f-]{36})\) with password (\S+)/.exec(run.out);
     expect(match, run.out).not.toBeNull();
     const { createDb } = await import('../../src/platform/db/client.js');
-    const { UsersRepository } = await import('../../src/users/users.repository.js');
-    const { UsersService } = await import('../../src/users/users.service.js');
+    const { usersService } = await import('../../src/users/index.js');
     const handle = createDb(database.url, { max: 1 });
     try {
-      const user = await new UsersService(new UsersRepository(handle.db)).verifyCredentials('ops@example.com', match![2]!);
+      const user = await usersService({ db: handle.db }).verifyCredentials('ops@example.com', match![2]!);
       expect(user).toMatchObject({ id: match![1], role: 'ADMIN', name: 'Ops' });
     } finally {
       await handle.close();

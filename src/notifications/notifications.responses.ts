@@ -1,16 +1,15 @@
 import { z } from 'zod';
-import type { NotificationView, PreferencesView } from '../notifications/notifications.schemas.js';
-import type { NotificationsService, NotifyResult } from '../notifications/notifications.service.js';
-import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES, ROLES } from '../platform/db/schema.js';
+import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES } from '../platform/db/schema.js';
 import { isoTimestamp, okBody, pageBody, type Same } from '../platform/http/route-doc.js';
-import type { PublicUser } from '../users/users.schemas.js';
+import { roleSchema } from '../users/index.js';
+import type { NotificationView, PreferencesView } from './notifications.schemas.js';
+import type { NotificationsService, NotifyResult } from './notifications.service.js';
 
-/** Response shapes of the inbox, preferences, admin notifications and auth (API.md), for OpenAPI and the client. */
+/** Response shapes of the inbox, preferences and admin notifications (API.md), for OpenAPI and the client. */
 
 export const notificationTypeSchema = z.enum(NOTIFICATION_TYPES).meta({ id: 'NotificationType' });
 export const notificationPrioritySchema = z.enum(NOTIFICATION_PRIORITIES).meta({ id: 'NotificationPriority' });
 export const digestFrequencySchema = z.enum(DIGEST_FREQUENCIES).meta({ id: 'DigestFrequency' });
-export const roleSchema = z.enum(ROLES).meta({ id: 'Role' });
 
 export const notificationSchema = z.object({
   id: z.string(),
@@ -52,11 +51,6 @@ export const batchBody = okBody(z.object({
   createdAt: isoTimestamp, completedAt: isoTimestamp.nullable(),
 }));
 
-export const userSchema = z.object({ id: z.string(), email: z.string(), name: z.string().nullable(), role: roleSchema }).meta({ id: 'User' });
-export const loginResultBody = okBody(z.object({ user: userSchema, token: z.string().describe('also set as the HttpOnly session cookie') }));
-export const meBody = z.object({ success: z.literal(true), user: userSchema });
-export const userCreatedBody = okBody(userSchema);
-
 /** One SSE frame's data: a `notification` event carries a Notification, `unread-count` a `{ count }`. */
 export const streamDescription = 'Server-Sent Events: `event: notification` (data: a Notification, `id` resumable with Last-Event-ID or ?lastEventId=) '
   + 'and `event: unread-count` (data: `{ count }`), heartbeats as comments. A replay sends at most the newest 100 missed notifications (256 KiB); '
@@ -69,4 +63,3 @@ const _preferences: Same<z.output<typeof preferencesSchema>, PreferencesView> = 
 const _markRead: Same<z.output<typeof markReadBody>['data'], Awaited<ReturnType<NotificationsService['markRead']>>> = true;
 const _notify: Same<z.output<typeof notifyResultBody>['data'], NotifyResult> = true;
 const _batch: Same<z.output<typeof batchBody>['data'], Awaited<ReturnType<NotificationsService['getBatch']>>> = true;
-const _user: Same<z.output<typeof userSchema>, PublicUser> = true;
