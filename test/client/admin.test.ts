@@ -48,11 +48,11 @@ describe('adminJobsApi', () => {
     expect((await admin.adminJobs.promote('search-index-bulk')).data).toEqual({ count: 0 });
     expect((await admin.adminJobs.clean('search-index-bulk', { state: 'completed', olderThanMs: 0 })).data).toEqual({ removed: expect.any(Number) });
 
-    // A job that fails for good (UnrecoverableError: no notification ids), then succeeds no better on retry.
+    // A job that fails for good (its payload fails the registry's schema: no notification ids), then succeeds no better on retry.
     const queue = t.app.queues.get('notification-delivery');
     const job = await queue.add('NotificationsDeliver', { notificationIds: null as never }, { attempts: 1 });
     expect(await waitFor(async () => (await job.getState()) === 'failed', 15_000)).toBe(true);
-    expect((await admin.adminJobs.getJob('notification-delivery', job.id!)).data).toMatchObject({ state: 'failed', failedReason: 'notificationIds missing' });
+    expect((await admin.adminJobs.getJob('notification-delivery', job.id!)).data).toMatchObject({ state: 'failed', failedReason: 'Invalid payload of notification-delivery/NotificationsDeliver: notificationIds: Invalid input: expected array, received null' });
     expect((await admin.adminJobs.retry('notification-delivery', job.id!)).data).toEqual({ jobId: job.id, status: 'retried' });
     expect(await waitFor(async () => (await job.getState()) === 'failed', 15_000)).toBe(true);
     expect((await admin.adminJobs.retryFailed('notification-delivery')).data.count).toBeGreaterThanOrEqual(1);

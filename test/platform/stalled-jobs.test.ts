@@ -32,7 +32,7 @@ describe('a job that stalls more than once', () => {
     const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
     connection.on('error', () => undefined);
     connections.push(connection);
-    const handlers = { 'search-index-reindex': { StallProbe: handler } } as unknown as JobHandlers;
+    const handlers = { 'search-index-reindex': { SearchReindex: handler } } as unknown as JobHandlers;
     const p = new WorkerPool({
       connection, prefix: t.prefix, db: t.app.database.db, log: createLogger('silent'), handlers, queues: ['search-index-reindex'],
       defaultConcurrency: 1, shutdownTimeoutMs: 50, lockMs: LOCK_MS, heartbeatMs: 60_000,
@@ -45,7 +45,8 @@ describe('a job that stalls more than once', () => {
     const queue = t.app.queues.get('search-index-reindex');
     let runs = 0;
     const never = new Promise(() => undefined);
-    const job = await queue.add('StallProbe', {}, { jobId: 'stall-probe', attempts: 3 });
+    // A registered job with a valid payload: the WorkerPool fails any other before its handler.
+    const job = await queue.add('SearchReindex', { trigger: 'manual' }, { jobId: 'stall-probe', attempts: 3 });
     for (let crash = 1; crash <= 2; crash++) {
       // This "process" takes the job and dies with it (kill -9): no completion, no lock renewal,
       // no stalled check of its own. (A graceful close would keep renewing the hung job's lock.)

@@ -1,89 +1,18 @@
 import type { Job } from 'bullmq';
-import type { SearchEntityType } from '../db/schema.js';
+import type { z } from 'zod';
+import type { JobSchemas } from './registry.schemas.js';
+
+export { JOB_SCHEMAS } from './registry.schemas.js';
 
 /**
- * The one registry of queues and jobs: every queue name, every job name and its payload type.
- * Handlers are checked against it with `satisfies JobHandlers`, so a job without a handler, or a
- * handler for a payload of the wrong shape, does not compile.
+ * The one registry of queues and jobs: every queue name, every job name and its payload type,
+ * derived from the job's schema (registry.schemas.ts), which the WorkerPool checks each job's data
+ * against before dispatching. Handlers are checked against it with `satisfies JobHandlers`, so a
+ * job without a handler, or a handler for a payload of the wrong shape, does not compile.
  */
-export interface JobPayloads {
-  'notification-fanout': {
-    NotificationBatchFanOut: { batchId: string };
-  };
-  'notification-delivery': {
-    NotificationsDeliver: { notificationIds: string[] };
-  };
-  'notification-digest': {
-    /** Fans a digest run out to one DigestSend per user. `at` (ISO) defaults to the scheduled time. */
-    DigestRun: { frequency: 'DAILY' | 'WEEKLY'; scope: 'utc' | 'zoned' | 'all'; at?: string; trigger?: 'schedule' | 'manual' };
-    /**
-     * The digests of up to DIGEST_BATCH_SIZE users (one email each, keyed by user and period).
-     * `flush`: the user left DAILY/WEEKLY; send what is pending whatever the frequency is now.
-     * `until` (xid8, a flush's): the switch's snapshot xmax; the flush waits until every transaction
-     * below it has finished, so nothing the delivery path left for the digest before the switch is
-     * left out of it.
-     */
-    DigestSend: { runId: string | null; frequency: 'DAILY' | 'WEEKLY'; runAt: string; users: Array<{ userId: string; periodKey: string }>; flush?: boolean; until?: string };
-  };
-  'analytics-enrichment': {
-    /** The events of one ingestion request: ids [fromId, toId], occurred in [from, to] (ISO). */
-    AnalyticsEnrich: { fromId: string; toId: string; from: string; to: string };
-  };
-  'analytics-aggregation': {
-    /**
-     * Rolls up one period. Without `periodStart` (a scheduler's job) the period is the one before
-     * the job's scheduled time; `trigger` is recorded in the run log.
-     */
-    AnalyticsAggregate: { jobType: 'hourly' | 'daily' | 'weekly' | 'monthly'; periodStart?: string; trigger?: 'schedule' | 'manual' | 'late' | 'backfill' };
-    /** Creates next month's events partition, drops partitions and keys past the retention. */
-    AnalyticsMaintain: Record<string, never>;
-    /** Re-runs the periods that late events flagged, a bounded number per job (one job waits per dedupe key). */
-    AnalyticsLatePass: Record<string, never>;
-  };
-  'search-index-update': {
-    /**
-     * Brings one entity's document, and the documents built from it, in line with the entity.
-     * A brand has no document of its own; its change refreshes its projects' and licenses'.
-     */
-    SearchIndexUpdate: { entityType: SearchEntityType | 'brand'; entityId: string };
-  };
-  'search-index-bulk': {
-    /** Up to 1,000 entities of one type, indexed with set-based statements. */
-    SearchIndexBulk: { entityType: SearchEntityType; entityIds: string[] };
-  };
-  'search-index-reindex': {
-    /** Rebuilds the whole index in place, batch by batch, recording the drift it repaired. */
-    SearchReindex: { trigger: 'schedule' | 'manual' };
-  };
-  'blog-publish': {
-    /** Publishes a scheduled post if it is still SCHEDULED and due; job id = the post's id, delayed until publishAt. */
-    BlogPublish: { postId: string };
-    /** Publishes due posts whose job is missing and re-adds the missing jobs of future ones. `at` (ISO) defaults to now. */
-    BlogReconcile: { at?: string };
-  };
-  'media-scan': {
-    /** Virus-scans one upload (clamd, or CLEAN unscanned when none is configured), then starts its next step. */
-    MediaScan: { assetId: string; storageKey: string; uploadedBy: string };
-    /**
-     * Deletes the files of a replaced, infected or deleted upload (missing ones are fine): `keys`,
-     * and the whole folder of each original in `uploads` (a deleted asset, from migration 0014's trigger).
-     */
-    MediaFilesDelete: { keys: string[]; uploads?: string[] };
-    /**
-     * Removes stored files no asset references (older than MEDIA_SWEEP_GRACE_MS: an upload killed
-     * between its write and its commit) and job temp folders a killed worker left behind.
-     */
-    MediaSweep: Record<string, never>;
-  };
-  'media-thumbnail': {
-    /** WebP thumbnails (200/400/800 px) of a clean image, or of a video's frame at 10 %; then the video's preview. */
-    MediaThumbnail: { assetId: string; storageKey: string };
-  };
-  'file-preview-generation': {
-    /** The preview clip of a clean video (10 s MP4) or audio (30 s MP3) upload, for the upload `storageKey` only. */
-    PreviewGenerate: { assetId: string; storageKey: string; trigger: 'upload' | 'admin' };
-  };
-}
+export type JobPayloads = {
+  [Q in keyof JobSchemas]: { [J in keyof JobSchemas[Q]]: z.output<JobSchemas[Q][J]> };
+};
 
 export type QueueName = keyof JobPayloads;
 export type JobName<Q extends QueueName = QueueName> = keyof JobPayloads[Q] & string;

@@ -1,5 +1,6 @@
 import { DelayedError, MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
@@ -7,7 +8,7 @@ import { DEFER_MARGIN_MS, DeferUntilError } from './deferral.js';
 import { Heartbeat } from './heartbeat.js';
 import { markManyOutboxCompleted, markOutboxCompleted, markOutboxFailed, outboxIdOf, unfinishedOfKey } from './outbox.js';
 import { completeJobRows, failJobRows } from './outbox-fixed.js';
-import { QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
+import { JOB_SCHEMAS, QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
 
 interface WorkerPoolOptions {
   readonly connection: Redis;
@@ -37,6 +38,13 @@ interface WorkerPoolOptions {
  */
 export const MAX_STALLS = 5;
 
+/** The issues zod found, as `path: message`; a few are enough to see what a producer got wrong. */
+export function payloadIssues(error: z.ZodError, shown = 5): string {
+  const issues = error.issues.slice(0, shown).map((i) => (i.path.length ? `${i.path.map(String).join('.')}: ` : '') + i.message);
+  const more = error.issues.length - shown;
+  return issues.join('; ') + (more > 0 ? ` (and ${more} more)` : '');
+}
+
 /** The BullMQ workers of one process: one Worker per queue it serves. */
 export class WorkerPool {
   private readonly workers: Worker[] = [];
@@ -54,9 +62,10 @@ export class WorkerPool {
     this.heartbeat.start();
     for (const queue of this.opts.queues) {
       const handlers = this.opts.handlers[queue] as Record<string, JobHandler<unknown>>;
+      const schemas = JOB_SCHEMAS[queue] as Record<string, z.ZodType>;
       const concurrency = concurrencyOf(queue);
       // Three parameters: BullMQ then hands each job an AbortSignal (see close()).
-      const worker = new Worker(queue, (job, token, signal) => this.run(queue, handlers, job, token, signal), {
+      const worker = new Worker(queue, (job, token, signal) => this.run(queue, handlers, schemas, job, token, signal), {
         connection: this.opts.connection,
         prefix: this.opts.prefix,
         concurrency,
@@ -79,9 +88,12 @@ export class WorkerPool {
     }
   }
 
-  private async run(queue: QueueName, handlers: Record<string, JobHandler<unknown>>, job: Job, token: string | undefined, signal?: AbortSignal): Promise<unknown> {
+  private async run(
+    queue: QueueName, handlers: Record<string, JobHandler<unknown>>, schemas: Record<string, z.ZodType>, job: Job, token: string | undefined, signal?: AbortSignal,
+  ): Promise<unknown> {
     const handler = handlers[job.name];
-    if (!handler) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
+    const schema = Object.hasOwn(schemas, job.name) ? schemas[job.name] : undefined;
+    if (!handler || !schema) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
     const started = Date.now();
     const observe = (outcome: 'completed' | 'failed') => this.opts.metrics?.jobDuration.observe({ queue, job: job.name, outcome }, (Date.now() - started) / 1000);
     this.active++;
@@ -90,7 +102,11 @@ export class WorkerPool {
       const dedupeKey = job.deduplicationId;
       if (dedupeKey) await job.removeDeduplicationKey();
       const merged = dedupeKey ? await unfinishedOfKey(this.opts.db, dedupeKey) : [];
-      const result = await handler(job.data, job, signal);
+      // Data from Redis or an outbox row is whatever its producer wrote: a payload that does not fit
+      // fails once here with zod's issues (retries would not fix it), not as a TypeError deep inside.
+      const payload = schema.safeParse(job.data);
+      if (!payload.success) throw new UnrecoverableError(`Invalid payload of ${queue}/${job.name}: ${payloadIssues(payload.error)}`);
+      const result = await handler(payload.data, job, signal);
       const outboxId = outboxIdOf(job.id);
       if (outboxId) await markOutboxCompleted(this.opts.db, outboxId);
       // A fixed-id job (outbox-fixed.ts): the rows it was relayed from are done; one written since is a new intent.
