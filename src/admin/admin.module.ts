@@ -1,17 +1,19 @@
-import type { DigestsService } from '../digests/digests.service.js';
-import type { HealthService } from '../health/health.service.js';
 import type { Module, Platform } from '../platform/module.js';
 import type { HealthGroup } from '../platform/queue/registry.js';
+import type { AggregationLogs, DigestRuns, HealthCheck } from './admin.ports.js';
 import { aggregationLogRoutes } from './aggregation-logs.routes.js';
+import { AuditRepository } from './audit.repository.js';
 import { adminEmailRoutes } from './emails.routes.js';
 import { JobHealthService, type GroupProbe } from './job-health.service.js';
+import { JobStatsService } from './job-stats.service.js';
 import { adminJobRoutes } from './jobs.routes.js';
 import { adminQueueRoutes } from './queues.routes.js';
 import { QueuesService } from './queues.service.js';
 
 export interface AdminModuleDeps extends Pick<Platform, 'db' | 'redis' | 'queues' | 'email' | 'config'> {
-  readonly health: HealthService;
-  readonly digests: DigestsService;
+  readonly health: HealthCheck;
+  readonly digests: DigestRuns;
+  readonly aggregationLogs: AggregationLogs;
   /** Each job family's own checks, beyond its queues (scheduled posts, clamd and ffmpeg). */
   readonly probes: Partial<Record<HealthGroup, GroupProbe>>;
 }
@@ -20,17 +22,19 @@ export interface AdminModuleDeps extends Pick<Platform, 'db' | 'redis' | 'queues
 export function adminModule(deps: AdminModuleDeps) {
   const { db, queues, redis, config } = deps;
   const prefix = config.queuePrefix;
+  const audit = new AuditRepository(db);
   const jobHealth = new JobHealthService({ queues, redis, prefix, health: deps.health, config, probes: deps.probes });
-  const queueOps = new QueuesService({ db, queues, redis, prefix });
+  const stats = new JobStatsService({ queues, redis, prefix, digests: deps.digests });
+  const queueOps = new QueuesService({ db, queues, redis, prefix, audit });
   return {
     jobHealth,
     queues: queueOps,
     jobs: {},
     routes(http) {
-      adminEmailRoutes(http, deps.email);
-      adminJobRoutes(http, { queues, digests: deps.digests, jobHealth, redis, prefix });
-      aggregationLogRoutes(http, db);
-      adminQueueRoutes(http, queueOps, config.health.scheduleGraceMs);
+      adminEmailRoutes(http, { email: deps.email });
+      adminJobRoutes(http, { jobHealth, stats });
+      aggregationLogRoutes(http, { aggregationLogs: deps.aggregationLogs });
+      adminQueueRoutes(http, { queues: queueOps, scheduleGraceMs: config.health.scheduleGraceMs });
     },
   } satisfies Module & Record<string, unknown>;
 }

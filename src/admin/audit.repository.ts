@@ -1,4 +1,4 @@
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 
 export interface AuditEntry {
   adminId: string;
@@ -9,9 +9,7 @@ export interface AuditEntry {
 }
 
 /** Every state-changing admin call on the job system, with who and when. */
-export class AuditRepository {
-  constructor(private readonly db: Executor) {}
-
+export class AuditRepository extends Repository {
   async record(e: AuditEntry): Promise<void> {
     await this.db.insertInto('admin_audit').values({
       admin_id: e.adminId, action: e.action, queue: e.queue ?? null, job_id: e.jobId ?? null, details: JSON.stringify(e.details ?? {}),

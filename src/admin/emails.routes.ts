@@ -1,20 +1,22 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { EmailService } from '../platform/email/email.service.js';
-import { emailsBody } from '../docs/admin.responses.js';
+import type { Platform } from '../platform/module.js';
 import { paginated, toIso } from '../platform/http/reply.js';
-import { paginationQuery, parseQuery } from '../platform/http/validation.js';
+import { paginationQuery } from '../platform/http/validation.js';
+import type { Http } from '../platform/http/zod-provider.js';
+import { emailsBody } from './admin.responses.js';
 
 const query = z.object({
   ...paginationQuery(50),
   status: z.enum(['sending', 'sent', 'captured', 'failed']).optional(),
 });
 
+export type AdminEmailRoutesDeps = Pick<Platform, 'email'>;
+
 /** The email log for admins: what was sent, what failed, and (without SMTP_URL) what would have been sent. */
-export function adminEmailRoutes(app: FastifyInstance, email: EmailService): void {
-  app.get('/api/admin/emails', { config: { access: 'admin', rateLimit: 'admin.jobs', openapi: { summary: 'The email log (bodies of captured emails)', tags: ['admin'], query, response: emailsBody } } }, async (request) => {
-    const q = parseQuery(query, request.query);
-    const [rows, total] = await email.listEmails({ status: q.status, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
+export function adminEmailRoutes(app: Http, deps: AdminEmailRoutesDeps): void {
+  app.get('/api/admin/emails', { schema: { querystring: query }, config: { access: 'admin', rateLimit: 'admin.jobs', openapi: { summary: 'The email log (bodies of captured emails)', tags: ['admin'], response: emailsBody } } }, async (request) => {
+    const q = request.query;
+    const [rows, total] = await deps.email.listEmails({ status: q.status, limit: q.pageSize, offset: (q.page - 1) * q.pageSize });
     return paginated(rows.map((r) => ({
       id: r.id, key: r.key, kind: r.kind, notificationId: r.notification_id, userId: r.user_id, to: r.to_address,
       subject: r.subject, status: r.status, attempts: r.attempts, messageId: r.message_id, error: r.error,

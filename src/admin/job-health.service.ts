@@ -1,10 +1,8 @@
-import type { Redis } from 'ioredis';
-import type { Config } from '../config.js';
-import type { HealthService } from '../health/health.service.js';
 import { listWorkers } from '../platform/queue/heartbeat.js';
-import type { Queues } from '../platform/queue/queues.js';
+import type { Platform } from '../platform/module.js';
 import { QUEUE_NAMES, QUEUES, type HealthGroup, type QueueName } from '../platform/queue/registry.js';
 import { SCHEDULES } from '../platform/queue/schedules.js';
+import type { HealthCheck } from './admin.ports.js';
 import { judgeGroup, recentCount, type GroupExtras, type GroupHealth, type QueueFacts } from './health.rules.js';
 
 const FAILURE_WINDOW_MIN = 15;
@@ -15,11 +13,16 @@ const FAILURE_WINDOW_MIN = 15;
  */
 export type GroupProbe = (now: Date) => Promise<GroupExtras & { readonly warnings?: readonly string[] }>;
 
+export interface JobHealthServiceDeps extends Pick<Platform, 'queues' | 'redis'> {
+  readonly prefix: string;
+  readonly health: HealthCheck;
+  readonly config: Pick<Platform['config'], 'health'>;
+  readonly probes?: Partial<Record<HealthGroup, GroupProbe>>;
+}
+
 /** GET /api/admin/jobs/health: PostgreSQL, Redis, and one group per job family. */
 export class JobHealthService {
-  constructor(private readonly deps: {
-    queues: Queues; redis: Redis; prefix: string; health: HealthService; config: Pick<Config, 'health'>; probes?: Partial<Record<HealthGroup, GroupProbe>>;
-  }) {}
+  constructor(private readonly deps: JobHealthServiceDeps) {}
 
   private async queueFacts(queue: QueueName, liveQueues: Map<string, number>, now: number): Promise<QueueFacts> {
     const q = this.deps.queues.get(queue);

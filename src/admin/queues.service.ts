@@ -1,13 +1,11 @@
 import type { Job, JobType } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Db } from '../platform/db/client.js';
 import { InvalidError, NotFoundError } from '../platform/errors.js';
 import { listWorkers } from '../platform/queue/heartbeat.js';
 import { outboxIdOf, reopenOutboxFailed } from '../platform/queue/outbox.js';
-import type { Queues } from '../platform/queue/queues.js';
+import type { Platform } from '../platform/module.js';
 import { isQueueName, QUEUE_NAMES, QUEUES, type QueueName } from '../platform/queue/registry.js';
 import { SCHEDULES } from '../platform/queue/schedules.js';
-import { AuditRepository } from './audit.repository.js';
+import type { AuditRepository } from './audit.repository.js';
 import { recentCount } from './health.rules.js';
 
 export const JOB_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children'] as const;
@@ -36,15 +34,20 @@ const summary = (job: Job, state?: string) => ({
   timestamp: job.timestamp, processedOn: job.processedOn ?? null, finishedOn: job.finishedOn ?? null, failedReason: job.failedReason || null,
 });
 
+export interface QueuesServiceDeps extends Pick<Platform, 'db' | 'queues' | 'redis'> {
+  /** Every state change is recorded there. */
+  readonly audit: AuditRepository;
+  /** BullMQ's key prefix (the worker heartbeats live under it). */
+  readonly prefix: string;
+  /** Jobs handled per step of a bulk operation: what the API process holds at once, whatever the queue's size (1,000). */
+  readonly pageSize?: number;
+}
+
 /** Bull Board / Sidekiq-style operations on every queue, each state change audited. */
 export class QueuesService {
-  private readonly audit: AuditRepository;
-
-  /** Jobs handled per step of a bulk operation: what the API process holds at once, whatever the queue's size. */
   private readonly pageSize: number;
 
-  constructor(private readonly deps: { db: Db; queues: Queues; redis: Redis; prefix: string; pageSize?: number }) {
-    this.audit = new AuditRepository(deps.db);
+  constructor(private readonly deps: QueuesServiceDeps) {
     this.pageSize = deps.pageSize ?? 1_000;
   }
 
@@ -99,7 +102,7 @@ export class QueuesService {
     await job.retry('failed');
     const outboxId = outboxIdOf(job.id);
     if (outboxId) await reopenOutboxFailed(this.deps.db, [outboxId]);
-    await this.audit.record({ adminId, action: 'job.retry', queue: queueName, jobId });
+    await this.deps.audit.record({ adminId, action: 'job.retry', queue: queueName, jobId });
     return { jobId, status: 'retried' as const };
   }
 
@@ -107,7 +110,7 @@ export class QueuesService {
     const job = await this.job(queueName, jobId);
     if (await job.isActive()) throw new InvalidError('Cannot remove an active job');
     await job.remove();
-    await this.audit.record({ adminId, action: 'job.remove', queue: queueName, jobId });
+    await this.deps.audit.record({ adminId, action: 'job.remove', queue: queueName, jobId });
   }
 
   /**
@@ -126,7 +129,7 @@ export class QueuesService {
       await reopenOutboxFailed(this.deps.db, ids.map(outboxIdOf).filter((id): id is string => id !== null));
     }
     await q.retryJobs({ state: 'failed', count: this.pageSize, timestamp: until });
-    await this.audit.record({ adminId, action: 'queue.retryFailed', queue: queueName, details: { count } });
+    await this.deps.audit.record({ adminId, action: 'queue.retryFailed', queue: queueName, details: { count } });
     return { count };
   }
 
@@ -150,7 +153,7 @@ export class QueuesService {
         if (job && await job.promote().then(() => true, () => false)) count++;
       }
     }
-    await this.audit.record({ adminId, action: 'queue.promote', queue: queueName, details: { count } });
+    await this.deps.audit.record({ adminId, action: 'queue.promote', queue: queueName, details: { count } });
     return { count };
   }
 
@@ -158,7 +161,7 @@ export class QueuesService {
     const q = this.queue(queueName);
     if (paused) await q.pause();
     else await q.resume();
-    await this.audit.record({ adminId, action: paused ? 'queue.pause' : 'queue.resume', queue: queueName });
+    await this.deps.audit.record({ adminId, action: paused ? 'queue.pause' : 'queue.resume', queue: queueName });
     return { paused };
   }
 
@@ -173,7 +176,7 @@ export class QueuesService {
       removed += ids.length;
       if (ids.length < this.pageSize) break;
     }
-    await this.audit.record({ adminId, action: 'queue.clean', queue: queueName, details: { state, olderThanMs, removed } });
+    await this.deps.audit.record({ adminId, action: 'queue.clean', queue: queueName, details: { state, olderThanMs, removed } });
     return { removed };
   }
 
@@ -190,6 +193,6 @@ export class QueuesService {
   }
 
   async auditLog(page: number, pageSize: number) {
-    return Promise.all([this.audit.list(pageSize, (page - 1) * pageSize), this.audit.count()]);
+    return Promise.all([this.deps.audit.list(pageSize, (page - 1) * pageSize), this.deps.audit.count()]);
   }
 }

@@ -1,13 +1,13 @@
 import { UnrecoverableError } from 'bullmq';
-import type { Db } from '../platform/db/client.js';
 import type { AggregationStatus, AnalyticsLevel } from '../platform/db/schema.js';
-import type { Logger } from '../platform/logger.js';
+import type { Platform } from '../platform/module.js';
 import { enqueueInTx, enqueueJobInTx } from '../platform/queue/outbox.js';
 import {
   dayNumber, isAligned, periodEndOf, periodKey, periodsOverlapping, periodStartOf, shiftPeriod, type PeriodType,
 } from './analytics.periods.js';
 import type { EventsRepository } from './events.repository.js';
-import { LEVELS, RollupRepository, type LevelOutcome } from './rollup.repository.js';
+import { LEVELS, type LevelOutcome, type RollupRepository } from './rollup.repository.js';
+import type { RunLogRepository } from './run-log.repository.js';
 
 export type RunTrigger = 'schedule' | 'manual' | 'late' | 'backfill';
 
@@ -35,13 +35,17 @@ export const LATE_PASS_KEY = 'analytics-late-pass';
 
 const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
 
+export interface AggregationServiceDeps extends Pick<Platform, 'db' | 'log'> {
+  readonly events: EventsRepository;
+  readonly rollups: RollupRepository;
+  readonly runLog: RunLogRepository;
+  /** ANALYTICS_RETENTION_MONTHS: raw events older than this many whole months are dropped. */
+  readonly retentionMonths: number;
+}
+
 /** JOBS.md §3 rollups: one run per period type and period, each logged, each idempotent. */
 export class AggregationService {
-  private readonly repo: RollupRepository;
-
-  constructor(private readonly deps: { db: Db; log: Logger; events: EventsRepository; retentionMonths: number }) {
-    this.repo = new RollupRepository(deps.db);
-  }
+  constructor(private readonly deps: AggregationServiceDeps) {}
 
   /** Raw events older than this start have been (or may be) dropped: their periods cannot be re-run. */
   retentionHorizon(now = new Date()): Date {
@@ -72,7 +76,7 @@ export class AggregationService {
     const end = periodEndOf(p.type, p.start);
     const levels = LEVELS;
     const started = performance.now();
-    const logId = await this.repo.startLog({ type: p.type, start: p.start, end, metadata: { trigger: p.trigger } });
+    const logId = await this.deps.runLog.start({ type: p.type, start: p.start, end, metadata: { trigger: p.trigger } });
     const outcomes: Partial<Record<AnalyticsLevel, LevelOutcome & { ms: number }>> = {};
     const failures: Array<{ level: AnalyticsLevel; error: Error }> = [];
     const finish = async (status: RunResult['status'], error: Error | null) => {
@@ -84,7 +88,7 @@ export class AggregationService {
         recordsUpdated: done.reduce((n, o) => n + o.updated, 0),
         failedLevels: failures.map((f) => f.level),
       };
-      await this.repo.finishLog(logId, {
+      await this.deps.runLog.finish(logId, {
         status, processed: result.recordsProcessed, created: result.recordsCreated, updated: result.recordsUpdated,
         errors: error && failures.length === 0 ? 1 : failures.length,
         durationSeconds: Math.round(performance.now() - started) / 1000, memoryMb: mb(process.memoryUsage().rss),
@@ -97,26 +101,26 @@ export class AggregationService {
     try {
       await this.deps.db.connection().execute(async (conn) => {
         const key = periodKey(p.type, p.start);
-        await this.repo.lockPeriod(conn, key);
+        await this.deps.rollups.lockPeriod(conn, key);
         let unlocked = false;
         try {
           const days = periodsOverlapping('daily', p.start, end).map(dayNumber);
-          await this.repo.markStarted(conn, { type: p.type, start: p.start, end, days });
+          await this.deps.rollups.markStarted(conn, { type: p.type, start: p.start, end, days });
           for (const level of levels) {
             const t0 = performance.now();
             try {
-              outcomes[level] = { ...(await this.repo.aggregateLevel(conn, { type: p.type, level, start: p.start, end })), ms: Math.round(performance.now() - t0) };
+              outcomes[level] = { ...(await this.deps.rollups.aggregateLevel(conn, { type: p.type, level, start: p.start, end })), ms: Math.round(performance.now() - t0) };
             } catch (err) {
               failures.push({ level, error: err as Error });
             }
           }
           if (failures.length === 0) {
-            await this.repo.markCompletedAndUnlock(conn, p.type, p.start, key);
+            await this.deps.rollups.markCompletedAndUnlock(conn, p.type, p.start, key);
             unlocked = true;
           }
         } finally {
           // The lock is the session's: a pooled connection must not keep it after the run.
-          if (!unlocked) await this.repo.unlockPeriod(conn, key).catch(() => undefined);
+          if (!unlocked) await this.deps.rollups.unlockPeriod(conn, key).catch(() => undefined);
         }
       });
     } catch (err) {
@@ -144,7 +148,7 @@ export class AggregationService {
    * job. A failed re-run is flagged again and the pass throws, so BullMQ retries it.
    */
   async latePass(limit = LATE_PASS_LIMIT, now = new Date()): Promise<{ rerun: number; failed: number; more: boolean }> {
-    const periods = await this.repo.flaggedPeriods(limit + 1);
+    const periods = await this.deps.rollups.flaggedPeriods(limit + 1);
     const batch = periods.slice(0, limit);
     let failed = 0;
     for (const p of batch) {
@@ -152,7 +156,7 @@ export class AggregationService {
         await this.run({ ...p, trigger: 'late' }, now);
       } catch (err) {
         failed++;
-        await this.repo.reflag(p.type, p.start);
+        await this.deps.rollups.reflag(p.type, p.start);
         this.deps.log.warn({ period: periodKey(p.type, p.start), err: (err as Error).message }, 'late re-run failed; flagged again');
       }
     }
@@ -164,7 +168,7 @@ export class AggregationService {
 
   /** Asks for a late pass if any period is flagged (the hourly schedule's safety net: a pass lost or failed for good). */
   async requestLatePassIfFlagged(): Promise<boolean> {
-    if ((await this.repo.flaggedPeriods(1)).length === 0) return false;
+    if ((await this.deps.rollups.flaggedPeriods(1)).length === 0) return false;
     await this.requestLatePass();
     return true;
   }

@@ -6,8 +6,13 @@ import { analyticsRoutes } from './analytics.routes.js';
 import { AnalyticsService, type OwnerOf } from './analytics.service.js';
 import { GeoIp } from './enrichment.js';
 import { analyticsEnrichmentJobs } from './enrichment.job.js';
+import { EventsRepository } from './events.repository.js';
 import { EventQuota } from './ingest.quota.js';
 import { IngestService, type IngestPorts } from './ingest.service.js';
+import { ReportsRepository } from './reports.repository.js';
+import { RollupRepository } from './rollup.repository.js';
+import { RunLogRepository } from './run-log.repository.js';
+import { RunLogService } from './run-log.service.js';
 
 export interface AnalyticsModuleDeps extends Pick<Platform, 'db' | 'redis' | 'queues' | 'limiter' | 'config' | 'log'> {
   /** What the catalog and the blog let a user see: a browser's events are checked against it. */
@@ -23,19 +28,31 @@ export const openGeoIp = (path: string | undefined) => GeoIp.open(path).catch((e
   throw new StartupError(`Invalid configuration: ${err.message}`);
 });
 
+/**
+ * The rollups over `db` alone (the CLI's backfill runs them in its own process, without the API).
+ * The module passes its events repository, whose partition cache ingestion shares.
+ */
+export function aggregationService(deps: Pick<Platform, 'db' | 'log'> & { retentionMonths: number; events?: EventsRepository }): AggregationService {
+  const { db, log, retentionMonths } = deps;
+  return new AggregationService({
+    db, log, retentionMonths, events: deps.events ?? new EventsRepository(db), rollups: new RollupRepository(db), runLog: new RunLogRepository(db),
+  });
+}
+
 /** Event ingestion and enrichment, the rollups and their run log, the read API over them. */
 export function analyticsModule(deps: AnalyticsModuleDeps) {
   const { db, config } = deps;
-  const ingest = new IngestService({
-    db, geoip: deps.geoip, quota: new EventQuota(deps.redis, config.queuePrefix, config.analytics.userEventsPerHour, config.rateLimits.enabled),
-    ports: { visible: deps.visible },
-  });
-  const aggregation = new AggregationService({ db, log: deps.log, events: ingest.events, retentionMonths: config.analytics.retentionMonths });
-  const reports = new AnalyticsService(db, deps.ownerOf);
+  const events = new EventsRepository(db);
+  const quota = new EventQuota({ redis: deps.redis, prefix: config.queuePrefix, perHour: config.analytics.userEventsPerHour, enabled: config.rateLimits.enabled });
+  const ingest = new IngestService({ db, events, geoip: deps.geoip, quota, ports: { visible: deps.visible } });
+  const aggregation = aggregationService({ db, log: deps.log, events, retentionMonths: config.analytics.retentionMonths });
+  const reports = new AnalyticsService({ reports: new ReportsRepository(db), ownerOf: deps.ownerOf });
   return {
     ingest,
     aggregation,
     reports,
+    /** Port: the rollup run log as the admin API shows it. */
+    runLog: new RunLogService({ runLog: new RunLogRepository(db) }),
     jobs: {
       'analytics-enrichment': analyticsEnrichmentJobs(ingest),
       'analytics-aggregation': analyticsAggregationJobs(aggregation),

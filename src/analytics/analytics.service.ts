@@ -1,4 +1,3 @@
-import type { Db } from '../platform/db/client.js';
 import type { AnalyticsLevel } from '../platform/db/schema.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import type { AuthUser } from '../platform/http/auth.js';
@@ -8,7 +7,7 @@ import {
 } from './analytics.periods.js';
 import type { Metrics, RangeQuery, Report } from './analytics.schemas.js';
 import { PLATFORM_ID } from './rollup.repository.js';
-import { ReportsRepository, type RollupRow } from './reports.repository.js';
+import type { ReportsRepository, RollupRow } from './reports.repository.js';
 
 export type SubjectLevel = 'brand' | 'creator';
 type Access = 'admin' | 'own' | 'other';
@@ -37,22 +36,24 @@ const day = (d: Date) => d.toISOString().slice(0, 10);
 const periodId = (type: PeriodType, start: Date) => `${type}|${start.getTime()}`;
 
 /** The read API (JOBS.md §3): figures from the rollups only, never from raw events. */
-export class AnalyticsService {
-  private readonly repo: ReportsRepository;
+export interface AnalyticsServiceDeps {
+  readonly reports: ReportsRepository;
+  /** Who owns a creator or brand: its analytics are theirs (the catalog's port). */
+  readonly ownerOf: OwnerOf;
+}
 
-  constructor(db: Db, private readonly ownerOf: OwnerOf) {
-    this.repo = new ReportsRepository(db);
-  }
+export class AnalyticsService {
+  constructor(private readonly deps: AnalyticsServiceDeps) {}
 
   /** A brand's or creator's figures, after the access rule (403 for others' figures, 404 for unknown ids). */
   async subjectReport(user: AuthUser, level: SubjectLevel, id: string, query: () => RangeQuery): Promise<Report> {
     const notFound = `${level === 'brand' ? 'Brand' : 'Creator'} not found`;
     if (!isId(id)) throw new NotFoundError(notFound);
-    const owner = await this.ownerOf(level, id.toLowerCase());
+    const owner = await this.deps.ownerOf(level, id.toLowerCase());
     const access = figuresAccess(user, owner);
     if (access !== 'own') {
       // Figures may exist for ids a producer sent before (or without) a profile: those exist too.
-      if (owner === null && !(await this.repo.exists(level, id.toLowerCase()))) throw new NotFoundError(notFound);
+      if (owner === null && !(await this.deps.reports.exists(level, id.toLowerCase()))) throw new NotFoundError(notFound);
       if (access === 'other') throw new ForbiddenError();
     }
     return this.report(level, id.toLowerCase(), query());
@@ -71,15 +72,15 @@ export class AnalyticsService {
   async report(level: AnalyticsLevel, dimensionId: string, q: RangeQuery, topLevel?: 'asset' | 'project'): Promise<Report> {
     const seriesType = GRANULARITY_PERIOD[q.granularity];
     const types: PeriodType[] = seriesType === 'hourly' ? ['hourly', 'daily', 'weekly', 'monthly'] : ['daily', 'weekly', 'monthly'];
-    const done = new Set((await this.repo.completedPeriods(types, q.from, q.to)).map((p) => periodId(p.period_type, p.period_start)));
+    const done = new Set((await this.deps.reports.completedPeriods(types, q.from, q.to)).map((p) => periodId(p.period_type, p.period_start)));
     const isDone = (type: PeriodType, start: Date) => done.has(periodId(type, start));
     const seriesTiles = tileRange(q.from, q.to, seriesType, isDone);
     const totalTiles = tileRange(q.from, q.to, 'monthly', isDone);
     // The whole range is one completed period: its own row has the range's distinct visitors.
     const single = totalTiles.length === 1 && totalTiles[0]!.kind === 'period' ? totalTiles[0]! as Extract<Tile, { kind: 'period' }> : null;
     const [rows, top] = await Promise.all([
-      this.repo.rows(level, dimensionId, single ? [...seriesTiles, single] : seriesTiles),
-      topLevel ? this.repo.top(topLevel, totalTiles, q.limit) : Promise.resolve([]),
+      this.deps.reports.rows(level, dimensionId, single ? [...seriesTiles, single] : seriesTiles),
+      topLevel ? this.deps.reports.top(topLevel, totalTiles, q.limit) : Promise.resolve([]),
     ]);
 
     const series = new Map(buckets(q.granularity, q.from, q.to).map((b) => [b.getTime(), { periodStart: b, ...zero() }]));

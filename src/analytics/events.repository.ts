@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import { monthKey, periodEndOf, type PeriodType } from './analytics.periods.js';
 
 /** Advisory lock namespaces (the two-int form): events partitions DDL, per-day ingestion/rollup. */
@@ -36,11 +36,9 @@ export interface InsertedRange {
 const partitionName = (month: Date) => `analytics_events_p${monthKey(month)}`;
 
 /** Every SQL statement over the raw events: partitions, ingestion, late-event flags, enrichment, retention. */
-export class EventsRepository {
+export class EventsRepository extends Repository {
   /** Partitions this process knows exist; a miss costs one catalog lookup. */
   private readonly knownPartitions = new Set<string>();
-
-  constructor(private readonly db: Db) {}
 
   /**
    * Creates the monthly partitions of `months` (month starts) that do not exist yet. DDL takes a
@@ -74,20 +72,20 @@ export class EventsRepository {
    * committed before the rollup reads, or sees the period marked and asks for a re-run.
    * `days` must be sorted: every transaction takes its locks in the same order.
    */
-  async lockDaysShared(tx: Executor, days: readonly number[]): Promise<void> {
-    await sql`SELECT count(pg_advisory_xact_lock_shared(${DAY_LOCK_NS}, d)) FROM unnest(${days}::int[]) d`.execute(tx);
+  async lockDaysShared(days: readonly number[]): Promise<void> {
+    await sql`SELECT count(pg_advisory_xact_lock_shared(${DAY_LOCK_NS}, d)) FROM unnest(${days}::int[]) d`.execute(this.db);
   }
 
   /** Records the keys; returns those that were new (the others are duplicates to drop). */
-  async claimKeys(tx: Executor, keys: readonly string[]): Promise<Set<string>> {
+  async claimKeys(keys: readonly string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
     const result = await sql<{ key: string }>`
-      INSERT INTO analytics_event_keys (key) SELECT unnest(${keys}::text[]) ON CONFLICT DO NOTHING RETURNING key`.execute(tx);
+      INSERT INTO analytics_event_keys (key) SELECT unnest(${keys}::text[]) ON CONFLICT DO NOTHING RETURNING key`.execute(this.db);
     return new Set(result.rows.map((r) => r.key));
   }
 
   /** One INSERT for the whole request; the request's user agent and IP go on every row. */
-  async insertEvents(tx: Executor, rows: readonly EventRow[], client: { userAgent: string | null; ip: string | null }): Promise<InsertedRange> {
+  async insertEvents(rows: readonly EventRow[], client: { userAgent: string | null; ip: string | null }): Promise<InsertedRange> {
     const result = await sql<{ n: number; min_id: string; max_id: string; min_at: Date; max_at: Date }>`
       WITH ins AS (
         INSERT INTO analytics_events (occurred_at, event_type, user_id, session_id, visitor_id, asset_id, project_id, license_id, post_id,
@@ -98,7 +96,7 @@ export class EventsRepository {
           visitor_id text, asset_id uuid, project_id uuid, license_id uuid, post_id uuid, brand_id uuid, creator_id uuid, props jsonb,
           revenue_cents bigint, engagement_time bigint, idempotency_key text)
         RETURNING id, occurred_at)
-      SELECT count(*)::int AS n, min(id)::text AS min_id, max(id)::text AS max_id, min(occurred_at) AS min_at, max(occurred_at) AS max_at FROM ins`.execute(tx);
+      SELECT count(*)::int AS n, min(id)::text AS min_id, max(id)::text AS max_id, min(occurred_at) AS min_at, max(occurred_at) AS max_at FROM ins`.execute(this.db);
     const r = result.rows[0]!;
     return { count: r.n, minId: r.min_id, maxId: r.max_id, minAt: r.min_at, maxAt: r.max_at };
   }
@@ -109,7 +107,7 @@ export class EventsRepository {
    * concurrent request that flagged one first makes it drop out here, so a burst of late events
    * asks for one re-run per period.
    */
-  async flagLatePeriods(tx: Executor, periods: ReadonlyArray<{ type: PeriodType; start: Date }>): Promise<Array<{ type: PeriodType; start: Date }>> {
+  async flagLatePeriods(periods: ReadonlyArray<{ type: PeriodType; start: Date }>): Promise<Array<{ type: PeriodType; start: Date }>> {
     if (periods.length === 0) return [];
     const result = await sql<{ period_type: PeriodType; period_start: Date }>`
       WITH touched AS (SELECT * FROM unnest(${periods.map((p) => p.type)}::text[], ${periods.map((p) => p.start.toISOString())}::timestamptz[]) AS t(period_type, period_start)),
@@ -118,7 +116,7 @@ export class EventsRepository {
         WHERE p.rerun_requested_at IS NULL ORDER BY p.period_type, p.period_start FOR UPDATE OF p)
       UPDATE analytics_rollup_periods p SET rerun_requested_at = now() FROM due
       WHERE p.period_type = due.period_type AND p.period_start = due.period_start
-      RETURNING p.period_type, p.period_start`.execute(tx);
+      RETURNING p.period_type, p.period_start`.execute(this.db);
     return result.rows.map((r) => ({ type: r.period_type, start: r.period_start }));
   }
 

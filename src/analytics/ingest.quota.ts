@@ -12,23 +12,32 @@ return n`;
 type ScriptedRedis = Redis & { heraldEventQuota(key: string, n: number, limit: number, ttl: number): Promise<number> };
 
 /** A cap on the events one user may send per fixed window (ANALYTICS_USER_EVENTS_PER_HOUR), shared by every API process. */
+export interface EventQuotaDeps {
+  readonly redis: Redis;
+  /** The Redis key prefix (QUEUE_PREFIX). */
+  readonly prefix: string;
+  readonly perHour: number;
+  /** RATE_LIMITS_ENABLED: off, nothing is counted. */
+  readonly enabled: boolean;
+}
+
 export class EventQuota {
   private readonly redis: ScriptedRedis;
 
-  constructor(redis: Redis, private readonly prefix: string, private readonly perHour: number, private readonly enabled: boolean) {
-    redis.defineCommand('heraldEventQuota', { numberOfKeys: 1, lua: TAKE_SCRIPT });
-    this.redis = redis as ScriptedRedis;
+  constructor(private readonly deps: EventQuotaDeps) {
+    deps.redis.defineCommand('heraldEventQuota', { numberOfKeys: 1, lua: TAKE_SCRIPT });
+    this.redis = deps.redis as ScriptedRedis;
   }
 
   /** Counts `n` events for the user, or throws 429 (counting nothing) when they would pass the cap. */
   async take(userId: string, n: number, now = Date.now()): Promise<void> {
-    if (!this.enabled || n === 0) return;
+    if (!this.deps.enabled || n === 0) return;
     const windowSec = 3600;
     const bucket = Math.floor(now / 1000 / windowSec);
-    const total = Number(await this.redis.heraldEventQuota(`${this.prefix}:rl:analytics.events:${userId}:${bucket}`, n, this.perHour, windowSec + 1));
+    const total = Number(await this.redis.heraldEventQuota(`${this.deps.prefix}:rl:analytics.events:${userId}:${bucket}`, n, this.deps.perHour, windowSec + 1));
     if (total < 0) {
       const reset = (bucket + 1) * windowSec;
-      throw new RateLimitedError({ 'retry-after': Math.max(1, reset - Math.floor(now / 1000)), 'x-ratelimit-limit': this.perHour, 'x-ratelimit-reset': reset });
+      throw new RateLimitedError({ 'retry-after': Math.max(1, reset - Math.floor(now / 1000)), 'x-ratelimit-limit': this.deps.perHour, 'x-ratelimit-reset': reset });
     }
   }
 }

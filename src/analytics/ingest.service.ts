@@ -1,4 +1,3 @@
-import type { Db } from '../platform/db/client.js';
 import { AppError } from '../platform/errors.js';
 import { parseBody } from '../platform/http/validation.js';
 import { enqueueInTx } from '../platform/queue/outbox.js';
@@ -6,11 +5,12 @@ import type { JobPayload } from '../platform/queue/registry.js';
 import { dayNumber, periodStartOf, PERIOD_TYPES, shiftPeriod, type PeriodType } from './analytics.periods.js';
 import { ingestBodySchema, MAX_EVENTS_PER_REQUEST, type AnalyticsEventInput } from './analytics.schemas.js';
 import { parseUserAgent, type GeoIp } from './enrichment.js';
-import { EventsRepository, type EventRow } from './events.repository.js';
+import type { EventRow, EventsRepository } from './events.repository.js';
 import type { Role } from '../platform/db/schema.js';
 import { assertInteractionsOnly, attributeFromEntities, entityIds, isTrusted, type EntityIds, type Producer, type Visible } from './ingest.policy.js';
 import type { EventQuota } from './ingest.quota.js';
 import { LATE_PASS_KEY } from './aggregation.service.js';
+import type { Platform } from '../platform/module.js';
 
 export type { Producer } from './ingest.policy.js';
 
@@ -33,11 +33,19 @@ export class TooManyEventsError extends AppError {
 }
 
 /** JOBS.md §3 ingestion and enrichment: events are durable in PostgreSQL before the 202. */
-export class IngestService {
+export interface IngestServiceDeps extends Pick<Platform, 'db'> {
   readonly events: EventsRepository;
+  readonly geoip: GeoIp;
+  readonly ports: IngestPorts;
+  readonly quota: EventQuota;
+}
 
-  constructor(private readonly deps: { db: Db; geoip: GeoIp; ports: IngestPorts; quota: EventQuota }) {
-    this.events = new EventsRepository(deps.db);
+export class IngestService {
+  constructor(private readonly deps: IngestServiceDeps) {}
+
+  /** The raw events' repository (tests and benchmarks create partitions through it). */
+  get events(): EventsRepository {
+    return this.deps.events;
   }
 
   /**
@@ -63,16 +71,17 @@ export class IngestService {
     });
     const rows = unique.map((e) => toRow(e, producer, now));
     const months = [...new Set(rows.map((r) => periodStartOf('monthly', new Date(r.occurred_at)).getTime()))].map((t) => new Date(t));
-    await this.events.ensurePartitions([...months, shiftPeriod('monthly', periodStartOf('monthly', now), 1)]);
+    await this.deps.events.ensurePartitions([...months, shiftPeriod('monthly', periodStartOf('monthly', now), 1)]);
 
     const accepted = await this.deps.db.transaction().execute(async (tx) => {
       const days = [...new Set(rows.map((r) => dayNumber(new Date(r.occurred_at))))].sort((a, b) => a - b);
-      await this.events.lockDaysShared(tx, days);
-      const claimed = await this.events.claimKeys(tx, [...seen]);
+      const repo = this.deps.events.in(tx);
+      await repo.lockDaysShared(days);
+      const claimed = await repo.claimKeys([...seen]);
       const fresh = rows.filter((r) => r.idempotency_key === null || claimed.has(`${scope}:${r.idempotency_key}`));
       if (fresh.length === 0) return 0;
-      const inserted = await this.events.insertEvents(tx, fresh, client);
-      const late = await this.events.flagLatePeriods(tx, periodsOf(fresh));
+      const inserted = await repo.insertEvents(fresh, client);
+      const late = await repo.flagLatePeriods(periodsOf(fresh));
       // One coalesced job however many periods: it waits under one dedupe key and re-runs every flagged period.
       if (late.length) await enqueueInTx(tx, 'analytics-aggregation', 'AnalyticsLatePass', {}, { dedupeKey: LATE_PASS_KEY });
       await enqueueInTx(tx, 'analytics-enrichment', 'AnalyticsEnrich', {
@@ -97,9 +106,9 @@ export class IngestService {
    */
   async enrich(job: EnrichJob): Promise<{ enriched: number }> {
     const range = { fromId: job.fromId, toId: job.toId, from: new Date(job.from), to: new Date(job.to) };
-    const clients = await this.events.pendingClients(range);
+    const clients = await this.deps.events.pendingClients(range);
     const values = clients.map((c) => ({ ...c, ...toColumns(parseUserAgent(c.user_agent)), country: this.deps.geoip.country(c.ip) }));
-    return { enriched: await this.events.saveEnrichment(range, values) };
+    return { enriched: await this.deps.events.saveEnrichment(range, values) };
   }
 }
 

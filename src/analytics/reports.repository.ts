@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Db } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { AnalyticsLevel } from '../platform/db/schema.js';
 import type { PeriodType, Tile } from './analytics.periods.js';
 
@@ -39,9 +39,7 @@ function tilesCondition(tiles: readonly Tile[]): RawBuilder<unknown> {
 }
 
 /** The read side of rollups: the read API never touches raw events. */
-export class ReportsRepository {
-  constructor(private readonly db: Db) {}
-
+export class ReportsRepository extends Repository {
   /** Periods whose last run completed every level, of the given types, starting in [from, to). */
   async completedPeriods(types: readonly PeriodType[], from: Date, to: Date): Promise<Array<{ period_type: PeriodType; period_start: Date }>> {
     const result = await sql<{ period_type: PeriodType; period_start: Date }>`

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Db, Executor } from '../platform/db/client.js';
-import type { AggregationStatus, AnalyticsLevel } from '../platform/db/schema.js';
+import type { Executor } from '../platform/db/client.js';
+import type { AnalyticsLevel } from '../platform/db/schema.js';
+import { Repository } from '../platform/db/repository.js';
 import type { PeriodType } from './analytics.periods.js';
 import { KNOWN_EVENT_TYPES } from './analytics.schemas.js';
 import { DAY_LOCK_NS } from './events.repository.js';
@@ -27,10 +28,8 @@ export interface LevelOutcome {
   deleted: number;
 }
 
-/** The write side of rollups: the period state, one set-based statement per level, the run log. */
-export class RollupRepository {
-  constructor(private readonly db: Db) {}
-
+/** The write side of rollups: the period state, one set-based statement per level (the run log: run-log.repository.ts). */
+export class RollupRepository extends Repository {
   /**
    * Serializes runs of one period (a late re-run waits for the run in progress, or the older
    * snapshot could be written last). Session-level: `conn` must be one dedicated connection.
@@ -136,23 +135,5 @@ export class RollupRepository {
         (SELECT count(*) FROM gone) AS deleted`.execute(conn);
     const r = result.rows[0]!;
     return { scanned: Number(r.scanned), created: Number(r.created), updated: Number(r.updated), deleted: Number(r.deleted) };
-  }
-
-  async startLog(p: { type: PeriodType; start: Date; end: Date; metadata: object }): Promise<string> {
-    const row = await this.db.insertInto('metrics_aggregation_jobs_log').values({
-      job_type: p.type, period_start_date: p.start, period_end_date: p.end, status: 'RUNNING', metadata: JSON.stringify(p.metadata),
-    }).returning('id').executeTakeFirstOrThrow();
-    return row.id;
-  }
-
-  async finishLog(id: string, f: {
-    status: Exclude<AggregationStatus, 'RUNNING'>; processed: number; created: number; updated: number; errors: number;
-    durationSeconds: number; memoryMb: number; errorMessage: string | null; errorStack: string | null; metadata: object;
-  }): Promise<void> {
-    await this.db.updateTable('metrics_aggregation_jobs_log').set({
-      status: f.status, completed_at: new Date(), records_processed: f.processed, records_created: f.created, records_updated: f.updated,
-      errors_count: f.errors, duration_seconds: f.durationSeconds, memory_used_mb: f.memoryMb, error_message: f.errorMessage,
-      error_stack: f.errorStack, metadata: JSON.stringify(f.metadata),
-    }).where('id', '=', id).execute();
   }
 }

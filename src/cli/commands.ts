@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DAY_MS, parseDay } from '../analytics/analytics.periods.js';
-import { AggregationService } from '../analytics/aggregation.service.js';
-import { EventsRepository } from '../analytics/events.repository.js';
+import { aggregationService, DAY_MS, parseDay } from '../analytics/index.js';
 import { loadConfig } from '../config.js';
 import { createDb } from '../platform/db/client.js';
 import { migrate } from '../platform/db/migrate.js';
@@ -70,7 +68,7 @@ export async function analyticsBackfillCommand(flags: OptionValues): Promise<voi
     const handle = createDb(url, { max: 2, applicationName: 'herald-backfill' });
     try {
       const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-      const aggregation = new AggregationService({ db: handle.db, log, events: new EventsRepository(handle.db), retentionMonths: config.analytics.retentionMonths });
+      const aggregation = aggregationService({ db: handle.db, log, retentionMonths: config.analytics.retentionMonths });
       const started = Date.now();
       const { runs } = await aggregation.backfill(from, new Date(to.getTime() + DAY_MS), progressBar(process.stderr)).catch((err: Error) => {
         throw new StartupError(`Backfill stopped: ${err.message}`);

@@ -1,19 +1,27 @@
-import type { Redis } from 'ioredis';
 import { sql } from 'kysely';
-import type { Db } from '../platform/db/client.js';
+import type { Platform } from '../platform/module.js';
 
 export type UpDown = 'up' | 'down';
 
 const within = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 
+export interface HealthServiceDeps extends Pick<Platform, 'db' | 'redis'> {
+  /** How long each check may take before it counts as down; 1.5 s by default. */
+  readonly timeoutMs?: number;
+}
+
 /** Reachability of the two dependencies, each checked with a short timeout. */
 export class HealthService {
-  constructor(private readonly db: Db, private readonly redis: Redis, private readonly timeoutMs = 1_500) {}
+  constructor(private readonly deps: HealthServiceDeps) {}
+
+  private get timeoutMs(): number {
+    return this.deps.timeoutMs ?? 1_500;
+  }
 
   async postgres(): Promise<UpDown> {
     try {
-      await within(sql`SELECT 1`.execute(this.db), this.timeoutMs);
+      await within(sql`SELECT 1`.execute(this.deps.db), this.timeoutMs);
       return 'up';
     } catch {
       return 'down';
@@ -22,7 +30,7 @@ export class HealthService {
 
   async redisStatus(): Promise<UpDown> {
     try {
-      return (await within(this.redis.ping(), this.timeoutMs)) === 'PONG' ? 'up' : 'down';
+      return (await within(this.deps.redis.ping(), this.timeoutMs)) === 'PONG' ? 'up' : 'down';
     } catch {
       return 'down';
     }

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import { SEARCH_ENTITY_TYPES, type SearchEntityType } from '../platform/db/schema.js';
 
 /** The entity table each document type is built from (its rows' existence decides deletions). */
@@ -42,9 +42,7 @@ function upsert(source: RawBuilder<unknown>) {
 }
 
 /** Every statement of the search index: realtime refreshes, bulk chunks and reindex batches. */
-export class SearchIndexRepository {
-  constructor(private readonly db: Executor) {}
-
+export class SearchIndexRepository extends Repository {
   /** Documents built from an entity (its assets, projects, licenses): they follow its changes. */
   async dependents(entityId: string): Promise<Keys> {
     const rows = await this.db.selectFrom('search_documents').select(['entity_type', 'entity_id'])

@@ -1,13 +1,11 @@
-import { sql } from 'kysely';
-import type { Db } from '../platform/db/client.js';
 import { SEARCH_ENTITY_TYPES, type SearchEntityType } from '../platform/db/schema.js';
 import { toIso } from '../platform/http/reply.js';
-import type { Logger } from '../platform/logger.js';
+import type { Platform } from '../platform/module.js';
 import { enqueueJobInTx, outboxJobId } from '../platform/queue/outbox.js';
-import { SearchIndexRepository, type Keys, type WriteCounts } from './search-index.repository.js';
+import type { QueueName } from '../platform/queue/registry.js';
+import type { Keys, SearchIndexRepository, WriteCounts } from './search-index.repository.js';
+import { MANUAL_REINDEX_KEY, type ReindexRunsRepository } from './reindex-runs.repository.js';
 
-/** The dedupe key of manual reindexes: a request while one waits joins it. */
-export const MANUAL_REINDEX_KEY = 'search-reindex-manual';
 
 export interface ReindexReport extends WriteCounts {
   readonly runId: string;
@@ -16,9 +14,6 @@ export interface ReindexReport extends WriteCounts {
   /** Set when another reindex was already running: this one did nothing and joined that run. */
   readonly joined?: true;
 }
-
-/** Held by the running reindex, on a connection of its own: a crashed run frees it with its session. */
-const RUN_LOCK_KEY = 'search-reindex-run';
 
 export interface ReindexProgress {
   readonly entityType: SearchEntityType;
@@ -34,13 +29,16 @@ export interface ReindexRunView {
   error: string | null; startedAt: string; completedAt: string | null;
 }
 
+export interface SearchIndexServiceDeps extends Pick<Platform, 'db' | 'log' | 'queues'> {
+  readonly documents: SearchIndexRepository;
+  readonly runs: ReindexRunsRepository;
+  /** SEARCH_REINDEX_BATCH: entities per reindex statement. */
+  readonly reindexBatch: number;
+}
+
 /** Keeps search_documents equal to what the entities say (search_source). */
 export class SearchIndexService {
-  private readonly repository: SearchIndexRepository;
-
-  constructor(private readonly db: Db, private readonly options: { log: Logger; reindexBatch: number }) {
-    this.repository = new SearchIndexRepository(db);
-  }
+  constructor(private readonly deps: SearchIndexServiceDeps) {}
 
   /**
    * A manual full reindex, through the outbox (a flush of Redis before the relay or the run loses
@@ -50,12 +48,10 @@ export class SearchIndexService {
    * joined only while the job waited: the worker frees the key when the run starts.)
    */
   requestReindex(): Promise<string> {
-    return this.db.transaction().execute(async (tx) => {
-      await sql`SELECT pg_advisory_xact_lock(hashtextextended(${MANUAL_REINDEX_KEY}, 0))`.execute(tx);
-      const live = await tx.selectFrom('outbox').select(['id', 'job_id'])
-        .where('queue', '=', 'search-index-reindex').where('dedupe_key', '=', MANUAL_REINDEX_KEY)
-        .where('completed_at', 'is', null).where('failed_at', 'is', null)
-        .orderBy('id').limit(1).executeTakeFirst();
+    return this.deps.db.transaction().execute(async (tx) => {
+      const runs = this.deps.runs.in(tx);
+      await runs.lockManualRequests();
+      const live = await runs.liveManualRequest();
       if (live) return live.job_id ?? outboxJobId(live.id);
       return enqueueJobInTx(tx, 'search-index-reindex', 'SearchReindex', { trigger: 'manual' }, { dedupeKey: MANUAL_REINDEX_KEY });
     });
@@ -63,14 +59,14 @@ export class SearchIndexService {
 
   /** One changed entity (or a brand, which has no document): its document and those built from it. */
   async refresh(entityType: SearchEntityType | 'brand', entityId: string): Promise<WriteCounts> {
-    const keys: Record<string, string[]> = { ...(await this.repository.dependents(entityId)) } as Record<string, string[]>;
+    const keys: Record<string, string[]> = { ...(await this.deps.documents.dependents(entityId)) } as Record<string, string[]>;
     if (entityType !== 'brand') keys[entityType] = [...(keys[entityType] ?? []), entityId];
-    return this.repository.sync(keys as Keys);
+    return this.deps.documents.sync(keys as Keys);
   }
 
   /** A bulk chunk: every entity in one set-based statement. */
   bulk(entityType: SearchEntityType, entityIds: readonly string[]): Promise<WriteCounts> {
-    return this.repository.sync({ [entityType]: entityIds });
+    return this.deps.documents.sync({ [entityType]: entityIds });
   }
 
   /**
@@ -81,35 +77,34 @@ export class SearchIndexService {
   async reindex(trigger: string, onProgress: (p: ReindexProgress) => Promise<void> = async () => undefined): Promise<ReindexReport> {
     // One full reindex at a time, whatever asked for it (the Sunday schedule, a manual request, a
     // retry): a second one joins the running run instead of doing the same work beside it.
-    return this.db.connection().execute(async (session) => {
-      const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtextextended(${RUN_LOCK_KEY}, 0)) AS locked`.execute(session);
-      if (!rows[0]?.locked) return this.joinRunning(trigger);
+    return this.deps.db.connection().execute(async (session) => {
+      const lock = this.deps.runs.in(session);
+      if (!(await lock.tryLockRun())) return this.joinRunning(trigger);
       try {
         return await this.runReindex(trigger, onProgress);
       } finally {
-        await sql`SELECT pg_advisory_unlock(hashtextextended(${RUN_LOCK_KEY}, 0))`.execute(session).catch(() => undefined);
+        await lock.unlockRun().catch(() => undefined);
       }
     });
   }
 
   private async joinRunning(trigger: string): Promise<ReindexReport> {
-    const running = await this.db.selectFrom('search_reindex_runs').select('id').where('status', '=', 'RUNNING')
-      .orderBy('started_at', 'desc').limit(1).executeTakeFirst();
-    this.options.log.info({ trigger, runId: running?.id }, 'search reindex already running: joined it');
+    const running = await this.deps.runs.running();
+    this.deps.log.info({ trigger, runId: running?.id }, 'search reindex already running: joined it');
     return { runId: running?.id ?? '', documents: 0, added: 0, fixed: 0, removed: 0, durationMs: 0, joined: true };
   }
 
   private async runReindex(trigger: string, onProgress: (p: ReindexProgress) => Promise<void>): Promise<ReindexReport> {
     const started = Date.now();
-    const run = await this.db.insertInto('search_reindex_runs').values({ trigger }).returning('id').executeTakeFirstOrThrow();
+    const run = { id: await this.deps.runs.start(trigger) };
     const totals = { documents: 0, added: 0, fixed: 0, removed: 0 };
     try {
-      const counts = await this.repository.sourceCounts();
+      const counts = await this.deps.documents.sourceCounts();
       const total = SEARCH_ENTITY_TYPES.reduce((n, t) => n + counts[t], 0);
       for (const entityType of SEARCH_ENTITY_TYPES) {
         let after: string | null = null;
         do {
-          const batch = await this.repository.reindexBatch(entityType, after, this.options.reindexBatch);
+          const batch = await this.deps.documents.reindexBatch(entityType, after, this.deps.reindexBatch);
           totals.documents += batch.documents;
           totals.added += batch.added;
           totals.fixed += batch.fixed;
@@ -118,20 +113,29 @@ export class SearchIndexService {
           await onProgress({ entityType, processed: totals.documents, total, added: totals.added, fixed: totals.fixed, removed: totals.removed });
         } while (after);
       }
-      await this.db.updateTable('search_reindex_runs').set({ status: 'COMPLETED', ...totals, completed_at: new Date() }).where('id', '=', run.id).execute();
+      await this.deps.runs.complete(run.id, totals);
       const report = { runId: run.id, ...totals, durationMs: Date.now() - started };
       const drift = totals.added + totals.fixed + totals.removed;
-      this.options.log[drift ? 'warn' : 'info']({ ...report }, drift ? 'search reindex repaired drift' : 'search reindex found no drift');
+      this.deps.log[drift ? 'warn' : 'info']({ ...report }, drift ? 'search reindex repaired drift' : 'search reindex found no drift');
       return report;
     } catch (err) {
-      await this.db.updateTable('search_reindex_runs').set({ status: 'FAILED', ...totals, error: (err as Error).message, completed_at: new Date() })
-        .where('id', '=', run.id).execute().catch(() => undefined);
+      await this.deps.runs.fail(run.id, totals, (err as Error).message).catch(() => undefined);
       throw err;
     }
   }
 
+  /** The three index queues' counts (waiting counts prioritized and delayed jobs too). */
+  async queueStats() {
+    const counts = async (name: QueueName) => {
+      const c = await this.deps.queues.get(name).getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
+      return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0), active: c.active ?? 0, completed: c.completed ?? 0, failed: c.failed ?? 0 };
+    };
+    const [realtime, bulk, reindex] = await Promise.all([counts('search-index-update'), counts('search-index-bulk'), counts('search-index-reindex')]);
+    return { realtime, bulk, reindex };
+  }
+
   async recentRuns(limit = 10): Promise<ReindexRunView[]> {
-    const rows = await this.db.selectFrom('search_reindex_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
+    const rows = await this.deps.runs.recent(limit);
     return rows.map((r) => ({
       id: r.id, trigger: r.trigger, status: r.status, documents: r.documents, added: r.added, fixed: r.fixed, removed: r.removed,
       error: r.error, startedAt: toIso(r.started_at)!, completedAt: toIso(r.completed_at),

@@ -1,15 +1,24 @@
 import type { Module, Platform } from '../platform/module.js';
+import { ReindexRunsRepository } from './reindex-runs.repository.js';
 import { searchAdminRoutes } from './search-admin.routes.js';
+import { SearchIndexRepository } from './search-index.repository.js';
 import { SearchIndexService } from './search-index.service.js';
 import { searchIndexBulkJobs, searchIndexReindexJobs, searchIndexUpdateJobs } from './search.job.js';
+import { SearchRepository } from './search.repository.js';
 import { searchRoutes } from './search.routes.js';
 import { SearchService } from './search.service.js';
 
+export type SearchModuleDeps = Pick<Platform, 'db' | 'queues' | 'config' | 'log'>;
+
 /** The search index (kept by three jobs from the outbox rows of search.enqueue.ts) and the search API. */
-export function searchModule(deps: Pick<Platform, 'db' | 'queues' | 'config' | 'log'>) {
-  const { search: options } = deps.config;
-  const index = new SearchIndexService(deps.db, { log: deps.log, reindexBatch: options.reindexBatch });
-  const query = new SearchService(deps.db, { typoThreshold: options.typoThreshold, prefixThreshold: options.prefixThreshold, maxCandidates: options.maxCandidates });
+export function searchModule(deps: SearchModuleDeps) {
+  const { db, log, queues, config: { search: options } } = deps;
+  const index = new SearchIndexService({
+    db, log, queues, documents: new SearchIndexRepository(db), runs: new ReindexRunsRepository(db), reindexBatch: options.reindexBatch,
+  });
+  const query = new SearchService({
+    documents: new SearchRepository(db), typoThreshold: options.typoThreshold, prefixThreshold: options.prefixThreshold, maxCandidates: options.maxCandidates,
+  });
   return {
     index,
     query,
@@ -19,8 +28,8 @@ export function searchModule(deps: Pick<Platform, 'db' | 'queues' | 'config' | '
       'search-index-reindex': searchIndexReindexJobs(index),
     },
     routes(http) {
-      searchRoutes(http, query);
-      searchAdminRoutes(http, { queues: deps.queues, index });
+      searchRoutes(http, { search: query });
+      searchAdminRoutes(http, { index });
     },
   } satisfies Module<'search-index-update' | 'search-index-bulk' | 'search-index-reindex'> & Record<string, unknown>;
 }

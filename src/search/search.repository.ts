@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { SearchEntityType } from '../platform/db/schema.js';
 import type { SearchFilters } from './search.schemas.js';
 import { headlineSql, type SearchText } from './search.text.js';
@@ -51,9 +51,7 @@ function filterSql(f: SearchFilters): RawBuilder<unknown>[] {
 }
 
 /** The search statement: matches, visibility, ranking, the page with highlights, total and facets. */
-export class SearchRepository {
-  constructor(private readonly db: Executor) {}
-
+export class SearchRepository extends Repository {
   async search(text: SearchText, viewer: Viewer, options: {
     types: readonly SearchEntityType[];
     /** Unified search: facets count every type (its tabs), the page shows `types`. */

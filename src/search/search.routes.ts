@@ -1,19 +1,23 @@
 import type { FastifyRequest } from 'fastify';
 import { SEARCH_ENTITY_TYPES, type SearchEntityType } from '../platform/db/schema.js';
-import { searchBody } from '../docs/search.responses.js';
 import { ok } from '../platform/http/reply.js';
 import type { Http } from '../platform/http/zod-provider.js';
 import type { Viewer } from './search.repository.js';
+import { searchBody } from './search.responses.js';
 import { assetsQuery, creatorsQuery, projectsQuery, unifiedQuery, type SearchFilters } from './search.schemas.js';
 import type { SearchService } from './search.service.js';
 
 const viewer = (request: FastifyRequest): Viewer => ({ userId: request.user!.id, admin: request.user!.role === 'ADMIN' });
 
-export function searchRoutes(app: Http, service: SearchService): void {
+export interface SearchRoutesDeps {
+  readonly search: SearchService;
+}
+
+export function searchRoutes(app: Http, deps: SearchRoutesDeps): void {
   const documented = <Q>(summary: string, querystring: Q) =>
     ({ schema: { querystring }, config: { access: 'user', rateLimit: 'search', openapi: { summary, tags: ['search'], response: searchBody } } } as const);
   const run = (request: FastifyRequest, q: { q: string; page: number; pageSize: number }, types: readonly SearchEntityType[], filters: SearchFilters = {}, facetAllTypes = false) =>
-    service.search(viewer(request), { q: q.q, page: q.page, pageSize: q.pageSize, types, filters, facetAllTypes }).then(ok);
+    deps.search.search(viewer(request), { q: q.q, page: q.page, pageSize: q.pageSize, types, filters, facetAllTypes }).then(ok);
 
   app.get('/api/search/unified', documented('Search every entity type the caller may see', unifiedQuery), async (request) => {
     const { query } = request;

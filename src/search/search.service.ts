@@ -1,7 +1,6 @@
-import type { Db } from '../platform/db/client.js';
 import { toIso } from '../platform/http/reply.js';
 import { isId } from '../platform/http/validation.js';
-import { SearchRepository, type SearchRow, type Viewer } from './search.repository.js';
+import type { SearchRepository, SearchRow, Viewer } from './search.repository.js';
 import type { SearchRequest, SearchResponse, SearchResult } from './search.schemas.js';
 import { searchText } from './search.text.js';
 
@@ -24,13 +23,17 @@ export function toResult(row: SearchRow): SearchResult {
   };
 }
 
+export interface SearchServiceDeps {
+  readonly documents: SearchRepository;
+  /** SEARCH_TYPO_THRESHOLD, SEARCH_PREFIX_THRESHOLD, SEARCH_MAX_CANDIDATES (see search()). */
+  readonly typoThreshold: number;
+  readonly prefixThreshold: number;
+  readonly maxCandidates: number;
+}
+
 /** Search over the index: what the caller may see, best first, with facets of the whole match. */
 export class SearchService {
-  private readonly repository: SearchRepository;
-
-  constructor(db: Db, private readonly options: { typoThreshold: number; prefixThreshold: number; maxCandidates: number }) {
-    this.repository = new SearchRepository(db);
-  }
+  constructor(private readonly deps: SearchServiceDeps) {}
 
   /**
    * Widens in steps, each only when the one before found too little: exact words; then the last
@@ -44,14 +47,14 @@ export class SearchService {
     const text = searchText(request.q);
     const options = {
       types: request.types, facetAllTypes: request.facetAllTypes ?? false, filters: request.filters,
-      limit: request.pageSize, offset: (request.page - 1) * request.pageSize, maxCandidates: this.options.maxCandidates,
+      limit: request.pageSize, offset: (request.page - 1) * request.pageSize, maxCandidates: this.deps.maxCandidates,
     };
-    let found = await this.repository.search(text, viewer, { ...options, prefix: false, fuzzy: false });
-    if (found.total < this.options.prefixThreshold && text.prefix) {
-      found = await this.repository.search(text, viewer, { ...options, prefix: true, fuzzy: false });
+    let found = await this.deps.documents.search(text, viewer, { ...options, prefix: false, fuzzy: false });
+    if (found.total < this.deps.prefixThreshold && text.prefix) {
+      found = await this.deps.documents.search(text, viewer, { ...options, prefix: true, fuzzy: false });
     }
-    if (found.total < this.options.typoThreshold && text.fuzzy !== '') {
-      found = await this.repository.search(text, viewer, { ...options, prefix: true, fuzzy: true });
+    if (found.total < this.deps.typoThreshold && text.fuzzy !== '') {
+      found = await this.deps.documents.search(text, viewer, { ...options, prefix: true, fuzzy: true });
     }
     return found;
   }
@@ -69,7 +72,7 @@ export class SearchService {
     return {
       results: found.rows.map(toResult),
       // Past SEARCH_MAX_CANDIDATES matches, the total is a lower bound (as Elasticsearch's track_total_hits).
-      pagination: { page, pageSize, total: found.total, totalPages, hasNextPage: page < totalPages, hasPreviousPage: page > 1, totalIsExact: found.total < this.options.maxCandidates },
+      pagination: { page, pageSize, total: found.total, totalPages, hasNextPage: page < totalPages, hasPreviousPage: page > 1, totalIsExact: found.total < this.deps.maxCandidates },
       facets: {
         entityTypes: found.facets.types ?? {},
         assetTypes: found.facets.assetTypes ?? {},

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QueuesService } from '../../src/admin/queues.service.js';
+import { AuditRepository } from '../../src/admin/audit.repository.js';
 import { Queues } from '../../src/platform/queue/queues.js';
 import { QUEUE_NAMES } from '../../src/platform/queue/registry.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -173,7 +174,7 @@ describe('bulk operations over 5,000 jobs', () => {
       await q.addBulk(rows.map((r) => ({ name: 'BlogPublish', data: { postId: r.id }, opts: { jobId: `outbox-${r.id}` } })));
       await failAll();
 
-      const service = new QueuesService({ db, queues, redis: connection, prefix, pageSize: PAGE });
+      const service = new QueuesService({ db, queues, redis: connection, prefix, pageSize: PAGE, audit: new AuditRepository(db) });
       const ranges = vi.spyOn(q, 'getRanges');
       const lists = vi.spyOn(q, 'getJobs');
       const retries = vi.spyOn(q, 'retryJobs');

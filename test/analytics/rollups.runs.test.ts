@@ -126,7 +126,7 @@ describe('late events', () => {
     const gate = new Promise<void>((r) => (commit = r));
     // What ingestion does, held open between its INSERT and its COMMIT.
     const ingestion = t.app.database.db.transaction().execute(async (tx) => {
-      await events.lockDaysShared(tx, [dayNumber(hour)]);
+      await events.in(tx).lockDaysShared([dayNumber(hour)]);
       await sql`INSERT INTO analytics_events (occurred_at, event_type) VALUES (${new Date(hour.getTime() + 1000)}, 'asset_viewed')`.execute(tx);
       inserted();
       await gate;

@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { SEARCH_ENTITY_TYPES } from '../platform/db/schema.js';
-import { isoTimestamp, okBody, type Same } from '../platform/http/route-doc.js';
-import type { SearchResponse } from '../search/search.schemas.js';
+import { isoTimestamp, okBody, queueCounts, type Same } from '../platform/http/route-doc.js';
+import type { ReindexRunView } from './search-index.service.js';
+import type { SearchResponse } from './search.schemas.js';
 
-/** Response shape of the search API (JOBS.md), for OpenAPI and the client. */
+/** Response shapes of the search API (JOBS.md) and of its index's admin views, for OpenAPI and the client. */
 
 const entityType = z.enum(SEARCH_ENTITY_TYPES).meta({ id: 'SearchEntityType' });
 
@@ -31,4 +32,12 @@ export const searchResponseSchema = z.object({
 
 export const searchBody = okBody(searchResponseSchema);
 
+export const searchIndexStatsBody = okBody(z.object({ realtime: queueCounts, bulk: queueCounts, reindex: queueCounts }));
+export const reindexRunSchema = z.object({
+  id: z.string(), trigger: z.string(), status: z.string(), documents: z.number().int(), added: z.number().int(), fixed: z.number().int(), removed: z.number().int(),
+  error: z.string().nullable(), startedAt: isoTimestamp, completedAt: isoTimestamp.nullable(),
+}).meta({ id: 'ReindexRun' });
+export const reindexRunsBody = okBody(z.array(reindexRunSchema));
+
 const _search: Same<z.output<typeof searchResponseSchema>, SearchResponse> = true;
+const _runs: Same<z.output<typeof reindexRunSchema>, ReindexRunView> = true;

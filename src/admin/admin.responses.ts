@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import type { GroupHealth } from '../admin/health.rules.js';
-import type { QueuesService } from '../admin/queues.service.js';
 import { AGGREGATION_JOB_TYPES, AGGREGATION_STATUSES } from '../platform/db/schema.js';
 import { isoTimestamp, okBody, pageBody, queueCounts, type Same } from '../platform/http/route-doc.js';
 import type { WorkerHeartbeat } from '../platform/queue/heartbeat.js';
 import { QUEUE_NAMES } from '../platform/queue/registry.js';
-import type { ReindexRunView } from '../search/search-index.service.js';
+import type { GroupHealth } from './health.rules.js';
+import type { QueuesService } from './queues.service.js';
 
 /** Response shapes of the admin job-monitoring API (API.md and ours), for OpenAPI and the client. */
 
@@ -39,12 +38,6 @@ export const notificationStatsBody = okBody(z.object({
   delivery: queueCounts,
   digest: z.object({ lastDailyRun: isoTimestamp.optional(), lastWeeklyRun: isoTimestamp.optional(), nextDailyRun: isoTimestamp.optional(), nextWeeklyRun: isoTimestamp.optional() }),
 }));
-export const searchIndexStatsBody = okBody(z.object({ realtime: queueCounts, bulk: queueCounts, reindex: queueCounts }));
-export const reindexRunSchema = z.object({
-  id: z.string(), trigger: z.string(), status: z.string(), documents: z.number().int(), added: z.number().int(), fixed: z.number().int(), removed: z.number().int(),
-  error: z.string().nullable(), startedAt: isoTimestamp, completedAt: isoTimestamp.nullable(),
-}).meta({ id: 'ReindexRun' });
-export const reindexRunsBody = okBody(z.array(reindexRunSchema));
 
 export const aggregationLogSchema = z.object({
   id: z.string(), jobType: z.enum(AGGREGATION_JOB_TYPES), periodStartDate: isoTimestamp, periodEndDate: isoTimestamp, startedAt: isoTimestamp,
@@ -95,16 +88,9 @@ export const emailSchema = z.object({
 }).meta({ id: 'Email' });
 export const emailsBody = pageBody(emailSchema);
 
-export const serviceHealthBody = z.object({
-  success: z.boolean(),
-  error: z.string().optional().describe('on 503: what is down'),
-  data: z.object({ status: z.enum(['ok', 'unavailable']), postgres: z.enum(['up', 'down']), redis: z.enum(['up', 'down']) }),
-});
-
 type Service<K extends keyof QueuesService> = QueuesService[K] extends (...args: never[]) => Promise<infer R> ? R : never;
 const _group: Same<Omit<z.output<typeof groupHealthSchema>, 'warnings'>, GroupHealth> = true;
 const _worker: Same<Omit<z.output<typeof workerSchema>, 'concurrency'>, Omit<WorkerHeartbeat, 'concurrency'>> = true;
-const _runs: Same<z.output<typeof reindexRunSchema>, ReindexRunView> = true;
 const _retry: Same<z.output<typeof retriedBody>['data'], Service<'retry'>> = true;
 const _overview: Same<Omit<z.output<typeof queueOverviewSchema>, 'counts' | 'group'>, Omit<Service<'overview'>[number], 'counts' | 'group'>> = true;
 const _schedulers: Same<z.output<typeof schedulersBody>['data'][number]['nextRun'], Service<'schedulers'>[number]['nextRun']> = true;
