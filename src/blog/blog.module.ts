@@ -1,21 +1,27 @@
-import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { Notify } from '../notifications/index.js';
 import type { Module, Platform } from '../platform/module.js';
-import type { UsersService } from '../users/users.service.js';
+import type { UserLookup } from '../users/index.js';
 import { blogAdminRoutes } from './blog-admin.routes.js';
 import { blogPublishJobs } from './blog.job.js';
+import { BlogRepository } from './blog.repository.js';
 import { blogRoutes } from './blog.routes.js';
 import { BlogService } from './blog.service.js';
+import { PublishingRepository } from './publishing.repository.js';
 import { BlogPublishingService } from './publishing.service.js';
 
 export interface BlogModuleDeps extends Pick<Platform, 'db' | 'queues' | 'config'> {
-  readonly users: UsersService;
-  readonly notifications: NotificationsService;
+  readonly users: UserLookup;
+  readonly notifications: Notify;
 }
 
 /** Blog posts and their scheduled publishing (a delayed job per post, a reconciler behind it). */
 export function blogModule(deps: BlogModuleDeps) {
-  const blog = new BlogService(deps.db, deps.notifications, deps.users);
-  const publishing = new BlogPublishingService({ db: deps.db, queues: deps.queues, notifications: deps.notifications, graceMs: deps.config.blog.publishGraceMs });
+  const { db, queues, notifications } = deps;
+  const posts = new BlogRepository(db);
+  const blog = new BlogService({ db, posts, notifications, users: deps.users });
+  const publishing = new BlogPublishingService({
+    db, queues, posts, publishing: new PublishingRepository(db), notifications, graceMs: deps.config.blog.publishGraceMs,
+  });
   return {
     blog,
     publishing,
@@ -24,8 +30,8 @@ export function blogModule(deps: BlogModuleDeps) {
     health: (now: Date) => publishing.health(now),
     jobs: { 'blog-publish': blogPublishJobs(publishing) },
     routes(http) {
-      blogRoutes(http, blog);
-      blogAdminRoutes(http, publishing);
+      blogRoutes(http, { blog });
+      blogAdminRoutes(http, { publishing });
     },
   } satisfies Module<'blog-publish'> & Record<string, unknown>;
 }

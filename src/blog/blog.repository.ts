@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { BlogStatus } from '../platform/db/schema.js';
 import type { PostRow } from './blog.schemas.js';
 
@@ -26,9 +26,7 @@ export interface PostFilter {
 /** Set when a post is first published, kept when it is archived and published again. */
 const publishedAt = (status: BlogStatus | undefined) => (status === 'PUBLISHED' ? sql<Date>`coalesce(published_at, now())` : undefined);
 
-export class BlogRepository {
-  constructor(private readonly db: Executor) {}
-
+export class BlogRepository extends Repository {
   insert(post: NewPost): Promise<PostRow> {
     return this.db.insertInto('blog_posts').values({
       author_id: post.authorId, assignee_id: post.assigneeId, title: post.title, excerpt: post.excerpt, content: post.content,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { PostRow } from './blog.schemas.js';
 
 export interface ScheduledRef {
@@ -8,9 +8,7 @@ export interface ScheduledRef {
 }
 
 /** The SQL of scheduled publication (the `blog_posts_scheduled_idx` partial index serves every read). */
-export class PublishingRepository {
-  constructor(private readonly db: Executor) {}
-
+export class PublishingRepository extends Repository {
   /**
    * Publishes those of `ids` that are still SCHEDULED and due, each once: rows are locked in id
    * order and the condition is checked again under the lock, so concurrent publishers (a job, a

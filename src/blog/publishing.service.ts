@@ -1,14 +1,14 @@
-import type { NotificationsService } from '../notifications/notifications.service.js';
-import type { Db, Tx } from '../platform/db/client.js';
+import type { Notify } from '../notifications/index.js';
+import type { Tx } from '../platform/db/client.js';
 import { toIso } from '../platform/http/reply.js';
 import { isId } from '../platform/http/validation.js';
-import type { Queues } from '../platform/queue/queues.js';
+import type { Platform } from '../platform/module.js';
 import { SCHEDULES } from '../platform/queue/schedules.js';
-import { indexInTx } from '../search/search.enqueue.js';
-import { BlogRepository } from './blog.repository.js';
+import { indexInTx } from '../search/index.js';
+import type { BlogRepository } from './blog.repository.js';
 import { clip, type PostRow } from './blog.schemas.js';
 import { armPublishInTx, PUBLISH_QUEUE, settlePublishRows } from './publish.enqueue.js';
-import { PublishingRepository, type ScheduledRef } from './publishing.repository.js';
+import type { PublishingRepository, ScheduledRef } from './publishing.repository.js';
 
 /** Job states in which a publish job will still run. */
 const PENDING = new Set(['delayed', 'waiting', 'active', 'prioritized', 'waiting-children']);
@@ -26,6 +26,14 @@ export interface ScheduledPostView {
   job: string;
 }
 
+export interface BlogPublishingServiceDeps extends Pick<Platform, 'db' | 'queues'> {
+  readonly posts: BlogRepository;
+  readonly publishing: PublishingRepository;
+  readonly notifications: Notify;
+  /** BLOG_PUBLISH_GRACE_MS: how late a scheduled post may be before health reports it. */
+  readonly graceMs: number;
+}
+
 /**
  * Scheduled publication. A post's delayed job (id = post id) publishes it when due; publishing
  * is one conditional UPDATE, so a job run twice, a stale job, two workers and the reconciler all
@@ -33,12 +41,12 @@ export interface ScheduledPostView {
  * re-adds the missing jobs of future ones.
  */
 export class BlogPublishingService {
-  constructor(private readonly deps: { db: Db; queues: Queues; notifications: NotificationsService; graceMs: number }) {}
+  constructor(private readonly deps: BlogPublishingServiceDeps) {}
 
   /** BlogPublish: `now` is the worker's clock, the one BullMQ fired the job by. */
   async publishScheduled(postId: string, now = new Date()): Promise<'published' | 'rearmed' | 'skipped'> {
     return this.deps.db.transaction().execute(async (tx) => {
-      const post = isId(postId) ? await new BlogRepository(tx).find(postId, { lock: true }) : undefined;
+      const post = isId(postId) ? await this.deps.posts.in(tx).find(postId, { lock: true }) : undefined;
       if (post?.status === 'SCHEDULED' && post.publish_at && post.publish_at > now) {
         // Run before its time (an admin promoted it, or a reschedule is not relayed yet): armed again.
         await armPublishInTx(tx, post.id, post.publish_at);
@@ -57,7 +65,7 @@ export class BlogPublishingService {
     const totals = { published: 0, rearmed: 0 };
     let after: ScheduledRef | null = null;
     for (;;) {
-      const page = await new PublishingRepository(this.deps.db).scheduledPage(after, PAGE);
+      const page = await this.deps.publishing.scheduledPage(after, PAGE);
       if (page.length === 0) break;
       after = page.at(-1)!;
       const states = await this.jobStates(page.map((p) => p.id));
@@ -67,7 +75,7 @@ export class BlogPublishingService {
       if (due.length) totals.published += (await this.deps.db.transaction().execute((tx) => this.publishInTx(tx, due, now))).length;
       if (future.length) {
         totals.rearmed += await this.deps.db.transaction().execute(async (tx) => {
-          const locked = await new PublishingRepository(tx).lockFuture(future, now);
+          const locked = await this.deps.publishing.in(tx).lockFuture(future, now);
           for (const p of locked) await armPublishInTx(tx, p.id, p.publish_at);
           return locked.length;
         });
@@ -80,7 +88,7 @@ export class BlogPublishingService {
   /** The blog health group: delayed publish jobs, and posts overdue past the grace period. */
   async health(now = new Date()): Promise<{ scheduledJobs: number; problems: string[] }> {
     const [scheduledJobs, overdue] = await Promise.all([
-      this.delayedPublishJobs(), new PublishingRepository(this.deps.db).countOverdue(new Date(now.getTime() - this.deps.graceMs)),
+      this.delayedPublishJobs(), this.deps.publishing.countOverdue(new Date(now.getTime() - this.deps.graceMs)),
     ]);
     const problems = overdue === 0 ? [] : [`${PUBLISH_QUEUE}: ${overdue} scheduled post${overdue === 1 ? ' is' : 's are'} unpublished more than ${this.deps.graceMs / 1000} s past their time`];
     return { scheduledJobs, problems };
@@ -88,7 +96,7 @@ export class BlogPublishingService {
 
   /** The admin's list: SCHEDULED posts in publication order, with their job's state. */
   async listScheduled(page: number, pageSize: number, now = new Date()): Promise<{ items: ScheduledPostView[]; total: number }> {
-    const { rows, total } = await new PublishingRepository(this.deps.db).listScheduled(pageSize, (page - 1) * pageSize);
+    const { rows, total } = await this.deps.publishing.listScheduled(pageSize, (page - 1) * pageSize);
     const states = await this.jobStates(rows.map((r) => r.id));
     const items = rows.map((r) => ({
       id: r.id, title: r.title, authorId: r.author_id, announcement: r.announcement, publishAt: toIso(r.publish_at)!,
@@ -99,7 +107,7 @@ export class BlogPublishingService {
 
   /** Publishes the due ones of `ids`, with everything a publication brings, in the caller's transaction. */
   private async publishInTx(tx: Tx, ids: readonly string[], now: Date): Promise<PostRow[]> {
-    const rows = await new PublishingRepository(tx).publishDue(ids, now);
+    const rows = await this.deps.publishing.in(tx).publishDue(ids, now);
     for (const post of rows) {
       await indexInTx(tx, 'blog_post', post.id);
       await this.deps.notifications.notify({
@@ -110,7 +118,7 @@ export class BlogPublishingService {
         metadata: { postId: post.id, from: 'SCHEDULED', to: 'PUBLISHED', changedBy: null, publishAt: toIso(post.publish_at) },
       }, tx);
       // Once in the post's life: published again after DRAFT, it finds its announcement claimed.
-      if (post.announcement && await new PublishingRepository(tx).claimAnnouncement(post.id)) {
+      if (post.announcement && await this.deps.publishing.in(tx).claimAnnouncement(post.id)) {
         await this.deps.notifications.notify({
           all: true, type: 'BLOG', title: clip(post.title), message: post.excerpt || clip(post.content, 280),
           actionUrl: `/blog/posts/${post.id}`, metadata: { postId: post.id }, createdBy: post.author_id,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { PostView } from '../blog/blog.schemas.js';
-import type { ScheduledPostView } from '../blog/publishing.service.js';
+import type { PostView } from './blog.schemas.js';
+import type { ScheduledPostView } from './publishing.service.js';
 import { BLOG_STATUSES } from '../platform/db/schema.js';
 import { isoTimestamp, okBody, pageBody, type Same } from '../platform/http/route-doc.js';
 
