@@ -22,7 +22,7 @@ import pg from 'pg';
 import { createApp, type App } from '../src/app.js';
 import { hashPassword } from '../src/platform/password.js';
 import { loadConfig } from '../src/config.js';
-import { inboxPageStatement, unreadCountStatement } from '../src/notifications/inbox.reads.js';
+import { inboxPageStatement, unreadCountStatement } from '../src/notifications/inbox.repository.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { measure, stopLoad, type CannonRequest, type LoadSummary } from './lib/autocannon.js';

@@ -1,6 +1,6 @@
 import type { NotificationPriority, NotificationType } from '../platform/db/schema.js';
 import { absoluteUrl, escapeHtml, renderLayout } from '../platform/email/layout.js';
-import { TYPE_COPY, type RenderedEmail } from '../notifications/email.render.js';
+import { TYPE_COPY, type RenderedEmail } from '../notifications/index.js';
 import type { DigestKind } from './digest.time.js';
 
 export interface DigestEntry {

@@ -8,7 +8,11 @@ export function scheduledTime(job: Pick<Job, 'timestamp' | 'delay'>): Date {
   return new Date(Math.floor(at / 60_000) * 60_000);
 }
 
-export function notificationDigestJobs(digests: DigestsService): JobHandlers['notification-digest'] {
+export interface DigestJobsDeps {
+  readonly digests: Pick<DigestsService, 'run' | 'send'>;
+}
+
+export function notificationDigestJobs({ digests }: DigestJobsDeps): JobHandlers['notification-digest'] {
   return {
     // An admin's run has a fixed job id; the worker completes its outbox rows (outbox-fixed.ts).
     DigestRun: async (data, job) => digests.run({

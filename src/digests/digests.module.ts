@@ -1,5 +1,6 @@
 import type { Module, Platform } from '../platform/module.js';
 import { notificationDigestJobs } from './digests.job.js';
+import { DigestsRepository } from './digests.repository.js';
 import { digestRoutes } from './digests.routes.js';
 import { DigestsService } from './digests.service.js';
 
@@ -12,13 +13,13 @@ export interface DigestsModuleDeps extends Pick<Platform, 'db' | 'config' | 'log
 export function digestsModule(deps: DigestsModuleDeps) {
   const { config } = deps;
   const digests = new DigestsService({
-    db: deps.db, email: deps.email, log: deps.log, publicUrl: deps.publicUrl, unsubscribeUrl: deps.unsubscribeUrl,
+    db: deps.db, digests: new DigestsRepository(deps.db), email: deps.email, log: deps.log, publicUrl: deps.publicUrl, unsubscribeUrl: deps.unsubscribeUrl,
     pageSize: config.worker.digestPageSize, batchSize: config.worker.digestBatchSize,
   });
   return {
     digests,
-    jobs: { 'notification-digest': notificationDigestJobs(digests) },
-    routes: (http) => digestRoutes(http, digests),
+    jobs: { 'notification-digest': notificationDigestJobs({ digests }) },
+    routes: (http) => digestRoutes(http, { digests }),
   } satisfies Module<'notification-digest'> & Record<string, unknown>;
 }
 export type DigestsModule = ReturnType<typeof digestsModule>;

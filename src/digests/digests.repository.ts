@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { DigestOutcome } from '../platform/db/schema.js';
-import type { NotificationRow } from '../notifications/inbox.reads.js';
+import type { NotificationRow } from '../notifications/index.js';
 import type { DigestKind } from './digest.time.js';
 
 export interface DigestRecipient {
@@ -22,9 +22,7 @@ export interface DigestItem extends Pick<NotificationRow, 'id' | 'type' | 'title
   total: number;
 }
 
-export class DigestsRepository {
-  constructor(private readonly db: Executor) {}
-
+export class DigestsRepository extends Repository {
   createRun(run: { frequency: DigestKind; runAt: Date; scope: 'utc' | 'zoned' | 'all'; trigger: 'schedule' | 'manual' }) {
     return this.db.insertInto('digest_runs').values({ frequency: run.frequency, run_at: run.runAt, scope: run.scope, trigger: run.trigger })
       .returning('id').executeTakeFirstOrThrow();

@@ -1,8 +1,7 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ok } from '../platform/http/reply.js';
 import { jobAccepted } from '../platform/http/route-doc.js';
-import { parseBody } from '../platform/http/validation.js';
+import type { Http } from '../platform/http/zod-provider.js';
 import type { DigestsService } from './digests.service.js';
 
 const runBody = z.strictObject({
@@ -10,13 +9,17 @@ const runBody = z.strictObject({
   at: z.iso.datetime({ offset: true }).optional(),
 });
 
-export function digestRoutes(app: FastifyInstance, digests: DigestsService): void {
+export interface DigestRoutesDeps {
+  readonly digests: Pick<DigestsService, 'requestRun'>;
+}
+
+export function digestRoutes(app: Http, deps: DigestRoutesDeps): void {
   /** Runs a digest now, as if the clock read `at`, for every user of that frequency (any time zone). */
-  app.post('/api/admin/jobs/digests/run', { config: { access: 'admin', rateLimit: 'admin.jobs', openapi: {
-    summary: 'Run a digest now, as if the clock read `at`', tags: ['admin', 'notifications'], body: runBody, response: jobAccepted, status: 202,
+  app.post('/api/admin/jobs/digests/run', { schema: { body: runBody }, config: { access: 'admin', rateLimit: 'admin.jobs', openapi: {
+    summary: 'Run a digest now, as if the clock read `at`', tags: ['admin', 'notifications'], response: jobAccepted, status: 202,
   } } }, async (request, reply) => {
-    const body = parseBody(runBody, request.body);
-    const jobId = await digests.requestRun(body.frequency, new Date(body.at ?? Date.now()));
+    const { body } = request;
+    const jobId = await deps.digests.requestRun(body.frequency, new Date(body.at ?? Date.now()));
     return reply.status(202).send(ok({ jobId }));
   });
 }

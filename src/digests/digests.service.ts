@@ -7,7 +7,7 @@ import type { JobPayload } from '../platform/queue/registry.js';
 import { renderDigestEmail } from './digest.render.js';
 import type { DigestOutcome } from '../platform/db/schema.js';
 import { periodKey, type DigestKind } from './digest.time.js';
-import { DigestsRepository, type DigestItem, type DigestTarget } from './digests.repository.js';
+import type { DigestItem, DigestsRepository, DigestTarget } from './digests.repository.js';
 
 type SendJob = JobPayload<'notification-digest', 'DigestSend'>;
 export type DigestScope = 'utc' | 'zoned' | 'all';
@@ -19,8 +19,10 @@ const DAY_MS = 86_400_000;
 /** How often a frequency switch's flush looks again for the older transactions to finish. */
 const FLUSH_WAIT_MS = 2_000;
 
-export interface DigestDeps {
+export interface DigestsServiceDeps {
+  /** For the transactions of the outbox writes and of a send's claim. */
   readonly db: Db;
+  readonly digests: DigestsRepository;
   readonly email: EmailService;
   readonly log: Logger;
   readonly publicUrl: () => string;
@@ -32,11 +34,7 @@ export interface DigestDeps {
 
 /** JOBS.md §2: one digest per user and period, of what arrived since the previous one. */
 export class DigestsService {
-  private readonly repo: DigestsRepository;
-
-  constructor(private readonly deps: DigestDeps) {
-    this.repo = new DigestsRepository(deps.db);
-  }
+  constructor(private readonly deps: DigestsServiceDeps) {}
 
   /**
    * Fan-out: pages through the run's users and writes their digests' jobs to the outbox, a page
@@ -45,12 +43,12 @@ export class DigestsService {
    * period's content and its email (`digest:{user}:{period}`) and sends nothing.
    */
   async run(p: { frequency: DigestKind; scope: DigestScope; runAt: Date; trigger: 'schedule' | 'manual' }): Promise<{ runId: string; scanned: number }> {
-    const { id: runId } = await this.repo.createRun(p);
+    const { id: runId } = await this.deps.digests.createRun(p);
     let scanned = 0;
     let after: string | null = null;
     try {
       for (;;) {
-        const page = await this.repo.recipientsPage({ frequency: p.frequency, scope: p.scope, runAt: p.runAt, after, limit: this.deps.pageSize });
+        const page = await this.deps.digests.recipientsPage({ frequency: p.frequency, scope: p.scope, runAt: p.runAt, after, limit: this.deps.pageSize });
         if (page.length === 0) break;
         const jobs: SendJob[] = [];
         for (let i = 0; i < page.length; i += this.deps.batchSize) {
@@ -62,9 +60,9 @@ export class DigestsService {
         after = page.at(-1)!.user_id;
         if (page.length < this.deps.pageSize) break;
       }
-      await this.repo.finishRun(runId, { scanned });
+      await this.deps.digests.finishRun(runId, { scanned });
     } catch (err) {
-      await this.repo.finishRun(runId, { scanned, error: (err as Error).message });
+      await this.deps.digests.finishRun(runId, { scanned, error: (err as Error).message });
       throw err;
     }
     this.deps.log.info({ runId, frequency: p.frequency, scope: p.scope, scanned }, 'digest run enqueued');
@@ -98,7 +96,7 @@ export class DigestsService {
     const keys = new Map(job.users.map((u) => [u.userId, u.periodKey]));
     let waiting = false;
     const targets = await this.deps.db.transaction().execute(async (tx) => {
-      const repo = new DigestsRepository(tx);
+      const repo = this.deps.digests.in(tx);
       const locked = await repo.lockTargets(ids, job.frequency, job.flush === true);
       // A flush of a switch that says where it happened (`until`) ends at the horizon, like any digest,
       // once that is past the switch: every row below it is then in the flush, and the delivery path
@@ -118,10 +116,10 @@ export class DigestsService {
       return locked;
     });
     const wanted = targets.map((t) => ({ userId: t.user_id, periodKey: keys.get(t.user_id)! }));
-    if (waiting && (await this.repo.claimed(wanted, jobId)).size < wanted.length) {
+    if (waiting && (await this.deps.digests.claimed(wanted, jobId)).size < wanted.length) {
       throw new DeferUntilError(new Date(Date.now() + FLUSH_WAIT_MS), 'digest flush waits for transactions older than the frequency switch');
     }
-    const [claimed, items] = await Promise.all([this.repo.claimed(wanted, jobId), this.repo.items(wanted, MAX_ITEMS)]);
+    const [claimed, items] = await Promise.all([this.deps.digests.claimed(wanted, jobId), this.deps.digests.items(wanted, MAX_ITEMS)]);
     const byUser = new Map<string, DigestItem[]>();
     for (const item of items) byUser.set(item.user_id, [...(byUser.get(item.user_id) ?? []), item]);
     const outcomes = new Map<string, { outcome: DigestOutcome; items: number }>(ids.map((id) => [id, { outcome: 'skipped', items: 0 }]));
@@ -145,8 +143,8 @@ export class DigestsService {
       }
     }));
     const done = [...outcomes].filter(([id, o]) => claimed.has(id) && (o.outcome === 'sent' || o.outcome === 'captured' || o.outcome === 'already-sent'));
-    await this.repo.recordSent(done.map(([userId]) => ({ userId, at: claimed.get(userId)!.runAt })));
-    if (job.runId) await this.repo.recordOutcomes(job.runId, [...outcomes].map(([userId, o]) => ({ userId, ...o })));
+    await this.deps.digests.recordSent(done.map(([userId]) => ({ userId, at: claimed.get(userId)!.runAt })));
+    if (job.runId) await this.deps.digests.recordOutcomes(job.runId, [...outcomes].map(([userId, o]) => ({ userId, ...o })));
     // The rest is recorded; a retry re-runs only what is not done (sent emails are keyed).
     const deferral = deferralForHeldClaims(reasons);
     if (deferral) throw deferral;
@@ -169,11 +167,11 @@ export class DigestsService {
   }
 
   async lastRun(frequency: DigestKind) {
-    return this.repo.lastRun(frequency);
+    return this.deps.digests.lastRun(frequency);
   }
 
   async runReport(runId: string) {
-    const [run, outcomes] = await Promise.all([this.repo.findRun(runId), this.repo.outcomes(runId)]);
+    const [run, outcomes] = await Promise.all([this.deps.digests.findRun(runId), this.deps.digests.outcomes(runId)]);
     return run ? { ...run, outcomes } : null;
   }
 }

@@ -1,5 +1,6 @@
 // The public surface of digests (the dependency rule, docs/ARCHITECTURE.md).
 export { digestsModule, type DigestsModule, type DigestsModuleDeps } from './digests.module.js';
+export { enqueueDigestFlushInTx, type DigestFlush } from './digests.enqueue.js';
 export type { DigestsService } from './digests.service.js';
 import type { DigestsService } from './digests.service.js';
 

@@ -1,4 +1,4 @@
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { Role } from '../platform/db/schema.js';
 import type { NotificationContent } from './notifications.schemas.js';
 
@@ -6,9 +6,7 @@ const COLUMNS = ['id', 'idempotency_key', 'request_hash', 'target_kind', 'target
   'created_count', 'skipped_count', 'created_at', 'updated_at', 'completed_at'] as const;
 
 /** One admin request to notify users: its idempotency key, its content and its fan-out progress. */
-export class BatchesRepository {
-  constructor(private readonly db: Executor) {}
-
+export class BatchesRepository extends Repository {
   /** Inserts unless the idempotency key was used before; null means it was. */
   async insert(batch: { idempotencyKey: string | null; requestHash: string; targetKind: 'users' | 'role' | 'all'; targetRole: Role | null; content: NotificationContent; createdBy: string | null }) {
     return (await this.db.insertInto('notification_batches').values({

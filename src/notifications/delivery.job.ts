@@ -2,7 +2,11 @@ import { UnrecoverableError } from 'bullmq';
 import type { JobHandlers } from '../platform/queue/registry.js';
 import { PermanentDeliveryError, type DeliveryService } from './delivery.service.js';
 
-export function notificationDeliveryJobs(delivery: DeliveryService): JobHandlers['notification-delivery'] {
+export interface DeliveryJobsDeps {
+  readonly delivery: Pick<DeliveryService, 'deliver'>;
+}
+
+export function notificationDeliveryJobs({ delivery }: DeliveryJobsDeps): JobHandlers['notification-delivery'] {
   return {
     NotificationsDeliver: async ({ notificationIds }) => {
       if (!Array.isArray(notificationIds)) throw new UnrecoverableError('notificationIds missing');

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { DigestFrequency, NotificationType } from '../platform/db/schema.js';
-import type { NotificationRow } from './inbox.reads.js';
+import type { NotificationRow } from './inbox.repository.js';
 
 export interface DeliveryRow extends NotificationRow {
   user_id: string;
@@ -37,9 +37,7 @@ export interface Reservation {
   messageId: string;
 }
 
-export class DeliveryRepository {
-  constructor(private readonly db: Executor) {}
-
+export class DeliveryRepository extends Repository {
   /** The notifications of one delivery job with their recipients and preferences, in one query. */
   async load(ids: readonly string[]): Promise<DeliveryRow[]> {
     if (ids.length === 0) return [];

@@ -3,7 +3,7 @@ import type { EmailService, EmailToSend, SendOutcome } from '../platform/email/e
 import { deferralForHeldClaims, RetryableEmailError } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
 import { DEFAULT_DELIVERY_PREFERENCES, decideEmail, type DeliveryPreferences } from './delivery.rules.js';
-import { DeliveryRepository, type DeliveryRow } from './delivery.repository.js';
+import type { DeliveryRepository, DeliveryRow } from './delivery.repository.js';
 import { renderNotificationEmail } from './email.render.js';
 import { toView } from './notifications.service.js';
 import type { NotificationStream } from './stream.service.js';
@@ -44,10 +44,12 @@ export const notificationEmailKey = (notificationId: string) => `notification:${
 /** Raised when some emails of a job were refused for good: no retry, the job shows the reason. */
 export class PermanentDeliveryError extends Error {}
 
-export interface DeliveryDeps {
+export interface DeliveryServiceDeps {
+  /** For the reservation's transaction. */
   readonly db: Db;
+  readonly deliveries: DeliveryRepository;
   readonly email: EmailService;
-  readonly stream: NotificationStream;
+  readonly stream: Pick<NotificationStream, 'publishNotification'>;
   readonly log: Logger;
   /** Base of links in emails: PUBLIC_URL, else where this deployment's API listens. */
   readonly publicUrl: () => string;
@@ -60,11 +62,7 @@ export interface DeliveryDeps {
  * rules say so, exactly once per notification however often the job runs.
  */
 export class DeliveryService {
-  private readonly repo: DeliveryRepository;
-
-  constructor(private readonly deps: DeliveryDeps) {
-    this.repo = new DeliveryRepository(deps.db);
-  }
+  constructor(private readonly deps: DeliveryServiceDeps) {}
 
   unsubscribeUrl(userId: string, now = Date.now()): string {
     const token = createUnsubscribeToken(this.deps.secret, userId, new Date(now + this.deps.unsubscribeTtlMs));
@@ -72,7 +70,7 @@ export class DeliveryService {
   }
 
   async deliver(notificationIds: readonly string[]): Promise<DeliveryReport> {
-    const rows = await this.repo.load(notificationIds);
+    const rows = await this.deps.deliveries.load(notificationIds);
     const report: DeliveryReport = { emailed: 0, captured: 0, alreadySent: 0, skipped: 0, failed: 0, missing: notificationIds.length - rows.length };
     await Promise.all(rows.map((row) => this.deps.stream.publishNotification(row.user_id, toView(row)).catch((err: Error) => {
       this.deps.log.warn({ err: err.message, notificationId: row.id }, 'live push failed; clients will see it on their next poll');
@@ -122,7 +120,7 @@ export class DeliveryService {
   private async reserve(chosen: ReadonlyArray<{ row: DeliveryRow; email: EmailToSend }>): Promise<ReadonlyArray<{ row: DeliveryRow; email: EmailToSend }>> {
     if (chosen.length === 0) return chosen;
     return this.deps.db.transaction().execute(async (tx) => {
-      const repo = new DeliveryRepository(tx);
+      const repo = this.deps.deliveries.in(tx);
       const inserted = await repo.reserve(chosen.map(({ row, email }) => ({
         key: email.key, notificationId: row.id, userId: row.user_id, to: email.to, subject: email.subject, messageId: this.deps.email.messageIdFor(email.key),
       })));

@@ -1,36 +1,52 @@
-import type { SessionsPort } from '../auth/auth.module.js';
+import type { SessionsPort } from '../auth/index.js';
 import type { Module, Platform } from '../platform/module.js';
+import { BatchesRepository } from './batches.repository.js';
 import { notificationDeliveryJobs } from './delivery.job.js';
+import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryService } from './delivery.service.js';
 import { notificationFanoutJobs } from './fanout.job.js';
+import { InboxReads } from './inbox.repository.js';
+import { NotificationsRepository } from './notifications.repository.js';
 import { notificationsRoutes } from './notifications.routes.js';
-import { NotificationsService } from './notifications.service.js';
+import { NotificationsService, type FlushDigest } from './notifications.service.js';
+import { PreferencesRepository } from './preferences.repository.js';
+import { StreamConnections } from './stream.connection.js';
+import { StreamRepository } from './stream.repository.js';
 import { streamRoutes } from './stream.routes.js';
 import { NotificationStream } from './stream.service.js';
 import { unsubscribeRoutes } from './unsubscribe.routes.js';
 
 export interface NotificationsModuleDeps extends Pick<Platform, 'db' | 'pool' | 'redis' | 'redisUrl' | 'config' | 'log' | 'email' | 'secret' | 'publicUrl'> {
   readonly sessions: SessionsPort;
+  /** Digests' flush of a user leaving DAILY/WEEKLY (digests' enqueueDigestFlushInTx). */
+  readonly flushDigest: FlushDigest;
 }
 
 /** The inbox, preferences, notify() and its fan-out, email delivery, unsubscribe and the SSE stream. */
 export function notificationsModule(deps: NotificationsModuleDeps) {
   const { config, db } = deps;
   const stream = new NotificationStream({ redis: deps.redis, redisUrl: deps.redisUrl, prefix: config.queuePrefix, log: deps.log, heartbeatMs: config.sseHeartbeatMs, ...config.sse });
-  const notifications = new NotificationsService(db, deps.pool, { fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize });
-  const delivery = new DeliveryService({ db, email: deps.email, stream, log: deps.log, publicUrl: deps.publicUrl, secret: deps.secret, unsubscribeTtlMs: config.email.unsubscribeTtlMs });
+  const notifications = new NotificationsService({
+    db, notifications: new NotificationsRepository(db), preferences: new PreferencesRepository(db), batches: new BatchesRepository(db),
+    reads: new InboxReads(deps.pool), flushDigest: deps.flushDigest, fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize,
+  });
+  const delivery = new DeliveryService({
+    db, deliveries: new DeliveryRepository(db), email: deps.email, stream, log: deps.log, publicUrl: deps.publicUrl, secret: deps.secret,
+    unsubscribeTtlMs: config.email.unsubscribeTtlMs,
+  });
+  const connections = new StreamConnections({ stream, streams: new StreamRepository(db), inbox: notifications, heartbeatMs: config.sseHeartbeatMs });
   return {
     notifications,
     delivery,
     stream,
     jobs: {
-      'notification-fanout': notificationFanoutJobs(notifications),
-      'notification-delivery': notificationDeliveryJobs(delivery),
+      'notification-fanout': notificationFanoutJobs({ notifications }),
+      'notification-delivery': notificationDeliveryJobs({ delivery }),
     },
     routes(http) {
-      notificationsRoutes(http, notifications, stream);
-      streamRoutes(http, stream, notifications, config.sseHeartbeatMs, db);
-      unsubscribeRoutes(http, notifications, deps.secret);
+      notificationsRoutes(http, { notifications, stream });
+      streamRoutes(http, { connections, heartbeatMs: config.sseHeartbeatMs });
+      unsubscribeRoutes(http, { notifications, secret: deps.secret });
     },
     async start() {
       // A revoked session's streams end at once, and a periodic check ends those of expired ones.

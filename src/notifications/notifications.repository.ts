@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { NotificationPriority, NotificationType, Role } from '../platform/db/schema.js';
 import type { NotificationContent } from './notifications.schemas.js';
 
@@ -11,10 +11,8 @@ export interface InboxFilter {
   priority?: NotificationPriority;
 }
 
-/** Writes of the inbox; its two hot reads (page + total, unread count) are in inbox.reads.ts. */
-export class NotificationsRepository {
-  constructor(private readonly db: Executor) {}
-
+/** Writes of the inbox; its two hot reads (page + total, unread count) are in inbox.repository.ts (InboxReads). */
+export class NotificationsRepository extends Repository {
   /** Marks read; a second call keeps the first read_at. Undefined when not the user's. */
   markRead(userId: string, id: string) {
     return this.db.updateTable('notifications')

@@ -1,22 +1,27 @@
-import type { FastifyInstance } from 'fastify';
-import { batchBody, countBody, markReadBody, notificationPage, notifyResultBody, preferencesBody } from './notifications.responses.js';
 import { ok, paginated } from '../platform/http/reply.js';
 import { successBody } from '../platform/http/route-doc.js';
-import { parseBody, parseQuery } from '../platform/http/validation.js';
+import type { Http } from '../platform/http/zod-provider.js';
+import { batchBody, countBody, markReadBody, notificationPage, notifyResultBody, preferencesBody } from './notifications.responses.js';
 import { createNotificationsBody, listQuery, updatePreferencesBody } from './notifications.schemas.js';
 import type { NotificationsService, Recipients } from './notifications.service.js';
 import type { NotificationStream } from './stream.service.js';
 
-export function notificationsRoutes(app: FastifyInstance, service: NotificationsService, stream: NotificationStream): void {
+export interface NotificationsRoutesDeps {
+  readonly notifications: NotificationsService;
+  readonly stream: Pick<NotificationStream, 'publishUnreadChanged'>;
+}
+
+export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): void {
+  const { notifications: service, stream } = deps;
   // Other open sessions of the user update their badge; a failed push must not fail the request.
   const changed = (userId: string) => void stream.publishUnreadChanged(userId).catch(() => undefined);
   const user = (request: { user: { id: string } | null }) => request.user!.id;
   const tags = ['notifications'];
 
-  app.get('/api/notifications', { config: { access: 'user', rateLimit: 'notifications.list', openapi: {
-    summary: 'List the caller\'s notifications', description: 'Unread first, then URGENT > HIGH > MEDIUM > LOW, then newest (ties by id).', tags, query: listQuery, response: notificationPage,
+  app.get('/api/notifications', { schema: { querystring: listQuery }, config: { access: 'user', rateLimit: 'notifications.list', openapi: {
+    summary: 'List the caller\'s notifications', description: 'Unread first, then URGENT > HIGH > MEDIUM > LOW, then newest (ties by id).', tags, response: notificationPage,
   } } }, async (request) => {
-    const query = parseQuery(listQuery, request.query);
+    const { query } = request;
     const { items, total } = await service.list(user(request), query);
     return paginated(items, query.page, query.pageSize, total);
   });
@@ -33,8 +38,9 @@ export function notificationsRoutes(app: FastifyInstance, service: Notifications
   app.get('/api/notifications/preferences', { config: { access: 'user', rateLimit: 'notifications.preferences.get', openapi: { summary: 'Read notification preferences (defaults if never saved)', tags, response: preferencesBody } } }, async (request) =>
     ok(await service.getPreferences(user(request))));
 
-  app.patch('/api/notifications/preferences', { config: { access: 'user', rateLimit: 'notifications.preferences.update', openapi: { summary: 'Update notification preferences', tags, body: updatePreferencesBody, response: preferencesBody } } }, async (request) =>
-    ok(await service.updatePreferences(user(request), parseBody(updatePreferencesBody, request.body))));
+  app.patch('/api/notifications/preferences', { schema: { body: updatePreferencesBody }, config: { access: 'user', rateLimit: 'notifications.preferences.update', openapi: {
+    summary: 'Update notification preferences', tags, response: preferencesBody,
+  } } }, async (request) => ok(await service.updatePreferences(user(request), request.body)));
 
   app.post<{ Params: { id: string } }>('/api/notifications/:id/read', { config: { access: 'user', rateLimit: 'notifications.markRead', openapi: {
     summary: 'Mark one notification read', description: 'Keeps the first readAt of an already-read notification.', tags, response: markReadBody, errors: { 404: 'Notification not found' },
@@ -50,11 +56,11 @@ export function notificationsRoutes(app: FastifyInstance, service: Notifications
     return { success: true };
   });
 
-  app.post('/api/admin/notifications', { config: { access: 'admin', openapi: {
+  app.post('/api/admin/notifications', { schema: { body: createNotificationsBody }, config: { access: 'admin', openapi: {
     summary: 'Notify users, a role or everyone', description: 'Exactly one target. Repeating an idempotencyKey creates nothing more.',
-    tags: ['notifications', 'admin'], body: createNotificationsBody, response: notifyResultBody, status: 202,
+    tags: ['notifications', 'admin'], response: notifyResultBody, status: 202,
   } } }, async (request, reply) => {
-    const body = parseBody(createNotificationsBody, request.body);
+    const { body } = request;
     const recipients: Recipients = body.userIds ? { userIds: body.userIds } : body.role ? { role: body.role } : { all: true };
     const result = await service.create(recipients, {
       type: body.type, title: body.title, message: body.message, actionUrl: body.actionUrl ?? null,

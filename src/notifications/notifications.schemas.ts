@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { isValidTimeZone } from '../digests/digest.time.js';
 import { paginationQuery } from '../platform/http/validation.js';
+import { isValidTimeZone } from '../platform/time-zone.js';
 import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES, ROLES, type DigestFrequency, type NotificationPriority, type NotificationType } from '../platform/db/schema.js';
 
 export const listQuery = z.object({

@@ -1,17 +1,15 @@
 import { createHash } from 'node:crypto';
-import { sql } from 'kysely';
 import type { Db, Executor, Tx } from '../platform/db/client.js';
 import { NOTIFICATION_TYPES, type NotificationPriority, type NotificationType, type Role } from '../platform/db/schema.js';
 import { ConflictError, NotFoundError } from '../platform/errors.js';
 import { toIso } from '../platform/http/reply.js';
 import { isId } from '../platform/http/validation.js';
 import { chunk, enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
-import type pg from 'pg';
-import { BatchesRepository } from './batches.repository.js';
-import { InboxReads, type InboxRow, type NotificationRow } from './inbox.reads.js';
-import { NotificationsRepository } from './notifications.repository.js';
+import type { BatchesRepository } from './batches.repository.js';
+import type { InboxReads, InboxRow, NotificationRow } from './inbox.repository.js';
+import type { NotificationsRepository } from './notifications.repository.js';
 import type { ListQuery, NotificationContent, NotificationView, PreferencesView, UpdatePreferencesInput } from './notifications.schemas.js';
-import { PreferencesRepository } from './preferences.repository.js';
+import type { PreferencesRepository } from './preferences.repository.js';
 
 export const NOTIFICATION_NOT_FOUND = 'Notification not found';
 
@@ -82,44 +80,57 @@ export function requestHash(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
 }
 
+/**
+ * The port through which a user's leaving DAILY/WEEKLY asks digests for a last digest of what was
+ * still pending, in the transaction of the switch. Declared here, wired by the composition root to
+ * digests' `enqueueDigestFlushInTx`: notifications knows nothing of digests' jobs.
+ */
+export type FlushDigest = (tx: Executor, flush: { userId: string; frequency: 'DAILY' | 'WEEKLY'; at: Date; until: string }) => Promise<void>;
+
+export interface NotificationsServiceDeps {
+  /** For the transactions of creating, fanning out and updating preferences. */
+  readonly db: Db;
+  readonly notifications: NotificationsRepository;
+  readonly preferences: PreferencesRepository;
+  readonly batches: BatchesRepository;
+  /** The inbox's two hot reads, on the pg pool. */
+  readonly reads: InboxReads;
+  readonly flushDigest: FlushDigest;
+  /** Users per fan-out page (WORKER_FANOUT_BATCH_SIZE). */
+  readonly fanoutBatch: number;
+  /** Notifications per delivery job (WORKER_DELIVERY_BATCH_SIZE). */
+  readonly deliveryBatch: number;
+}
+
 export class NotificationsService {
-  private readonly notifications: NotificationsRepository;
-  private readonly preferences: PreferencesRepository;
-
-  private readonly reads: InboxReads;
-
-  constructor(private readonly db: Db, pool: pg.Pool, private readonly sizes: { fanoutBatch: number; deliveryBatch: number }) {
-    this.reads = new InboxReads(pool);
-    this.notifications = new NotificationsRepository(db);
-    this.preferences = new PreferencesRepository(db);
-  }
+  constructor(private readonly deps: NotificationsServiceDeps) {}
 
   async list(userId: string, query: ListQuery): Promise<{ items: NotificationView[]; total: number }> {
     const filter = { userId, read: query.read, type: query.type, priority: query.priority };
-    const { rows, total } = await this.reads.page(filter, query.pageSize, (query.page - 1) * query.pageSize);
+    const { rows, total } = await this.deps.reads.page(filter, query.pageSize, (query.page - 1) * query.pageSize);
     return { items: rows.map((r) => toView(r as InboxRow & { id: string })), total };
   }
 
   unreadCount(userId: string): Promise<number> {
-    return this.reads.unreadCount(userId);
+    return this.deps.reads.unreadCount(userId);
   }
 
   async markRead(userId: string, id: string): Promise<{ id: string; read: true; readAt: string }> {
-    const row = isId(id) ? await this.notifications.markRead(userId, id) : undefined;
+    const row = isId(id) ? await this.deps.notifications.markRead(userId, id) : undefined;
     if (!row) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
     return { id: row.id, read: true, readAt: toIso(row.read_at)! };
   }
 
   markAllRead(userId: string): Promise<number> {
-    return this.notifications.markAllRead(userId);
+    return this.deps.notifications.markAllRead(userId);
   }
 
   async delete(userId: string, id: string): Promise<void> {
-    if (!isId(id) || !(await this.notifications.delete(userId, id))) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
+    if (!isId(id) || !(await this.deps.notifications.delete(userId, id))) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
   }
 
   async getPreferences(userId: string): Promise<PreferencesView> {
-    const row = await this.preferences.find(userId);
+    const row = await this.deps.preferences.find(userId);
     return row ? preferencesView(row) : defaultPreferences(userId);
   }
 
@@ -130,22 +141,20 @@ export class NotificationsService {
    * frequency under the row lock does, so two concurrent switches flush once.
    */
   async updatePreferences(userId: string, patch: UpdatePreferencesInput): Promise<PreferencesView> {
-    return this.db.transaction().execute(async (tx) => {
-      const { row, previousFrequency: left } = await new PreferencesRepository(tx).update(userId, {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const { row, previousFrequency: left } = await this.deps.preferences.in(tx).update(userId, {
         enabledTypes: patch.enabledTypes ? NOTIFICATION_TYPES.filter((t) => patch.enabledTypes!.includes(t)) : undefined,
         digestFrequency: patch.digestFrequency,
         emailEnabled: patch.emailEnabled,
         timezone: patch.timezone === undefined ? undefined : patch.timezone === 'UTC' ? null : patch.timezone,
       });
       if ((left === 'DAILY' || left === 'WEEKLY') && row.digest_frequency === 'IMMEDIATE') {
-        const now = new Date();
+        const at = new Date();
         // Every notification whose delivery read the old frequency committed before this switch, so
         // has an id below this snapshot's xmax: the flush waits for all of them (an older open
         // transaction holds the horizon below some), or they would be in no digest and no email.
-        const { until } = (await sql<{ until: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS until`.execute(tx)).rows[0]!;
-        await enqueueInTx(tx, 'notification-digest', 'DigestSend', {
-          runId: null, frequency: left, runAt: now.toISOString(), users: [{ userId, periodKey: `switch-${now.getTime()}` }], flush: true, until,
-        });
+        const until = await this.deps.preferences.in(tx).snapshotXmax();
+        await this.deps.flushDigest(tx, { userId, frequency: left, at, until });
       }
       return preferencesView(row);
     });
@@ -181,9 +190,9 @@ export class NotificationsService {
   async create(recipients: Recipients, content: NotificationContent, options: NotifyOptions = {}): Promise<NotifyResult> {
     const idempotencyKey = options.idempotencyKey ?? null;
     const hash = requestHash({ recipients, content });
-    const inTx = <T>(fn: (tx: Tx) => Promise<T>) => (options.tx ? fn(options.tx) : this.db.transaction().execute(fn));
+    const inTx = <T>(fn: (tx: Tx) => Promise<T>) => (options.tx ? fn(options.tx) : this.deps.db.transaction().execute(fn));
     return inTx(async (tx) => {
-      const batches = new BatchesRepository(tx);
+      const batches = this.deps.batches.in(tx);
       const target = 'userIds' in recipients ? 'users' : 'role' in recipients ? 'role' : 'all';
       const batch = await batches.insert({
         idempotencyKey, requestHash: hash, targetKind: target,
@@ -192,7 +201,7 @@ export class NotificationsService {
       if (!batch) return this.replay(tx, idempotencyKey!, hash);
       if ('userIds' in recipients) {
         const unique = [...new Set(recipients.userIds)].filter(isId);
-        const reached = await new NotificationsRepository(tx).insertForUsers(unique, content, batch.id);
+        const reached = await this.deps.notifications.in(tx).insertForUsers(unique, content, batch.id);
         await this.enqueueDelivery(tx, reached, content.priority);
         const skipped = recipients.userIds.length - reached.length;
         await batches.recordProgress(batch.id, { cursor: null, created: reached.length, skipped, done: true });
@@ -209,18 +218,18 @@ export class NotificationsService {
    */
   private enqueueDelivery(tx: Executor, notificationIds: string[], priority: NotificationPriority): Promise<void> {
     return enqueueManyInTx(tx, 'notification-delivery', 'NotificationsDeliver',
-      chunk(notificationIds, this.sizes.deliveryBatch).map((ids) => ({ notificationIds: ids })), { priority: DELIVERY_PRIORITY[priority] });
+      chunk(notificationIds, this.deps.deliveryBatch).map((ids) => ({ notificationIds: ids })), { priority: DELIVERY_PRIORITY[priority] });
   }
 
   private async replay(tx: Executor, key: string, hash: string): Promise<NotifyResult> {
-    const existing = await new BatchesRepository(tx).findByKey(key);
+    const existing = await this.deps.batches.in(tx).findByKey(key);
     if (!existing) throw new ConflictError('Idempotency key is in use by a request still being processed');
     if (existing.request_hash !== hash) throw new ConflictError('Idempotency key already used with a different request');
     return { created: 0, skipped: 0, batchId: existing.id, status: existing.status, replayed: true };
   }
 
   async getBatch(id: string) {
-    const batch = isId(id) ? await new BatchesRepository(this.db).find(id) : undefined;
+    const batch = isId(id) ? await this.deps.batches.find(id) : undefined;
     if (!batch) throw new NotFoundError('Batch not found');
     return {
       id: batch.id, status: batch.status, target: batch.target_kind, role: batch.target_role,
@@ -235,16 +244,16 @@ export class NotificationsService {
    */
   async fanOutBatch(batchId: string, onProgress: (created: number) => Promise<void> = async () => undefined): Promise<number> {
     for (;;) {
-      const step = await this.db.transaction().execute(async (tx) => {
-        const batches = new BatchesRepository(tx);
+      const step = await this.deps.db.transaction().execute(async (tx) => {
+        const batches = this.deps.batches.in(tx);
         const batch = await batches.findForUpdate(batchId);
         if (!batch || batch.status === 'completed') return { done: true, total: batch?.created_count ?? 0 };
         const content = batch.payload as NotificationContent;
-        const page = await new NotificationsRepository(tx).insertPage(
-          { role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.sizes.fanoutBatch }, content, batch.id,
+        const page = await this.deps.notifications.in(tx).insertPage(
+          { role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.deps.fanoutBatch }, content, batch.id,
         );
         await this.enqueueDelivery(tx, page.ids, content.priority);
-        const done = page.ids.length < this.sizes.fanoutBatch;
+        const done = page.ids.length < this.deps.fanoutBatch;
         await batches.recordProgress(batch.id, { cursor: page.last ?? batch.cursor, created: page.ids.length, done });
         return { done, total: batch.created_count + page.ids.length };
       });

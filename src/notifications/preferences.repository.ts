@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import { NOTIFICATION_TYPES, type DigestFrequency, type NotificationType } from '../platform/db/schema.js';
 
 const COLUMNS = ['user_id', 'enabled_types', 'digest_frequency', 'email_enabled', 'last_digest_sent_at', 'timezone'] as const;
@@ -12,9 +12,7 @@ export interface PreferencesChange {
   timezone?: string | null;
 }
 
-export class PreferencesRepository {
-  constructor(private readonly db: Executor) {}
-
+export class PreferencesRepository extends Repository {
   find(userId: string) {
     return this.db.selectFrom('notification_preferences').select(COLUMNS).where('user_id', '=', userId).executeTakeFirst();
   }
@@ -43,5 +41,10 @@ export class PreferencesRepository {
       })
       .where('user_id', '=', userId).returning(COLUMNS).executeTakeFirstOrThrow();
     return { row, previousFrequency: before.digest_frequency };
+  }
+
+  /** The xmax of this transaction's snapshot: every transaction below it had begun before this one read. */
+  async snapshotXmax(): Promise<string> {
+    return (await sql<{ until: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS until`.execute(this.db)).rows[0]!.until;
   }
 }

@@ -35,13 +35,21 @@ type ScriptedRedis = Redis & {
  * SSE_MAX_PER_USER holds for the user, not per process. A process that dies leaves its entries to
  * go stale after `staleMs` without a refresh.
  */
+export interface StreamRegistryDeps {
+  /** The command connection (the Lua scripts are defined on it). */
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly staleMs: number;
+  readonly maxPerUser: number;
+}
+
 export class StreamRegistry {
   private readonly redis: ScriptedRedis;
 
-  constructor(redis: Redis, private readonly deps: { prefix: string; staleMs: number; maxPerUser: number }) {
-    redis.defineCommand('heraldStreamRegister', { numberOfKeys: 1, lua: REGISTER });
-    redis.defineCommand('heraldStreamRefresh', { numberOfKeys: 1, lua: REFRESH });
-    this.redis = redis as ScriptedRedis;
+  constructor(private readonly deps: StreamRegistryDeps) {
+    deps.redis.defineCommand('heraldStreamRegister', { numberOfKeys: 1, lua: REGISTER });
+    deps.redis.defineCommand('heraldStreamRefresh', { numberOfKeys: 1, lua: REFRESH });
+    this.redis = deps.redis as ScriptedRedis;
   }
 
   private key(userId: string): string {

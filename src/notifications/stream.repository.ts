@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 
 /**
  * Where a reconnecting client resumes. `cursor` (issue 16, point 8): every notification of the user
@@ -36,9 +36,7 @@ export function parseEventId(value: unknown): StreamPoint | null {
   return time ? { kind: 'time', ms: Number(time[1]), id: time[2]!.toLowerCase() } : null;
 }
 
-export class StreamRepository {
-  constructor(private readonly db: Executor) {}
-
+export class StreamRepository extends Repository {
   /**
    * A stream's new cursor (herald_xid_horizon, migration 0012): every transaction below it has
    * finished. Read it before the replay, in a statement of its own: the replay then sees every row

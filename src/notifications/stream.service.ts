@@ -46,6 +46,18 @@ export interface Listening {
 // While Redis is down a subscription waits in the offline queue; the stream starts without it.
 const SUBSCRIBE_WAIT_MS = 2_000;
 
+export interface NotificationStreamDeps {
+  readonly redis: Redis;
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly log: Logger;
+  readonly heartbeatMs: number;
+  /** Streams per user in this process (the oldest is ended), streams in this process (more get 503), session re-check period. */
+  readonly maxPerUser: number;
+  readonly maxConnections: number;
+  readonly sessionCheckMs: number;
+}
+
 /**
  * Live push of inbox changes to every open session of a user, across API processes: publishers
  * PUBLISH on the user's channel, and each process holding streams of that user is subscribed to it
@@ -67,12 +79,8 @@ export class NotificationStream {
   private activeSessions: ActiveSessions | null = null;
   private closed = false;
 
-  constructor(private readonly deps: {
-    redis: Redis; redisUrl: string; prefix: string; log: Logger; heartbeatMs: number;
-    /** Streams per user in this process (the oldest is ended), streams in this process (more get 503), session re-check period. */
-    maxPerUser: number; maxConnections: number; sessionCheckMs: number;
-  }) {
-    this.registry = new StreamRegistry(deps.redis, { prefix: deps.prefix, staleMs: 3 * deps.heartbeatMs, maxPerUser: deps.maxPerUser });
+  constructor(private readonly deps: NotificationStreamDeps) {
+    this.registry = new StreamRegistry({ redis: deps.redis, prefix: deps.prefix, staleMs: 3 * deps.heartbeatMs, maxPerUser: deps.maxPerUser });
   }
 
   /** Streams open in this process. */

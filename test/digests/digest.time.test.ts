@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isDigestTime, isoWeek, isValidTimeZone, localTime, periodKey } from '../../src/digests/digest.time.js';
+import { isDigestTime, isoWeek, localTime, periodKey } from '../../src/digests/digest.time.js';
+import { isValidTimeZone } from '../../src/platform/time-zone.js';
 
 describe('digest time arithmetic', () => {
   it('reads the local clock across a DST change', () => {

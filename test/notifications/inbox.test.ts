@@ -196,7 +196,7 @@ describe('schema for scale', () => {
       FROM generate_series(1, 40000) g`.execute(db());
     await sql`VACUUM ANALYZE notifications`.execute(db());
     // The statement the list endpoint runs: the page and its total in one round trip.
-    const { inboxPageStatement, unreadCountStatement } = await import('../../src/notifications/inbox.reads.js');
+    const { inboxPageStatement, unreadCountStatement } = await import('../../src/notifications/inbox.repository.js');
     const statement = inboxPageStatement({ userId: alice.user.id }, 20, 0);
     const combined = await t.app.database.pool.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values);
     const page = JSON.stringify(combined.rows[0]);
