@@ -5,7 +5,7 @@ import { authModule, type AuthModule } from './auth/index.js';
 import { blogModule, type BlogModule } from './blog/blog.module.js';
 import { catalogModule, type CatalogModule } from './catalog/catalog.module.js';
 import type { Config } from './config.js';
-import { digestsModule, type DigestsModule } from './digests/index.js';
+import { digestsModule, enqueueDigestFlushInTx, type DigestsModule } from './digests/index.js';
 import { healthModule, type HealthModule } from './health/health.module.js';
 import { mediaModule, type MediaModule } from './media/media.module.js';
 import { notificationsModule, type NotificationsModule } from './notifications/index.js';
@@ -63,7 +63,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const users = usersModule({ ...platform, print: options.print ?? ((line) => process.stdout.write(`${line}\n`)) });
   const auth = authModule({ ...platform, users: users.users });
-  const notifications = notificationsModule({ ...platform, sessions: auth.sessions });
+  const notifications = notificationsModule({ ...platform, sessions: auth.sessions, flushDigest: enqueueDigestFlushInTx });
   const digests = digestsModule({ ...platform, unsubscribeUrl: (userId) => notifications.delivery.unsubscribeUrl(userId) });
   const catalog = catalogModule({ ...platform, users: users.users, notifications: notifications.notifications });
   const blog = blogModule({ ...platform, users: users.users, notifications: notifications.notifications });
