@@ -1,7 +1,7 @@
 import type { ProcessRole } from './app.js';
-import { parseOptions, UsageError, type OptionValues } from './cli/args.js';
-import { describeError } from './cli/errors.js';
-import { COMMANDS, commandUsage, resolveCommand, USAGE, type CommandName } from './cli/usage.js';
+import {
+  COMMANDS, commandUsage, describeError, loadCommands, parseOptions, resolveCommand, USAGE, UsageError, type CommandName, type OptionValues,
+} from './cli/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { isQueueName, QUEUE_NAMES, type QueueName } from './platform/queue/registry.js';
 import { StartupError } from './platform/resources.js';
@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<void> {
   const flags = parseOptions(name, command.rest, COMMANDS[name].options);
   if (flags.help) return void console.log(commandUsage(name));
   // The service's modules load only for a command that runs: help and usage errors stay instant.
-  const { analyticsBackfillCommand, createUserCommand, migrateCommand, seedCommand } = await import('./cli/commands.js');
+  const { analyticsBackfillCommand, createUserCommand, migrateCommand, seedCommand } = await loadCommands();
   if (name === 'migrate') return migrateCommand();
   if (name === 'users create') return createUserCommand(flags);
   if (name === 'analytics backfill') return analyticsBackfillCommand(flags);

@@ -7,7 +7,7 @@ import {
   ASSET_TYPES, type AssetStatus, type BlogPostsTable, type BlogStatus, type BrandsTable, type CreatorsTable, type IpAssetsTable, type LicensesTable,
   type LicenseStatus, type ProjectsTable, type ProjectStatus, type Role, type UsersTable,
 } from '../platform/db/schema.js';
-import { indexManyInTx } from '../search/search.enqueue.js';
+import { indexManyInTx } from '../search/index.js';
 
 /** Every demo account's password (printed once by the command). */
 export const DEMO_PASSWORD = 'demo-password';

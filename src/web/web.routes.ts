@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
+import type { Http } from '../platform/http/zod-provider.js';
 import { cspHeader, pageHelmet, pageRoutes, STRICT_PAGE_CSP } from '../platform/http/page-security.js';
 import { inboxRoutes } from './inbox.routes.js';
 
@@ -36,7 +37,7 @@ async function sendFile(reply: FastifyReply, name: string): Promise<FastifyReply
 }
 
 /** The admin dashboard at /admin: static files under web/admin (no build step, no CDN). */
-export function webRoutes(app: FastifyInstance): void {
+export function webRoutes(app: Http): void {
   const config = { config: { access: 'public' as const }, ...pageHelmet(STRICT_PAGE_CSP) };
   pageRoutes(app, (pages) => {
     pages.get('/admin', config, (_request, reply) => sendFile(reply, 'index.html'));

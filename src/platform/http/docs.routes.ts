@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { RouteAccess } from './auth.js';
 import { ALLOWED_HEADERS, ALLOWED_METHODS, CROSS_ORIGIN_REFUSED, EXPOSED_HEADERS } from './cors.js';
 import { buildOpenApi, type OpenApiDocument } from './openapi.js';
 import { pageHelmet, pageRoutes, STRICT_PAGE_CSP } from './page-security.js';
+import type { Http } from './zod-provider.js';
 
 const SWAGGER_DIR = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 const SWAGGER_FILES: Readonly<Record<string, string>> = {
@@ -64,9 +64,14 @@ const INFO = {
  * GET /api/openapi.json (the document, built once from the route table after every route is
  * registered) and GET /api/docs (Swagger UI from the swagger-ui-dist package, no CDN).
  */
-export function docsRoutes(app: FastifyInstance, routes: readonly RouteAccess[]): void {
+export interface DocsRoutesDeps {
+  /** The route table, complete once every route is registered (the document is built on first request). */
+  readonly routes: readonly RouteAccess[];
+}
+
+export function docsRoutes(app: Http, deps: DocsRoutesDeps): void {
   let document: OpenApiDocument | null = null;
-  const openapi = () => (document ??= buildOpenApi(routes, INFO));
+  const openapi = () => (document ??= buildOpenApi(deps.routes, INFO));
 
   app.get('/api/openapi.json', {
     config: { access: 'public', openapi: { summary: 'This OpenAPI 3.1 document', tags: ['docs'], response: z.record(z.string(), z.unknown()).describe('the document') } },

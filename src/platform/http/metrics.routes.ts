@@ -1,10 +1,17 @@
-import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { UnauthorizedError } from '../errors.js';
 import { metricsAuthorized, type Metrics } from '../metrics.js';
+import type { Http } from './zod-provider.js';
 
 /** GET /metrics (Prometheus text) and the request-duration histogram behind it. */
-export function metricsRoutes(app: FastifyInstance, metrics: Metrics, token: string | undefined): void {
+export interface MetricsRoutesDeps {
+  readonly metrics: Metrics;
+  /** METRICS_TOKEN: when set, GET /metrics needs it as a bearer token. */
+  readonly token: string | undefined;
+}
+
+export function metricsRoutes(app: Http, deps: MetricsRoutesDeps): void {
+  const { metrics, token } = deps;
   app.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
