@@ -27,3 +27,35 @@ export function decideEmail(prefs: DeliveryPreferences, type: NotificationType, 
   if (!prefs.enabledTypes.includes(type)) return { email: false, reason: 'type-disabled' };
   return { email: true, reason: 'immediate' };
 }
+
+/** A delivery row's preference columns (null: the user never saved any, the defaults apply). */
+export const preferencesOf = (row: { email_enabled: boolean | null; digest_frequency: DigestFrequency | null; enabled_types: NotificationType[] | null }): DeliveryPreferences =>
+  (row.email_enabled === null ? DEFAULT_DELIVERY_PREFERENCES : { emailEnabled: row.email_enabled, digestFrequency: row.digest_frequency!, enabledTypes: row.enabled_types! });
+
+/** What wantsEmail reads of a notification (a delivery row). */
+export interface DeliveryCandidate {
+  readonly type: NotificationType;
+  readonly critical: boolean;
+  /** The inserting transaction (xid8 as text). */
+  readonly xid: string;
+  /** An email of its own was reserved or claimed and is not finished: no digest will have it. */
+  readonly claim_open: boolean;
+}
+
+/**
+ * Whether the delivery job emails this notification on its own. Critical ones always. One whose
+ * own email was reserved or claimed and is not finished (a retry after a temporary failure or a
+ * crash) is in no digest, so it still goes out unless email is now off (or NEVER) or its type
+ * disabled, whatever digest frequency the user moved to. Otherwise the rules, and not a row below
+ * the user's digest cursor: a digest's range holds it (the user left DAILY/WEEKLY and the flush
+ * ran before this job, which read IMMEDIATE), and the digest is its email.
+ */
+export function wantsEmail(row: DeliveryCandidate, prefs: DeliveryPreferences, cursor: string | null): boolean {
+  if (row.critical) return true;
+  if (row.claim_open) {
+    const onDigest = prefs.digestFrequency === 'DAILY' || prefs.digestFrequency === 'WEEKLY';
+    return decideEmail(onDigest ? { ...prefs, digestFrequency: 'IMMEDIATE' } : prefs, row.type, false).email;
+  }
+  if (!decideEmail(prefs, row.type, false).email) return false;
+  return cursor === null || BigInt(row.xid) >= BigInt(cursor);
+}

@@ -2,7 +2,7 @@ import type { Db } from '../platform/db/client.js';
 import type { EmailService, EmailToSend, SendOutcome } from '../platform/email/email.service.js';
 import { deferralForHeldClaims, RetryableEmailError } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
-import { DEFAULT_DELIVERY_PREFERENCES, decideEmail, type DeliveryPreferences } from './delivery.rules.js';
+import { DEFAULT_DELIVERY_PREFERENCES, preferencesOf, wantsEmail } from './delivery.rules.js';
 import type { DeliveryRepository, DeliveryRow } from './delivery.repository.js';
 import { renderNotificationEmail } from './email.render.js';
 import { toView } from './notifications.service.js';
@@ -16,27 +16,6 @@ export interface DeliveryReport {
   skipped: number;
   failed: number;
   missing: number;
-}
-
-const preferencesOf = (row: DeliveryRow): DeliveryPreferences => (row.email_enabled === null ? DEFAULT_DELIVERY_PREFERENCES
-  : { emailEnabled: row.email_enabled, digestFrequency: row.digest_frequency!, enabledTypes: row.enabled_types! });
-
-/**
- * Whether the delivery job emails this notification on its own. Critical ones always. One whose
- * own email was reserved or claimed and is not finished (a retry after a temporary failure or a
- * crash) is in no digest, so it still goes out unless email is now off (or NEVER) or its type
- * disabled, whatever digest frequency the user moved to. Otherwise the rules, and not a row below
- * the user's digest cursor: a digest's range holds it (the user left DAILY/WEEKLY and the flush
- * ran before this job, which read IMMEDIATE), and the digest is its email.
- */
-function wantsEmail(row: Pick<DeliveryRow, 'type' | 'critical' | 'xid' | 'claim_open'>, prefs: DeliveryPreferences, cursor: string | null): boolean {
-  if (row.critical) return true;
-  if (row.claim_open) {
-    const onDigest = prefs.digestFrequency === 'DAILY' || prefs.digestFrequency === 'WEEKLY';
-    return decideEmail(onDigest ? { ...prefs, digestFrequency: 'IMMEDIATE' } : prefs, row.type, false).email;
-  }
-  if (!decideEmail(prefs, row.type, false).email) return false;
-  return cursor === null || BigInt(row.xid) >= BigInt(cursor);
 }
 
 export const notificationEmailKey = (notificationId: string) => `notification:${notificationId}`;
