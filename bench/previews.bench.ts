@@ -11,7 +11,7 @@ import { createLogger } from '../src/platform/logger.js';
 import { waitFor } from '../src/platform/net.js';
 import { audioPreviewArgs, previewPlan, videoPreviewArgs } from '../src/previews/ffmpeg.args.js';
 import { probe, resolveFfmpeg, runFfmpeg, type FfmpegBinaries } from '../src/previews/ffmpeg.runner.js';
-import { ENCODE_NICENESS } from '../src/previews/preview.service.js';
+import { ENCODE_NICENESS } from '../src/previews/preview.render.js';
 import { createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
 import { intEnv } from './lib/env.js';
 import { makeBenchAudio, makeBenchVideo, summarize } from './lib/media-sources.js';

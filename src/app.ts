@@ -1,13 +1,13 @@
 import type { Redis } from 'ioredis';
-import { adminModule } from './admin/admin.module.js';
-import { analyticsModule, openGeoIp, type AnalyticsModule } from './analytics/analytics.module.js';
+import { adminModule } from './admin/index.js';
+import { analyticsModule, openGeoIp, type AnalyticsModule } from './analytics/index.js';
 import { authModule, type AuthModule } from './auth/index.js';
-import { blogModule, type BlogModule } from './blog/blog.module.js';
-import { catalogModule, type CatalogModule } from './catalog/catalog.module.js';
+import { blogModule, type BlogModule } from './blog/index.js';
+import { catalogModule, type CatalogModule } from './catalog/index.js';
 import type { Config } from './config.js';
 import { digestsModule, enqueueDigestFlushInTx, type DigestsModule } from './digests/index.js';
-import { healthModule, type HealthModule } from './health/health.module.js';
-import { mediaModule, type MediaModule } from './media/media.module.js';
+import { healthModule, type HealthModule } from './health/index.js';
+import { mediaModule, type MediaModule } from './media/index.js';
 import { notificationsModule, type NotificationsModule } from './notifications/index.js';
 import { createPlatform, type PlatformHandle } from './platform/platform.js';
 import { docsRoutes } from './platform/http/docs.routes.js';
@@ -18,9 +18,9 @@ import type { Http } from './platform/http/zod-provider.js';
 import type { Logger } from './platform/logger.js';
 import type { ModuleLifecycle, Platform } from './platform/module.js';
 import type { QueueName } from './platform/queue/registry.js';
-import { searchModule, type SearchModule } from './search/search.module.js';
+import { searchModule, type SearchModule } from './search/index.js';
 import { usersModule, type UsersModule } from './users/index.js';
-import { webModule } from './web/web.module.js';
+import { webModule } from './web/index.js';
 import { ALL_ROLES, startRoles, type ProcessRole } from './platform/roles.js';
 import type { JobHandlers } from './platform/queue/registry.js';
 
@@ -72,9 +72,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     visible: async (actor, ids) => ({ ...(await catalog.visibleEntities(actor, ids)), posts: await blog.visibleIds(actor, ids.postIds) }),
   });
   const search = searchModule(platform);
-  const media = mediaModule({ ...platform, notifications: notifications.notifications });
+  const media = mediaModule({ ...platform, assets: catalog.assetMedia, notifications: notifications.notifications });
   const health = healthModule(platform);
-  const admin = adminModule({ ...platform, health: health.health, digests: digests.digests, probes: { blog: blog.health, previews: media.health } });
+  const admin = adminModule({
+    ...platform, health: health.health, digests: digests.digests, aggregationLogs: analytics.runLog, probes: { blog: blog.health, previews: media.health },
+  });
   const modules: readonly ModuleLifecycle[] = [users, auth, notifications, digests, catalog, blog, analytics, search, media, health, admin, webModule()];
 
   let http: Http | null = null;
@@ -82,9 +84,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (roles.has('api')) {
     http = createHttpServer(config, platform.log);
     routes = registerAccessControl(http, { authenticate: (token) => auth.auth.authenticate(token), limiter: platform.limiter, config });
-    metricsRoutes(http, platform.metrics, config.metrics.token);
+    metricsRoutes(http, { metrics: platform.metrics, token: config.metrics.token });
     for (const module of modules) module.routes?.(http);
-    docsRoutes(http, routes);
+    docsRoutes(http, { routes });
   }
   const services = servicesOf({ users, auth, notifications, digests, catalog, blog, analytics, search, media, health }, platform);
   const jobs = {

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { AssetStatus, AssetType, ScanStatus } from '../platform/db/schema.js';
 import { PUBLIC_ASSET_STATUSES, splitMetadataPatch, type AssetRow } from './catalog.views.js';
 import { BUMP } from './profiles.repository.js';
@@ -62,9 +62,7 @@ const columns = (a: NewAsset) => ({
   tags: a.tags, status: a.status, metadata: a.metadata === undefined ? null : JSON.stringify(a.metadata),
 });
 
-export class AssetsRepository {
-  constructor(private readonly db: Executor) {}
-
+export class AssetsRepository extends Repository {
   insert(asset: NewAsset): Promise<AssetRow> {
     return this.db.insertInto('ip_assets').values(columns(asset)).returningAll().executeTakeFirstOrThrow();
   }
@@ -142,6 +140,13 @@ export class AssetsRepository {
   private withoutPreviewQuery() {
     return this.db.selectFrom('ip_assets').where('type', 'in', ['VIDEO', 'AUDIO']).where('storage_key', 'is not', null)
       .where('scan_status', '=', 'CLEAN').where('preview_url', 'is', null);
+  }
+
+  /** The storage keys these assets hold now (the media sweep keeps their upload folders). */
+  async storageKeysOf(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.selectFrom('ip_assets').select('storage_key').where('id', 'in', [...ids]).where('storage_key', 'is not', null).execute();
+    return rows.map((r) => r.storage_key!);
   }
 
   async delete(id: string): Promise<void> {

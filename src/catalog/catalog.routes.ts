@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { assetSchema, brandSchema, creatorSchema, licenseSchema, projectSchema } from '../docs/catalog.responses.js';
 import { ok, paginated } from '../platform/http/reply.js';
 import { okBody, pageBody, successBody, type RouteDoc } from '../platform/http/route-doc.js';
-import { parseBody, parseQuery } from '../platform/http/validation.js';
+import type { Http } from '../platform/http/zod-provider.js';
 import type { AssetsService } from './assets.service.js';
+import { assetSchema, brandSchema, creatorSchema, licenseSchema, projectSchema } from './catalog.responses.js';
 import {
   bulkAssetsBody, createAssetBody, createBrandBody, createCreatorBody, createLicenseBody, createProjectBody, listAssetsQuery, listBrandsQuery,
   listCreatorsQuery, listLicensesQuery, listProjectsQuery, updateAssetBody, updateBrandBody, updateCreatorBody, updateLicenseBody, updateProjectBody,
@@ -14,7 +14,8 @@ import type { LicensesService } from './licenses.service.js';
 import type { ProfilesService } from './profiles.service.js';
 import type { ProjectsService } from './projects.service.js';
 
-export interface CatalogServices {
+/** The catalog's services, as the routes call them (and app.services.catalog names them). */
+export interface CatalogRoutesDeps {
   readonly profiles: ProfilesService;
   readonly projects: ProjectsService;
   readonly assets: AssetsService;
@@ -30,7 +31,7 @@ const actor = (request: FastifyRequest): Actor => request.user!;
 const documented = (summary: string, doc: Omit<RouteDoc, 'summary' | 'tags'>) => ({ config: { ...USER.config, openapi: { summary, tags: ['catalog'], ...doc } } });
 
 /** The five routes of one resource: create (201), list, get, patch and delete. */
-function resource<C extends z.ZodType, U extends z.ZodType, Q extends z.ZodType<{ page: number; pageSize: number }>, V>(app: FastifyInstance, path: string, spec: {
+function resource<C extends z.ZodType, U extends z.ZodType, Q extends z.ZodType<{ page: number; pageSize: number }>, V>(app: Http, path: string, spec: {
   create: [C, (actor: Actor, body: z.output<C>) => Promise<V>];
   list: [Q, (actor: Actor, query: z.output<Q>) => Promise<Page<V>>];
   get: (actor: Actor, id: string) => Promise<V>;
@@ -41,23 +42,25 @@ function resource<C extends z.ZodType, U extends z.ZodType, Q extends z.ZodType<
 }): void {
   const [name, item] = spec.doc;
   const one = okBody(item);
-  app.post(path, documented(`Create a ${name}`, { body: spec.create[0], response: one, status: 201 }), async (request, reply) => reply.status(201).send(ok(await spec.create[1](actor(request), parseBody(spec.create[0], request.body)))));
-  app.get(path, documented(`List ${name}s visible to the caller`, { query: spec.list[0], response: pageBody(item) }), async (request) => {
-    const query = parseQuery(spec.list[0], request.query);
+  // Fastify validates each body and query with its schema; the handler reads the parsed output.
+  app.post(path, { schema: { body: spec.create[0] }, ...documented(`Create a ${name}`, { response: one, status: 201 }) }, async (request, reply) =>
+    reply.status(201).send(ok(await spec.create[1](actor(request), request.body as z.output<C>))));
+  app.get(path, { schema: { querystring: spec.list[0] }, ...documented(`List ${name}s visible to the caller`, { response: pageBody(item) }) }, async (request) => {
+    const query = request.query as z.output<Q>;
     const { items, total } = await spec.list[1](actor(request), query);
     return paginated(items, query.page, query.pageSize, total);
   });
   app.get(`${path}/:id`, documented(`Read a ${name}`, { response: one }), async (request: Req) => ok(await spec.get(actor(request), request.params.id)));
-  app.patch(`${path}/:id`, documented(`Update a ${name}`, { body: spec.update[0], response: one, errors: { 403: 'Forbidden' } }), async (request: Req) =>
-    ok(await spec.update[1](actor(request), request.params.id, parseBody(spec.update[0], request.body))));
+  app.patch(`${path}/:id`, { schema: { body: spec.update[0] }, ...documented(`Update a ${name}`, { response: one, errors: { 403: 'Forbidden' } }) }, async (request) =>
+    ok(await spec.update[1](actor(request), (request.params as Req['params']).id, request.body as z.output<U>)));
   app.delete(`${path}/:id`, documented(`Delete a ${name}`, { response: successBody, errors: { 403: 'Forbidden' } }), async (request: Req) => {
     await spec.remove(actor(request), request.params.id);
     return { success: true };
   });
 }
 
-export function catalogRoutes(app: FastifyInstance, services: CatalogServices): void {
-  const { profiles, projects, assets, licenses } = services;
+export function catalogRoutes(app: Http, deps: CatalogRoutesDeps): void {
+  const { profiles, projects, assets, licenses } = deps;
   resource(app, '/api/creators', {
     create: [createCreatorBody, (a, body) => profiles.createCreator(a, body)],
     list: [listCreatorsQuery, (_a, query) => profiles.listCreators(query)],
@@ -82,10 +85,9 @@ export function catalogRoutes(app: FastifyInstance, services: CatalogServices): 
     remove: (a, id) => projects.delete(a, id),
     doc: ['project', projectSchema],
   });
-  app.post('/api/assets/bulk', { ...documented('Create up to 1,000 assets in one transaction', { body: bulkAssetsBody, response: okBody(z.array(assetSchema)), status: 201 }), bodyLimit: BULK_BODY_LIMIT }, async (request, reply) => {
-    const body = parseBody(bulkAssetsBody, request.body);
-    return reply.status(201).send(ok(await assets.createMany(actor(request), body.assets)));
-  });
+  app.post('/api/assets/bulk', {
+    schema: { body: bulkAssetsBody }, ...documented('Create up to 1,000 assets in one transaction', { response: okBody(z.array(assetSchema)), status: 201 }), bodyLimit: BULK_BODY_LIMIT,
+  }, async (request, reply) => reply.status(201).send(ok(await assets.createMany(actor(request), request.body.assets))));
   resource(app, '/api/assets', {
     create: [createAssetBody, (a, body) => assets.create(a, body)],
     list: [listAssetsQuery, (a, query) => assets.list(a, query)],

@@ -1,4 +1,4 @@
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { LicenseStatus } from '../platform/db/schema.js';
 import type { LicenseRow } from './catalog.views.js';
 import { BUMP } from './profiles.repository.js';
@@ -21,9 +21,7 @@ export interface LicensePatch {
   status?: LicenseStatus;
 }
 
-export class LicensesRepository {
-  constructor(private readonly db: Executor) {}
-
+export class LicensesRepository extends Repository {
   insert(values: { assetId: string; brandId: string; terms?: string; startsAt: Date; endsAt?: Date | null; status?: LicenseStatus }): Promise<LicenseRow> {
     return this.db.insertInto('licenses').values({
       asset_id: values.assetId, brand_id: values.brandId, terms: values.terms, starts_at: values.startsAt, ends_at: values.endsAt ?? null, status: values.status,

@@ -1,15 +1,15 @@
-import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { Notify } from '../notifications/index.js';
 import type { Db } from '../platform/db/client.js';
 import { ForbiddenError, InvalidError, NotFoundError } from '../platform/errors.js';
 import { INVALID_BODY, isId } from '../platform/http/validation.js';
-import { indexInTx } from '../search/search.enqueue.js';
-import { AssetsRepository } from './assets.repository.js';
+import { indexInTx } from '../search/index.js';
+import type { AssetsRepository } from './assets.repository.js';
 import { ASSET_NOT_FOUND, canSeeAsset } from './assets.service.js';
 import { actingBrand } from './catalog.owners.js';
 import type { CreateLicenseInput, ListLicensesQuery, UpdateLicenseInput } from './catalog.schemas.js';
 import { isAdmin, licenseView, offsetOf, type Actor, type LicenseView, type Page } from './catalog.views.js';
-import { LicensesRepository, type LicenseWithParties } from './licenses.repository.js';
-import { ProfilesRepository } from './profiles.repository.js';
+import type { LicensesRepository, LicenseWithParties } from './licenses.repository.js';
+import type { ProfilesRepository } from './profiles.repository.js';
 
 export const LICENSE_NOT_FOUND = 'License not found';
 
@@ -23,23 +23,28 @@ const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0
  * Licenses of an asset to a brand. Only the parties (the asset's creator and the brand) and
  * admins see one; the brand (or an admin) makes and edits it, either party may change its status.
  */
-export class LicensesService {
-  private readonly licenses: LicensesRepository;
+export interface LicensesServiceDeps {
+  readonly db: Db;
+  readonly licenses: LicensesRepository;
+  readonly assets: AssetsRepository;
+  readonly profiles: ProfilesRepository;
+  /** The asset's creator hears of a new license. */
+  readonly notifications: Notify;
+}
 
-  constructor(private readonly db: Db, private readonly notifications: NotificationsService) {
-    this.licenses = new LicensesRepository(db);
-  }
+export class LicensesService {
+  constructor(private readonly deps: LicensesServiceDeps) {}
 
   /** The asset's creator hears of it (LICENSE) in the same transaction, unless they made it themselves. */
   async create(actor: Actor, input: CreateLicenseInput): Promise<LicenseView> {
-    return this.db.transaction().execute(async (tx) => {
-      const brand = await actingBrand(new ProfilesRepository(tx), actor, input.brandId, 'license assets');
-      const asset = isId(input.assetId) ? await new AssetsRepository(tx).find(input.assetId) : undefined;
+    return this.deps.db.transaction().execute(async (tx) => {
+      const brand = await actingBrand(this.deps.profiles.in(tx), actor, input.brandId, 'license assets');
+      const asset = isId(input.assetId) ? await this.deps.assets.in(tx).find(input.assetId) : undefined;
       if (!asset || !canSeeAsset(actor, asset)) throw new NotFoundError(ASSET_NOT_FOUND);
-      const row = await new LicensesRepository(tx).insert({ ...input, assetId: asset.id, brandId: brand.id });
+      const row = await this.deps.licenses.in(tx).insert({ ...input, assetId: asset.id, brandId: brand.id });
       await indexInTx(tx, 'license', row.id);
       if (asset.owner_user_id !== actor.id) {
-        await this.notifications.notify({
+        await this.deps.notifications.notify({
           userIds: [asset.owner_user_id], type: 'LICENSE',
           title: `New license for "${clip(asset.title, 120)}"`,
           message: `${brand.company_name} licensed your asset "${asset.title}" from ${row.starts_at.toISOString().slice(0, 10)}.`,
@@ -53,14 +58,14 @@ export class LicensesService {
   }
 
   async get(actor: Actor, id: string): Promise<LicenseView> {
-    const row = isId(id) ? await this.licenses.find(id) : undefined;
+    const row = isId(id) ? await this.deps.licenses.find(id) : undefined;
     if (!row || !(isAdmin(actor) || isParty(actor, row))) throw new NotFoundError(LICENSE_NOT_FOUND);
     return licenseView(row);
   }
 
   async list(actor: Actor, query: ListLicensesQuery): Promise<Page<LicenseView>> {
     if ([query.assetId, query.brandId].some((v) => v !== undefined && !isId(v))) return { items: [], total: 0 };
-    const { rows, total } = await this.licenses.list({
+    const { rows, total } = await this.deps.licenses.list({
       assetId: query.assetId, brandId: query.brandId, status: query.status, partyOf: isAdmin(actor) ? undefined : actor.id,
     }, query.pageSize, offsetOf(query));
     return { items: rows.map(licenseView), total };
@@ -68,8 +73,8 @@ export class LicensesService {
 
   /** The creator's side may change the status only; the dates are checked against the stored ones. */
   async update(actor: Actor, id: string, patch: UpdateLicenseInput): Promise<LicenseView> {
-    return this.db.transaction().execute(async (tx) => {
-      const licenses = new LicensesRepository(tx);
+    return this.deps.db.transaction().execute(async (tx) => {
+      const licenses = this.deps.licenses.in(tx);
       const current = await this.visible(licenses, actor, id);
       if (!isLicensor(actor, current) && Object.keys(patch).some((key) => key !== 'status')) {
         throw new ForbiddenError('Forbidden: only the licensing brand may change a license other than its status');
@@ -86,8 +91,8 @@ export class LicensesService {
   }
 
   async delete(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      const licenses = new LicensesRepository(tx);
+    await this.deps.db.transaction().execute(async (tx) => {
+      const licenses = this.deps.licenses.in(tx);
       const current = await this.visible(licenses, actor, id);
       if (!isLicensor(actor, current)) throw new ForbiddenError('Forbidden: only the licensing brand may delete a license');
       await licenses.delete(id);

@@ -1,14 +1,12 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { BrandRow, CreatorRow } from './catalog.views.js';
 
 /** Every update bumps the row's version (the search index keeps the newest) and its timestamp. */
 export const BUMP = { version: sql<number>`version + 1`, updated_at: sql<Date>`now()` };
 
 /** Creator and brand profiles: one of each per user at most. */
-export class ProfilesRepository {
-  constructor(private readonly db: Executor) {}
-
+export class ProfilesRepository extends Repository {
   /** Undefined when the user already has a creator profile. */
   insertCreator(values: { userId: string; stageName: string; bio?: string; specialties?: string[] }): Promise<CreatorRow | undefined> {
     return this.db.insertInto('creators')

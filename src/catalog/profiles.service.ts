@@ -2,12 +2,12 @@ import type { Db } from '../platform/db/client.js';
 import type { Role } from '../platform/db/schema.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { isId } from '../platform/http/validation.js';
-import { indexBrandInTx, indexInTx, indexManyInTx } from '../search/search.enqueue.js';
-import type { UsersService } from '../users/users.service.js';
+import { indexBrandInTx, indexInTx, indexManyInTx } from '../search/index.js';
+import type { UserLookup } from '../users/index.js';
 import type { CreateBrandInput, CreateCreatorInput, ListBrandsQuery, ListCreatorsQuery, UpdateBrandInput, UpdateCreatorInput } from './catalog.schemas.js';
 import { brandView, creatorView, isAdmin, offsetOf, type Actor, type BrandView, type CreatorView, type Page } from './catalog.views.js';
-import { ProfilesRepository } from './profiles.repository.js';
-import { ProjectsRepository } from './projects.repository.js';
+import type { ProfilesRepository } from './profiles.repository.js';
+import type { ProjectsRepository } from './projects.repository.js';
 
 export const CREATOR_NOT_FOUND = 'Creator not found';
 export const BRAND_NOT_FOUND = 'Brand not found';
@@ -21,17 +21,21 @@ const PROFILE_ROLES: Record<'creator' | 'brand', readonly Role[]> = { creator: [
  * Creator and brand profiles. Everyone signed in may read them; the profile's user and admins
  * may change them. A profile names the account it belongs to: non-admins only their own.
  */
-export class ProfilesService {
-  private readonly profiles: ProfilesRepository;
+export interface ProfilesServiceDeps {
+  readonly db: Db;
+  readonly profiles: ProfilesRepository;
+  readonly projects: ProjectsRepository;
+  /** An admin names the account a new profile belongs to. */
+  readonly users: UserLookup;
+}
 
-  constructor(private readonly db: Db, private readonly users: UsersService) {
-    this.profiles = new ProfilesRepository(db);
-  }
+export class ProfilesService {
+  constructor(private readonly deps: ProfilesServiceDeps) {}
 
   async createCreator(actor: Actor, input: CreateCreatorInput): Promise<CreatorView> {
     const userId = await this.profileOwner(actor, input.userId, 'creator');
-    return this.db.transaction().execute(async (tx) => {
-      const row = await new ProfilesRepository(tx).insertCreator({ userId, stageName: input.stageName, bio: input.bio, specialties: input.specialties });
+    return this.deps.db.transaction().execute(async (tx) => {
+      const row = await this.deps.profiles.in(tx).insertCreator({ userId, stageName: input.stageName, bio: input.bio, specialties: input.specialties });
       if (!row) throw new ConflictError('Creator profile already exists for this user');
       await indexInTx(tx, 'creator', row.id);
       return creatorView(row);
@@ -39,7 +43,7 @@ export class ProfilesService {
   }
 
   async getCreator(id: string): Promise<CreatorView> {
-    const row = isId(id) ? await this.profiles.findCreator(id) : undefined;
+    const row = isId(id) ? await this.deps.profiles.findCreator(id) : undefined;
     if (!row) throw new NotFoundError(CREATOR_NOT_FOUND);
     return creatorView(row);
   }
@@ -47,19 +51,19 @@ export class ProfilesService {
   /** The user a creator or brand profile belongs to, or null when there is no such profile. */
   async ownerOf(kind: 'creator' | 'brand', id: string): Promise<string | null> {
     if (!isId(id)) return null;
-    const row = kind === 'creator' ? await this.profiles.findCreator(id) : await this.profiles.findBrand(id);
+    const row = kind === 'creator' ? await this.deps.profiles.findCreator(id) : await this.deps.profiles.findBrand(id);
     return row?.user_id ?? null;
   }
 
   async listCreators(query: ListCreatorsQuery): Promise<Page<CreatorView>> {
     if (query.userId !== undefined && !isId(query.userId)) return { items: [], total: 0 };
-    const { rows, total } = await this.profiles.listCreators({ userId: query.userId, specialty: query.specialty }, query.pageSize, offsetOf(query));
+    const { rows, total } = await this.deps.profiles.listCreators({ userId: query.userId, specialty: query.specialty }, query.pageSize, offsetOf(query));
     return { items: rows.map(creatorView), total };
   }
 
   async updateCreator(actor: Actor, id: string, patch: UpdateCreatorInput): Promise<CreatorView> {
-    return this.db.transaction().execute(async (tx) => {
-      const profiles = new ProfilesRepository(tx);
+    return this.deps.db.transaction().execute(async (tx) => {
+      const profiles = this.deps.profiles.in(tx);
       await this.ownedCreator(profiles, actor, id);
       const row = (await profiles.updateCreator(id, patch))!;
       await indexInTx(tx, 'creator', id);
@@ -69,8 +73,8 @@ export class ProfilesService {
 
   /** Deletes the profile with its assets and their licenses (cascade); their documents follow the creator's. */
   async deleteCreator(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      const profiles = new ProfilesRepository(tx);
+    await this.deps.db.transaction().execute(async (tx) => {
+      const profiles = this.deps.profiles.in(tx);
       await this.ownedCreator(profiles, actor, id);
       await profiles.deleteCreator(id);
       await indexInTx(tx, 'creator', id);
@@ -80,26 +84,26 @@ export class ProfilesService {
   async createBrand(actor: Actor, input: CreateBrandInput): Promise<BrandView> {
     const userId = await this.profileOwner(actor, input.userId, 'brand');
     // Brands have no search document of their own: nothing to index until they change.
-    const row = await this.profiles.insertBrand({ userId, companyName: input.companyName });
+    const row = await this.deps.profiles.insertBrand({ userId, companyName: input.companyName });
     if (!row) throw new ConflictError('Brand profile already exists for this user');
     return brandView(row);
   }
 
   async getBrand(id: string): Promise<BrandView> {
-    const row = isId(id) ? await this.profiles.findBrand(id) : undefined;
+    const row = isId(id) ? await this.deps.profiles.findBrand(id) : undefined;
     if (!row) throw new NotFoundError(BRAND_NOT_FOUND);
     return brandView(row);
   }
 
   async listBrands(query: ListBrandsQuery): Promise<Page<BrandView>> {
     if (query.userId !== undefined && !isId(query.userId)) return { items: [], total: 0 };
-    const { rows, total } = await this.profiles.listBrands({ userId: query.userId }, query.pageSize, offsetOf(query));
+    const { rows, total } = await this.deps.profiles.listBrands({ userId: query.userId }, query.pageSize, offsetOf(query));
     return { items: rows.map(brandView), total };
   }
 
   async updateBrand(actor: Actor, id: string, patch: UpdateBrandInput): Promise<BrandView> {
-    return this.db.transaction().execute(async (tx) => {
-      const profiles = new ProfilesRepository(tx);
+    return this.deps.db.transaction().execute(async (tx) => {
+      const profiles = this.deps.profiles.in(tx);
       await this.ownedBrand(profiles, actor, id);
       const row = (await profiles.updateBrand(id, patch))!;
       await indexBrandInTx(tx, id);
@@ -112,10 +116,10 @@ export class ProfilesService {
    * first, with their versions bumped, and reindexed: their documents name the brand.
    */
   async deleteBrand(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      const profiles = new ProfilesRepository(tx);
+    await this.deps.db.transaction().execute(async (tx) => {
+      const profiles = this.deps.profiles.in(tx);
       await this.ownedBrand(profiles, actor, id);
-      const detached = await new ProjectsRepository(tx).detachAssetsOfBrand(id);
+      const detached = await this.deps.projects.in(tx).detachAssetsOfBrand(id);
       await profiles.deleteBrand(id);
       await indexBrandInTx(tx, id);
       await indexManyInTx(tx, 'asset', detached);
@@ -125,7 +129,7 @@ export class ProfilesService {
   /** The account a new profile belongs to: the caller's, or (admins) the one named. */
   private async profileOwner(actor: Actor, userId: string | undefined, kind: 'creator' | 'brand'): Promise<string> {
     if (userId !== undefined && userId !== actor.id && !isAdmin(actor)) throw new ForbiddenError(ACT_FOR_OTHERS);
-    const owner = userId === undefined || userId === actor.id ? actor : isId(userId) ? await this.users.getUser(userId) : undefined;
+    const owner = userId === undefined || userId === actor.id ? actor : isId(userId) ? await this.deps.users.getUser(userId) : undefined;
     if (!owner) throw new NotFoundError(USER_NOT_FOUND);
     if (!PROFILE_ROLES[kind].includes(owner.role)) {
       throw new ForbiddenError(`Forbidden: a ${kind} profile needs a ${kind === 'creator' ? 'CREATOR' : 'BRAND'} or ADMIN account`);

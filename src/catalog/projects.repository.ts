@@ -1,4 +1,4 @@
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 import type { ProjectStatus } from '../platform/db/schema.js';
 import { PUBLIC_PROJECT_STATUSES, type ProjectRow } from './catalog.views.js';
 import { BUMP } from './profiles.repository.js';
@@ -13,9 +13,7 @@ export interface ProjectFilter {
   visibleTo?: string;
 }
 
-export class ProjectsRepository {
-  constructor(private readonly db: Executor) {}
-
+export class ProjectsRepository extends Repository {
   insert(values: { brandId: string; title: string; description?: string; status?: ProjectStatus }): Promise<ProjectRow> {
     return this.db.insertInto('projects')
       .values({ brand_id: values.brandId, title: values.title, description: values.description, status: values.status })

@@ -1,12 +1,12 @@
 import type { Db } from '../platform/db/client.js';
 import { ForbiddenError, NotFoundError } from '../platform/errors.js';
 import { isId } from '../platform/http/validation.js';
-import { indexInTx, indexManyInTx } from '../search/search.enqueue.js';
+import { indexInTx, indexManyInTx } from '../search/index.js';
 import { actingBrand } from './catalog.owners.js';
 import type { CreateProjectInput, ListProjectsQuery, UpdateProjectInput } from './catalog.schemas.js';
 import { isAdmin, offsetOf, projectView, PUBLIC_PROJECT_STATUSES, type Actor, type Page, type ProjectView } from './catalog.views.js';
-import { ProfilesRepository } from './profiles.repository.js';
-import { ProjectsRepository, type OwnedProject } from './projects.repository.js';
+import type { ProfilesRepository } from './profiles.repository.js';
+import type { OwnedProject, ProjectsRepository } from './projects.repository.js';
 
 export const PROJECT_NOT_FOUND = 'Project not found';
 
@@ -15,37 +15,39 @@ export const canSeeProject = (actor: Actor, project: OwnedProject) =>
   isAdmin(actor) || project.owner_user_id === actor.id || PUBLIC_PROJECT_STATUSES.includes(project.status);
 
 /** A brand's projects: the brand's user and admins change them. */
-export class ProjectsService {
-  private readonly projects: ProjectsRepository;
+export interface ProjectsServiceDeps {
+  readonly db: Db;
+  readonly projects: ProjectsRepository;
+  readonly profiles: ProfilesRepository;
+}
 
-  constructor(private readonly db: Db) {
-    this.projects = new ProjectsRepository(db);
-  }
+export class ProjectsService {
+  constructor(private readonly deps: ProjectsServiceDeps) {}
 
   async create(actor: Actor, input: CreateProjectInput): Promise<ProjectView> {
-    return this.db.transaction().execute(async (tx) => {
-      const brand = await actingBrand(new ProfilesRepository(tx), actor, input.brandId, 'create projects');
-      const row = await new ProjectsRepository(tx).insert({ brandId: brand.id, title: input.title, description: input.description, status: input.status });
+    return this.deps.db.transaction().execute(async (tx) => {
+      const brand = await actingBrand(this.deps.profiles.in(tx), actor, input.brandId, 'create projects');
+      const row = await this.deps.projects.in(tx).insert({ brandId: brand.id, title: input.title, description: input.description, status: input.status });
       await indexInTx(tx, 'project', row.id);
       return projectView(row);
     });
   }
 
   async get(actor: Actor, id: string): Promise<ProjectView> {
-    return projectView(await this.visible(this.projects, actor, id));
+    return projectView(await this.visible(this.deps.projects, actor, id));
   }
 
   async list(actor: Actor, query: ListProjectsQuery): Promise<Page<ProjectView>> {
     if (query.brandId !== undefined && !isId(query.brandId)) return { items: [], total: 0 };
-    const { rows, total } = await this.projects.list(
+    const { rows, total } = await this.deps.projects.list(
       { brandId: query.brandId, status: query.status, visibleTo: isAdmin(actor) ? undefined : actor.id }, query.pageSize, offsetOf(query),
     );
     return { items: rows.map(projectView), total };
   }
 
   async update(actor: Actor, id: string, patch: UpdateProjectInput): Promise<ProjectView> {
-    return this.db.transaction().execute(async (tx) => {
-      const projects = new ProjectsRepository(tx);
+    return this.deps.db.transaction().execute(async (tx) => {
+      const projects = this.deps.projects.in(tx);
       await this.owned(projects, actor, id);
       const row = (await projects.update(id, patch))!;
       await indexInTx(tx, 'project', id);
@@ -55,8 +57,8 @@ export class ProjectsService {
 
   /** Its assets stay, unlinked (with new versions, and reindexed). */
   async delete(actor: Actor, id: string): Promise<void> {
-    await this.db.transaction().execute(async (tx) => {
-      const projects = new ProjectsRepository(tx);
+    await this.deps.db.transaction().execute(async (tx) => {
+      const projects = this.deps.projects.in(tx);
       await this.owned(projects, actor, id);
       const detached = await projects.detachAssetsOfProject(id);
       await projects.delete(id);

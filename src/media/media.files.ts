@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Executor } from '../platform/db/client.js';
 import { enqueueInTx } from '../platform/queue/outbox.js';
 import { assetKey } from '../platform/storage/storage.js';
-import { THUMBNAIL_WIDTHS, type ThumbnailWidth } from '../previews/thumbnails.js';
+import { THUMBNAIL_WIDTHS, type ThumbnailWidth } from '../previews/index.js';
 
 /**
  * Where an asset's files live and how they are addressed. Every upload gets a folder of its own,

@@ -1,6 +1,6 @@
 import type { JobHandlers } from '../platform/queue/registry.js';
-import type { PreviewService } from '../previews/preview.service.js';
 import type { MediaPipeline } from './pipeline.service.js';
+import type { PreviewService } from './preview.service.js';
 
 /** Handlers of the upload pipeline's queues: scan → thumbnail → preview, file removal and the sweep. */
 

@@ -1,17 +1,18 @@
 import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { AppError, InvalidError, NotFoundError } from '../platform/errors.js';
+import { assetSchema } from '../catalog/index.js';
+import { AppError, InvalidError } from '../platform/errors.js';
 import { ok, paginated } from '../platform/http/reply.js';
-import { INVALID_BODY, paginationQuery, parseBody, parseQuery } from '../platform/http/validation.js';
-import { ObjectTooLargeError, type Storage } from '../platform/storage/storage.js';
-import { assetSchema } from '../docs/catalog.responses.js';
-import { fileResponse, missingPreviewsPage, previewRunBody, uploadBody } from '../docs/media.responses.js';
 import { okBody, type RouteDoc } from '../platform/http/route-doc.js';
+import { INVALID_BODY, paginationQuery } from '../platform/http/validation.js';
+import type { Http } from '../platform/http/zod-provider.js';
+import { ObjectTooLargeError } from '../platform/storage/storage.js';
 import { DEFAULT_THUMBNAIL_WIDTH } from './media.files.js';
 import { attachmentDisposition, cacheControl, notModified, parseRange, rangeStillValid } from './media.http.js';
-import { FILE_NOT_FOUND, type MediaService, type ServedFile } from './media.service.js';
+import { fileResponse, missingPreviewsPage, previewRunBody, uploadBody } from './media.responses.js';
+import type { MediaService, ServedFile } from './media.service.js';
 import type { PreviewsAdminService } from './previews-admin.service.js';
 
 type Req = FastifyRequest<{ Params: { id: string } }>;
@@ -29,8 +30,13 @@ const doc = <C extends object>(base: { config: C }, summary: string, rest: Omit<
   ({ config: { ...base.config, openapi: { summary, tags, ...rest } } });
 const FILE = { contentType: 'application/octet-stream', response: fileResponse, errors: { 416: 'Range not satisfiable' } };
 
-export function mediaRoutes(app: FastifyInstance, deps: { media: MediaService; storage: Storage; previews: PreviewsAdminService }): void {
-  const { media, storage, previews } = deps;
+export interface MediaRoutesDeps {
+  readonly media: MediaService;
+  readonly previews: PreviewsAdminService;
+}
+
+export function mediaRoutes(app: Http, deps: MediaRoutesDeps): void {
+  const { media, previews } = deps;
 
   // multipart/form-data is parsed for this route only; every other route stays JSON-only.
   void app.register(async (scope) => {
@@ -60,26 +66,25 @@ export function mediaRoutes(app: FastifyInstance, deps: { media: MediaService; s
     });
   });
 
-  app.get('/api/assets/:id/file', doc(USER, 'Download the original file (owner and admins)', { ...FILE, query: versionQuery }), async (request: Req, reply) =>
-    sendFile(request, reply, storage, await media.original(request.user!, request.params.id), false));
+  app.get('/api/assets/:id/file', { schema: { querystring: versionQuery }, ...doc(USER, 'Download the original file (owner and admins)', FILE) }, async (request, reply) =>
+    sendFile(request, reply, media, await media.original(request.user!, idOf(request)), { inline: false, v: request.query.v }));
 
-  app.get('/api/assets/:id/thumbnail', doc(USER, 'A WebP thumbnail (200, 400 or 800 px wide)', { ...FILE, query: thumbnailQuery }), async (request: Req, reply) => {
-    const q = parseQuery(thumbnailQuery, request.query);
-    const width = q.size ? (Number(q.size) as 200 | 400 | 800) : DEFAULT_THUMBNAIL_WIDTH;
-    return sendFile(request, reply, storage, await media.thumbnail(request.user!, request.params.id, width), true);
+  app.get('/api/assets/:id/thumbnail', { schema: { querystring: thumbnailQuery }, ...doc(USER, 'A WebP thumbnail (200, 400 or 800 px wide)', FILE) }, async (request, reply) => {
+    const width = request.query.size ? (Number(request.query.size) as 200 | 400 | 800) : DEFAULT_THUMBNAIL_WIDTH;
+    return sendFile(request, reply, media, await media.thumbnail(request.user!, idOf(request), width), { inline: true, v: request.query.v });
   });
 
-  app.get('/api/assets/:id/preview', doc(USER, 'The preview clip (video 10 s, audio 30 s)', { ...FILE, query: versionQuery }), async (request: Req, reply) =>
-    sendFile(request, reply, storage, await media.preview(request.user!, request.params.id), true));
+  app.get('/api/assets/:id/preview', { schema: { querystring: versionQuery }, ...doc(USER, 'The preview clip (video 10 s, audio 30 s)', FILE) }, async (request, reply) =>
+    sendFile(request, reply, media, await media.preview(request.user!, idOf(request)), { inline: true, v: request.query.v }));
 
-  app.get('/api/admin/jobs/previews', doc(ADMIN, 'Video and audio assets missing a preview', { query: missingQuery, response: missingPreviewsPage }, ['admin', 'media']), async (request) => {
-    const q = parseQuery(missingQuery, request.query);
+  app.get('/api/admin/jobs/previews', { schema: { querystring: missingQuery }, ...doc(ADMIN, 'Video and audio assets missing a preview', { response: missingPreviewsPage }, ['admin', 'media']) }, async (request) => {
+    const q = request.query;
     const { items, total } = await previews.missing(q.page, q.pageSize);
     return paginated(items, q.page, q.pageSize, total);
   });
 
-  app.post('/api/admin/jobs/previews/run', doc(ADMIN, 'Re-run the preview of one asset, or of every one missing', { body: runBody, response: previewRunBody, status: 202 }, ['admin', 'media']), async (request, reply) => {
-    const body = parseBody(runBody, request.body);
+  app.post('/api/admin/jobs/previews/run', { schema: { body: runBody }, ...doc(ADMIN, 'Re-run the preview of one asset, or of every one missing', { response: previewRunBody, status: 202 }, ['admin', 'media']) }, async (request, reply) => {
+    const { body } = request;
     const adminId = request.user!.id;
     const data = 'assetId' in body ? await previews.runOne(adminId, body.assetId) : await previews.runMissing(adminId);
     return reply.status(202).send(ok(data));
@@ -96,11 +101,16 @@ function uploadError(err: unknown, max: number): unknown {
   return err;
 }
 
-/** One file with Range (single ranges), ETag/If-None-Match/If-Range and cache headers. */
-async function sendFile(request: FastifyRequest, reply: FastifyReply, storage: Storage, file: ServedFile, inline: boolean) {
-  const stat = await storage.stat(file.key);
-  if (!stat) throw new NotFoundError(FILE_NOT_FOUND);
-  const { v } = parseQuery(versionQuery, request.query);
+/** The `:id` of an asset route (opaque: a malformed one is an asset that does not exist). */
+const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
+
+/**
+ * One file with Range (single ranges), ETag/If-None-Match/If-Range and cache headers. `v` is the
+ * URL's version (the validated query's): the current one may be cached for good.
+ */
+async function sendFile(request: FastifyRequest, reply: FastifyReply, media: MediaService, file: ServedFile, shown: { inline: boolean; v: string | undefined }) {
+  const size = await media.size(file);
+  const { inline, v } = shown;
   void reply.headers({
     'accept-ranges': 'bytes', etag: file.etag, 'cache-control': cacheControl(v, file.version),
     // Served from the API's origin: whatever the bytes are, a browser must not run them.
@@ -109,14 +119,14 @@ async function sendFile(request: FastifyRequest, reply: FastifyReply, storage: S
   });
   if (notModified(request.headers['if-none-match'], file.etag)) return reply.status(304).send();
   const ifRange = request.headers['if-range'];
-  const range = rangeStillValid(typeof ifRange === 'string' ? ifRange : undefined, file.etag) ? parseRange(request.headers.range, stat.size) : { kind: 'full' as const };
+  const range = rangeStillValid(typeof ifRange === 'string' ? ifRange : undefined, file.etag) ? parseRange(request.headers.range, size) : { kind: 'full' as const };
   if (range.kind === 'unsatisfiable') {
-    return reply.status(416).header('content-range', `bytes */${stat.size}`).send({ success: false, error: 'Range not satisfiable' });
+    return reply.status(416).header('content-range', `bytes */${size}`).send({ success: false, error: 'Range not satisfiable' });
   }
-  const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, stat.size - 1];
+  const [start, end] = range.kind === 'partial' ? [range.start, range.end] : [0, size - 1];
   void reply.status(range.kind === 'partial' ? 206 : 200).header('content-type', file.contentType).header('content-length', end - start + 1);
-  if (range.kind === 'partial') void reply.header('content-range', `bytes ${start}-${end}/${stat.size}`);
+  if (range.kind === 'partial') void reply.header('content-range', `bytes ${start}-${end}/${size}`);
   // Fastify's HEAD route zeroes Content-Length for an empty reply, but keeps it for a (drained) stream.
-  if (request.method === 'HEAD' || stat.size === 0) return reply.send(Readable.from([]));
-  return reply.send(await storage.get(file.key, range.kind === 'partial' ? { start, end } : undefined));
+  if (request.method === 'HEAD' || size === 0) return reply.send(Readable.from([]));
+  return reply.send(await media.read(file, range.kind === 'partial' ? { start, end } : undefined));
 }

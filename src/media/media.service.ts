@@ -1,15 +1,11 @@
 import type { Readable } from 'node:stream';
-import { AssetMedia } from '../catalog/asset-media.js';
-import type { OwnedAsset } from '../catalog/assets.repository.js';
-import { ASSET_NOT_FOUND, canSeeAsset } from '../catalog/assets.service.js';
-import { assetView, isAdmin, type Actor, type AssetView } from '../catalog/catalog.views.js';
+import { ASSET_NOT_FOUND, assetView, isAdmin, type Actor, type AssetMedia, type AssetView, type OwnedAsset } from '../catalog/index.js';
 import type { Db } from '../platform/db/client.js';
 import { AppError, InvalidError, NotFoundError } from '../platform/errors.js';
 import { isId } from '../platform/http/validation.js';
 import { enqueueInTx } from '../platform/queue/outbox.js';
-import type { Storage } from '../platform/storage/storage.js';
-import { sniffStream } from '../previews/sniff.js';
-import type { ThumbnailWidth } from '../previews/thumbnails.js';
+import type { ByteRange, Storage } from '../platform/storage/storage.js';
+import { sniffStream, type ThumbnailWidth } from '../previews/index.js';
 import { cleanFileName, deleteUploadInTx, fileToken, hasPreview, newOriginalKey, PREVIEW_FILES, siblingKey, thumbnailName } from './media.files.js';
 
 export const FILE_NOT_FOUND = 'File not found';
@@ -34,8 +30,15 @@ const str = (v: unknown) => (typeof v === 'string' ? v : null);
  * the file, pointing the asset at it and starting its pipeline commit together; the files of the
  * upload it replaces are deleted by a job of the same transaction.
  */
+export interface MediaServiceDeps {
+  readonly db: Db;
+  readonly assets: AssetMedia;
+  readonly storage: Storage;
+  readonly uploadMaxBytes: number;
+}
+
 export class MediaService {
-  constructor(private readonly deps: { db: Db; storage: Storage; uploadMaxBytes: number }) {}
+  constructor(private readonly deps: MediaServiceDeps) {}
 
   get uploadMaxBytes(): number {
     return this.deps.uploadMaxBytes;
@@ -43,7 +46,7 @@ export class MediaService {
 
   /** The caller's own asset (admins: any). Another user's asset is "not found", as the contract says. */
   async uploadTarget(actor: Actor, id: string): Promise<OwnedAsset> {
-    const asset = isId(id) ? await new AssetMedia(this.deps.db).find(id) : undefined;
+    const asset = isId(id) ? await this.deps.assets.find(id) : undefined;
     if (!asset || (asset.owner_user_id !== actor.id && !isAdmin(actor))) throw new NotFoundError(ASSET_NOT_FOUND);
     return asset;
   }
@@ -65,7 +68,7 @@ export class MediaService {
     const { size } = await this.deps.storage.put(key, stream, { maxBytes: this.deps.uploadMaxBytes, contentType: sniffed.mime });
     try {
       return await this.deps.db.transaction().execute(async (tx) => {
-        const assets = new AssetMedia(tx);
+        const assets = this.deps.assets.in(tx);
         const current = await assets.find(asset.id, { lock: true });
         if (!current) throw new NotFoundError(ASSET_NOT_FOUND);
         const row = (await assets.save(asset.id, {
@@ -113,9 +116,20 @@ export class MediaService {
     return { key: siblingKey(asset.storage_key, file.name), contentType: file.mime, version, etag: `"${version}"` };
   }
 
-  private async visible(actor: Actor, id: string): Promise<OwnedAsset> {
-    const asset = isId(id) ? await new AssetMedia(this.deps.db).find(id) : undefined;
-    if (!asset || !canSeeAsset(actor, asset)) throw new NotFoundError(ASSET_NOT_FOUND);
-    return asset;
+  /** A served file's size; 404 when its object is gone (removed since the asset was read). */
+  async size(file: ServedFile): Promise<number> {
+    const stat = await this.deps.storage.stat(file.key);
+    if (!stat) throw new NotFoundError(FILE_NOT_FOUND);
+    return stat.size;
+  }
+
+  /** A served file's bytes, all or one range of them. */
+  read(file: ServedFile, range?: ByteRange): Promise<Readable> {
+    return this.deps.storage.get(file.key, range);
+  }
+
+  /** The catalog's visibility rule (404 for an asset the caller may not see). */
+  private visible(actor: Actor, id: string): Promise<OwnedAsset> {
+    return this.deps.assets.visible(actor, id);
   }
 }

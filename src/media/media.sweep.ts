@@ -1,4 +1,4 @@
-import type { Db } from '../platform/db/client.js';
+import type { AssetMedia } from '../catalog/index.js';
 import type { Storage } from '../platform/storage/storage.js';
 
 /**
@@ -28,8 +28,14 @@ export interface StorageSweep {
 }
 
 /** Removes unreferenced files older than graceMs; returns how many were looked at and removed. */
-export async function sweepStorage(deps: { db: Db; storage: Storage }, graceMs: number, now = Date.now()): Promise<StorageSweep> {
-  const cutoff = now - graceMs;
+export interface StorageSweepDeps {
+  readonly assets: Pick<AssetMedia, 'storageKeysOf'>;
+  readonly storage: Storage;
+  readonly graceMs: number;
+}
+
+export async function sweepStorage(deps: StorageSweepDeps, now = Date.now()): Promise<StorageSweep> {
+  const cutoff = now - deps.graceMs;
   let scanned = 0;
   let removed = 0;
   let page: Array<{ key: string; assetId: string; folder: string }> = [];
@@ -37,8 +43,7 @@ export async function sweepStorage(deps: { db: Db; storage: Storage }, graceMs: 
     if (page.length === 0) return;
     const assetIds = [...new Set(page.map((f) => f.assetId))];
     // Read after the listing: a row committed since then names a folder whose files are all young.
-    const rows = await deps.db.selectFrom('ip_assets').select('storage_key').where('id', 'in', assetIds).where('storage_key', 'is not', null).execute();
-    const live = new Set(rows.map((r) => folderOfOriginal(r.storage_key!)));
+    const live = new Set((await deps.assets.storageKeysOf(assetIds)).map(folderOfOriginal));
     for (const file of page) {
       if (live.has(file.folder)) continue;
       await deps.storage.delete(file.key);

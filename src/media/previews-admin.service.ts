@@ -1,7 +1,5 @@
-import { AuditRepository } from '../admin/audit.repository.js';
-import { AssetMedia } from '../catalog/asset-media.js';
-import { ASSET_NOT_FOUND } from '../catalog/assets.service.js';
-import type { AssetRow } from '../catalog/catalog.views.js';
+import type { AuditRepository } from '../admin/index.js';
+import { ASSET_NOT_FOUND, type AssetMedia, type AssetRow } from '../catalog/index.js';
 import type { Db, Executor } from '../platform/db/client.js';
 import { ConflictError, InvalidError, NotFoundError } from '../platform/errors.js';
 import { toIso } from '../platform/http/reply.js';
@@ -35,15 +33,18 @@ export const previewRunJobId = (assetId: string) => `preview-${assetId}`;
  * or the run loses nothing) under a fixed job id per asset: a request while the asset's job
  * waits replaces it (one run), and one while it runs is relayed after it.
  */
-export class PreviewsAdminService {
-  private readonly assets: AssetMedia;
+export interface PreviewsAdminServiceDeps {
+  readonly db: Db;
+  readonly assets: AssetMedia;
+  /** Each re-run is recorded in the admin audit log, in the transaction that enqueues it. */
+  readonly audit: AuditRepository;
+}
 
-  constructor(private readonly deps: { db: Db }) {
-    this.assets = new AssetMedia(deps.db);
-  }
+export class PreviewsAdminService {
+  constructor(private readonly deps: PreviewsAdminServiceDeps) {}
 
   async runOne(adminId: string, assetId: string): Promise<{ jobId: string }> {
-    const asset = isId(assetId) ? await this.assets.find(assetId) : undefined;
+    const asset = isId(assetId) ? await this.deps.assets.find(assetId) : undefined;
     if (!asset) throw new NotFoundError(ASSET_NOT_FOUND);
     if (!hasPreview(asset.type)) throw new InvalidError(`Only VIDEO and AUDIO assets have previews; this one is ${asset.type}.`);
     if (!asset.storage_key) throw new ConflictError('The asset has no file to preview.');
@@ -51,7 +52,7 @@ export class PreviewsAdminService {
     const jobId = previewRunJobId(asset.id);
     await this.deps.db.transaction().execute(async (tx) => {
       await this.add(tx, [asset]);
-      await new AuditRepository(tx).record({ adminId, action: 'previews.run', queue: QUEUE, jobId, details: { assetId } });
+      await this.deps.audit.in(tx).record({ adminId, action: 'previews.run', queue: QUEUE, jobId, details: { assetId } });
     });
     return { jobId };
   }
@@ -61,18 +62,18 @@ export class PreviewsAdminService {
     let queued = 0;
     let afterId: string | undefined;
     for (;;) {
-      const rows = await this.assets.withoutPreview(PAGE, { afterId });
+      const rows = await this.deps.assets.withoutPreview(PAGE, { afterId });
       if (rows.length === 0) break;
       await this.add(this.deps.db, rows);
       queued += rows.length;
       afterId = rows.at(-1)!.id;
     }
-    await new AuditRepository(this.deps.db).record({ adminId, action: 'previews.run-missing', queue: QUEUE, details: { queued } });
+    await this.deps.audit.record({ adminId, action: 'previews.run-missing', queue: QUEUE, details: { queued } });
     return { queued };
   }
 
   async missing(page: number, pageSize: number): Promise<{ items: MissingPreview[]; total: number }> {
-    const [rows, total] = await Promise.all([this.assets.withoutPreview(pageSize, { offset: (page - 1) * pageSize }), this.assets.countWithoutPreview()]);
+    const [rows, total] = await Promise.all([this.deps.assets.withoutPreview(pageSize, { offset: (page - 1) * pageSize }), this.deps.assets.countWithoutPreview()]);
     return { items: rows.map(missingView), total };
   }
 

@@ -33,6 +33,9 @@ export interface RenderedPreview {
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
+/** A preview encode's niceness: below the service's own event loop and other jobs, it takes the CPU they leave. */
+export const ENCODE_NICENESS = 10;
+
 /** Probes input and decides its preview; MediaError when it cannot have one. */
 export async function planPreview(bins: FfmpegBinaries, input: string, options: Pick<RenderOptions, 'limits' | 'signal' | 'timeoutMs'> = {}): Promise<PreviewPlan> {
   const result = previewPlan(await probe(bins, input, { signal: options.signal, timeoutMs: options.timeoutMs }), options.limits);

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PREVIEWS_OFF } from '../../src/media/media.context.js';
+import { PREVIEWS_OFF } from '../../src/media/media.tools.js';
 import { ffmpeg, mediaDir } from '../previews/media.fixtures.js';
 import { creatorAsset, createMediaApp, settled, upload, type MediaTestApp } from './helpers.js';
 

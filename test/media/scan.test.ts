@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NO_SCANNER_WARNING } from '../../src/media/media.context.js';
+import { NO_SCANNER_WARNING } from '../../src/media/media.health.js';
 import { inbox } from '../catalog/helpers.js';
 import { EICAR, findClamd, startRealClamd, startStubClamd } from './clamd.fixtures.js';
 import { creatorAsset, createMediaApp, filesUnder, settled, upload, type MediaTestApp } from './helpers.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NO_SCANNER_WARNING } from '../../src/media/media.context.js';
+import { NO_SCANNER_WARNING } from '../../src/media/media.health.js';
 import { QUEUE_NAMES } from '../../src/platform/queue/registry.js';
 import { ADMIN } from '../helpers/context.js';
 import { assetWhen, creatorAsset, createMediaApp, upload, type MediaTestApp } from '../media/helpers.js';

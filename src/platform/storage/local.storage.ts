@@ -64,6 +64,11 @@ export class LocalStorage implements Storage {
     }
   }
 
+  /** The file itself; the stat keeps a missing one null, as for every reader of the interface. */
+  async localPath(key: string): Promise<string | null> {
+    return (await this.stat(key)) ? this.pathOf(key) : null;
+  }
+
   /** Folders left empty go too (an upload's, then its asset's), so deleted owners leave no trace. */
   async delete(key: string): Promise<void> {
     const file = this.pathOf(key);

@@ -24,6 +24,12 @@ export interface Storage {
   /** Throws ObjectNotFoundError when the key does not exist. */
   get(key: string, range?: ByteRange): Promise<Readable>;
   stat(key: string): Promise<{ size: number } | null>;
+  /**
+   * The object as a file on this machine, for a reader that wants a path (ffmpeg seeks in it and
+   * reads only what it needs): the local store's own file; null when it is missing or the store is
+   * remote (the caller downloads it instead).
+   */
+  localPath(key: string): Promise<string | null>;
   /** Deleting a missing key is not an error. */
   delete(key: string): Promise<void>;
   /**

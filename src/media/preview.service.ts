@@ -1,18 +1,16 @@
 import type { Job } from 'bullmq';
-import { AssetMedia } from '../catalog/asset-media.js';
-import type { OwnedAsset } from '../catalog/assets.repository.js';
-import { currentUpload, isLastAttempt, localInput, PREVIEWS_OFF, putFile, type MediaContext } from '../media/media.context.js';
-import { hasPreview, PREVIEW_FILES, previewUrl, siblingKey } from '../media/media.files.js';
-import type { StepResult } from '../media/pipeline.service.js';
+import type { AssetMedia, OwnedAsset } from '../catalog/index.js';
+import type { Db } from '../platform/db/client.js';
 import type { JobPayloads } from '../platform/queue/registry.js';
-import { FfmpegUnavailableError, MediaError } from './ffmpeg.runner.js';
-import { planPreview, renderPreview } from './preview.render.js';
+import type { Storage } from '../platform/storage/storage.js';
+import { ENCODE_NICENESS, FfmpegUnavailableError, MediaError, planPreview, renderPreview } from '../previews/index.js';
+import { hasPreview, PREVIEW_FILES, previewUrl, siblingKey } from './media.files.js';
+import { currentUpload, isLastAttempt, localInput, PREVIEWS_OFF, putFile, type FfmpegLocator, type JobTempDirs } from './media.tools.js';
+import type { StepResult } from './pipeline.service.js';
 
 type PreviewPayload = JobPayloads['file-preview-generation']['PreviewGenerate'];
 export type PreviewJob = Pick<Job, 'attemptsMade' | 'opts' | 'updateProgress'>;
 
-// Below the service's own event loop and the other queues' jobs: an encode takes the CPU they leave.
-export const ENCODE_NICENESS = 10;
 const PREVIEW_TIMEOUT_MS = 10 * 60_000;
 
 /**
@@ -20,11 +18,20 @@ const PREVIEW_TIMEOUT_MS = 10 * 60_000;
  * to its original, and the asset's preview fields merged into its metadata. Input problems end in
  * `previewError` (for the uploader); machine problems are retried, and recorded on the last try.
  */
+export interface PreviewServiceDeps {
+  readonly db: Db;
+  readonly assets: AssetMedia;
+  readonly storage: Storage;
+  readonly ffmpeg: Pick<FfmpegLocator, 'get'>;
+  readonly tempDirs: Pick<JobTempDirs, 'run'>;
+  readonly maxDurationSeconds: number;
+}
+
 export class PreviewService {
-  constructor(private readonly ctx: MediaContext) {}
+  constructor(private readonly deps: PreviewServiceDeps) {}
 
   async generate(data: PreviewPayload, job: PreviewJob, signal?: AbortSignal): Promise<StepResult & { durationSeconds?: number }> {
-    const asset = await currentUpload(this.ctx.db, data.assetId, data.storageKey);
+    const asset = await currentUpload(this.deps.assets, data.assetId, data.storageKey);
     if (!asset) return { outcome: 'stale' };
     if (asset.scan_status !== 'CLEAN') return { outcome: 'not-clean' };
     if (!hasPreview(asset.type)) return { outcome: 'not-applicable' };
@@ -32,11 +39,11 @@ export class PreviewService {
     const key = siblingKey(data.storageKey, file.name);
     let made: { size: number; durationSeconds: number };
     try {
-      made = await this.ctx.inTempDir('herald-preview-', async (dir) => {
-        const input = await localInput(this.ctx.storage, data.storageKey, dir);
+      made = await this.deps.tempDirs.run('herald-preview-', async (dir) => {
+        const input = await localInput(this.deps.storage, data.storageKey, dir);
         await job.updateProgress(5);
-        const bins = await this.ctx.ffmpeg();
-        const limits = { maxDurationSeconds: this.ctx.maxDurationSeconds };
+        const bins = await this.deps.ffmpeg.get();
+        const limits = { maxDurationSeconds: this.deps.maxDurationSeconds };
         const plan = await planPreview(bins, input, { limits, signal });
         const want = asset.type === 'VIDEO' ? 'video' : 'audio';
         if (plan.kind !== want) {
@@ -52,7 +59,7 @@ export class PreviewService {
             void job.updateProgress(percent).catch(() => undefined);
           },
         });
-        const size = await putFile(this.ctx.storage, key, preview.file, file.mime);
+        const size = await putFile(this.deps.storage, key, preview.file, file.mime);
         await job.updateProgress(95);
         return { size, durationSeconds: plan.length };
       });
@@ -65,15 +72,15 @@ export class PreviewService {
       throw err;
     }
     const result = await this.recordPreview(asset, data.storageKey, made);
-    if (result.outcome === 'stale') await this.ctx.storage.delete(key);
+    if (result.outcome === 'stale') await this.deps.storage.delete(key);
     await job.updateProgress(100);
     return { ...result, durationSeconds: made.durationSeconds };
   }
 
   private recordPreview(asset: OwnedAsset, storageKey: string, made: { size: number; durationSeconds: number }): Promise<StepResult> {
     const at = new Date().toISOString();
-    return this.ctx.db.transaction().execute(async (tx): Promise<StepResult> => {
-      const row = await new AssetMedia(tx).save(asset.id, {
+    return this.deps.db.transaction().execute(async (tx): Promise<StepResult> => {
+      const row = await this.deps.assets.in(tx).save(asset.id, {
         previewUrl: previewUrl(asset.id, storageKey, at),
         metadata: { previewGenerated: true, previewGeneratedAt: at, previewSize: made.size, previewDuration: made.durationSeconds, previewError: null, previewLastAttempt: null },
       }, storageKey);
@@ -84,8 +91,8 @@ export class PreviewService {
 
   private async recordFailure(asset: OwnedAsset, storageKey: string, error: string): Promise<StepResult> {
     const at = new Date().toISOString();
-    const written = await this.ctx.db.transaction().execute(async (tx) => {
-      const row = await new AssetMedia(tx).save(asset.id, {
+    const written = await this.deps.db.transaction().execute(async (tx) => {
+      const row = await this.deps.assets.in(tx).save(asset.id, {
         previewUrl: null,
         metadata: { previewGenerated: false, previewError: error, previewLastAttempt: at, previewGeneratedAt: null, previewSize: null, previewDuration: null },
       }, storageKey);

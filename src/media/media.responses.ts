@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MissingPreview, PreviewsAdminService } from '../media/previews-admin.service.js';
+import type { MissingPreview, PreviewsAdminService } from './previews-admin.service.js';
 import { isoTimestamp, okBody, pageBody, type Same } from '../platform/http/route-doc.js';
 
 /** Response shapes of the media API (files, thumbnails, previews and their admin re-runs). */

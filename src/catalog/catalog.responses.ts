@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AssetView, BrandView, CreatorView, LicenseView, ProjectView } from '../catalog/catalog.views.js';
+import type { AssetView, BrandView, CreatorView, LicenseView, ProjectView } from './catalog.views.js';
 import { ASSET_STATUSES, ASSET_TYPES, LICENSE_STATUSES, PROJECT_STATUSES, SCAN_STATUSES } from '../platform/db/schema.js';
 import { isoTimestamp, type Same } from '../platform/http/route-doc.js';
 
