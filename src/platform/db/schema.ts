@@ -3,9 +3,11 @@ import type { BlogPostsTable, BrandsTable, CreatorsTable, IpAssetsTable, License
 import type { Timestamp, DefaultTimestamp, NullableTimestamp, NullableJson, Json } from './schema.columns.js';
 
 /**
- * Row types of every table, kept in step with migrations/ by hand (reviewed like the SQL): users,
- * notifications, delivery, digests, jobs and analytics here; the catalog and search in
- * schema.catalog.ts (re-exported, so callers import from this file alone).
+ * Row types of every table, written by hand (narrower than the database where the code knows more:
+ * enum unions, columns never inserted) and checked against the migrated schema at compile time
+ * (schema.check.ts over kysely-codegen's schema.generated.ts): users, notifications, delivery,
+ * digests, jobs and analytics here; the catalog and search in schema.catalog.ts (re-exported, so
+ * callers import from this file alone).
  */
 export * from './schema.catalog.js';
 
