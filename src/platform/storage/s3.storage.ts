@@ -1,9 +1,8 @@
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand,
-  GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, UploadPartCommand, type CompletedPart,
+  DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client,
 } from '@aws-sdk/client-s3';
-import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Upload } from '@aws-sdk/lib-storage';
+import { pipeline, type Readable } from 'node:stream';
 import { assertValidKey, assertValidRange, byteCounter, ObjectNotFoundError, withBody, type ByteRange, type PutOptions, type Storage, type StoredObject } from './storage.js';
 
 export interface S3StorageOptions {
@@ -19,10 +18,13 @@ export interface S3StorageOptions {
 
 // S3's minimum part size is 5 MiB; 8 MiB keeps the part count of a 10 GB upload under 1,300.
 const PART_SIZE = 8 * 1024 * 1024;
+// Parts in flight at once (lib-storage's default): at most 4 × 8 MiB of one upload in memory.
+const PARTS_IN_FLIGHT = 4;
 
 /**
- * An S3 bucket. A body of unknown length goes up as a multipart upload, aborted on any failure, so
- * (as with PutObject) an object only appears when the whole upload completed.
+ * An S3 bucket. A put goes through lib-storage's Upload: a body that fits in one part is one
+ * PutObject, a larger one a multipart upload with parts sent in parallel and aborted on any failure,
+ * so (as with PutObject) an object only appears when the whole upload completed.
  */
 export class S3Storage implements Storage {
   readonly kind = 's3';
@@ -44,42 +46,22 @@ export class S3Storage implements Storage {
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<{ size: number }> {
     withBody(body, () => assertValidKey(key));
     const counter = byteCounter(options.maxBytes);
-    let pending: Buffer[] = [];
-    let pendingBytes = 0;
-    let uploadId: string | undefined;
-    const parts: CompletedPart[] = [];
-    const flushPart = async () => {
-      uploadId ??= (await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: key, ContentType: options.contentType }))).UploadId;
-      const PartNumber = parts.length + 1;
-      const { ETag } = await this.client.send(new UploadPartCommand({
-        Bucket: this.bucket, Key: key, UploadId: uploadId, PartNumber, Body: Buffer.concat(pending), ContentLength: pendingBytes,
-      }));
-      parts.push({ ETag, PartNumber });
-      pending = [];
-      pendingBytes = 0;
-    };
+    // The body's failure (a cut-off upload) and the counter's (too large) reach the Upload through
+    // the counter it reads; either way both streams end.
+    pipeline(body, counter, () => undefined);
+    const upload = new Upload({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, Body: counter, ContentType: options.contentType },
+      partSize: PART_SIZE,
+      queueSize: PARTS_IN_FLIGHT,
+      leavePartsOnError: false,
+    });
     try {
-      await pipeline(body, counter, async (source: AsyncIterable<Buffer>) => {
-        for await (const chunk of source) {
-          pending.push(chunk);
-          pendingBytes += chunk.length;
-          if (pendingBytes >= PART_SIZE) await flushPart();
-        }
-      });
-      if (uploadId === undefined) {
-        await this.client.send(new PutObjectCommand({
-          Bucket: this.bucket, Key: key, Body: Buffer.concat(pending), ContentLength: pendingBytes, ContentType: options.contentType,
-        }));
-      } else {
-        if (pendingBytes > 0) await flushPart();
-        await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
-      }
+      await upload.done();
       return { size: counter.bytes };
     } catch (err) {
       body.destroy();
-      if (uploadId !== undefined) {
-        await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
-      }
+      counter.destroy();
       throw err;
     }
   }
@@ -106,6 +88,12 @@ export class S3Storage implements Storage {
       if (isNotFound(err)) return null;
       throw err;
     }
+  }
+
+  /** Objects live in the bucket: a reader that needs a file downloads it. */
+  async localPath(key: string): Promise<string | null> {
+    assertValidKey(key);
+    return null;
   }
 
   async delete(key: string): Promise<void> {
