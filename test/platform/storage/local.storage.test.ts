@@ -47,6 +47,14 @@ describe('LocalStorage', () => {
     expect(await filesUnder(root)).toEqual(['assets/a1/original']);
   });
 
+  it('names the file itself as its local path (null when missing), for readers that want a path', async () => {
+    const key = assetKey('a1', 'original');
+    await storage.put(key, Readable.from([Buffer.from('bytes')]));
+    expect(await storage.localPath(key)).toBe(path.join(root, 'assets', 'a1', 'original'));
+    expect(await storage.localPath('assets/none/original')).toBeNull();
+    await expect(storage.localPath('../outside')).rejects.toBeInstanceOf(InvalidError);
+  });
+
   it('replaces an object, and stores an empty one', async () => {
     await storage.put('k', Readable.from([Buffer.from('first version')]));
     await storage.put('k', Readable.from([Buffer.from('second')]));
