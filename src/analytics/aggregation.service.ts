@@ -1,4 +1,6 @@
 import { UnrecoverableError } from 'bullmq';
+import { InvalidError } from '../platform/errors.js';
+import { INVALID_BODY } from '../platform/http/validation.js';
 import type { AggregationStatus, AnalyticsLevel } from '../platform/db/schema.js';
 import type { Platform } from '../platform/module.js';
 import { enqueueInTx, enqueueJobInTx } from '../platform/queue/outbox.js';
@@ -55,9 +57,14 @@ export class AggregationService {
   /**
    * An admin's run of one period, through the outbox: the request commits a row that the relay
    * turns into the job, so Redis losing its data between the answer and the run loses nothing.
-   * Returns the job's id (a new one per request).
+   * Returns the job's id (a new one per request). A period whose raw events are gone is a 400 on
+   * periodStart.
    */
   async requestRun(jobType: PeriodType, periodStart: Date): Promise<string> {
+    const horizon = this.retentionHorizon();
+    if (periodStart < horizon) {
+      throw new InvalidError(INVALID_BODY, [{ code: 'custom', path: ['periodStart'], message: `raw events before ${horizon.toISOString()} are no longer kept` }]);
+    }
     const jobId = `analytics-run-${periodKey(jobType, periodStart)}-${Date.now()}`;
     return enqueueJobInTx(this.deps.db, 'analytics-aggregation', 'AnalyticsAggregate', { jobType, periodStart: periodStart.toISOString(), trigger: 'manual' }, { jobId });
   }

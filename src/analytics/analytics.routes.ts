@@ -1,16 +1,16 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
-import { InvalidError, RateLimitedError, UnauthorizedError } from '../platform/errors.js';
+import { RateLimitedError, UnauthorizedError } from '../platform/errors.js';
 import { rateLimitHeaders, type RateLimiter } from '../platform/http/rate-limit.js';
 import { ok } from '../platform/http/reply.js';
 import { jobAccepted, type RouteDoc } from '../platform/http/route-doc.js';
-import { INVALID_BODY, parseBody, parseQuery } from '../platform/http/validation.js';
+import type { Http } from '../platform/http/zod-provider.js';
 import type { Queues } from '../platform/queue/queues.js';
 import type { AggregationService } from './aggregation.service.js';
 import { periodStartOf } from './analytics.periods.js';
 import { ingestBodySchema, ingestReplySchema, MAX_EVENTS_PER_REQUEST, MAX_HOURLY_RANGE_DAYS, MAX_RANGE_DAYS, rangeQuerySchema, reportSchema, runBodySchema } from './analytics.schemas.js';
-import type { AnalyticsService } from './analytics.service.js';
+import type { AnalyticsService, SubjectLevel } from './analytics.service.js';
 import { normalizeIp } from './enrichment.js';
 import type { IngestService, Producer } from './ingest.service.js';
 
@@ -22,6 +22,9 @@ export interface AnalyticsRouteDeps {
   readonly limiter: RateLimiter;
   readonly config: Config;
 }
+
+// Brand and creator ids are opaque to clients (a malformed one is a 404 from the access rule).
+const subjectId = (request: FastifyRequest, level: SubjectLevel) => (request.params as Record<string, string>)[`${level}Id`]!;
 
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
@@ -48,15 +51,18 @@ async function producerOf(request: FastifyRequest, reply: FastifyReply, deps: An
   return { kind: 'user', userId: user.id, role: user.role };
 }
 
-const today = () => periodStartOf('daily', new Date());
+// The schemas read the clock at each request (their bounds move with it; the document shows none).
+const rangeQuery = rangeQuerySchema(() => periodStartOf('daily', new Date()));
+const runBody = runBodySchema(() => new Date());
 
-// The schemas take the clock; the document shows one built at start-up (only their bounds move).
 const RANGE = `startDate/endDate: whole UTC days (default the last 30), at most ${MAX_RANGE_DAYS} days, not in the future; granularity hour covers at most ${MAX_HOURLY_RANGE_DAYS} days; limit: length of \`top\`.`;
 const report = (summary: string, access: string): RouteDoc => ({
-  summary, description: `${access} ${RANGE}`, tags: ['analytics'], query: rangeQuerySchema(today()), response: reportSchema,
+  summary, description: `${access} ${RANGE}`, tags: ['analytics'], response: reportSchema,
 });
 
-export function analyticsRoutes(app: FastifyInstance, deps: AnalyticsRouteDeps): void {
+export function analyticsRoutes(app: Http, deps: AnalyticsRouteDeps): void {
+  // The body is validated by IngestService, after the producer is known (401 first) and the event
+  // count checked (413 first), and for in-process producers too: the document states it here.
   app.post('/api/analytics/events', { bodyLimit: deps.config.analytics.bodyLimitBytes, config: { access: 'public', openapi: {
     summary: `Ingest up to ${MAX_EVENTS_PER_REQUEST} events (202 once durable)`, tags: ['analytics'], body: ingestBodySchema(new Date()), response: ingestReplySchema, status: 202,
     description: 'Any signed-in user, or a server-side producer with the `X-Analytics-Key` header. All or nothing; events repeating an idempotencyKey (per producer) are ignored. '
@@ -71,32 +77,33 @@ export function analyticsRoutes(app: FastifyInstance, deps: AnalyticsRouteDeps):
     return reply.status(202).send(ok(result));
   });
 
-  const admin = (summary: string) => ({ config: { access: 'admin' as const, rateLimit: 'analytics.read' as const, openapi: report(summary, 'ADMIN only.') } });
+  const admin = (summary: string) => ({ schema: { querystring: rangeQuery }, config: { access: 'admin' as const, rateLimit: 'analytics.read' as const, openapi: report(summary, 'ADMIN only.') } });
   app.get('/api/analytics/platform/overview', admin('Platform figures'), async (request) =>
-    ok(await deps.reports.platformReport(parseQuery(rangeQuerySchema(today()), request.query))));
+    ok(await deps.reports.platformReport(request.query)));
   app.get('/api/analytics/platform/assets', admin('Platform figures with the most viewed assets'), async (request) =>
-    ok(await deps.reports.platformReport(parseQuery(rangeQuerySchema(today()), request.query), 'asset')));
+    ok(await deps.reports.platformReport(request.query, 'asset')));
   app.get('/api/analytics/platform/projects', admin('Platform figures with the most viewed projects'), async (request) =>
-    ok(await deps.reports.platformReport(parseQuery(rangeQuerySchema(today()), request.query), 'project')));
+    ok(await deps.reports.platformReport(request.query, 'project')));
 
+  // The access rule answers before the query is validated (preValidation): another's figures are
+  // a 403 and an unknown id a 404 whatever the query says.
   const own = 'ADMIN, or the user the brand or creator profile belongs to (another\'s → 403, unknown → 404).';
-  const user = (summary: string) => ({ config: { access: 'user' as const, rateLimit: 'analytics.read' as const, openapi: { ...report(summary, own), errors: { 403: 'Forbidden' } } } });
-  app.get<{ Params: { brandId: string } }>('/api/analytics/brand/:brandId', user('A brand\'s figures'), async (request) =>
-    ok(await deps.reports.subjectReport(request.user!, 'brand', request.params.brandId, () => parseQuery(rangeQuerySchema(today()), request.query))));
-  app.get<{ Params: { creatorId: string } }>('/api/analytics/creator/:creatorId', user('A creator\'s figures'), async (request) =>
-    ok(await deps.reports.subjectReport(request.user!, 'creator', request.params.creatorId, () => parseQuery(rangeQuerySchema(today()), request.query))));
+  const subject = (level: SubjectLevel, summary: string) => ({
+    schema: { querystring: rangeQuery },
+    preValidation: async (request: FastifyRequest) => deps.reports.assertSubjectAccess(request.user!, level, subjectId(request, level)),
+    config: { access: 'user' as const, rateLimit: 'analytics.read' as const, openapi: { ...report(summary, own), errors: { 403: 'Forbidden' } } },
+  });
+  app.get('/api/analytics/brand/:brandId', subject('brand', 'A brand\'s figures'), async (request) =>
+    ok(await deps.reports.subjectReport('brand', subjectId(request, 'brand'), request.query)));
+  app.get('/api/analytics/creator/:creatorId', subject('creator', 'A creator\'s figures'), async (request) =>
+    ok(await deps.reports.subjectReport('creator', subjectId(request, 'creator'), request.query)));
 
   /** Rolls up one period now (any time it has ended): a new job every call, each run logged. */
-  app.post('/api/admin/jobs/aggregation/run', { config: { access: 'admin', rateLimit: 'admin.jobs', openapi: {
+  app.post('/api/admin/jobs/aggregation/run', { schema: { body: runBody }, config: { access: 'admin', rateLimit: 'admin.jobs', openapi: {
     summary: 'Roll up one period now', description: 'periodStart must start a period of jobType and the period must be over.',
-    tags: ['analytics', 'admin'], body: runBodySchema(new Date()), response: jobAccepted, status: 202,
+    tags: ['analytics', 'admin'], response: jobAccepted, status: 202,
   } } }, async (request, reply) => {
-    const body = parseBody(runBodySchema(new Date()), request.body);
-    const horizon = deps.aggregation.retentionHorizon();
-    if (body.periodStart < horizon) {
-      throw new InvalidError(INVALID_BODY, [{ code: 'custom', path: ['periodStart'], message: `raw events before ${horizon.toISOString()} are no longer kept` }]);
-    }
-    const jobId = await deps.aggregation.requestRun(body.jobType, body.periodStart);
+    const jobId = await deps.aggregation.requestRun(request.body.jobType, request.body.periodStart);
     return reply.status(202).send(ok({ jobId }));
   });
 }

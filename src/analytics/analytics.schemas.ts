@@ -59,14 +59,15 @@ export type AnalyticsEventInput = z.output<ReturnType<typeof eventSchema>>;
 
 const day = z.string().refine((v) => parseDay(v) !== null, 'must be a date YYYY-MM-DD');
 
-/** startDate/endDate (whole UTC days, inclusive) and granularity; `today` bounds the range. */
-export function rangeQuerySchema(today: Date) {
+/** startDate/endDate (whole UTC days, inclusive) and granularity; `today` (read at each parse) bounds the range. */
+export function rangeQuerySchema(clock: () => Date) {
   return z.object({
     startDate: day.optional(),
     endDate: day.optional(),
     granularity: z.enum(['hour', 'day', 'week', 'month']).default('day'),
     limit: z.string().regex(/^\d{1,3}$/, 'must be an integer from 1 to 100').transform(Number).pipe(z.number().int().min(1).max(100)).optional().default(10),
   }).transform((q, ctx) => {
+    const today = clock();
     const end = q.endDate ? parseDay(q.endDate)! : today;
     const start = q.startDate ? parseDay(q.startDate)! : new Date(end.getTime() - 29 * DAY_MS);
     const days = Math.round((end.getTime() - start.getTime()) / DAY_MS) + 1;
@@ -79,8 +80,8 @@ export function rangeQuerySchema(today: Date) {
 }
 export type RangeQuery = z.output<ReturnType<typeof rangeQuerySchema>>;
 
-/** POST /api/admin/jobs/aggregation/run: a period that is aligned to its type and already over. */
-export function runBodySchema(now: Date) {
+/** POST /api/admin/jobs/aggregation/run: a period that is aligned to its type and already over (`clock` read at each parse). */
+export function runBodySchema(clock: () => Date) {
   return z.strictObject({
     jobType: z.enum(AGGREGATION_JOB_TYPES),
     periodStart: z.iso.datetime({ offset: true }).transform((v) => new Date(v)),
@@ -88,7 +89,7 @@ export function runBodySchema(now: Date) {
     if (!isAligned(b.jobType, b.periodStart)) {
       const what = { hourly: 'on the hour', daily: 'at 00:00 UTC', weekly: 'on a Monday 00:00 UTC', monthly: 'on the 1st 00:00 UTC' }[b.jobType];
       ctx.addIssue({ code: 'custom', path: ['periodStart'], message: `a ${b.jobType} period starts ${what}` });
-    } else if (periodEndOf(b.jobType, b.periodStart) > now) {
+    } else if (periodEndOf(b.jobType, b.periodStart) > clock()) {
       ctx.addIssue({ code: 'custom', path: ['periodStart'], message: 'the period has not ended yet' });
     }
   });

@@ -45,8 +45,11 @@ export interface AnalyticsServiceDeps {
 export class AnalyticsService {
   constructor(private readonly deps: AnalyticsServiceDeps) {}
 
-  /** A brand's or creator's figures, after the access rule (403 for others' figures, 404 for unknown ids). */
-  async subjectReport(user: AuthUser, level: SubjectLevel, id: string, query: () => RangeQuery): Promise<Report> {
+  /**
+   * The access rule of a brand's or creator's figures: 404 for unknown ids, 403 for another's.
+   * The route applies it before it validates the query, so those answers come first.
+   */
+  async assertSubjectAccess(user: AuthUser, level: SubjectLevel, id: string): Promise<void> {
     const notFound = `${level === 'brand' ? 'Brand' : 'Creator'} not found`;
     if (!isId(id)) throw new NotFoundError(notFound);
     const owner = await this.deps.ownerOf(level, id.toLowerCase());
@@ -56,7 +59,11 @@ export class AnalyticsService {
       if (owner === null && !(await this.deps.reports.exists(level, id.toLowerCase()))) throw new NotFoundError(notFound);
       if (access === 'other') throw new ForbiddenError();
     }
-    return this.report(level, id.toLowerCase(), query());
+  }
+
+  /** A brand's or creator's figures, once assertSubjectAccess has let the caller through. */
+  async subjectReport(level: SubjectLevel, id: string, q: RangeQuery): Promise<Report> {
+    return this.report(level, id.toLowerCase(), q);
   }
 
   async platformReport(q: RangeQuery, top?: 'asset' | 'project'): Promise<Report> {
