@@ -1,12 +1,13 @@
-import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createUnsubscribeToken, verifyUnsubscribeToken } from '../../src/notifications/unsubscribe.token.js';
+import { createUnsubscribeToken } from '../../src/notifications/unsubscribe.token.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { tampered } from './tampered.js';
 
 /**
  * One-click unsubscribe tokens cannot be forged or pointed at anyone but the user they were
  * issued for. (The basic forged/re-targeted/expired cases and the happy path are in
- * delivery.test.ts; these are the variations an attacker would try next.)
+ * delivery.test.ts; these are the variations an attacker would try next. The tokens' own checks
+ * are pure: unsubscribe.token.test.ts.)
  */
 let t: TestApp;
 let secret: string;
@@ -34,49 +35,7 @@ async function unsubscribe(token: string, init: { method?: string; headers?: Rec
   return { status: res.status, body };
 }
 
-/** Each character of the signature replaced by another base64url character. */
-function tampered(token: string): string[] {
-  const dot = token.lastIndexOf('.');
-  const out: string[] = [];
-  for (let i = dot + 1; i < token.length; i++) {
-    const c = token[i]!;
-    out.push(token.slice(0, i) + (c === 'A' ? 'B' : 'A') + token.slice(i + 1));
-  }
-  return out;
-}
-
 describe('unsubscribe tokens', () => {
-  it('accept only the untouched token of the user it was issued for', () => {
-    const good = createUnsubscribeToken(secret, victim.user.id, inAMinute());
-    expect(verifyUnsubscribeToken(secret, good)).toEqual({ ok: true, userId: victim.user.id });
-    const [, exp, sig] = good.split('.').slice(-3) as [string, string, string];
-    const cases: Array<[string, string]> = [
-      ...tampered(good).map((token, i) => [`signature character ${i}`, token] as [string, string]),
-      ['truncated signature', good.slice(0, -1)],
-      ['signature cut to half', good.slice(0, good.length - 22)],
-      ['no signature', good.slice(0, good.lastIndexOf('.'))],
-      ['signature extended', `${good}A`],
-      ['expiry stretched, same signature', `${victim.user.id}.${Number(exp) + 86_400}.${sig}`],
-      ['another user with my signature', `${me.user.id}.${exp}.${sig}`],
-      ['uppercase user id', good.replace(victim.user.id, victim.user.id.toUpperCase())],
-      ['a trailing segment', `${good}.x`],
-      ['a leading segment', `x.${good}`],
-      ['surrounding whitespace', ` ${good} `],
-      ['wrong secret', createUnsubscribeToken('another-secret-another-secret-xx', victim.user.id, inAMinute())],
-      ['empty secret', createUnsubscribeToken('', victim.user.id, inAMinute())],
-      // A valid HMAC with this secret, but not of an unsubscribe payload (domain separation).
-      ['HMAC without the purpose prefix', `${victim.user.id}.${exp}.${createHmac('sha256', secret).update(`${victim.user.id}.${exp}`).digest('base64url')}`],
-      ['expired', createUnsubscribeToken(secret, victim.user.id, new Date(Date.now() - 1_000))],
-      ['not a token', 'garbage'],
-      ['empty', ''],
-    ];
-    // The same bytes in standard base64 (only differs when the signature has a - or _).
-    const standard = Buffer.from(sig, 'base64url').toString('base64').replace(/=+$/, '');
-    if (standard !== sig) cases.push(['standard base64 signature', good.replace(sig, standard)]);
-    const accepted = cases.filter(([, token]) => verifyUnsubscribeToken(secret, token).ok).map(([name]) => name);
-    expect(accepted).toEqual([]);
-  });
-
   it('refuses forged tokens over HTTP without touching anyone\'s preferences', async () => {
     const good = createUnsubscribeToken(secret, victim.user.id, inAMinute());
     const mine = createUnsubscribeToken(secret, me.user.id, inAMinute());
