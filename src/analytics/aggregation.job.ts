@@ -6,7 +6,11 @@ import type { AggregationService } from './aggregation.service.js';
 /** The minute a scheduler's job was due, however late a worker picks it up. */
 const dueAt = (job: Pick<Job, 'timestamp' | 'delay'>) => new Date(Math.floor((job.timestamp + (job.delay ?? 0)) / 60_000) * 60_000);
 
-export function analyticsAggregationJobs(aggregation: AggregationService): JobHandlers['analytics-aggregation'] {
+export interface AggregationJobsDeps {
+  readonly aggregation: Pick<AggregationService, 'run' | 'requestLatePassIfFlagged' | 'maintain' | 'latePass'>;
+}
+
+export function analyticsAggregationJobs({ aggregation }: AggregationJobsDeps): JobHandlers['analytics-aggregation'] {
   return {
     // A scheduled run closes the period before its due time; manual, late and backfill runs name theirs.
     AnalyticsAggregate: async (data, job) => {

@@ -54,8 +54,8 @@ export function analyticsModule(deps: AnalyticsModuleDeps) {
     /** Port: the rollup run log as the admin API shows it. */
     runLog: new RunLogService({ runLog: new RunLogRepository(db) }),
     jobs: {
-      'analytics-enrichment': analyticsEnrichmentJobs(ingest),
-      'analytics-aggregation': analyticsAggregationJobs(aggregation),
+      'analytics-enrichment': analyticsEnrichmentJobs({ ingest }),
+      'analytics-aggregation': analyticsAggregationJobs({ aggregation }),
     },
     routes: (http) => analyticsRoutes(http, { ingest, aggregation, reports, queues: deps.queues, limiter: deps.limiter, config }),
   } satisfies Module<'analytics-enrichment' | 'analytics-aggregation'> & Record<string, unknown>;

@@ -28,7 +28,7 @@ export function blogModule(deps: BlogModuleDeps) {
     /** Ports: the posts of these ids an actor may see; the health of scheduled publishing. */
     visibleIds: (...args: Parameters<BlogService['visibleIds']>) => blog.visibleIds(...args),
     health: (now: Date) => publishing.health(now),
-    jobs: { 'blog-publish': blogPublishJobs(publishing) },
+    jobs: { 'blog-publish': blogPublishJobs({ publishing }) },
     routes(http) {
       blogRoutes(http, { blog });
       blogAdminRoutes(http, { publishing });

@@ -23,9 +23,9 @@ export function searchModule(deps: SearchModuleDeps) {
     index,
     query,
     jobs: {
-      'search-index-update': searchIndexUpdateJobs(index),
-      'search-index-bulk': searchIndexBulkJobs(index),
-      'search-index-reindex': searchIndexReindexJobs(index),
+      'search-index-update': searchIndexUpdateJobs({ index }),
+      'search-index-bulk': searchIndexBulkJobs({ index }),
+      'search-index-reindex': searchIndexReindexJobs({ index }),
     },
     routes(http) {
       searchRoutes(http, { search: query });

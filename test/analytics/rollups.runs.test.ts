@@ -109,7 +109,7 @@ describe('the run log (metrics_aggregation_jobs_log)', () => {
 
   it('closes the period before the scheduled time when run by a scheduler', async () => {
     const due = new Date(HOUR.getTime() + HOUR_MS + 5 * 60_000);
-    await analyticsAggregationJobs(aggregation()).AnalyticsAggregate({ jobType: 'hourly' }, { timestamp: due.getTime() - 1234, delay: 1234 } as Job);
+    await analyticsAggregationJobs({ aggregation: aggregation() }).AnalyticsAggregate({ jobType: 'hourly' }, { timestamp: due.getTime() - 1234, delay: 1234 } as Job);
     const row = (await logRows(t.app, 'hourly', HOUR)).at(-1)!;
     expect(row).toMatchObject({ status: 'COMPLETED', metadata: expect.objectContaining({ trigger: 'schedule' }) });
   });

@@ -72,7 +72,7 @@ describe('schedules after Redis lost its data', () => {
     // The handler closes the day before the missed 00:10 run (1 March), not the day before now.
     const runs: Array<{ type: string; start: Date; trigger: string }> = [];
     const aggregation = { run: async (p: (typeof runs)[number]) => { runs.push(p); return {}; }, requestLatePassIfFlagged: async () => undefined };
-    await analyticsAggregationJobs(aggregation as unknown as AggregationService).AnalyticsAggregate(job.data as never, job as Job);
+    await analyticsAggregationJobs({ aggregation: aggregation as unknown as AggregationService }).AnalyticsAggregate(job.data as never, job as Job);
     expect(runs).toEqual([{ type: 'daily', start: new Date('2025-03-01T00:00:00Z'), trigger: 'schedule' }]);
 
     // A later flush after that restore: the 00:10 run is before the keepers last saw the schedule.
