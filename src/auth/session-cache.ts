@@ -11,6 +11,16 @@ export interface RevokedSession {
 // One pub/sub message carries at most this many revocations (a password change revokes them all).
 const PER_MESSAGE = 500;
 
+export interface SessionCacheDeps {
+  /** Commands and publishing; the subscription takes a connection of its own (a duplicate). */
+  readonly redis: Redis;
+  readonly prefix: string;
+  /** SESSION_CACHE_MS. */
+  readonly ttlMs: number;
+  readonly maxEntries: number;
+  readonly log: Logger;
+}
+
 /**
  * Recently authenticated sessions, for `ttlMs`, so most requests skip the session lookup. A
  * logout or password change evicts the sessions here and, through Redis pub/sub, in every other
@@ -28,7 +38,7 @@ export class SessionCache {
   /** Bumped by every revocation seen (and every forgetting); a lookup older than it is not cached. */
   private generation = 0;
 
-  constructor(private readonly deps: { redis: Redis; prefix: string; ttlMs: number; maxEntries: number; log: Logger }) {
+  constructor(private readonly deps: SessionCacheDeps) {
     this.channel = `${deps.prefix}:session-revoked`;
   }
 
