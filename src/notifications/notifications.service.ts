@@ -6,6 +6,7 @@ import { toIso } from '../platform/http/reply.js';
 import { isId } from '../platform/http/validation.js';
 import { chunk, enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
 import type { BatchesRepository } from './batches.repository.js';
+import { DEFAULT_DELIVERY_PREFERENCES } from './delivery.rules.js';
 import type { InboxReads, InboxRow, NotificationRow } from './inbox.repository.js';
 import type { NotificationsRepository } from './notifications.repository.js';
 import type { ListQuery, NotificationContent, NotificationView, PreferencesView, UpdatePreferencesInput } from './notifications.schemas.js';
@@ -66,8 +67,10 @@ export function toView(row: NotificationRow): NotificationView {
   };
 }
 
+/** A user who never saved preferences: the delivery rules' defaults (defined once, in delivery.rules.ts), in UTC. */
 export const defaultPreferences = (userId: string): PreferencesView => ({
-  userId, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'IMMEDIATE', emailEnabled: true, inAppEnabled: true, timezone: 'UTC',
+  userId, enabledTypes: [...DEFAULT_DELIVERY_PREFERENCES.enabledTypes], digestFrequency: DEFAULT_DELIVERY_PREFERENCES.digestFrequency,
+  emailEnabled: DEFAULT_DELIVERY_PREFERENCES.emailEnabled, inAppEnabled: true, timezone: 'UTC',
 });
 
 /** Stable across key order, so a retried request with the same body hashes the same. */
