@@ -52,7 +52,15 @@ export function clamdAddress(url: string): net.NetConnectOpts {
   throw new Error(`CLAMAV_URL must be tcp://host:port or unix:///path, not ${url}`);
 }
 
-export function createClamav(url: string, options: { idleTimeoutMs?: number } = {}): Scanner {
+export interface ClamavOptions {
+  /** CLAMAV_URL: `tcp://host:port` or `unix:///path`. */
+  readonly url: string;
+  /** A scan fails when clamd is silent this long; 60 s by default. */
+  readonly idleTimeoutMs?: number;
+}
+
+export function createClamav(options: ClamavOptions): Scanner {
+  const { url } = options;
   const address = clamdAddress(url);
   const idleTimeoutMs = options.idleTimeoutMs ?? 60_000;
   return {

@@ -22,7 +22,7 @@ export interface MediaModuleDeps extends Pick<Platform, 'db' | 'storage' | 'conf
 export function mediaModule(deps: MediaModuleDeps) {
   const { db, storage, log, assets } = deps;
   const { media } = deps.config;
-  const scanner = media.clamavUrl ? createClamav(media.clamavUrl) : null;
+  const scanner = media.clamavUrl ? createClamav({ url: media.clamavUrl }) : null;
   const ffmpeg = new FfmpegLocator({ log, ffmpegPath: media.ffmpegPath, limits: media.processLimits });
   const tempDirs = new JobTempDirs({ log, tmpDir: media.tmpDir, sweepGraceMs: media.sweepGraceMs });
   const maxDurationSeconds = media.previewMaxDurationSeconds;

@@ -81,7 +81,7 @@ export async function startRealClamd(binary: string, dir: string): Promise<{ url
   openResources.add(label);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `unix://${socket}`;
-  const up = await waitFor(() => createClamav(url).ping(500), 60_000, 250);
+  const up = await waitFor(() => createClamav({ url }).ping(500), 60_000, 250);
   const stop = async () => {
     child.kill('SIGTERM');
     await exited;

@@ -6,6 +6,11 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { assertValidKey, assertValidRange, byteCounter, ObjectNotFoundError, withBody, type ByteRange, type PutOptions, type Storage, type StoredObject } from './storage.js';
 
+export interface LocalStorageOptions {
+  /** The folder every object lives under; ./data/storage by default. */
+  readonly root?: string;
+}
+
 /**
  * Files under one root directory. A put writes to `<root>/.tmp/` and renames into place (same
  * file system, so atomic): readers see the old file or the whole new one, never a partial upload.
@@ -14,8 +19,8 @@ export class LocalStorage implements Storage {
   readonly kind = 'local';
   readonly root: string;
 
-  constructor(root = './data/storage') {
-    this.root = path.resolve(root);
+  constructor(options: LocalStorageOptions = {}) {
+    this.root = path.resolve(options.root ?? './data/storage');
   }
 
   async put(key: string, body: Readable, options: PutOptions = {}): Promise<{ size: number }> {

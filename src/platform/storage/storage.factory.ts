@@ -12,5 +12,5 @@ export interface StorageOptions {
 export function createStorage(options: StorageOptions = {}): Storage {
   const { s3 } = options;
   if (s3?.bucket) return new S3Storage({ ...s3, bucket: s3.bucket });
-  return new LocalStorage(options.root);
+  return new LocalStorage({ root: options.root });
 }

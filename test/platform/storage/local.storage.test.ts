@@ -14,7 +14,7 @@ let root: string;
 let storage: LocalStorage;
 beforeEach(async () => {
   root = await mkdtemp(path.join(tmpdir(), 'herald-storage-'));
-  storage = new LocalStorage(root);
+  storage = new LocalStorage({ root });
 });
 afterEach(async () => {
   await storage.close();
