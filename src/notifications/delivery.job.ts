@@ -6,10 +6,11 @@ export interface DeliveryJobsDeps {
   readonly delivery: Pick<DeliveryService, 'deliver'>;
 }
 
+// The payload is checked by its schema before the handler runs (platform/queue/registry.schemas.ts);
+// a mail server's permanent refusal fails the job for good, anything else is retried.
 export function notificationDeliveryJobs({ delivery }: DeliveryJobsDeps): JobHandlers['notification-delivery'] {
   return {
     NotificationsDeliver: async ({ notificationIds }) => {
-      if (!Array.isArray(notificationIds)) throw new UnrecoverableError('notificationIds missing');
       try {
         return await delivery.deliver(notificationIds);
       } catch (err) {
