@@ -39,7 +39,7 @@ export function boundReplay(views: readonly NotificationView[], maxRows: number,
   return { views: kept.reverse(), truncated: kept.length < views.length };
 }
 
-interface ConnectionDeps {
+export interface SseConnectionDeps {
   /** The SSE response, its head already written. */
   readonly res: ServerResponse;
   readonly unreadCount: () => Promise<number>;
@@ -70,7 +70,7 @@ export class SseConnection implements StreamListener {
 
   private readonly res: ServerResponse;
 
-  constructor(private readonly deps: ConnectionDeps) {
+  constructor(private readonly deps: SseConnectionDeps) {
     this.res = deps.res;
     this.heartbeat = setInterval(() => this.write(': ping\n\n'), deps.heartbeatMs);
     this.res.on('close', () => this.end());
