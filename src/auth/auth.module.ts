@@ -1,18 +1,25 @@
 import type { Module, Platform } from '../platform/module.js';
-import type { UsersService } from '../users/users.service.js';
+import type { UsersService } from '../users/index.js';
+import { SessionsRepository } from './auth.repository.js';
 import { authRoutes } from './auth.routes.js';
 import { AuthService } from './auth.service.js';
+import { LoginThrottle } from './login-throttle.js';
 import { SessionCache } from './session-cache.js';
 
 export interface AuthModuleDeps extends Pick<Platform, 'db' | 'redis' | 'config' | 'log' | 'limiter' | 'secret'> {
-  readonly users: UsersService;
+  /** The credentials auth checks and changes (users owns them). */
+  readonly users: Pick<UsersService, 'credentials' | 'checkPassword' | 'setPassword'>;
 }
 
 /** Sign-in, sessions (HMAC'd tokens, a cache with pub/sub revocation) and the login throttle. */
 export function authModule(deps: AuthModuleDeps) {
   const { config } = deps;
+  const sessions = new SessionsRepository(deps.db);
   const cache = new SessionCache({ redis: deps.redis, prefix: config.queuePrefix, ttlMs: config.sessionCacheMs, maxEntries: 100_000, log: deps.log });
-  const auth = new AuthService(deps.db, deps.users, deps.limiter, config, deps.secret, cache);
+  const throttle = new LoginThrottle({
+    limiter: deps.limiter, login: config.login, enabled: config.rateLimits.enabled, knownAddress: (email, ip) => sessions.signedInFrom(email, ip),
+  });
+  const auth = new AuthService({ db: deps.db, sessions, users: deps.users, throttle, cache, secret: deps.secret, config });
   return {
     auth,
     /** The port other capabilities see of sessions: revocations as they happen, and which are still live. */
@@ -21,7 +28,7 @@ export function authModule(deps: AuthModuleDeps) {
       active: (ids: readonly string[]) => auth.activeSessions(ids),
     },
     jobs: {},
-    routes: (http) => authRoutes(http, auth, config.http.cookie),
+    routes: (http) => authRoutes(http, { auth, cookie: config.http.cookie }),
     start: () => cache.start(),
     stop: () => cache.close(),
   } satisfies Module & Record<string, unknown>;

@@ -1,9 +1,7 @@
 import { sql } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
+import { Repository } from '../platform/db/repository.js';
 
-export class SessionsRepository {
-  constructor(private readonly db: Executor) {}
-
+export class SessionsRepository extends Repository {
   /**
    * A new session, made only while the user's password is still `passwordHash` (the one just
    * verified): a login that raced a password change gets nothing (undefined). FOR SHARE waits for

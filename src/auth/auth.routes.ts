@@ -1,10 +1,10 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.js';
 import { loginResultBody, meBody } from './auth.responses.js';
 import { SESSION_COOKIE } from '../platform/http/auth.js';
 import { successBody } from '../platform/http/route-doc.js';
 import { ok } from '../platform/http/reply.js';
-import { parseBody } from '../platform/http/validation.js';
+import type { Http } from '../platform/http/zod-provider.js';
 import { changePasswordBody, loginBody } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 
@@ -26,13 +26,19 @@ function setSessionCookieWith(settings: CookieSettings, request: FastifyRequest,
   });
 }
 
-export function authRoutes(app: FastifyInstance, auth: AuthService, cookie: CookieSettings): void {
-  const setSessionCookie = setSessionCookieWith.bind(null, cookie);
-  app.post('/api/auth/login', { config: { access: 'public', openapi: {
+export interface AuthRoutesDeps {
+  readonly auth: Pick<AuthService, 'login' | 'logout' | 'changePassword'>;
+  readonly cookie: CookieSettings;
+}
+
+export function authRoutes(app: Http, deps: AuthRoutesDeps): void {
+  const { auth } = deps;
+  const setSessionCookie = setSessionCookieWith.bind(null, deps.cookie);
+  app.post('/api/auth/login', { schema: { body: loginBody }, config: { access: 'public', openapi: {
     summary: 'Sign in', description: 'Sets the HttpOnly session cookie and returns the same token for `Authorization: Bearer`. Limited per IP and per email and IP (docs/OPERATIONS.md, Login throttling).',
-    tags: ['auth'], body: loginBody, response: loginResultBody, errors: { 401: 'Invalid email or password', 429: 'Too many requests. Please try again later. (per IP; failed attempts per email and IP; an account under attack from many IPs is slowed for addresses it never signed in from)' },
+    tags: ['auth'], response: loginResultBody, errors: { 401: 'Invalid email or password', 429: 'Too many requests. Please try again later. (per IP; failed attempts per email and IP; an account under attack from many IPs is slowed for addresses it never signed in from)' },
   } } }, async (request, reply) => {
-    const { email, password } = parseBody(loginBody, request.body);
+    const { email, password } = request.body;
     const result = await auth.login(email, password, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     // The browser's previous session (its cookie is replaced now) ends: no session outlives a sign-in over it.
     if (request.authVia === 'cookie' && request.sessionToken && request.user) await auth.logout(request.sessionToken, request.user.sessionId);
@@ -40,15 +46,14 @@ export function authRoutes(app: FastifyInstance, auth: AuthService, cookie: Cook
     return ok({ user: result.user, token: result.token });
   });
 
-  app.post('/api/auth/password', { config: { access: 'user', openapi: {
+  app.post('/api/auth/password', { schema: { body: changePasswordBody }, config: { access: 'user', openapi: {
     summary: 'Change the password (signs out every session)',
     description: 'Checks `currentPassword` (wrong ones count as failed sign-ins of the account), sets `newPassword` (8+ characters, not the current one, not the email), '
       + 'revokes every session of the user in every API process, and answers with a new session (also set as the cookie).',
-    tags: ['auth'], body: changePasswordBody, response: loginResultBody,
+    tags: ['auth'], response: loginResultBody,
     errors: { 429: 'Too many requests. Please try again later. (failed attempts per account and IP)' },
   } } }, async (request, reply) => {
-    const input = parseBody(changePasswordBody, request.body);
-    const result = await auth.changePassword(request.user!, input, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+    const result = await auth.changePassword(request.user!, request.body, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
     setSessionCookie(request, reply, result.token, result.expiresAt);
     return ok({ user: result.user, token: result.token });
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { passwordSchema } from '../users/users.schemas.js';
+import { passwordSchema } from '../users/index.js';
 
 // Login checks credentials, not password policy: any non-empty string may be tried.
 export const loginBody = z.object({

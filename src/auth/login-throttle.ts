@@ -38,31 +38,34 @@ const refuse = (r: RateLimitResult) => new RateLimitedError({ ...rateLimitHeader
  * owner's known addresses go on as before. Every count is taken before the check, atomically
  * (increment-then-check), so parallel attempts cannot all pass a limit before any is counted.
  */
+export interface LoginThrottleDeps {
+  readonly limiter: RateLimiter;
+  readonly login: Config['login'];
+  /** RATE_LIMITS_ENABLED. */
+  readonly enabled: boolean;
+  /** Whether this account ever signed in from this address (its `addressKey`). */
+  readonly knownAddress: (email: string, ip: string) => Promise<boolean>;
+}
+
 export class LoginThrottle {
-  constructor(
-    private readonly limiter: RateLimiter,
-    private readonly config: Config['login'],
-    private readonly enabled: boolean,
-    /** Whether this account ever signed in from this address. */
-    private readonly knownAddress: (email: string, ip: string) => Promise<boolean>,
-  ) {}
+  constructor(private readonly deps: LoginThrottleDeps) {}
 
   /** Every sign-in attempt of an address, right or wrong (LOGIN_RATE_LIMIT). */
   async countAddress(ip: string): Promise<void> {
-    if (!this.enabled) return;
-    const perIp = await this.limiter.hit('login.ip', addressKey(ip), this.config.perIpPer15Min, WINDOW_SEC);
+    if (!this.deps.enabled) return;
+    const perIp = await this.deps.limiter.hit('login.ip', addressKey(ip), this.deps.login.perIpPer15Min, WINDOW_SEC);
     if (!perIp.allowed) throw refuse(perIp);
   }
 
   /** Admits one password check of `email` from `ip`, or throws 429; counted as failed until `passed`. */
   async admit(email: string, ip: string): Promise<Attempt> {
-    if (!this.enabled) return NOTHING;
-    const pair = await this.limiter.reserve('login.failed', `${email} ${addressKey(ip)}`, this.config.failedPerEmailIpPer15Min, WINDOW_SEC);
+    if (!this.deps.enabled) return NOTHING;
+    const pair = await this.deps.limiter.reserve('login.failed', `${email} ${addressKey(ip)}`, this.deps.login.failedPerEmailIpPer15Min, WINDOW_SEC);
     if (!pair.result.allowed) throw refuse(pair.result);
-    const account = await this.limiter.reserve('login.failed.account', email, this.config.slowAfterFailedPer15Min, WINDOW_SEC);
+    const account = await this.deps.limiter.reserve('login.failed.account', email, this.deps.login.slowAfterFailedPer15Min, WINDOW_SEC);
     const release = async () => { await Promise.all([pair.release(), account.release()]); };
-    if (!account.result.allowed && !(await this.knownAddress(email, addressKey(ip)).catch(() => false))) {
-      const pace = await this.limiter.pace('login.slow', email, this.config.slowIntervalSec * 1000);
+    if (!account.result.allowed && !(await this.deps.knownAddress(email, addressKey(ip)).catch(() => false))) {
+      const pace = await this.deps.limiter.pace('login.slow', email, this.deps.login.slowIntervalSec * 1000);
       if (!pace.allowed) {
         await release(); // no password was checked: nothing failed
         throw new RateLimitedError({ 'retry-after': pace.retryAfter });
