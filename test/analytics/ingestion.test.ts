@@ -166,7 +166,7 @@ describe('enrichment (analytics-enrichment)', () => {
     expect(geo.country('203.0.113.7')).toBe('NZ');
     expect(geo.country('2001:db8::1')).toBeNull();
     const last = await db().selectFrom('analytics_events').select(['id', 'occurred_at']).orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
-    const again = await t.app.services.analytics.ingest.enrich({ fromId: '1', toId: last.id, from: ago(200 * 86_400_000), to: new Date(Date.now() + 86_400_000).toISOString() });
+    const again = await t.app.services.analytics.ingest.enrich({ fromId: '1', toId: String(last.id), from: ago(200 * 86_400_000), to: new Date(Date.now() + 86_400_000).toISOString() });
     expect(again).toEqual({ enriched: 0 });
   });
 

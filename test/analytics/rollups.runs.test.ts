@@ -169,7 +169,7 @@ describe('late events', () => {
     for (const p of around(at)) expect((await logRows(t.app, p.type, p.start)).some((r) => (r.metadata as { trigger: string }).trigger === 'late')).toBe(true);
   });
 
-  async function lateJobs(): Promise<Array<{ id: string }>> {
+  async function lateJobs(): Promise<Array<{ id: number }>> {
     return t.app.database.db.selectFrom('outbox').select('id').where('queue', '=', 'analytics-aggregation').where('job_name', '=', 'AnalyticsLatePass').orderBy('id').execute();
   }
 });

@@ -136,7 +136,8 @@ export interface DigestDeliveriesTable {
 }
 
 export interface OutboxTable {
-  id: Generated<string>;
+  /** bigint, read as a number (client.ts parses int8). */
+  id: Generated<number>;
   queue: string;
   job_name: string;
   payload: Json;
@@ -215,7 +216,8 @@ export interface MetricsAggregationJobsLogTable {
 export type AnalyticsLevel = 'platform' | 'asset' | 'project' | 'license' | 'brand' | 'creator';
 
 export interface AnalyticsEventsTable {
-  id: Generated<string>;
+  /** bigint, read as a number (client.ts parses int8). */
+  id: Generated<number>;
   occurred_at: Timestamp;
   received_at: DefaultTimestamp;
   event_type: string;

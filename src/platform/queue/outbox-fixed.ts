@@ -31,9 +31,9 @@ export interface FixedRowInput {
 }
 
 /** Returns the row's id. */
-export async function insertFixedRow(tx: Executor, row: FixedRowInput): Promise<string> {
+export async function insertFixedRow(tx: Executor, row: FixedRowInput): Promise<number> {
   if (row.jobId !== null && (row.jobId === '' || row.jobId.startsWith('outbox-'))) throw new Error(`invalid fixed job id "${row.jobId}"`);
-  const result = await sql<{ id: string }>`INSERT INTO outbox (queue, job_name, payload, priority, dedupe_key, job_id, delay_until, op)
+  const result = await sql<{ id: number }>`INSERT INTO outbox (queue, job_name, payload, priority, dedupe_key, job_id, delay_until, op)
     VALUES (${row.queue}, ${row.jobName}, ${JSON.stringify(row.payload)}::jsonb, ${row.priority ?? null}, ${row.dedupeKey ?? null},
       ${row.jobId}, ${row.runAt}, ${row.op}) RETURNING id`.execute(tx);
   return result.rows[0]!.id;
@@ -63,7 +63,7 @@ export async function failJobRows(db: Executor, queue: QueueName, jobId: string)
 }
 
 export interface FixedRow {
-  id: string;
+  id: number;
   queue: QueueName;
   job_name: string;
   payload: unknown;
@@ -90,10 +90,10 @@ export function jobOptions(r: { job_id: string | null; priority: number | null; 
  * again with its new delay. A job that is running cannot be replaced: the row waits for the next
  * round (its handler reads the entity and does only what is still due).
  */
-export async function relayFixedRows(tx: Tx, queues: Queues, rows: readonly FixedRow[], now: number): Promise<string[]> {
+export async function relayFixedRows(tx: Tx, queues: Queues, rows: readonly FixedRow[], now: number): Promise<number[]> {
   const byJob = new Map<string, FixedRow[]>();
   for (const row of rows) byJob.set(`${row.queue}:${row.job_id}`, [...(byJob.get(`${row.queue}:${row.job_id}`) ?? []), row]);
-  const done: string[] = [];
+  const done: number[] = [];
   // Sorted, so two relays never wait on each other's locks in opposite orders.
   for (const [key, group] of [...byJob].sort(([a], [b]) => a.localeCompare(b))) {
     const row = group.reduce((a, b) => (Number(b.id) > Number(a.id) ? b : a));

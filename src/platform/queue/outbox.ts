@@ -64,8 +64,14 @@ export async function enqueueManyInTx<Q extends QueueName, J extends JobName<Q>>
 export const chunk = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
 
-export async function markOutboxCompleted(db: Executor, id: string): Promise<void> {
-  await db.updateTable('outbox').set({ completed_at: new Date() }).where('id', '=', id).where('completed_at', 'is', null).execute();
+/**
+ * An outbox row's id: a bigint, which the pg client parses to a number; ids that come back from
+ * BullMQ (`outbox-<id>`) are strings of it.
+ */
+export type OutboxId = number | string;
+
+export async function markOutboxCompleted(db: Executor, id: OutboxId): Promise<void> {
+  await db.updateTable('outbox').set({ completed_at: new Date() }).where('id', '=', Number(id)).where('completed_at', 'is', null).execute();
 }
 
 /**
@@ -73,25 +79,25 @@ export async function markOutboxCompleted(db: Executor, id: string): Promise<voi
  * so the handler's reads see their changes, and its success completes them (the rows merged into
  * this job by deduplication never get a job of their own).
  */
-export async function unfinishedOfKey(db: Executor, dedupeKey: string): Promise<string[]> {
+export async function unfinishedOfKey(db: Executor, dedupeKey: string): Promise<number[]> {
   const rows = await db.selectFrom('outbox').select('id').where('dedupe_key', '=', dedupeKey).where('completed_at', 'is', null).limit(10_000).execute();
   return rows.map((r) => r.id);
 }
 
-export async function markManyOutboxCompleted(db: Executor, ids: readonly string[]): Promise<void> {
+export async function markManyOutboxCompleted(db: Executor, ids: readonly OutboxId[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ completed_at: new Date() }).where('id', 'in', [...ids]).where('completed_at', 'is', null).execute();
+  await db.updateTable('outbox').set({ completed_at: new Date() }).where('id', 'in', ids.map(Number)).where('completed_at', 'is', null).execute();
 }
 
 /** Out of attempts: an admin may retry it; the relay never re-drives it by itself. */
-export async function markOutboxFailed(db: Executor, id: string): Promise<void> {
-  await db.updateTable('outbox').set({ failed_at: new Date() }).where('id', '=', id).where('completed_at', 'is', null).execute();
+export async function markOutboxFailed(db: Executor, id: OutboxId): Promise<void> {
+  await db.updateTable('outbox').set({ failed_at: new Date() }).where('id', '=', Number(id)).where('completed_at', 'is', null).execute();
 }
 
 /** An admin retried the job: it is live work again (and re-drivable if Redis loses it). */
-export async function reopenOutboxFailed(db: Executor, ids: readonly string[]): Promise<void> {
+export async function reopenOutboxFailed(db: Executor, ids: readonly OutboxId[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ failed_at: null }).where('id', 'in', [...ids]).where('completed_at', 'is', null).execute();
+  await db.updateTable('outbox').set({ failed_at: null }).where('id', 'in', ids.map(Number)).where('completed_at', 'is', null).execute();
 }
 
 const EPOCH_KEY = (prefix: string) => `${prefix}:outbox-epoch`;
@@ -128,15 +134,15 @@ export class OutboxRelay {
   private listener: pg.PoolClient | null = null;
   private unlisten: (() => Promise<void>) | null = null;
 
-  constructor(private readonly opts: RelayOptions) {}
+  constructor(private readonly deps: RelayOptions) {}
 
   async start(): Promise<void> {
-    await this.listen().catch((err) => this.opts.log.warn({ err }, 'outbox LISTEN unavailable; polling only'));
+    await this.listen().catch((err) => this.deps.log.warn({ err }, 'outbox LISTEN unavailable; polling only'));
     this.schedule(0);
   }
 
   private async listen(): Promise<void> {
-    const client = await this.opts.pool.connect();
+    const client = await this.deps.pool.connect();
     let released = false;
     const release = (destroy: boolean) => {
       if (released) return;
@@ -173,12 +179,12 @@ export class OutboxRelay {
 
   private async tick(): Promise<void> {
     this.running = true;
-    let delay = this.opts.pollMs;
+    let delay = this.deps.pollMs;
     try {
       const moved = await this.relayOnce();
-      if (moved >= (this.opts.batchSize ?? 1000)) delay = 0;
+      if (moved >= (this.deps.batchSize ?? 1000)) delay = 0;
     } catch (err) {
-      this.opts.log.warn({ err: (err as Error).message }, 'outbox relay failed; will retry');
+      this.deps.log.warn({ err: (err as Error).message }, 'outbox relay failed; will retry');
       delay = Math.max(delay, 1_000);
     } finally {
       this.running = false;
@@ -195,29 +201,29 @@ export class OutboxRelay {
   /** Re-drives unfinished work when Redis lost its data; returns how many rows were re-opened. */
   async redriveLost(now = Date.now()): Promise<number> {
     let reopened = 0;
-    const fresh = await this.opts.redis.set(EPOCH_KEY(this.opts.prefix), String(now), 'NX');
+    const fresh = await this.deps.redis.set(EPOCH_KEY(this.deps.prefix), String(now), 'NX');
     if (fresh === 'OK') {
-      const result = await this.opts.db.updateTable('outbox').set({ relayed_at: null })
+      const result = await this.deps.db.updateTable('outbox').set({ relayed_at: null })
         .where('completed_at', 'is', null).where('failed_at', 'is', null).where('relayed_at', 'is not', null).executeTakeFirst();
       reopened += Number(result.numUpdatedRows);
-      if (reopened) this.opts.log.warn({ reopened }, 'Redis lost its queues (epoch key missing): relaying unfinished work again');
+      if (reopened) this.deps.log.warn({ reopened }, 'Redis lost its queues (epoch key missing): relaying unfinished work again');
     }
-    const staleAfterMs = this.opts.staleAfterMs ?? 5 * 60_000;
+    const staleAfterMs = this.deps.staleAfterMs ?? 5 * 60_000;
     if (now - this.lastStaleCheck >= staleAfterMs / 5) {
       this.lastStaleCheck = now;
       // A delayed job is not overdue before its time: it counts as stale only that long after it.
       const cutoff = new Date(now - staleAfterMs);
-      const stale = await sql<{ id: string; queue: QueueName; job_id: string | null }>`
+      const stale = await sql<{ id: number; queue: QueueName; job_id: string | null }>`
         SELECT id, queue, job_id FROM outbox
         WHERE completed_at IS NULL AND failed_at IS NULL AND relayed_at < ${cutoff} AND (delay_until IS NULL OR delay_until < ${cutoff})
-        ORDER BY relayed_at LIMIT 500`.execute(this.opts.db);
-      const missing: string[] = [];
+        ORDER BY relayed_at LIMIT 500`.execute(this.deps.db);
+      const missing: number[] = [];
       for (const row of stale.rows) {
-        if (!(await this.opts.queues.get(row.queue).getJob(row.job_id ?? outboxJobId(row.id)))) missing.push(row.id);
+        if (!(await this.deps.queues.get(row.queue).getJob(row.job_id ?? outboxJobId(row.id)))) missing.push(row.id);
       }
       if (missing.length) {
-        await this.opts.db.updateTable('outbox').set({ relayed_at: null }).where('id', 'in', missing).execute();
-        this.opts.log.warn({ reopened: missing.length }, 'relayed jobs missing from Redis: relaying them again');
+        await this.deps.db.updateTable('outbox').set({ relayed_at: null }).where('id', 'in', missing).execute();
+        this.deps.log.warn({ reopened: missing.length }, 'relayed jobs missing from Redis: relaying them again');
         reopened += missing.length;
       }
     }
@@ -227,10 +233,10 @@ export class OutboxRelay {
   /** One claim-push-mark round; returns how many rows moved. */
   async relayOnce(): Promise<number> {
     // Still connecting (start-up, or Redis away): rows wait; the next poll tries again.
-    if (this.opts.redis.status !== 'ready') return 0;
+    if (this.deps.redis.status !== 'ready') return 0;
     await this.redriveLost();
-    const limit = this.opts.batchSize ?? 1000;
-    return this.opts.db.transaction().execute(async (tx) => {
+    const limit = this.deps.batchSize ?? 1000;
+    return this.deps.db.transaction().execute(async (tx) => {
       const rows = await sql<Omit<FixedRow, 'job_id'> & { job_id: string | null }>`
         SELECT id, queue, job_name, payload, priority, dedupe_key, job_id, delay_until, op FROM outbox
         WHERE relayed_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED`.execute(tx);
@@ -240,9 +246,9 @@ export class OutboxRelay {
       const byQueue = new Map<QueueName, typeof plain>();
       for (const row of plain) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
       for (const [queue, list] of byQueue) {
-        await this.opts.queues.get(queue).addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: jobOptions(r, outboxJobId(r.id), now) })));
+        await this.deps.queues.get(queue).addBulk(list.map((r) => ({ name: r.job_name, data: r.payload, opts: jobOptions(r, outboxJobId(r.id), now) })));
       }
-      const fixed = await relayFixedRows(tx, this.opts.queues, rows.rows.filter((r): r is FixedRow => r.job_id !== null), now);
+      const fixed = await relayFixedRows(tx, this.deps.queues, rows.rows.filter((r): r is FixedRow => r.job_id !== null), now);
       const relayed = [...plain.map((r) => r.id), ...fixed];
       if (relayed.length) await tx.updateTable('outbox').set({ relayed_at: new Date() }).where('id', 'in', relayed).execute();
       return relayed.length;
