@@ -24,7 +24,7 @@ export class Metrics {
   readonly emails = new Counter({ name: 'herald_emails_total', help: 'Emails by kind and outcome (sent, captured, already-sent, failed, retry, claim-lost: another attempt took the claim over)', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] });
   readonly schedulesRestored = new Counter({ name: 'herald_schedules_restored_total', help: 'Job schedulers found missing from Redis and restored, by schedule', labelNames: ['schedule'] as const, registers: [this.registry] });
 
-  constructor(queues: Queues) {
+  constructor({ queues }: { readonly queues: Queues }) {
     collectDefaultMetrics({ register: this.registry, prefix: 'herald_' });
     new Gauge({
       name: 'herald_queue_jobs', help: 'Jobs in each queue by state (BullMQ counters)', labelNames: ['queue', 'state'] as const, registers: [this.registry],

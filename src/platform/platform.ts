@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { createDb, type DbHandle } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { EmailLogRepository } from './email/email-log.repository.js';
 import { EmailService } from './email/email.service.js';
 import { createCapturedTransport, createSmtpTransport } from './email/transport.js';
 import { RateLimiter } from './http/rate-limit.js';
@@ -35,12 +36,12 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
   const database = createDb(endpoints.databaseUrl, { max: options.api ? 20 : 10 });
   const redis = createCommandRedis(endpoints.redisUrl);
   const queueRedis = createQueueRedis(endpoints.redisUrl);
-  const queues = new Queues(queueRedis, config.queuePrefix, config.jobs, log);
-  const metrics = new Metrics(queues);
+  const queues = new Queues({ connection: queueRedis, prefix: config.queuePrefix, defaults: config.jobs, log });
+  const metrics = new Metrics({ queues });
   const secret = await resolveSessionSecret(config, database.db);
   const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl, { maxConnections: config.email.poolSize }) : createCapturedTransport();
-  const email = new EmailService(database.db, transport, {
-    from: config.emailFrom, leaseMs: config.email.leaseMs, domain: config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local',
+  const email = new EmailService({
+    emailLog: new EmailLogRepository(database.db), transport, from: config.emailFrom, leaseMs: config.email.leaseMs, domain: config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local',
     // One claim per pooled connection: a claim is taken only when its message can go out now.
     maxInFlight: config.email.poolSize,
     onOutcome: (kind, outcome) => metrics.emails.inc({ kind, outcome }),
@@ -49,7 +50,7 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
   const storage = createStorage({ root: config.media.storageDir, s3: config.media.s3 });
   const platform: Platform = {
     config, log, db: database.db, pool: database.pool, redis, redisUrl: endpoints.redisUrl, queues,
-    limiter: new RateLimiter(redis, config.queuePrefix), email, storage, metrics, secret,
+    limiter: new RateLimiter({ redis, prefix: config.queuePrefix }), email, storage, metrics, secret,
     publicUrl: () => config.publicUrl ?? options.publicUrl() ?? `http://127.0.0.1:${config.port}`,
   };
   return {

@@ -155,7 +155,7 @@ describe('bulk operations over 5,000 jobs', () => {
     // A prefix of its own without the app's workers: the jobs stay where the test puts them.
     const prefix = `${t.prefix}bulk`;
     const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    const queues = new Queues(connection, prefix, { attempts: 1, backoffMs: 10 }, t.app.log);
+    const queues = new Queues({ connection, prefix, defaults: { attempts: 1, backoffMs: 10 }, log: t.app.log });
     const q = queues.get('blog-publish');
     const db = t.app.database.db;
     const failAll = async () => {

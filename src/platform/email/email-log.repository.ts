@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Executor } from '../db/client.js';
+import { Repository } from '../db/repository.js';
 import type { EmailStatus } from '../db/schema.js';
 
 export interface EmailClaim {
@@ -12,8 +12,7 @@ export interface EmailClaim {
   messageId: string;
 }
 
-export class EmailLogRepository {
-  constructor(private readonly db: Executor) {}
+export class EmailLogRepository extends Repository {
 
   /**
    * Claims the email for `leaseMs` under `token` (random per attempt): a new key, or a key still

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EmailLogRepository, type EmailClaim } from './email-log.repository.js';
+import type { EmailClaim, EmailLogRepository } from './email-log.repository.js';
 import { PermanentEmailError, type MailTransport } from './transport.js';
-import type { Db } from '../db/client.js';
 import { DeferUntilError } from '../queue/deferral.js';
 import { Semaphore } from '../semaphore.js';
 
@@ -33,6 +32,19 @@ export function deferralForHeldClaims(reasons: readonly unknown[]): DeferUntilEr
   return new DeferUntilError(until, `${reasons.length} email(s) held by another attempt; waiting for their lease`);
 }
 
+export interface EmailServiceDeps {
+  readonly emailLog: EmailLogRepository;
+  readonly transport: MailTransport;
+  readonly from: string;
+  readonly leaseMs: number;
+  readonly domain: string;
+  readonly maxInFlight: number;
+  /** Told every outcome (metrics): sent, captured, already-sent, failed, retry, claim-lost. */
+  readonly onOutcome?: (kind: string, outcome: SendOutcome | 'retry' | 'claim-lost') => void;
+  /** Told when a claim turned out to be another attempt's (its lease ran out and was taken over). */
+  readonly onClaimLost?: (key: string, stage: 'renew' | 'complete' | 'release' | 'fail') => void;
+}
+
 /**
  * At most one email per key: the email_log row is claimed right before the SMTP hand-off and
  * completed right after it. Each claim carries a random token of its attempt, and only that
@@ -57,15 +69,14 @@ export class EmailService {
   private renewal: NodeJS.Timeout | null = null;
   private renewing = false;
 
-  constructor(db: Db, private readonly transport: MailTransport, private readonly options: {
-    from: string; leaseMs: number; domain: string; maxInFlight: number;
-    /** Told every outcome (metrics): sent, captured, already-sent, failed, retry, claim-lost. */
-    onOutcome?: (kind: string, outcome: SendOutcome | 'retry' | 'claim-lost') => void;
-    /** Told when a claim turned out to be another attempt's (its lease ran out and was taken over). */
-    onClaimLost?: (key: string, stage: 'renew' | 'complete' | 'release' | 'fail') => void;
-  }) {
-    this.log = new EmailLogRepository(db);
-    this.slots = new Semaphore(options.maxInFlight);
+  private readonly transport: MailTransport;
+  private readonly options: EmailServiceDeps;
+
+  constructor(deps: EmailServiceDeps) {
+    this.log = deps.emailLog;
+    this.transport = deps.transport;
+    this.options = deps;
+    this.slots = new Semaphore(deps.maxInFlight);
   }
 
   get mode() {

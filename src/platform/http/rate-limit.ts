@@ -35,7 +35,10 @@ export interface Reservation {
 export class RateLimiter {
   private readonly redis: ScriptedRedis;
 
-  constructor(redis: Redis, private readonly prefix: string) {
+  private readonly prefix: string;
+
+  constructor({ redis, prefix }: { readonly redis: Redis; readonly prefix: string }) {
+    this.prefix = prefix;
     // defineCommand sends EVALSHA, falling back to EVAL once per connection.
     redis.defineCommand('heraldRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     redis.defineCommand('heraldRateRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });

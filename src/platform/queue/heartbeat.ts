@@ -17,6 +17,15 @@ export interface WorkerHeartbeat {
 const key = (prefix: string, id: string) => `${prefix}:worker:${id}`;
 const index = (prefix: string) => `${prefix}:workers`;
 
+export interface HeartbeatDeps {
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly queues: QueueName[];
+  readonly concurrency: Partial<Record<QueueName, number>>;
+  readonly activeJobs: () => number;
+  readonly intervalMs: number;
+}
+
 /**
  * Each worker process says it is alive every `intervalMs`, in a key that expires after three
  * missed beats; the set of ids lets admins list them without scanning the keyspace.
@@ -26,9 +35,15 @@ export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
   private readonly startedAt = new Date().toISOString();
 
-  constructor(private readonly redis: Redis, private readonly prefix: string, private readonly info: {
-    queues: QueueName[]; concurrency: Partial<Record<QueueName, number>>; activeJobs: () => number; intervalMs: number;
-  }) {}
+  private readonly redis: Redis;
+  private readonly prefix: string;
+  private readonly info: HeartbeatDeps;
+
+  constructor(deps: HeartbeatDeps) {
+    this.redis = deps.redis;
+    this.prefix = deps.prefix;
+    this.info = deps;
+  }
 
   async beat(): Promise<void> {
     const body: WorkerHeartbeat = {

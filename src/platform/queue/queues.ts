@@ -18,11 +18,19 @@ export function defaultJobOptions(defaults: JobDefaults): JobsOptions {
   };
 }
 
+export interface QueuesDeps {
+  /** BullMQ's connection (platform/queue/connection.ts), shared by every queue. */
+  readonly connection: Redis;
+  readonly prefix: string;
+  readonly defaults: JobDefaults;
+  readonly log: Logger;
+}
+
 /** Producer side of every queue, one BullMQ Queue object each, sharing one connection. */
 export class Queues {
   private readonly queues: Map<QueueName, Queue>;
 
-  constructor(connection: Redis, prefix: string, defaults: JobDefaults, log: Logger) {
+  constructor({ connection, prefix, defaults, log }: QueuesDeps) {
     this.queues = new Map(QUEUE_NAMES.map((name) => {
       const queue = new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions(defaults) });
       // Connection errors while Redis is away; callers see their own failures, this is the log.

@@ -103,7 +103,7 @@ export class ScheduleKeeper {
   /** Per schedule: runs at or after this (ms) had not been taken by a worker when last seen. */
   private readonly untakenFrom = new Map<string, number>();
 
-  constructor(private readonly opts: {
+  constructor(private readonly deps: {
     queues: Queues; log: Logger; intervalMs: number; schedules?: readonly Schedule[];
     /** Told each restored schedule (metrics). */
     onRestored?: (id: string) => void;
@@ -119,17 +119,17 @@ export class ScheduleKeeper {
       });
     };
     round();
-    this.timer = setInterval(round, this.opts.intervalMs);
+    this.timer = setInterval(round, this.deps.intervalMs);
     this.timer.unref();
   }
 
   /** One round; a Redis that is away is checked again on the next one. */
   async check(): Promise<string[]> {
-    const { queues, log } = this.opts;
+    const { queues, log } = this.deps;
     try {
-      const now = this.opts.now?.() ?? Date.now();
+      const now = this.deps.now?.() ?? Date.now();
       const missing: Schedule[] = [];
-      for (const s of this.opts.schedules ?? SCHEDULES) {
+      for (const s of this.deps.schedules ?? SCHEDULES) {
         const scheduler = await queues.get(s.queue).getJobScheduler(s.id);
         // A scheduler without a next run (its hash survived, its entry in the schedule set did not:
         // a partial loss, e.g. a flush racing a restore) never fires: restore it as missing.
@@ -148,11 +148,11 @@ export class ScheduleKeeper {
       for (const s of missing) await restoreSchedule(queues, s);
       for (const s of missing) this.untakenFrom.set(s.id, now);
       const restored = missing.map((s) => s.id);
-      for (const id of restored) this.opts.onRestored?.(id);
+      for (const id of restored) this.deps.onRestored?.(id);
       if (restored.length) log.warn({ restored, caughtUp }, 'job schedulers missing from Redis (flushed or failed over): restored, runs missed meanwhile added');
       return restored;
     } catch (err) {
-      this.opts.log.warn({ err: (err as Error).message }, 'schedule check failed; will retry');
+      this.deps.log.warn({ err: (err as Error).message }, 'schedule check failed; will retry');
       return [];
     }
   }

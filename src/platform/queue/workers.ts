@@ -51,39 +51,39 @@ export class WorkerPool {
   private active = 0;
   private heartbeat: Heartbeat | null = null;
 
-  constructor(private readonly opts: WorkerPoolOptions) {}
+  constructor(private readonly deps: WorkerPoolOptions) {}
 
   start(): void {
-    const concurrencyOf = (q: QueueName) => this.opts.concurrency?.[q] ?? QUEUES[q].concurrency ?? this.opts.defaultConcurrency;
-    const concurrency = Object.fromEntries(this.opts.queues.map((q) => [q, concurrencyOf(q)]));
-    this.heartbeat = new Heartbeat(this.opts.connection, this.opts.prefix, {
-      queues: [...this.opts.queues], concurrency, activeJobs: () => this.active, intervalMs: this.opts.heartbeatMs,
+    const concurrencyOf = (q: QueueName) => this.deps.concurrency?.[q] ?? QUEUES[q].concurrency ?? this.deps.defaultConcurrency;
+    const concurrency = Object.fromEntries(this.deps.queues.map((q) => [q, concurrencyOf(q)]));
+    this.heartbeat = new Heartbeat({
+      redis: this.deps.connection, prefix: this.deps.prefix, queues: [...this.deps.queues], concurrency, activeJobs: () => this.active, intervalMs: this.deps.heartbeatMs,
     });
     this.heartbeat.start();
-    for (const queue of this.opts.queues) {
-      const handlers = this.opts.handlers[queue] as Record<string, JobHandler<unknown>>;
+    for (const queue of this.deps.queues) {
+      const handlers = this.deps.handlers[queue] as Record<string, JobHandler<unknown>>;
       const schemas = JOB_SCHEMAS[queue] as Record<string, z.ZodType>;
       const concurrency = concurrencyOf(queue);
       // Three parameters: BullMQ then hands each job an AbortSignal (see close()).
       const worker = new Worker(queue, (job, token, signal) => this.run(queue, handlers, schemas, job, token, signal), {
-        connection: this.opts.connection,
-        prefix: this.opts.prefix,
+        connection: this.deps.connection,
+        prefix: this.deps.prefix,
         concurrency,
         autorun: true,
-        lockDuration: this.opts.lockMs,
-        stalledInterval: this.opts.lockMs,
-        maxStalledCount: this.opts.maxStalledCount ?? MAX_STALLS,
+        lockDuration: this.deps.lockMs,
+        stalledInterval: this.deps.lockMs,
+        maxStalledCount: this.deps.maxStalledCount ?? MAX_STALLS,
         // Per-minute completed/failed counts for a week: throughput charts and failure-rate health.
         metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       });
       worker.on('failed', (job, err) => {
-        this.opts.log.warn({ queue, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: err.message }, 'job failed');
+        this.deps.log.warn({ queue, jobId: job?.id, job: job?.name, attempt: job?.attemptsMade, err: err.message }, 'job failed');
         const outboxId = outboxIdOf(job?.id);
         const final = err.name === 'UnrecoverableError' || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
-        if (outboxId && final) void markOutboxFailed(this.opts.db, outboxId).catch(() => undefined);
-        else if (job?.id && !job.repeatJobKey && final) void failJobRows(this.opts.db, queue, job.id).catch(() => undefined);
+        if (outboxId && final) void markOutboxFailed(this.deps.db, outboxId).catch(() => undefined);
+        else if (job?.id && !job.repeatJobKey && final) void failJobRows(this.deps.db, queue, job.id).catch(() => undefined);
       });
-      worker.on('error', (err) => this.opts.log.warn({ queue, err: err.message }, 'worker error'));
+      worker.on('error', (err) => this.deps.log.warn({ queue, err: err.message }, 'worker error'));
       this.workers.push(worker);
     }
   }
@@ -95,35 +95,35 @@ export class WorkerPool {
     const schema = Object.hasOwn(schemas, job.name) ? schemas[job.name] : undefined;
     if (!handler || !schema) throw new UnrecoverableError(`no handler for job ${job.name} on ${queue}`);
     const started = Date.now();
-    const observe = (outcome: 'completed' | 'failed') => this.opts.metrics?.jobDuration.observe({ queue, job: job.name, outcome }, (Date.now() - started) / 1000);
+    const observe = (outcome: 'completed' | 'failed') => this.deps.metrics?.jobDuration.observe({ queue, job: job.name, outcome }, (Date.now() - started) / 1000);
     this.active++;
     try {
       // Deduplicated work: free the key first, so a change committed from now on gets its own job.
       const dedupeKey = job.deduplicationId;
       if (dedupeKey) await job.removeDeduplicationKey();
-      const merged = dedupeKey ? await unfinishedOfKey(this.opts.db, dedupeKey) : [];
+      const merged = dedupeKey ? await unfinishedOfKey(this.deps.db, dedupeKey) : [];
       // Data from Redis or an outbox row is whatever its producer wrote: a payload that does not fit
       // fails once here with zod's issues (retries would not fix it), not as a TypeError deep inside.
       const payload = schema.safeParse(job.data);
       if (!payload.success) throw new UnrecoverableError(`Invalid payload of ${queue}/${job.name}: ${payloadIssues(payload.error)}`);
       const result = await handler(payload.data, job, signal);
       const outboxId = outboxIdOf(job.id);
-      if (outboxId) await markOutboxCompleted(this.opts.db, outboxId);
+      if (outboxId) await markOutboxCompleted(this.deps.db, outboxId);
       // A fixed-id job (outbox-fixed.ts): the rows it was relayed from are done; one written since is a new intent.
-      else if (job.id && !job.repeatJobKey) await completeJobRows(this.opts.db, queue, job.id, { relayedOnly: true });
-      await markManyOutboxCompleted(this.opts.db, merged);
+      else if (job.id && !job.repeatJobKey) await completeJobRows(this.deps.db, queue, job.id, { relayedOnly: true });
+      await markManyOutboxCompleted(this.deps.db, merged);
       observe('completed');
-      this.opts.log.debug({ queue, jobId: job.id, job: job.name, ms: Date.now() - started }, 'job completed');
+      this.deps.log.debug({ queue, jobId: job.id, job: job.name, ms: Date.now() - started }, 'job completed');
       return result;
     } catch (err) {
       if (err instanceof DeferUntilError && token) {
         // Not a failure: the work is held elsewhere. Back to delayed, no attempt used.
         await job.moveToDelayed(err.until.getTime() + DEFER_MARGIN_MS, token);
-        this.opts.log.info({ queue, jobId: job.id, job: job.name, until: err.until.toISOString(), reason: err.message }, 'job deferred');
+        this.deps.log.info({ queue, jobId: job.id, job: job.name, until: err.until.toISOString(), reason: err.message }, 'job deferred');
         throw new DelayedError();
       }
       observe('failed');
-      this.opts.metrics?.jobFailures.inc({ queue, job: job.name });
+      this.deps.metrics?.jobFailures.inc({ queue, job: job.name });
       throw err;
     } finally {
       this.active--;
@@ -135,14 +135,14 @@ export class WorkerPool {
     await this.heartbeat?.stop();
     const within = <T>(work: Promise<T>, ms: number) =>
       Promise.race([work.then(() => 'done' as const), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref())]);
-    if ((await within(Promise.all(this.workers.map((w) => w.close())), this.opts.shutdownTimeoutMs)) === 'done') return;
-    this.opts.log.warn('workers did not finish in time; forcing close (stalled jobs will be retried)');
+    if ((await within(Promise.all(this.workers.map((w) => w.close())), this.deps.shutdownTimeoutMs)) === 'done') return;
+    this.deps.log.warn('workers did not finish in time; forcing close (stalled jobs will be retried)');
     // Handlers that take the signal (previews) stop their child processes and remove their temp files.
     for (const w of this.workers) w.cancelAllJobs('worker shutting down');
     // A worker whose Redis connection is mid-reconnect may never answer even a forced close; its
     // active jobs are recovered by the stalled-job check either way, so shutdown goes on.
     if ((await within(Promise.all(this.workers.map((w) => w.close(true))), 5_000)) === 'timeout') {
-      this.opts.log.warn('workers did not close; leaving their connections to be dropped');
+      this.deps.log.warn('workers did not close; leaving their connections to be dropped');
     }
   }
 }
