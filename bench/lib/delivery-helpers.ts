@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import nodemailer from 'nodemailer';
 import pg from 'pg';
 import { renderNotificationEmail } from '../../src/notifications/email.render.js';
@@ -32,8 +31,8 @@ export function realisticMail(publicUrl = 'http://127.0.0.1:3000') {
 
 /**
  * The best bare configuration (docs: MEASURED.md): nodemailer pooled over `maxConnections`
- * connections whose sockets have TCP_NODELAY, exactly as src/platform/email/transport.ts builds
- * it, sending `count` messages with at most `inFlight` at once. Returns the seconds taken.
+ * connections, exactly as src/platform/email/transport.ts builds it (nodemailer 10 turns Nagle off
+ * on every SMTP socket itself), sending `count` messages with at most `inFlight` at once. Returns the seconds taken.
  */
 export async function sendBare(smtpUrl: string, count: number, options: { maxConnections: number; inFlight: number }): Promise<number> {
   const url = new URL(smtpUrl);
@@ -42,11 +41,6 @@ export async function sendBare(smtpUrl: string, count: number, options: { maxCon
     host: url.hostname, port: Number(url.port), secure: false,
     connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 30_000,
   });
-  (transporter as unknown as { getSocket: (o: unknown, cb: (err: Error | null, s?: { socket: net.Socket }) => void) => void }).getSocket = (_o, callback) => {
-    const socket = new net.Socket();
-    socket.setNoDelay(true);
-    callback(null, { socket });
-  };
   const mail = realisticMail();
   let next = 0;
   const started = performance.now();

@@ -5,7 +5,7 @@ import type { Role } from '../db/schema.js';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
 import { CROSS_ORIGIN_REFUSED, originAllowed, trustedOrigins } from './cors.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
-import type { RouteDoc } from './route-doc.js';
+import type { RouteDoc, RouteDocument } from './route-doc.js';
 
 export const SESSION_COOKIE = 'herald_session';
 export const ADMIN_REQUIRED = 'Forbidden: Admin access required';
@@ -54,10 +54,10 @@ export function tokenFrom(request: FastifyRequest): { token: string; via: 'cooki
  * The route's document with its request schemas, which the route states once, in `schema`: the
  * very objects Fastify validates with (platform/http/zod-provider.ts).
  */
-function documented(doc: RouteDoc | undefined, schema: FastifySchema | undefined): RouteDoc | undefined {
+function documented(doc: RouteDoc | undefined, schema: FastifySchema | undefined): RouteDocument | undefined {
   if (!doc || !schema) return doc;
   const { params, querystring, body } = schema as { params?: z.ZodType; querystring?: z.ZodType; body?: z.ZodType };
-  return { ...doc, ...(params ? { params } : {}), ...(querystring ? { query: querystring } : {}), ...(body ? { body } : {}) };
+  return { ...doc, params, query: querystring, ...(body ? { body } : {}) };
 }
 
 /** One row of the route table: who may call it (undefined: the route declared no rule). */
@@ -66,7 +66,7 @@ export interface RouteAccess {
   readonly url: string;
   readonly access: Access | undefined;
   readonly rateLimit: RateLimitName | undefined;
-  readonly openapi: RouteDoc | undefined;
+  readonly openapi: RouteDocument | undefined;
 }
 
 /**

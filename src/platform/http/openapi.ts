@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SESSION_COOKIE, type RouteAccess } from './auth.js';
-import { errorBody, type RouteDoc } from './route-doc.js';
+import { errorBody, type RouteDocument } from './route-doc.js';
 
 /**
  * The OpenAPI 3.1 document of the service, built from the route table: each route's
@@ -67,7 +67,7 @@ export function operationIdOf(method: string, url: string): string {
   return [method.toLowerCase(), ...words].map((w, i) => (i === 0 ? w : w[0]!.toUpperCase() + w.slice(1))).join('');
 }
 
-function parametersOf(route: RouteAccess, doc: RouteDoc, components: Components): Json[] {
+function parametersOf(route: RouteAccess, doc: RouteDocument, components: Components): Json[] {
   const out: Json[] = [];
   const names = [...route.url.matchAll(/:(\w+)/g)].map((m) => m[1]!);
   const params = doc.params ? components.convert(doc.params, 'input') as { properties?: Record<string, Json> } : {};
@@ -82,7 +82,7 @@ function parametersOf(route: RouteAccess, doc: RouteDoc, components: Components)
   return out;
 }
 
-function operation(route: RouteAccess, doc: RouteDoc, components: Components): Json {
+function operation(route: RouteAccess, doc: RouteDocument, components: Components): Json {
   const status = doc.status ?? 200;
   const type = doc.contentType ?? 'application/json';
   const responseSchema = type === 'application/json' ? components.convert(doc.response, 'output') : { type: 'string', description: doc.response.description };

@@ -1,17 +1,21 @@
 import { z } from 'zod';
 
 /**
- * What a route declares about itself for the OpenAPI document (`config.openapi`). The request
- * schemas are the very objects the handler parses with, so the document cannot drift from the
- * validation; the response schema is checked against the service's types where it is declared.
+ * What a route declares about itself for the OpenAPI document (`config.openapi`). Its request
+ * schemas are not here: a route states them once, in its Fastify `schema`, where they are the
+ * validation and the handler's types (platform/http/zod-provider.ts), and the route table adds them
+ * to this document (platform/http/auth.ts). The response schema is checked against the service's
+ * types where it is declared.
  */
 export interface RouteDoc {
   readonly summary: string;
   readonly description?: string;
   readonly tags: readonly string[];
-  /** Path parameters; by default every `:name` of the URL is an opaque string. */
-  readonly params?: z.ZodType;
-  readonly query?: z.ZodType;
+  /**
+   * Only a body Fastify does not validate: a `multipart/form-data` upload (with `bodyContentType`),
+   * and event ingestion, which IngestService validates after its 401 and 413 (in-process producers
+   * call it too).
+   */
   readonly body?: z.ZodType;
   /** A request body that is not JSON (`multipart/form-data` uploads). */
   readonly bodyContentType?: string;
@@ -23,6 +27,13 @@ export interface RouteDoc {
   readonly contentType?: string;
   /** Errors this route answers besides those its access rule, rate limit and schemas imply. */
   readonly errors?: Readonly<Record<number, string>>;
+}
+
+/** A route's document as the route table holds it: with the request schemas of its Fastify `schema`. */
+export interface RouteDocument extends RouteDoc {
+  /** Path parameters; by default every `:name` of the URL is an opaque string. */
+  readonly params?: z.ZodType;
+  readonly query?: z.ZodType;
 }
 
 /** Mutual assignability: `const _check: Same<A, B> = true` stops compiling when A and B part. */
