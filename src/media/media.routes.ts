@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { assetSchema } from '../catalog/index.js';
 import { AppError, InvalidError } from '../platform/errors.js';
+import type { AuthUser } from '../platform/http/auth.js';
 import { ok, paginated } from '../platform/http/reply.js';
 import { okBody, type RouteDoc } from '../platform/http/route-doc.js';
 import { INVALID_BODY, paginationQuery } from '../platform/http/validation.js';
@@ -16,6 +17,11 @@ import type { MediaService, ServedFile } from './media.service.js';
 import type { PreviewsAdminService } from './previews-admin.service.js';
 
 type Req = FastifyRequest<{ Params: { id: string } }>;
+/** A file the caller may read, with its stored size (MediaService.size: a missing object is a 404). */
+interface Found {
+  readonly file: ServedFile;
+  readonly size: number;
+}
 const USER = { config: { access: 'user' as const } };
 const ADMIN = { config: { access: 'admin' as const, rateLimit: 'admin.jobs' as const } };
 // Multipart boundaries and part headers around the file; a body larger than the limit plus this is refused unread.
@@ -66,16 +72,28 @@ export function mediaRoutes(app: Http, deps: MediaRoutesDeps): void {
     });
   });
 
-  app.get('/api/assets/:id/file', { schema: { querystring: versionQuery }, ...doc(USER, 'Download the original file (owner and admins)', FILE) }, async (request, reply) =>
-    sendFile(request, reply, media, await media.original(request.user!, idOf(request)), { inline: false, v: request.query.v }));
+  // The original and the preview are found (or are a 404) before their query is validated, as they
+  // were when the handler parsed it: a bad `v` is a 400 only for a file the caller may read.
+  const found = new WeakMap<FastifyRequest, Found>();
+  const foundFirst = (find: (actor: AuthUser, id: string) => Promise<ServedFile>) => async (request: FastifyRequest) => {
+    const file = await find(request.user!, idOf(request));
+    found.set(request, { file, size: await media.size(file) });
+  };
+  const foundOf = (request: FastifyRequest) => found.get(request)!;
+
+  app.get('/api/assets/:id/file', {
+    schema: { querystring: versionQuery }, preValidation: foundFirst((actor, id) => media.original(actor, id)), ...doc(USER, 'Download the original file (owner and admins)', FILE),
+  }, async (request, reply) => sendFile(request, reply, media, foundOf(request), { inline: false, v: request.query.v }));
 
   app.get('/api/assets/:id/thumbnail', { schema: { querystring: thumbnailQuery }, ...doc(USER, 'A WebP thumbnail (200, 400 or 800 px wide)', FILE) }, async (request, reply) => {
     const width = request.query.size ? (Number(request.query.size) as 200 | 400 | 800) : DEFAULT_THUMBNAIL_WIDTH;
-    return sendFile(request, reply, media, await media.thumbnail(request.user!, idOf(request), width), { inline: true, v: request.query.v });
+    const file = await media.thumbnail(request.user!, idOf(request), width);
+    return sendFile(request, reply, media, { file, size: await media.size(file) }, { inline: true, v: request.query.v });
   });
 
-  app.get('/api/assets/:id/preview', { schema: { querystring: versionQuery }, ...doc(USER, 'The preview clip (video 10 s, audio 30 s)', FILE) }, async (request, reply) =>
-    sendFile(request, reply, media, await media.preview(request.user!, idOf(request)), { inline: true, v: request.query.v }));
+  app.get('/api/assets/:id/preview', {
+    schema: { querystring: versionQuery }, preValidation: foundFirst((actor, id) => media.preview(actor, id)), ...doc(USER, 'The preview clip (video 10 s, audio 30 s)', FILE),
+  }, async (request, reply) => sendFile(request, reply, media, foundOf(request), { inline: true, v: request.query.v }));
 
   app.get('/api/admin/jobs/previews', { schema: { querystring: missingQuery }, ...doc(ADMIN, 'Video and audio assets missing a preview', { response: missingPreviewsPage }, ['admin', 'media']) }, async (request) => {
     const q = request.query;
@@ -108,8 +126,8 @@ const idOf = (request: FastifyRequest) => (request.params as { id: string }).id;
  * One file with Range (single ranges), ETag/If-None-Match/If-Range and cache headers. `v` is the
  * URL's version (the validated query's): the current one may be cached for good.
  */
-async function sendFile(request: FastifyRequest, reply: FastifyReply, media: MediaService, file: ServedFile, shown: { inline: boolean; v: string | undefined }) {
-  const size = await media.size(file);
+async function sendFile(request: FastifyRequest, reply: FastifyReply, media: MediaService, found: Found, shown: { inline: boolean; v: string | undefined }) {
+  const { file, size } = found;
   const { inline, v } = shown;
   void reply.headers({
     'accept-ranges': 'bytes', etag: file.etag, 'cache-control': cacheControl(v, file.version),
