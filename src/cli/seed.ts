@@ -8,14 +8,13 @@ import {
   type LicenseStatus, type ProjectsTable, type ProjectStatus, type Role, type UsersTable,
 } from '../platform/db/schema.js';
 import { indexManyInTx } from '../search/index.js';
+import { SeedRepository } from './seed.repository.js';
 
 /** Every demo account's password (printed once by the command). */
 export const DEMO_PASSWORD = 'demo-password';
 export const DEMO_DOMAIN = 'demo.herald.local';
 /** Users per transaction: each chunk commits its users, their catalog and its index jobs together. */
 const CHUNK_USERS = 250;
-/** Rows per INSERT, well under PostgreSQL's 65,535 parameters per statement. */
-const ROWS_PER_INSERT = 1_000;
 
 const SPECIALTIES = ['photography', 'illustration', 'music', 'sound design', 'animation', 'video', '3d modeling', 'typography', 'writing', 'voice over', 'ui design', 'painting'];
 const TAGS = ['nature', 'city', 'portrait', 'abstract', 'retro', 'minimal', 'neon', 'ocean', 'forest', 'night', 'summer', 'winter', 'vintage', 'sport', 'food',
@@ -149,18 +148,9 @@ export function generateDemoChunk(faker: Faker, first: number, count: number, ct
   return chunk;
 }
 
-/** The chunk's rows, set-based (ROWS_PER_INSERT per statement), in dependency order, with their index jobs. */
+/** The chunk's rows (SeedRepository), then their index jobs, in the chunk's transaction. */
 async function insertChunk(tx: Tx, chunk: DemoChunk): Promise<void> {
-  const many = async <T>(rows: T[], insert: (part: T[]) => Promise<unknown>) => {
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) await insert(rows.slice(i, i + ROWS_PER_INSERT));
-  };
-  await many(chunk.users, (part) => tx.insertInto('users').values(part).execute());
-  await many(chunk.creators, (part) => tx.insertInto('creators').values(part).execute());
-  await many(chunk.brands, (part) => tx.insertInto('brands').values(part).execute());
-  await many(chunk.projects, (part) => tx.insertInto('projects').values(part).execute());
-  await many(chunk.assets, (part) => tx.insertInto('ip_assets').values(part).execute());
-  await many(chunk.licenses, (part) => tx.insertInto('licenses').values(part).execute());
-  await many(chunk.posts, (part) => tx.insertInto('blog_posts').values(part).execute());
+  await new SeedRepository(tx).insertChunk(chunk);
   const ids = <T extends { id: string }>(rows: T[]) => rows.map((r) => r.id);
   await indexManyInTx(tx, 'creator', ids(chunk.creators));
   await indexManyInTx(tx, 'project', ids(chunk.projects));

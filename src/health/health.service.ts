@@ -1,12 +1,13 @@
-import { sql } from 'kysely';
 import type { Platform } from '../platform/module.js';
+import type { HealthRepository } from './health.repository.js';
 
 export type UpDown = 'up' | 'down';
 
 const within = <T>(promise: Promise<T>, ms: number) =>
   Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms).unref())]);
 
-export interface HealthServiceDeps extends Pick<Platform, 'db' | 'redis'> {
+export interface HealthServiceDeps extends Pick<Platform, 'redis'> {
+  readonly database: HealthRepository;
   /** How long each check may take before it counts as down; 1.5 s by default. */
   readonly timeoutMs?: number;
 }
@@ -21,7 +22,7 @@ export class HealthService {
 
   async postgres(): Promise<UpDown> {
     try {
-      await within(sql`SELECT 1`.execute(this.deps.db), this.timeoutMs);
+      await within(this.deps.database.ping(), this.timeoutMs);
       return 'up';
     } catch {
       return 'down';
