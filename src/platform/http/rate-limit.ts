@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 
+import { rateResult, rateWindow } from './rate-limit.window.js';
+
 export interface RateLimitResult {
   readonly allowed: boolean;
   readonly limit: number;
@@ -45,21 +47,6 @@ export class RateLimiter {
     this.redis = redis as ScriptedRedis;
   }
 
-  private window(windowSec: number, now: number) {
-    const bucket = Math.floor(now / 1000 / windowSec);
-    return { bucket, reset: (bucket + 1) * windowSec };
-  }
-
-  private result(count: number, limit: number, reset: number, now: number): RateLimitResult {
-    return {
-      allowed: count <= limit,
-      limit,
-      remaining: Math.max(0, limit - count),
-      reset,
-      retryAfter: Math.max(1, reset - Math.floor(now / 1000)),
-    };
-  }
-
   private key(name: string, subject: string, bucket: number) {
     return `${this.prefix}:rl:${name}:${subject}:${bucket}`;
   }
@@ -75,10 +62,10 @@ export class RateLimiter {
    * `release` uncounts it, in the same window only.
    */
   async reserve(name: string, subject: string, limit: number, windowSec = 60, now = Date.now()): Promise<Reservation> {
-    const { bucket, reset } = this.window(windowSec, now);
+    const { bucket, reset } = rateWindow(windowSec, now);
     const key = this.key(name, subject, bucket);
     const count = Number(await this.redis.heraldRateHit(key, windowSec + 1));
-    return { result: this.result(count, limit, reset, now), release: async () => { await this.redis.heraldRateRelease(key); } };
+    return { result: rateResult(count, limit, reset, now), release: async () => { await this.redis.heraldRateRelease(key); } };
   }
 
   /** A shared pace: at most one caller per `intervalMs` is allowed (SET NX PX, atomic across processes). */
