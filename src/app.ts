@@ -33,6 +33,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Where one-time messages (the generated admin password) go; stdout by default. */
   readonly print?: (line: string) => void;
+  /** The clock rate-limit windows and quotas follow; Date.now by default (tests drive their own). */
+  readonly now?: () => number;
 }
 
 export interface App {
@@ -58,7 +60,7 @@ export interface App {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const roles = new Set<ProcessRole>(options.roles ?? ALL_ROLES);
   const geoip = await openGeoIp(config.analytics.geoipDb);
-  const handle = await createPlatform(config, { logger: options.logger, api: roles.has('api'), publicUrl: () => app.url });
+  const handle = await createPlatform(config, { logger: options.logger, api: roles.has('api'), publicUrl: () => app.url, now: options.now });
   const { platform } = handle;
 
   const users = usersModule({ ...platform, print: options.print ?? ((line) => process.stdout.write(`${line}\n`)) });

@@ -19,6 +19,8 @@ export interface EventQuotaDeps {
   readonly perHour: number;
   /** RATE_LIMITS_ENABLED: off, nothing is counted. */
   readonly enabled: boolean;
+  /** The wall clock the hourly windows follow (Date.now; tests drive their own). */
+  readonly now?: () => number;
 }
 
 export class EventQuota {
@@ -30,7 +32,7 @@ export class EventQuota {
   }
 
   /** Counts `n` events for the user, or throws 429 (counting nothing) when they would pass the cap. */
-  async take(userId: string, n: number, now = Date.now()): Promise<void> {
+  async take(userId: string, n: number, now = (this.deps.now ?? Date.now)()): Promise<void> {
     if (!this.deps.enabled || n === 0) return;
     const windowSec = 3600;
     const bucket = Math.floor(now / 1000 / windowSec);

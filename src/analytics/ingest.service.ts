@@ -57,7 +57,7 @@ export class IngestService {
     if (Array.isArray(list) && list.length > MAX_EVENTS_PER_REQUEST) throw new TooManyEventsError();
     const parsed = parseBody(ingestBodySchema(now), body).events;
     const events = await this.authorize(parsed, producer);
-    if (producer.kind === 'user') await this.deps.quota.take(producer.userId, events.length, now.getTime());
+    if (producer.kind === 'user') await this.deps.quota.take(producer.userId, events.length);
 
     // Keys are scoped by producer; within the request the first event with a key wins.
     const scope = producer.kind === 'user' ? producer.userId : 'key';

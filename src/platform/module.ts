@@ -27,6 +27,8 @@ export interface Platform {
   readonly redisUrl: string;
   readonly queues: Queues;
   readonly limiter: RateLimiter;
+  /** The wall clock of rate-limit windows and quotas (Date.now; tests pass a clock they drive). */
+  readonly now: () => number;
   readonly email: EmailService;
   readonly storage: Storage;
   readonly metrics: Metrics;

@@ -28,7 +28,7 @@ export interface PlatformHandle {
  * config → endpoints (embedded defaults where none are configured) → migrations → clients.
  * `publicUrl` is the API's address once it listens (links in emails when PUBLIC_URL is unset).
  */
-export async function createPlatform(config: Config, options: { logger?: Logger; api: boolean; publicUrl: () => string | null }): Promise<PlatformHandle> {
+export async function createPlatform(config: Config, options: { logger?: Logger; api: boolean; publicUrl: () => string | null; now?: () => number }): Promise<PlatformHandle> {
   const log = options.logger ?? createLogger(config.logLevel);
   const endpoints = await resolveEndpoints(config, log);
   await migrate(endpoints.databaseUrl);
@@ -48,9 +48,10 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
     onClaimLost: (key, stage) => log.warn({ key, stage }, 'email claim taken over by another attempt (its lease ran out); that attempt\'s outcome stands'),
   });
   const storage = createStorage({ root: config.media.storageDir, s3: config.media.s3 });
+  const now = options.now ?? Date.now;
   const platform: Platform = {
     config, log, db: database.db, pool: database.pool, redis, redisUrl: endpoints.redisUrl, queues,
-    limiter: new RateLimiter({ redis, prefix: config.queuePrefix }), email, storage, metrics, secret,
+    limiter: new RateLimiter({ redis, prefix: config.queuePrefix, now }), now, email, storage, metrics, secret,
     publicUrl: () => config.publicUrl ?? options.publicUrl() ?? `http://127.0.0.1:${config.port}`,
   };
   return {

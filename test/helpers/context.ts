@@ -125,7 +125,8 @@ export async function createTestApp(env: Record<string, string> = {}, options: A
       return (adminSession ??= await login(ADMIN.email, ADMIN.password));
     },
     async sibling(siblingOptions = {}) {
-      const other = await createApp(config, { print: () => undefined, ...siblingOptions });
+      // The same clock as this app's, unless told otherwise: they share the rate-limit windows.
+      const other = await createApp(config, { print: () => undefined, now: options.now, ...siblingOptions });
       await other.start();
       const name = `sibling ${prefix} ${++counter}`;
       openResources.add(name);

@@ -22,10 +22,20 @@ const RELEASE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
 return 0`;
 
+// The pace: the key holds when the next caller may pass (the caller's clock, in ms); 0 when this
+// caller passes (and takes the interval), else how many ms are left. The TTL only collects the key.
+const PACE_SCRIPT = `
+local now = tonumber(ARGV[1])
+local next = tonumber(redis.call('GET', KEYS[1]) or '0')
+if next > now then return next - now end
+redis.call('SET', KEYS[1], now + tonumber(ARGV[2]), 'PX', ARGV[2])
+return 0`;
+
 /** Fixed-window counters in Redis, keyed by limit name, subject and window number. */
 type ScriptedRedis = Redis & {
   heraldRateHit(key: string, ttl: number): Promise<number>;
   heraldRateRelease(key: string): Promise<number>;
+  heraldRatePace(key: string, now: number, intervalMs: number): Promise<number>;
 };
 
 /** A counted attempt that can be taken back when it turns out not to count (a sign-in that succeeded). */
@@ -34,16 +44,31 @@ export interface Reservation {
   release(): Promise<void>;
 }
 
+export interface RateLimiterDeps {
+  readonly redis: Redis;
+  /** The Redis key prefix (QUEUE_PREFIX). */
+  readonly prefix: string;
+  /**
+   * The wall clock the windows and the pace follow (Date.now by default; tests drive their own).
+   * Redis is handed the times, it never reads its own clock: TTLs only collect old keys.
+   */
+  readonly now?: () => number;
+}
+
 export class RateLimiter {
   private readonly redis: ScriptedRedis;
 
   private readonly prefix: string;
 
-  constructor({ redis, prefix }: { readonly redis: Redis; readonly prefix: string }) {
+  private readonly now: () => number;
+
+  constructor({ redis, prefix, now = Date.now }: RateLimiterDeps) {
     this.prefix = prefix;
+    this.now = now;
     // defineCommand sends EVALSHA, falling back to EVAL once per connection.
     redis.defineCommand('heraldRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     redis.defineCommand('heraldRateRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
+    redis.defineCommand('heraldRatePace', { numberOfKeys: 1, lua: PACE_SCRIPT });
     this.redis = redis as ScriptedRedis;
   }
 
@@ -52,7 +77,7 @@ export class RateLimiter {
   }
 
   /** Counts one request and says whether it is within the limit. */
-  async hit(name: string, subject: string, limit: number, windowSec = 60, now = Date.now()): Promise<RateLimitResult> {
+  async hit(name: string, subject: string, limit: number, windowSec = 60, now = this.now()): Promise<RateLimitResult> {
     return (await this.reserve(name, subject, limit, windowSec, now)).result;
   }
 
@@ -61,19 +86,19 @@ export class RateLimiter {
    * one atomic step): of N parallel attempts at most `limit` are allowed, whatever their timing.
    * `release` uncounts it, in the same window only.
    */
-  async reserve(name: string, subject: string, limit: number, windowSec = 60, now = Date.now()): Promise<Reservation> {
+  async reserve(name: string, subject: string, limit: number, windowSec = 60, now = this.now()): Promise<Reservation> {
     const { bucket, reset } = rateWindow(windowSec, now);
     const key = this.key(name, subject, bucket);
     const count = Number(await this.redis.heraldRateHit(key, windowSec + 1));
     return { result: rateResult(count, limit, reset, now), release: async () => { await this.redis.heraldRateRelease(key); } };
   }
 
-  /** A shared pace: at most one caller per `intervalMs` is allowed (SET NX PX, atomic across processes). */
-  async pace(name: string, subject: string, intervalMs: number): Promise<{ allowed: boolean; retryAfter: number }> {
+  /** A shared pace: at most one caller per `intervalMs` is allowed (atomic across processes). */
+  async pace(name: string, subject: string, intervalMs: number, now = this.now()): Promise<{ allowed: boolean; retryAfter: number }> {
     const key = `${this.prefix}:rl:${name}:${subject}`;
-    if (await this.redis.set(key, '1', 'PX', intervalMs, 'NX')) return { allowed: true, retryAfter: 0 };
-    const ttl = await this.redis.pttl(key);
-    return { allowed: false, retryAfter: Math.max(1, Math.ceil(ttl / 1000)) };
+    const waitMs = Number(await this.redis.heraldRatePace(key, now, intervalMs));
+    if (waitMs <= 0) return { allowed: true, retryAfter: 0 };
+    return { allowed: false, retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
 }
 
