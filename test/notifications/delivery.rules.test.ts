@@ -21,8 +21,11 @@ describe('who gets an email (JOBS.md §1.2)', () => {
     }
     expect(cases).toHaveLength(32);
     expect(cases.filter((c) => c.emailed !== c.expected)).toEqual([]);
-    // Every critical case, and only IMMEDIATE + email on + type enabled among the rest.
-    expect(cases.filter((c) => c.expected)).toHaveLength(16 + 1);
+    // The rules' own answers, written out: every critical case is emailed, and among the rest
+    // only IMMEDIATE + email on + type enabled.
+    expect(cases.filter((c) => c.critical && !c.emailed)).toEqual([]);
+    expect(cases.filter((c) => !c.critical && c.emailed).map(({ digestFrequency, emailEnabled, typeEnabled }) => ({ digestFrequency, emailEnabled, typeEnabled })))
+      .toEqual([{ digestFrequency: 'IMMEDIATE', emailEnabled: true, typeEnabled: true }]);
   });
 
   it('says why a notification is not emailed, and why one is', () => {
