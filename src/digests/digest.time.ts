@@ -1,4 +1,7 @@
-/** Pure time arithmetic of digests: local clocks, period keys and windows (all unit-tested). */
+/**
+ * Pure time arithmetic of digests: local clocks and period keys (unit-tested). Who is due a digest
+ * at a given instant is decided in SQL only (DigestsRepository.recipientsPage), tested through runs.
+ */
 
 export type DigestKind = 'DAILY' | 'WEEKLY';
 
@@ -47,10 +50,4 @@ export function periodKey(kind: DigestKind, runAt: Date, tz = 'UTC'): string {
   if (kind === 'DAILY') return `${t.year}-${pad(t.month)}-${pad(t.day)}`;
   const [year, week] = isoWeek(t.year, t.month, t.day);
   return `${year}-W${pad(week)}`;
-}
-
-/** Whether `runAt` is a user's local digest time: 09:00–09:(window) local, and Monday for weekly. */
-export function isDigestTime(kind: DigestKind, runAt: Date, tz = 'UTC', windowMinutes = 15): boolean {
-  const t = localTime(runAt, tz);
-  return t.hour === 9 && t.minute < windowMinutes && (kind === 'DAILY' || t.isoWeekday === 1);
 }

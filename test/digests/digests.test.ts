@@ -257,3 +257,62 @@ describe('schedules and operations', () => {
     expect((await t.call('GET', '/api/admin/jobs/notifications/stats', { as: creator })).status).toBe(403);
   });
 });
+
+describe('a first digest reaches back exactly one period', () => {
+  // A user's first digest (no cursor, no lastDigestSentAt) covers (runAt − 24 h, runAt] daily and
+  // (runAt − 7 d, runAt] weekly, to the millisecond: the item exactly one period old is out, the one
+  // a millisecond younger is in. A window widened or narrowed by any factor moves one of them.
+  const edges = async (frequency: 'DAILY' | 'WEEKLY', runAt: Date, spanMs: number) => {
+    const u = await digestUser(frequency);
+    const start = runAt.getTime() - spanMs;
+    await item(u.id, new Date(start - 1), { title: 'outside-by-a-millisecond' });
+    await item(u.id, new Date(start), { title: 'outside-at-the-edge' });
+    await item(u.id, new Date(start + 1), { title: 'inside-by-a-millisecond' });
+    await item(u.id, runAt, { title: 'inside-at-the-run' });
+    await runDigest(frequency, runAt);
+    const mails = sink.mailbox(u.email);
+    expect(mails.map((m) => m.subject)).toEqual([`Your ${frequency === 'DAILY' ? 'daily' : 'weekly'} digest: 2 new notifications`]);
+    expect(mails[0]!.text).toContain('inside-by-a-millisecond');
+    expect(mails[0]!.text).toContain('inside-at-the-run');
+    expect(mails[0]!.text).not.toContain('outside-by-a-millisecond');
+    expect(mails[0]!.text).not.toContain('outside-at-the-edge');
+  };
+
+  it('daily: 24 h to the millisecond', async () => {
+    await edges('DAILY', new Date('2025-11-05T09:00:00.000Z'), 24 * HOUR);
+  });
+
+  it('weekly: 7 days to the millisecond', async () => {
+    await edges('WEEKLY', new Date('2025-11-10T09:00:00.000Z'), 7 * 24 * HOUR);
+  });
+});
+
+describe('who a zoned run picks (09:00–09:14 local, Monday for weekly)', () => {
+  /** The users a zoned run wrote a digest job for: every one of them has an outcome in the run. */
+  const picked = async (frequency: 'DAILY' | 'WEEKLY', iso: string) => {
+    const { runId, scanned } = await runDigest(frequency, new Date(iso), 'zoned');
+    const rows = await db().selectFrom('digest_deliveries').select('user_id').where('run_id', '=', runId).execute();
+    expect(rows).toHaveLength(scanned);
+    return rows.map((r) => r.user_id).sort();
+  };
+
+  it('half-hour and quarter-hour zones, at the first and last minute of the window and just outside it', async () => {
+    const kolkata = await digestUser('DAILY', { timezone: 'Asia/Kolkata' }); // UTC+05:30
+    const kathmandu = await digestUser('DAILY', { timezone: 'Asia/Kathmandu' }); // UTC+05:45
+    const only = (...users: Array<{ id: string }>) => users.map((u) => u.id).sort();
+    // Every other zoned daily user in this database is in New York, whose evening this is.
+    expect(await picked('DAILY', '2025-11-04T03:14:00Z')).toEqual(only()); // Kathmandu 08:59, Kolkata 08:44
+    expect(await picked('DAILY', '2025-11-04T03:15:00Z')).toEqual(only(kathmandu)); // Kathmandu 09:00
+    expect(await picked('DAILY', '2025-11-04T03:29:00Z')).toEqual(only(kathmandu)); // Kathmandu 09:14, Kolkata 08:59
+    expect(await picked('DAILY', '2025-11-04T03:30:00Z')).toEqual(only(kolkata)); // Kolkata 09:00, Kathmandu 09:15
+    expect(await picked('DAILY', '2025-11-04T03:44:00Z')).toEqual(only(kolkata)); // Kolkata 09:14
+    expect(await picked('DAILY', '2025-11-04T03:45:00Z')).toEqual(only()); // Kolkata 09:15
+  });
+
+  it('weekly: Monday by the local calendar, in a +13:45 zone whose Monday 09:00 is Sunday in UTC', async () => {
+    const chatham = await digestUser('WEEKLY', { timezone: 'Pacific/Chatham' }); // UTC+13:45 in November
+    expect(await picked('WEEKLY', '2025-11-02T19:14:00Z')).toEqual([]); // Monday 08:59 there
+    expect(await picked('WEEKLY', '2025-11-02T19:15:00Z')).toEqual([chatham.id]); // Monday 09:00 there, Sunday 19:15 UTC
+    expect(await picked('WEEKLY', '2025-11-03T19:15:00Z')).toEqual([]); // Tuesday 09:00 there, Monday in UTC
+  });
+});
