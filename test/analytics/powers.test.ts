@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HOUR_MS, periodStartOf } from '../../src/analytics/analytics.periods.js';
 import { waitFor } from '../../src/platform/net.js';
 import { created, withBrand, withCreator } from '../catalog/helpers.js';
+import { createClock } from '../helpers/clock.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { rollupFigures } from './helpers.js';
 
@@ -11,6 +12,8 @@ import { rollupFigures } from './helpers.js';
 const KEY = 'analytics-key-for-tests-0123456789';
 const CAP = 1_000;
 let t: TestApp;
+/** The per-user event quota's hourly windows (and the per-minute ingest limit) follow it. */
+const clock = createClock();
 let attacker: Session;
 let victimBrand: string;
 let ownBrand: string;
@@ -21,7 +24,7 @@ let otherPublished: string;
 let ownBrandSession: Session;
 
 beforeAll(async () => {
-  t = await createTestApp({ ANALYTICS_KEY: KEY, ANALYTICS_USER_EVENTS_PER_HOUR: String(CAP) });
+  t = await createTestApp({ ANALYTICS_KEY: KEY, ANALYTICS_USER_EVENTS_PER_HOUR: String(CAP) }, { now: clock.now });
   attacker = await t.user('CREATOR');
   const [victim, own, creator, other] = await Promise.all([withBrand(t), withBrand(t), withCreator(t), withCreator(t)]);
   [victimBrand, ownBrand, creatorId] = [victim.brandId, own.brandId, creator.creatorId];
@@ -118,15 +121,25 @@ describe('a user cannot flood the aggregation queue', () => {
 describe('per-user ingestion limits', () => {
   it(`parallel requests cannot pass ANALYTICS_USER_EVENTS_PER_HOUR (${CAP}): those that fit are taken, the rest get 429 and store nothing`, async () => {
     const user = await t.user('VIEWER');
-    // Windows are fixed hours: start well inside one.
-    expect(await waitFor(async () => Date.now() % 3_600_000 < 3_540_000, 70_000, 500)).toBe(true);
+    // Windows are fixed hours: the burst starts at the first millisecond of one, and no hour ends under it.
+    clock.nextWindow(HOUR_MS);
     const batch = Array.from({ length: 200 }, (_, i) => ({ eventType: 'asset_viewed', assetId: published, sessionId: `cap-${i}` }));
     const results = await Promise.all(Array.from({ length: 8 }, () => send(batch, user)));
     const statuses = results.map((r) => r.status).sort();
     expect(statuses).toEqual([...Array(5).fill(202), ...Array(3).fill(429)]);
-    expect(results.find((r) => r.status === 429)!.body).toEqual({ success: false, error: 'Too many requests. Please try again later.' });
-    const stored = await db().selectFrom('analytics_events').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.user.id).executeTakeFirstOrThrow();
-    expect(Number(stored.n)).toBe(CAP);
+    const refused = results.find((r) => r.status === 429)!;
+    expect(refused.body).toEqual({ success: false, error: 'Too many requests. Please try again later.' });
+    const reset = clock.now() / 1000 + 3600;
+    expect([refused.headers.get('retry-after'), refused.headers.get('x-ratelimit-limit'), refused.headers.get('x-ratelimit-reset')]).toEqual(['3600', String(CAP), String(reset)]);
+    const stored = async () => Number((await db().selectFrom('analytics_events').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', user.user.id).executeTakeFirstOrThrow()).n);
+    expect(await stored()).toBe(CAP);
+    // Full until the hour ends: one event in its last millisecond is refused, the next hour takes it.
+    clock.advance(HOUR_MS - 1);
+    const late = await send(batch.slice(0, 1), user);
+    expect([late.status, late.headers.get('retry-after')]).toEqual([429, '1']);
+    clock.advance(1);
+    expect((await send(batch.slice(0, 1), user)).status).toBe(202);
+    expect(await stored()).toBe(CAP + 1);
     // Server-side producers are not capped per user.
     expect((await send(batch, null)).status).toBe(202);
   });

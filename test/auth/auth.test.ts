@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClock } from '../helpers/clock.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/context.js';
 
 let t: TestApp;
+/** The login limits' 15-minute windows follow it. */
+const clock = createClock();
 
 beforeAll(async () => {
-  t = await createTestApp({ LOGIN_FAILED_PER_EMAIL: '3', LOGIN_RATE_LIMIT: '30' });
+  t = await createTestApp({ LOGIN_FAILED_PER_EMAIL: '3', LOGIN_RATE_LIMIT: '30' }, { now: clock.now });
 });
 afterAll(() => t.close());
 
@@ -125,10 +128,22 @@ describe('login rate limits', () => {
   });
 
   it('limits all attempts per IP (LOGIN_RATE_LIMIT per 15 minutes)', async () => {
-    let last = 200;
-    for (let i = 0; i < 40 && last !== 429; i++) last = (await rawLogin(`x${i}@test.local`, 'whatever')).status;
-    expect(last).toBe(429);
+    // A fresh 15-minute window: the sign-ins of the tests above do not count in it.
+    clock.nextWindow(15 * 60_000);
+    const limit = t.app.config.login.perIpPer15Min;
+    expect(limit).toBe(30);
+    const statuses: number[] = [];
+    for (let i = 0; i <= limit; i++) statuses.push((await rawLogin(`x${i}@test.local`, 'whatever')).status);
+    // Exactly LOGIN_RATE_LIMIT attempts are answered; the next one is the first 429.
+    expect(statuses).toEqual([...Array<number>(limit).fill(401), 429]);
+    const blocked = await rawLogin(ADMIN.email, ADMIN.password);
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBe(String(15 * 60));
+    // Until the window ends: its last millisecond still refuses, the next window signs in.
+    clock.advance(15 * 60_000 - 1);
     expect((await rawLogin(ADMIN.email, ADMIN.password)).status).toBe(429);
+    clock.advance(1);
+    expect((await rawLogin(ADMIN.email, ADMIN.password)).status).toBe(200);
   });
 });
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
+import { createClock } from '../helpers/clock.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { outboxDrained } from '../helpers/wait.js';
 import { draft, inMs, jobDueAt, notificationsOf, published, schedule } from './helpers.js';
@@ -8,12 +9,14 @@ import { draft, inMs, jobDueAt, notificationsOf, published, schedule } from './h
 /** The blog's powers over other users, written as the attacks: fan-out to everyone, text to anyone, write floods. */
 
 let t: TestApp;
+/** The rate limits' windows follow it. */
+const clock = createClock();
 let admin: Session;
 let creator: Session;
 let brand: Session;
 
 beforeAll(async () => {
-  t = await createTestApp({ RATE_LIMIT_OVERRIDES: 'blog.write=40' });
+  t = await createTestApp({ RATE_LIMIT_OVERRIDES: 'blog.write=40' }, { now: clock.now });
   [admin, creator, brand] = await Promise.all([t.admin(), t.user('CREATOR'), t.user('BRAND')]);
 });
 afterAll(() => t.close());
@@ -112,8 +115,8 @@ describe('assignees are editors', () => {
 describe('blog writes are rate limited', () => {
   it('parallel writes past blog.write get 429 with the contract body, and write nothing more', async () => {
     const writer = await t.user('BRAND');
-    // Windows are fixed minutes: start the burst well inside one.
-    expect(await waitFor(async () => Date.now() % 60_000 < 45_000, 20_000, 100)).toBe(true);
+    // Windows are fixed minutes: the burst starts at the first millisecond of one, and no minute ends under it.
+    clock.nextWindow(60_000);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) =>
       t.call('POST', '/api/blog/posts', { as: writer, body: { title: `Flood ${i}`, content: 'x' } })));
     const statuses = results.map((r) => r.status);

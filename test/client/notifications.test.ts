@@ -1,17 +1,18 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createHeraldClient, NOTIFICATION_TYPES } from '../../packages/client/src/index.js';
 import { freePort } from '../../src/platform/net.js';
+import { createClock } from '../helpers/clock.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
-import { REDIS_URL } from '../helpers/env.js';
 import { checkedFetch, clientFor, failure } from './helpers.js';
 
 /** The client's inbox, auth, errors and rate limits, against the real service. */
 let t: TestApp;
+/** The rate limits' one-minute windows follow it: a test's few calls never straddle two unless it moves it. */
+const clock = createClock();
 let viewer: Session;
 
 beforeAll(async () => {
-  t = await createTestApp({ RATE_LIMIT_OVERRIDES: 'notifications.readAll=2' });
+  t = await createTestApp({ RATE_LIMIT_OVERRIDES: 'notifications.readAll=2' }, { now: clock.now });
   viewer = await t.user('VIEWER');
 });
 afterAll(() => t?.close());
@@ -113,10 +114,10 @@ describe('auth and errors', () => {
   });
 });
 
-/** Limits are fixed one-minute windows: a test's few calls must not straddle two. */
-async function oneWindow(): Promise<void> {
-  const left = 60 - (Date.now() / 1000) % 60;
-  if (left < 3) await new Promise((resolve) => setTimeout(resolve, left * 1000 + 100));
+/** 1.5 s into a fresh one-minute window (58.5 s left: Retry-After 59). */
+function oneWindow(): void {
+  clock.nextWindow(60_000);
+  clock.advance(1_500);
 }
 
 describe('rate limits', () => {
@@ -124,7 +125,7 @@ describe('rate limits', () => {
     const herald = clientFor(t, await t.user('VIEWER'));
     const result = await herald.http.callWithMeta('GET /api/notifications');
     expect(result.rateLimit).toEqual({ limit: 100, remaining: 99, reset: expect.any(Number) });
-    expect(result.rateLimit!.reset * 1000).toBeGreaterThan(Date.now());
+    expect(result.rateLimit!.reset * 1000).toBe((Math.floor(clock.now() / 60_000) + 1) * 60_000);
     await herald.notifications.unreadCount();
     expect(herald.http.rateLimits.get('GET /api/notifications/unread-count')).toMatchObject({ limit: 200, remaining: 199 });
   });
@@ -133,44 +134,36 @@ describe('rate limits', () => {
     const me = await t.user('VIEWER');
     const seen: number[] = [];
     const herald = clientFor(t, me, { retry: false, onRateLimited: ({ retryAfter }) => seen.push(retryAfter) });
-    await oneWindow();
+    oneWindow();
     await herald.notifications.markAllRead();
     await herald.notifications.markAllRead();
     const limited = await failure(herald.notifications.markAllRead());
     expect([limited.status, limited.kind, limited.message]).toEqual([429, 'rate-limited', 'Too many requests. Please try again later.']);
-    expect(limited.retryAfter).toBeGreaterThanOrEqual(1);
-    expect(limited.retryAfter).toBeLessThanOrEqual(60);
+    expect(limited.retryAfter).toBe(59);
     expect(limited.rateLimit).toMatchObject({ limit: 2, remaining: 0 });
     expect(seen).toEqual([limited.retryAfter]);
   });
 
   it('waits Retry-After and repeats a 429, then succeeds', async () => {
     const me = await t.user('VIEWER');
-    const redis = new Redis(REDIS_URL);
     const waits: number[] = [];
-    // Skips the wait rather than sleeping up to a minute: the window "ends" by dropping its real counter.
+    // The client's sleep moves the clock the window follows: the wait is real to the service, instant here.
     const sleep = async (ms: number) => {
       waits.push(ms);
-      const keys = await redis.keys(`${t.prefix}:rl:notifications.readAll:${me.user.id}:*`);
-      if (keys.length) await redis.del(...keys);
+      clock.advance(ms);
     };
-    try {
-      await oneWindow();
-      const herald = createHeraldClient({ baseUrl: t.url, token: me.token, fetch: checkedFetch(t), sleep, retry: { maxRetries: 1, maxRetryAfterSeconds: 60 } });
-      await herald.notifications.markAllRead();
-      await herald.notifications.markAllRead();
-      expect((await herald.notifications.markAllRead()).success).toBe(true);
-      expect(waits).toHaveLength(1);
-      expect(waits[0]).toBeGreaterThanOrEqual(1000);
-      expect(waits[0]! % 1000).toBe(0);
+    oneWindow();
+    const herald = createHeraldClient({ baseUrl: t.url, token: me.token, fetch: checkedFetch(t), sleep, retry: { maxRetries: 1, maxRetryAfterSeconds: 60 } });
+    await herald.notifications.markAllRead();
+    await herald.notifications.markAllRead();
+    expect((await herald.notifications.markAllRead()).success).toBe(true);
+    // Retry-After of 1.5 s into the window, whole seconds: the retry lands in the next window.
+    expect(waits).toEqual([59_000]);
 
-      // Past maxRetryAfterSeconds it does not wait at all.
-      const impatient = createHeraldClient({ baseUrl: t.url, token: me.token, sleep, retry: { maxRetryAfterSeconds: 0 } });
-      await impatient.notifications.markAllRead();
-      expect((await failure(impatient.notifications.markAllRead())).status).toBe(429);
-      expect(waits).toHaveLength(1);
-    } finally {
-      redis.disconnect();
-    }
+    // Past maxRetryAfterSeconds it does not wait at all (the retry counted once in the new window).
+    const impatient = createHeraldClient({ baseUrl: t.url, token: me.token, sleep, retry: { maxRetryAfterSeconds: 0 } });
+    await impatient.notifications.markAllRead();
+    expect((await failure(impatient.notifications.markAllRead())).status).toBe(429);
+    expect(waits).toHaveLength(1);
   });
 });
