@@ -54,12 +54,16 @@ export async function startStubClamd(options: { maxBytes?: number } = {}): Promi
   return { url: `tcp://127.0.0.1:${port}`, scans: () => scans, stop: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** The clamd binary when clamav-daemon is installed (CI does not install it), else null. */
-export function findClamd(): string | null {
+/**
+ * The clamd binary. A real part the suite needs is never skipped: without clamav-daemon installed
+ * (README, .ci/run installs it) the test that needs it fails, saying what to install.
+ */
+export function requireClamd(): string {
   const which = spawnSync('which', ['clamd'], { encoding: 'utf8' });
   if (which.status === 0) return which.stdout.trim();
   // Debian puts it in /usr/sbin, which a non-root PATH may lack.
-  return existsSync('/usr/sbin/clamd') ? '/usr/sbin/clamd' : null;
+  if (existsSync('/usr/sbin/clamd')) return '/usr/sbin/clamd';
+  throw new Error('clamd not found (`which clamd`, /usr/sbin/clamd): install the clamav-daemon package (apt-get install clamav-daemon, as .ci/run does); the real-clamd tests need it.');
 }
 
 /**

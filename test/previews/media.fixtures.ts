@@ -24,7 +24,10 @@ export function mediaDir(): { readonly path: string } {
 }
 
 export async function ffmpeg(args: string[]): Promise<void> {
-  await run('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args]);
+  await run('ffmpeg', ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args]).catch((err: NodeJS.ErrnoException) => {
+    // A real part the suite needs fails, never skips, and says what to install.
+    throw err.code === 'ENOENT' ? new Error('ffmpeg not found on the PATH: install the ffmpeg package (apt-get install ffmpeg, as .ci/run does); the media tests need it.', { cause: err }) : err;
+  });
 }
 
 /** A testsrc video with a 440 Hz tone, or silent with audio: false. */

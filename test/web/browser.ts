@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { openResources } from '../helpers/resources.js';
@@ -17,6 +18,8 @@ declare function getComputedStyle(element: BrowserElement): { outlineStyle: stri
 
 /** Debian's Chromium, headless; the flags keep it off the network this machine does not have. */
 export async function launchBrowser(extraArgs: readonly string[] = []): Promise<Browser> {
+  // A real part the suite needs fails, never skips, and says what to install.
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: install the chromium package (apt-get install chromium, as .ci/run does); the browser tests need it.`);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', ...extraArgs],
