@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { waitFor } from '../../src/platform/net.js';
+import { createClock } from '../helpers/clock.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { SseClient } from '../helpers/sse-client.js';
 
@@ -19,9 +20,12 @@ const PASSWORD = 'password-123';
 const EXPOSED = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'];
 const NIL = '00000000-0000-4000-8000-000000000000';
 
+const MINUTE = 60_000;
+/** The rate-limit windows follow this clock: none ends under a burst unless a test moves it. */
+const clock = createClock();
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ CORS_ORIGINS: `${APP_ORIGIN}, https://admin.example.com`, RATE_LIMIT_OVERRIDES: 'notifications.readAll=3' });
+  t = await createTestApp({ CORS_ORIGINS: `${APP_ORIGIN}, https://admin.example.com`, RATE_LIMIT_OVERRIDES: 'notifications.readAll=3' }, { now: clock.now });
 });
 afterAll(async () => t?.close());
 
@@ -175,14 +179,20 @@ describe('CORS by allow-list', () => {
     expect(missing.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN); // errors are readable too
 
     // read-all is limited to 3 a minute here: the 429 must be readable, Retry-After included. Eight
-    // at once: even if a minute's window turns in the middle, at most six pass.
+    // at once, 1.5 s into a minute of the test's clock (no window ends under the burst): exactly
+    // three pass, five are refused, each told to wait the minute's last 58.5 s (59).
+    clock.nextWindow(MINUTE);
+    clock.advance(1_500);
+    const reset = String(clock.now() / 1000 - 1.5 + 60);
     const answers = await Promise.all(Array.from({ length: 8 }, () => cross(APP_ORIGIN, 'POST', '/api/notifications/read-all')));
-    const limited = answers.filter((r) => r.status === 429);
-    expect(answers.every((r) => r.status === 200 || r.status === 429)).toBe(true);
-    expect(limited.length).toBeGreaterThanOrEqual(2);
-    for (const res of limited) {
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 200, 200, 429, 429, 429, 429, 429]);
+    expect(answers.filter((r) => r.status === 200).map((r) => r.headers.get('x-ratelimit-remaining')).sort()).toEqual(['0', '1', '2']);
+    for (const res of answers) {
       expect(res.headers.get('access-control-allow-origin')).toBe(APP_ORIGIN);
-      expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(res.headers.get('x-ratelimit-reset')).toBe(reset);
+    }
+    for (const res of answers.filter((r) => r.status === 429)) {
+      expect([res.headers.get('retry-after'), res.headers.get('x-ratelimit-remaining')]).toEqual(['59', '0']);
       expect(res.headers.get('access-control-expose-headers')).toMatch(/Retry-After/);
     }
 
