@@ -1,19 +1,26 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createClock } from '../helpers/clock.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 
 /**
  * Login throttling as an attacker sees it (docs/OPERATIONS.md, Login throttling). The test client
  * connects from loopback, which is the trusted proxy here: X-Forwarded-For sets the client's IP.
+ * The 15-minute windows and the slow lane's interval follow a clock the tests drive: each test
+ * starts at the beginning of a window, and no window ends under it unless it moves the clock.
  */
+const QUARTER_HOUR = 15 * 60_000;
+const SLOW_INTERVAL_MS = 600_000; // LOGIN_SLOW_INTERVAL_SECONDS below
+const clock = createClock();
 let t: TestApp;
 const PASSWORD = 'password-123';
 const TOO_MANY = { success: false, error: 'Too many requests. Please try again later.' };
 
 beforeAll(async () => {
   t = await createTestApp({
-    TRUST_PROXY: 'loopback', LOGIN_RATE_LIMIT: '25', LOGIN_FAILED_PER_EMAIL: '3', LOGIN_SLOW_AFTER: '6', LOGIN_SLOW_INTERVAL_SECONDS: '600',
-  });
+    TRUST_PROXY: 'loopback', LOGIN_RATE_LIMIT: '25', LOGIN_FAILED_PER_EMAIL: '3', LOGIN_SLOW_AFTER: '6', LOGIN_SLOW_INTERVAL_SECONDS: String(SLOW_INTERVAL_MS / 1000),
+  }, { now: clock.now });
 });
+beforeEach(() => clock.nextWindow(QUARTER_HOUR));
 afterAll(() => t.close());
 
 const login = (email: string, password: string, forwardedFor: string) => fetch(`${t.url}/api/auth/login`, {
@@ -71,11 +78,32 @@ describe('failed sign-ins', () => {
     expect((await login(owner.user.email, 'guess-x', '203.0.113.4')).status).toBe(401); // takes the interval's one check
     const paced = await login(owner.user.email, 'guess-y', '203.0.113.5');
     expect(paced.status).toBe(429);
-    expect(Number(paced.headers.get('retry-after'))).toBeGreaterThan(500);
+    expect(paced.headers.get('retry-after')).toBe('600'); // the clock stood still: the whole interval
     expect(await paced.json()).toEqual(TOO_MANY);
     // The owner, from the address they signed in from before, is not slowed: a typo, then in.
     expect((await login(owner.user.email, 'typo', '198.51.100.40')).status).toBe(401);
     expect((await login(owner.user.email, PASSWORD, '198.51.100.40')).status).toBe(200);
+  });
+
+  it('the slow lane admits the next check exactly LOGIN_SLOW_INTERVAL_SECONDS after the last one, not a millisecond before', async () => {
+    const owner = await t.user();
+    for (const ip of ['203.0.113.21', '203.0.113.22', '203.0.113.23']) {
+      for (let i = 0; i < 2; i++) expect((await login(owner.user.email, `guess-${i}`, ip)).status).toBe(401);
+    }
+    expect((await login(owner.user.email, 'guess-x', '203.0.113.24')).status).toBe(401); // the interval's one check, now
+    const paced = await login(owner.user.email, PASSWORD, '203.0.113.25');
+    expect([paced.status, paced.headers.get('retry-after')]).toEqual([429, '600']);
+    // The interval's last millisecond: still waiting, even with the right password (no check is made).
+    clock.advance(SLOW_INTERVAL_MS - 1);
+    const early = await login(owner.user.email, PASSWORD, '203.0.113.25');
+    expect([early.status, early.headers.get('retry-after')]).toEqual([429, '1']);
+    expect(await early.json()).toEqual(TOO_MANY);
+    // The interval has passed (still inside the 15-minute window, so the account is still slowed).
+    clock.advance(1);
+    expect((await login(owner.user.email, PASSWORD, '203.0.113.25')).status).toBe(200);
+    // That check took the next interval: another new address waits all of it.
+    const next = await login(owner.user.email, PASSWORD, '203.0.113.26');
+    expect([next.status, next.headers.get('retry-after')]).toEqual([429, '600']);
   });
 
   it('spares the owner\'s known IPv6 network: a privacy address of the same /64 is known, another /64 is not', async () => {
