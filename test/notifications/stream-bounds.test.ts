@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { StreamRegistry } from '../../src/notifications/stream.registry.js';
 import { legacyEventId } from '../../src/notifications/stream.repository.js';
-import type { StreamEndReason, StreamListener } from '../../src/notifications/stream.service.js';
+import type { StreamEndReason, StreamListener, StreamMessage } from '../../src/notifications/stream.service.js';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { SseClient } from '../helpers/sse-client.js';
@@ -107,8 +107,8 @@ describe('stream caps', () => {
 describe('the per-user cap whatever order Redis sees (race review)', () => {
   /** A stream as the service sees it, without HTTP. */
   const listener = () => {
-    const l: StreamListener & { ended: StreamEndReason | 'resync' | null } = {
-      ended: null, deliver: () => undefined, end: (reason) => { l.ended ??= reason ?? 'resync'; },
+    const l: StreamListener & { ended: StreamEndReason | 'resync' | null; delivered: StreamMessage[] } = {
+      ended: null, delivered: [], deliver: (message) => { l.delivered.push(message); }, end: (reason) => { l.ended ??= reason ?? 'resync'; },
     };
     return l;
   };
@@ -142,7 +142,13 @@ describe('the per-user cap whatever order Redis sees (race review)', () => {
       subscribed();
       await listening.ready;
       await waitFor(async () => [first, ...others].filter((l) => !l.ended).length <= 5, 3_000, 20);
-      await new Promise((r) => setTimeout(r, 300)); // any eviction in flight arrives
+      // Any eviction in flight has arrived: A published its eviction on the user's channel right
+      // after ending its own stream, on its one command connection; a marker A publishes there now
+      // comes after it, so once B's five streams all hold the marker, B has heard the eviction.
+      expect(others.some((l) => l.delivered.length > 0)).toBe(false);
+      await a.publishUnreadChanged(user.user.id);
+      expect(await waitFor(async () => others.every((l) => l.delivered.length === 1), 5_000, 10)).toBe(true);
+      expect(others.map((l) => l.delivered)).toEqual(Array(5).fill([{ kind: 'unread-changed' }]));
       // SSE_MAX_PER_USER (5) streams open, the newest: A's (opened first, registered last) ends, and knows it.
       expect([first, ...others].filter((l) => !l.ended)).toHaveLength(5);
       expect(first.ended).toBe('too-many-streams');
