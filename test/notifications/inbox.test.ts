@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOTIFICATION_PRIORITIES, type NotificationPriority } from '../../src/platform/db/schema.js';
+import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 
 let t: TestApp;
@@ -134,7 +135,8 @@ describe('read state, counts and deletion', () => {
     const first = await t.call('POST', `/api/notifications/${id}/read`, { as: alice });
     expect(first.status).toBe(200);
     expect(first.body).toEqual({ success: true, data: { id, read: true, readAt: expect.any(String) } });
-    await new Promise((r) => setTimeout(r, 20));
+    // Until the clock has passed the first readAt's millisecond: a second stamp would differ from it.
+    expect(await waitFor(async () => Date.now() > Date.parse(first.body.data.readAt), 5_000, 1)).toBe(true);
     const second = await t.call('POST', `/api/notifications/${id}/read`, { as: alice });
     expect(second.body.data.readAt).toBe(first.body.data.readAt);
   });
