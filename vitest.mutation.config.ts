@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// The app-free unit tests of the pure rules, the only tests Stryker runs (npm run test:mutation):
+// no global setup (no template database), no leak check, no PostgreSQL, Redis or app.
+export default defineConfig({
+  test: {
+    include: [
+      'test/notifications/delivery.rules.test.ts',
+      'test/notifications/email.render.test.ts',
+      'test/digests/digest.time.test.ts',
+      'test/digests/digest.time.calendar.test.ts',
+      'test/digests/digest.render.test.ts',
+      'test/digests/digest.render.output.test.ts',
+      'test/platform/time-zone.test.ts',
+      'test/analytics/analytics.periods.test.ts',
+      'test/search/search.text.test.ts',
+      'test/previews/ffmpeg.args.test.ts',
+      'test/platform/http/rate-limit.window.test.ts',
+    ],
+    pool: 'forks',
+    maxWorkers: 1,
+  },
+});
