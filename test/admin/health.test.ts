@@ -4,7 +4,7 @@ import { createTestApp, type Session, type TestApp } from '../helpers/context.js
 import { REDIS_URL } from '../helpers/env.js';
 import { spawnHerald } from '../helpers/processes.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
-import { outboxDrained } from '../helpers/wait.js';
+import { outboxSettled } from '../helpers/wait.js';
 
 let sink: SmtpSink;
 let t: TestApp;
@@ -56,7 +56,9 @@ describe('GET /api/admin/jobs/health', () => {
   it('turns red when jobs fail too often in the last 15 minutes', async () => {
     const bounces = await Promise.all([1, 2, 3, 4].map((i) => t.app.services.users.createUser({ email: `b${i}-${Date.now()}@reject.test`, password: 'password-123', role: 'VIEWER' })));
     for (const u of bounces) await t.app.services.notifications.notify({ userIds: [u.id], type: 'SYSTEM', title: 'x', message: 'y' });
-    expect(await outboxDrained(t.app)).toBe(true);
+    const settled = await outboxSettled(t.app);
+    expect(settled.drained).toBe(true);
+    expect(settled.failed.map((r) => r.queue)).toEqual(Array(4).fill('notification-delivery'));
     const res = await t.call('GET', '/api/admin/jobs/health', { as: admin });
     expect(res.body.data.healthy).toBe(false);
     expect(res.body.data.email.healthy).toBe(false);

@@ -10,7 +10,7 @@ import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, deleteRedisPrefix, type Session, type TestApp } from '../helpers/context.js';
 import { REDIS_URL } from '../helpers/env.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
-import { outboxDrained } from '../helpers/wait.js';
+import { outboxSettled } from '../helpers/wait.js';
 
 let sink: SmtpSink;
 let t: TestApp;
@@ -34,7 +34,8 @@ async function failedDeliveryJob(): Promise<{ jobId: string; email: string }> {
   const user = await t.app.services.users.createUser({ email: `q-${randomUUID()}@mail.test`, password: 'password-123', role: 'VIEWER' });
   await sink.stop();
   await t.app.services.notifications.notify({ userIds: [user.id], type: 'SYSTEM', title: 'Retry me', message: 'm' });
-  expect(await outboxDrained(t.app)).toBe(true);
+  // The failure is the point: the delivery's outbox row failed for good (outboxDrained would throw).
+  expect(await outboxSettled(t.app)).toEqual({ drained: true, failed: [expect.objectContaining({ queue: 'notification-delivery' })] });
   await sink.start();
   const failed = await get('/api/admin/jobs/queues/notification-delivery/jobs?state=failed');
   const job = failed.body.data.find((j: { failedReason: string }) => /not sent yet/.test(j.failedReason));

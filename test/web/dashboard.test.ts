@@ -9,7 +9,7 @@ import { waitFor } from '../../src/platform/net.js';
 import { QUEUE_NAMES } from '../../src/platform/queue/registry.js';
 import { ADMIN, createTestApp, type TestApp } from '../helpers/context.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
-import { outboxDrained } from '../helpers/wait.js';
+import { outboxSettled } from '../helpers/wait.js';
 import { dashboardLoaded, focusedName, focusOutline, launchBrowser, openDashboard, overflowing, scrollWidth, signIn, type DashboardPage } from './browser.js';
 
 const CAPTURED = {
@@ -89,7 +89,8 @@ async function failedDelivery(): Promise<{ jobId: string; email: string }> {
   const before = new Set((await queue.getJobs(['failed'])).map((j) => j.id));
   await sink.stop();
   await t.app.services.notifications.notify({ userIds: [user.id], type: 'SYSTEM', title: 'Contract signed', message: 'Your licence is live.' });
-  expect(await outboxDrained(t.app)).toBe(true);
+  // The failure is the point: the delivery's outbox row failed for good (outboxDrained would throw).
+  expect(await outboxSettled(t.app)).toEqual({ drained: true, failed: [expect.objectContaining({ queue: 'notification-delivery' })] });
   await sink.start();
   const job = (await queue.getJobs(['failed'])).find((j) => !before.has(j.id) && /not sent yet/.test(j.failedReason));
   expect(job).toBeDefined();
