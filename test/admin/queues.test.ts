@@ -43,6 +43,13 @@ async function failedDeliveryJob(): Promise<{ jobId: string; email: string }> {
   return { jobId: job.id, email: user.email };
 }
 
+/** A fan-out job (of a batch that does not exist: nothing to do) that has run; its id. */
+async function completedFanOutJob(): Promise<string> {
+  const job = await t.app.queues.add('notification-fanout', 'NotificationBatchFanOut', { batchId: randomUUID() });
+  expect(await waitFor(async () => (await t.app.queues.get('notification-fanout').getJobState(job.id!)) === 'completed', 10_000)).toBe(true);
+  return job.id!;
+}
+
 describe('queue overview', () => {
   it('lists every queue with counts by state, paused flag, workers and the last hour per minute', async () => {
     const res = await get('/api/admin/jobs/queues');
@@ -85,8 +92,11 @@ describe('failed jobs', () => {
   it('retries every failed job of a queue at once', async () => {
     const a = await failedDeliveryJob();
     const b = await failedDeliveryJob();
+    // Every failed job of the queue, these two among them (each test leaves none of its own behind).
+    const failedIds = (await t.app.queues.get('notification-delivery').getJobs(['failed'])).map((j) => j.id);
+    expect(failedIds).toEqual(expect.arrayContaining([a.jobId, b.jobId]));
     const res = await post('/api/admin/jobs/queues/notification-delivery/retry-failed');
-    expect(res.body.data.count).toBeGreaterThanOrEqual(2);
+    expect(res.body.data.count).toBe(failedIds.length);
     expect(await waitFor(async () => sink.mailbox(a.email).length === 1 && sink.mailbox(b.email).length === 1, 15_000)).toBe(true);
   });
 
@@ -122,7 +132,17 @@ describe('delayed jobs, pause and clean', () => {
     const user = await t.app.services.users.createUser({ email: `p-${randomUUID()}@mail.test`, password: 'password-123', role: 'VIEWER' });
     expect((await post('/api/admin/jobs/queues/notification-delivery/pause')).body.data).toEqual({ paused: true });
     await t.app.services.notifications.notify({ userIds: [user.id], type: 'SYSTEM', title: 'Paused', message: 'm' });
-    await new Promise((r) => setTimeout(r, 1_000));
+    // The delivery job reaches the queue and stays there, untaken.
+    const delivery = t.app.queues.get('notification-delivery');
+    const notification = await t.app.database.db.selectFrom('notifications').select('id').where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    const queued = async () => (await delivery.getJobs(['prioritized', 'waiting'])).find((j) => j.data.notificationIds.includes(notification.id));
+    expect(await waitFor(async () => (await queued()) !== undefined, 10_000)).toBe(true);
+    const job = (await queued())!;
+    // Evidence that a running worker would have taken it by now: a job enqueued after it, on
+    // another queue of the same workers, has run.
+    const marker = await t.app.queues.add('notification-fanout', 'NotificationBatchFanOut', { batchId: randomUUID() });
+    expect(await waitFor(async () => (await t.app.queues.get('notification-fanout').getJobState(marker.id!)) === 'completed', 10_000)).toBe(true);
+    expect(await delivery.getJobState(job.id!)).toBe('prioritized');
     expect(sink.mailbox(user.email)).toHaveLength(0);
     const overview = (await get('/api/admin/jobs/queues')).body.data.find((q: { name: string }) => q.name === 'notification-delivery');
     expect(overview.paused).toBe(true);
@@ -133,18 +153,44 @@ describe('delayed jobs, pause and clean', () => {
   });
 
   it('cleans completed jobs older than a given age', async () => {
+    const done = await completedFanOutJob();
     const before = (await get('/api/admin/jobs/queues')).body.data.find((q: { name: string }) => q.name === 'notification-fanout').counts.completed;
     expect(before).toBeGreaterThan(0);
     const res = await post('/api/admin/jobs/queues/notification-fanout/clean', { state: 'completed', olderThanMs: 0 });
     expect(res.body.data.removed).toBe(before);
     expect((await get('/api/admin/jobs/queues')).body.data.find((q: { name: string }) => q.name === 'notification-fanout').counts.completed).toBe(0);
+    expect(await t.app.queues.get('notification-fanout').getJobState(done)).toBe('unknown');
   });
 
   it('records every state change in the audit log with the admin', async () => {
-    const res = await get('/api/admin/jobs/audit');
-    const actions = res.body.data.map((a: { action: string }) => a.action);
-    for (const a of ['job.retry', 'queue.retryFailed', 'job.remove', 'queue.promote', 'queue.pause', 'queue.resume', 'queue.clean']) expect(actions).toContain(a);
-    expect(res.body.data[0]).toMatchObject({ adminId: admin.user.id, adminEmail: admin.user.email, createdAt: expect.any(String) });
+    const before = (await get('/api/admin/jobs/audit')).body.pagination.total;
+    // Each operation done here, so the test stands alone.
+    const failed = await failedDeliveryJob();
+    expect((await post(`/api/admin/jobs/notification-delivery/${failed.jobId}/retry`)).status).toBe(200);
+    expect(await waitFor(async () => sink.mailbox(failed.email).length === 1, 15_000)).toBe(true);
+    expect((await post('/api/admin/jobs/queues/notification-delivery/retry-failed')).status).toBe(200);
+    const promoted = await t.app.queues.add('notification-fanout', 'NotificationBatchFanOut', { batchId: randomUUID() }, { delay: 3_600_000 });
+    expect((await post('/api/admin/jobs/queues/notification-fanout/promote')).body.data.count).toBe(1);
+    expect(await waitFor(async () => (await t.app.queues.get('notification-fanout').getJobState(promoted.id!)) === 'completed', 10_000)).toBe(true);
+    const removed = await t.app.queues.add('notification-fanout', 'NotificationBatchFanOut', { batchId: randomUUID() }, { delay: 3_600_000 });
+    expect((await t.call('DELETE', `/api/admin/jobs/notification-fanout/${removed.id}`, { as: admin })).status).toBe(200);
+    expect((await post('/api/admin/jobs/queues/notification-fanout/pause')).status).toBe(200);
+    expect((await post('/api/admin/jobs/queues/notification-fanout/resume')).status).toBe(200);
+    expect((await post('/api/admin/jobs/queues/notification-fanout/clean', { state: 'completed', olderThanMs: 0 })).status).toBe(200);
+
+    const res = await get('/api/admin/jobs/audit?pageSize=7');
+    expect(res.body.pagination.total).toBe(before + 7);
+    // Newest first, each with what it acted on and who did it.
+    expect(res.body.data.map((e: { action: string; queue: string | null; jobId: string | null }) => [e.action, e.queue, e.jobId])).toEqual([
+      ['queue.clean', 'notification-fanout', null],
+      ['queue.resume', 'notification-fanout', null],
+      ['queue.pause', 'notification-fanout', null],
+      ['job.remove', 'notification-fanout', removed.id],
+      ['queue.promote', 'notification-fanout', null],
+      ['queue.retryFailed', 'notification-delivery', null],
+      ['job.retry', 'notification-delivery', failed.jobId],
+    ]);
+    for (const entry of res.body.data) expect(entry).toMatchObject({ adminId: admin.user.id, adminEmail: admin.user.email, createdAt: expect.any(String) });
   });
 });
 
