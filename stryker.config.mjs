@@ -21,13 +21,13 @@ export default {
   reporters: ['clear-text', 'progress-append-only'],
   clearTextReporter: { allowColor: false, allowEmojis: false, logTests: false, reportScoreTable: true, reportMutants: true },
   concurrency: 2,
-  // A full run takes about 7 minutes on 2 cores; with the committed results file only the mutants
+  // A full run (--force) takes 4 to 7 minutes on 2 cores; with the committed results file only the mutants
   // whose source or covering tests changed are tested again (--force tests them all). Commit the
   // file when a run updates it.
   incremental: true,
   incrementalFile: 'stryker-incremental.json',
-  // break: the score reached when this was added (90.45 %); raise it as tests get stronger, never lower it.
-  thresholds: { high: 90, low: 80, break: 90 },
+  // break: the score reached when this was added (95.17 %); raise it as tests get stronger, never lower it.
+  thresholds: { high: 90, low: 80, break: 95 },
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

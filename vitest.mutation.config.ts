@@ -15,6 +15,7 @@ export default defineConfig({
       'test/analytics/analytics.periods.test.ts',
       'test/search/search.text.test.ts',
       'test/previews/ffmpeg.args.test.ts',
+      'test/previews/ffmpeg.args.edges.test.ts',
       'test/platform/http/rate-limit.window.test.ts',
     ],
     pool: 'forks',
