@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { waitFor } from '../../src/platform/net.js';
+import { createQueueRedis } from '../../src/platform/queue/connection.js';
+import { OutboxRelay } from '../../src/platform/queue/outbox.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { CuttableProxy } from '../helpers/proxy.js';
 import { openResources } from '../helpers/resources.js';
@@ -51,7 +53,18 @@ describe('transactional outbox', () => {
     await proxy.cut();
     const res = await api.call('POST', '/api/admin/notifications', { as: admin, body: { role: 'ADMIN', type: 'SYSTEM', title: 'While down', message: 'm' } });
     expect(res.status).toBe(202);
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Evidence instead of a pause: a relay round that begins after the row is committed, with its
+    // Redis cut as the worker's is, finishes and leaves the row waiting. (Its queues reach the real
+    // Redis: a relay that ignored its own connection's state would move the row through them.)
+    const cutRedis = createQueueRedis(`redis://127.0.0.1:${proxy.port}`);
+    try {
+      const relay = new OutboxRelay({
+        db: api.app.database.db, pool: api.app.database.pool, queues: api.app.queues, redis: cutRedis, prefix: api.prefix, log: api.app.log, pollMs: 50,
+      });
+      expect(await relay.relayOnce()).toBe(0);
+    } finally {
+      cutRedis.disconnect();
+    }
     const waiting = (await outbox()).filter((r) => r.relayed_at === null);
     expect(waiting).toHaveLength(1);
     expect((await api.app.services.notifications.getBatch(res.body.data.batchId)).status).toBe('pending');
