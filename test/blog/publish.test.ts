@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { waitFor } from '../../src/platform/net.js';
+import { enqueueJobInTx } from '../../src/platform/queue/outbox.js';
 import { createTestApp, deleteRedisPrefix, type Session, type TestApp } from '../helpers/context.js';
 import { draft, inMs, jobDueAt, notificationsOf, postStatus, publishJob, publishRows, published, schedule } from './helpers.js';
 
@@ -157,7 +159,12 @@ describe('Redis loses its data between scheduling and publication', () => {
       expect(await postStatus(quiet, post.id)).toBe('PUBLISHED');
       // The reconciler's own rows woke the relay: it saw the lost epoch and re-drove what was unfinished.
       expect(await waitFor(async () => (await quiet.app.redis.exists(`${quiet.prefix}:outbox-epoch`)) === 1, 10_000)).toBe(true);
-      await new Promise((r) => setTimeout(r, 500));
+      // Evidence instead of a pause: a marker row committed now is relayed only after the rows the
+      // re-drive reopened (lower ids, the same or an earlier round), so once it is relayed, any
+      // job the re-drive would have added again is in Redis.
+      const markerJob = await enqueueJobInTx(quiet.app.database.db, 'search-index-update', 'SearchIndexUpdate', { entityType: 'asset', entityId: randomUUID() });
+      const marker = Number(markerJob.replace('outbox-', ''));
+      expect(await waitFor(async () => (await quiet.app.database.db.selectFrom('outbox').select('relayed_at').where('id', '=', marker).executeTakeFirstOrThrow()).relayed_at !== null, 10_000)).toBe(true);
       expect(await publishJob(quiet, post.id)).toBeNull();
       expect(await notificationsOf(quiet, writer.user.id, 'POST_STATUS_CHANGED')).toHaveLength(1);
     } finally {
