@@ -51,7 +51,7 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
   const now = options.now ?? Date.now;
   const platform: Platform = {
     config, log, db: database.db, pool: database.pool, redis, redisUrl: endpoints.redisUrl, queues,
-    limiter: new RateLimiter({ redis, prefix: config.queuePrefix, now }), now, email, storage, metrics, secret,
+    limiter: new RateLimiter({ redis, prefix: config.queuePrefix, now: options.now }), now, email, storage, metrics, secret,
     publicUrl: () => config.publicUrl ?? options.publicUrl() ?? `http://127.0.0.1:${config.port}`,
   };
   return {

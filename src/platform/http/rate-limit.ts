@@ -22,10 +22,13 @@ const RELEASE_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end
 return 0`;
 
-// The pace: the key holds when the next caller may pass (the caller's clock, in ms); 0 when this
-// caller passes (and takes the interval), else how many ms are left. The TTL only collects the key.
+// The pace: the key holds when the next caller may pass (in ms); 0 when this caller passes (and
+// takes the interval), else how many ms are left. The TTL only collects the key. The time is Redis's
+// own (one clock for every API process: theirs may be seconds apart) unless a clock is injected
+// (ARGV[1] not empty: tests drive it).
 const PACE_SCRIPT = `
 local now = tonumber(ARGV[1])
+if not now then local t = redis.call('TIME'); now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) end
 local next = tonumber(redis.call('GET', KEYS[1]) or '0')
 if next > now then return next - now end
 redis.call('SET', KEYS[1], now + tonumber(ARGV[2]), 'PX', ARGV[2])
@@ -35,7 +38,7 @@ return 0`;
 type ScriptedRedis = Redis & {
   heraldRateHit(key: string, ttl: number): Promise<number>;
   heraldRateRelease(key: string): Promise<number>;
-  heraldRatePace(key: string, now: number, intervalMs: number): Promise<number>;
+  heraldRatePace(key: string, now: number | '', intervalMs: number): Promise<number>;
 };
 
 /** A counted attempt that can be taken back when it turns out not to count (a sign-in that succeeded). */
@@ -49,8 +52,8 @@ export interface RateLimiterDeps {
   /** The Redis key prefix (QUEUE_PREFIX). */
   readonly prefix: string;
   /**
-   * The wall clock the windows and the pace follow (Date.now by default; tests drive their own).
-   * Redis is handed the times, it never reads its own clock: TTLs only collect old keys.
+   * The wall clock the windows follow (Date.now by default; tests drive their own). The pace (one
+   * caller per interval, across processes) follows Redis's clock unless one is injected here.
    */
   readonly now?: () => number;
 }
@@ -62,9 +65,13 @@ export class RateLimiter {
 
   private readonly now: () => number;
 
-  constructor({ redis, prefix, now = Date.now }: RateLimiterDeps) {
+  /** The injected clock, if any: without one the pace follows Redis's clock, not this process's. */
+  private readonly clock: (() => number) | undefined;
+
+  constructor({ redis, prefix, now }: RateLimiterDeps) {
     this.prefix = prefix;
-    this.now = now;
+    this.clock = now;
+    this.now = now ?? (() => Date.now());
     // defineCommand sends EVALSHA, falling back to EVAL once per connection.
     redis.defineCommand('heraldRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     redis.defineCommand('heraldRateRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
@@ -94,9 +101,9 @@ export class RateLimiter {
   }
 
   /** A shared pace: at most one caller per `intervalMs` is allowed (atomic across processes). */
-  async pace(name: string, subject: string, intervalMs: number, now = this.now()): Promise<{ allowed: boolean; retryAfter: number }> {
+  async pace(name: string, subject: string, intervalMs: number, now = this.clock?.()): Promise<{ allowed: boolean; retryAfter: number }> {
     const key = `${this.prefix}:rl:${name}:${subject}`;
-    const waitMs = Number(await this.redis.heraldRatePace(key, now, intervalMs));
+    const waitMs = Number(await this.redis.heraldRatePace(key, now ?? '', intervalMs));
     if (waitMs <= 0) return { allowed: true, retryAfter: 0 };
     return { allowed: false, retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) };
   }
