@@ -60,7 +60,6 @@ export interface EmailServiceDeps {
  * with the same Message-ID, which receivers use to collapse it.
  */
 export class EmailService {
-  private readonly log: EmailLogRepository;
   private readonly slots: Semaphore;
   /** Claims this process holds (key → token), renewed while their hand-off is in flight. */
   private readonly held = new Map<string, string>();
@@ -69,22 +68,16 @@ export class EmailService {
   private renewal: NodeJS.Timeout | null = null;
   private renewing = false;
 
-  private readonly transport: MailTransport;
-  private readonly options: EmailServiceDeps;
-
-  constructor(deps: EmailServiceDeps) {
-    this.log = deps.emailLog;
-    this.transport = deps.transport;
-    this.options = deps;
+  constructor(private readonly deps: EmailServiceDeps) {
     this.slots = new Semaphore(deps.maxInFlight);
   }
 
   get mode() {
-    return this.transport.mode;
+    return this.deps.transport.mode;
   }
 
   messageIdFor(key: string): string {
-    return `<${key.replace(/[^\w.-]+/g, '.')}@${this.options.domain}>`;
+    return `<${key.replace(/[^\w.-]+/g, '.')}@${this.deps.domain}>`;
   }
 
   async sendOnce(email: EmailToSend): Promise<SendOutcome> {
@@ -94,10 +87,10 @@ export class EmailService {
       // SMTP connection, so the next email's claim does not wait for it.
       let outcome = await this.slots.run(() => this.claimAndHandOff(email, token));
       if (outcome === 'handed-off') outcome = await this.complete(email, token);
-      this.options.onOutcome?.(email.kind, outcome);
+      this.deps.onOutcome?.(email.kind, outcome);
       return outcome;
     } catch (err) {
-      this.options.onOutcome?.(email.kind, 'retry');
+      this.deps.onOutcome?.(email.kind, 'retry');
       throw err;
     } finally {
       this.lostTokens.delete(token);
@@ -106,24 +99,24 @@ export class EmailService {
 
   private async claimAndHandOff(email: EmailToSend, token: string): Promise<SendOutcome | 'handed-off'> {
     const messageId = this.messageIdFor(email.key);
-    const claim = await this.log.claim({ ...email, messageId }, token, this.options.leaseMs);
+    const claim = await this.deps.emailLog.claim({ ...email, messageId }, token, this.deps.leaseMs);
     if (!claim) {
-      const current = await this.log.status(email.key);
+      const current = await this.deps.emailLog.status(email.key);
       if (current && current.status !== 'sending') return current.status === 'failed' ? 'failed' : 'already-sent';
-      throw new ClaimHeldError(email.key, current?.claimedUntil ?? new Date(Date.now() + this.options.leaseMs));
+      throw new ClaimHeldError(email.key, current?.claimedUntil ?? new Date(Date.now() + this.deps.leaseMs));
     }
     this.hold(email.key, token);
     try {
-      await this.transport.send({ from: this.options.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers, messageId });
+      await this.deps.transport.send({ from: this.deps.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers, messageId });
       this.unhold(email.key, token);
     } catch (err) {
       this.unhold(email.key, token);
       const message = (err as Error).message;
       if (err instanceof PermanentEmailError) {
-        if (!(await this.log.fail(email.key, token, message))) this.lost(email, token, 'fail');
+        if (!(await this.deps.emailLog.fail(email.key, token, message))) this.lost(email, token, 'fail');
         return 'failed';
       }
-      if (!(await this.log.release(email.key, token, message))) this.lost(email, token, 'release');
+      if (!(await this.deps.emailLog.release(email.key, token, message))) this.lost(email, token, 'release');
       throw new RetryableEmailError(`sending ${email.key} failed: ${message}`, { cause: err });
     }
     return 'handed-off';
@@ -131,23 +124,23 @@ export class EmailService {
 
   /** The server accepted it; if the claim was taken over meanwhile, the newer attempt's row stands. */
   private async complete(email: EmailToSend, token: string): Promise<SendOutcome> {
-    const captured = this.transport.mode === 'captured';
+    const captured = this.deps.transport.mode === 'captured';
     const outcome = captured ? { status: 'captured' as const, html: email.html, text: email.text, headers: { ...email.headers } } : { status: 'sent' as const };
-    if (!(await this.log.complete(email.key, token, outcome))) this.lost(email, token, 'complete');
+    if (!(await this.deps.emailLog.complete(email.key, token, outcome))) this.lost(email, token, 'complete');
     return outcome.status;
   }
 
   /** Reported once per claim: the renewal may have seen the loss before the completion did. */
   private lost(email: Pick<EmailToSend, 'key' | 'kind'>, token: string, stage: 'renew' | 'complete' | 'release' | 'fail'): void {
     if (stage !== 'renew' && this.lostTokens.delete(token)) return;
-    this.options.onOutcome?.(email.kind, 'claim-lost');
-    this.options.onClaimLost?.(email.key, stage);
+    this.deps.onOutcome?.(email.kind, 'claim-lost');
+    this.deps.onClaimLost?.(email.key, stage);
   }
 
   private hold(key: string, token: string): void {
     this.held.set(key, token);
     if (!this.renewal) {
-      this.renewal = setInterval(() => void this.renewHeld(), Math.max(100, Math.floor(this.options.leaseMs / 3)));
+      this.renewal = setInterval(() => void this.renewHeld(), Math.max(100, Math.floor(this.deps.leaseMs / 3)));
       this.renewal.unref();
     }
   }
@@ -166,7 +159,7 @@ export class EmailService {
     this.renewing = true;
     const claims = [...this.held].map(([key, token]) => ({ key, token }));
     try {
-      const missing = await this.log.renew(claims, this.options.leaseMs);
+      const missing = await this.deps.emailLog.renew(claims, this.deps.leaseMs);
       for (const key of missing) {
         const token = claims.find((c) => c.key === key)!.token;
         // Still in hand-off, so nothing of ours changed the row: another attempt took it over.
@@ -183,12 +176,12 @@ export class EmailService {
   }
 
   listEmails(filter: Parameters<EmailLogRepository['list']>[0]) {
-    return Promise.all([this.log.list(filter), this.log.count(filter)]);
+    return Promise.all([this.deps.emailLog.list(filter), this.deps.emailLog.count(filter)]);
   }
 
   close(): Promise<void> {
     if (this.renewal) clearInterval(this.renewal);
     this.renewal = null;
-    return this.transport.close();
+    return this.deps.transport.close();
   }
 }

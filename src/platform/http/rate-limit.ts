@@ -63,20 +63,21 @@ export class RateLimiter {
 
   private readonly prefix: string;
 
-  private readonly now: () => number;
-
-  /** The injected clock, if any: without one the pace follows Redis's clock, not this process's. */
+  /** The injected clock, if any: without one the windows read Date.now and the pace Redis's clock. */
   private readonly clock: (() => number) | undefined;
 
   constructor({ redis, prefix, now }: RateLimiterDeps) {
     this.prefix = prefix;
     this.clock = now;
-    this.now = now ?? (() => Date.now());
     // defineCommand sends EVALSHA, falling back to EVAL once per connection.
     redis.defineCommand('heraldRateHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
     redis.defineCommand('heraldRateRelease', { numberOfKeys: 1, lua: RELEASE_SCRIPT });
     redis.defineCommand('heraldRatePace', { numberOfKeys: 1, lua: PACE_SCRIPT });
     this.redis = redis as ScriptedRedis;
+  }
+
+  private now(): number {
+    return this.clock ? this.clock() : Date.now();
   }
 
   private key(name: string, subject: string, bucket: number) {

@@ -35,38 +35,30 @@ export class Heartbeat {
   private timer: NodeJS.Timeout | null = null;
   private readonly startedAt = new Date().toISOString();
 
-  private readonly redis: Redis;
-  private readonly prefix: string;
-  private readonly info: HeartbeatDeps;
-
-  constructor(deps: HeartbeatDeps) {
-    this.redis = deps.redis;
-    this.prefix = deps.prefix;
-    this.info = deps;
-  }
+  constructor(private readonly deps: HeartbeatDeps) {}
 
   async beat(): Promise<void> {
     const body: WorkerHeartbeat = {
-      id: this.id, host: os.hostname(), pid: process.pid, queues: this.info.queues, concurrency: this.info.concurrency,
-      startedAt: this.startedAt, lastSeenAt: new Date().toISOString(), activeJobs: this.info.activeJobs(),
+      id: this.id, host: os.hostname(), pid: process.pid, queues: this.deps.queues, concurrency: this.deps.concurrency,
+      startedAt: this.startedAt, lastSeenAt: new Date().toISOString(), activeJobs: this.deps.activeJobs(),
     };
-    await this.redis.multi()
-      .set(key(this.prefix, this.id), JSON.stringify(body), 'PX', this.info.intervalMs * 3)
-      .sadd(index(this.prefix), this.id)
+    await this.deps.redis.multi()
+      .set(key(this.deps.prefix, this.id), JSON.stringify(body), 'PX', this.deps.intervalMs * 3)
+      .sadd(index(this.deps.prefix), this.id)
       .exec();
   }
 
   start(): void {
     const tick = () => void this.beat().catch(() => undefined);
     tick();
-    this.timer = setInterval(tick, this.info.intervalMs);
+    this.timer = setInterval(tick, this.deps.intervalMs);
     this.timer.unref();
   }
 
   /** Best effort and bounded: with Redis away the key simply expires. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    const removal = this.redis.multi().del(key(this.prefix, this.id)).srem(index(this.prefix), this.id).exec().catch(() => undefined);
+    const removal = this.deps.redis.multi().del(key(this.deps.prefix, this.id)).srem(index(this.deps.prefix), this.id).exec().catch(() => undefined);
     await Promise.race([removal, new Promise((r) => setTimeout(r, 1_000).unref())]);
   }
 }
