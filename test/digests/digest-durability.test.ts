@@ -18,7 +18,10 @@ let n = 0;
 beforeAll(async () => {
   sink = await new SmtpSink().start();
   // Relays the outbox (every worker does) but works only on delivery: digest jobs wait in Redis.
-  t = await createTestApp({ SMTP_URL: sink.url }, { roles: ['api', 'worker'], queues: ['notification-delivery'] });
+  // A short lease: the two runs' sends of one user may meet on the worker, and the one that finds
+  // the other's claim waits (deferred, no attempt used) until that lease ends before it completes
+  // its row; at the default 60 s that outlasts outboxDrained's 30 s (failed once in CI).
+  t = await createTestApp({ SMTP_URL: sink.url, EMAIL_LEASE_MS: '5000' }, { roles: ['api', 'worker'], queues: ['notification-delivery'] });
 });
 afterAll(async () => {
   await worker?.stop();
