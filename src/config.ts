@@ -17,6 +17,10 @@ export const DEFAULT_RATE_LIMITS = {
   'notifications.unreadCount': 200,
   'notifications.markRead': 100,
   'notifications.readAll': 10,
+  // Issue 17: a bell opens often; single actions as mark-read; a bulk request carries up to 100 ids.
+  'notifications.seenAll': 60,
+  'notifications.update': 100,
+  'notifications.bulk': 30,
   'notifications.preferences.get': 50,
   'notifications.preferences.update': 10,
   'admin.jobs': 100,
@@ -166,6 +170,8 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: int(1, 65535).optional(),
   UNSUBSCRIBE_TTL_DAYS: int(1, 3650).default(90),
+  NOTIFICATION_RETENTION_DAYS: int(1, 36_500).default(365),
+  NOTIFICATION_PURGE_BATCH: int(100, 100_000).default(5_000),
   OUTBOX_POLL_MS: int(10, 60_000).default(500),
   JOB_ATTEMPTS: int(1, 100).default(5),
   JOB_BACKOFF_MS: int(10, 3_600_000).default(1_000),
@@ -241,6 +247,8 @@ export interface Config {
   readonly worker: { readonly concurrency: number; readonly fanoutBatchSize: number; readonly deliveryBatchSize: number; readonly digestPageSize: number; readonly digestBatchSize: number; readonly outboxPollMs: number };
   readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly lockMs: number };
   readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number; readonly poolSize: number };
+  /** Read notifications older than retentionDays are purged, as are expired ones, purgeBatch rows per statement. */
+  readonly inbox: { readonly retentionDays: number; readonly purgeBatch: number };
   readonly sseHeartbeatMs: number;
   /** Event-stream bounds: per user and per process, and how often open streams re-check their sessions. */
   readonly sse: { readonly maxPerUser: number; readonly maxConnections: number; readonly sessionCheckMs: number };
@@ -334,6 +342,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, lockMs: e.JOB_LOCK_MS },
     email: { leaseMs: e.EMAIL_LEASE_MS, unsubscribeTtlMs: e.UNSUBSCRIBE_TTL_DAYS * 86_400_000, poolSize: e.SMTP_POOL_SIZE },
+    inbox: { retentionDays: e.NOTIFICATION_RETENTION_DAYS, purgeBatch: e.NOTIFICATION_PURGE_BATCH },
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     sse: { maxPerUser: e.SSE_MAX_PER_USER, maxConnections: e.SSE_MAX_CONNECTIONS, sessionCheckMs: e.SSE_SESSION_CHECK_MS },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },

@@ -43,6 +43,7 @@ export class DeliveryRepository extends Repository {
     if (ids.length === 0) return [];
     const result = await sql<DeliveryRow>`
       SELECT n.id, n.user_id, n.type, n.title, n.message, n.action_url, n.priority, n.read, n.read_at, n.metadata,
+             n.seen_at, n.archived_at, n.snoozed_until, n.expires_at,
              n.critical, n.created_at, u.email, u.name, p.enabled_types, p.digest_frequency, p.email_enabled,
              n.xid::text AS xid, p.digest_cursor::text AS digest_cursor,
              EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id AND e.status = 'sending') AS claim_open

@@ -1,8 +1,8 @@
 import type pg from 'pg';
-import type { NotificationPriority, NotificationType } from '../platform/db/schema.js';
+import { NOTIFICATION_TYPES, type NotificationPriority, type NotificationType } from '../platform/db/schema.js';
 import type { InboxFilter } from './notifications.repository.js';
 
-/** The columns of a notification that users see (everything but `critical` and the batch). */
+/** The columns of a notification that users see (everything but `critical`, the batch and the ranking). */
 export interface NotificationRow {
   id: string;
   type: NotificationType;
@@ -12,43 +12,92 @@ export interface NotificationRow {
   priority: NotificationPriority;
   read: boolean;
   read_at: Date | null;
+  seen_at: Date | null;
+  archived_at: Date | null;
+  snoozed_until: Date | null;
+  expires_at: Date | null;
   metadata: unknown;
   created_at: Date;
 }
 
+/** The columns of NotificationRow, for every statement that reads a notification for its view. */
+export const NOTIFICATION_COLUMNS = ['id', 'type', 'title', 'message', 'action_url', 'priority', 'read', 'read_at', 'seen_at', 'archived_at', 'snoozed_until', 'expires_at', 'metadata', 'created_at'] as const;
+
+/**
+ * What hides a notification from every list and count, whatever the view: a snooze not yet over,
+ * an expiry reached. On the statement's own clock (now()), so a page and its total agree.
+ */
+export const VISIBLE = '(snoozed_until IS NULL OR snoozed_until <= now()) AND (expires_at IS NULL OR expires_at > now())';
+
 /** A page row: `id` is null in the single row of a page past the end, which carries the total. */
 export type InboxRow = Omit<NotificationRow, 'id'> & { id: string | null; total: number };
+
+/** Unread counts of the feed (not archived, visible): all, never shown, and per type when asked. */
+export interface UnreadCounts {
+  count: number;
+  unseen: number;
+  byType?: Record<NotificationType, number>;
+}
 
 /**
  * The list page and its total in one statement. The same filters always give the same text, so
  * it runs as a named prepared statement (planned once per connection). LEFT JOIN LATERAL keeps
- * the total when the page is past the end (one row of nulls).
+ * the total when the page is past the end (one row of nulls). The feed's order is the order of
+ * notifications_feed_idx (0015), the archive's that of notifications_archive_idx.
  */
 export function inboxPageStatement(filter: InboxFilter, limit: number, offset: number): { name: string; text: string; values: unknown[] } {
   const values: unknown[] = [filter.userId, limit, offset];
   const conditions = ['user_id = $1'];
   let mask = 0;
+  const archived = filter.archived ?? 'false';
+  if (archived === 'false') conditions.push('archived_at IS NULL');
+  else if (archived === 'true') { conditions.push('archived_at IS NOT NULL'); mask |= 8; } else mask |= 16;
+  conditions.push(VISIBLE);
   if (filter.read !== undefined) { values.push(filter.read); conditions.push(`read = $${values.length}`); mask |= 1; }
   if (filter.type) { values.push(filter.type); conditions.push(`type = $${values.length}::notification_type`); mask |= 2; }
   if (filter.priority) { values.push(filter.priority); conditions.push(`priority = $${values.length}::notification_priority`); mask |= 4; }
+  if (filter.types) { values.push(filter.types); conditions.push(`type = ANY($${values.length}::notification_type[])`); mask |= 32; }
   const where = conditions.join(' AND ');
   const text = `SELECT t.n AS total, p.* FROM (SELECT count(*)::int AS n FROM notifications WHERE ${where}) t
     LEFT JOIN LATERAL (
-      SELECT id, type, title, message, action_url, priority, read, read_at, metadata, created_at
+      SELECT ${NOTIFICATION_COLUMNS.join(', ')}
       FROM notifications WHERE ${where}
-      ORDER BY read ASC, priority DESC, created_at DESC, id DESC LIMIT $2 OFFSET $3
+      ORDER BY read ASC, priority DESC, coalesce(ranked_at, created_at) DESC, id DESC LIMIT $2 OFFSET $3
     ) p ON true`;
   return { name: `herald_inbox_page_${mask}`, text, values };
 }
 
+const FEED_UNREAD = `FROM notifications WHERE user_id = $1 AND read = false AND archived_at IS NULL AND ${VISIBLE}`;
+
 export const unreadCountStatement = (userId: string) => ({
-  name: 'herald_inbox_unread', text: 'SELECT count(*)::int AS n FROM notifications WHERE user_id = $1 AND read = false', values: [userId],
+  name: 'herald_inbox_unread',
+  text: `SELECT count(*)::int AS n, count(*) FILTER (WHERE seen_at IS NULL)::int AS unseen ${FEED_UNREAD}`,
+  values: [userId],
 });
 
+export const unreadByTypeStatement = (userId: string) => ({
+  name: 'herald_inbox_unread_by_type',
+  text: `SELECT type::text AS type, count(*)::int AS n, count(*) FILTER (WHERE seen_at IS NULL)::int AS unseen ${FEED_UNREAD} GROUP BY type`,
+  values: [userId],
+});
+
+/** Per-type rows into counts with every type present (zeros included). Pure. */
+export function countsByType(rows: ReadonlyArray<{ type: string; n: number; unseen: number }>): Required<UnreadCounts> {
+  const byType = Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, 0])) as Record<NotificationType, number>;
+  let count = 0;
+  let unseen = 0;
+  for (const row of rows) {
+    byType[row.type as NotificationType] = row.n;
+    count += row.n;
+    unseen += row.unseen;
+  }
+  return { count, unseen, byType };
+}
+
 /**
- * The two hottest reads of the service on the pg pool directly: prepared statements and no
- * query builder halve the cost of a list request (measured with bench:api). Every other
- * statement of the inbox lives in NotificationsRepository.
+ * The inbox's hottest reads on the pg pool directly: prepared statements and no query builder
+ * halve the cost of a list request (measured with bench:api). Every other statement of the inbox
+ * lives in NotificationsRepository.
  */
 export class InboxReads {
   constructor(private readonly pool: pg.Pool) {}
@@ -58,8 +107,12 @@ export class InboxReads {
     return { rows: rows.filter((r) => r.id !== null), total: rows[0]?.total ?? 0 };
   }
 
-  async unreadCount(userId: string): Promise<number> {
-    const { rows } = await this.pool.query<{ n: number }>(unreadCountStatement(userId));
-    return rows[0]?.n ?? 0;
+  async unreadCounts(userId: string, byType = false): Promise<UnreadCounts> {
+    if (byType) {
+      const { rows } = await this.pool.query<{ type: string; n: number; unseen: number }>(unreadByTypeStatement(userId));
+      return countsByType(rows);
+    }
+    const { rows } = await this.pool.query<{ n: number; unseen: number }>(unreadCountStatement(userId));
+    return { count: rows[0]?.n ?? 0, unseen: rows[0]?.unseen ?? 0 };
   }
 }

@@ -5,6 +5,7 @@ import { notificationDeliveryJobs } from './delivery.job.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryService } from './delivery.service.js';
 import { notificationFanoutJobs } from './fanout.job.js';
+import { notificationInboxJobs } from './inbox.job.js';
 import { InboxReads } from './inbox.repository.js';
 import { NotificationsRepository } from './notifications.repository.js';
 import { notificationsRoutes } from './notifications.routes.js';
@@ -16,7 +17,7 @@ import { streamRoutes } from './stream.routes.js';
 import { NotificationStream } from './stream.service.js';
 import { unsubscribeRoutes } from './unsubscribe.routes.js';
 
-export interface NotificationsModuleDeps extends Pick<Platform, 'db' | 'pool' | 'redis' | 'redisUrl' | 'config' | 'log' | 'email' | 'secret' | 'publicUrl'> {
+export interface NotificationsModuleDeps extends Pick<Platform, 'db' | 'pool' | 'redis' | 'redisUrl' | 'config' | 'log' | 'email' | 'secret' | 'publicUrl' | 'now'> {
   readonly sessions: SessionsPort;
   /** Digests' flush of a user leaving DAILY/WEEKLY (digests' enqueueDigestFlushInTx). */
   readonly flushDigest: FlushDigest;
@@ -26,8 +27,9 @@ export interface NotificationsModuleDeps extends Pick<Platform, 'db' | 'pool' | 
 export function notificationsModule(deps: NotificationsModuleDeps) {
   const { config, db } = deps;
   const stream = new NotificationStream({ redis: deps.redis, redisUrl: deps.redisUrl, prefix: config.queuePrefix, log: deps.log, heartbeatMs: config.sseHeartbeatMs, ...config.sse });
+  const repository = new NotificationsRepository(db);
   const notifications = new NotificationsService({
-    db, notifications: new NotificationsRepository(db), preferences: new PreferencesRepository(db), batches: new BatchesRepository(db),
+    db, notifications: repository, now: deps.now, preferences: new PreferencesRepository(db), batches: new BatchesRepository(db),
     reads: new InboxReads(deps.pool), flushDigest: deps.flushDigest, fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize,
   });
   const delivery = new DeliveryService({
@@ -42,6 +44,9 @@ export function notificationsModule(deps: NotificationsModuleDeps) {
     jobs: {
       'notification-fanout': notificationFanoutJobs({ notifications }),
       'notification-delivery': notificationDeliveryJobs({ delivery }),
+      'notification-inbox': notificationInboxJobs({
+        notifications, repository, stream, log: deps.log, retentionDays: config.inbox.retentionDays, purgeBatch: config.inbox.purgeBatch, now: deps.now,
+      }),
     },
     routes(http) {
       notificationsRoutes(http, { notifications, stream });
@@ -54,6 +59,6 @@ export function notificationsModule(deps: NotificationsModuleDeps) {
       stream.watchSessions((ids) => deps.sessions.active(ids));
     },
     stop: () => stream.close(),
-  } satisfies Module<'notification-fanout' | 'notification-delivery'> & Record<string, unknown>;
+  } satisfies Module<'notification-fanout' | 'notification-delivery' | 'notification-inbox'> & Record<string, unknown>;
 }
 export type NotificationsModule = ReturnType<typeof notificationsModule>;

@@ -1,35 +1,157 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { Repository } from '../platform/db/repository.js';
 import type { NotificationPriority, NotificationType, Role } from '../platform/db/schema.js';
+import { NOTIFICATION_COLUMNS, type NotificationRow } from './inbox.repository.js';
 import type { NotificationContent } from './notifications.schemas.js';
 
-/** A user's inbox, optionally narrowed by read state, type and priority. */
+/** A user's inbox, optionally narrowed by read state, type(s), priority and archive view. */
 export interface InboxFilter {
   userId: string;
   read?: boolean;
   type?: NotificationType;
+  types?: readonly NotificationType[];
   priority?: NotificationPriority;
+  /** 'false' (default): the feed; 'true': only archived; 'all': both. */
+  archived?: 'true' | 'false' | 'all';
 }
 
-/** Writes of the inbox; its two hot reads (page + total, unread count) are in inbox.repository.ts (InboxReads). */
+/** What a bulk request (and each single action) does to a notification. */
+export type InboxAction = 'read' | 'unread' | 'seen' | 'archive' | 'unarchive' | 'delete';
+
+// An expired notification is gone for its user: no action finds it (it is purged later).
+const notExpired = sql<boolean>`(expires_at IS NULL OR expires_at > now())`;
+const columns = sql.raw(NOTIFICATION_COLUMNS.join(', '));
+
+/**
+ * Each action's change, and the condition under which it changes anything: a row already in that
+ * state is not counted, so concurrent requests over the same ids count each change once (the
+ * second waits for the first's row lock and re-reads the condition).
+ */
+const ACTIONS: Record<Exclude<InboxAction, 'delete'>, { set: RawBuilder<unknown>; when: RawBuilder<boolean> }> = {
+  read: { set: sql`read = true, read_at = coalesce(read_at, now()), seen_at = coalesce(seen_at, now())`, when: sql`read = false` },
+  unread: { set: sql`read = false, read_at = NULL`, when: sql`read = true` },
+  seen: { set: sql`seen_at = now()`, when: sql`seen_at IS NULL` },
+  archive: { set: sql`archived_at = now()`, when: sql`archived_at IS NULL` },
+  unarchive: { set: sql`archived_at = NULL`, when: sql`archived_at IS NOT NULL` },
+};
+
+/** Writes of the inbox; its hot reads (page + total, unread counts) are in inbox.repository.ts (InboxReads). */
 export class NotificationsRepository extends Repository {
-  /** Marks read; a second call keeps the first read_at. Undefined when not the user's. */
+  /** Marks read (and seen); a second call keeps the first read_at. Undefined when not the user's. */
   markRead(userId: string, id: string) {
     return this.db.updateTable('notifications')
-      .set({ read: true, read_at: sql`coalesce(read_at, now())` })
-      .where('id', '=', id).where('user_id', '=', userId)
+      .set({ read: true, read_at: sql`coalesce(read_at, now())`, seen_at: sql`coalesce(seen_at, now())` })
+      .where('id', '=', id).where('user_id', '=', userId).where(notExpired)
       .returning(['id', 'read_at']).executeTakeFirst();
   }
 
+  /**
+   * One action on one notification of the user; the row as it is after it (changed or already in
+   * that state), undefined when it is not the user's (or expired).
+   */
+  async apply(userId: string, id: string, action: Exclude<InboxAction, 'delete'>): Promise<NotificationRow | undefined> {
+    const { set } = ACTIONS[action];
+    const result = await sql<NotificationRow>`
+      UPDATE notifications SET ${set} WHERE id = ${id} AND user_id = ${userId} AND ${notExpired} RETURNING ${columns}`.execute(this.db);
+    return result.rows[0];
+  }
+
+  /** One action on the user's notifications among ids; the ids it changed (others' ids match nothing). */
+  async bulk(userId: string, ids: readonly string[], action: InboxAction): Promise<string[]> {
+    const unique = [...new Set(ids)];
+    const result = action === 'delete'
+      ? await sql<{ id: string }>`DELETE FROM notifications WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId} AND ${notExpired} RETURNING id`.execute(this.db)
+      : await sql<{ id: string }>`
+          UPDATE notifications SET ${ACTIONS[action].set}
+          WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId} AND ${notExpired} AND ${ACTIONS[action].when} RETURNING id`.execute(this.db);
+    return result.rows.map((r) => r.id);
+  }
+
+  /**
+   * Every notification of the user read (and seen), but one snoozed into the future: it comes back
+   * unread, as its snooze promised.
+   */
   async markAllRead(userId: string): Promise<number> {
-    const result = await this.db.updateTable('notifications').set({ read: true, read_at: sql`now()` })
-      .where('user_id', '=', userId).where('read', '=', false).executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    const result = await sql`
+      UPDATE notifications SET read = true, read_at = now(), seen_at = coalesce(seen_at, now())
+      WHERE user_id = ${userId} AND read = false AND (snoozed_until IS NULL OR snoozed_until <= now()) AND ${notExpired}`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+
+  /** What a bell does when opened: every notification of the feed shown so far becomes seen. */
+  async markAllSeen(userId: string): Promise<number> {
+    const result = await sql`
+      UPDATE notifications SET seen_at = now()
+      WHERE user_id = ${userId} AND read = false AND seen_at IS NULL AND archived_at IS NULL
+        AND (snoozed_until IS NULL OR snoozed_until <= now()) AND ${notExpired}`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('notifications').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    const result = await this.db.deleteFrom('notifications').where('id', '=', id).where('user_id', '=', userId).where(notExpired).executeTakeFirst();
     return result.numDeletedRows > 0n;
+  }
+
+  /**
+   * Hides a notification until `until`, and sets now how it comes back: unread, unseen, ranked at
+   * `until` (the top of its priority band then). Visibility is the predicate of VISIBLE, so it is
+   * back at that instant whether or not the wake job has run.
+   */
+  async snooze(userId: string, id: string, until: Date): Promise<NotificationRow | undefined> {
+    const result = await sql<NotificationRow>`
+      UPDATE notifications SET snoozed_until = ${until}, ranked_at = ${until}, read = false, read_at = NULL, seen_at = NULL
+      WHERE id = ${id} AND user_id = ${userId} AND ${notExpired} RETURNING ${columns}`.execute(this.db);
+    return result.rows[0];
+  }
+
+  /** Back now (at the top of its band) if still snoozed; the row as it is, undefined when not the user's. */
+  async unsnooze(userId: string, id: string): Promise<{ row: NotificationRow; changed: boolean } | undefined> {
+    const result = await sql<NotificationRow & { changed: boolean }>`
+      UPDATE notifications n SET snoozed_until = NULL,
+        ranked_at = CASE WHEN n.snoozed_until > now() THEN now() ELSE n.ranked_at END
+      FROM (SELECT id, snoozed_until IS NOT NULL AS changed FROM notifications WHERE id = ${id} AND user_id = ${userId} FOR UPDATE) old
+      WHERE n.id = old.id AND ${notExpired}
+      RETURNING ${sql.raw(NOTIFICATION_COLUMNS.map((c) => `n.${c}`).join(', '))}, old.changed`.execute(this.db);
+    const row = result.rows[0];
+    if (!row) return undefined;
+    const { changed, ...rest } = row;
+    return { row: rest, changed };
+  }
+
+  /**
+   * The end of a snooze: clears it when it is still the one the job was scheduled for (a later
+   * re-snooze, an unsnooze or a delete leave nothing to wake). The woken row, with its user.
+   */
+  async wake(id: string, until: Date): Promise<(NotificationRow & { user_id: string }) | undefined> {
+    const result = await sql<NotificationRow & { user_id: string }>`
+      UPDATE notifications SET snoozed_until = NULL WHERE id = ${id} AND snoozed_until = ${until} RETURNING user_id, ${columns}`.execute(this.db);
+    return result.rows[0];
+  }
+
+  /**
+   * One bounded batch of the retention purge: expired rows (gone for their users already), or
+   * read rows created before the cutoff. Each a short statement on its partial index, so the purge
+   * never holds many row locks or a long transaction. How many rows it deleted.
+   */
+  async purgeBatch(kind: 'expired' | 'read', cutoff: Date, limit: number): Promise<number> {
+    const result = kind === 'expired'
+      ? await sql`DELETE FROM notifications WHERE id IN (
+          SELECT id FROM notifications WHERE expires_at IS NOT NULL AND expires_at <= now() ORDER BY expires_at LIMIT ${limit})`.execute(this.db)
+      : await sql`DELETE FROM notifications WHERE id IN (
+          SELECT id FROM notifications WHERE read AND created_at < ${cutoff} ORDER BY created_at LIMIT ${limit})`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+
+  /**
+   * The next users (after `after`, in id order) with rows of a batch that expire at `at`, with the
+   * ids of those rows: the expiry job tells their streams page by page.
+   */
+  async expiredOfBatch(batchId: string, at: Date, after: string | null, limit: number) {
+    const result = await sql<{ user_id: string; ids: string[] }>`
+      SELECT user_id, array_agg(id::text) AS ids FROM notifications
+      WHERE batch_id = ${batchId} AND expires_at = ${at} AND (${after}::uuid IS NULL OR user_id > ${after}::uuid)
+      GROUP BY user_id ORDER BY user_id LIMIT ${limit}`.execute(this.db);
+    return result.rows;
   }
 
   /**
@@ -41,9 +163,9 @@ export class NotificationsRepository extends Repository {
   async insertForUsers(userIds: readonly string[], content: NotificationContent, batchId: string | null): Promise<string[]> {
     if (userIds.length === 0) return [];
     const rows = await sql<{ id: string }>`
-      INSERT INTO notifications (user_id, type, title, message, action_url, priority, metadata, critical, batch_id)
+      INSERT INTO notifications (user_id, type, title, message, action_url, priority, metadata, critical, batch_id, expires_at)
       SELECT u.id, ${content.type}, ${content.title}, ${content.message}, ${content.actionUrl}, ${content.priority},
-             ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb, ${content.critical}, ${batchId}
+             ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb, ${content.critical}, ${batchId}, ${content.expiresAt ?? null}::timestamptz
       FROM unnest(${userIds}::uuid[]) AS t(id) JOIN users u ON u.id = t.id
       RETURNING id`.execute(this.db);
     return rows.rows.map((r) => r.id);
@@ -62,9 +184,9 @@ export class NotificationsRepository extends Repository {
           AND (${page.after}::uuid IS NULL OR id > ${page.after}::uuid)
         ORDER BY id LIMIT ${page.limit}
       ), inserted AS (
-        INSERT INTO notifications (user_id, type, title, message, action_url, priority, metadata, critical, batch_id)
+        INSERT INTO notifications (user_id, type, title, message, action_url, priority, metadata, critical, batch_id, expires_at)
         SELECT id, ${content.type}, ${content.title}, ${content.message}, ${content.actionUrl}, ${content.priority},
-               ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb, ${content.critical}, ${batchId}
+               ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb, ${content.critical}, ${batchId}, ${content.expiresAt ?? null}::timestamptz
         FROM targets
         RETURNING id
       )

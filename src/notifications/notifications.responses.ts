@@ -20,6 +20,12 @@ export const notificationSchema = z.object({
   priority: notificationPrioritySchema,
   read: z.boolean(),
   readAt: isoTimestamp.nullable(),
+  seen: z.boolean().describe('Shown in a feed (the bell was opened); read implies seen'),
+  seenAt: isoTimestamp.nullable(),
+  archived: z.boolean(),
+  archivedAt: isoTimestamp.nullable(),
+  snoozedUntil: isoTimestamp.nullable().describe('Hidden from lists and counts until then'),
+  expiresAt: isoTimestamp.nullable().describe('Gone from lists and counts at that instant'),
   metadata: z.record(z.string(), z.unknown()).nullable(),
   createdAt: isoTimestamp,
 }).meta({ id: 'Notification' });
@@ -36,6 +42,12 @@ export const preferencesSchema = z.object({
 
 export const notificationPage = pageBody(notificationSchema);
 export const countBody = okBody(z.object({ count: z.number().int() }));
+export const unreadCountBody = okBody(z.object({
+  count: z.number().int().describe('Unread notifications of the feed (not archived, snoozed or expired)'),
+  unseen: z.number().int().describe('Of those, never shown in a feed (the bell\'s badge)'),
+  byType: z.record(notificationTypeSchema, z.number().int()).optional().describe('With ?by=type: unread per type, every type present'),
+}));
+export const notificationBody = okBody(notificationSchema);
 export const markReadBody = okBody(z.object({ id: z.string(), read: z.literal(true), readAt: isoTimestamp }));
 export const preferencesBody = okBody(preferencesSchema);
 

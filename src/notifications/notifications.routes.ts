@@ -1,20 +1,21 @@
 import { ok, paginated } from '../platform/http/reply.js';
 import { successBody } from '../platform/http/route-doc.js';
 import type { Http } from '../platform/http/zod-provider.js';
-import { batchBody, countBody, markReadBody, notificationPage, notifyResultBody, preferencesBody } from './notifications.responses.js';
-import { createNotificationsBody, listQuery, updatePreferencesBody } from './notifications.schemas.js';
+import { inboxActionRoutes } from './inbox.routes.js';
+import { batchBody, countBody, markReadBody, notificationPage, notifyResultBody, preferencesBody, unreadCountBody } from './notifications.responses.js';
+import { createNotificationsBody, listQuery, unreadCountQuery, updatePreferencesBody } from './notifications.schemas.js';
 import type { NotificationsService, Recipients } from './notifications.service.js';
-import type { NotificationStream } from './stream.service.js';
+import type { InboxChange, NotificationStream } from './stream.service.js';
 
 export interface NotificationsRoutesDeps {
   readonly notifications: NotificationsService;
-  readonly stream: Pick<NotificationStream, 'publishUnreadChanged'>;
+  readonly stream: Pick<NotificationStream, 'publishChange'>;
 }
 
 export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): void {
   const { notifications: service, stream } = deps;
-  // Other open sessions of the user update their badge; a failed push must not fail the request.
-  const changed = (userId: string) => void stream.publishUnreadChanged(userId).catch(() => undefined);
+  // Other open sessions of the user follow (list and badge); a failed push must not fail the request.
+  const changed = (userId: string, change: InboxChange) => void stream.publishChange(userId, change).catch(() => undefined);
   const user = (request: { user: { id: string } | null }) => request.user!.id;
   const tags = ['notifications'];
 
@@ -26,12 +27,13 @@ export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): v
     return paginated(items, query.page, query.pageSize, total);
   });
 
-  app.get('/api/notifications/unread-count', { config: { access: 'user', rateLimit: 'notifications.unreadCount', openapi: { summary: 'Count unread notifications', tags, response: countBody } } }, async (request) =>
-    ok({ count: await service.unreadCount(user(request)) }));
+  app.get('/api/notifications/unread-count', { schema: { querystring: unreadCountQuery }, config: { access: 'user', rateLimit: 'notifications.unreadCount', openapi: {
+    summary: 'Count unread notifications', description: 'Of the feed: archived, snoozed and expired ones count in nothing. `unseen` and `byType` are beyond the original contract.', tags, response: unreadCountBody,
+  } } }, async (request) => ok(await service.unreadCounts(user(request), request.query.by === 'type')));
 
-  app.post('/api/notifications/read-all', { config: { access: 'user', rateLimit: 'notifications.readAll', openapi: { summary: 'Mark every notification read', tags, response: countBody.describe('how many changed') } } }, async (request) => {
+  app.post('/api/notifications/read-all', { config: { access: 'user', rateLimit: 'notifications.readAll', openapi: { summary: 'Mark every notification read', description: 'But those snoozed into the future: they come back unread.', tags, response: countBody.describe('how many changed') } } }, async (request) => {
     const count = await service.markAllRead(user(request));
-    if (count > 0) changed(user(request));
+    if (count > 0) changed(user(request), { action: 'read-all', ids: [] });
     return ok({ count });
   });
 
@@ -46,15 +48,17 @@ export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): v
     summary: 'Mark one notification read', description: 'Keeps the first readAt of an already-read notification.', tags, response: markReadBody, errors: { 404: 'Notification not found' },
   } } }, async (request) => {
     const result = await service.markRead(user(request), request.params.id);
-    changed(user(request));
+    changed(user(request), { action: 'read', ids: [result.id] });
     return ok(result);
   });
 
   app.delete<{ Params: { id: string } }>('/api/notifications/:id', { config: { access: 'user', openapi: { summary: 'Delete one notification', tags, response: successBody, errors: { 404: 'Notification not found' } } } }, async (request) => {
     await service.delete(user(request), request.params.id);
-    changed(user(request));
+    changed(user(request), { action: 'delete', ids: [request.params.id] });
     return { success: true };
   });
+
+  inboxActionRoutes(app, { service, changed, user, tags });
 
   app.post('/api/admin/notifications', { schema: { body: createNotificationsBody }, config: { access: 'admin', openapi: {
     summary: 'Notify users, a role or everyone', description: 'Exactly one target. Repeating an idempotencyKey creates nothing more.',
@@ -65,6 +69,7 @@ export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): v
     const result = await service.create(recipients, {
       type: body.type, title: body.title, message: body.message, actionUrl: body.actionUrl ?? null,
       priority: body.priority, metadata: body.metadata ?? null, critical: body.critical,
+      ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt).toISOString() } : {}),
     }, { idempotencyKey: body.idempotencyKey ?? null, createdBy: user(request) });
     return reply.status(202).send(ok(result));
   });

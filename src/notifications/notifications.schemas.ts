@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { paginationQuery } from '../platform/http/validation.js';
+import { listOf, paginationQuery } from '../platform/http/validation.js';
 import { isValidTimeZone } from '../platform/time-zone.js';
 import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES, ROLES, type DigestFrequency, type NotificationPriority, type NotificationType } from '../platform/db/schema.js';
 
@@ -8,6 +8,10 @@ export const listQuery = z.object({
   read: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   type: z.enum(NOTIFICATION_TYPES).optional(),
   priority: z.enum(NOTIFICATION_PRIORITIES).optional(),
+  /** Several types at once (`types=LICENSE,PAYOUT` or repeated), for tabs; beyond the original contract. */
+  types: listOf(NOTIFICATION_TYPES),
+  /** Absent or `false`: the feed; `true`: only archived; `all`: both. */
+  archived: z.enum(['true', 'false', 'all']).optional(),
 });
 export type ListQuery = z.output<typeof listQuery>;
 
@@ -32,6 +36,25 @@ const actionUrl = z.string().trim().min(1).max(2048).refine((value) => {
 
 const metadata = z.record(z.string(), z.unknown()).refine((value) => JSON.stringify(value).length <= 16_384, 'must serialise to at most 16 KiB');
 
+/** The longest a notification may live before it expires (a year and a day of slack). */
+export const MAX_EXPIRY_MS = 366 * 24 * 3_600_000;
+/** The longest snooze (issue 17: at most 90 days). */
+export const MAX_SNOOZE_MS = 90 * 24 * 3_600_000;
+
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 instant with a time zone, such as 2026-01-31T09:00:00Z' });
+
+export const unreadCountQuery = z.object({ by: z.literal('type').optional() });
+
+export const snoozeBody = z.strictObject({ until: instant });
+export type SnoozeInput = z.output<typeof snoozeBody>;
+
+export const INBOX_ACTIONS = ['read', 'unread', 'seen', 'archive', 'unarchive', 'delete'] as const;
+export const bulkBody = z.strictObject({
+  ids: z.array(z.string().uuid('must be a notification id')).min(1).max(100),
+  action: z.enum(INBOX_ACTIONS),
+});
+export type BulkInput = z.output<typeof bulkBody>;
+
 export const createNotificationsBody = z.strictObject({
   userIds: z.array(z.string().uuid('must be a user id')).min(1).max(10_000).optional(),
   role: z.enum(ROLES).optional(),
@@ -44,6 +67,8 @@ export const createNotificationsBody = z.strictObject({
   metadata: metadata.optional(),
   critical: z.boolean().default(false),
   idempotencyKey: z.string().min(1).max(200).optional(),
+  /** Gone from lists and counts at that instant, purged later; in the future, within a year. */
+  expiresAt: instant.optional(),
 }).superRefine((body, ctx) => {
   const targets = [body.userIds !== undefined, body.role !== undefined, body.all !== undefined].filter(Boolean).length;
   if (targets !== 1) {
@@ -61,6 +86,13 @@ export interface NotificationView {
   priority: NotificationPriority;
   read: boolean;
   readAt: string | null;
+  /** Issue 17, beyond the original contract: shown in a feed (read implies seen), archived, snoozed, expiring. */
+  seen: boolean;
+  seenAt: string | null;
+  archived: boolean;
+  archivedAt: string | null;
+  snoozedUntil: string | null;
+  expiresAt: string | null;
   metadata: Record<string, unknown> | null;
   createdAt: string;
 }
@@ -84,4 +116,6 @@ export interface NotificationContent {
   priority: NotificationPriority;
   metadata: Record<string, unknown> | null;
   critical: boolean;
+  /** ISO instant; absent when it never expires (absent, not null, so an old request hashes as before). */
+  expiresAt?: string;
 }

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { Db, Executor, Tx } from '../platform/db/client.js';
 import { NOTIFICATION_TYPES, type NotificationPriority, type NotificationType, type Role } from '../platform/db/schema.js';
-import { ConflictError, NotFoundError } from '../platform/errors.js';
+import { ConflictError, InvalidError, NotFoundError } from '../platform/errors.js';
 import { toIso } from '../platform/http/reply.js';
-import { isId } from '../platform/http/validation.js';
+import { INVALID_BODY, isId } from '../platform/http/validation.js';
 import { chunk, enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
 import type { BatchesRepository } from './batches.repository.js';
 import { DEFAULT_DELIVERY_PREFERENCES } from './delivery.rules.js';
-import type { InboxReads, InboxRow, NotificationRow } from './inbox.repository.js';
-import type { NotificationsRepository } from './notifications.repository.js';
-import type { ListQuery, NotificationContent, NotificationView, PreferencesView, UpdatePreferencesInput } from './notifications.schemas.js';
+import type { InboxReads, InboxRow, NotificationRow, UnreadCounts } from './inbox.repository.js';
+import type { InboxAction, NotificationsRepository } from './notifications.repository.js';
+import { MAX_EXPIRY_MS, MAX_SNOOZE_MS, type ListQuery, type NotificationContent, type NotificationView, type PreferencesView, type UpdatePreferencesInput } from './notifications.schemas.js';
 import type { PreferencesRepository } from './preferences.repository.js';
 
 export const NOTIFICATION_NOT_FOUND = 'Notification not found';
@@ -38,6 +38,8 @@ export type NotifyInput = ({ userIds: readonly string[] } | { role: Role } | { a
   priority?: NotificationPriority;
   metadata?: Record<string, unknown> | null;
   critical?: boolean;
+  /** Gone from lists and counts at that instant (issue 17); in the future, within a year. */
+  expiresAt?: Date | string | null;
   idempotencyKey?: string | null;
   createdBy?: string | null;
 };
@@ -62,6 +64,12 @@ export function toView(row: NotificationRow): NotificationView {
     priority: row.priority,
     read: row.read,
     readAt: toIso(row.read_at),
+    seen: row.seen_at !== null,
+    seenAt: toIso(row.seen_at),
+    archived: row.archived_at !== null,
+    archivedAt: toIso(row.archived_at),
+    snoozedUntil: toIso(row.snoozed_until),
+    expiresAt: toIso(row.expires_at),
     metadata: (row.metadata as Record<string, unknown> | null) ?? null,
     createdAt: toIso(row.created_at)!,
   };
@@ -103,19 +111,73 @@ export interface NotificationsServiceDeps {
   readonly fanoutBatch: number;
   /** Notifications per delivery job (WORKER_DELIVERY_BATCH_SIZE). */
   readonly deliveryBatch: number;
+  /** The application's clock (Platform.now): what "in the future" means for a snooze or an expiry. */
+  readonly now: () => number;
 }
+
+/** A 400 with the contract's body, naming the field (as zod's issues do). */
+const invalidField = (field: string, message: string) => new InvalidError(INVALID_BODY, [{ code: 'custom', path: [field], message }]);
 
 export class NotificationsService {
   constructor(private readonly deps: NotificationsServiceDeps) {}
 
   async list(userId: string, query: ListQuery): Promise<{ items: NotificationView[]; total: number }> {
-    const filter = { userId, read: query.read, type: query.type, priority: query.priority };
+    const filter = { userId, read: query.read, type: query.type, types: query.types, priority: query.priority, archived: query.archived };
     const { rows, total } = await this.deps.reads.page(filter, query.pageSize, (query.page - 1) * query.pageSize);
     return { items: rows.map((r) => toView(r as InboxRow & { id: string })), total };
   }
 
-  unreadCount(userId: string): Promise<number> {
-    return this.deps.reads.unreadCount(userId);
+  /** Unread and unseen of the feed (not archived, snoozed or expired); per type on request. */
+  unreadCounts(userId: string, byType = false): Promise<UnreadCounts> {
+    return this.deps.reads.unreadCounts(userId, byType);
+  }
+
+  /** One action on one notification (mark unread, archive, unarchive, seen): the notification after it. */
+  async apply(userId: string, id: string, action: Exclude<InboxAction, 'delete'>): Promise<NotificationView> {
+    const row = isId(id) ? await this.deps.notifications.apply(userId, id, action) : undefined;
+    if (!row) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
+    return toView(row);
+  }
+
+  /** One action on up to 100 of the user's notifications: the ids it changed (others' match nothing). */
+  bulk(userId: string, ids: readonly string[], action: InboxAction): Promise<string[]> {
+    return this.deps.notifications.bulk(userId, ids, action);
+  }
+
+  markAllSeen(userId: string): Promise<number> {
+    return this.deps.notifications.markAllSeen(userId);
+  }
+
+  /**
+   * Hides a notification until `until` (in the future, at most 90 days), and schedules in the same
+   * transaction the job that tells open streams when it comes back (the outbox: it survives a
+   * restart and a Redis flush). The row itself needs no job to come back: see repository.snooze.
+   */
+  async snooze(userId: string, id: string, untilIso: string): Promise<NotificationView> {
+    const until = new Date(untilIso);
+    const now = this.deps.now();
+    if (until.getTime() <= now) throw invalidField('until', 'must be in the future');
+    if (until.getTime() - now > MAX_SNOOZE_MS) throw invalidField('until', 'must be at most 90 days ahead');
+    if (!isId(id)) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
+    return this.deps.db.transaction().execute(async (tx) => {
+      const row = await this.deps.notifications.in(tx).snooze(userId, id, until);
+      if (!row) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
+      await enqueueInTx(tx, 'notification-inbox', 'NotificationWake', { id, until: until.toISOString() }, { runAt: until });
+      return toView(row);
+    });
+  }
+
+  /** Back now, if snoozed. `changed` is false when it was not (nothing to tell the streams). */
+  async unsnooze(userId: string, id: string): Promise<{ view: NotificationView; changed: boolean }> {
+    const result = isId(id) ? await this.deps.notifications.unsnooze(userId, id) : undefined;
+    if (!result) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
+    return { view: toView(result.row), changed: result.changed };
+  }
+
+  /** The wake job: the woken notification and its user, or null when nothing is left to wake. */
+  async wake(id: string, until: string): Promise<{ userId: string; view: NotificationView } | null> {
+    const row = await this.deps.notifications.wake(id, new Date(until));
+    return row ? { userId: row.user_id, view: toView(row) } : null;
   }
 
   async markRead(userId: string, id: string): Promise<{ id: string; read: true; readAt: string }> {
@@ -182,6 +244,7 @@ export class NotificationsService {
     return this.create(recipients, {
       type: input.type, title: input.title, message: input.message, actionUrl: input.actionUrl ?? null,
       priority: input.priority ?? 'MEDIUM', metadata: input.metadata ?? null, critical: input.critical ?? false,
+      ...(input.expiresAt ? { expiresAt: new Date(input.expiresAt).toISOString() } : {}),
     }, { idempotencyKey: input.idempotencyKey, createdBy: input.createdBy, tx });
   }
 
@@ -192,6 +255,7 @@ export class NotificationsService {
    */
   async create(recipients: Recipients, content: NotificationContent, options: NotifyOptions = {}): Promise<NotifyResult> {
     const idempotencyKey = options.idempotencyKey ?? null;
+    if (content.expiresAt !== undefined) this.checkExpiry(content.expiresAt);
     const hash = requestHash({ recipients, content });
     const inTx = <T>(fn: (tx: Tx) => Promise<T>) => (options.tx ? fn(options.tx) : this.deps.db.transaction().execute(fn));
     return inTx(async (tx) => {
@@ -202,6 +266,10 @@ export class NotificationsService {
         targetRole: 'role' in recipients ? recipients.role : null, content, createdBy: options.createdBy ?? null,
       });
       if (!batch) return this.replay(tx, idempotencyKey!, hash);
+      // Open streams hear the expiry at its instant (the rows are hidden then by the read predicate).
+      if (content.expiresAt) {
+        await enqueueInTx(tx, 'notification-inbox', 'NotificationsExpired', { batchId: batch.id, at: content.expiresAt }, { runAt: new Date(content.expiresAt) });
+      }
       if ('userIds' in recipients) {
         const unique = [...new Set(recipients.userIds)].filter(isId);
         const reached = await this.deps.notifications.in(tx).insertForUsers(unique, content, batch.id);
@@ -222,6 +290,13 @@ export class NotificationsService {
   private enqueueDelivery(tx: Executor, notificationIds: string[], priority: NotificationPriority): Promise<void> {
     return enqueueManyInTx(tx, 'notification-delivery', 'NotificationsDeliver',
       chunk(notificationIds, this.deps.deliveryBatch).map((ids) => ({ notificationIds: ids })), { priority: DELIVERY_PRIORITY[priority] });
+  }
+
+  private checkExpiry(expiresAt: string): void {
+    const at = new Date(expiresAt).getTime();
+    if (!Number.isFinite(at)) throw invalidField('expiresAt', 'must be an ISO 8601 instant');
+    if (at <= this.deps.now()) throw invalidField('expiresAt', 'must be in the future');
+    if (at - this.deps.now() > MAX_EXPIRY_MS) throw invalidField('expiresAt', 'must be at most a year ahead');
   }
 
   private async replay(tx: Executor, key: string, hash: string): Promise<NotifyResult> {

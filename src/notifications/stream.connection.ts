@@ -42,7 +42,7 @@ export function boundReplay(views: readonly NotificationView[], maxRows: number,
 export interface SseConnectionDeps {
   /** The SSE response, its head already written. */
   readonly res: ServerResponse;
-  readonly unreadCount: () => Promise<number>;
+  readonly unreadCount: () => Promise<{ count: number; unseen: number }>;
   readonly missedSince: (after: StreamPoint) => Promise<Replay>;
   /** The stream's cursor: below it, every notification is visible now (see stream.repository.ts). */
   readonly horizon: () => Promise<string>;
@@ -98,6 +98,9 @@ export class SseConnection implements StreamListener {
     if (message.kind === 'notification') {
       this.pendingCount = null; // its count must come after it
       this.enqueue(async () => this.sendNotification(message.notification));
+    } else if (message.kind === 'changed') {
+      this.pendingCount = null;
+      this.enqueue(async () => this.write(`event: notifications-changed\ndata: ${JSON.stringify(message.change)}\n\n`));
     }
     this.queueCount();
   }
@@ -131,8 +134,8 @@ export class SseConnection implements StreamListener {
     this.pendingCount = token;
     this.enqueue(async () => {
       if (this.pendingCount === token) this.pendingCount = null;
-      const count = await this.deps.unreadCount();
-      this.write(`event: unread-count\ndata: ${JSON.stringify({ count })}\n\n`);
+      const counts = await this.deps.unreadCount();
+      this.write(`event: unread-count\ndata: ${JSON.stringify({ count: counts.count, unseen: counts.unseen })}\n\n`);
     });
   }
 
@@ -154,7 +157,7 @@ export class SseConnection implements StreamListener {
 export interface StreamConnectionsDeps {
   readonly stream: Pick<NotificationStream, 'admit' | 'listen'>;
   readonly streams: StreamRepository;
-  readonly inbox: Pick<NotificationsService, 'unreadCount'>;
+  readonly inbox: Pick<NotificationsService, 'unreadCounts'>;
   readonly heartbeatMs: number;
 }
 
@@ -178,7 +181,7 @@ export class StreamConnections {
     const { userId } = p;
     const connection = new SseConnection({
       res,
-      unreadCount: () => this.deps.inbox.unreadCount(userId),
+      unreadCount: () => this.deps.inbox.unreadCounts(userId),
       missedSince: async (point) => boundReplay((await this.deps.streams.since(userId, point, REPLAY_ROWS + 1)).map(toView), REPLAY_ROWS, REPLAY_BYTES),
       horizon: () => this.deps.streams.horizon(),
       log: p.log,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { Repository } from '../platform/db/repository.js';
+import { NOTIFICATION_COLUMNS, VISIBLE } from './inbox.repository.js';
 
 /**
  * Where a reconnecting client resumes. `cursor` (issue 16, point 8): every notification of the user
@@ -14,7 +15,6 @@ export type StreamPoint =
 const UUID = '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})';
 const CURSOR_ID = new RegExp(`^c(\\d{1,20})_${UUID}$`, 'i');
 const TIME_ID = new RegExp(`^(\\d{1,15})_${UUID}$`, 'i');
-const COLUMNS = ['id', 'type', 'title', 'message', 'action_url', 'priority', 'read', 'read_at', 'metadata', 'created_at'] as const;
 
 /**
  * The SSE event id of a notification sent on a stream whose cursor is `cursor`: `c<cursor>_<uuid>`.
@@ -54,7 +54,9 @@ export class StreamRepository extends Repository {
    * created_at truncated to milliseconds, as that format was written.
    */
   async since(userId: string, after: StreamPoint, limit: number) {
-    let query = this.db.selectFrom('notifications').select(COLUMNS).where('user_id', '=', userId);
+    // Only what the feed shows: an archived, snoozed or expired row is not replayed as new.
+    let query = this.db.selectFrom('notifications').select(NOTIFICATION_COLUMNS).where('user_id', '=', userId)
+      .where('archived_at', 'is', null).where(sql<boolean>`${sql.raw(VISIBLE)}`);
     if (after.kind === 'cursor') {
       query = query.where('xid', '>=', sql<string>`${after.cursor}::xid8`).where('id', '<>', after.lastId);
     } else {

@@ -4,9 +4,23 @@ import type { Logger } from '../platform/logger.js';
 import type { NotificationView } from './notifications.schemas.js';
 import { StreamRegistry } from './stream.registry.js';
 
+/**
+ * A change to some of a user's notifications (issue 17), sent to the user's streams as a
+ * `notifications-changed` event and followed by the new unread counts. `notifications` carries the
+ * changed rows as they are now when a client needs them to show the change (a snooze that ended,
+ * an unarchive, a single action); `ids` alone otherwise. `read-all` and `seen-all` name no ids.
+ */
+export interface InboxChange {
+  action: 'read' | 'unread' | 'seen' | 'archive' | 'unarchive' | 'delete' | 'snooze' | 'unsnooze' | 'wake' | 'expire' | 'read-all' | 'seen-all';
+  ids: string[];
+  notifications?: NotificationView[];
+}
+export const INBOX_CHANGE_ACTIONS = ['read', 'unread', 'seen', 'archive', 'unarchive', 'delete', 'snooze', 'unsnooze', 'wake', 'expire', 'read-all', 'seen-all'] as const satisfies ReadonlyArray<InboxChange['action']>;
+
 export type StreamMessage =
   | { kind: 'notification'; notification: NotificationView }
-  | { kind: 'unread-changed' };
+  | { kind: 'unread-changed' }
+  | { kind: 'changed'; change: InboxChange };
 
 /** What travels on a user's channel: the streams' messages, and which streams a newer one replaced. */
 type ChannelMessage = StreamMessage | { kind: 'evict'; streams: string[] };
@@ -130,6 +144,11 @@ export class NotificationStream {
   /** After read state changed (mark read, read all, delete). */
   async publishUnreadChanged(userId: string): Promise<void> {
     await this.publish(userId, { kind: 'unread-changed' });
+  }
+
+  /** After an inbox change of the user's (issue 17): every open stream hears what changed. */
+  async publishChange(userId: string, change: InboxChange): Promise<void> {
+    await this.publish(userId, { kind: 'changed', change });
   }
 
   private async publish(userId: string, message: ChannelMessage): Promise<void> {

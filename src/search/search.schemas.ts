@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import { ASSET_STATUSES, ASSET_TYPES, PROJECT_STATUSES, SEARCH_ENTITY_TYPES, type SearchEntityType } from '../platform/db/schema.js';
-import { paginationQuery } from '../platform/http/validation.js';
-import { listParam } from './search.text.js';
+import { listOf, listParam, paginationQuery } from '../platform/http/validation.js';
 
 const q = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters')
   .refine((v) => !v.includes('\u0000'), 'must not contain NUL characters');
-/** A list parameter of known values: `a,b` or repeated; an unknown value is a 400 naming it. */
-const listOf = <T extends readonly [string, ...string[]]>(values: T) =>
-  z.preprocess(listParam, z.array(z.enum(values)).min(1).max(values.length).optional());
 const words = z.preprocess(listParam, z.array(z.string().trim().toLowerCase().min(1).max(50)).min(1).max(20).optional());
 const id = z.string().max(100).optional();
 const date = z.iso.datetime({ offset: true }).or(z.iso.date()).optional();

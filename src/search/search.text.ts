@@ -39,12 +39,8 @@ export function searchText(q: string): SearchText {
   return { full, head: head.trim(), prefix: match[0].toLowerCase(), ...rest };
 }
 
-/** Comma-separated or repeated query values as one list (`types=asset,creator` or `types=a&types=b`). */
-export function listParam(value: unknown): string[] | undefined {
-  if (value === undefined) return undefined;
-  const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','));
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
-}
+/** Moved to the platform (the inbox's `types` takes lists too); re-exported for search's callers. */
+export { listParam } from '../platform/http/validation.js';
 
 /**
  * A highlighted, HTML-safe fragment: ts_headline marks matches with control characters (stripped

@@ -69,6 +69,8 @@ describe('GET /api/notifications', () => {
       data: [{
         id, type: 'LICENSE', title: 'New license', message: 'Message', actionUrl: null, priority: 'MEDIUM',
         read: false, readAt: null, metadata: null, createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        // Issue 17's additive fields.
+        seen: false, seenAt: null, archived: false, archivedAt: null, snoozedUntil: null, expiresAt: null,
       }],
       pagination: { page: 1, pageSize: 20, total: 1, totalPages: 1 },
     });
@@ -159,7 +161,7 @@ describe('read state, counts and deletion', () => {
     await clear(alice.user.id);
     await clear(bob.user.id);
     await Promise.all([seed(alice.user.id), seed(alice.user.id), seed(alice.user.id, { read: true }), seed(bob.user.id)]);
-    expect((await t.call('GET', '/api/notifications/unread-count', { as: alice })).body).toEqual({ success: true, data: { count: 2 } });
+    expect((await t.call('GET', '/api/notifications/unread-count', { as: alice })).body).toEqual({ success: true, data: { count: 2, unseen: 2 } });
     const all = await t.call('POST', '/api/notifications/read-all', { as: alice });
     expect(all.body).toEqual({ success: true, data: { count: 2 } });
     expect((await t.call('POST', '/api/notifications/read-all', { as: alice })).body.data.count).toBe(0);
@@ -207,7 +209,7 @@ describe('schema for scale', () => {
     const statement = inboxPageStatement({ userId: alice.user.id }, 20, 0);
     const combined = await t.app.database.pool.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values);
     const page = JSON.stringify(combined.rows[0]);
-    expect(page).toContain('notifications_inbox_idx');
+    expect(page).toContain('notifications_feed_idx');
     // Every node of the plan by type: no sort of any kind (Sort, Incremental Sort), no table scan.
     const pageNodes = planNodeTypes(combined.rows[0]['QUERY PLAN'][0].Plan);
     expect(pageNodes.filter((type) => /Sort|Seq Scan/.test(type))).toEqual([]);
@@ -216,6 +218,6 @@ describe('schema for scale', () => {
     const unread = await t.app.database.pool.query(`EXPLAIN (FORMAT JSON) ${unreadStatement.text}`, unreadStatement.values);
     const count = JSON.stringify(unread.rows[0]);
     expect(count).toContain('Index Only Scan');
-    expect(count).toContain('notifications_inbox_idx');
+    expect(count).toContain('notifications_feed_idx');
   });
 });

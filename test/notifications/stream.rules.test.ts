@@ -17,7 +17,7 @@ describe('replay follows commit order (issue 16, point 8)', () => {
 describe('a replay is bounded', () => {
   const view = (i: number, message = 'm'): NotificationView => ({
     id: `0b0b0b0b-0000-4000-8000-${String(i).padStart(12, '0')}`, type: 'SYSTEM', title: `n${i}`, message, actionUrl: null, priority: 'MEDIUM',
-    read: false, readAt: null, metadata: null, createdAt: '2025-10-18T09:00:00.000Z',
+    read: false, readAt: null, seen: false, seenAt: null, archived: false, archivedAt: null, snoozedUntil: null, expiresAt: null, metadata: null, createdAt: '2025-10-18T09:00:00.000Z',
   });
 
   it('keeps the newest rows that fit, oldest first, and says when some were left out', () => {
@@ -25,6 +25,6 @@ describe('a replay is bounded', () => {
     expect(boundReplay(views, 10, 1 << 20)).toEqual({ views, truncated: false });
     expect(boundReplay(views, 3, 1 << 20)).toEqual({ views: views.slice(1), truncated: true });
     const big = [view(1, 'x'.repeat(600)), view(2, 'x'.repeat(600))];
-    expect(boundReplay(big, 10, 1_000)).toEqual({ views: [big[1]], truncated: true });
+    expect(boundReplay(big, 10, 1_400)).toEqual({ views: [big[1]], truncated: true });
   });
 });

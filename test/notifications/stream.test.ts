@@ -28,7 +28,7 @@ const notify = async (user: Session, title: string) => {
   expect(res.status).toBe(202);
 };
 const inbox = async (user: Session) => (await t.call('GET', '/api/notifications', { as: user })).body.data as NotificationView[];
-const count = (n: number) => ({ event: 'unread-count', data: JSON.stringify({ count: n }) });
+const count = (n: number, unseen = n) => ({ event: 'unread-count', data: JSON.stringify({ count: n, unseen }) });
 const deliveriesDone = () => waitFor(async () =>
   (await t.app.database.db.selectFrom('outbox').select('id').where('completed_at', 'is', null).execute()).length === 0, 10_000);
 
@@ -75,8 +75,11 @@ describe('GET /api/notifications/stream', () => {
     try {
       expect(await onB.next()).toEqual(count(2));
       expect((await t.call('POST', `/api/notifications/${first!.id}/read`, { as: user })).status).toBe(200);
+      // What changed, then the new counts (issue 17: a second tab's list follows as well as its badge).
+      expect(await onB.next()).toEqual({ event: 'notifications-changed', data: JSON.stringify({ action: 'read', ids: [first!.id] }) });
       expect(await onB.next()).toEqual(count(1));
       expect((await t.call('POST', '/api/notifications/read-all', { as: user })).status).toBe(200);
+      expect(await onB.next()).toEqual({ event: 'notifications-changed', data: JSON.stringify({ action: 'read-all', ids: [] }) });
       expect(await onB.next()).toEqual(count(0));
     } finally {
       onB.close();

@@ -1230,6 +1230,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive one notification (out of the feed and of every count)
+         * @description Any signed-in user. Rate limit `notifications.update` (per user per minute).
+         */
+        post: operations["postNotificationsIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/notifications/{id}/read": {
         parameters: {
             query?: never;
@@ -1246,6 +1266,112 @@ export interface paths {
          *     Any signed-in user. Rate limit `notifications.markRead` (per user per minute).
          */
         post: operations["postNotificationsIdRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/snooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Snooze one notification
+         * @description Hidden from lists and counts until `until` (in the future, at most 90 days); then back unread and unseen at the top of its priority band, and open streams hear it.
+         *
+         *     Any signed-in user. Rate limit `notifications.update` (per user per minute).
+         */
+        post: operations["postNotificationsIdSnooze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/unarchive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bring an archived notification back to the feed
+         * @description Any signed-in user. Rate limit `notifications.update` (per user per minute).
+         */
+        post: operations["postNotificationsIdUnarchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark one notification unread
+         * @description Any signed-in user. Rate limit `notifications.update` (per user per minute).
+         */
+        post: operations["postNotificationsIdUnread"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/unsnooze": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * End a snooze now
+         * @description Back at the top of its priority band; a notification not snoozed is answered as it is.
+         *
+         *     Any signed-in user. Rate limit `notifications.update` (per user per minute).
+         */
+        post: operations["postNotificationsIdUnsnooze"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One action on up to 100 notifications
+         * @description Ids of other users (or of none) count as not found, not as an error. `count` is how many changed.
+         *
+         *     Any signed-in user. Rate limit `notifications.bulk` (per user per minute).
+         */
+        post: operations["postNotificationsBulk"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1287,9 +1413,33 @@ export interface paths {
         put?: never;
         /**
          * Mark every notification read
-         * @description Any signed-in user. Rate limit `notifications.readAll` (per user per minute).
+         * @description But those snoozed into the future: they come back unread.
+         *
+         *     Any signed-in user. Rate limit `notifications.readAll` (per user per minute).
          */
         post: operations["postNotificationsReadAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/seen-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the feed seen (the bell was opened)
+         * @description Unread notifications of the feed never shown become seen; read state is unchanged.
+         *
+         *     Any signed-in user. Rate limit `notifications.seenAll` (per user per minute).
+         */
+        post: operations["postNotificationsSeenAll"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1325,7 +1475,9 @@ export interface paths {
         };
         /**
          * Count unread notifications
-         * @description Any signed-in user. Rate limit `notifications.unreadCount` (per user per minute).
+         * @description Of the feed: archived, snoozed and expired ones count in nothing. `unseen` and `byType` are beyond the original contract.
+         *
+         *     Any signed-in user. Rate limit `notifications.unreadCount` (per user per minute).
          */
         get: operations["getNotificationsUnreadCount"];
         put?: never;
@@ -1755,8 +1907,12 @@ export interface components {
         };
         Notification: {
             actionUrl: string | null;
+            archived: boolean;
+            archivedAt: string | null;
             /** @description ISO 8601, UTC */
             createdAt: string;
+            /** @description Gone from lists and counts at that instant */
+            expiresAt: string | null;
             id: string;
             message: string;
             metadata: {
@@ -1765,6 +1921,11 @@ export interface components {
             priority: components["schemas"]["NotificationPriority"];
             read: boolean;
             readAt: string | null;
+            /** @description Shown in a feed (the bell was opened); read implies seen */
+            seen: boolean;
+            seenAt: string | null;
+            /** @description Hidden from lists and counts until then */
+            snoozedUntil: string | null;
             title: string;
             type: components["schemas"]["NotificationType"];
         };
@@ -1811,7 +1972,7 @@ export interface components {
             waiting: number;
         };
         /** @enum {string} */
-        QueueName: "notification-fanout" | "notification-digest" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation";
+        QueueName: "notification-fanout" | "notification-digest" | "notification-inbox" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation";
         QueueOverview: {
             counts: {
                 [key: string]: number;
@@ -3064,6 +3225,8 @@ export interface operations {
                     all?: true;
                     /** @default false */
                     critical?: boolean;
+                    /** Format: date-time */
+                    expiresAt?: string;
                     idempotencyKey?: string;
                     message: string;
                     metadata?: {
@@ -5314,11 +5477,13 @@ export interface operations {
     getNotifications: {
         parameters: {
             query?: {
+                archived?: "true" | "false" | "all";
                 page?: string;
                 pageSize?: string;
                 priority?: "LOW" | "MEDIUM" | "HIGH" | "URGENT";
                 read?: "true" | "false";
                 type?: "LICENSE" | "PAYOUT" | "ROYALTY" | "PROJECT" | "SYSTEM" | "MESSAGE" | "POST_ASSIGNED" | "POST_STATUS_CHANGED" | "BLOG";
+                types?: ("LICENSE" | "PAYOUT" | "ROYALTY" | "PROJECT" | "SYSTEM" | "MESSAGE" | "POST_ASSIGNED" | "POST_STATUS_CHANGED" | "BLOG")[];
             };
             header?: never;
             path?: never;
@@ -5384,6 +5549,48 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    postNotificationsIdArchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Notification"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Notification not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     postNotificationsIdRead: {
         parameters: {
             query?: never;
@@ -5427,6 +5634,224 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postNotificationsIdSnooze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    until: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Notification"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            /** @description Notification not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postNotificationsIdUnarchive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Notification"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Notification not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postNotificationsIdUnread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Notification"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Notification not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postNotificationsIdUnsnooze: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Notification"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description Notification not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postNotificationsBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    action: "read" | "unread" | "seen" | "archive" | "unarchive" | "delete";
+                    ids: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            count: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
@@ -5538,6 +5963,39 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    postNotificationsSeenAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description how many changed */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            count: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getNotificationsStream: {
         parameters: {
             query?: {
@@ -5579,7 +6037,9 @@ export interface operations {
     };
     getNotificationsUnreadCount: {
         parameters: {
-            query?: never;
+            query?: {
+                by?: "type";
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5597,13 +6057,21 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: {
+                            /** @description With ?by=type: unread per type, every type present */
+                            byType?: {
+                                [key: string]: number;
+                            };
+                            /** @description Unread notifications of the feed (not archived, snoozed or expired) */
                             count: number;
+                            /** @description Of those, never shown in a feed (the bell's badge) */
+                            unseen: number;
                         };
                         /** @constant */
                         success: true;
                     };
                 };
             };
+            400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];

@@ -277,6 +277,8 @@ export interface NotificationPreferences {
   email_enabled: Generated<boolean>;
   enabled_types: string[];
   last_digest_sent_at: Timestamp | null;
+  quiet_end: string | null;
+  quiet_start: string | null;
   timezone: string | null;
   updated_at: Generated<Timestamp>;
   user_id: string;
@@ -284,15 +286,20 @@ export interface NotificationPreferences {
 
 export interface Notifications {
   action_url: string | null;
+  archived_at: Timestamp | null;
   batch_id: string | null;
   created_at: Generated<Timestamp>;
   critical: Generated<boolean>;
+  expires_at: Timestamp | null;
   id: Generated<string>;
   message: string;
   metadata: unknown | null;
   priority: Generated<NotificationPriority>;
+  ranked_at: Timestamp | null;
   read: Generated<boolean>;
   read_at: Timestamp | null;
+  seen_at: Timestamp | null;
+  snoozed_until: Timestamp | null;
   title: string;
   type: NotificationType;
   user_id: string;

@@ -85,6 +85,12 @@ export interface NotificationsTable {
   created_at: DefaultTimestamp;
   /** xid8 of the inserting transaction (as text): the commit-order-safe position of digests and SSE replay. */
   xid: Generated<string>;
+  /** Issue 17 (0015): shown in a feed; archived; hidden until; gone at; the time it sorts by. */
+  seen_at: NullableTimestamp;
+  archived_at: NullableTimestamp;
+  snoozed_until: NullableTimestamp;
+  expires_at: NullableTimestamp;
+  ranked_at: NullableTimestamp;
 }
 
 export interface NotificationPreferencesTable {
@@ -97,6 +103,9 @@ export interface NotificationPreferencesTable {
   updated_at: DefaultTimestamp;
   /** xid8 (as text): every notification below it is in a digest or was not due one; NULL before the first. */
   digest_cursor: string | null;
+  /** Quiet hours as 'HH:MM:SS' in the user's zone; both set or both null (0015). */
+  quiet_start: string | null;
+  quiet_end: string | null;
 }
 
 /** One digest email's content, fixed when its (user, period) is first claimed (0012). */

@@ -35,3 +35,14 @@ export function paginationQuery(defaultPageSize = 20) {
     pageSize: z.string().regex(/^\d{1,3}$/, 'must be an integer from 1 to 100').transform(Number).pipe(z.number().int().min(1).max(100)).optional().default(defaultPageSize),
   };
 }
+
+/** Comma-separated or repeated query values as one list (`types=asset,creator` or `types=a&types=b`). */
+export function listParam(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','));
+  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+}
+
+/** A list parameter of known values: `a,b` or repeated; an unknown value is a 400 naming it. */
+export const listOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z.preprocess(listParam, z.array(z.enum(values)).min(1).max(values.length).optional());

@@ -18,6 +18,14 @@ export const JOB_SCHEMAS = {
   'notification-delivery': {
     NotificationsDeliver: z.object({ notificationIds: z.array(z.string()) }),
   },
+  'notification-inbox': {
+    /** The end of a snooze (issue 17): tells the user's open streams; `until` (ISO) must still be the row's. */
+    NotificationWake: z.object({ id: z.string(), until: z.string() }),
+    /** A batch's notifications reached their expiry (`at`, ISO): tells their users' open streams. */
+    NotificationsExpired: z.object({ batchId: z.string(), at: z.string() }),
+    /** Retention: purges expired notifications and read ones past NOTIFICATION_RETENTION_DAYS, in bounded batches. */
+    NotificationsPurge: empty,
+  },
   'notification-digest': {
     /** Fans a digest run out to one DigestSend per user. `at` (ISO) defaults to the scheduled time. */
     DigestRun: z.object({

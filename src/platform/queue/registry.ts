@@ -45,6 +45,11 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
     concurrency: null,
     description: 'Daily and weekly digest emails: one run per schedule, one job per user and period.',
   },
+  'notification-inbox': {
+    group: 'email',
+    concurrency: null,
+    description: 'The inbox\'s timed changes: snooze wake-ups and expiries told to open streams, and the retention purge.',
+  },
   'notification-delivery': {
     group: 'email',
     concurrency: null,
