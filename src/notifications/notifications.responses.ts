@@ -63,9 +63,14 @@ export const batchBody = okBody(z.object({
   createdAt: isoTimestamp, completedAt: isoTimestamp.nullable(),
 }));
 
-/** One SSE frame's data: a `notification` event carries a Notification, `unread-count` a `{ count }`. */
+/** One SSE frame's data: a `notification` event carries a Notification, `unread-count` counts, `notifications-changed` an InboxChange. */
 export const streamDescription = 'Server-Sent Events: `event: notification` (data: a Notification, `id` resumable with Last-Event-ID or ?lastEventId=) '
-  + 'and `event: unread-count` (data: `{ count }`), heartbeats as comments. A replay sends at most the newest 100 missed notifications (256 KiB); '
+  + 'and `event: unread-count` (data: `{ count, unseen }`: the feed\'s unread and, of those, never shown), heartbeats as comments. '
+  + '`event: notifications-changed` (data: `{ action, ids, notifications? }`) tells every open stream of the user what changed, followed by '
+  + 'the new `unread-count`: `action` is `read`, `unread`, `seen`, `archive`, `unarchive`, `delete`, `snooze`, `unsnooze`, `wake` (a snooze ended: '
+  + 'the notification is back, unread and unseen), `expire` (gone at its expiresAt), `read-all` or `seen-all` (no ids: refetch); `notifications` '
+  + 'carries the changed Notifications as they are now when one action changed one (and for `wake`), else only `ids` come. '
+  + 'A replay sends at most the newest 100 missed notifications (256 KiB); '
   + 'when more were missed `event: resync` (data: `{ reason: "replay-truncated" }`) comes first: refetch the inbox. The server ends a stream with '
   + '`event: closed` (data: `{ reason }`): `too-many-streams` (a newer stream of the user took its place, SSE_MAX_PER_USER; it also sets `retry`) '
   + 'or `session-ended` (logout, password change, expiry: the reconnect gets 401).';
