@@ -22,6 +22,12 @@ export async function outboxSettled(app: App, timeoutMs = 30_000): Promise<{ dra
       .where('completed_at', 'is', null).where('failed_at', 'is', null).executeTakeFirstOrThrow();
     return Number(row.n) === 0;
   }, timeoutMs, 50);
+  if (!drained) {
+    // Say which rows stayed open: a drain that times out in CI must name its culprit.
+    const open = await db.selectFrom('outbox').select(['id', 'queue', 'job_name', 'job_id', 'dedupe_key', 'relayed_at', 'delay_until', 'created_at'])
+      .where('completed_at', 'is', null).where('failed_at', 'is', null).orderBy('id').limit(20).execute();
+    console.warn(`outbox not drained after ${timeoutMs} ms; open rows:`, JSON.stringify(open));
+  }
   const seen = reported.get(app) ?? new Set<string>();
   reported.set(app, seen);
   const rows = await db.selectFrom('outbox').select(['id', 'queue', 'job_name', 'failed_at']).where('failed_at', 'is not', null).orderBy('id').execute();
