@@ -33,8 +33,8 @@ export function inboxActionRoutes(app: Http, deps: InboxActionRoutesDeps): void 
   // One action on one notification, answered with the notification after it.
   const single = (path: string, action: 'unread' | 'archive' | 'unarchive', summary: string) =>
     app.post<{ Params: { id: string } }>(`/api/notifications/:id/${path}`, { config: { access: 'user', rateLimit: 'notifications.update', openapi: { summary, tags, response: notificationBody, errors: NOT_FOUND } } }, async (request) => {
-      const view = await service.apply(user(request), request.params.id, action);
-      changed(user(request), { action, ids: [view.id], notifications: [view] });
+      const { view, changed: didChange } = await service.apply(user(request), request.params.id, action);
+      if (didChange) changed(user(request), { action, ids: [view.id], notifications: [view] });
       return ok(view);
     });
   single('unread', 'unread', 'Mark one notification unread');

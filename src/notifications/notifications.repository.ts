@@ -46,14 +46,18 @@ export class NotificationsRepository extends Repository {
   }
 
   /**
-   * One action on one notification of the user; the row as it is after it (changed or already in
-   * that state), undefined when it is not the user's (or expired).
+   * One action on one notification of the user; the row as it is after it, and whether the action
+   * changed it (a row already in that state is left as it is: archiving twice keeps the first
+   * archivedAt). Undefined when it is not the user's (or expired).
    */
-  async apply(userId: string, id: string, action: Exclude<InboxAction, 'delete'>): Promise<NotificationRow | undefined> {
-    const { set } = ACTIONS[action];
-    const result = await sql<NotificationRow>`
-      UPDATE notifications SET ${set} WHERE id = ${id} AND user_id = ${userId} AND ${notExpired} RETURNING ${columns}`.execute(this.db);
-    return result.rows[0];
+  async apply(userId: string, id: string, action: Exclude<InboxAction, 'delete'>): Promise<{ row: NotificationRow; changed: boolean } | undefined> {
+    const { set, when } = ACTIONS[action];
+    const updated = await sql<NotificationRow>`
+      UPDATE notifications SET ${set} WHERE id = ${id} AND user_id = ${userId} AND ${notExpired} AND ${when} RETURNING ${columns}`.execute(this.db);
+    if (updated.rows[0]) return { row: updated.rows[0], changed: true };
+    const current = await sql<NotificationRow>`
+      SELECT ${columns} FROM notifications WHERE id = ${id} AND user_id = ${userId} AND ${notExpired}`.execute(this.db);
+    return current.rows[0] ? { row: current.rows[0], changed: false } : undefined;
   }
 
   /** One action on the user's notifications among ids; the ids it changed (others' ids match nothing). */

@@ -132,11 +132,14 @@ export class NotificationsService {
     return this.deps.reads.unreadCounts(userId, byType);
   }
 
-  /** One action on one notification (mark unread, archive, unarchive, seen): the notification after it. */
-  async apply(userId: string, id: string, action: Exclude<InboxAction, 'delete'>): Promise<NotificationView> {
-    const row = isId(id) ? await this.deps.notifications.apply(userId, id, action) : undefined;
-    if (!row) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
-    return toView(row);
+  /**
+   * One action on one notification (mark unread, archive, unarchive, seen): the notification after
+   * it; `changed` is false when it was already in that state (nothing to tell the streams).
+   */
+  async apply(userId: string, id: string, action: Exclude<InboxAction, 'delete'>): Promise<{ view: NotificationView; changed: boolean }> {
+    const result = isId(id) ? await this.deps.notifications.apply(userId, id, action) : undefined;
+    if (!result) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
+    return { view: toView(result.row), changed: result.changed };
   }
 
   /** One action on up to 100 of the user's notifications: the ids it changed (others' match nothing). */
