@@ -141,12 +141,18 @@ export async function copyInParallel(
   return total;
 }
 
-/** The `CREATE INDEX …` statement of an existing index, as PostgreSQL would recreate it. */
-export async function indexDefinition(client: pg.ClientBase, index: string): Promise<string> {
-  const { rows } = await client.query<{ def: string | null }>('SELECT pg_get_indexdef(to_regclass($1)) AS def', [index]);
-  const def = rows[0]?.def;
-  if (!def) throw new Error(`index ${index} not found`);
-  return def;
+/**
+ * The indexes of `table` that back no constraint (not the primary key, not a unique constraint),
+ * with the `CREATE INDEX …` that recreates each: a seed drops them before a bulk COPY and builds
+ * them after, once each, instead of maintaining them row by row.
+ */
+export async function secondaryIndexes(client: pg.ClientBase, table: string): Promise<Array<{ name: string; definition: string }>> {
+  const { rows } = await client.query<{ name: string; definition: string }>(
+    `SELECT c.relname AS name, pg_get_indexdef(i.indexrelid) AS definition
+     FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+     WHERE i.indrelid = to_regclass($1) AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)
+     ORDER BY c.relname`, [table]);
+  return rows;
 }
 
 /** Logs `EXPLAIN (ANALYZE, BUFFERS)` of a compiled query (kysely's `.compile()`) to stderr. */

@@ -79,13 +79,37 @@ export function* userRows(ids: readonly string[], passwordHash: string, now: num
   }
 }
 
-export const NOTIFICATION_COLUMNS = ['user_id', 'type', 'title', 'message', 'action_url', 'priority', 'read', 'read_at', 'metadata', 'created_at'] as const;
+export const NOTIFICATION_COLUMNS = [
+  'user_id', 'type', 'title', 'message', 'action_url', 'priority', 'read', 'read_at', 'metadata', 'created_at',
+  'seen_at', 'archived_at', 'snoozed_until', 'expires_at', 'ranked_at',
+] as const;
+
+/**
+ * The inbox states of issue 17 (0015), in shares that exercise every predicate of the feed and the
+ * archive: archived rows leave the feed's partial index, snoozed and expired ones are in it but
+ * filtered out on its included columns, woken snoozes sort by ranked_at instead of created_at.
+ */
+const SHARES = {
+  /** Archived (~10%); most people archive what they have read. */
+  archived: 0.1, archivedRead: 0.75,
+  /** Unread rows already shown in an opened bell (read rows are always seen). */
+  unreadSeen: 0.5,
+  /** Snoozed until a moment 1 hour to 7 days ahead (~1%): unread, unseen, ranked at `until`. */
+  snoozed: 0.01,
+  /** Snoozed earlier and woken (~1%): snoozed_until cleared, ranked_at kept (ranked_at ≠ created_at). */
+  woken: 0.01,
+  /** With an expiry (~5%): a fifth of them already past and waiting for the retention purge. */
+  expiring: 0.05, expired: 0.2,
+} as const;
+
+const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * `perUser` notifications for each user over the last 90 days, in time order and interleaved
  * across users as production inserts them: round j gives every user one notification from the
  * j-th slice of the 90 days, so one user's rows sit on many heap pages, not a few adjacent ones.
- * The older a notification, the likelier it is read (0.6 × age / 90 days: ~30% overall).
+ * The older a notification, the likelier it is read (0.6 × age / 90 days: ~30% overall, a little
+ * more with archived rows); then the inbox states in SHARES.
  */
 export function* notificationRows(userIds: readonly string[], perUser: number, now: number, seed = 2): Generator<string> {
   const r = prng(seed);
@@ -95,11 +119,29 @@ export function* notificationRows(userIds: readonly string[], perUser: number, n
     for (const userId of userIds) {
       n++;
       const age = span * (1 - (j + r()) / perUser);
+      const created = now - age;
       const type = pickType(r());
       const [title, message, actionUrl, metadata] = content(type, n, r);
-      const read = r() < (0.6 * age) / span;
-      const readAt = read ? new Date(now - age * r()).toISOString() : '\\N';
-      yield `${userId}\t${type}\t${title}\t${message}\t${actionUrl ?? '\\N'}\t${pickPriority(r())}\t${read ? 't' : 'f'}\t${readAt}\t${metadata ?? '\\N'}\t${new Date(now - age).toISOString()}`;
+      const archived = r() < SHARES.archived;
+      const snoozed = !archived && r() < SHARES.snoozed;
+      // A snoozed row is unread and unseen: snoozing sets it so (NotificationsRepository.snooze).
+      const read = !snoozed && (archived ? r() < SHARES.archivedRead : r() < (0.6 * age) / span);
+      const readAt = read ? created + age * r() : null;
+      const seenAt = readAt ?? (!snoozed && r() < SHARES.unreadSeen ? created + age * r() : null);
+      const archivedAt = archived ? Math.max(readAt ?? created, created + age * r()) : null;
+      let snoozedUntil: number | null = null;
+      let rankedAt: number | null = null;
+      if (snoozed) {
+        snoozedUntil = now + (1 / 24 + r() * 7) * DAY_MS;
+        rankedAt = snoozedUntil;
+      } else if (r() < SHARES.woken) {
+        rankedAt = created + age * r();
+      }
+      let expiresAt: number | null = null;
+      if (r() < SHARES.expiring) expiresAt = r() < SHARES.expired ? now - r() * DAY_MS : now + (1 + r() * 29) * DAY_MS;
+      const opt = (ms: number | null) => (ms === null ? '\\N' : iso(ms));
+      yield `${userId}\t${type}\t${title}\t${message}\t${actionUrl ?? '\\N'}\t${pickPriority(r())}\t${read ? 't' : 'f'}\t${opt(readAt)}\t${metadata ?? '\\N'}\t${iso(created)}` +
+        `\t${opt(seenAt)}\t${opt(archivedAt)}\t${opt(snoozedUntil)}\t${opt(expiresAt)}\t${opt(rankedAt)}`;
     }
   }
 }
