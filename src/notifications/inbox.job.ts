@@ -25,10 +25,9 @@ export function notificationInboxJobs(deps: InboxJobsDeps): JobHandlers['notific
     deps.stream.publishChange(userId, change).catch((err: Error) => deps.log.warn({ err: err.message, userId }, 'live push failed; clients will see it on their next poll'));
   return {
     NotificationWake: async ({ id, until }) => {
-      const woken = await deps.notifications.wake(id, until);
-      if (!woken) return { woken: false };
-      await tell(woken.userId, { action: 'wake', ids: [id], notifications: [woken.view] });
-      return { woken: true };
+      // Told under the row's lock (see NotificationsService.wake): never after a delete's event.
+      const woken = await deps.notifications.wake(id, until, (userId, view) => tell(userId, { action: 'wake', ids: [id], notifications: [view] }));
+      return { woken };
     },
     NotificationsExpired: async ({ batchId, at }, job) => {
       let after: string | null = null;

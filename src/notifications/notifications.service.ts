@@ -177,10 +177,21 @@ export class NotificationsService {
     return { view: toView(result.row), changed: result.changed };
   }
 
-  /** The wake job: the woken notification and its user, or null when nothing is left to wake. */
-  async wake(id: string, until: string): Promise<{ userId: string; view: NotificationView } | null> {
-    const row = await this.deps.notifications.wake(id, new Date(until));
-    return row ? { userId: row.user_id, view: toView(row) } : null;
+  /**
+   * The wake job: clears the snooze if it is still the one scheduled and, while the row is still
+   * locked, `tell`s the user's streams. A delete (or re-snooze, archive…) of the row waits for this
+   * transaction, so its event is always told after the wake: told after the commit instead, a wake
+   * could reach a stream after the delete and bring the row back there. `tell` must not throw and
+   * is short (the command connection fails fast while Redis is away). False when nothing was left
+   * to wake (deleted, unsnoozed or snoozed again meanwhile).
+   */
+  wake(id: string, until: string, tell: (userId: string, view: NotificationView) => Promise<void>): Promise<boolean> {
+    return this.deps.db.transaction().execute(async (tx) => {
+      const row = await this.deps.notifications.in(tx).wake(id, new Date(until));
+      if (!row) return false;
+      await tell(row.user_id, toView(row));
+      return true;
+    });
   }
 
   async markRead(userId: string, id: string): Promise<{ id: string; read: true; readAt: string }> {
