@@ -18,11 +18,14 @@ describe('@herald/client package', () => {
     const client = await import(main) as object;
     expect(Object.keys(client)).toEqual(expect.arrayContaining([
       'createHeraldClient', 'notificationApi', 'adminJobsApi', 'ApiError', 'subscribe', 'formatNotificationTime', 'getPriorityColor', 'getNotificationIcon', 'NOTIFICATION_TYPES',
+      'BULK_ACTIONS', 'INBOX_CHANGE_ACTIONS',
     ]));
     const react = await import(sub) as object;
     expect(Object.keys(react)).toEqual(expect.arrayContaining([
       'HeraldProvider', 'useNotifications', 'useUnreadCount', 'useMarkNotificationRead', 'useNotificationPreferences', 'useUpdateNotificationPreferences',
       'useNotificationStream', 'useJobHealth', 'useAggregationLogs', 'useSearchIndexStats', 'useNotificationStats', 'useRetryJob', 'formatNotificationTime',
+      'useMarkNotificationUnread', 'useMarkAllNotificationsSeen', 'useArchiveNotification', 'useUnarchiveNotification', 'useSnoozeNotification',
+      'useUnsnoozeNotification', 'useBulkNotificationAction', 'streamCacheUpdates', 'applyChange',
     ]));
     for (const file of ['index.d.ts', 'react.d.ts', 'generated.d.ts']) {
       expect((await readFile(new URL(`packages/client/dist/${file}`, root), 'utf8')).length, file).toBeGreaterThan(100);

@@ -1,6 +1,8 @@
 import type { HttpClient } from './http.js';
 import type { BodyOf, CallInput, OperationKey, ResponseOf } from './operations.js';
-import type { AggregationLogFilters, NotificationFilters, QueueName, UpdateNotificationPreferencesRequest } from './types.js';
+import type {
+  AggregationLogFilters, BulkAction, NotificationFilters, QueueName, UnreadCountQuery, UpdateNotificationPreferencesRequest,
+} from './types.js';
 
 type Query<K extends OperationKey> = CallInput<K> extends { query?: infer Q } ? Q : never;
 type Opts = { signal?: AbortSignal };
@@ -8,10 +10,23 @@ type Opts = { signal?: AbortSignal };
 /** The inbox and its preferences (API.md "Notifications"). */
 export function notificationApi(http: HttpClient) {
   return {
+    /** The feed by default; `{ archived: true }` the archive, `'all'` both; `types` for a tab of several types. */
     list: (filters: NotificationFilters = {}, o: Opts = {}) => http.call('GET /api/notifications', { query: filters, ...o }),
-    unreadCount: (o: Opts = {}) => http.call('GET /api/notifications/unread-count', o),
+    /** `{ count, unseen }`; with `{ by: 'type' }` also `byType` (every type, zeros included). */
+    unreadCount: ({ signal, ...query }: UnreadCountQuery & Opts = {}) => http.call('GET /api/notifications/unread-count', { query, signal }),
     markRead: (id: string, o: Opts = {}) => http.call('POST /api/notifications/{id}/read', { params: { id }, ...o }),
+    markUnread: (id: string, o: Opts = {}) => http.call('POST /api/notifications/{id}/unread', { params: { id }, ...o }),
     markAllRead: (o: Opts = {}) => http.call('POST /api/notifications/read-all', o),
+    /** The bell was opened: the feed's unread notifications become seen (the unseen badge clears). */
+    seenAll: (o: Opts = {}) => http.call('POST /api/notifications/seen-all', o),
+    archive: (id: string, o: Opts = {}) => http.call('POST /api/notifications/{id}/archive', { params: { id }, ...o }),
+    unarchive: (id: string, o: Opts = {}) => http.call('POST /api/notifications/{id}/unarchive', { params: { id }, ...o }),
+    /** Hidden until `until` (in the future, at most 90 days); then back unread and unseen. */
+    snooze: (id: string, until: Date | string, o: Opts = {}) =>
+      http.call('POST /api/notifications/{id}/snooze', { params: { id }, body: { until: typeof until === 'string' ? until : until.toISOString() }, ...o }),
+    unsnooze: (id: string, o: Opts = {}) => http.call('POST /api/notifications/{id}/unsnooze', { params: { id }, ...o }),
+    /** One action on 1..100 ids; `count` is how many changed (ids not the caller's change nothing). */
+    bulk: (ids: readonly string[], action: BulkAction, o: Opts = {}) => http.call('POST /api/notifications/bulk', { body: { ids: [...ids], action }, ...o }),
     delete: (id: string, o: Opts = {}) => http.call('DELETE /api/notifications/{id}', { params: { id }, ...o }),
     getPreferences: (o: Opts = {}) => http.call('GET /api/notifications/preferences', o),
     updatePreferences: (updates: UpdateNotificationPreferencesRequest, o: Opts = {}) => http.call('PATCH /api/notifications/preferences', { body: updates, ...o }),

@@ -1,37 +1,15 @@
 import { isApiError } from './errors.js';
+import { applyChange, restore, settle, snapshot, type CacheChange, type Snapshot } from './inbox-cache.js';
 import type { HeraldClient } from './index.js';
+import { heraldKeys, type QueryCache, type QueryKey } from './keys.js';
 import type {
-  AggregationLogFilters, NotificationFilters, NotificationListResponse, NotificationPreferencesResponse, QueueName, UnreadCountResponse,
-  UpdateNotificationPreferencesRequest,
+  AggregationLogFilters, BulkAction, NotificationFilters, NotificationPreferencesResponse, QueueName, UpdateNotificationPreferencesRequest,
 } from './types.js';
 
-type QueryKey = readonly unknown[];
+export { applyChange, streamCacheUpdates, type CacheChange, type Snapshot } from './inbox-cache.js';
+export { heraldKeys, type QueryCache } from './keys.js';
 
-/** The part of TanStack's QueryClient these options use (kept structural: no import, no React). */
-export interface QueryCache {
-  cancelQueries(filters: { queryKey: QueryKey }): Promise<void>;
-  invalidateQueries(filters: { queryKey: QueryKey }): Promise<void>;
-  getQueriesData<T>(filters: { queryKey: QueryKey }): Array<[QueryKey, T | undefined]>;
-  getQueryData<T>(queryKey: QueryKey): T | undefined;
-  setQueryData<T>(queryKey: QueryKey, data: T | undefined): unknown;
-}
-
-/**
- * Query and mutation options of the React hooks, without React: the same keys as the guide
- * (['notifications', filters], ['notifications-count'], ['notification-preferences']), so code
- * written against the guide keeps its cache invalidations.
- */
-export const heraldKeys = {
-  notifications: ['notifications'] as const,
-  notificationList: (filters: NotificationFilters = {}) => ['notifications', filters] as const,
-  unreadCount: ['notifications-count'] as const,
-  preferences: ['notification-preferences'] as const,
-  admin: ['herald-admin'] as const,
-  jobHealth: ['herald-admin', 'health'] as const,
-  aggregationLogs: (filters: AggregationLogFilters = {}) => ['herald-admin', 'aggregation-logs', filters] as const,
-  searchIndexStats: ['herald-admin', 'search-index-stats'] as const,
-  notificationStats: ['herald-admin', 'notification-stats'] as const,
-};
+/** Query and mutation options of the React hooks, without React (usable with any TanStack adapter). */
 
 /** Retry a failed query on network errors, 5xx and 429; never on other 4xx (they will not change). */
 export function shouldRetry(failureCount: number, error: unknown): boolean {
@@ -55,9 +33,10 @@ export const notificationsQuery = (client: HeraldClient, filters: NotificationFi
   staleTime: 10_000,
 });
 
-export const unreadCountQuery = (client: HeraldClient) => ({
-  queryKey: heraldKeys.unreadCount as QueryKey,
-  queryFn: ({ signal }: { signal: AbortSignal }) => client.notifications.unreadCount({ signal }),
+/** The badge's counts (`count`, `unseen`); with `{ by: 'type' }` also `byType`, for tabs. */
+export const unreadCountQuery = (client: HeraldClient, options: { by?: 'type' } = {}) => ({
+  queryKey: (options.by === 'type' ? heraldKeys.unreadCountByType : heraldKeys.unreadCount) as QueryKey,
+  queryFn: ({ signal }: { signal: AbortSignal }) => client.notifications.unreadCount({ ...options, signal }),
   refetchInterval: POLL_MS,
 });
 
@@ -66,72 +45,59 @@ export const preferencesQuery = (client: HeraldClient) => ({
   queryFn: ({ signal }: { signal: AbortSignal }) => client.notifications.getPreferences({ signal }),
 });
 
-type Snapshot = { lists: Array<[QueryKey, NotificationListResponse | undefined]>; count: UnreadCountResponse | undefined };
-
-async function snapshot(queryClient: QueryCache): Promise<Snapshot> {
-  await Promise.all([queryClient.cancelQueries({ queryKey: heraldKeys.notifications }), queryClient.cancelQueries({ queryKey: heraldKeys.unreadCount })]);
+/**
+ * A mutation of the inbox: the change shows at once in every cached list and count, is rolled
+ * back if the server refuses, and lists and counts are refetched either way.
+ */
+function inboxMutation<V, R>(queryClient: QueryCache, mutationFn: (variables: V) => Promise<R>, changeOf: (variables: V) => CacheChange) {
   return {
-    lists: queryClient.getQueriesData<NotificationListResponse>({ queryKey: heraldKeys.notifications }),
-    count: queryClient.getQueryData<UnreadCountResponse>(heraldKeys.unreadCount),
+    mutationFn,
+    onMutate: async (variables: V): Promise<Snapshot> => {
+      const previous = await snapshot(queryClient);
+      applyChange(queryClient, changeOf(variables));
+      return previous;
+    },
+    onError: (_error: unknown, _variables: V, previous: Snapshot | undefined) => restore(queryClient, previous),
+    onSettled: () => settle(queryClient),
   };
 }
 
-function restore(queryClient: QueryCache, previous: Snapshot | undefined): void {
-  if (!previous) return;
-  for (const [key, data] of previous.lists) queryClient.setQueryData(key, data);
-  queryClient.setQueryData(heraldKeys.unreadCount, previous.count);
-}
+const one = (action: CacheChange['action']) => (id: string): CacheChange => ({ action, ids: [id] });
 
-function settle(queryClient: QueryCache): Promise<void> {
-  return Promise.all([
-    queryClient.invalidateQueries({ queryKey: heraldKeys.notifications }), queryClient.invalidateQueries({ queryKey: heraldKeys.unreadCount }),
-  ]).then(() => undefined);
-}
+export const markReadMutation = (client: HeraldClient, queryClient: QueryCache) =>
+  inboxMutation(queryClient, (id: string) => client.notifications.markRead(id), one('read'));
 
-/**
- * Marks one notification read at once in every cached list and the badge, rolls back if the
- * server refuses, and refetches either way.
- */
-export const markReadMutation = (client: HeraldClient, queryClient: QueryCache) => ({
-  mutationFn: (id: string) => client.notifications.markRead(id),
-  onMutate: async (id: string): Promise<Snapshot> => {
-    const previous = await snapshot(queryClient);
-    const readAt = new Date().toISOString();
-    let wasUnread = false;
-    for (const [key, page] of previous.lists) {
-      if (!page) continue;
-      wasUnread ||= page.data.some((n) => n.id === id && !n.read);
-      queryClient.setQueryData<NotificationListResponse>(key, { ...page, data: page.data.map((n) => (n.id === id && !n.read ? { ...n, read: true, readAt } : n)) });
-    }
-    if (wasUnread && previous.count) {
-      queryClient.setQueryData<UnreadCountResponse>(heraldKeys.unreadCount, { ...previous.count, data: { count: Math.max(0, previous.count.data.count - 1) } });
-    }
-    return previous;
-  },
-  onError: (_error: unknown, _id: string, previous: Snapshot | undefined) => restore(queryClient, previous),
-  onSettled: () => settle(queryClient),
-});
+export const markUnreadMutation = (client: HeraldClient, queryClient: QueryCache) =>
+  inboxMutation(queryClient, (id: string) => client.notifications.markUnread(id), one('unread'));
 
-/** Everything read, badge to 0, optimistically. */
-export const markAllReadMutation = (client: HeraldClient, queryClient: QueryCache) => ({
-  mutationFn: () => client.notifications.markAllRead(),
-  onMutate: async (): Promise<Snapshot> => {
-    const previous = await snapshot(queryClient);
-    const readAt = new Date().toISOString();
-    for (const [key, page] of previous.lists) {
-      if (page) queryClient.setQueryData<NotificationListResponse>(key, { ...page, data: page.data.map((n) => (n.read ? n : { ...n, read: true, readAt })) });
-    }
-    if (previous.count) queryClient.setQueryData<UnreadCountResponse>(heraldKeys.unreadCount, { ...previous.count, data: { count: 0 } });
-    return previous;
-  },
-  onError: (_error: unknown, _vars: void, previous: Snapshot | undefined) => restore(queryClient, previous),
-  onSettled: () => settle(queryClient),
-});
+/** Everything read, badge to 0. */
+export const markAllReadMutation = (client: HeraldClient, queryClient: QueryCache) =>
+  inboxMutation(queryClient, (_: void) => client.notifications.markAllRead(), () => ({ action: 'read-all', ids: [] }));
 
-export const deleteMutation = (client: HeraldClient, queryClient: QueryCache) => ({
-  mutationFn: (id: string) => client.notifications.delete(id),
-  onSettled: () => settle(queryClient),
-});
+/** The bell was opened: the unseen badge to 0, unread ones stay unread. */
+export const markAllSeenMutation = (client: HeraldClient, queryClient: QueryCache) =>
+  inboxMutation(queryClient, (_: void) => client.notifications.seenAll(), () => ({ action: 'seen-all', ids: [] }));
+
+export const archiveMutation = (client: HeraldClient, queryClient: QueryCache) =>
+  inboxMutation(queryClient, (id: string) => client.notifications.archive(id), one('archive'));
+
+export const unarchiveMutation = (client: HeraldClient, queryClient: QueryCache) =>
+  inboxMutation(queryClient, (id: string) => client.notifications.unarchive(id), one('unarchive'));
+
+/** Out of every list and count until `until` (a Date or an ISO instant). */
+export const snoozeMutation = (client: HeraldClient, queryClient: QueryCache) =>
+  inboxMutation(queryClient, ({ id, until }: { id: string; until: Date | string }) => client.notifications.snooze(id, until),
+    ({ id, until }) => ({ action: 'snooze', ids: [id], until: typeof until === 'string' ? until : until.toISOString() }));
+
+/** Back now; it was in no cached list, so it shows once the lists are refetched. */
+export const unsnoozeMutation = (client: HeraldClient, queryClient: QueryCache) =>
+  inboxMutation(queryClient, (id: string) => client.notifications.unsnooze(id), one('unsnooze'));
+
+export const bulkMutation = (client: HeraldClient, queryClient: QueryCache) =>
+  inboxMutation(queryClient, ({ ids, action }: { ids: readonly string[]; action: BulkAction }) => client.notifications.bulk(ids, action), ({ ids, action }) => ({ action, ids }));
+
+export const deleteMutation = (client: HeraldClient, queryClient: QueryCache) =>
+  inboxMutation(queryClient, (id: string) => client.notifications.delete(id), one('delete'));
 
 export const updatePreferencesMutation = (client: HeraldClient, queryClient: QueryCache) => ({
   mutationFn: (updates: UpdateNotificationPreferencesRequest) => client.notifications.updatePreferences(updates),

@@ -3,11 +3,12 @@ import { createContext, createElement, useContext, useEffect, useRef, useState, 
 import type { ApiError } from './errors.js';
 import type { HeraldClient } from './index.js';
 import {
-  adminQueries, deleteMutation, heraldKeys, markAllReadMutation, markReadMutation, notificationsQuery, preferencesQuery, retryJobMutation,
-  unreadCountQuery, updatePreferencesMutation,
+  adminQueries, archiveMutation, bulkMutation, deleteMutation, markAllReadMutation, markAllSeenMutation, markReadMutation, markUnreadMutation,
+  notificationsQuery, preferencesQuery, retryJobMutation, snoozeMutation, streamCacheUpdates, unarchiveMutation, unreadCountQuery, unsnoozeMutation,
+  updatePreferencesMutation,
 } from './query-options.js';
 import type { StreamStatus } from './subscribe.js';
-import type { AggregationLogFilters, Notification, NotificationFilters, UnreadCountResponse } from './types.js';
+import type { AggregationLogFilters, InboxChange, Notification, NotificationFilters, UnreadCountResponse } from './types.js';
 
 export { formatBadgeCount, formatNotificationTime, getNotificationIcon, getPriorityColor } from './helpers.js';
 export * from './query-options.js';
@@ -30,8 +31,9 @@ export function useNotifications(filters: NotificationFilters = {}) {
   return useQuery<Awaited<ReturnType<HeraldClient['notifications']['list']>>, ApiError>(notificationsQuery(useHeraldClient(), filters));
 }
 
-export function useUnreadCount() {
-  return useQuery<UnreadCountResponse, ApiError>(unreadCountQuery(useHeraldClient()));
+/** `data.count` (unread) and `data.unseen` (the bell's badge); `{ by: 'type' }` adds `data.byType`, for tabs. */
+export function useUnreadCount(options: { by?: 'type' } = {}) {
+  return useQuery<UnreadCountResponse, ApiError>(unreadCountQuery(useHeraldClient(), options));
 }
 /** The guide's name for useUnreadCount. */
 export const useUnreadNotificationCount = useUnreadCount;
@@ -48,6 +50,38 @@ export function useDeleteNotification() {
   return useMutation({ ...deleteMutation(useHeraldClient(), useQueryClient()) });
 }
 
+// Issue 17's actions, each optimistic in the lists and counts, rolled back when refused.
+export function useMarkNotificationUnread() {
+  return useMutation({ ...markUnreadMutation(useHeraldClient(), useQueryClient()) });
+}
+
+/** Call when the bell (the inbox) is opened: clears the unseen badge. */
+export function useMarkAllNotificationsSeen() {
+  return useMutation({ ...markAllSeenMutation(useHeraldClient(), useQueryClient()) });
+}
+
+export function useArchiveNotification() {
+  return useMutation({ ...archiveMutation(useHeraldClient(), useQueryClient()) });
+}
+
+export function useUnarchiveNotification() {
+  return useMutation({ ...unarchiveMutation(useHeraldClient(), useQueryClient()) });
+}
+
+/** `mutate({ id, until })`: `until` a Date or an ISO instant, in the future, at most 90 days ahead. */
+export function useSnoozeNotification() {
+  return useMutation({ ...snoozeMutation(useHeraldClient(), useQueryClient()) });
+}
+
+export function useUnsnoozeNotification() {
+  return useMutation({ ...unsnoozeMutation(useHeraldClient(), useQueryClient()) });
+}
+
+/** `mutate({ ids, action })` for up to 100 ids: read, unread, seen, archive, unarchive or delete. */
+export function useBulkNotificationAction() {
+  return useMutation({ ...bulkMutation(useHeraldClient(), useQueryClient()) });
+}
+
 export function useNotificationPreferences() {
   return useQuery<Awaited<ReturnType<HeraldClient['notifications']['getPreferences']>>, ApiError>(preferencesQuery(useHeraldClient()));
 }
@@ -56,11 +90,20 @@ export function useUpdateNotificationPreferences() {
   return useMutation({ ...updatePreferencesMutation(useHeraldClient(), useQueryClient()) });
 }
 
+interface StreamHookOptions {
+  enabled?: boolean;
+  onNotification?: (n: Notification) => void;
+  /** After the cache took the change in (another tab's action, a snooze that ended…). */
+  onNotificationsChanged?: (change: InboxChange) => void;
+  onError?: (error: unknown) => void;
+}
+
 /**
  * Keeps the badge and lists live over the SSE stream (polling when it cannot connect): sets the
- * unread count as it changes and refetches lists when a notification arrives.
+ * counts as they change, applies each change (from this tab, another, or the server) to the
+ * cached lists at once and refetches them, and refetches lists when a notification arrives.
  */
-export function useNotificationStream(options: { enabled?: boolean; onNotification?: (n: Notification) => void; onError?: (error: unknown) => void } = {}): StreamStatus {
+export function useNotificationStream(options: StreamHookOptions = {}): StreamStatus {
   const client = useHeraldClient();
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<StreamStatus>('connecting');
@@ -69,16 +112,17 @@ export function useNotificationStream(options: { enabled?: boolean; onNotificati
   const enabled = options.enabled ?? true;
   useEffect(() => {
     if (!enabled) return undefined;
+    const cache = streamCacheUpdates(queryClient);
     const subscription = client.subscribe({
+      ...cache,
       onStatus: setStatus,
-      onUnreadCount: (count) => queryClient.setQueryData<UnreadCountResponse>(heraldKeys.unreadCount, { success: true, data: { count } }),
       onNotification: (n) => {
-        void queryClient.invalidateQueries({ queryKey: heraldKeys.notifications });
+        cache.onNotification(n);
         callbacks.current.onNotification?.(n);
       },
-      onResync: () => {
-        void queryClient.invalidateQueries({ queryKey: heraldKeys.notifications });
-        void queryClient.invalidateQueries({ queryKey: heraldKeys.unreadCount });
+      onNotificationsChanged: (change) => {
+        cache.onNotificationsChanged(change);
+        callbacks.current.onNotificationsChanged?.(change);
       },
       onError: (error) => callbacks.current.onError?.(error),
     });

@@ -1,12 +1,18 @@
 import { ApiError } from './errors.js';
 import { sleep, type HttpClient } from './http.js';
-import type { Notification } from './types.js';
+import type { InboxChange, Notification, UnreadCounts } from './types.js';
 
 export type StreamStatus = 'connecting' | 'open' | 'polling' | 'closed';
 
 export interface SubscribeOptions {
   readonly onNotification?: (notification: Notification) => void;
-  readonly onUnreadCount?: (count: number) => void;
+  /** The feed's unread count; `counts` adds `unseen` (the bell's badge). */
+  readonly onUnreadCount?: (count: number, counts: UnreadCounts) => void;
+  /**
+   * Some notifications changed (read, archived, snoozed, woken… in this tab, another, or by the
+   * server): the `notifications-changed` event. An `unread-count` follows it. Not heard while polling.
+   */
+  readonly onNotificationsChanged?: (change: InboxChange) => void;
   readonly onStatus?: (status: StreamStatus) => void;
   /**
    * The server could not replay everything missed while away (too many, or too large, since
@@ -121,7 +127,7 @@ export function subscribe(http: HttpClient, options: SubscribeOptions = {}): Sub
           else notify(n);
         }
         first = false;
-        options.onUnreadCount?.(count.data.count);
+        options.onUnreadCount?.(count.data.count, count.data);
       } catch (error) {
         if (controller.signal.aborted) return;
         fail(error);
@@ -147,7 +153,10 @@ export function subscribe(http: HttpClient, options: SubscribeOptions = {}): Sub
       if (event.retry !== null) retryMs = event.retry;
       if (event.id) lastEventId = event.id;
       if (event.event === 'notification') notify(JSON.parse(event.data) as Notification);
-      else if (event.event === 'unread-count') options.onUnreadCount?.((JSON.parse(event.data) as { count: number }).count);
+      else if (event.event === 'unread-count') {
+        const counts = JSON.parse(event.data) as UnreadCounts;
+        options.onUnreadCount?.(counts.count, counts);
+      } else if (event.event === 'notifications-changed') options.onNotificationsChanged?.(JSON.parse(event.data) as InboxChange);
       else if (event.event === 'resync') options.onResync?.();
       else if (event.event === 'closed' && (JSON.parse(event.data) as { reason?: string }).reason === 'session-ended') {
         // Reconnecting would only meet a 401: the session is over, so is the subscription.
