@@ -39,6 +39,8 @@ export interface UnreadCounts {
   byType?: Record<NotificationType, number>;
 }
 
+const ORDER = 'read ASC, priority DESC, coalesce(ranked_at, created_at) DESC, id DESC';
+
 /**
  * The list page and its total in one statement. The same filters always give the same text, so
  * it runs as a named prepared statement (planned once per connection). LEFT JOIN LATERAL keeps
@@ -47,23 +49,34 @@ export interface UnreadCounts {
  */
 export function inboxPageStatement(filter: InboxFilter, limit: number, offset: number): { name: string; text: string; values: unknown[] } {
   const values: unknown[] = [filter.userId, limit, offset];
-  const conditions = ['user_id = $1'];
+  const conditions = [VISIBLE];
   let mask = 0;
   const archived = filter.archived ?? 'false';
-  if (archived === 'false') conditions.push('archived_at IS NULL');
-  else if (archived === 'true') { conditions.push('archived_at IS NOT NULL'); mask |= 8; } else mask |= 16;
-  conditions.push(VISIBLE);
+  if (archived === 'true') mask |= 8; else if (archived === 'all') mask |= 16;
   if (filter.read !== undefined) { values.push(filter.read); conditions.push(`read = $${values.length}`); mask |= 1; }
   if (filter.type) { values.push(filter.type); conditions.push(`type = $${values.length}::notification_type`); mask |= 2; }
   if (filter.priority) { values.push(filter.priority); conditions.push(`priority = $${values.length}::notification_priority`); mask |= 4; }
   if (filter.types) { values.push(filter.types); conditions.push(`type = ANY($${values.length}::notification_type[])`); mask |= 32; }
-  const where = conditions.join(' AND ');
-  const text = `SELECT t.n AS total, p.* FROM (SELECT count(*)::int AS n FROM notifications WHERE ${where}) t
-    LEFT JOIN LATERAL (
-      SELECT ${NOTIFICATION_COLUMNS.join(', ')}
-      FROM notifications WHERE ${where}
-      ORDER BY read ASC, priority DESC, coalesce(ranked_at, created_at) DESC, id DESC LIMIT $2 OFFSET $3
-    ) p ON true`;
+  const where = (part: string) => `user_id = $1 AND ${part} AND ${conditions.join(' AND ')}`;
+  const columns = NOTIFICATION_COLUMNS.join(', ');
+  if (archived !== 'all') {
+    const w = where(archived === 'true' ? 'archived_at IS NOT NULL' : 'archived_at IS NULL');
+    const text = `SELECT t.n AS total, p.* FROM (SELECT count(*)::int AS n FROM notifications WHERE ${w}) t
+    LEFT JOIN LATERAL (SELECT ${columns} FROM notifications WHERE ${w} ORDER BY ${ORDER} LIMIT $2 OFFSET $3) p ON true`;
+    return { name: `herald_inbox_page_${mask}`, text, values };
+  }
+  // Feed and archive together: no one index holds both (each is partial), and a plain WHERE on
+  // both would count and sort every row of the user through another index. So each part is read
+  // from its own index in its order, at most offset + limit rows each, and merged (Merge Append:
+  // no sort); the total counts both parts, each through its own index.
+  const feed = where('archived_at IS NULL');
+  const archive = where('archived_at IS NOT NULL');
+  const part = (w: string) => `(SELECT ${columns}, coalesce(ranked_at, created_at) AS sort_at FROM notifications WHERE ${w}
+      ORDER BY ${ORDER} LIMIT $2::bigint + $3::bigint)`;
+  const text = `SELECT t.n AS total, p.* FROM (SELECT count(*)::int AS n FROM (
+      SELECT 1 FROM notifications WHERE ${feed} UNION ALL SELECT 1 FROM notifications WHERE ${archive}) c) t
+    LEFT JOIN LATERAL (SELECT ${columns} FROM (${part(feed)} UNION ALL ${part(archive)}) b
+      ORDER BY read ASC, priority DESC, sort_at DESC, id DESC LIMIT $2 OFFSET $3) p ON true`;
   return { name: `herald_inbox_page_${mask}`, text, values };
 }
 
