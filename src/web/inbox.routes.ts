@@ -1,34 +1,19 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { pageHelmet, STRICT_PAGE_CSP } from '../platform/http/page-security.js';
-
-const INBOX_DIR = fileURLToPath(new URL('../../web/inbox/', import.meta.url));
-const CLIENT_SRC = fileURLToPath(new URL('../../packages/client/src/', import.meta.url));
+import { bundleInbox, INBOX_DIR, PREBUILT_INBOX_BUNDLE } from './inbox.bundle.js';
 
 let bundle: Promise<string> | null = null;
 
 /**
- * web/inbox (React, TSX) and @herald/client bundled from source by esbuild, once per process on
- * first request: there is no build step to forget and no committed bundle to drift from the client.
+ * The inbox page's script, once per process: the bundle `npm run build` made when running from
+ * dist/, else built from source with esbuild on first request (no build step to forget from src/).
  */
 export function buildInboxBundle(): Promise<string> {
-  bundle ??= (async () => {
-    const { build } = await import('esbuild');
-    const result = await build({
-      entryPoints: [`${INBOX_DIR}main.tsx`],
-      bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', minify: true, legalComments: 'none',
-      jsx: 'automatic', define: { 'process.env.NODE_ENV': '"production"' }, logLevel: 'silent',
-      plugins: [{
-        // The page uses the client package as a frontend would, but from its source.
-        name: 'herald-client-source',
-        setup(b) {
-          b.onResolve({ filter: /^@herald\/client(\/react)?$/ }, (args) => ({ path: `${CLIENT_SRC}${args.path.endsWith('/react') ? 'react' : 'index'}.ts` }));
-        },
-      }],
-    });
-    return result.outputFiles[0]!.text;
-  })();
+  bundle ??= readFile(PREBUILT_INBOX_BUNDLE, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    return bundleInbox();
+  });
   bundle.catch(() => (bundle = null)); // a failed build is retried on the next request
   return bundle;
 }

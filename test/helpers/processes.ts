@@ -10,14 +10,25 @@ const root = path.resolve(import.meta.dirname, '../..');
  * A herald role as its own OS process (node with the tsx loader, no wrapper process, so a signal
  * reaches the service itself). Output is kept for assertions and failure messages.
  */
-export function spawnHerald(args: string[], env: Record<string, string>, cwd = root): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+export function spawnHerald(args: string[], env: Record<string, string>, cwd = root): HeraldProcess {
+  return spawnNode(['--import', 'tsx', 'src/main.ts', ...args], env, cwd);
+}
+
+export interface HeraldProcess {
+  readonly child: ChildProcess;
+  readonly output: () => string;
+  readonly exited: Promise<number | null>;
+}
+
+/** `node <argv>` (the test's own node binary) with output kept, tracked by the leak check until it exits. */
+export function spawnNode(argv: string[], env: Record<string, string>, cwd = root): HeraldProcess {
+  const child = spawn(process.execPath, argv, {
     cwd, env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
   child.stdout!.on('data', (d) => { out += d; });
   child.stderr!.on('data', (d) => { out += d; });
-  const label = `process ${child.pid} (${args.join(' ')})`;
+  const label = `process ${child.pid} (${argv.join(' ')})`;
   openResources.add(label);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
     openResources.delete(label);
