@@ -35,6 +35,13 @@ const ACTIONS: Record<Exclude<InboxAction, 'delete'>, { set: RawBuilder<unknown>
   unarchive: { set: sql`archived_at = NULL`, when: sql`archived_at IS NOT NULL` },
 };
 
+/**
+ * The ids of the rows matching `where`, locked in id order. A row changed by another request while
+ * this one waited for its lock is checked again (READ COMMITTED re-reads it) and left out if it no
+ * longer matches; once locked it cannot change before the statement's own write.
+ */
+const lockedInIdOrder = (where: RawBuilder<unknown>) => sql`SELECT id FROM notifications WHERE ${where} ORDER BY id FOR UPDATE`;
+
 /** Writes of the inbox; its hot reads (page + total, unread counts) are in inbox.repository.ts (InboxReads). */
 export class NotificationsRepository extends Repository {
   /** Marks read (and seen); a second call keeps the first read_at. Undefined when not the user's. */
@@ -60,14 +67,21 @@ export class NotificationsRepository extends Repository {
     return current.rows[0] ? { row: current.rows[0], changed: false } : undefined;
   }
 
-  /** One action on the user's notifications among ids; the ids it changed (others' ids match nothing). */
+  /**
+   * One action on the user's notifications among ids; the ids it changed (others' ids match nothing).
+   * Rows are locked in id order first (lockedInIdOrder), as by every statement here that changes
+   * many of a user's rows: locked in scan order, two requests over overlapping ids (or a bulk
+   * request and read-all, which scans the feed index) deadlocked, and one of them failed with a 500.
+   */
   async bulk(userId: string, ids: readonly string[], action: InboxAction): Promise<string[]> {
-    const unique = [...new Set(ids)];
+    const rows = sql`id = ANY(${[...new Set(ids)]}::uuid[]) AND user_id = ${userId} AND ${notExpired}`;
     const result = action === 'delete'
-      ? await sql<{ id: string }>`DELETE FROM notifications WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId} AND ${notExpired} RETURNING id`.execute(this.db)
+      ? await sql<{ id: string }>`
+          WITH locked AS MATERIALIZED (${lockedInIdOrder(rows)})
+          DELETE FROM notifications n USING locked WHERE n.id = locked.id RETURNING n.id`.execute(this.db)
       : await sql<{ id: string }>`
-          UPDATE notifications SET ${ACTIONS[action].set}
-          WHERE id = ANY(${unique}::uuid[]) AND user_id = ${userId} AND ${notExpired} AND ${ACTIONS[action].when} RETURNING id`.execute(this.db);
+          WITH locked AS MATERIALIZED (${lockedInIdOrder(sql`${rows} AND ${ACTIONS[action].when}`)})
+          UPDATE notifications n SET ${ACTIONS[action].set} FROM locked WHERE n.id = locked.id AND ${ACTIONS[action].when} RETURNING n.id`.execute(this.db);
     return result.rows.map((r) => r.id);
   }
 
@@ -77,17 +91,19 @@ export class NotificationsRepository extends Repository {
    */
   async markAllRead(userId: string): Promise<number> {
     const result = await sql`
-      UPDATE notifications SET read = true, read_at = now(), seen_at = coalesce(seen_at, now())
-      WHERE user_id = ${userId} AND read = false AND (snoozed_until IS NULL OR snoozed_until <= now()) AND ${notExpired}`.execute(this.db);
+      WITH locked AS MATERIALIZED (${lockedInIdOrder(sql`user_id = ${userId} AND read = false AND (snoozed_until IS NULL OR snoozed_until <= now()) AND ${notExpired}`)})
+      UPDATE notifications n SET read = true, read_at = now(), seen_at = coalesce(seen_at, now())
+      FROM locked WHERE n.id = locked.id AND n.read = false`.execute(this.db);
     return Number(result.numAffectedRows ?? 0n);
   }
 
   /** What a bell does when opened: every notification of the feed shown so far becomes seen. */
   async markAllSeen(userId: string): Promise<number> {
+    const feedUnseen = sql`user_id = ${userId} AND read = false AND seen_at IS NULL AND archived_at IS NULL
+      AND (snoozed_until IS NULL OR snoozed_until <= now()) AND ${notExpired}`;
     const result = await sql`
-      UPDATE notifications SET seen_at = now()
-      WHERE user_id = ${userId} AND read = false AND seen_at IS NULL AND archived_at IS NULL
-        AND (snoozed_until IS NULL OR snoozed_until <= now()) AND ${notExpired}`.execute(this.db);
+      WITH locked AS MATERIALIZED (${lockedInIdOrder(feedUnseen)})
+      UPDATE notifications n SET seen_at = now() FROM locked WHERE n.id = locked.id AND ${feedUnseen}`.execute(this.db);
     return Number(result.numAffectedRows ?? 0n);
   }
 
@@ -138,11 +154,13 @@ export class NotificationsRepository extends Repository {
    * never holds many row locks or a long transaction. How many rows it deleted.
    */
   async purgeBatch(kind: 'expired' | 'read', cutoff: Date, limit: number): Promise<number> {
+    // SKIP LOCKED: the purge never waits for a row a user's request holds (it takes it next time),
+    // so it can never be one side of a deadlock with requests that lock in id order.
     const result = kind === 'expired'
       ? await sql`DELETE FROM notifications WHERE id IN (
-          SELECT id FROM notifications WHERE expires_at IS NOT NULL AND expires_at <= now() ORDER BY expires_at LIMIT ${limit})`.execute(this.db)
+          SELECT id FROM notifications WHERE expires_at IS NOT NULL AND expires_at <= now() ORDER BY expires_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)`.execute(this.db)
       : await sql`DELETE FROM notifications WHERE id IN (
-          SELECT id FROM notifications WHERE read AND created_at < ${cutoff} ORDER BY created_at LIMIT ${limit})`.execute(this.db);
+          SELECT id FROM notifications WHERE read AND created_at < ${cutoff} ORDER BY created_at LIMIT ${limit} FOR UPDATE SKIP LOCKED)`.execute(this.db);
     return Number(result.numAffectedRows ?? 0n);
   }
 
