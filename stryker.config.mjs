@@ -9,6 +9,7 @@ export default {
   mutate: [
     'src/notifications/delivery.rules.ts',
     'src/notifications/email.render.ts',
+    'src/notifications/quiet-hours.ts',
     'src/digests/digest.time.ts',
     'src/digests/digest.render.ts',
     'src/platform/time-zone.ts',

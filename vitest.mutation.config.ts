@@ -7,6 +7,8 @@ export default defineConfig({
     include: [
       'test/notifications/delivery.rules.test.ts',
       'test/notifications/email.render.test.ts',
+      'test/notifications/quiet-hours.test.ts',
+      'test/notifications/quiet-hours.rules.test.ts',
       'test/digests/digest.time.test.ts',
       'test/digests/digest.time.calendar.test.ts',
       'test/digests/digest.render.test.ts',

@@ -1,4 +1,5 @@
-import { NOTIFICATION_TYPES, type DigestFrequency, type NotificationType } from '../platform/db/schema.js';
+import { NOTIFICATION_TYPES, type DigestFrequency, type NotificationPriority, type NotificationType } from '../platform/db/schema.js';
+import { quietHoursAt } from './quiet-hours.js';
 
 export interface DeliveryPreferences {
   readonly emailEnabled: boolean;
@@ -59,3 +60,35 @@ export function wantsEmail(row: DeliveryCandidate, prefs: DeliveryPreferences, c
   if (!decideEmail(prefs, row.type, false).email) return false;
   return cursor === null || BigInt(row.xid) >= BigInt(cursor);
 }
+
+/** What the quiet-hours decision reads of a delivery row (its notification and the user's preferences). */
+export interface QuietCandidate {
+  readonly type: NotificationType;
+  readonly priority: NotificationPriority;
+  readonly critical: boolean;
+  readonly claim_open: boolean;
+  readonly timezone: string | null;
+  /** 'HH:MM:SS' (PostgreSQL time), both set or both null. */
+  readonly quiet_start: string | null;
+  readonly quiet_end: string | null;
+}
+
+/**
+ * Issue 17: until when an email the delivery job chose waits, or null to send it now. It waits
+ * only while `now` is inside the user's quiet hours (in their zone, UTC when unset), and only if it
+ * is an IMMEDIATE email (not a critical one) of a notification that is not URGENT, with no
+ * reservation or claim of its own yet: a retry of an email already decided goes, as no digest has it.
+ */
+export function heldUntil(row: QuietCandidate, prefs: DeliveryPreferences, now: number): Date | null {
+  if (row.quiet_start === null || row.quiet_end === null) return null;
+  if (row.priority === 'URGENT' || row.claim_open || decideEmail(prefs, row.type, row.critical).reason !== 'immediate') return null;
+  const quiet = quietHoursAt(new Date(now), row.timezone ?? 'UTC', { start: row.quiet_start, end: row.quiet_end });
+  return quiet.inside ? quiet.endsAt : null;
+}
+
+/**
+ * Whether a held email still goes when quiet hours end: its notification still waits for the user
+ * (unread, not archived, not expired). A deleted one is not loaded at all.
+ */
+export const stillUnattended = (row: { read: boolean; archived_at: Date | null; expires_at: Date | null }, now: number): boolean =>
+  !row.read && row.archived_at === null && (row.expires_at === null || row.expires_at.getTime() > now);
