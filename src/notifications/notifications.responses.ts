@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES } from '../platform/db/schema.js';
 import { isoTimestamp, okBody, pageBody, type Same } from '../platform/http/route-doc.js';
 import { roleSchema } from '../users/index.js';
-import type { NotificationView, PreferencesView } from './notifications.schemas.js';
+import { QUIET_HOURS_DESCRIPTION, type NotificationView, type PreferencesView } from './notifications.schemas.js';
 import type { NotificationsService, NotifyResult } from './notifications.service.js';
 
 /** Response shapes of the inbox, preferences and admin notifications (API.md), for OpenAPI and the client. */
@@ -37,7 +37,8 @@ export const preferencesSchema = z.object({
   emailEnabled: z.boolean(),
   inAppEnabled: z.literal(true),
   lastDigestSentAt: isoTimestamp.optional(),
-  timezone: z.string().describe('IANA zone of the 09:00 digests; UTC by default'),
+  timezone: z.string().describe('IANA zone of the 09:00 digests and of quiet hours; UTC by default'),
+  quietHours: z.object({ start: z.string().describe('HH:MM, local'), end: z.string().describe('HH:MM, local') }).nullable().describe(QUIET_HOURS_DESCRIPTION),
 }).meta({ id: 'NotificationPreferences' });
 
 export const notificationPage = pageBody(notificationSchema);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listOf, paginationQuery } from '../platform/http/validation.js';
 import { isValidTimeZone } from '../platform/time-zone.js';
+import { CLOCK_TIME } from './quiet-hours.js';
 import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES, ROLES, type DigestFrequency, type NotificationPriority, type NotificationType } from '../platform/db/schema.js';
 
 export const listQuery = z.object({
@@ -15,12 +16,25 @@ export const listQuery = z.object({
 });
 export type ListQuery = z.output<typeof listQuery>;
 
+const clockTime = z.string().regex(CLOCK_TIME, 'must be a time of day HH:MM, 00:00 to 23:59');
+
+/** What quiet hours do, for the OpenAPI document (request and answer). */
+export const QUIET_HOURS_DESCRIPTION = 'Quiet hours: a daily window, local times HH:MM in `timezone` (UTC by default), that may cross midnight '
+  + '(22:00 to 07:00). An IMMEDIATE email of a notification that is not URGENT, due inside it, is held and sent once when it ends; '
+  + 'one read, archived, expired or deleted meanwhile is not sent, and one whose preferences changed follows the new ones. '
+  + 'Critical and URGENT notifications are never held, nor is in-app delivery (the stream gets every notification at once). '
+  + 'Across a DST change the window ends when the clock first reads `end` (or jumps past it). null: off (the default); start must differ from end.';
+
 export const updatePreferencesBody = z.strictObject({
   enabledTypes: z.array(z.enum(NOTIFICATION_TYPES)).max(NOTIFICATION_TYPES.length * 4).optional(),
   digestFrequency: z.enum(DIGEST_FREQUENCIES).optional(),
   emailEnabled: z.boolean().optional(),
   /** IANA zone for digest times (09:00 local); null resets to UTC. Beyond the original contract. */
   timezone: z.string().max(64).refine(isValidTimeZone, 'must be an IANA time zone such as Europe/Paris').nullable().optional(),
+  /** Issue 17: a daily window in the user's zone when IMMEDIATE emails wait; null turns it off. */
+  quietHours: z.strictObject({ start: clockTime, end: clockTime })
+    .refine((h) => h.start !== h.end, { path: ['end'], message: 'must differ from start (to turn quiet hours off, send null)' })
+    .nullable().optional().describe(QUIET_HOURS_DESCRIPTION),
 });
 export type UpdatePreferencesInput = z.output<typeof updatePreferencesBody>;
 
@@ -105,6 +119,7 @@ export interface PreferencesView {
   inAppEnabled: true;
   lastDigestSentAt?: string;
   timezone: string;
+  quietHours: { start: string; end: string } | null;
 }
 
 /** What a notification says, the same for every recipient of one request. */

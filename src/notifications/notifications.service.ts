@@ -18,7 +18,7 @@ export const NOTIFICATION_NOT_FOUND = 'Notification not found';
  * BullMQ priorities (lower runs first). Every delivery job carries one: BullMQ runs jobs without a
  * priority before all prioritized ones, so a plain lane would starve URGENT behind a fan-out.
  */
-const DELIVERY_PRIORITY: Record<NotificationPriority, number> = { URGENT: 1, HIGH: 2, MEDIUM: 3, LOW: 4 };
+export const DELIVERY_PRIORITY: Record<NotificationPriority, number> = { URGENT: 1, HIGH: 2, MEDIUM: 3, LOW: 4 };
 
 export type Recipients = { userIds: readonly string[] } | { role: Role } | { all: true };
 
@@ -78,7 +78,7 @@ export function toView(row: NotificationRow): NotificationView {
 /** A user who never saved preferences: the delivery rules' defaults (defined once, in delivery.rules.ts), in UTC. */
 export const defaultPreferences = (userId: string): PreferencesView => ({
   userId, enabledTypes: [...DEFAULT_DELIVERY_PREFERENCES.enabledTypes], digestFrequency: DEFAULT_DELIVERY_PREFERENCES.digestFrequency,
-  emailEnabled: DEFAULT_DELIVERY_PREFERENCES.emailEnabled, inAppEnabled: true, timezone: 'UTC',
+  emailEnabled: DEFAULT_DELIVERY_PREFERENCES.emailEnabled, inAppEnabled: true, timezone: 'UTC', quietHours: null,
 });
 
 /** Stable across key order, so a retried request with the same body hashes the same. */
@@ -114,6 +114,15 @@ export interface NotificationsServiceDeps {
   /** The application's clock (Platform.now): what "in the future" means for a snooze or an expiry. */
   readonly now: () => number;
 }
+
+/**
+ * A Date or string as an ISO instant; one that does not parse is passed on as given, for
+ * checkExpiry to refuse with a 400 (toISOString would throw a RangeError, a 500 to an API caller).
+ */
+const instantOf = (value: Date | string): string => {
+  const ms = new Date(value).getTime();
+  return Number.isFinite(ms) ? new Date(ms).toISOString() : String(value);
+};
 
 /** A 400 with the contract's body, naming the field (as zod's issues do). */
 const invalidField = (field: string, message: string) => new InvalidError(INVALID_BODY, [{ code: 'custom', path: [field], message }]);
@@ -226,6 +235,7 @@ export class NotificationsService {
         digestFrequency: patch.digestFrequency,
         emailEnabled: patch.emailEnabled,
         timezone: patch.timezone === undefined ? undefined : patch.timezone === 'UTC' ? null : patch.timezone,
+        quietHours: patch.quietHours,
       });
       if ((left === 'DAILY' || left === 'WEEKLY') && row.digest_frequency === 'IMMEDIATE') {
         const at = new Date();
@@ -258,7 +268,7 @@ export class NotificationsService {
     return this.create(recipients, {
       type: input.type, title: input.title, message: input.message, actionUrl: input.actionUrl ?? null,
       priority: input.priority ?? 'MEDIUM', metadata: input.metadata ?? null, critical: input.critical ?? false,
-      ...(input.expiresAt ? { expiresAt: new Date(input.expiresAt).toISOString() } : {}),
+      ...(input.expiresAt ? { expiresAt: instantOf(input.expiresAt) } : {}),
     }, { idempotencyKey: input.idempotencyKey, createdBy: input.createdBy, tx });
   }
 
@@ -355,7 +365,10 @@ export class NotificationsService {
   }
 }
 
-function preferencesView(row: { user_id: string; enabled_types: NotificationType[]; digest_frequency: PreferencesView['digestFrequency']; email_enabled: boolean; last_digest_sent_at: Date | null; timezone: string | null }): PreferencesView {
+function preferencesView(row: {
+  user_id: string; enabled_types: NotificationType[]; digest_frequency: PreferencesView['digestFrequency']; email_enabled: boolean; last_digest_sent_at: Date | null;
+  timezone: string | null; quiet_start: string | null; quiet_end: string | null;
+}): PreferencesView {
   return {
     userId: row.user_id,
     enabledTypes: row.enabled_types,
@@ -364,5 +377,7 @@ function preferencesView(row: { user_id: string; enabled_types: NotificationType
     inAppEnabled: true,
     ...(row.last_digest_sent_at ? { lastDigestSentAt: toIso(row.last_digest_sent_at)! } : {}),
     timezone: row.timezone ?? 'UTC',
+    // PostgreSQL's time prints HH:MM:SS; the API speaks HH:MM.
+    quietHours: row.quiet_start && row.quiet_end ? { start: row.quiet_start.slice(0, 5), end: row.quiet_end.slice(0, 5) } : null,
   };
 }

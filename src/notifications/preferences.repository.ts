@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { Repository } from '../platform/db/repository.js';
 import { NOTIFICATION_TYPES, type DigestFrequency, type NotificationType } from '../platform/db/schema.js';
 
-const COLUMNS = ['user_id', 'enabled_types', 'digest_frequency', 'email_enabled', 'last_digest_sent_at', 'timezone'] as const;
+const COLUMNS = ['user_id', 'enabled_types', 'digest_frequency', 'email_enabled', 'last_digest_sent_at', 'timezone', 'quiet_start', 'quiet_end'] as const;
 
 /** The fields a preference update names; the others are left as they are in the row. */
 export interface PreferencesChange {
@@ -10,6 +10,8 @@ export interface PreferencesChange {
   digestFrequency?: DigestFrequency;
   emailEnabled?: boolean;
   timezone?: string | null;
+  /** "HH:MM" local times, in the user's zone; null turns quiet hours off. */
+  quietHours?: { start: string; end: string } | null;
 }
 
 export class PreferencesRepository extends Repository {
@@ -37,6 +39,7 @@ export class PreferencesRepository extends Repository {
         ...(change.digestFrequency !== undefined ? { digest_frequency: change.digestFrequency } : {}),
         ...(change.emailEnabled !== undefined ? { email_enabled: change.emailEnabled } : {}),
         ...(change.timezone !== undefined ? { timezone: change.timezone } : {}),
+        ...(change.quietHours !== undefined ? { quiet_start: change.quietHours?.start ?? null, quiet_end: change.quietHours?.end ?? null } : {}),
         updated_at: sql`now()`,
       })
       .where('user_id', '=', userId).returning(COLUMNS).executeTakeFirstOrThrow();

@@ -19,14 +19,14 @@ describe('notification preferences', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       success: true,
-      data: { userId: alice.user.id, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'IMMEDIATE', emailEnabled: true, inAppEnabled: true, timezone: 'UTC' },
+      data: { userId: alice.user.id, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'IMMEDIATE', emailEnabled: true, inAppEnabled: true, timezone: 'UTC', quietHours: null },
     });
   });
 
   it('updates only the fields given and returns the result', async () => {
     const res = await t.call('PATCH', '/api/notifications/preferences', { as: alice, body: { digestFrequency: 'WEEKLY' } });
     expect(res.status).toBe(200);
-    expect(res.body.data).toEqual({ userId: alice.user.id, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'WEEKLY', emailEnabled: true, inAppEnabled: true, timezone: 'UTC' });
+    expect(res.body.data).toEqual({ userId: alice.user.id, enabledTypes: [...NOTIFICATION_TYPES], digestFrequency: 'WEEKLY', emailEnabled: true, inAppEnabled: true, timezone: 'UTC', quietHours: null });
     const next = await t.call('PATCH', '/api/notifications/preferences', { as: alice, body: { enabledTypes: ['PAYOUT', 'LICENSE', 'PAYOUT'], emailEnabled: false } });
     expect(next.body.data).toMatchObject({ enabledTypes: ['LICENSE', 'PAYOUT'], digestFrequency: 'WEEKLY', emailEnabled: false });
     expect((await t.call('GET', '/api/notifications/preferences', { as: alice })).body.data).toEqual(next.body.data);
