@@ -27,7 +27,7 @@ describe('GET /api/admin/jobs/health', () => {
     expect(res.body.data).toMatchObject({
       healthy: true, redis: { healthy: true }, postgres: { healthy: true },
       email: {
-        healthy: true, scheduledJobs: 4,
+        healthy: true, scheduledJobs: 5, // the digests' four and notification-retention (issue 17)
         workers: { 'notification-delivery': { isRunning: true }, 'notification-digest': { isRunning: true }, 'notification-fanout': { isRunning: true } },
       },
     });
