@@ -116,7 +116,7 @@ export class DigestsRepository extends Repository {
 
   /**
    * The recorded content of each (user, period): unread notifications of enabled types in its
-   * range, newest first, at most `limit` each, leaving out any emailed on its own: critical ones
+   * range that the inbox shows now, newest first, at most `limit` each, leaving out any emailed on its own: critical ones
    * (always), and any with an email_log row (sent, being sent, or reserved by a delivery job that
    * decided to send it: DeliveryService.reserve). `run_at` is the digest's own instant.
    */
@@ -133,6 +133,10 @@ export class DigestsRepository extends Repository {
         JOIN notifications n ON n.user_id = c.user_id AND n.xid >= coalesce(c.from_xid, '0'::xid8) AND n.xid < c.to_xid
           AND (c.from_xid IS NOT NULL OR n.created_at > c.from_time)
           AND n.read = false AND n.type::text = ANY(p.enabled_types) AND NOT n.critical
+          -- Only what the inbox shows now (issue 17): not archived, not snoozed into the future, not
+          -- expired (the inbox's VISIBLE). A snooze that ends later does not bring it into a later
+          -- digest: the cursor has moved past it, and the user gets it back in the inbox.
+          AND n.archived_at IS NULL AND (n.snoozed_until IS NULL OR n.snoozed_until <= now()) AND (n.expires_at IS NULL OR n.expires_at > now())
         -- Any claim counts: an email of its own in flight (the user just left DAILY) is not repeated.
         WHERE NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id)
         WINDOW w AS (PARTITION BY c.user_id)
