@@ -10,9 +10,9 @@ export interface DeliveryJobsDeps {
 // a mail server's permanent refusal fails the job for good, anything else is retried.
 export function notificationDeliveryJobs({ delivery }: DeliveryJobsDeps): JobHandlers['notification-delivery'] {
   return {
-    NotificationsDeliver: async ({ notificationIds }) => {
+    NotificationsDeliver: async ({ notificationIds, held }) => {
       try {
-        return await delivery.deliver(notificationIds);
+        return await delivery.deliver(notificationIds, { held });
       } catch (err) {
         if (err instanceof PermanentDeliveryError) throw new UnrecoverableError(err.message);
         throw err;

@@ -16,6 +16,10 @@ export interface DeliveryRow extends NotificationRow {
   digest_cursor: string | null;
   /** An email of its own was reserved or claimed and is not finished: no digest will have it. */
   claim_open: boolean;
+  /** The user's zone (null: UTC) and quiet hours ('HH:MM:SS', both null when off). */
+  timezone: string | null;
+  quiet_start: string | null;
+  quiet_end: string | null;
 }
 
 /** A user's preferences as they are under the row's share lock (see reserve). */
@@ -45,7 +49,7 @@ export class DeliveryRepository extends Repository {
       SELECT n.id, n.user_id, n.type, n.title, n.message, n.action_url, n.priority, n.read, n.read_at, n.metadata,
              n.seen_at, n.archived_at, n.snoozed_until, n.expires_at,
              n.critical, n.created_at, u.email, u.name, p.enabled_types, p.digest_frequency, p.email_enabled,
-             n.xid::text AS xid, p.digest_cursor::text AS digest_cursor,
+             n.xid::text AS xid, p.digest_cursor::text AS digest_cursor, p.timezone, p.quiet_start::text AS quiet_start, p.quiet_end::text AS quiet_end,
              EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id AND e.status = 'sending') AS claim_open
       FROM notifications n
       JOIN users u ON u.id = n.user_id

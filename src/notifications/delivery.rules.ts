@@ -87,8 +87,10 @@ export function heldUntil(row: QuietCandidate, prefs: DeliveryPreferences, now: 
 }
 
 /**
- * Whether a held email still goes when quiet hours end: its notification still waits for the user
- * (unread, not archived, not expired). A deleted one is not loaded at all.
+ * Whether a held email still goes when quiet hours end: its notification still waits for the user,
+ * who has not dealt with it meanwhile (read, archived, snoozed to later) and it has not expired. A
+ * deleted one is not loaded at all.
  */
-export const stillUnattended = (row: { read: boolean; archived_at: Date | null; expires_at: Date | null }, now: number): boolean =>
-  !row.read && row.archived_at === null && (row.expires_at === null || row.expires_at.getTime() > now);
+export const stillUnattended = (row: { read: boolean; archived_at: Date | null; snoozed_until: Date | null; expires_at: Date | null }, now: number): boolean =>
+  !row.read && row.archived_at === null && (row.snoozed_until === null || row.snoozed_until.getTime() <= now)
+  && (row.expires_at === null || row.expires_at.getTime() > now);

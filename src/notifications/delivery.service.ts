@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import type { Db } from '../platform/db/client.js';
 import type { EmailService, EmailToSend, SendOutcome } from '../platform/email/email.service.js';
 import { deferralForHeldClaims, RetryableEmailError } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
-import { DEFAULT_DELIVERY_PREFERENCES, preferencesOf, wantsEmail } from './delivery.rules.js';
+import { enqueueInTx } from '../platform/queue/outbox.js';
+import { DEFAULT_DELIVERY_PREFERENCES, heldUntil, preferencesOf, stillUnattended, wantsEmail } from './delivery.rules.js';
 import type { DeliveryRepository, DeliveryRow } from './delivery.repository.js';
 import { renderNotificationEmail } from './email.render.js';
-import { toView } from './notifications.service.js';
+import { DELIVERY_PRIORITY, toView } from './notifications.service.js';
 import type { NotificationStream } from './stream.service.js';
 import { createUnsubscribeToken } from './unsubscribe.token.js';
 
@@ -13,6 +15,8 @@ export interface DeliveryReport {
   emailed: number;
   captured: number;
   alreadySent: number;
+  /** Held by quiet hours: a delayed job emails them when those end (issue 17). */
+  held: number;
   skipped: number;
   failed: number;
   missing: number;
@@ -34,6 +38,17 @@ export interface DeliveryServiceDeps {
   readonly publicUrl: () => string;
   readonly secret: string;
   readonly unsubscribeTtlMs: number;
+  /** The application's clock (Platform.now): whether it is inside a user's quiet hours. */
+  readonly now: () => number;
+}
+
+/** Options of a delivery run. */
+export interface DeliverOptions {
+  /**
+   * A run of emails held by quiet hours, at their end: the live push went when they were created,
+   * and one read, archived, snoozed, deleted or expired meanwhile is not sent.
+   */
+  readonly held?: boolean;
 }
 
 /**
@@ -48,15 +63,27 @@ export class DeliveryService {
     return `${this.deps.publicUrl()}/api/notifications/unsubscribe?token=${encodeURIComponent(token)}`;
   }
 
-  async deliver(notificationIds: readonly string[]): Promise<DeliveryReport> {
-    const rows = await this.deps.deliveries.load(notificationIds);
-    const report: DeliveryReport = { emailed: 0, captured: 0, alreadySent: 0, skipped: 0, failed: 0, missing: notificationIds.length - rows.length };
-    await Promise.all(rows.map((row) => this.deps.stream.publishNotification(row.user_id, toView(row)).catch((err: Error) => {
-      this.deps.log.warn({ err: err.message, notificationId: row.id }, 'live push failed; clients will see it on their next poll');
-    })));
+  async deliver(notificationIds: readonly string[], options: DeliverOptions = {}): Promise<DeliveryReport> {
+    const now = this.deps.now();
+    const loaded = await this.deps.deliveries.load(notificationIds);
+    const rows = options.held ? loaded.filter((row) => stillUnattended(row, now)) : loaded;
+    const report: DeliveryReport = { emailed: 0, captured: 0, alreadySent: 0, held: 0, skipped: 0, failed: 0, missing: notificationIds.length - loaded.length };
+    // In-app delivery is never held, and a held run does not push again.
+    if (!options.held) {
+      await Promise.all(rows.map((row) => this.deps.stream.publishNotification(row.user_id, toView(row)).catch((err: Error) => {
+        this.deps.log.warn({ err: err.message, notificationId: row.id }, 'live push failed; clients will see it on their next poll');
+      })));
+    }
     const chosen = rows.filter((row) => wantsEmail(row, preferencesOf(row), row.digest_cursor));
-    const toEmail = await this.reserve(chosen.map((row) => ({ row, email: this.compose(row) })));
-    report.skipped = rows.length - toEmail.length;
+    const held = chosen.flatMap((row) => {
+      const until = heldUntil(row, preferencesOf(row), now);
+      return until ? [{ row, until }] : [];
+    });
+    await this.hold(held);
+    report.held = held.length;
+    const waiting = new Set(held.map(({ row }) => row));
+    const toEmail = await this.reserve(chosen.filter((row) => !waiting.has(row)).map((row) => ({ row, email: this.compose(row) })));
+    report.skipped = loaded.length - held.length - toEmail.length;
     const results = await Promise.allSettled(toEmail.map(({ email }) => this.deps.email.sendOnce(email)));
     const retryable: string[] = [];
     const permanent: string[] = [];
@@ -115,6 +142,26 @@ export class DeliveryService {
       await repo.unreserve([...dropped]);
       return chosen.filter(({ email }) => !dropped.has(email.key));
     });
+  }
+
+  /**
+   * Issue 17: emails held by quiet hours wait in a delayed delivery job (`held`), one per end
+   * instant, written to the outbox (it survives restarts and a Redis flush; the relay re-adds a lost
+   * job once due). Nothing is reserved meanwhile: a held email is nobody's yet, so a digest the user
+   * moves to has it, and the held run decides again by the rules of its moment, through reserve and
+   * sendOnce like this one, so it goes at most once. Its job id names its content: a retry of this
+   * job that holds the same emails again replaces the job instead of adding a second one.
+   */
+  private async hold(held: ReadonlyArray<{ row: DeliveryRow; until: Date }>): Promise<void> {
+    const byEnd = new Map<number, DeliveryRow[]>();
+    for (const { row, until } of held) byEnd.set(until.getTime(), [...(byEnd.get(until.getTime()) ?? []), row]);
+    for (const [end, rows] of byEnd) {
+      const ids = rows.map((row) => row.id).sort();
+      const digest = createHash('sha256').update(ids.join(',')).digest('hex').slice(0, 24);
+      await enqueueInTx(this.deps.db, 'notification-delivery', 'NotificationsDeliver', { notificationIds: ids, held: true }, {
+        runAt: new Date(end), jobId: `quiet-${end}-${digest}`, priority: Math.min(...rows.map((row) => DELIVERY_PRIORITY[row.priority])),
+      });
+    }
   }
 
   private compose(row: DeliveryRow): EmailToSend {

@@ -34,7 +34,7 @@ export function notificationsModule(deps: NotificationsModuleDeps) {
   });
   const delivery = new DeliveryService({
     db, deliveries: new DeliveryRepository(db), email: deps.email, stream, log: deps.log, publicUrl: deps.publicUrl, secret: deps.secret,
-    unsubscribeTtlMs: config.email.unsubscribeTtlMs,
+    unsubscribeTtlMs: config.email.unsubscribeTtlMs, now: deps.now,
   });
   const connections = new StreamConnections({ stream, streams: new StreamRepository(db), inbox: notifications, heartbeatMs: config.sseHeartbeatMs });
   return {

@@ -21,7 +21,7 @@ const clockTime = z.string().regex(CLOCK_TIME, 'must be a time of day HH:MM, 00:
 /** What quiet hours do, for the OpenAPI document (request and answer). */
 export const QUIET_HOURS_DESCRIPTION = 'Quiet hours: a daily window, local times HH:MM in `timezone` (UTC by default), that may cross midnight '
   + '(22:00 to 07:00). An IMMEDIATE email of a notification that is not URGENT, due inside it, is held and sent once when it ends; '
-  + 'one read, archived, expired or deleted meanwhile is not sent, and one whose preferences changed follows the new ones. '
+  + 'one read, archived, snoozed, deleted or expired meanwhile is not sent, and one whose preferences changed follows the new ones. '
   + 'Critical and URGENT notifications are never held, nor is in-app delivery (the stream gets every notification at once). '
   + 'Across a DST change the window ends when the clock first reads `end` (or jumps past it). null: off (the default); start must differ from end.';
 

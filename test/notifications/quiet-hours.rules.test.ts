@@ -48,16 +48,21 @@ describe('heldUntil', () => {
 
 describe('stillUnattended', () => {
   const NOW = Date.parse('2027-01-16T06:00:00Z');
-  const n = (extra: Partial<{ read: boolean; archived_at: Date | null; expires_at: Date | null }> = {}) => ({ read: false, archived_at: null, expires_at: null, ...extra });
+  const n = (extra: Partial<{ read: boolean; archived_at: Date | null; snoozed_until: Date | null; expires_at: Date | null }> = {}) =>
+    ({ read: false, archived_at: null, snoozed_until: null, expires_at: null, ...extra });
 
-  it('sends a held email whose notification is unread, not archived and not expired', () => {
+  it('sends a held email whose notification is unread, not archived, not snoozed and not expired', () => {
     expect(stillUnattended(n(), NOW)).toBe(true);
     expect(stillUnattended(n({ expires_at: new Date(NOW + 1) }), NOW)).toBe(true);
+    // A snooze already over: it is back in the inbox.
+    expect(stillUnattended(n({ snoozed_until: new Date(NOW) }), NOW)).toBe(true);
+    expect(stillUnattended(n({ snoozed_until: new Date(NOW - 1) }), NOW)).toBe(true);
   });
 
-  it('not one read, archived or expired meanwhile', () => {
+  it('not one read, archived, snoozed to later or expired meanwhile', () => {
     expect(stillUnattended(n({ read: true }), NOW)).toBe(false);
     expect(stillUnattended(n({ archived_at: new Date(NOW - 1_000) }), NOW)).toBe(false);
+    expect(stillUnattended(n({ snoozed_until: new Date(NOW + 1) }), NOW)).toBe(false);
     expect(stillUnattended(n({ expires_at: new Date(NOW) }), NOW)).toBe(false);
     expect(stillUnattended(n({ expires_at: new Date(NOW - 1) }), NOW)).toBe(false);
   });

@@ -1937,7 +1937,7 @@ export interface components {
             inAppEnabled: true;
             /** @description ISO 8601, UTC */
             lastDigestSentAt?: string;
-            /** @description Quiet hours: a daily window, local times HH:MM in `timezone` (UTC by default), that may cross midnight (22:00 to 07:00). An IMMEDIATE email of a notification that is not URGENT, due inside it, is held and sent once when it ends; one read, archived, expired or deleted meanwhile is not sent, and one whose preferences changed follows the new ones. Critical and URGENT notifications are never held, nor is in-app delivery (the stream gets every notification at once). Across a DST change the window ends when the clock first reads `end` (or jumps past it). null: off (the default); start must differ from end. */
+            /** @description Quiet hours: a daily window, local times HH:MM in `timezone` (UTC by default), that may cross midnight (22:00 to 07:00). An IMMEDIATE email of a notification that is not URGENT, due inside it, is held and sent once when it ends; one read, archived, snoozed, deleted or expired meanwhile is not sent, and one whose preferences changed follows the new ones. Critical and URGENT notifications are never held, nor is in-app delivery (the stream gets every notification at once). Across a DST change the window ends when the clock first reads `end` (or jumps past it). null: off (the default); start must differ from end. */
             quietHours: {
                 /** @description HH:MM, local */
                 end: string;
@@ -5909,7 +5909,7 @@ export interface operations {
                     digestFrequency?: "IMMEDIATE" | "DAILY" | "WEEKLY" | "NEVER";
                     emailEnabled?: boolean;
                     enabledTypes?: ("LICENSE" | "PAYOUT" | "ROYALTY" | "PROJECT" | "SYSTEM" | "MESSAGE" | "POST_ASSIGNED" | "POST_STATUS_CHANGED" | "BLOG")[];
-                    /** @description Quiet hours: a daily window, local times HH:MM in `timezone` (UTC by default), that may cross midnight (22:00 to 07:00). An IMMEDIATE email of a notification that is not URGENT, due inside it, is held and sent once when it ends; one read, archived, expired or deleted meanwhile is not sent, and one whose preferences changed follows the new ones. Critical and URGENT notifications are never held, nor is in-app delivery (the stream gets every notification at once). Across a DST change the window ends when the clock first reads `end` (or jumps past it). null: off (the default); start must differ from end. */
+                    /** @description Quiet hours: a daily window, local times HH:MM in `timezone` (UTC by default), that may cross midnight (22:00 to 07:00). An IMMEDIATE email of a notification that is not URGENT, due inside it, is held and sent once when it ends; one read, archived, snoozed, deleted or expired meanwhile is not sent, and one whose preferences changed follows the new ones. Critical and URGENT notifications are never held, nor is in-app delivery (the stream gets every notification at once). Across a DST change the window ends when the clock first reads `end` (or jumps past it). null: off (the default); start must differ from end. */
                     quietHours?: {
                         end: string;
                         start: string;

@@ -16,7 +16,11 @@ export const JOB_SCHEMAS = {
     NotificationBatchFanOut: z.object({ batchId: z.string() }),
   },
   'notification-delivery': {
-    NotificationsDeliver: z.object({ notificationIds: z.array(z.string()) }),
+    /**
+     * Pushes new notifications live and emails them as the rules say. `held`: emails held by quiet
+     * hours (issue 17), run at their end: no push again; read, archived, snoozed, deleted or expired ones are not sent.
+     */
+    NotificationsDeliver: z.object({ notificationIds: z.array(z.string()), held: z.boolean().optional() }),
   },
   'notification-inbox': {
     /** The end of a snooze (issue 17): tells the user's open streams; `until` (ISO) must still be the row's. */
