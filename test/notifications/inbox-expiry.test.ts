@@ -1,9 +1,10 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidError } from '../../src/platform/errors.js';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { SseClient } from '../helpers/sse-client.js';
-import { act, counts, ids, list, nextChange, nextEvent, seed } from './inbox-fixtures.js';
+import { act, bulk, counts, ids, list, nextChange, nextEvent, seed } from './inbox-fixtures.js';
 
 // Issue 17's expiry and retention: expiresAt on create (admin API and notify()), gone from lists
 // and counts at that instant, told to open streams, purged later with old read rows, in batches.
@@ -133,6 +134,38 @@ describe('the retention purge (NotificationsPurge)', () => {
     expect(left.size).toBe(35);
     expect(await counts(t, user)).toEqual({ count: 20, unseen: 20 });
   });
+});
+
+describe('deleting notifications that were emailed', () => {
+  it('finds their email_log rows by index: neither the purge nor a bulk delete scans the log once per notification', async () => {
+    const db = t.app.database.db;
+    const user = await t.user();
+    // A log of some size (the planner reads small tables whole anyway), 100 of its rows naming
+    // notifications the purge will delete and 100 naming ones the user deletes.
+    await sql`INSERT INTO email_log (key, kind, user_id, to_address, subject, status, message_id)
+      SELECT 'digest:probe:' || g, 'digest', ${user.user.id}, 'p@test.local', 's', 'sent', 'm' || g FROM generate_series(1, 20000) g`.execute(db);
+    const purged = await seed(t, user.user.id, 100, { read: true, createdAt: new Date(Date.now() - 31 * DAY) });
+    const deleted = await seed(t, user.user.id, 100);
+    await sql`INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id)
+      SELECT 'notification:' || id, 'notification', id, ${user.user.id}, 'p@test.local', 's', 'sent', 'n' || id
+      FROM notifications WHERE id = ANY(${[...purged, ...deleted]}::uuid[])`.execute(db);
+    await sql`ANALYZE email_log`.execute(db);
+    const scans = async () => (await sql<{ seq: number; idx: number }>`
+      SELECT seq_scan::int AS seq, coalesce(idx_scan, 0)::int AS idx FROM pg_stat_user_tables WHERE relname = 'email_log'`.execute(db)).rows[0]!;
+    const before = await scans();
+
+    const job = await t.app.queues.get('notification-inbox').add('NotificationsPurge', {});
+    expect(await waitFor(async () => (await job.getState()) === 'completed', 60_000)).toBe(true);
+    expect((await bulk(t, user, deleted, 'delete')).body.data).toEqual({ count: 100 });
+    // Each deleted notification's log rows are looked up once (ON DELETE SET NULL): 200 lookups,
+    // counted once the deleting connections have flushed their statistics (within seconds).
+    const lookups = async () => { const now = await scans(); return { seq: now.seq - before.seq, idx: now.idx - before.idx }; };
+    expect(await waitFor(async () => { const l = await lookups(); return l.seq + l.idx >= 200; }, 20_000, 200)).toBe(true);
+    expect((await lookups()).seq).toBeLessThan(20);
+    const logged = await db.selectFrom('email_log').select('notification_id').where('key', 'in', [...purged, ...deleted].map((id) => `notification:${id}`)).execute();
+    expect(logged).toHaveLength(200);
+    expect(logged.every((r) => r.notification_id === null)).toBe(true);
+  }, 90_000);
 });
 
 describe('the retention schedule', () => {
