@@ -3,6 +3,7 @@ import {
   COMMANDS, commandUsage, describeError, loadCommands, parseOptions, resolveCommand, USAGE, UsageError, type CommandName, type OptionValues,
 } from './cli/index.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, flushLog, stdoutDestination } from './platform/logger.js';
 import { isQueueName, QUEUE_NAMES, type QueueName } from './platform/queue/registry.js';
 import { StartupError } from './platform/resources.js';
 
@@ -24,7 +25,7 @@ async function runRoles(roles: readonly ProcessRole[], flags: OptionValues): Pro
   const queues = queuesFrom(flags.queues);
   const config = loadConfig();
   const { createApp } = await import('./app.js');
-  const app = await createApp(config, { roles, queues });
+  const app = await createApp(config, { roles, queues, logger: createLogger(config.logLevel, stdoutDestination()) });
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
@@ -35,14 +36,16 @@ async function runRoles(roles: readonly ProcessRole[], flags: OptionValues): Pro
       process.exit(1);
     }, config.shutdownTimeoutMs + 10_000);
     force.unref();
+    let code = 0;
     try {
       await app.stop();
       app.log.info('herald stopped');
-      process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'shutdown failed');
-      process.exit(1);
+      code = 1;
     }
+    await flushLog(app.log);
+    process.exit(code);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -50,6 +53,7 @@ async function runRoles(roles: readonly ProcessRole[], flags: OptionValues): Pro
     await app.start();
   } catch (err) {
     await app.stop().catch(() => undefined);
+    await flushLog(app.log);
     throw err;
   }
   if (app.url) console.log(`herald is listening on ${app.url}`);

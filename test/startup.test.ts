@@ -43,7 +43,7 @@ const alive = (pid: number) => {
 };
 
 /**
- * Signals the service process itself (as a supervisor does; npm does not forward signals) and
+ * Signals the service process itself (as a supervisor does; test/signals.test.ts signals npm) and
  * checks it drains and exits, taking its embedded PostgreSQL with it.
  */
 async function stopService(output: () => string, signal: NodeJS.Signals, dir: string) {

@@ -19,3 +19,26 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
   };
   return destination ? pino(options, destination as never) : pino(options);
 }
+
+/**
+ * The service process's log destination: stdout, asynchronous as pino's default, but one whose
+ * flush waits for the write in flight (minLength 1; at 0 flush calls back at once). It exists for
+ * flushLog before process.exit: pino writes what is left synchronously on exit and, when stdout is
+ * a pipe whose reader has gone, sonic-boom 4 retries that write forever, so a service whose log
+ * reader died never exited on SIGTERM. A flushed write that failed with EPIPE makes pino drop the
+ * destination, leaving nothing to retry.
+ */
+export function stdoutDestination(): NodeJS.WritableStream {
+  return pino.destination({ dest: 1, sync: false, minLength: 1 }) as unknown as NodeJS.WritableStream;
+}
+
+/** Resolves once the log's pending writes have finished or failed, or after `ms`. */
+export function flushLog(log: Logger, ms = 2_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    log.flush(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
