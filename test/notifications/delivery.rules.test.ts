@@ -43,6 +43,11 @@ describe('who gets an email (JOBS.md §1.2)', () => {
     expect(prefs).toEqual({ emailEnabled: true, digestFrequency: 'IMMEDIATE', enabledTypes: NOTIFICATION_TYPES });
     for (const type of NOTIFICATION_TYPES) expect(decideEmail(prefs, type, false).email).toBe(true);
   });
+
+  it('reads saved preferences from their columns', () => {
+    expect(preferencesOf({ email_enabled: false, digest_frequency: 'WEEKLY', enabled_types: ['LICENSE'] }))
+      .toEqual({ emailEnabled: false, digestFrequency: 'WEEKLY', enabledTypes: ['LICENSE'] });
+  });
 });
 
 describe('the delivery job\'s decision against digests (issue 16)', () => {
