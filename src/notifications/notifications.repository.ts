@@ -140,11 +140,13 @@ export class NotificationsRepository extends Repository {
 
   /**
    * The end of a snooze: clears it when it is still the one the job was scheduled for (a later
-   * re-snooze, an unsnooze or a delete leave nothing to wake). The woken row, with its user.
+   * re-snooze, an unsnooze or a delete leave nothing to wake), and the row has not expired
+   * meanwhile (it is gone for its user: told awake, a client would show it again). The woken row,
+   * with its user.
    */
   async wake(id: string, until: Date): Promise<(NotificationRow & { user_id: string }) | undefined> {
     const result = await sql<NotificationRow & { user_id: string }>`
-      UPDATE notifications SET snoozed_until = NULL WHERE id = ${id} AND snoozed_until = ${until} RETURNING user_id, ${columns}`.execute(this.db);
+      UPDATE notifications SET snoozed_until = NULL WHERE id = ${id} AND snoozed_until = ${until} AND ${notExpired} RETURNING user_id, ${columns}`.execute(this.db);
     return result.rows[0];
   }
 

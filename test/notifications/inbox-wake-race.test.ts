@@ -102,15 +102,40 @@ describe('a snooze wake-up against a delete', () => {
     }
   });
 
+  it('a notification that expires while snoozed is not woken: no stream hears it back', async () => {
+    const user = await t.user();
+    const [id] = await seed(t, user.user.id, 1, { expiresAt: new Date(Date.now() + 600) });
+    const stream = await SseClient.open(t.url, user);
+    let worker: App | null = null;
+    try {
+      await nextEvent(stream);
+      const until = new Date(Date.now() + 400).toISOString();
+      expect((await act(t, user, id!, 'snooze', { until })).status).toBe(200);
+      expect(await nextChange(stream)).toMatchObject({ action: 'snooze', ids: [id] });
+      // Both instants pass before any worker runs the wake-up.
+      expect(await waitFor(async () => Date.now() > Date.parse(until) + 400, 5_000)).toBe(true);
+      worker = await t.sibling({ roles: ['worker'] });
+      expect(await outboxDrained(t.app)).toBe(true);
+      const job = await t.app.queues.get('notification-inbox').getJob(`outbox-${(await wakeRow(id!)).id}`);
+      expect(job?.returnvalue).toEqual({ woken: false });
+      expect(told(stream, [id!])).toEqual([]);
+      expect((await list(t, user, 'archived=all')).total).toBe(0);
+    } finally {
+      stream.close();
+      await worker?.stop();
+    }
+  });
+
   it('many wake-ups at once against deletes of half of them: no failure, and no wake told after a delete', async () => {
     const user = await t.user();
-    const until = new Date(Date.now() + 1_500).toISOString();
     const all = await seed(t, user.user.id, 40);
+    const until = new Date(Date.now() + 3_000).toISOString();
     const stream = await SseClient.open(t.url, user);
     const worker = await t.sibling({ roles: ['worker'] });
     try {
       await nextEvent(stream);
-      for (const id of all) expect((await act(t, user, id, 'snooze', { until })).status).toBe(200);
+      const snoozes = await Promise.all(all.map((id) => act(t, user, id, 'snooze', { until })));
+      expect(snoozes.map((r) => r.status)).toEqual(all.map(() => 200));
       const doomed = all.filter((_, i) => i % 2 === 0);
       expect(await waitFor(async () => Date.now() >= Date.parse(until), 10_000, 1)).toBe(true);
       const results = await Promise.all(doomed.map((id) => t.call('DELETE', `/api/notifications/${id}`, { as: user })));
