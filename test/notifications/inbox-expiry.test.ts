@@ -65,7 +65,7 @@ describe('at expiresAt', () => {
     const stream = await SseClient.open(t.url, user);
     try {
       await nextEvent(stream);
-      const expiresAt = at(1_500);
+      const expiresAt = at(2_500);
       expect((await create({ userIds: [user.user.id], expiresAt, title: 'Soon gone' })).status).toBe(202);
       await t.app.services.notifications.notify({ userIds: [user.user.id], type: 'PAYOUT', title: 'Also soon gone', message: 'm', expiresAt });
       const [stays] = await seed(t, user.user.id, 1, { type: 'PAYOUT' });

@@ -104,7 +104,8 @@ describe('a snooze wake-up against a delete', () => {
 
   it('a notification that expires while snoozed is not woken: no stream hears it back', async () => {
     const user = await t.user();
-    const [id] = await seed(t, user.user.id, 1, { expiresAt: new Date(Date.now() + 600) });
+    const expiresAt = Date.now() + 2_000;
+    const [id] = await seed(t, user.user.id, 1, { expiresAt: new Date(expiresAt) });
     const stream = await SseClient.open(t.url, user);
     let worker: App | null = null;
     try {
@@ -113,7 +114,7 @@ describe('a snooze wake-up against a delete', () => {
       expect((await act(t, user, id!, 'snooze', { until })).status).toBe(200);
       expect(await nextChange(stream)).toMatchObject({ action: 'snooze', ids: [id] });
       // Both instants pass before any worker runs the wake-up.
-      expect(await waitFor(async () => Date.now() > Date.parse(until) + 400, 5_000)).toBe(true);
+      expect(await waitFor(async () => Date.now() > Math.max(Date.parse(until), expiresAt) + 100, 5_000)).toBe(true);
       worker = await t.sibling({ roles: ['worker'] });
       expect(await outboxDrained(t.app)).toBe(true);
       const job = await t.app.queues.get('notification-inbox').getJob(`outbox-${(await wakeRow(id!)).id}`);
