@@ -1,4 +1,4 @@
-import { DelayedError, MetricsTime, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, MetricsTime, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import type { Db } from '../db/client.js';
@@ -50,6 +50,8 @@ export class WorkerPool {
   private readonly workers: Worker[] = [];
   private active = 0;
   private heartbeat: Heartbeat | null = null;
+  /** Set when shutdown aborts the jobs still running: each is handed back, not failed. */
+  private handingBack = false;
 
   constructor(private readonly deps: WorkerPoolOptions) {}
 
@@ -116,6 +118,13 @@ export class WorkerPool {
       this.deps.log.debug({ queue, jobId: job.id, job: job.name, ms: Date.now() - started }, 'job completed');
       return result;
     } catch (err) {
+      if (this.handingBack && signal?.aborted && token) {
+        // Shutdown aborted it (close()): not the job's failure. Back to waiting for another
+        // worker, attemptsMade unchanged (BullMQ's moveToWait + WaitingError; no stall counted).
+        await job.moveToWait(token);
+        this.deps.log.info({ queue, jobId: job.id, job: job.name, attempt: job.attemptsMade }, 'job handed back at shutdown');
+        throw new WaitingError();
+      }
       if (err instanceof DeferUntilError && token) {
         // Not a failure: the work is held elsewhere. Back to delayed, no attempt used.
         await job.moveToDelayed(err.until.getTime() + DEFER_MARGIN_MS, token);
@@ -130,17 +139,24 @@ export class WorkerPool {
     }
   }
 
-  /** Lets active jobs finish within the timeout; whatever is still running is handed back to BullMQ. */
+  /**
+   * Lets active jobs finish within the timeout; then aborts those still running. A job whose
+   * handler honours its AbortSignal (previews, thumbnails, scans) goes back to waiting with its
+   * attempts unchanged; one that keeps running is recovered by the stalled-job check.
+   */
   async close(): Promise<void> {
     await this.heartbeat?.stop();
     const within = <T>(work: Promise<T>, ms: number) =>
       Promise.race([work.then(() => 'done' as const), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref())]);
     if ((await within(Promise.all(this.workers.map((w) => w.close())), this.deps.shutdownTimeoutMs)) === 'done') return;
-    this.deps.log.warn('workers did not finish in time; forcing close (stalled jobs will be retried)');
-    // Handlers that take the signal (previews) stop their child processes and remove their temp files.
+    this.deps.log.warn('workers did not finish in time; aborting the jobs still running (handed back to waiting)');
+    // Handlers that take the signal (previews) stop their child processes and remove their temp
+    // files; run() then hands each job back.
+    this.handingBack = true;
     for (const w of this.workers) w.cancelAllJobs('worker shutting down');
-    // A worker whose Redis connection is mid-reconnect may never answer even a forced close; its
-    // active jobs are recovered by the stalled-job check either way, so shutdown goes on.
+    // (close(true) returns the close already under way: BullMQ closes a worker once.) A worker
+    // whose Redis connection is mid-reconnect may never answer; its active jobs are recovered by
+    // the stalled-job check either way, so shutdown goes on.
     if ((await within(Promise.all(this.workers.map((w) => w.close(true))), 5_000)) === 'timeout') {
       this.deps.log.warn('workers did not close; leaving their connections to be dropped');
     }
