@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { createTestApp, type TestApp } from '../helpers/context.js';
+import type { NotificationView } from '../../src/notifications/notifications.schemas.js';
+import { createTestApp, type Call, type TestApp } from '../helpers/context.js';
 import { SseClient } from '../helpers/sse-client.js';
 import { act, bulk, nextEvent, seed, type Change } from './inbox-fixtures.js';
 
@@ -36,7 +37,7 @@ describe('notifications-changed', () => {
           expect(await nextEvent(tab), `tab ${i}`).toEqual({ event: 'unread-count', data: { count, unseen } });
         }
       };
-      const view = (res: { body: { data: unknown } }) => [res.body.data];
+      const view = (res: Call) => [res.body.data as NotificationView];
 
       expect((await t.call('POST', '/api/notifications/seen-all', { as: user })).status).toBe(200);
       await heard({ action: 'seen-all', ids: [] }, 4, 0);
