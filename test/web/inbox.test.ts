@@ -49,10 +49,10 @@ describe('inbox page', () => {
     await page.keyboard.press('Tab');
     expect(await focusOutline(page)).toBe('solid');
     await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Notifications' }).waitFor();
+    await page.getByRole('heading', { name: 'Notifications', exact: true }).waitFor();
 
     await expect.poll(() => badge(page).textContent()).toBe('2');
-    expect(await page.getByRole('link', { name: 'Notifications, 2 unread' }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Notifications, 2 new' }).count()).toBe(1);
     const first = page.locator('li.item').first();
     expect(await first.locator('.title').textContent()).toBe('Unread: Payout sent');
     expect(await first.locator('.icon').textContent()).toBe('💰');
@@ -100,7 +100,7 @@ describe('inbox page', () => {
     await page.getByLabel('Priority').selectOption('URGENT');
     await expect.poll(() => page.locator('li.item .title').allTextContents()).toEqual(['Unread: Note 7']);
     await page.getByLabel('Priority').selectOption('');
-    await page.getByLabel('Type').selectOption('MESSAGE');
+    await page.getByRole('tab', { name: /^Messages/ }).click();
     await expect.poll(() => page.locator('li.item').count()).toBe(11);
 
     await page.getByRole('button', { name: 'Delete notification: Note 2', exact: true }).click();

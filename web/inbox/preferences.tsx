@@ -4,14 +4,50 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { labelOf } from './labels.js';
 import { describeInvalid, problemOf } from './problems.js';
 
-type Draft = Pick<NotificationPreferences, 'enabledTypes' | 'digestFrequency' | 'emailEnabled' | 'timezone'>;
+type QuietHours = NotificationPreferences['quietHours'];
+type Draft = Pick<NotificationPreferences, 'enabledTypes' | 'digestFrequency' | 'emailEnabled' | 'timezone' | 'quietHours'>;
+
+const DEFAULT_QUIET = { start: '22:00', end: '07:00' };
+
+function draftOf(saved: NotificationPreferences): Draft {
+  const { enabledTypes, digestFrequency, emailEnabled, timezone, quietHours: quiet } = saved;
+  // The time inputs speak HH:MM; a time with seconds would not show in them.
+  const quietHours = quiet && { start: quiet.start.slice(0, 5), end: quiet.end.slice(0, 5) };
+  return { enabledTypes, digestFrequency, emailEnabled, timezone, quietHours };
+}
+
+/** Quiet hours: off, or from/until (the window may cross midnight). */
+function QuietHoursFields({ value, onChange }: { value: QuietHours; onChange: (next: QuietHours) => void }) {
+  // What was chosen before switching off, so switching on again brings it back.
+  const [last, setLast] = useState(value ?? DEFAULT_QUIET);
+  const on = value !== null;
+  const set = (patch: Partial<typeof last>) => {
+    const next = { ...last, ...patch };
+    setLast(next);
+    onChange(next);
+  };
+  return (
+    <fieldset>
+      <legend>Quiet hours</legend>
+      <label className="check">
+        <input type="checkbox" id="quiet-enabled" checked={on} onChange={(e) => onChange(e.target.checked ? last : null)} />
+        Hold emails during quiet hours
+      </label>
+      <div className="times">
+        <label>From <input type="time" id="quiet-start" required={on} disabled={!on} value={value?.start ?? last.start} onChange={(e) => set({ start: e.target.value })} /></label>
+        <label>Until <input type="time" id="quiet-end" required={on} disabled={!on} value={value?.end ?? last.end} onChange={(e) => set({ end: e.target.value })} /></label>
+      </div>
+      <p className="hint muted">In your time zone below; may cross midnight (22:00 to 07:00). Emails due then wait until they end (urgent ones do not); the inbox keeps updating.</p>
+    </fieldset>
+  );
+}
 
 function timeZones(current: string): string[] {
   const zones = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
   return [...new Set(['UTC', current, ...zones])];
 }
 
-/** Types, digest frequency, time zone and the email switch, saved in one PATCH. */
+/** Types, digest frequency, quiet hours, time zone and the email switch, saved in one PATCH. */
 export function Preferences() {
   const preferences = useNotificationPreferences();
   const update = useUpdateNotificationPreferences();
@@ -19,7 +55,7 @@ export function Preferences() {
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const saved = preferences.data?.data;
   useEffect(() => {
-    if (saved && !draft) setDraft({ enabledTypes: saved.enabledTypes, digestFrequency: saved.digestFrequency, emailEnabled: saved.emailEnabled, timezone: saved.timezone });
+    if (saved && !draft) setDraft(draftOf(saved));
   }, [saved, draft]);
   const zones = useMemo(() => timeZones(draft?.timezone ?? 'UTC'), [draft?.timezone]);
 
@@ -31,9 +67,13 @@ export function Preferences() {
     event.preventDefault();
     if (!draft) return;
     setResult(null);
+    if (draft.quietHours && draft.quietHours.start === draft.quietHours.end) {
+      setResult({ ok: false, text: 'Your preferences were not saved: quiet hours must end at another time than they start (to have none, switch them off).' });
+      return;
+    }
     try {
       const { data } = await update.mutateAsync(draft);
-      setDraft({ enabledTypes: data.enabledTypes, digestFrequency: data.digestFrequency, emailEnabled: data.emailEnabled, timezone: data.timezone });
+      setDraft(draftOf(data));
       setResult({ ok: true, text: 'Preferences saved.' });
     } catch (error) {
       const text = isApiError(error) && error.kind === 'invalid' ? describeInvalid(error) : problemOf(error).message;
@@ -65,6 +105,7 @@ export function Preferences() {
           <select id="digest-frequency" value={draft.digestFrequency} onChange={(e) => setDraft({ ...draft, digestFrequency: e.target.value as Draft['digestFrequency'] })}>
             {DIGEST_FREQUENCIES.map((f) => <option key={f} value={f}>{labelOf(f)}</option>)}
           </select>
+          <QuietHoursFields value={draft.quietHours} onChange={(quietHours) => setDraft({ ...draft, quietHours })} />
           <label htmlFor="timezone">Time zone (for digests at 9 AM)</label>
           <select id="timezone" value={draft.timezone} onChange={(e) => setDraft({ ...draft, timezone: e.target.value })}>
             {zones.map((z) => <option key={z} value={z}>{z}</option>)}
