@@ -7,16 +7,17 @@
  * Fastify hello-world (the ceiling), GET /api/notifications and GET /api/notifications/unread-count
  * (the plain reads, each as a ratio of the ceiling), and the reads of issue 17 (archived=true,
  * types=LICENSE,PAYOUT, archived=all, unread-count?by=type), each as a ratio of its plain read in
- * the same run (target ≥ 0.8), with EXPLAIN (ANALYZE, BUFFERS) of every statement in the report.
+ * the same run (target ≥ 0.8; the median of BENCH_ROUNDS rounds, each read right after its plain
+ * read), with EXPLAIN (ANALYZE, BUFFERS) of every statement in the report.
  * Progress goes to stderr; stdout gets exactly one JSON document (npm adds its banner unless run
  * with --silent). The database and Redis keys are removed at the end, also on failure or Ctrl-C.
  *
  *   npm run --silent bench:api > result.json
- *   BENCH_USERS=20000 BENCH_DURATION=5 npm run --silent bench:api   # validation run, ~2 min
+ *   BENCH_USERS=20000 BENCH_DURATION=3 npm run --silent bench:api   # validation run, ~4 min
  *
  * Env: BENCH_USERS (100000), BENCH_PER_USER (100; keep it when scaling down: a user's inbox size is
- * what a request costs), BENCH_DURATION seconds per run (10), BENCH_DATABASE_URL admin URL of the
- * PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres).
+ * what a request costs), BENCH_DURATION seconds per run (10), BENCH_ROUNDS (3), BENCH_DATABASE_URL
+ * admin URL of the PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -31,10 +32,13 @@ import { REDIS_URL, createScratchDatabase, deleteRedisPrefix, log, uniqueName } 
 import { intEnv } from './lib/env.js';
 import { SCENARIOS, checkScenarios, planScenarios, type ScenarioKey } from './lib/inbox-scenarios.js';
 import { seedInbox } from './lib/inbox-seed.js';
+import { cpuPerRequest, serverCpu, type ServerCpu } from './lib/server-cpu.js';
 
 const USERS = intEnv('BENCH_USERS', 100_000);
 const PER_USER = intEnv('BENCH_PER_USER', 100);
 const DURATION_SEC = intEnv('BENCH_DURATION', 10);
+/** Rounds of the inbox reads (each read once a round); every figure is of the median round. */
+const ROUNDS = intEnv('BENCH_ROUNDS', 3);
 const WARMUP_SEC = 2;
 const CONNECTIONS = 50;
 const SESSIONS_WANTED = Math.min(1_000, USERS);
@@ -92,6 +96,12 @@ async function settle(app: App, timeoutMs = 5_000): Promise<void> {
   }
 }
 
+const median = (xs: readonly number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
 const passes = (s: ReturnType<typeof scored>, ratio: number, errors: number) =>
   s.ratioToCeiling >= ratio && s.p99Ms <= TARGETS.p99Ms && s.non2xx === 0 && errors === 0;
 
@@ -134,22 +144,47 @@ async function main(cleanups: Array<() => Promise<unknown>>): Promise<void> {
   const load = { connections: CONNECTIONS, durationSec: DURATION_SEC, warmupSec: WARMUP_SEC };
   const ceiling = await measure('ceiling GET /hello', `${helloUrl}/hello`, load);
   const oneQuery = await measure('reference GET /hello-db (one SELECT 1)', `${helloUrl}/hello-db`, load);
-  // Each new read right after its plain read, so slow drift of the machine weighs little on a ratio.
-  const runs = {} as Record<ScenarioKey, LoadSummary>;
-  for (const s of SCENARIOS) {
-    runs[s.key] = await measure(`GET ${s.path}`, baseUrl, { ...load, requests: withTokens(s.path, tokens) });
-    await settle(app);
-    const r = runs[s.key];
-    if (r.non2xx || r.errors || r.timeouts) log(`WARNING: ${s.key} had ${r.non2xx} non-2xx responses, ${r.errors} errors, ${r.timeouts} timeouts`);
+  // Each new read right after its plain read, in ROUNDS rounds: a ratio is the median of the
+  // rounds' ratios, so a burst of other work on a shared machine skews one round, not the result.
+  // Each run also gets the server's CPU per request (see server-cpu.ts), steadier than req/s here.
+  const rounds = {} as Record<ScenarioKey, LoadSummary[]>;
+  const cpu = {} as Record<ScenarioKey, Array<ReturnType<typeof cpuPerRequest>>>;
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const s of SCENARIOS) {
+      let before: ServerCpu | undefined;
+      let after: ServerCpu | undefined;
+      const around = { before: async () => { before = await serverCpu(database.name); }, after: async () => { after = await serverCpu(database.name); } };
+      const r = await measure(`GET ${s.path} (round ${round}/${ROUNDS})`, baseUrl, { ...load, requests: withTokens(s.path, tokens), around });
+      await settle(app);
+      (rounds[s.key] ??= []).push(r);
+      (cpu[s.key] ??= []).push(cpuPerRequest(before!, after!, r.requests));
+      log(`GET ${s.path} (round ${round}/${ROUNDS}): server CPU ${JSON.stringify(cpu[s.key].at(-1))} per request`);
+      if (r.non2xx || r.errors || r.timeouts) log(`WARNING: ${s.key} had ${r.non2xx} non-2xx responses, ${r.errors} errors, ${r.timeouts} timeouts`);
+    }
   }
+  // Per scenario, the round of median throughput (its latencies with it), and the failures of all.
+  const runs = Object.fromEntries(SCENARIOS.map((s) => {
+    const all = rounds[s.key];
+    const middle = [...all].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(all.length / 2)]!;
+    const sum = (k: 'non2xx' | 'errors' | 'timeouts') => all.reduce((n, r) => n + r[k], 0);
+    return [s.key, { ...middle, non2xx: sum('non2xx'), errors: sum('errors'), timeouts: sum('timeouts') }];
+  })) as Record<ScenarioKey, LoadSummary>;
 
+  /** A scenario's CPU per request: the round of median total, node and postgres of that round. */
+  const cpuMedian = (key: ScenarioKey) => [...cpu[key]].sort((a, b) => a.totalMs - b.totalMs)[Math.floor(cpu[key].length / 2)]!;
   const listScore = scored(runs.list, ceiling);
   const unreadScore = scored(runs.unreadCount, ceiling);
   const issue17 = Object.fromEntries(SCENARIOS.filter((s) => s.baseline).map((s) => {
     const r = runs[s.key];
-    const ratioToPlain = Number((r.reqPerSec / runs[s.baseline!].reqPerSec).toFixed(3));
+    const ratios = rounds[s.key].map((x, k) => x.reqPerSec / rounds[s.baseline!][k]!.reqPerSec);
+    const ratioToPlain = Number(median(ratios).toFixed(3));
+    // The throughput ratio CPU alone predicts: the plain read's CPU per request over this one's.
+    const cpuRatios = cpu[s.key].map((x, k) => cpu[s.baseline!][k]!.totalMs / x.totalMs);
     const pass = ratioToPlain >= TARGETS.newReadRatio && r.non2xx + r.errors + r.timeouts === 0 && plans[s.key].indexDriven;
-    return [s.key, { path: s.path, ...scored(r, ceiling), plain: s.baseline, ratioToPlain, pass, ...(s.note ? { note: s.note } : {}), plan: plans[s.key] }];
+    return [s.key, {
+      path: s.path, ...scored(r, ceiling), plain: s.baseline, ratioToPlain, ratioToPlainByRound: ratios.map((x) => Number(x.toFixed(3))),
+      cpuMsPerRequest: cpuMedian(s.key), cpuRatioToPlain: Number(median(cpuRatios).toFixed(3)), pass, ...(s.note ? { note: s.note } : {}), plan: plans[s.key],
+    }];
   }));
   const report = {
     benchmark: 'api',
@@ -157,7 +192,7 @@ async function main(cleanups: Array<() => Promise<unknown>>): Promise<void> {
     machine: {
       cpus: os.cpus().length, node: process.version,
       // Other processes' share of the CPUs just before each run: above ~0.15 the figures are low.
-      backgroundCpu: { ceiling: ceiling.backgroundCpu, ...Object.fromEntries(SCENARIOS.map((s) => [s.key, runs[s.key].backgroundCpu])) },
+      backgroundCpu: { ceiling: ceiling.backgroundCpu, ...Object.fromEntries(SCENARIOS.map((s) => [s.key, rounds[s.key].map((r) => r.backgroundCpu)])) },
     },
     dataset: {
       users: USERS, notificationsPerUser: PER_USER, rows: seeded.rows, sessions: tokens.length,
@@ -166,8 +201,11 @@ async function main(cleanups: Array<() => Promise<unknown>>): Promise<void> {
     },
     ceiling: { reqPerSec: ceiling.reqPerSec, p50Ms: ceiling.p50Ms, p95Ms: ceiling.p95Ms, p99Ms: ceiling.p99Ms },
     oneQueryReference: { ...scored(oneQuery, ceiling), note: 'bare Fastify route doing one SELECT 1: the ratio any database-backed endpoint can reach here' },
-    list: { ...listScore, plan: plans.list },
-    unreadCount: { ...unreadScore, plan: plans.unreadCount },
+    rounds: ROUNDS,
+    list: { ...listScore, reqPerSecByRound: rounds.list.map((r) => r.reqPerSec), cpuMsPerRequest: cpuMedian('list'), plan: plans.list },
+    unreadCount: {
+      ...unreadScore, reqPerSecByRound: rounds.unreadCount.map((r) => r.reqPerSec), cpuMsPerRequest: cpuMedian('unreadCount'), plan: plans.unreadCount,
+    },
     issue17,
     targets: TARGETS,
     pass: {

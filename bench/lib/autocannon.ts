@@ -94,6 +94,8 @@ export interface LoadOptions {
   readonly warmupSec: number;
   /** Requests each connection cycles through; one plain GET of the URL when omitted. */
   readonly requests?: readonly CannonRequest[];
+  /** Called right before and right after the measured run (not the warm-up): CPU probes. */
+  readonly around?: { before(): Promise<void>; after(): Promise<void> };
 }
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
@@ -153,7 +155,9 @@ export async function measure(label: string, url: string, options: LoadOptions):
     const warm = summarize(await run({ ...base, duration: options.warmupSec }));
     log(`${label} warm-up: ${warm.reqPerSec} req/s, p99 ${warm.p99Ms} ms, non-2xx ${warm.non2xx}`);
   }
+  await options.around?.before();
   const result = await run({ ...base, duration: options.durationSec });
+  await options.around?.after();
   const summary = summarize(result, load);
   const codes = Object.entries(result.statusCodeStats).map(([code, s]) => `${code}×${s.count}`).join(' ');
   log(`${label}: ${summary.reqPerSec} req/s, p50 ${summary.p50Ms} ms, p95 ${summary.p95Ms} ms, p99 ${summary.p99Ms} ms, ` +
