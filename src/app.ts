@@ -110,7 +110,7 @@ function servicesOf(m: {
   blog: BlogModule; analytics: AnalyticsModule; search: SearchModule; media: MediaModule; health: HealthModule;
 }, platform: Platform) {
   return {
-    users: m.users.users, auth: m.auth.auth, notifications: m.notifications.notifications, delivery: m.notifications.delivery,
+    users: m.users.users, auth: m.auth.auth, notifications: m.notifications.notifications, inbox: m.notifications.inbox, delivery: m.notifications.delivery,
     digests: m.digests.digests, email: platform.email, stream: m.notifications.stream, health: m.health.health,
     analytics: { ingest: m.analytics.ingest, aggregation: m.analytics.aggregation, reports: m.analytics.reports }, catalog: m.catalog.catalog,
     blog: m.blog.blog, blogPublishing: m.blog.publishing, search: { index: m.search.index, query: m.search.query },

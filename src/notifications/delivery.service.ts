@@ -7,7 +7,8 @@ import { enqueueInTx } from '../platform/queue/outbox.js';
 import { DEFAULT_DELIVERY_PREFERENCES, heldUntil, preferencesOf, stillUnattended, wantsEmail } from './delivery.rules.js';
 import type { DeliveryRepository, DeliveryRow } from './delivery.repository.js';
 import { renderNotificationEmail } from './email.render.js';
-import { DELIVERY_PRIORITY, toView } from './notifications.service.js';
+import { toView } from './inbox.service.js';
+import { DELIVERY_PRIORITY } from './notifications.service.js';
 import type { NotificationStream } from './stream.service.js';
 import { createUnsubscribeToken } from './unsubscribe.token.js';
 

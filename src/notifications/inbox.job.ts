@@ -2,11 +2,11 @@ import type { Job } from 'bullmq';
 import type { Logger } from '../platform/logger.js';
 import type { JobHandlers } from '../platform/queue/registry.js';
 import type { NotificationsRepository } from './notifications.repository.js';
-import type { NotificationsService } from './notifications.service.js';
+import type { InboxService } from './inbox.service.js';
 import type { NotificationStream } from './stream.service.js';
 
 export interface InboxJobsDeps {
-  readonly notifications: Pick<NotificationsService, 'wake'>;
+  readonly notifications: Pick<InboxService, 'wake'>;
   readonly repository: Pick<NotificationsRepository, 'purgeBatch' | 'expiredOfBatch'>;
   readonly stream: Pick<NotificationStream, 'publishChange'>;
   readonly log: Logger;

@@ -3,11 +3,11 @@ import type { Http } from '../platform/http/zod-provider.js';
 import { countBody, notificationBody } from './notifications.responses.js';
 import { bulkBody, snoozeBody } from './notifications.schemas.js';
 import { z } from 'zod';
-import type { NotificationsService } from './notifications.service.js';
+import type { InboxService } from './inbox.service.js';
 import type { InboxChange } from './stream.service.js';
 
 export interface InboxActionRoutesDeps {
-  readonly service: NotificationsService;
+  readonly service: InboxService;
   /** Tells the user's other streams (never fails the request). */
   readonly changed: (userId: string, change: InboxChange) => void;
   readonly user: (request: { user: { id: string } | null }) => string;

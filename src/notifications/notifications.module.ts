@@ -7,6 +7,7 @@ import { DeliveryService } from './delivery.service.js';
 import { notificationFanoutJobs } from './fanout.job.js';
 import { notificationInboxJobs } from './inbox.job.js';
 import { InboxReads } from './inbox.repository.js';
+import { InboxService } from './inbox.service.js';
 import { NotificationsRepository } from './notifications.repository.js';
 import { notificationsRoutes } from './notifications.routes.js';
 import { NotificationsService, type FlushDigest } from './notifications.service.js';
@@ -28,28 +29,30 @@ export function notificationsModule(deps: NotificationsModuleDeps) {
   const { config, db } = deps;
   const stream = new NotificationStream({ redis: deps.redis, redisUrl: deps.redisUrl, prefix: config.queuePrefix, log: deps.log, heartbeatMs: config.sseHeartbeatMs, ...config.sse });
   const repository = new NotificationsRepository(db);
+  const inbox = new InboxService({ db, notifications: repository, reads: new InboxReads(deps.pool), now: deps.now });
   const notifications = new NotificationsService({
     db, notifications: repository, now: deps.now, preferences: new PreferencesRepository(db), batches: new BatchesRepository(db),
-    reads: new InboxReads(deps.pool), flushDigest: deps.flushDigest, fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize,
+    flushDigest: deps.flushDigest, fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize,
   });
   const delivery = new DeliveryService({
     db, deliveries: new DeliveryRepository(db), email: deps.email, stream, log: deps.log, publicUrl: deps.publicUrl, secret: deps.secret,
     unsubscribeTtlMs: config.email.unsubscribeTtlMs, now: deps.now,
   });
-  const connections = new StreamConnections({ stream, streams: new StreamRepository(db), inbox: notifications, heartbeatMs: config.sseHeartbeatMs });
+  const connections = new StreamConnections({ stream, streams: new StreamRepository(db), inbox, heartbeatMs: config.sseHeartbeatMs });
   return {
     notifications,
+    inbox,
     delivery,
     stream,
     jobs: {
       'notification-fanout': notificationFanoutJobs({ notifications }),
       'notification-delivery': notificationDeliveryJobs({ delivery }),
       'notification-inbox': notificationInboxJobs({
-        notifications, repository, stream, log: deps.log, retentionDays: config.inbox.retentionDays, purgeBatch: config.inbox.purgeBatch, now: deps.now,
+        notifications: inbox, repository, stream, log: deps.log, retentionDays: config.inbox.retentionDays, purgeBatch: config.inbox.purgeBatch, now: deps.now,
       }),
     },
     routes(http) {
-      notificationsRoutes(http, { notifications, stream });
+      notificationsRoutes(http, { notifications, inbox, stream });
       streamRoutes(http, { connections, heartbeatMs: config.sseHeartbeatMs });
       unsubscribeRoutes(http, { notifications, secret: deps.secret });
     },

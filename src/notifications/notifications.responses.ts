@@ -3,6 +3,7 @@ import { DIGEST_FREQUENCIES, NOTIFICATION_PRIORITIES, NOTIFICATION_TYPES } from 
 import { isoTimestamp, okBody, pageBody, type Same } from '../platform/http/route-doc.js';
 import { roleSchema } from '../users/index.js';
 import { QUIET_HOURS_DESCRIPTION, type NotificationView, type PreferencesView } from './notifications.schemas.js';
+import type { InboxService } from './inbox.service.js';
 import type { NotificationsService, NotifyResult } from './notifications.service.js';
 
 /** Response shapes of the inbox, preferences and admin notifications (API.md), for OpenAPI and the client. */
@@ -78,6 +79,6 @@ export const streamDescription = 'Server-Sent Events: `event: notification` (dat
 
 const _notification: Same<z.output<typeof notificationSchema>, NotificationView> = true;
 const _preferences: Same<z.output<typeof preferencesSchema>, PreferencesView> = true;
-const _markRead: Same<z.output<typeof markReadBody>['data'], Awaited<ReturnType<NotificationsService['markRead']>>> = true;
+const _markRead: Same<z.output<typeof markReadBody>['data'], Awaited<ReturnType<InboxService['markRead']>>> = true;
 const _notify: Same<z.output<typeof notifyResultBody>['data'], NotifyResult> = true;
 const _batch: Same<z.output<typeof batchBody>['data'], Awaited<ReturnType<NotificationsService['getBatch']>>> = true;

@@ -4,16 +4,18 @@ import type { Http } from '../platform/http/zod-provider.js';
 import { inboxActionRoutes } from './inbox.routes.js';
 import { batchBody, countBody, markReadBody, notificationPage, notifyResultBody, preferencesBody, unreadCountBody } from './notifications.responses.js';
 import { createNotificationsBody, listQuery, unreadCountQuery, updatePreferencesBody } from './notifications.schemas.js';
+import type { InboxService } from './inbox.service.js';
 import type { NotificationsService, Recipients } from './notifications.service.js';
 import type { InboxChange, NotificationStream } from './stream.service.js';
 
 export interface NotificationsRoutesDeps {
   readonly notifications: NotificationsService;
+  readonly inbox: InboxService;
   readonly stream: Pick<NotificationStream, 'publishChange'>;
 }
 
 export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): void {
-  const { notifications: service, stream } = deps;
+  const { notifications: service, inbox, stream } = deps;
   // Other open sessions of the user follow (list and badge); a failed push must not fail the request.
   const changed = (userId: string, change: InboxChange) => void stream.publishChange(userId, change).catch(() => undefined);
   const user = (request: { user: { id: string } | null }) => request.user!.id;
@@ -23,16 +25,16 @@ export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): v
     summary: 'List the caller\'s notifications', description: 'Unread first, then URGENT > HIGH > MEDIUM > LOW, then newest (ties by id).', tags, response: notificationPage,
   } } }, async (request) => {
     const { query } = request;
-    const { items, total } = await service.list(user(request), query);
+    const { items, total } = await inbox.list(user(request), query);
     return paginated(items, query.page, query.pageSize, total);
   });
 
   app.get('/api/notifications/unread-count', { schema: { querystring: unreadCountQuery }, config: { access: 'user', rateLimit: 'notifications.unreadCount', openapi: {
     summary: 'Count unread notifications', description: 'Of the feed: archived, snoozed and expired ones count in nothing. `unseen` and `byType` are beyond the original contract.', tags, response: unreadCountBody,
-  } } }, async (request) => ok(await service.unreadCounts(user(request), request.query.by === 'type')));
+  } } }, async (request) => ok(await inbox.unreadCounts(user(request), request.query.by === 'type')));
 
   app.post('/api/notifications/read-all', { config: { access: 'user', rateLimit: 'notifications.readAll', openapi: { summary: 'Mark every notification read', description: 'But those snoozed into the future: they come back unread.', tags, response: countBody.describe('how many changed') } } }, async (request) => {
-    const count = await service.markAllRead(user(request));
+    const count = await inbox.markAllRead(user(request));
     if (count > 0) changed(user(request), { action: 'read-all', ids: [] });
     return ok({ count });
   });
@@ -47,18 +49,18 @@ export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): v
   app.post<{ Params: { id: string } }>('/api/notifications/:id/read', { config: { access: 'user', rateLimit: 'notifications.markRead', openapi: {
     summary: 'Mark one notification read', description: 'Keeps the first readAt of an already-read notification.', tags, response: markReadBody, errors: { 404: 'Notification not found' },
   } } }, async (request) => {
-    const result = await service.markRead(user(request), request.params.id);
+    const result = await inbox.markRead(user(request), request.params.id);
     changed(user(request), { action: 'read', ids: [result.id] });
     return ok(result);
   });
 
   app.delete<{ Params: { id: string } }>('/api/notifications/:id', { config: { access: 'user', openapi: { summary: 'Delete one notification', tags, response: successBody, errors: { 404: 'Notification not found' } } } }, async (request) => {
-    await service.delete(user(request), request.params.id);
+    await inbox.delete(user(request), request.params.id);
     changed(user(request), { action: 'delete', ids: [request.params.id] });
     return { success: true };
   });
 
-  inboxActionRoutes(app, { service, changed, user, tags });
+  inboxActionRoutes(app, { service: inbox, changed, user, tags });
 
   app.post('/api/admin/notifications', { schema: { body: createNotificationsBody }, config: { access: 'admin', openapi: {
     summary: 'Notify users, a role or everyone', description: 'Exactly one target. Repeating an idempotencyKey creates nothing more.',

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Logger } from '../platform/logger.js';
 import type { NotificationView } from './notifications.schemas.js';
-import { toView, type NotificationsService } from './notifications.service.js';
+import { toView, type InboxService } from './inbox.service.js';
 import { eventId, legacyEventId, parseEventId, type StreamPoint, type StreamRepository } from './stream.repository.js';
 import type { Listening, NotificationStream, StreamEndReason, StreamListener, StreamMessage } from './stream.service.js';
 
@@ -157,7 +157,7 @@ export class SseConnection implements StreamListener {
 export interface StreamConnectionsDeps {
   readonly stream: Pick<NotificationStream, 'admit' | 'listen'>;
   readonly streams: StreamRepository;
-  readonly inbox: Pick<NotificationsService, 'unreadCounts'>;
+  readonly inbox: Pick<InboxService, 'unreadCounts'>;
   readonly heartbeatMs: number;
 }
 

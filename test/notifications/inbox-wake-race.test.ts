@@ -75,7 +75,7 @@ describe('a snooze wake-up against a delete', () => {
       let open!: () => void;
       const gate = new Promise<void>((resolve) => { open = resolve; });
       const jobs = notificationInboxJobs({
-        notifications: t.app.services.notifications, repository: {} as NotificationsRepository, log: createLogger('silent'),
+        notifications: t.app.services.inbox, repository: {} as NotificationsRepository, log: createLogger('silent'),
         stream: { publishChange: async (userId, change) => { reached(); await gate; await t.app.services.stream.publishChange(userId, change); } },
         retentionDays: 365, purgeBatch: 100, now: Date.now,
       });

@@ -57,7 +57,7 @@ describe('inbox failure states', () => {
     await item(inbox.page, 'Soon gone').waitFor();
     const gone = (await t.call('GET', '/api/notifications', { as: me })).body.data[0].id;
     // Deleted where the page cannot hear it (the API's DELETE tells its stream, and it would leave at once).
-    await t.app.services.notifications.delete(me.user.id, gone);
+    await t.app.services.inbox.delete(me.user.id, gone);
     await item(inbox.page, 'Soon gone').locator('button.open').click();
     await expect.poll(() => alert(inbox.page).textContent()).toBe('That notification no longer exists.Dismiss');
     await item(inbox.page, 'Soon gone').waitFor({ state: 'detached' });
