@@ -14,11 +14,12 @@ import { spawnNode, type HeraldProcess } from './helpers/processes.js';
  * The compiled build (issue 20): `npm run build` emits dist/, and `node dist/main.js` runs every
  * role and the CLI with no TypeScript loader. The build is run here (it takes about a second),
  * then copied into a tree whose node_modules lacks what only builds and development need (tsx,
- * esbuild): a process that still reached for them would fail there. The database starts empty,
+ * esbuild, faker, smtp-server): a process that still reached for them would fail there. The database starts empty,
  * so the migrations are found from dist/ and applied.
  */
 const root = path.resolve(import.meta.dirname, '..');
-const BUILD_ONLY = new Set(['tsx', 'esbuild', '@esbuild', '.bin']);
+/** What only builds, tests and development need (devDependencies), left out of the runtime tree. */
+const BUILD_ONLY = new Set(['tsx', 'esbuild', '@esbuild', '@faker-js', 'smtp-server', '.bin']);
 const prefix = `tbuild${process.pid}`;
 const database = `herald_t_build_${randomBytes(4).toString('hex')}`;
 let tree = '';
@@ -122,5 +123,9 @@ describe('node dist/main.js', () => {
     const usage = runBuilt(['worker', '--queues', 'nope']);
     expect(await usage.exited).toBe(2);
     expect(usage.output()).toContain('Unknown queue(s) nope');
+    // Demo data needs faker, a development dependency: one line saying so, every other command unaffected.
+    const seed = runBuilt(['seed', '--users', '1']);
+    expect(await seed.exited).toBe(1);
+    expect(seed.output().trim()).toBe('herald seed makes demo data with @faker-js/faker, a development dependency that is not installed here: run it from a full install (npm ci), not one made with --omit=dev.');
   }, 60_000);
 });

@@ -10,7 +10,6 @@ import { createUserBody, usersService } from '../users/index.js';
 import { ConflictError } from '../platform/errors.js';
 import { UsageError, type OptionValues } from './args.js';
 import { progressBar } from './progress.js';
-import { DEMO_PASSWORD, seedDemoData } from './seed.js';
 
 /** Opens the configured (or embedded) database for a one-shot command, then closes it all. */
 async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
@@ -81,6 +80,21 @@ export async function analyticsBackfillCommand(flags: OptionValues): Promise<voi
 }
 
 /**
+ * seed.ts makes its content with @faker-js/faker, a development dependency: loaded only by this
+ * command, so a production install (npm ci --omit=dev) runs every other one.
+ */
+async function loadSeed() {
+  try {
+    return await import('./seed.js');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && (err as Error).message.includes('@faker-js/faker')) {
+      throw new StartupError('herald seed makes demo data with @faker-js/faker, a development dependency that is not installed here: run it from a full install (npm ci), not one made with --omit=dev.');
+    }
+    throw err;
+  }
+}
+
+/**
  * Demo data for a fresh install (see src/cli/seed.ts). Every run adds users; `--seed` makes the
  * content repeatable. The search index catches up through the bulk jobs once a worker runs.
  */
@@ -89,6 +103,7 @@ export async function seedCommand(flags: OptionValues): Promise<void> {
   if (!Number.isInteger(users) || users < 1 || users > 1_000_000) throw new UsageError('--users must be an integer from 1 to 1000000');
   const seed = flags.seed === undefined ? undefined : typeof flags.seed === 'string' ? Number(flags.seed) : NaN;
   if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new UsageError('--seed must be a non-negative integer');
+  const { DEMO_PASSWORD, seedDemoData } = await loadSeed();
   await withDatabase(async (url) => {
     await migrate(url);
     const handle = createDb(url, { max: 2, applicationName: 'herald-seed' });
