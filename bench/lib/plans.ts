@@ -19,7 +19,7 @@ export interface PlanSummary {
   readonly executionMs: number;
   readonly sharedHit: number;
   readonly sharedRead: number;
-  /** One line per node, indented by depth: `Index Only Scan using notifications_feed_idx rows=90 0.041 ms`. */
+  /** One line per node, indented by depth: `Index Only Scan using notifications_feed_idx rows=90 heap=0 0.041 ms`. */
   readonly nodes: string[];
   readonly indexes: string[];
   readonly seqScans: number;
@@ -36,6 +36,7 @@ interface RawNode {
   'Actual Loops'?: number;
   'Actual Total Time'?: number;
   'Heap Fetches'?: number;
+  'Rows Removed by Filter'?: number;
   Plans?: RawNode[];
 }
 
@@ -92,7 +93,10 @@ function summarize(raw: RawPlan, table: string, expected: readonly string[]): Pl
     if (type === 'Bitmap Index Scan' && !(index && expected.includes(index))) offIndex++;
     const heap = node['Heap Fetches'] === undefined ? '' : ` heap=${node['Heap Fetches']}`;
     const loops = (node['Actual Loops'] ?? 1) === 1 ? '' : ` loops=${node['Actual Loops']}`;
-    nodes.push(`${'  '.repeat(depth)}${type}${index ? ` using ${index}` : ''} rows=${node['Actual Rows'] ?? 0}${loops}${heap} ${(node['Actual Total Time'] ?? 0).toFixed(3)} ms`);
+    // Rows read and then dropped by a Filter: for an Index Scan, heap rows fetched for nothing.
+    const removed = node['Rows Removed by Filter'] ? ` removed=${node['Rows Removed by Filter']}` : '';
+    const line = `${type}${index ? ` using ${index}` : ''} rows=${node['Actual Rows'] ?? 0}${removed}${loops}${heap}`;
+    nodes.push(`${'  '.repeat(depth)}${line} ${(node['Actual Total Time'] ?? 0).toFixed(3)} ms`);
     for (const child of node.Plans ?? []) walk(child, depth + 1);
   };
   walk(raw.Plan, 0);
