@@ -59,11 +59,20 @@ const { bundleInbox } = await import(pathToFileURL(path.join(distDir, 'web', 'in
 put(INBOX_BUNDLE, await bundleInbox());
 outputs.add(INBOX_BUNDLE);
 
+/** A build's temporary file left over (its build was killed), not one a running build is about to rename. */
+function leftOver(file) {
+  try {
+    return Date.now() - statSync(file).mtimeMs > 60_000;
+  } catch {
+    return false; // renamed meanwhile by the build that wrote it
+  }
+}
+
 // Outputs of sources that no longer exist (and temporary files of a build that was killed).
 let removed = 0;
 for (const rel of readdirSync(distDir, { recursive: true, encoding: 'utf8' })) {
   const file = path.join(distDir, rel);
-  const stale = (/\.js(\.map)?$/.test(file) && !outputs.has(file)) || (file.endsWith('.tmp') && Date.now() - statSync(file).mtimeMs > 60_000);
+  const stale = (/\.js(\.map)?$/.test(file) && !outputs.has(file)) || (file.endsWith('.tmp') && leftOver(file));
   if (stale) {
     rmSync(file, { force: true });
     removed++;

@@ -34,7 +34,7 @@ beforeAll(async () => {
   const app = path.join(tree, 'herald');
   await mkdir(path.join(app, 'node_modules'), { recursive: true });
   // A copy: modules resolve from their real path, so dist/ must live inside the trimmed tree.
-  await cp(path.join(root, 'dist'), path.join(app, 'dist'), { recursive: true });
+  await cp(path.join(root, 'dist'), path.join(app, 'dist'), { recursive: true, filter: (file) => !file.endsWith('.tmp') }); // another build's files in flight
   for (const entry of ['package.json', 'migrations', 'web', 'packages']) await symlink(path.join(root, entry), path.join(app, entry));
   for (const entry of await readdir(path.join(root, 'node_modules'))) {
     if (!BUILD_ONLY.has(entry)) await symlink(path.join(root, 'node_modules', entry), path.join(app, 'node_modules', entry));

@@ -133,7 +133,7 @@ async function binCheckout(withDist: boolean): Promise<string> {
     await symlink(path.join(root, entry), path.join(dir, entry));
   }
   // Copied now, so newer than every source file: bin/herald.js runs it.
-  if (withDist) await cp(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true });
+  if (withDist) await cp(path.join(root, 'dist'), path.join(dir, 'dist'), { recursive: true, filter: (file) => !file.endsWith('.tmp') }); // another build's files in flight
   return dir;
 }
 
