@@ -1,12 +1,13 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wakeJobId } from '../../src/notifications/inbox.service.js';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { SseClient } from '../helpers/sse-client.js';
 import { act, counts, ids, list, nextChange, nextEvent, seed } from './inbox-fixtures.js';
 
 // Issue 17's snooze through HTTP with real workers: validation, hiding, the wake at `until` heard by
-// open streams, unsnooze, and a re-snooze whose first wake-up does nothing.
+// open streams, unsnooze, and a re-snooze whose first wake-up is replaced by the second.
 
 let t: TestApp;
 beforeAll(async () => {
@@ -22,7 +23,8 @@ async function wakeJob(id: string, until: string) {
   const { rows: [row] } = await sql<{ id: number; completed_at: Date | null }>`
     SELECT id, completed_at FROM outbox WHERE job_name = 'NotificationWake' AND payload->>'id' = ${id} AND payload->>'until' = ${until}`.execute(t.app.database.db);
   if (!row) throw new Error(`no wake job for ${id} at ${until}`);
-  const job = await t.app.queues.get('notification-inbox').getJob(`outbox-${row.id}`);
+  // One wake job per notification (a fixed id): the job of the newest snooze.
+  const job = await t.app.queues.get('notification-inbox').getJob(wakeJobId(id));
   return { row, job };
 }
 
@@ -108,21 +110,23 @@ describe('snooze and wake', () => {
     // Its wake job, when it comes, finds nothing to wake (its `until` is no longer the row's).
   });
 
-  it('a re-snooze to a later time: the first wake-up does nothing, the second wakes it', async () => {
+  it('a re-snooze to a later time: the first wake-up is replaced (nothing at the first time), the second wakes it', async () => {
     const user = await t.user();
     const [id] = await seed(t, user.user.id);
     const stream = await SseClient.open(t.url, user);
     try {
       await nextEvent(stream);
       const first = new Date(Date.now() + 1_000).toISOString();
-      const second = new Date(Date.now() + 5_000).toISOString(); // well after the first job, even on a loaded machine
+      const second = new Date(Date.now() + 5_000).toISOString(); // well after the first, even on a loaded machine
       expect((await snooze(user, id!, first)).status).toBe(200);
       expect((await snooze(user, id!, second)).status).toBe(200);
       expect((await nextChange(stream)).notifications![0]!.snoozedUntil).toBe(first);
       expect((await nextChange(stream)).notifications![0]!.snoozedUntil).toBe(second);
-      // The first wake job ran, and did nothing: no wake event, still hidden.
+      // The first wake-up is superseded (its row done, never a job of its own to run); the job waits for the second.
       expect(await waitFor(async () => (await wakeJob(id!, first)).row.completed_at !== null, 15_000)).toBe(true);
-      expect((await wakeJob(id!, first)).job?.returnvalue).toEqual({ woken: false });
+      expect(await waitFor(async () => ((await wakeJob(id!, second)).job?.data as { until?: string } | undefined)?.until === second, 15_000)).toBe(true);
+      // Past the first instant: nothing happened, still hidden.
+      expect(await waitFor(async () => Date.now() > Date.parse(first) + 500, 5_000)).toBe(true);
       expect(Date.now()).toBeLessThan(Date.parse(second)); // else the next checks prove nothing
       expect((await list(t, user)).total).toBe(0);
       expect(await counts(t, user)).toEqual({ count: 0, unseen: 0 });

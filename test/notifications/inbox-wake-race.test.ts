@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { notificationInboxJobs } from '../../src/notifications/inbox.job.js';
+import { wakeJobId } from '../../src/notifications/inbox.service.js';
 import type { NotificationsRepository } from '../../src/notifications/notifications.repository.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { waitFor } from '../../src/platform/net.js';
@@ -37,13 +38,10 @@ const told = (stream: SseClient, ids: readonly string[]) => stream.events()
   .filter((f) => f.event === 'notifications-changed').map((f) => JSON.parse(f.data!) as Change)
   .filter((c) => c.action !== 'snooze' && c.ids.some((id) => ids.includes(id)));
 
-const wakeRow = async (id: string) => (await sql<{ id: number; completed_at: Date | null; failed_at: Date | null }>`
-  SELECT id, completed_at, failed_at FROM outbox WHERE job_name = 'NotificationWake' AND payload->>'id' = ${id}`.execute(t.app.database.db)).rows[0]!;
-
 describe('a snooze wake-up against a delete', () => {
   it('deleted after `until`, before its wake job ran: the job does nothing and no stream hears a wake', async () => {
     const user = await t.user();
-    const { id, until, stream } = await snoozed(user, 800);
+    const { id, until, stream } = await snoozed(user, 2_000);
     let worker: App | null = null;
     try {
       expect(await waitFor(async () => Date.now() > Date.parse(until), 5_000)).toBe(true);
@@ -51,7 +49,7 @@ describe('a snooze wake-up against a delete', () => {
       expect((await t.call('DELETE', `/api/notifications/${id}`, { as: user })).status).toBe(200);
       worker = await t.sibling({ roles: ['worker'] });
       expect(await outboxDrained(t.app)).toBe(true); // throws if the job failed
-      const job = await t.app.queues.get('notification-inbox').getJob(`outbox-${(await wakeRow(id)).id}`);
+      const job = await t.app.queues.get('notification-inbox').getJob(wakeJobId(id));
       expect(job?.returnvalue).toEqual({ woken: false });
       expect(await nextChange(stream)).toEqual({ action: 'delete', ids: [id] });
       expect(told(stream, [id])).toEqual([{ action: 'delete', ids: [id] }]);
@@ -65,7 +63,7 @@ describe('a snooze wake-up against a delete', () => {
 
   it('the unlucky order: the wake job has found the row, and the delete lands before it tells the streams', async () => {
     const user = await t.user();
-    const { id, until, stream } = await snoozed(user, 300);
+    const { id, until, stream } = await snoozed(user, 1_500);
     try {
       expect(await waitFor(async () => Date.now() > Date.parse(until), 5_000)).toBe(true);
       // The wake job as the worker builds it, its publish held at a gate: the moment the delete
@@ -104,20 +102,20 @@ describe('a snooze wake-up against a delete', () => {
 
   it('a notification that expires while snoozed is not woken: no stream hears it back', async () => {
     const user = await t.user();
-    const expiresAt = Date.now() + 2_000;
+    const expiresAt = Date.now() + 3_500;
     const [id] = await seed(t, user.user.id, 1, { expiresAt: new Date(expiresAt) });
     const stream = await SseClient.open(t.url, user);
     let worker: App | null = null;
     try {
       await nextEvent(stream);
-      const until = new Date(Date.now() + 400).toISOString();
+      const until = new Date(Date.now() + 1_500).toISOString();
       expect((await act(t, user, id!, 'snooze', { until })).status).toBe(200);
       expect(await nextChange(stream)).toMatchObject({ action: 'snooze', ids: [id] });
       // Both instants pass before any worker runs the wake-up.
       expect(await waitFor(async () => Date.now() > Math.max(Date.parse(until), expiresAt) + 100, 5_000)).toBe(true);
       worker = await t.sibling({ roles: ['worker'] });
       expect(await outboxDrained(t.app)).toBe(true);
-      const job = await t.app.queues.get('notification-inbox').getJob(`outbox-${(await wakeRow(id!)).id}`);
+      const job = await t.app.queues.get('notification-inbox').getJob(wakeJobId(id!));
       expect(job?.returnvalue).toEqual({ woken: false });
       expect(told(stream, [id!])).toEqual([]);
       expect((await list(t, user, 'archived=all')).total).toBe(0);
