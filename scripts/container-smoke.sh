@@ -58,11 +58,15 @@ EOF
   buildah bud -q --isolation chroot --network host -t localhost/node:22-bookworm-local "$work/base" >/dev/null
 fi
 
-log "building the image from the committed tree (git archive of HEAD)"
-mkdir -p "$work/context"
-git archive HEAD | tar -x -C "$work/context"
+# The committed tree (git archive of HEAD), or SMOKE_CONTEXT, a folder to build from instead.
+context=${SMOKE_CONTEXT:-$work/context}
+if [ -z "${SMOKE_CONTEXT:-}" ]; then
+  mkdir -p "$context"
+  git archive HEAD | tar -x -C "$context"
+fi
+log "building the image from $context"
 buildah bud -q --isolation chroot --network host --build-arg NODE_IMAGE=localhost/node:22-bookworm-local \
-  -t localhost/herald:smoke "$work/context" >/dev/null
+  -t localhost/herald:smoke "$context" >/dev/null
 
 # One run: serves health within 90 s, then podman stop (SIGTERM) ends it with exit code 0.
 smoke() {
