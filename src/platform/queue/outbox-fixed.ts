@@ -45,11 +45,22 @@ export async function removeJobInTx<Q extends QueueName>(tx: Executor, queue: Q,
 }
 
 /**
+ * Waits for a relay still committing rows of this job id. The relay adds the job to Redis inside
+ * its transaction and commits the rows' relayed_at after: a job due at once can run and finish
+ * first, and a statement that began before that commit reads its rows as not relayed (so never
+ * completed or failed them: they stayed open for good). Their lock is held until that commit.
+ */
+async function awaitRelay(db: Executor, queue: QueueName, jobId: string): Promise<void> {
+  await sql`SELECT id FROM outbox WHERE queue = ${queue} AND job_id = ${jobId} AND completed_at IS NULL AND relayed_at IS NULL FOR UPDATE`.execute(db);
+}
+
+/**
  * The work of a fixed job id is done: its unfinished rows are completed (and never relayed if they
  * were not yet). `relayedOnly`: only the rows already turned into jobs (the job running now was
  * made from them; a row written since is a new intent and stays).
  */
 export async function completeJobRows(db: Executor, queue: QueueName, jobId: string, options: { relayedOnly?: boolean } = {}): Promise<number> {
+  if (options.relayedOnly) await awaitRelay(db, queue, jobId);
   const result = await sql`UPDATE outbox SET completed_at = now(), relayed_at = coalesce(relayed_at, now())
     WHERE queue = ${queue} AND job_id = ${jobId} AND completed_at IS NULL
     ${options.relayedOnly ? sql`AND relayed_at IS NOT NULL` : sql``}`.execute(db);
@@ -58,6 +69,7 @@ export async function completeJobRows(db: Executor, queue: QueueName, jobId: str
 
 /** The job of a fixed id failed for good: its relayed rows are left for an admin, never re-driven. */
 export async function failJobRows(db: Executor, queue: QueueName, jobId: string): Promise<void> {
+  await awaitRelay(db, queue, jobId);
   await sql`UPDATE outbox SET failed_at = now()
     WHERE queue = ${queue} AND job_id = ${jobId} AND completed_at IS NULL AND failed_at IS NULL AND relayed_at IS NOT NULL`.execute(db);
 }
