@@ -9,6 +9,9 @@ import { MAX_SNOOZE_MS, type ListQuery, type NotificationView } from './notifica
 
 export const NOTIFICATION_NOT_FOUND = 'Notification not found';
 
+/** The BullMQ job id of a notification's wake-up: at most one per notification (see InboxService.snooze). */
+export const wakeJobId = (notificationId: string) => `wake-${notificationId}`;
+
 /** A 400 with the contract's body, naming the field (as zod's issues do). */
 export const invalidField = (field: string, message: string) => new InvalidError(INVALID_BODY, [{ code: 'custom', path: [field], message }]);
 
@@ -84,6 +87,9 @@ export class InboxService {
    * Hides a notification until `until` (in the future, at most 90 days), and schedules in the same
    * transaction the job that tells open streams when it comes back (the outbox: it survives a
    * restart and a Redis flush). The row itself needs no job to come back: see repository.snooze.
+   * One wake-up per notification (a fixed job id, written under the row's lock): a re-snooze
+   * replaces the job waiting for the previous `until`, so snoozing one notification again and
+   * again cannot pile up delayed jobs and open outbox rows for up to 90 days each.
    */
   async snooze(userId: string, id: string, untilIso: string): Promise<NotificationView> {
     const until = new Date(untilIso);
@@ -94,7 +100,7 @@ export class InboxService {
     return this.deps.db.transaction().execute(async (tx) => {
       const row = await this.deps.notifications.in(tx).snooze(userId, id, until);
       if (!row) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
-      await enqueueInTx(tx, 'notification-inbox', 'NotificationWake', { id, until: until.toISOString() }, { runAt: until });
+      await enqueueInTx(tx, 'notification-inbox', 'NotificationWake', { id, until: until.toISOString() }, { runAt: until, jobId: wakeJobId(id) });
       return toView(row);
     });
   }

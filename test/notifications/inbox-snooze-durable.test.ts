@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
+import { wakeJobId } from '../../src/notifications/inbox.service.js';
 import { createLogger } from '../../src/platform/logger.js';
 import { waitFor } from '../../src/platform/net.js';
 import { startEmbeddedRedis } from '../../src/platform/redis/embedded.js';
@@ -21,7 +22,7 @@ async function delayedWake(app: App, notificationId: string): Promise<string | n
   const { rows: [row] } = await sql<{ id: number; relayed_at: Date | null }>`
     SELECT id, relayed_at FROM outbox WHERE job_name = 'NotificationWake' AND payload->>'id' = ${notificationId}`.execute(app.database.db);
   if (!row?.relayed_at) return null;
-  const job = await app.queues.get('notification-inbox').getJob(`outbox-${row.id}`);
+  const job = await app.queues.get('notification-inbox').getJob(wakeJobId(notificationId));
   return job ? job.getState() : null;
 }
 

@@ -116,8 +116,8 @@ describe('snooze and wake', () => {
     const stream = await SseClient.open(t.url, user);
     try {
       await nextEvent(stream);
-      const first = new Date(Date.now() + 1_000).toISOString();
-      const second = new Date(Date.now() + 5_000).toISOString(); // well after the first, even on a loaded machine
+      const first = new Date(Date.now() + 2_000).toISOString();
+      const second = new Date(Date.now() + 8_000).toISOString(); // well after the first, even on a loaded machine
       expect((await snooze(user, id!, first)).status).toBe(200);
       expect((await snooze(user, id!, second)).status).toBe(200);
       expect((await nextChange(stream)).notifications![0]!.snoozedUntil).toBe(first);
