@@ -26,6 +26,7 @@ cleanup() {
   for name in "${names[@]}"; do "${PODMAN[@]}" rm -f "$name" >/dev/null 2>&1 || true; done
   "${PODMAN[@]}" volume rm -f herald-smoke-data >/dev/null 2>&1 || true
   psql "${DATABASE_URL%/*}/postgres" -qc "DROP DATABASE IF EXISTS ${DATABASE_URL##*/} WITH (FORCE)" >/dev/null 2>&1 || true
+  redis-cli -u "$REDIS_URL" --scan --pattern "smoke$$:*" 2>/dev/null | xargs -r redis-cli -u "$REDIS_URL" del >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
