@@ -43,6 +43,11 @@ export interface DeliveryServiceDeps {
   readonly now: () => number;
 }
 
+const expiredAt = (row: { expires_at: Date | null }, now: number) => row.expires_at !== null && row.expires_at.getTime() <= now;
+/** Shown by the feed now: not archived, not snoozed to later, not expired (the inbox's VISIBLE, on the app's clock). */
+const inFeed = (row: { archived_at: Date | null; snoozed_until: Date | null; expires_at: Date | null }, now: number) =>
+  row.archived_at === null && (row.snoozed_until === null || row.snoozed_until.getTime() <= now) && !expiredAt(row, now);
+
 /** Options of a delivery run. */
 export interface DeliverOptions {
   /**
@@ -67,11 +72,15 @@ export class DeliveryService {
   async deliver(notificationIds: readonly string[], options: DeliverOptions = {}): Promise<DeliveryReport> {
     const now = this.deps.now();
     const loaded = await this.deps.deliveries.load(notificationIds);
-    const rows = options.held ? loaded.filter((row) => stillUnattended(row, now)) : loaded;
+    // An expired notification is gone for its user (issue 17): a job that runs after its expiry (a
+    // backlog, a worker down) neither pushes nor emails it.
+    const rows = loaded.filter((row) => (options.held ? stillUnattended(row, now) : !expiredAt(row, now)));
     const report: DeliveryReport = { emailed: 0, captured: 0, alreadySent: 0, held: 0, skipped: 0, failed: 0, missing: notificationIds.length - loaded.length };
-    // In-app delivery is never held, and a held run does not push again.
+    // In-app delivery is never held, and a held run does not push again. Only what the feed shows is
+    // pushed as new: one the user archived or snoozed before this job ran stays out of open streams
+    // (as out of their replay, stream.repository.ts), or a client would show it again.
     if (!options.held) {
-      await Promise.all(rows.map((row) => this.deps.stream.publishNotification(row.user_id, toView(row)).catch((err: Error) => {
+      await Promise.all(rows.filter((row) => inFeed(row, now)).map((row) => this.deps.stream.publishNotification(row.user_id, toView(row)).catch((err: Error) => {
         this.deps.log.warn({ err: err.message, notificationId: row.id }, 'live push failed; clients will see it on their next poll');
       })));
     }
