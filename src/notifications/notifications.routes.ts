@@ -56,7 +56,8 @@ export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): v
 
   app.delete<{ Params: { id: string } }>('/api/notifications/:id', { config: { access: 'user', openapi: { summary: 'Delete one notification', tags, response: successBody, errors: { 404: 'Notification not found' } } } }, async (request) => {
     await inbox.delete(user(request), request.params.id);
-    changed(user(request), { action: 'delete', ids: [request.params.id] });
+    // The id as the API writes it (a UUID matches in any case; other tabs compare ids as strings).
+    changed(user(request), { action: 'delete', ids: [request.params.id.toLowerCase()] });
     return { success: true };
   });
 
