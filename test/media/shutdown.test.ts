@@ -61,8 +61,9 @@ describe('shutdown during a preview encode', () => {
     workers.push(second);
     const asset = await assetWhen(m.t, session, assetId, (a) => a.metadata?.previewGenerated === true || Boolean(a.metadata?.previewError), 120_000);
     expect(asset.metadata.previewError ?? null).toBeNull();
+    // The handler records the preview before BullMQ marks its job completed: wait for that too.
+    expect(await waitFor(async () => (await (await queue.getJob(jobId!))!.getState()) === 'completed', 30_000, 50)).toBe(true);
     const done = (await queue.getJob(jobId!))!;
-    expect(await done.getState()).toBe('completed');
     // One attempt: the one that completed. The interrupted run was handed back, not counted.
     expect(done.attemptsMade).toBe(1);
   }, 180_000);
