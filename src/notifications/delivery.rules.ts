@@ -86,11 +86,17 @@ export function heldUntil(row: QuietCandidate, prefs: DeliveryPreferences, now: 
   return quiet.inside ? quiet.endsAt : null;
 }
 
+type InboxState = { read: boolean; archived_at: Date | null; snoozed_until: Date | null; expires_at: Date | null };
+
+export const expiredAt = (row: Pick<InboxState, 'expires_at'>, now: number): boolean => row.expires_at !== null && row.expires_at.getTime() <= now;
+
+/** Shown by the feed now: not archived, not snoozed to later, not expired (the inbox's VISIBLE, on the app's clock). */
+export const inFeed = (row: Omit<InboxState, 'read'>, now: number): boolean =>
+  row.archived_at === null && (row.snoozed_until === null || row.snoozed_until.getTime() <= now) && !expiredAt(row, now);
+
 /**
  * Whether a held email still goes when quiet hours end: its notification still waits for the user,
  * who has not dealt with it meanwhile (read, archived, snoozed to later) and it has not expired. A
  * deleted one is not loaded at all.
  */
-export const stillUnattended = (row: { read: boolean; archived_at: Date | null; snoozed_until: Date | null; expires_at: Date | null }, now: number): boolean =>
-  !row.read && row.archived_at === null && (row.snoozed_until === null || row.snoozed_until.getTime() <= now)
-  && (row.expires_at === null || row.expires_at.getTime() > now);
+export const stillUnattended = (row: InboxState, now: number): boolean => !row.read && inFeed(row, now);

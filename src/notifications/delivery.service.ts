@@ -4,7 +4,7 @@ import type { EmailService, EmailToSend, SendOutcome } from '../platform/email/e
 import { deferralForHeldClaims, RetryableEmailError } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
 import { enqueueInTx } from '../platform/queue/outbox.js';
-import { DEFAULT_DELIVERY_PREFERENCES, heldUntil, preferencesOf, stillUnattended, wantsEmail } from './delivery.rules.js';
+import { DEFAULT_DELIVERY_PREFERENCES, expiredAt, heldUntil, inFeed, preferencesOf, stillUnattended, wantsEmail } from './delivery.rules.js';
 import type { DeliveryRepository, DeliveryRow } from './delivery.repository.js';
 import { renderNotificationEmail } from './email.render.js';
 import { toView } from './inbox.service.js';
@@ -42,11 +42,6 @@ export interface DeliveryServiceDeps {
   /** The application's clock (Platform.now): whether it is inside a user's quiet hours. */
   readonly now: () => number;
 }
-
-const expiredAt = (row: { expires_at: Date | null }, now: number) => row.expires_at !== null && row.expires_at.getTime() <= now;
-/** Shown by the feed now: not archived, not snoozed to later, not expired (the inbox's VISIBLE, on the app's clock). */
-const inFeed = (row: { archived_at: Date | null; snoozed_until: Date | null; expires_at: Date | null }, now: number) =>
-  row.archived_at === null && (row.snoozed_until === null || row.snoozed_until.getTime() <= now) && !expiredAt(row, now);
 
 /** Options of a delivery run. */
 export interface DeliverOptions {

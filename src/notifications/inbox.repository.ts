@@ -27,7 +27,9 @@ export const NOTIFICATION_COLUMNS = ['id', 'type', 'title', 'message', 'action_u
  * What hides a notification from every list and count, whatever the view: a snooze not yet over,
  * an expiry reached. On the statement's own clock (now()), so a page and its total agree.
  */
-export const VISIBLE = '(snoozed_until IS NULL OR snoozed_until <= now()) AND (expires_at IS NULL OR expires_at > now())';
+const NOT_SNOOZED = '(snoozed_until IS NULL OR snoozed_until <= now())';
+export const NOT_EXPIRED = '(expires_at IS NULL OR expires_at > now())';
+export const VISIBLE = `${NOT_SNOOZED} AND ${NOT_EXPIRED}`;
 
 /** A page row: `id` is null in the single row of a page past the end, which carries the total. */
 export type InboxRow = Omit<NotificationRow, 'id'> & { id: string | null; total: number };

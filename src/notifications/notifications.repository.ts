@@ -1,7 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { Repository } from '../platform/db/repository.js';
 import type { NotificationPriority, NotificationType, Role } from '../platform/db/schema.js';
-import { NOTIFICATION_COLUMNS, type NotificationRow } from './inbox.repository.js';
+import { NOT_EXPIRED, NOTIFICATION_COLUMNS, VISIBLE, type NotificationRow } from './inbox.repository.js';
 import type { NotificationContent } from './notifications.schemas.js';
 
 /** A user's inbox, optionally narrowed by read state, type(s), priority and archive view. */
@@ -19,7 +19,7 @@ export interface InboxFilter {
 export type InboxAction = 'read' | 'unread' | 'seen' | 'archive' | 'unarchive' | 'delete';
 
 // An expired notification is gone for its user: no action finds it (it is purged later).
-const notExpired = sql<boolean>`(expires_at IS NULL OR expires_at > now())`;
+const notExpired = sql.raw<boolean>(NOT_EXPIRED);
 const columns = sql.raw(NOTIFICATION_COLUMNS.join(', '));
 
 /**
@@ -45,11 +45,10 @@ const lockedInIdOrder = (where: RawBuilder<unknown>) => sql`SELECT id FROM notif
 /** Writes of the inbox; its hot reads (page + total, unread counts) are in inbox.repository.ts (InboxReads). */
 export class NotificationsRepository extends Repository {
   /** Marks read (and seen); a second call keeps the first read_at. Undefined when not the user's. */
-  markRead(userId: string, id: string) {
-    return this.db.updateTable('notifications')
-      .set({ read: true, read_at: sql`coalesce(read_at, now())`, seen_at: sql`coalesce(seen_at, now())` })
-      .where('id', '=', id).where('user_id', '=', userId).where(notExpired)
-      .returning(['id', 'read_at']).executeTakeFirst();
+  async markRead(userId: string, id: string): Promise<{ id: string; read_at: Date | null } | undefined> {
+    const result = await sql<{ id: string; read_at: Date | null }>`
+      UPDATE notifications SET ${ACTIONS.read.set} WHERE id = ${id} AND user_id = ${userId} AND ${notExpired} RETURNING id, read_at`.execute(this.db);
+    return result.rows[0];
   }
 
   /**
@@ -91,7 +90,7 @@ export class NotificationsRepository extends Repository {
    */
   async markAllRead(userId: string): Promise<number> {
     const result = await sql`
-      WITH locked AS MATERIALIZED (${lockedInIdOrder(sql`user_id = ${userId} AND read = false AND (snoozed_until IS NULL OR snoozed_until <= now()) AND ${notExpired}`)})
+      WITH locked AS MATERIALIZED (${lockedInIdOrder(sql`user_id = ${userId} AND read = false AND ${sql.raw(VISIBLE)}`)})
       UPDATE notifications n SET read = true, read_at = now(), seen_at = coalesce(seen_at, now())
       FROM locked WHERE n.id = locked.id AND n.read = false`.execute(this.db);
     return Number(result.numAffectedRows ?? 0n);
@@ -99,8 +98,7 @@ export class NotificationsRepository extends Repository {
 
   /** What a bell does when opened: every notification of the feed shown so far becomes seen. */
   async markAllSeen(userId: string): Promise<number> {
-    const feedUnseen = sql`user_id = ${userId} AND read = false AND seen_at IS NULL AND archived_at IS NULL
-      AND (snoozed_until IS NULL OR snoozed_until <= now()) AND ${notExpired}`;
+    const feedUnseen = sql`user_id = ${userId} AND read = false AND seen_at IS NULL AND archived_at IS NULL AND ${sql.raw(VISIBLE)}`;
     const result = await sql`
       WITH locked AS MATERIALIZED (${lockedInIdOrder(feedUnseen)})
       UPDATE notifications n SET seen_at = now() FROM locked WHERE n.id = locked.id AND ${feedUnseen}`.execute(this.db);
