@@ -100,6 +100,25 @@ const trustProxySchema = z.string().transform((value, ctx): false | number | str
   return entries;
 });
 
+/** REDIS_SENTINELS: comma-separated `host:port` (an IPv6 host in brackets: `[::1]:26379`). */
+const sentinelsSchema = z.string().transform((value, ctx) => {
+  const nodes: Array<{ host: string; port: number }> = [];
+  for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(part);
+    const port = Number(match?.[3]);
+    if (!match || port < 1 || port > 65535) {
+      ctx.addIssue({ code: 'custom', message: `bad entry "${part}" (expected host:port, e.g. 10.0.0.5:26379)` });
+      return z.NEVER;
+    }
+    nodes.push({ host: match[1] ?? match[2]!, port });
+  }
+  if (nodes.length === 0) {
+    ctx.addIssue({ code: 'custom', message: 'needs at least one host:port' });
+    return z.NEVER;
+  }
+  return nodes;
+});
+
 const overridesSchema = z
   .string()
   .transform((value, ctx) => {
@@ -122,6 +141,10 @@ const envSchema = z.object({
   PORT: int(0, 65535).default(3000),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_SENTINELS: sentinelsSchema.optional(),
+  REDIS_SENTINEL_NAME: z.string().min(1).optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('herald'),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
@@ -209,11 +232,29 @@ const envSchema = z.object({
 
 export type Env = z.input<typeof envSchema>;
 
+/**
+ * Where Redis is, parsed once: one URL, or a Sentinel-managed master found by name. Every client
+ * is made from it by platform/redis/connection.ts; a new way to reach Redis is one more kind.
+ */
+export type RedisTarget =
+  | { readonly kind: 'url'; readonly url: string; readonly password?: string }
+  | {
+    readonly kind: 'sentinel';
+    readonly sentinels: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+    /** The master's name in the sentinels' configuration (`sentinel monitor <name> ...`). */
+    readonly name: string;
+    /** AUTH for the master and replicas. */
+    readonly password?: string;
+    /** AUTH for the sentinels themselves. */
+    readonly sentinelPassword?: string;
+  };
+
 export interface Config {
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string | undefined;
-  readonly redisUrl: string | undefined;
+  /** Unset: the embedded default (Redis on 127.0.0.1:6379, else a private redis-server). */
+  readonly redis: RedisTarget | undefined;
   readonly dataDir: string;
   readonly queuePrefix: string;
   readonly smtpUrl: string | undefined;
@@ -294,6 +335,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     throw new ConfigError(lines.join('\n'));
   }
   const e = parsed.data;
+  const redis = redisTarget(e);
   // Browsers drop a SameSite=None cookie that is not Secure: the session would silently never stick.
   if (e.COOKIE_SAMESITE === 'none' && e.COOKIE_SECURE === 'false') {
     throw new ConfigError('Invalid configuration: COOKIE_SECURE must not be false with COOKIE_SAMESITE=none (browsers refuse such cookies)');
@@ -302,7 +344,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
-    redisUrl: e.REDIS_URL,
+    redis,
     dataDir: path.resolve(e.DATA_DIR),
     queuePrefix: e.QUEUE_PREFIX,
     smtpUrl: e.SMTP_URL,
@@ -365,4 +407,23 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       sweepGraceMs: e.MEDIA_SWEEP_GRACE_MS,
     },
   });
+}
+
+/** REDIS_URL or REDIS_SENTINELS (+ REDIS_SENTINEL_NAME), never both; the passwords need one of them. */
+function redisTarget(e: z.output<typeof envSchema>): RedisTarget | undefined {
+  const problems: string[] = [];
+  if (e.REDIS_URL && e.REDIS_SENTINELS) problems.push('REDIS_URL and REDIS_SENTINELS are both set (use one)');
+  if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the master\'s name the sentinels monitor)');
+  if (!e.REDIS_SENTINELS && (e.REDIS_SENTINEL_NAME || e.REDIS_SENTINEL_PASSWORD)) problems.push(`${e.REDIS_SENTINEL_NAME ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINEL_PASSWORD'} needs REDIS_SENTINELS`);
+  // The embedded default has no password: one set without an address is a mistake, not a default.
+  if (e.REDIS_PASSWORD && !e.REDIS_URL && !e.REDIS_SENTINELS) problems.push('REDIS_PASSWORD needs REDIS_URL or REDIS_SENTINELS');
+  if (problems.length) throw new ConfigError(problems.map((p) => `Invalid configuration: ${p}`).join('\n'));
+  const password = e.REDIS_PASSWORD ? { password: e.REDIS_PASSWORD } : {};
+  if (e.REDIS_SENTINELS) {
+    return Object.freeze({
+      kind: 'sentinel' as const, sentinels: Object.freeze(e.REDIS_SENTINELS), name: e.REDIS_SENTINEL_NAME!, ...password,
+      ...(e.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: e.REDIS_SENTINEL_PASSWORD } : {}),
+    });
+  }
+  return e.REDIS_URL ? Object.freeze({ kind: 'url' as const, url: e.REDIS_URL, ...password }) : undefined;
 }

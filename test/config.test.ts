@@ -6,7 +6,7 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
-      port: 3000, databaseUrl: undefined, redisUrl: undefined, smtpUrl: undefined, logLevel: 'info', queuePrefix: 'herald',
+      port: 3000, databaseUrl: undefined, redis: undefined, smtpUrl: undefined, logLevel: 'info', queuePrefix: 'herald',
       login: { perIpPer15Min: 100, failedPerEmailIpPer15Min: 10, slowAfterFailedPer15Min: 50, slowIntervalSec: 30 }, trustProxy: false,
       sse: { maxPerUser: 5, maxConnections: 5_000, sessionCheckMs: 60_000 }, rateLimits: { enabled: true, perMinute: { 'notifications.list': 100 } },
     });
@@ -20,7 +20,7 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'debug', LOGIN_RATE_LIMIT: '5', RATE_LIMITS: 'off', RATE_LIMIT_OVERRIDES: 'notifications.list=7, admin.jobs=3',
     });
     expect(config).toMatchObject({
-      port: 8080, databaseUrl: 'postgres://u@h/db', redisUrl: 'redis://h:1', smtpUrl: 'smtp://h:25', emailFrom: 'A <a@b.c>',
+      port: 8080, databaseUrl: 'postgres://u@h/db', redis: { kind: 'url', url: 'redis://h:1' }, smtpUrl: 'smtp://h:25', emailFrom: 'A <a@b.c>',
       publicUrl: 'https://app.example.com', adminEmail: 'root@example.com', logLevel: 'debug', login: { perIpPer15Min: 5 },
       rateLimits: { enabled: false, perMinute: { 'notifications.list': 7, 'admin.jobs': 3, 'notifications.readAll': 10 } },
     });
@@ -59,6 +59,37 @@ describe('loadConfig', () => {
       'Invalid configuration: S3_ENDPOINT must be a URL starting with http:// or https://',
       'Invalid configuration: CLAMAV_URL must be a URL starting with tcp:// or unix://',
     ]);
+  });
+
+  it('reads a Sentinel target: the sentinels, the master name and both passwords', () => {
+    expect(loadConfig({
+      REDIS_SENTINELS: '10.0.0.5:26379, sentinel-2:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'herald', REDIS_PASSWORD: 'data-pw', REDIS_SENTINEL_PASSWORD: 'sentinel-pw',
+    }).redis).toEqual({
+      kind: 'sentinel', name: 'herald', password: 'data-pw', sentinelPassword: 'sentinel-pw',
+      sentinels: [{ host: '10.0.0.5', port: 26379 }, { host: 'sentinel-2', port: 26380 }, { host: '::1', port: 26381 }],
+    });
+    expect(loadConfig({ REDIS_SENTINELS: 'h:1', REDIS_SENTINEL_NAME: 'm' }).redis).toEqual({ kind: 'sentinel', name: 'm', sentinels: [{ host: 'h', port: 1 }] });
+    expect(loadConfig({ REDIS_URL: 'redis://h:1', REDIS_PASSWORD: 'pw' }).redis).toEqual({ kind: 'url', url: 'redis://h:1', password: 'pw' });
+  });
+
+  it('refuses a Redis configuration that names no single target', () => {
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message.split('\n');
+      }
+      throw new Error('loadConfig accepted it');
+    };
+    expect(message({ REDIS_URL: 'redis://h:1', REDIS_SENTINELS: 'h:26379', REDIS_SENTINEL_NAME: 'm' })).toEqual(['Invalid configuration: REDIS_URL and REDIS_SENTINELS are both set (use one)']);
+    expect(message({ REDIS_SENTINELS: 'h:26379' })).toEqual(['Invalid configuration: REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the master\'s name the sentinels monitor)']);
+    expect(message({ REDIS_SENTINEL_NAME: 'm' })).toEqual(['Invalid configuration: REDIS_SENTINEL_NAME needs REDIS_SENTINELS']);
+    expect(message({ REDIS_SENTINEL_PASSWORD: 'pw' })).toEqual(['Invalid configuration: REDIS_SENTINEL_PASSWORD needs REDIS_SENTINELS']);
+    expect(message({ REDIS_PASSWORD: 'pw' })).toEqual(['Invalid configuration: REDIS_PASSWORD needs REDIS_URL or REDIS_SENTINELS']);
+    for (const bad of ['h', 'h:', ':26379', 'h:0', 'h:70000', 'h:26379:1', ',']) {
+      expect(message({ REDIS_SENTINELS: bad, REDIS_SENTINEL_NAME: 'm' })[0]).toMatch(/^Invalid configuration: REDIS_SENTINELS (bad entry ".*" \(expected host:port, e\.g\. 10\.0\.0\.5:26379\)|needs at least one host:port)$/);
+    }
   });
 
   it('does not read NODE_ENV (any value starts)', () => {

@@ -6,7 +6,7 @@ import { AuthService } from './auth.service.js';
 import { LoginThrottle } from './login-throttle.js';
 import { SessionCache } from './session-cache.js';
 
-export interface AuthModuleDeps extends Pick<Platform, 'db' | 'redis' | 'config' | 'log' | 'limiter' | 'secret'> {
+export interface AuthModuleDeps extends Pick<Platform, 'db' | 'redis' | 'redisTarget' | 'config' | 'log' | 'limiter' | 'secret'> {
   /** The credentials auth checks and changes (users owns them). */
   readonly users: Pick<UsersService, 'credentials' | 'checkPassword' | 'setPassword'>;
 }
@@ -15,7 +15,7 @@ export interface AuthModuleDeps extends Pick<Platform, 'db' | 'redis' | 'config'
 export function authModule(deps: AuthModuleDeps) {
   const { config } = deps;
   const sessions = new SessionsRepository(deps.db);
-  const cache = new SessionCache({ redis: deps.redis, prefix: config.queuePrefix, ttlMs: config.sessionCacheMs, maxEntries: 100_000, log: deps.log });
+  const cache = new SessionCache({ redis: deps.redis, redisTarget: deps.redisTarget, prefix: config.queuePrefix, ttlMs: config.sessionCacheMs, maxEntries: 100_000, log: deps.log });
   const throttle = new LoginThrottle({
     limiter: deps.limiter, login: config.login, enabled: config.rateLimits.enabled, knownAddress: (email, ip) => sessions.signedInFrom(email, ip),
   });

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AuthUser } from '../platform/http/auth.js';
 import type { Logger } from '../platform/logger.js';
+import { createSubscriberRedis, type RedisTarget } from '../platform/redis/connection.js';
 
 /** A revoked session: its cache key (the token's HMAC, base64url) and its id. */
 export interface RevokedSession {
@@ -12,8 +13,9 @@ export interface RevokedSession {
 const PER_MESSAGE = 500;
 
 export interface SessionCacheDeps {
-  /** Commands and publishing; the subscription takes a connection of its own (a duplicate). */
+  /** Commands and publishing; the subscription takes a connection of its own, made from `redisTarget`. */
   readonly redis: Redis;
+  readonly redisTarget: RedisTarget;
   readonly prefix: string;
   /** SESSION_CACHE_MS. */
   readonly ttlMs: number;
@@ -48,7 +50,7 @@ export class SessionCache {
 
   /** Listens for revocations from every API process, this one included. */
   async start(): Promise<void> {
-    const subscriber = this.deps.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, lazyConnect: true });
+    const subscriber = createSubscriberRedis(this.deps.redisTarget, { lazyConnect: true });
     subscriber.on('error', () => undefined);
     subscriber.on('message', (_channel: string, message: string) => {
       this.generation++;

@@ -15,7 +15,7 @@ import { progressBar } from './progress.js';
 async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
   const config = loadConfig();
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel);
-  const endpoints = await resolveEndpoints({ ...config, redisUrl: config.redisUrl ?? 'redis://unused' }, log);
+  const endpoints = await resolveEndpoints({ ...config, redis: config.redis ?? { kind: 'url', url: 'redis://unused' } }, log);
   try {
     return await run(endpoints.databaseUrl);
   } finally {

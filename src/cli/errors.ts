@@ -37,7 +37,7 @@ export function describeError(err: unknown, config?: Config, urls: { databaseUrl
   }
   const target = e.address && e.port ? `${e.address}:${e.port}` : e.hostname;
   const database = endpointOf(urls.databaseUrl ?? config?.databaseUrl, 5432);
-  const redis = endpointOf(urls.redisUrl ?? config?.redisUrl, 6379);
+  const redis = endpointOf(urls.redisUrl ?? (config?.redis?.kind === 'url' ? config.redis.url : undefined), 6379);
   if (e.code && ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EHOSTUNREACH', 'ECONNRESET', 'EAI_AGAIN'].includes(e.code)) {
     if (target && database && (target === database || database.startsWith(`${target}:`))) return `PostgreSQL is not reachable at ${database} (${e.code}): start it or fix DATABASE_URL.`;
     if (target && redis && (target === redis || redis.startsWith(`${target}:`))) return `Redis is not reachable at ${redis} (${e.code}): start it or fix REDIS_URL.`;

@@ -18,7 +18,7 @@ import { streamRoutes } from './stream.routes.js';
 import { NotificationStream } from './stream.service.js';
 import { unsubscribeRoutes } from './unsubscribe.routes.js';
 
-export interface NotificationsModuleDeps extends Pick<Platform, 'db' | 'pool' | 'redis' | 'redisUrl' | 'config' | 'log' | 'email' | 'secret' | 'publicUrl' | 'now'> {
+export interface NotificationsModuleDeps extends Pick<Platform, 'db' | 'pool' | 'redis' | 'redisTarget' | 'config' | 'log' | 'email' | 'secret' | 'publicUrl' | 'now'> {
   readonly sessions: SessionsPort;
   /** Digests' flush of a user leaving DAILY/WEEKLY (digests' enqueueDigestFlushInTx). */
   readonly flushDigest: FlushDigest;
@@ -27,7 +27,7 @@ export interface NotificationsModuleDeps extends Pick<Platform, 'db' | 'pool' | 
 /** The inbox, preferences, notify() and its fan-out, email delivery, unsubscribe and the SSE stream. */
 export function notificationsModule(deps: NotificationsModuleDeps) {
   const { config, db } = deps;
-  const stream = new NotificationStream({ redis: deps.redis, redisUrl: deps.redisUrl, prefix: config.queuePrefix, log: deps.log, heartbeatMs: config.sseHeartbeatMs, ...config.sse });
+  const stream = new NotificationStream({ redis: deps.redis, redisTarget: deps.redisTarget, prefix: config.queuePrefix, log: deps.log, heartbeatMs: config.sseHeartbeatMs, ...config.sse });
   const repository = new NotificationsRepository(db);
   const inbox = new InboxService({ db, notifications: repository, reads: new InboxReads(deps.pool), now: deps.now });
   const notifications = new NotificationsService({

@@ -1,6 +1,7 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import { createSubscriberRedis, type RedisTarget } from '../platform/redis/connection.js';
 import type { NotificationView } from './notifications.schemas.js';
 import { StreamRegistry } from './stream.registry.js';
 
@@ -62,7 +63,8 @@ const SUBSCRIBE_WAIT_MS = 2_000;
 
 export interface NotificationStreamDeps {
   readonly redis: Redis;
-  readonly redisUrl: string;
+  /** Where the subscriber connects (the same Redis as `redis`, URL or Sentinel). */
+  readonly redisTarget: RedisTarget;
   readonly prefix: string;
   readonly log: Logger;
   readonly heartbeatMs: number;
@@ -269,7 +271,7 @@ export class NotificationStream {
 
   /** Created on the first stream, so processes that never serve one (workers) never open it. */
   private createSubscriber(): Redis {
-    const subscriber = new Redis(this.deps.redisUrl, { maxRetriesPerRequest: null, autoResubscribe: true });
+    const subscriber = createSubscriberRedis(this.deps.redisTarget);
     let lost = false;
     subscriber.on('error', (err: Error) => {
       if (!lost) this.deps.log.warn({ err: err.message }, 'stream subscriber lost Redis; reconnecting');

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
-import type { Config } from '../config.js';
+import type { Config, RedisTarget } from '../config.js';
 import type { Db } from './db/client.js';
 import type { EmailService } from './email/email.service.js';
 import type { RateLimiter } from './http/rate-limit.js';
@@ -24,7 +24,8 @@ export interface Platform {
   readonly pool: Pool;
   /** Commands (caches, rate limits, pub/sub); BullMQ has its own connection inside `queues`. */
   readonly redis: Redis;
-  readonly redisUrl: string;
+  /** Where Redis is (a URL or Sentinel): clients of their own (subscribers) are made from it by platform/redis/connection.ts. */
+  readonly redisTarget: RedisTarget;
   readonly queues: Queues;
   readonly limiter: RateLimiter;
   /** The wall clock of rate-limit windows and quotas (Date.now; tests pass a clock they drive). */

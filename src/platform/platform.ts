@@ -9,8 +9,8 @@ import { RateLimiter } from './http/rate-limit.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import type { Platform } from './module.js';
-import { createCommandRedis, createQueueRedis } from './queue/connection.js';
 import { Queues } from './queue/queues.js';
+import { createCommandRedis, createQueueRedis } from './redis/connection.js';
 import { resolveEndpoints, resolveSessionSecret } from './resources.js';
 import { createStorage } from './storage/storage.factory.js';
 
@@ -34,8 +34,8 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
   await migrate(endpoints.databaseUrl);
 
   const database = createDb(endpoints.databaseUrl, { max: options.api ? 20 : 10 });
-  const redis = createCommandRedis(endpoints.redisUrl);
-  const queueRedis = createQueueRedis(endpoints.redisUrl);
+  const redis = createCommandRedis(endpoints.redis);
+  const queueRedis = createQueueRedis(endpoints.redis);
   const queues = new Queues({ connection: queueRedis, prefix: config.queuePrefix, defaults: config.jobs, log });
   const metrics = new Metrics({ queues });
   const secret = await resolveSessionSecret(config, database.db);
@@ -50,7 +50,7 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
   const storage = createStorage({ root: config.media.storageDir, s3: config.media.s3 });
   const now = options.now ?? Date.now;
   const platform: Platform = {
-    config, log, db: database.db, pool: database.pool, redis, redisUrl: endpoints.redisUrl, queues,
+    config, log, db: database.db, pool: database.pool, redis, redisTarget: endpoints.redis, queues,
     limiter: new RateLimiter({ redis, prefix: config.queuePrefix, now: options.now }), now, email, storage, metrics, secret,
     publicUrl: () => config.publicUrl ?? options.publicUrl() ?? `http://127.0.0.1:${config.port}`,
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Config } from '../config.js';
+import type { Config, RedisTarget } from '../config.js';
 import type { Db } from './db/client.js';
 import { startEmbeddedPostgres } from './db/embedded.js';
 import type { Logger } from './logger.js';
@@ -9,7 +9,7 @@ export class StartupError extends Error {}
 
 export interface Endpoints {
   readonly databaseUrl: string;
-  readonly redisUrl: string;
+  readonly redis: RedisTarget;
   stop(): Promise<void>;
 }
 
@@ -17,7 +17,7 @@ export interface Endpoints {
  * Where PostgreSQL and Redis are: the configured URLs, or the embedded defaults that let
  * `npm start` run on a bare machine (a private PostgreSQL; Redis on 6379 or a private one).
  */
-/** Where to look for Redis when REDIS_URL is unset (tests point these elsewhere). */
+/** Where to look for Redis when neither REDIS_URL nor REDIS_SENTINELS is set (tests point these elsewhere). */
 export interface RedisDefaults {
   readonly url: string;
   readonly serverBinary: string;
@@ -35,19 +35,19 @@ export async function resolveEndpoints(config: Config, log: Logger, redisDefault
       stops.push(pg.stop);
       databaseUrl = pg.url;
     }
-    let redisUrl = config.redisUrl;
-    if (!redisUrl) {
+    let redis = config.redis;
+    if (!redis) {
       if (await redisAnswers(redisDefaults.url)) {
-        redisUrl = redisDefaults.url;
+        redis = { kind: 'url', url: redisDefaults.url };
       } else if (redisServerOnPath(redisDefaults.serverBinary)) {
-        const redis = await startEmbeddedRedis(config.dataDir, log, redisDefaults.serverBinary);
-        stops.push(redis.stop);
-        redisUrl = redis.url;
+        const embedded = await startEmbeddedRedis(config.dataDir, log, redisDefaults.serverBinary);
+        stops.push(embedded.stop);
+        redis = { kind: 'url', url: embedded.url };
       } else {
         throw new StartupError(`Redis is not reachable at ${redisDefaults.url} and redis-server is not installed: install it (apt-get install redis-server) or set REDIS_URL.`);
       }
     }
-    return { databaseUrl, redisUrl, stop };
+    return { databaseUrl, redis, stop };
   } catch (err) {
     await stop();
     throw err;

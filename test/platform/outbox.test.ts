@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { waitFor } from '../../src/platform/net.js';
-import { createQueueRedis } from '../../src/platform/queue/connection.js';
+import { createQueueRedis } from '../../src/platform/redis/connection.js';
 import { OutboxRelay } from '../../src/platform/queue/outbox.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { CuttableProxy } from '../helpers/proxy.js';
@@ -56,7 +56,7 @@ describe('transactional outbox', () => {
     // Evidence instead of a pause: a relay round that begins after the row is committed, with its
     // Redis cut as the worker's is, finishes and leaves the row waiting. (Its queues reach the real
     // Redis: a relay that ignored its own connection's state would move the row through them.)
-    const cutRedis = createQueueRedis(`redis://127.0.0.1:${proxy.port}`);
+    const cutRedis = createQueueRedis({ kind: 'url', url: `redis://127.0.0.1:${proxy.port}` });
     try {
       const relay = new OutboxRelay({
         db: api.app.database.db, pool: api.app.database.pool, queues: api.app.queues, redis: cutRedis, prefix: api.prefix, log: api.app.log, pollMs: 50,

@@ -27,8 +27,9 @@ describe('the Redis default when REDIS_URL is unset', () => {
     const nobody = `redis://127.0.0.1:${await freePort()}`;
     const endpoints = await resolveEndpoints(cfg, createLogger('silent'), { url: nobody, serverBinary: 'redis-server' });
     try {
-      expect(endpoints.redisUrl).not.toBe(nobody);
-      const client = new Redis(endpoints.redisUrl);
+      if (endpoints.redis.kind !== 'url') throw new Error(`expected a URL target, got ${endpoints.redis.kind}`);
+      expect(endpoints.redis.url).not.toBe(nobody);
+      const client = new Redis(endpoints.redis.url);
       try {
         expect(await client.ping()).toBe('PONG');
         expect(await client.config('GET', 'appendonly')).toEqual(['appendonly', 'yes']);

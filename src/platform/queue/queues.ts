@@ -19,7 +19,7 @@ export function defaultJobOptions(defaults: JobDefaults): JobsOptions {
 }
 
 export interface QueuesDeps {
-  /** BullMQ's connection (platform/queue/connection.ts), shared by every queue. */
+  /** BullMQ's connection (platform/redis/connection.ts), shared by every queue. */
   readonly connection: Redis;
   readonly prefix: string;
   readonly defaults: JobDefaults;

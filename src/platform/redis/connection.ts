@@ -1,0 +1,69 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisTarget } from '../../config.js';
+
+export type { RedisTarget } from '../../config.js';
+
+/**
+ * The one place a Redis client is made: every connection of the service (queues, workers, the
+ * relay, rate limits, caches, pub/sub) comes from these three, so each reaches Redis the same way,
+ * whichever `RedisTarget` the configuration names. Clients derived with `.duplicate()` (BullMQ's
+ * blocking connections, the session cache's subscriber) inherit the target's options.
+ */
+export function createRedis(target: RedisTarget, options: RedisOptions): Redis {
+  switch (target.kind) {
+    case 'url':
+      // A password in the URL wins over REDIS_PASSWORD (ioredis reads the URL first).
+      return new Redis(target.url, { ...(target.password ? { password: target.password } : {}), ...options });
+    case 'sentinel':
+      return new Redis({
+        sentinels: target.sentinels.map(({ host, port }) => ({ host, port })),
+        name: target.name,
+        // Always the master: a replica would answer writes with READONLY.
+        role: 'master',
+        ...(target.password ? { password: target.password } : {}),
+        ...(target.sentinelPassword ? { sentinelPassword: target.sentinelPassword } : {}),
+        // Sentinels announce a promotion (+switch-master): drop the old master then, not when a
+        // command times out against it.
+        failoverDetector: true,
+        // A demoted master that is still reachable answers writes with READONLY: reconnect (to the
+        // master the sentinels name now) and resend the command.
+        reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
+        // Between the kill and the promotion the sentinels still name the dead master; keep asking.
+        sentinelRetryStrategy: (times) => Math.min(times * 100, 1_000),
+        ...options,
+      });
+  }
+}
+
+/**
+ * BullMQ wants connections that retry forever (maxRetriesPerRequest: null): workers and the relay
+ * wait out a Redis restart or a failover instead of crashing. Request paths use
+ * `createCommandRedis`, which fails fast so the API can answer 503 while Redis is away.
+ */
+export function createQueueRedis(target: RedisTarget): Redis {
+  const client = createRedis(target, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
+  client.on('error', () => undefined);
+  return client;
+}
+
+export function createCommandRedis(target: RedisTarget, extra: RedisOptions = {}): Redis {
+  const client = createRedis(target, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 2_000,
+    commandTimeout: 2_000,
+    retryStrategy: (times) => Math.min(times * 100, 2_000),
+    ...extra,
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/**
+ * Pub/sub: subscriptions wait in the offline queue while Redis is away and are made again on every
+ * reconnect (autoResubscribe), to whichever master the target names then. Callers add their own
+ * 'error' listener (they log a lost subscription).
+ */
+export function createSubscriberRedis(target: RedisTarget, extra: RedisOptions = {}): Redis {
+  return createRedis(target, { maxRetriesPerRequest: null, enableOfflineQueue: true, autoResubscribe: true, ...extra });
+}
