@@ -6,6 +6,7 @@ import { createApp, type App } from '../src/app.js';
 import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
+import { bullQueueName } from '../src/platform/redis/keys.js';
 import { measure } from './lib/autocannon.js';
 import { createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
 import { intEnv } from './lib/env.js';
@@ -21,7 +22,7 @@ const QUEUE = 'notification-fanout';
 async function fillCompleted(app: App, prefix: string): Promise<number> {
   const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
   // A no-op processor: only the jobs' existence matters, not the service's handler.
-  const worker = new Worker(QUEUE, async () => undefined, { connection, prefix, concurrency: 200, autorun: true });
+  const worker = new Worker(bullQueueName(QUEUE), async () => undefined, { connection, prefix, concurrency: 200, autorun: true });
   const queue = app.queues.get(QUEUE);
   const started = performance.now();
   for (let i = 0; i < COMPLETED; i += 1_000) {

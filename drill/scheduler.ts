@@ -2,6 +2,7 @@ import { Queue, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { waitFor } from '../src/platform/net.js';
 import { SCHEDULES } from '../src/platform/queue/schedules.js';
+import { bullQueueName } from '../src/platform/redis/keys.js';
 import type { Cluster, HeraldProcess } from './cluster.js';
 import type { Knobs } from './knobs.js';
 import { drillReport, type DrillReport } from './stats.js';
@@ -20,7 +21,7 @@ export async function schedulerDrill(cluster: Cluster, _knobs: Knobs, log: (m: s
   const t0 = (await cluster.db.query<{ t: Date }>('SELECT now() AS t')).rows[0]!.t;
   const connection = new Redis(cluster.redis.url, { maxRetriesPerRequest: null });
   connection.on('error', () => undefined);
-  const queues = new Map([...new Set(SCHEDULES.map((s) => s.queue))].map((name) => [name, new Queue(name, { connection, prefix: 'drill' })]));
+  const queues = new Map([...new Set(SCHEDULES.map((s) => s.queue))].map((name) => [name, new Queue(bullQueueName(name), { connection, prefix: 'drill' })]));
   const schedulers: HeraldProcess[] = [];
   try {
     // All three are spawned before any is waited for, so their boots (and upserts) overlap.

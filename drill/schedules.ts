@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { waitFor } from '../src/platform/net.js';
 import { SCHEDULES } from '../src/platform/queue/schedules.js';
+import { bullQueueName } from '../src/platform/redis/keys.js';
 
 /**
  * Watches the job schedulers of src/platform/queue/schedules.ts in the drill's private Redis, as
@@ -15,7 +16,7 @@ export class ScheduleWatch {
   constructor(redisUrl: string, prefix = 'drill') {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
     this.connection.on('error', () => undefined);
-    this.queues = new Map([...new Set(SCHEDULES.map((s) => s.queue))].map((name) => [name, new Queue(name, { connection: this.connection, prefix })]));
+    this.queues = new Map([...new Set(SCHEDULES.map((s) => s.queue))].map((name) => [name, new Queue(bullQueueName(name), { connection: this.connection, prefix })]));
   }
 
   /** Ids of the schedules Redis does not hold (all of them right after a flush). */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { RateLimitedError } from '../platform/errors.js';
+import { rateLimitKey } from '../platform/redis/keys.js';
 
 // Adds the request's events to the window's count and takes them back if that passes the cap, in
 // one atomic step: of parallel requests, exactly those that fit are let through.
@@ -36,7 +37,7 @@ export class EventQuota {
     if (!this.deps.enabled || n === 0) return;
     const windowSec = 3600;
     const bucket = Math.floor(now / 1000 / windowSec);
-    const total = Number(await this.redis.heraldEventQuota(`${this.deps.prefix}:rl:analytics.events:${userId}:${bucket}`, n, this.deps.perHour, windowSec + 1));
+    const total = Number(await this.redis.heraldEventQuota(rateLimitKey(this.deps.prefix, 'analytics.events', userId, bucket), n, this.deps.perHour, windowSec + 1));
     if (total < 0) {
       const reset = (bucket + 1) * windowSec;
       throw new RateLimitedError({ 'retry-after': Math.max(1, reset - Math.floor(now / 1000)), 'x-ratelimit-limit': this.deps.perHour, 'x-ratelimit-reset': reset });

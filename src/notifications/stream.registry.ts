@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { streamRegistryKey } from '../platform/redis/keys.js';
 
 // Registers a stream in its user's set and returns the streams past the newest `max` (removed
 // from the set at once), oldest first. Members sort by open time (`<ms>:<seq>:<uuid>`, zero-padded);
@@ -53,7 +54,7 @@ export class StreamRegistry {
   }
 
   private key(userId: string): string {
-    return `${this.deps.prefix}:sse:${userId}`;
+    return streamRegistryKey(this.deps.prefix, userId);
   }
 
   /** A new stream's id: sorts by open time (and, within a millisecond, by order in this process). */
@@ -73,13 +74,11 @@ export class StreamRegistry {
    */
   async refresh<S extends { userId: string; streamId: string }>(streams: readonly S[], now = Date.now()): Promise<S[]> {
     if (streams.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const { userId, streamId } of streams) (pipeline as unknown as ScriptedRedis).heraldStreamRefresh(this.key(userId), now, this.deps.staleMs, streamId);
-    const results = (await pipeline.exec()) ?? [];
-    return streams.filter((_, i) => {
-      const [err, present] = results[i] ?? [null, 1];
-      return !err && present === 0;
-    });
+    // One command each, sent together: the users' sets lie in different slots of a Redis Cluster,
+    // which a pipeline (one node) cannot span.
+    const results = await Promise.all(streams.map(({ userId, streamId }) =>
+      this.redis.heraldStreamRefresh(this.key(userId), now, this.deps.staleMs, streamId).then((present) => present, () => null)));
+    return streams.filter((_, i) => results[i] === 0);
   }
 
   async unregister(userId: string, streamId: string): Promise<void> {

@@ -5,6 +5,7 @@ import { QueuesService } from '../../src/admin/queues.service.js';
 import { AuditRepository } from '../../src/admin/audit.repository.js';
 import { Queues } from '../../src/platform/queue/queues.js';
 import { QUEUE_NAMES } from '../../src/platform/queue/registry.js';
+import { bullQueueName } from '../../src/platform/redis/keys.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, deleteRedisPrefix, type Session, type TestApp } from '../helpers/context.js';
@@ -206,7 +207,7 @@ describe('bulk operations over 5,000 jobs', () => {
     const q = queues.get('blog-publish');
     const db = t.app.database.db;
     const failAll = async () => {
-      const worker = new Worker('blog-publish', async () => { throw new UnrecoverableError('refused'); }, { connection, prefix, concurrency: 100 });
+      const worker = new Worker(bullQueueName('blog-publish'), async () => { throw new UnrecoverableError('refused'); }, { connection, prefix, concurrency: 100 });
       try {
         expect(await waitFor(async () => (await q.getJobCountByTypes('failed')) === JOBS, 90_000, 100)).toBe(true);
       } finally {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import { waitFor } from '../../src/platform/net.js';
 import { enqueueJobInTx } from '../../src/platform/queue/outbox.js';
+import { outboxEpochKey } from '../../src/platform/redis/keys.js';
 import { createTestApp, deleteRedisPrefix, type Session, type TestApp } from '../helpers/context.js';
 import { draft, inMs, jobDueAt, notificationsOf, postStatus, publishJob, publishRows, published, schedule } from './helpers.js';
 
@@ -158,7 +159,7 @@ describe('Redis loses its data between scheduling and publication', () => {
       expect((await quiet.app.queues.get('blog-publish').getJob(run.id!))!.returnvalue).toEqual({ published: 1, rearmed: 0 });
       expect(await postStatus(quiet, post.id)).toBe('PUBLISHED');
       // The reconciler's own rows woke the relay: it saw the lost epoch and re-drove what was unfinished.
-      expect(await waitFor(async () => (await quiet.app.redis.exists(`${quiet.prefix}:outbox-epoch`)) === 1, 10_000)).toBe(true);
+      expect(await waitFor(async () => (await quiet.app.redis.exists(outboxEpochKey(quiet.prefix, 'blog-publish'))) === 1, 10_000)).toBe(true);
       // Evidence instead of a pause: a marker row committed now is relayed only after the rows the
       // re-drive reopened (lower ids, the same or an earlier round), so once it is relayed, any
       // job the re-drive would have added again is in Redis.

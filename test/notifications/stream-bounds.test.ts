@@ -3,6 +3,7 @@ import { StreamRegistry } from '../../src/notifications/stream.registry.js';
 import { legacyEventId } from '../../src/notifications/stream.repository.js';
 import type { StreamEndReason, StreamListener, StreamMessage } from '../../src/notifications/stream.service.js';
 import { waitFor } from '../../src/platform/net.js';
+import { streamRegistryKey } from '../../src/platform/redis/keys.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { SseClient } from '../helpers/sse-client.js';
 
@@ -117,7 +118,7 @@ describe('the per-user cap whatever order Redis sees (race review)', () => {
     const a = t.app.services.stream;
     const b = await t.sibling({ roles: ['api'] });
     const user = await t.user();
-    const key = `${t.prefix}:sse:${user.user.id}`;
+    const key = streamRegistryKey(t.prefix, user.user.id);
     // Process A's subscription is slow: it completes only when the test says so.
     let subscribed!: () => void;
     const gate = new Promise<void>((resolve) => { subscribed = resolve; });
@@ -173,7 +174,7 @@ describe('the per-user cap whatever order Redis sees (race review)', () => {
 
     it('a stream whose entry left the user\'s set without its process hearing of it ends at the next heartbeat', async () => {
       const user = await h.user();
-      const key = `${h.prefix}:sse:${user.user.id}`;
+      const key = streamRegistryKey(h.prefix, user.user.id);
       const stream = await SseClient.open(h.url, user);
       try {
         await stream.next('unread-count');
@@ -193,7 +194,7 @@ describe('the per-user cap whatever order Redis sees (race review)', () => {
 
     it('after Redis lost the set altogether (a flush), the heartbeat enters the stream again instead of ending it', async () => {
       const user = await h.user();
-      const key = `${h.prefix}:sse:${user.user.id}`;
+      const key = streamRegistryKey(h.prefix, user.user.id);
       const stream = await SseClient.open(h.url, user);
       try {
         await stream.next('unread-count');

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
 import { completeJobRows, removeJobInTx } from '../../src/platform/queue/outbox-fixed.js';
 import { enqueueInTx, OutboxRelay } from '../../src/platform/queue/outbox.js';
+import { bullQueueName, outboxEpochKey } from '../../src/platform/redis/keys.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
 import { REDIS_URL } from '../helpers/env.js';
 
@@ -23,7 +24,7 @@ beforeAll(async () => {
   t = await createTestApp({}, { roles: ['api'] });
   relay = new OutboxRelay({ db: t.app.database.db, pool: t.app.database.pool, queues: t.app.queues, redis: t.app.redis, prefix: t.prefix, log: t.app.log, pollMs: 60_000, staleAfterMs: 1_000 });
   workerRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-  worker = new Worker('blog-publish', async (job) => {
+  worker = new Worker(bullQueueName('blog-publish'), async (job) => {
     seen.push(job.id!);
     if (job.data.hold) await new Promise<void>((r) => { release = r; });
   }, { connection: workerRedis, prefix: t.prefix });
@@ -99,7 +100,7 @@ describe('re-driving fixed-id rows after Redis lost them', () => {
     await add('fixed-d', at);
     await relay.relayOnce();
     await queue().obliterate({ force: true });
-    await t.app.redis.del(`${t.prefix}:outbox-epoch`);
+    await t.app.redis.del(outboxEpochKey(t.prefix, 'blog-publish'));
     expect(await relay.redriveLost()).toBeGreaterThanOrEqual(1);
     await relay.relayOnce();
     expect(await state('fixed-d')).toBe('delayed');

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 
+import { rateLimitKey } from '../redis/keys.js';
 import { rateResult, rateWindow } from './rate-limit.window.js';
 
 export interface RateLimitResult {
@@ -80,10 +81,6 @@ export class RateLimiter {
     return this.clock ? this.clock() : Date.now();
   }
 
-  private key(name: string, subject: string, bucket: number) {
-    return `${this.prefix}:rl:${name}:${subject}:${bucket}`;
-  }
-
   /** Counts one request and says whether it is within the limit. */
   async hit(name: string, subject: string, limit: number, windowSec = 60, now = this.now()): Promise<RateLimitResult> {
     return (await this.reserve(name, subject, limit, windowSec, now)).result;
@@ -96,14 +93,14 @@ export class RateLimiter {
    */
   async reserve(name: string, subject: string, limit: number, windowSec = 60, now = this.now()): Promise<Reservation> {
     const { bucket, reset } = rateWindow(windowSec, now);
-    const key = this.key(name, subject, bucket);
+    const key = rateLimitKey(this.prefix, name, subject, bucket);
     const count = Number(await this.redis.heraldRateHit(key, windowSec + 1));
     return { result: rateResult(count, limit, reset, now), release: async () => { await this.redis.heraldRateRelease(key); } };
   }
 
   /** A shared pace: at most one caller per `intervalMs` is allowed (atomic across processes). */
   async pace(name: string, subject: string, intervalMs: number, now = this.clock?.()): Promise<{ allowed: boolean; retryAfter: number }> {
-    const key = `${this.prefix}:rl:${name}:${subject}`;
+    const key = rateLimitKey(this.prefix, name, subject);
     const waitMs = Number(await this.redis.heraldRatePace(key, now ?? '', intervalMs));
     if (waitMs <= 0) return { allowed: true, retryAfter: 0 };
     return { allowed: false, retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) };

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Redis } from 'ioredis';
+import { workerKey, workersKey } from '../redis/keys.js';
 import type { QueueName } from './registry.js';
 
 export interface WorkerHeartbeat {
@@ -13,9 +14,6 @@ export interface WorkerHeartbeat {
   lastSeenAt: string;
   activeJobs: number;
 }
-
-const key = (prefix: string, id: string) => `${prefix}:worker:${id}`;
-const index = (prefix: string) => `${prefix}:workers`;
 
 export interface HeartbeatDeps {
   readonly redis: Redis;
@@ -43,8 +41,8 @@ export class Heartbeat {
       startedAt: this.startedAt, lastSeenAt: new Date().toISOString(), activeJobs: this.deps.activeJobs(),
     };
     await this.deps.redis.multi()
-      .set(key(this.deps.prefix, this.id), JSON.stringify(body), 'PX', this.deps.intervalMs * 3)
-      .sadd(index(this.deps.prefix), this.id)
+      .set(workerKey(this.deps.prefix, this.id), JSON.stringify(body), 'PX', this.deps.intervalMs * 3)
+      .sadd(workersKey(this.deps.prefix), this.id)
       .exec();
   }
 
@@ -58,18 +56,18 @@ export class Heartbeat {
   /** Best effort and bounded: with Redis away the key simply expires. */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    const removal = this.deps.redis.multi().del(key(this.deps.prefix, this.id)).srem(index(this.deps.prefix), this.id).exec().catch(() => undefined);
+    const removal = this.deps.redis.multi().del(workerKey(this.deps.prefix, this.id)).srem(workersKey(this.deps.prefix), this.id).exec().catch(() => undefined);
     await Promise.race([removal, new Promise((r) => setTimeout(r, 1_000).unref())]);
   }
 }
 
 /** Live workers; ids whose key expired (a crashed process) are dropped from the index. */
 export async function listWorkers(redis: Redis, prefix: string): Promise<WorkerHeartbeat[]> {
-  const ids = await redis.smembers(index(prefix));
+  const ids = await redis.smembers(workersKey(prefix));
   if (ids.length === 0) return [];
-  const values = await redis.mget(ids.map((id) => key(prefix, id)));
+  const values = await redis.mget(ids.map((id) => workerKey(prefix, id)));
   const dead = ids.filter((_, i) => values[i] === null);
-  if (dead.length) await redis.srem(index(prefix), ...dead);
+  if (dead.length) await redis.srem(workersKey(prefix), ...dead);
   return values.filter((v): v is string => v !== null).map((v) => JSON.parse(v) as WorkerHeartbeat)
     .sort((a, b) => a.id.localeCompare(b.id));
 }

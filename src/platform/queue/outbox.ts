@@ -3,9 +3,10 @@ import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Executor, Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
+import { outboxEpochKey } from '../redis/keys.js';
 import { insertFixedRow, jobOptions, relayFixedRows, type FixedRow } from './outbox-fixed.js';
 import type { Queues } from './queues.js';
-import type { JobName, JobPayload, QueueName } from './registry.js';
+import { QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './registry.js';
 
 /** Job ids of relayed work: deterministic, so relaying the same row twice adds one job. */
 export const outboxJobId = (id: string | number) => `outbox-${id}`;
@@ -100,8 +101,6 @@ export async function reopenOutboxFailed(db: Executor, ids: readonly OutboxId[])
   await db.updateTable('outbox').set({ failed_at: null }).where('id', 'in', ids.map(Number)).where('completed_at', 'is', null).execute();
 }
 
-const EPOCH_KEY = (prefix: string) => `${prefix}:outbox-epoch`;
-
 interface RelayOptions {
   readonly db: Db;
   readonly pool: pg.Pool;
@@ -122,8 +121,9 @@ interface RelayOptions {
  * notifications and dropped connections.
  *
  * Redis may also lose jobs it had accepted (FLUSHALL, a restart without persistence, a failover to
- * a lagging replica). An epoch key that vanishes reveals the first two: every unfinished row is
- * relayed again. For the third, rows unfinished for long are checked against BullMQ one by one.
+ * a lagging replica). An epoch key per queue, in the queue's own hash slot, that vanishes reveals
+ * the first two: every unfinished row of that queue is relayed again (on a Redis Cluster a shard
+ * that restarts empty loses the epochs of exactly the queues it held). For the third, rows unfinished for long are checked against BullMQ one by one.
  * Handlers are idempotent, so relaying again is always safe.
  */
 export class OutboxRelay {
@@ -201,12 +201,13 @@ export class OutboxRelay {
   /** Re-drives unfinished work when Redis lost its data; returns how many rows were re-opened. */
   async redriveLost(now = Date.now()): Promise<number> {
     let reopened = 0;
-    const fresh = await this.deps.redis.set(EPOCH_KEY(this.deps.prefix), String(now), 'NX');
-    if (fresh === 'OK') {
-      const result = await this.deps.db.updateTable('outbox').set({ relayed_at: null })
+    const fresh = await Promise.all(QUEUE_NAMES.map((queue) => this.deps.redis.set(outboxEpochKey(this.deps.prefix, queue), String(now), 'NX')));
+    const lost = QUEUE_NAMES.filter((_, i) => fresh[i] === 'OK');
+    if (lost.length) {
+      const result = await this.deps.db.updateTable('outbox').set({ relayed_at: null }).where('queue', 'in', lost)
         .where('completed_at', 'is', null).where('failed_at', 'is', null).where('relayed_at', 'is not', null).executeTakeFirst();
       reopened += Number(result.numUpdatedRows);
-      if (reopened) this.deps.log.warn({ reopened }, 'Redis lost its queues (epoch key missing): relaying unfinished work again');
+      if (reopened) this.deps.log.warn({ reopened, queues: lost }, 'Redis lost queues (their epoch keys missing): relaying their unfinished work again');
     }
     const staleAfterMs = this.deps.staleAfterMs ?? 5 * 60_000;
     if (now - this.lastStaleCheck >= staleAfterMs / 5) {

@@ -1,6 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
+import { bullQueueName } from '../redis/keys.js';
 import { QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './registry.js';
 
 export interface JobDefaults {
@@ -32,7 +33,7 @@ export class Queues {
 
   constructor({ connection, prefix, defaults, log }: QueuesDeps) {
     this.queues = new Map(QUEUE_NAMES.map((name) => {
-      const queue = new Queue(name, { connection, prefix, defaultJobOptions: defaultJobOptions(defaults) });
+      const queue = new Queue(bullQueueName(name), { connection, prefix, defaultJobOptions: defaultJobOptions(defaults) });
       // Connection errors while Redis is away; callers see their own failures, this is the log.
       queue.on('error', (err) => log.debug({ queue: name, err: err.message }, 'queue connection error'));
       return [name, queue] as const;

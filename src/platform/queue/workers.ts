@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
+import { bullQueueName } from '../redis/keys.js';
 import { DEFER_MARGIN_MS, DeferUntilError } from './deferral.js';
 import { Heartbeat } from './heartbeat.js';
 import { markManyOutboxCompleted, markOutboxCompleted, markOutboxFailed, outboxIdOf, unfinishedOfKey } from './outbox.js';
@@ -67,7 +68,7 @@ export class WorkerPool {
       const schemas = JOB_SCHEMAS[queue] as Record<string, z.ZodType>;
       const concurrency = concurrencyOf(queue);
       // Three parameters: BullMQ then hands each job an AbortSignal (see close()).
-      const worker = new Worker(queue, (job, token, signal) => this.run(queue, handlers, schemas, job, token, signal), {
+      const worker = new Worker(bullQueueName(queue), (job, token, signal) => this.run(queue, handlers, schemas, job, token, signal), {
         connection: this.deps.connection,
         prefix: this.deps.prefix,
         concurrency,
