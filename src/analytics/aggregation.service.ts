@@ -1,4 +1,5 @@
 import { UnrecoverableError } from 'bullmq';
+import { untilHeld } from '../platform/db/lock-holder.js';
 import { InvalidError } from '../platform/errors.js';
 import { INVALID_BODY } from '../platform/http/validation.js';
 import type { AggregationStatus, AnalyticsLevel } from '../platform/db/schema.js';
@@ -106,29 +107,21 @@ export class AggregationService {
     };
 
     try {
-      await this.deps.db.connection().execute(async (conn) => {
-        const key = periodKey(p.type, p.start);
-        await this.deps.rollups.lockPeriod(conn, key);
-        let unlocked = false;
-        try {
-          const days = periodsOverlapping('daily', p.start, end).map(dayNumber);
-          await this.deps.rollups.markStarted(conn, { type: p.type, start: p.start, end, days });
-          for (const level of levels) {
-            const t0 = performance.now();
-            try {
-              outcomes[level] = { ...(await this.deps.rollups.aggregateLevel(conn, { type: p.type, level, start: p.start, end })), ms: Math.round(performance.now() - t0) };
-            } catch (err) {
-              failures.push({ level, error: err as Error });
-            }
+      const key = periodKey(p.type, p.start);
+      // Its statements commit one by one (markStarted before any event is read), so the period's
+      // lock is held by a transaction of its own for the whole run.
+      await untilHeld(this.deps.db, (tx) => this.deps.rollups.in(tx).tryLockPeriod(key), async () => {
+        const days = periodsOverlapping('daily', p.start, end).map(dayNumber);
+        await this.deps.rollups.markStarted({ type: p.type, start: p.start, end, days });
+        for (const level of levels) {
+          const t0 = performance.now();
+          try {
+            outcomes[level] = { ...(await this.deps.rollups.aggregateLevel({ type: p.type, level, start: p.start, end })), ms: Math.round(performance.now() - t0) };
+          } catch (err) {
+            failures.push({ level, error: err as Error });
           }
-          if (failures.length === 0) {
-            await this.deps.rollups.markCompletedAndUnlock(conn, p.type, p.start, key);
-            unlocked = true;
-          }
-        } finally {
-          // The lock is the session's: a pooled connection must not keep it after the run.
-          if (!unlocked) await this.deps.rollups.unlockPeriod(conn, key).catch(() => undefined);
         }
+        if (failures.length === 0) await this.deps.rollups.markCompleted(p.type, p.start);
       });
     } catch (err) {
       await finish('FAILED', err as Error).catch(() => undefined);

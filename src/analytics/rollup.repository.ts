@@ -1,5 +1,4 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Executor } from '../platform/db/client.js';
 import type { AnalyticsLevel } from '../platform/db/schema.js';
 import { Repository } from '../platform/db/repository.js';
 import type { PeriodType } from './analytics.periods.js';
@@ -32,14 +31,12 @@ export interface LevelOutcome {
 export class RollupRepository extends Repository {
   /**
    * Serializes runs of one period (a late re-run waits for the run in progress, or the older
-   * snapshot could be written last). Session-level: `conn` must be one dedicated connection.
+   * snapshot could be written last). In the run's holder transaction (platform/db/lock-holder.ts):
+   * transaction-scoped, so it holds behind PgBouncer too. False when another run holds it.
    */
-  async lockPeriod(conn: Executor, key: string): Promise<void> {
-    await sql`SELECT pg_advisory_lock(${PERIOD_LOCK_NS}, hashtext(${key}))`.execute(conn);
-  }
-
-  async unlockPeriod(conn: Executor, key: string): Promise<void> {
-    await sql`SELECT pg_advisory_unlock(${PERIOD_LOCK_NS}, hashtext(${key}))`.execute(conn);
+  async tryLockPeriod(key: string): Promise<boolean> {
+    const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(${sql.lit(PERIOD_LOCK_NS)}, hashtext(${sql.lit(key)})) AS locked`.execute(this.db);
+    return rows[0]?.locked === true;
   }
 
   /**
@@ -48,11 +45,11 @@ export class RollupRepository extends Repository {
    * one sees this row (and flags a re-run for its late events). One statement, so one round trip:
    * the row is written only once the lock subquery has taken every lock.
    */
-  async markStarted(conn: Executor, p: { type: PeriodType; start: Date; end: Date; days: readonly number[] }): Promise<void> {
+  async markStarted(p: { type: PeriodType; start: Date; end: Date; days: readonly number[] }): Promise<void> {
     await sql`
       INSERT INTO analytics_rollup_periods (period_type, period_start, period_end, started_at)
       SELECT ${p.type}, ${p.start}, ${p.end}, now() FROM (SELECT count(pg_advisory_xact_lock(${DAY_LOCK_NS}, d)) FROM unnest(${p.days}::int[]) d) locks
-      ON CONFLICT (period_type, period_start) DO UPDATE SET started_at = now(), rerun_requested_at = NULL`.execute(conn);
+      ON CONFLICT (period_type, period_start) DO UPDATE SET started_at = now(), rerun_requested_at = NULL`.execute(this.db);
   }
 
   /** Periods that late events flagged for a re-run, in dependency order (hours first), at most `limit`. */
@@ -69,11 +66,10 @@ export class RollupRepository extends Repository {
       .where('period_type', '=', type).where('period_start', '=', start).where('rerun_requested_at', 'is', null).execute();
   }
 
-  /** Records that every level completed and releases the period (one round trip). */
-  async markCompletedAndUnlock(conn: Executor, type: PeriodType, start: Date, key: string): Promise<void> {
-    await sql`
-      WITH done AS (UPDATE analytics_rollup_periods SET completed_at = now() WHERE period_type = ${type} AND period_start = ${start} RETURNING 1)
-      SELECT (SELECT count(*) FROM done) AS n, pg_advisory_unlock(${PERIOD_LOCK_NS}, hashtext(${key}))`.execute(conn);
+  /** Records that every level completed (the caller's holder then releases the period). */
+  async markCompleted(type: PeriodType, start: Date): Promise<void> {
+    await this.db.updateTable('analytics_rollup_periods').set({ completed_at: sql<Date>`now()` })
+      .where('period_type', '=', type).where('period_start', '=', start).execute();
   }
 
   /**
@@ -86,7 +82,7 @@ export class RollupRepository extends Repository {
    * COUNT(DISTINCT) over the whole period's events, never a sum of smaller periods; the other
    * metrics come from the same scan, so every level of every period type equals a direct query.
    */
-  async aggregateLevel(conn: Executor, p: { type: PeriodType; level: AnalyticsLevel; start: Date; end: Date }): Promise<LevelOutcome> {
+  async aggregateLevel(p: { type: PeriodType; level: AnalyticsLevel; start: Date; end: Date }): Promise<LevelOutcome> {
     const dim = DIMENSION[p.level];
     const known = [...KNOWN_EVENT_TYPES];
     const result = await sql<LevelOutcome>`
@@ -132,7 +128,7 @@ export class RollupRepository extends Repository {
       SELECT (SELECT coalesce(sum(events), 0) FROM agg)::bigint AS scanned,
         (SELECT count(*) FROM ins) AS created,
         (SELECT count(*) FROM upd) AS updated,
-        (SELECT count(*) FROM gone) AS deleted`.execute(conn);
+        (SELECT count(*) FROM gone) AS deleted`.execute(this.db);
     const r = result.rows[0]!;
     return { scanned: Number(r.scanned), created: Number(r.created), updated: Number(r.updated), deleted: Number(r.deleted) };
   }

@@ -4,7 +4,7 @@ import { Repository } from '../platform/db/repository.js';
 /** The dedupe key of manual reindexes: a request while one waits joins it. */
 export const MANUAL_REINDEX_KEY = 'search-reindex-manual';
 
-/** Held by the running reindex, on a connection of its own: a crashed run frees it with its session. */
+/** Held by the running reindex's holder transaction (platform/db/lock-holder.ts): a crashed run frees it. */
 const RUN_LOCK_KEY = 'search-reindex-run';
 
 export interface RunTotals {
@@ -29,14 +29,10 @@ export class ReindexRunsRepository extends Repository {
       .orderBy('id').limit(1).executeTakeFirst();
   }
 
-  /** On a dedicated connection (session lock): false when another run holds it. */
+  /** In the run's holder transaction (transaction-scoped, so PgBouncer-safe): false when another run holds it. */
   async tryLockRun(): Promise<boolean> {
-    const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_lock(hashtextextended(${RUN_LOCK_KEY}, 0)) AS locked`.execute(this.db);
+    const { rows } = await sql<{ locked: boolean }>`SELECT pg_try_advisory_xact_lock(hashtextextended(${sql.lit(RUN_LOCK_KEY)}, 0)) AS locked`.execute(this.db);
     return rows[0]?.locked === true;
-  }
-
-  async unlockRun(): Promise<void> {
-    await sql`SELECT pg_advisory_unlock(hashtextextended(${RUN_LOCK_KEY}, 0))`.execute(this.db);
   }
 
   running() {

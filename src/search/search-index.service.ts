@@ -1,3 +1,4 @@
+import { whileHeld } from '../platform/db/lock-holder.js';
 import { SEARCH_ENTITY_TYPES, type SearchEntityType } from '../platform/db/schema.js';
 import { toIso } from '../platform/http/reply.js';
 import type { Platform } from '../platform/module.js';
@@ -77,15 +78,8 @@ export class SearchIndexService {
   async reindex(trigger: string, onProgress: (p: ReindexProgress) => Promise<void> = async () => undefined): Promise<ReindexReport> {
     // One full reindex at a time, whatever asked for it (the Sunday schedule, a manual request, a
     // retry): a second one joins the running run instead of doing the same work beside it.
-    return this.deps.db.connection().execute(async (session) => {
-      const lock = this.deps.runs.in(session);
-      if (!(await lock.tryLockRun())) return this.joinRunning(trigger);
-      try {
-        return await this.runReindex(trigger, onProgress);
-      } finally {
-        await lock.unlockRun().catch(() => undefined);
-      }
-    });
+    const run = await whileHeld(this.deps.db, (tx) => this.deps.runs.in(tx).tryLockRun(), () => this.runReindex(trigger, onProgress));
+    return run ? run.value : this.joinRunning(trigger);
   }
 
   private async joinRunning(trigger: string): Promise<ReindexReport> {

@@ -20,10 +20,10 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]>
 
 /** Applies pending migrations in order, each in its own transaction; returns the versions applied. */
 export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): Promise<string[]> {
+  const release = await holdMigrationLock(connectionString);
   const client = new pg.Client({ connectionString, application_name: 'herald-migrate' });
-  await client.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.connect();
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
     const done = new Set((await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
@@ -43,7 +43,40 @@ export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): P
     }
     return applied;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
-    await client.end();
+    await client.end().catch(() => undefined);
+    await release();
   }
+}
+
+/**
+ * The migration lock, held by an open transaction on a connection of its own until every pending
+ * migration is applied. Transaction-scoped, not a session lock: through PgBouncer in transaction
+ * mode a session lock stays on a server connection other clients share (a second process running
+ * on it takes the lock again at once) and its unlock may run elsewhere. Both kinds share one key
+ * space, so an older release taking the session lock still waits for this one. Tried, not waited
+ * on: a blocked waiter would pin a server connection the holder's migrations may need.
+ */
+async function holdMigrationLock(connectionString: string): Promise<() => Promise<void>> {
+  const holder = new pg.Client({ connectionString, application_name: 'herald-migrate-lock' });
+  holder.on('error', () => undefined); // a dropped connection fails the next query instead
+  try {
+    await holder.connect();
+    for (let pause = 25; ; pause = Math.min(pause * 2, 1_000)) {
+      await holder.query('BEGIN');
+      // A simple query, no parameters: the extended protocol's unnamed portal would keep this
+      // transaction's snapshot (backend_xmin) while it holds the lock, and CREATE INDEX
+      // CONCURRENTLY in a no-transaction migration waits for every older snapshot: forever.
+      const { rows } = await holder.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(${MIGRATION_LOCK_KEY}) AS locked`);
+      if (rows[0]?.locked) break;
+      await holder.query('ROLLBACK');
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  } catch (err) {
+    await holder.end().catch(() => undefined);
+    throw err;
+  }
+  return async () => {
+    await holder.query('COMMIT').catch(() => undefined);
+    await holder.end().catch(() => undefined);
+  };
 }
