@@ -140,6 +140,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535).default(3000),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_READ_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_READ_MAX_LAG_MS: int(100, 3_600_000).default(30_000),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
   REDIS_SENTINELS: sentinelsSchema.optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).optional(),
@@ -253,6 +255,11 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string | undefined;
+  /**
+   * A streaming replica for reads that tolerate lag, and the lag past which they go to the primary
+   * instead (docs/OPERATIONS.md, Read replicas). Unset: every read is on the primary.
+   */
+  readonly databaseRead: { readonly url: string | undefined; readonly maxLagMs: number };
   /** Unset: the embedded default (Redis on 127.0.0.1:6379, else a private redis-server). */
   readonly redis: RedisTarget | undefined;
   readonly dataDir: string;
@@ -336,6 +343,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const e = parsed.data;
   const redis = redisTarget(e);
+  // The replica mirrors DATABASE_URL's server; without it the embedded PostgreSQL has no replica.
+  if (e.DATABASE_READ_URL && !e.DATABASE_URL) throw new ConfigError('Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (it is a replica of that database)');
   // Browsers drop a SameSite=None cookie that is not Secure: the session would silently never stick.
   if (e.COOKIE_SAMESITE === 'none' && e.COOKIE_SECURE === 'false') {
     throw new ConfigError('Invalid configuration: COOKIE_SECURE must not be false with COOKIE_SAMESITE=none (browsers refuse such cookies)');
@@ -344,6 +353,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseRead: { url: e.DATABASE_READ_URL, maxLagMs: e.DATABASE_READ_MAX_LAG_MS },
     redis,
     dataDir: path.resolve(e.DATA_DIR),
     queuePrefix: e.QUEUE_PREFIX,

@@ -92,6 +92,16 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the read replica and its lag limit, and refuses a replica without DATABASE_URL', () => {
+    expect(loadConfig({}).databaseRead).toEqual({ url: undefined, maxLagMs: 30_000 });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@p/db', DATABASE_READ_URL: 'postgres://u@r/db', DATABASE_READ_MAX_LAG_MS: '500' }).databaseRead)
+      .toEqual({ url: 'postgres://u@r/db', maxLagMs: 500 });
+    expect(() => loadConfig({ DATABASE_READ_URL: 'postgres://u@r/db' })).toThrow('Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (it is a replica of that database)');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@p/db', DATABASE_READ_URL: 'redis://r', DATABASE_READ_MAX_LAG_MS: '10' })).toThrow(
+      'Invalid configuration: DATABASE_READ_URL must be a URL starting with postgres:// or postgresql://\nInvalid configuration: DATABASE_READ_MAX_LAG_MS Too small: expected number to be >=100',
+    );
+  });
+
   it('does not read NODE_ENV (any value starts)', () => {
     expect(() => loadConfig({ NODE_ENV: 'staging' })).not.toThrow();
   });

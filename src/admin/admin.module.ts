@@ -10,7 +10,7 @@ import { adminJobRoutes } from './jobs.routes.js';
 import { adminQueueRoutes } from './queues.routes.js';
 import { QueuesService } from './queues.service.js';
 
-export interface AdminModuleDeps extends Pick<Platform, 'db' | 'redis' | 'queues' | 'email' | 'config'> {
+export interface AdminModuleDeps extends Pick<Platform, 'db' | 'readDb' | 'readReplica' | 'redis' | 'queues' | 'email' | 'config'> {
   readonly health: HealthCheck;
   readonly digests: DigestRuns;
   readonly aggregationLogs: AggregationLogs;
@@ -22,8 +22,8 @@ export interface AdminModuleDeps extends Pick<Platform, 'db' | 'redis' | 'queues
 export function adminModule(deps: AdminModuleDeps) {
   const { db, queues, redis, config } = deps;
   const prefix = config.queuePrefix;
-  const audit = new AuditRepository(db);
-  const jobHealth = new JobHealthService({ queues, redis, prefix, health: deps.health, config, probes: deps.probes });
+  const audit = new AuditRepository(db, deps.readDb);
+  const jobHealth = new JobHealthService({ queues, redis, prefix, health: deps.health, config, probes: deps.probes, replica: deps.readReplica });
   const stats = new JobStatsService({ queues, redis, prefix, digests: deps.digests });
   const queueOps = new QueuesService({ db, queues, redis, prefix, audit });
   return {

@@ -25,6 +25,12 @@ export const jobHealthBody = okBody(z.object({
   healthy: z.boolean().describe('true only if Redis, PostgreSQL and every group are'),
   redis: up,
   postgres: up,
+  postgresReplica: z.object({
+    healthy: z.boolean().describe('reachable with lag within DATABASE_READ_MAX_LAG_MS; when false, lag-tolerant reads go to the primary'),
+    reachable: z.boolean().nullable(),
+    lagMs: z.number().nullable().describe('replay lag at the last check (null: unknown or unreachable)'),
+    maxLagMs: z.number().int(),
+  }).optional().describe('DATABASE_READ_URL only; does not make `healthy` false, since reads fall back to the primary'),
   error: z.string().optional().describe('set when Redis is unreachable (groups unknown)'),
 }).catchall(groupHealthSchema).describe('plus one WorkerHealth per group: email, analytics, search, blog, …').meta({ id: 'JobHealth' }));
 

@@ -16,13 +16,14 @@ export class AuditRepository extends Repository {
     }).execute();
   }
 
+  /** The admin list (lag-tolerant, on readDb): an action taken a moment ago may show on the next refresh. */
   list(limit: number, offset: number) {
-    return this.db.selectFrom('admin_audit as a').leftJoin('users as u', 'u.id', 'a.admin_id')
+    return this.readDb.selectFrom('admin_audit as a').leftJoin('users as u', 'u.id', 'a.admin_id')
       .select(['a.id', 'a.action', 'a.queue', 'a.job_id', 'a.details', 'a.created_at', 'a.admin_id', 'u.email as admin_email'])
       .orderBy('a.created_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset(offset).execute();
   }
 
   async count(): Promise<number> {
-    return Number((await this.db.selectFrom('admin_audit').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    return Number((await this.readDb.selectFrom('admin_audit').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   }
 }

@@ -18,6 +18,8 @@ export interface JobHealthServiceDeps extends Pick<Platform, 'queues' | 'redis'>
   readonly health: HealthCheck;
   readonly config: Pick<Platform['config'], 'health'>;
   readonly probes?: Partial<Record<HealthGroup, GroupProbe>>;
+  /** DATABASE_READ_URL's replica, shown beside PostgreSQL. */
+  readonly replica?: Platform['readReplica'];
 }
 
 /** GET /api/admin/jobs/health: PostgreSQL, Redis, and one group per job family. */
@@ -56,9 +58,18 @@ export class JobHealthService {
     const deps = await this.deps.health.check();
     const redis = { healthy: deps.redis === 'up' };
     const postgres = { healthy: deps.postgres === 'up' };
-    if (!redis.healthy) return { healthy: false, redis, postgres, error: 'Redis is unreachable: queue health unknown' };
+    const replica = this.replica();
+    if (!redis.healthy) return { healthy: false, redis, postgres, ...replica, error: 'Redis is unreachable: queue health unknown' };
     const groups = await this.groups(now);
     const healthy = redis.healthy && postgres.healthy && Object.values(groups).every((g) => g.healthy);
-    return { healthy, redis, postgres, ...groups };
+    return { healthy, redis, postgres, ...replica, ...groups };
+  }
+
+  /** The monitor's last check, not a new one: the figure every lag-tolerant read is routed by. */
+  private replica() {
+    const status = this.deps.replica?.status();
+    if (!status) return {};
+    const { servingReads, reachable, lagMs, maxLagMs } = status;
+    return { postgresReplica: { healthy: servingReads, reachable, lagMs: lagMs === null ? null : Math.round(lagMs), maxLagMs } };
   }
 }

@@ -38,13 +38,16 @@ function tilesCondition(tiles: readonly Tile[]): RawBuilder<unknown> {
   return parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`false`;
 }
 
-/** The read side of rollups: the read API never touches raw events. */
+/**
+ * The read side of rollups: the read API never touches raw events. Every read is on readDb (the
+ * replica when configured): rollups change once a run completes, a few seconds of lag are invisible.
+ */
 export class ReportsRepository extends Repository {
   /** Periods whose last run completed every level, of the given types, starting in [from, to). */
   async completedPeriods(types: readonly PeriodType[], from: Date, to: Date): Promise<Array<{ period_type: PeriodType; period_start: Date }>> {
     const result = await sql<{ period_type: PeriodType; period_start: Date }>`
       SELECT period_type, period_start FROM analytics_rollup_periods
-      WHERE period_type = ANY(${types}::text[]) AND period_start >= ${from} AND period_start < ${to} AND completed_at IS NOT NULL`.execute(this.db);
+      WHERE period_type = ANY(${types}::text[]) AND period_start >= ${from} AND period_start < ${to} AND completed_at IS NOT NULL`.execute(this.readDb);
     return result.rows;
   }
 
@@ -52,7 +55,7 @@ export class ReportsRepository extends Repository {
   async rows(level: AnalyticsLevel, dimensionId: string, tiles: readonly Tile[]): Promise<RollupRow[]> {
     const result = await sql<RollupRow>`
       SELECT period_type, period_start, ${METRICS} FROM analytics_rollups
-      WHERE level = ${level} AND dimension_id = ${dimensionId}::uuid AND ${tilesCondition(tiles)}`.execute(this.db);
+      WHERE level = ${level} AND dimension_id = ${dimensionId}::uuid AND ${tilesCondition(tiles)}`.execute(this.readDb);
     return result.rows;
   }
 
@@ -63,7 +66,7 @@ export class ReportsRepository extends Repository {
         sum(revenue_cents)::bigint AS revenue_cents, sum(unique_visitors)::bigint AS unique_visitors,
         sum(engagement_time)::bigint AS engagement_time, sum(other_events)::bigint AS other_events
       FROM analytics_rollups WHERE level = ${level} AND ${tilesCondition(tiles)}
-      GROUP BY dimension_id ORDER BY sum(views) DESC, sum(clicks) DESC, dimension_id LIMIT ${limit}`.execute(this.db);
+      GROUP BY dimension_id ORDER BY sum(views) DESC, sum(clicks) DESC, dimension_id LIMIT ${limit}`.execute(this.readDb);
     return result.rows;
   }
 
@@ -71,7 +74,7 @@ export class ReportsRepository extends Repository {
   async exists(level: AnalyticsLevel, dimensionId: string): Promise<boolean> {
     const result = await sql<{ found: boolean }>`
       SELECT EXISTS (SELECT 1 FROM analytics_rollups WHERE period_type IN ('hourly', 'daily', 'weekly', 'monthly')
-        AND level = ${level} AND dimension_id = ${dimensionId}::uuid) AS found`.execute(this.db);
+        AND level = ${level} AND dimension_id = ${dimensionId}::uuid) AS found`.execute(this.readDb);
     return result.rows[0]?.found === true;
   }
 }

@@ -33,9 +33,9 @@ export class RunLogRepository extends Repository {
     }).where('id', '=', id).execute();
   }
 
-  /** A page of runs, newest first, and how many match. */
+  /** A page of runs, newest first, and how many match (the admin list: lag-tolerant, on readDb). */
   async list(f: RunLogFilter) {
-    let base = this.db.selectFrom('metrics_aggregation_jobs_log');
+    let base = this.readDb.selectFrom('metrics_aggregation_jobs_log');
     if (f.jobType) base = base.where('job_type', '=', f.jobType);
     if (f.status) base = base.where('status', '=', f.status);
     if (f.startDate) base = base.where('period_start_date', '>=', f.startDate);

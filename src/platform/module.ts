@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import type { Config, RedisTarget } from '../config.js';
 import type { Db } from './db/client.js';
+import type { ReadReplica } from './db/read-db.js';
 import type { EmailService } from './email/email.service.js';
 import type { RateLimiter } from './http/rate-limit.js';
 import type { Http } from './http/zod-provider.js';
@@ -20,6 +21,14 @@ export interface Platform {
   readonly config: Config;
   readonly log: Logger;
   readonly db: Db;
+  /**
+   * For reads that tolerate a little lag (docs/OPERATIONS.md, Read replicas): the replica of
+   * DATABASE_READ_URL, falling back to the primary, or `db` itself when it is unset. Never for a
+   * read that must see this request's write, nor one a job then writes on.
+   */
+  readonly readDb: Db;
+  /** The replica's state (lag, whether it serves reads) when DATABASE_READ_URL is set. */
+  readonly readReplica: ReadReplica | null;
   /** The pg pool itself, for LISTEN/NOTIFY and COPY, which Kysely does not do. */
   readonly pool: Pool;
   /** Commands (caches, rate limits, pub/sub); BullMQ has its own connection inside `queues`. */

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Config } from '../config.js';
 import { createDb, type DbHandle } from './db/client.js';
+import { createReadDb } from './db/read-db.js';
 import { migrate } from './db/migrate.js';
 import { EmailLogRepository } from './email/email-log.repository.js';
 import { EmailService } from './email/email.service.js';
@@ -38,10 +39,13 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
   const queueRedis = createQueueRedis(endpoints.redis);
   const queues = new Queues({ connection: queueRedis, prefix: config.queuePrefix, defaults: config.jobs, log });
   const metrics = new Metrics({ queues });
+  const read = config.databaseRead.url
+    ? createReadDb(config.databaseRead.url, { primary: database.pool, maxLagMs: config.databaseRead.maxLagMs, max: options.api ? 10 : 2, log, registry: metrics.registry })
+    : null;
   const secret = await resolveSessionSecret(config, database.db);
   const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl, { maxConnections: config.email.poolSize }) : createCapturedTransport();
   const email = new EmailService({
-    emailLog: new EmailLogRepository(database.db), transport, from: config.emailFrom, leaseMs: config.email.leaseMs, domain: config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local',
+    emailLog: new EmailLogRepository(database.db, read?.db), transport, from: config.emailFrom, leaseMs: config.email.leaseMs, domain: config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local',
     // One claim per pooled connection: a claim is taken only when its message can go out now.
     maxInFlight: config.email.poolSize,
     onOutcome: (kind, outcome) => metrics.emails.inc({ kind, outcome }),
@@ -52,6 +56,7 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
   const platform: Platform = {
     config, log, db: database.db, pool: database.pool, redis, redisTarget: endpoints.redis, queues,
     limiter: new RateLimiter({ redis, prefix: config.queuePrefix, now: options.now }), now, email, storage, metrics, secret,
+    readDb: read?.db ?? database.db, readReplica: read?.replica ?? null,
     publicUrl: () => config.publicUrl ?? options.publicUrl() ?? `http://127.0.0.1:${config.port}`,
   };
   return {
@@ -62,6 +67,7 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
       await queues.close();
       queueRedis.disconnect();
       redis.disconnect();
+      await read?.close();
       await database.close();
       await endpoints.stop();
     },

@@ -52,7 +52,8 @@ export class ReindexRunsRepository extends Repository {
     await this.db.updateTable('search_reindex_runs').set({ status: 'FAILED', ...totals, error, completed_at: new Date() }).where('id', '=', id).execute();
   }
 
+  /** The admin list: a run that ended a moment ago may show as running (lag-tolerant, on readDb). */
   recent(limit: number) {
-    return this.db.selectFrom('search_reindex_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
+    return this.readDb.selectFrom('search_reindex_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
   }
 }

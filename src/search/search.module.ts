@@ -8,16 +8,16 @@ import { SearchRepository } from './search.repository.js';
 import { searchRoutes } from './search.routes.js';
 import { SearchService } from './search.service.js';
 
-export type SearchModuleDeps = Pick<Platform, 'db' | 'queues' | 'config' | 'log'>;
+export type SearchModuleDeps = Pick<Platform, 'db' | 'readDb' | 'queues' | 'config' | 'log'>;
 
 /** The search index (kept by three jobs from the outbox rows of search.enqueue.ts) and the search API. */
 export function searchModule(deps: SearchModuleDeps) {
-  const { db, log, queues, config: { search: options } } = deps;
+  const { db, readDb, log, queues, config: { search: options } } = deps;
   const index = new SearchIndexService({
-    db, log, queues, documents: new SearchIndexRepository(db), runs: new ReindexRunsRepository(db), reindexBatch: options.reindexBatch,
+    db, log, queues, documents: new SearchIndexRepository(db), runs: new ReindexRunsRepository(db, readDb), reindexBatch: options.reindexBatch,
   });
   const query = new SearchService({
-    documents: new SearchRepository(db), typoThreshold: options.typoThreshold, prefixThreshold: options.prefixThreshold, maxCandidates: options.maxCandidates,
+    documents: new SearchRepository(db, readDb), typoThreshold: options.typoThreshold, prefixThreshold: options.prefixThreshold, maxCandidates: options.maxCandidates,
   });
   return {
     index,

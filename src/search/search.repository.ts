@@ -50,7 +50,10 @@ function filterSql(f: SearchFilters): RawBuilder<unknown>[] {
   return where;
 }
 
-/** The search statement: matches, visibility, ranking, the page with highlights, total and facets. */
+/**
+ * The search statement: matches, visibility, ranking, the page with highlights, total and facets. On
+ * readDb (the replica when configured): the index itself trails its sources by a job's run.
+ */
 export class SearchRepository extends Repository {
   async search(text: SearchText, viewer: Viewer, options: {
     types: readonly SearchEntityType[];
@@ -126,7 +129,7 @@ export class SearchRepository extends Repository {
         (SELECT json_object_agg(status, n) FROM (SELECT status, count(*) AS n FROM m WHERE ${typeFilter} GROUP BY 1) x) AS statuses,
         (SELECT json_agg(json_build_object('value', tag, 'count', n) ORDER BY n DESC, tag)
            FROM (SELECT tag, count(*)::int AS n FROM m, unnest(m.tags) tag WHERE ${typeFilter} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20) x) AS tags
-    `.execute(this.db);
+    `.execute(this.readDb);
     return {
       rows: (row?.page ?? []).map((r) => ({ ...r, score: Number(r.score), created_at: new Date(r.created_at), updated_at: new Date(r.updated_at) })),
       total: row?.total ?? 0,

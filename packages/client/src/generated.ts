@@ -1833,6 +1833,15 @@ export interface components {
             postgres: {
                 healthy: boolean;
             };
+            /** @description DATABASE_READ_URL only; does not make `healthy` false, since reads fall back to the primary */
+            postgresReplica?: {
+                /** @description reachable with lag within DATABASE_READ_MAX_LAG_MS; when false, lag-tolerant reads go to the primary */
+                healthy: boolean;
+                /** @description replay lag at the last check (null: unknown or unreachable) */
+                lagMs: number | null;
+                maxLagMs: number;
+                reachable: boolean | null;
+            };
             redis: {
                 healthy: boolean;
             };

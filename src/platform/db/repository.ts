@@ -6,9 +6,13 @@ import type { Executor } from './client.js';
  * in a transaction takes the same repository over it with `in(tx)`, so no service constructs one.
  */
 export abstract class Repository {
-  constructor(protected readonly db: Executor) {}
+  /**
+   * `readDb` is for the few reads that tolerate replica lag (docs/OPERATIONS.md lists them): the
+   * read replica's Kysely when the module passes it, else `db`. Over a transaction both are it.
+   */
+  constructor(protected readonly db: Executor, protected readonly readDb: Executor = db) {}
 
-  /** This repository over `tx` (a transaction, or the pool again). */
+  /** This repository over `tx` (a transaction, or the pool again), its reads included. */
   in(tx: Executor): this {
     return new (this.constructor as new (db: Executor) => this)(tx);
   }

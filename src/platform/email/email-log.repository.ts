@@ -83,14 +83,15 @@ export class EmailLogRepository extends Repository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /** The admin list (lag-tolerant, on readDb); claims and statuses above always read the primary. */
   list(filter: { status?: EmailStatus; limit: number; offset: number }) {
-    let q = this.db.selectFrom('email_log').selectAll();
+    let q = this.readDb.selectFrom('email_log').selectAll();
     if (filter.status) q = q.where('status', '=', filter.status);
     return q.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(filter.limit).offset(filter.offset).execute();
   }
 
   async count(filter: { status?: EmailStatus }): Promise<number> {
-    let q = this.db.selectFrom('email_log').select((eb) => eb.fn.countAll<number>().as('n'));
+    let q = this.readDb.selectFrom('email_log').select((eb) => eb.fn.countAll<number>().as('n'));
     if (filter.status) q = q.where('status', '=', filter.status);
     return Number((await q.executeTakeFirstOrThrow()).n);
   }
