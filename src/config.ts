@@ -140,6 +140,8 @@ const envSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: int(0, 65535).default(3000),
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_DIRECT_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
   DATABASE_READ_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_READ_MAX_LAG_MS: int(100, 3_600_000).default(30_000),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
@@ -256,6 +258,13 @@ export interface Config {
   readonly port: number;
   readonly databaseUrl: string | undefined;
   /**
+   * PostgreSQL itself, when DATABASE_URL is a transaction pooler (PgBouncer): migrations and the
+   * outbox relay's LISTEN, which need a session of their own (docs/OPERATIONS.md, PgBouncer).
+   */
+  readonly databaseDirectUrl: string | undefined;
+  /** false: no statement is prepared under a name (PgBouncer before 1.21 in transaction mode). */
+  readonly databasePreparedStatements: boolean;
+  /**
    * A streaming replica for reads that tolerate lag, and the lag past which they go to the primary
    * instead (docs/OPERATIONS.md, Read replicas). Unset: every read is on the primary.
    */
@@ -345,6 +354,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const redis = redisTarget(e);
   // The replica mirrors DATABASE_URL's server; without it the embedded PostgreSQL has no replica.
   if (e.DATABASE_READ_URL && !e.DATABASE_URL) throw new ConfigError('Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (it is a replica of that database)');
+  // Without DATABASE_URL the embedded PostgreSQL is the direct connection: a direct URL would be another server.
+  if (e.DATABASE_DIRECT_URL && !e.DATABASE_URL) throw new ConfigError('Invalid configuration: DATABASE_DIRECT_URL needs DATABASE_URL (it is the direct way to the same database)');
   // Browsers drop a SameSite=None cookie that is not Secure: the session would silently never stick.
   if (e.COOKIE_SAMESITE === 'none' && e.COOKIE_SECURE === 'false') {
     throw new ConfigError('Invalid configuration: COOKIE_SECURE must not be false with COOKIE_SAMESITE=none (browsers refuse such cookies)');
@@ -353,6 +364,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     host: e.HOST,
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
+    databaseDirectUrl: e.DATABASE_DIRECT_URL,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'true',
     databaseRead: { url: e.DATABASE_READ_URL, maxLagMs: e.DATABASE_READ_MAX_LAG_MS },
     redis,
     dataDir: path.resolve(e.DATA_DIR),

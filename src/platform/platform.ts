@@ -19,6 +19,8 @@ import { createStorage } from './storage/storage.factory.js';
 export interface PlatformHandle {
   readonly platform: Platform;
   readonly database: DbHandle;
+  /** DATABASE_DIRECT_URL's small pool (PostgreSQL itself, past PgBouncer): the outbox relay's LISTEN. */
+  readonly direct: DbHandle | null;
   /** BullMQ's own connection (blocking commands), shared by queues, workers and the relay. */
   readonly queueRedis: Redis;
   /** Closes every client, then stops the embedded PostgreSQL/Redis if this process started them. */
@@ -32,9 +34,12 @@ export interface PlatformHandle {
 export async function createPlatform(config: Config, options: { logger?: Logger; api: boolean; publicUrl: () => string | null; now?: () => number }): Promise<PlatformHandle> {
   const log = options.logger ?? createLogger(config.logLevel);
   const endpoints = await resolveEndpoints(config, log);
-  await migrate(endpoints.databaseUrl);
+  // Migrations are safe through PgBouncer too (lock-holder transaction); the direct URL spares
+  // them pooler limits such as query_timeout.
+  await migrate(config.databaseDirectUrl ?? endpoints.databaseUrl);
 
-  const database = createDb(endpoints.databaseUrl, { max: options.api ? 20 : 10 });
+  const database = createDb(endpoints.databaseUrl, { max: options.api ? 20 : 10, preparedStatements: config.databasePreparedStatements });
+  const direct = config.databaseDirectUrl ? createDb(config.databaseDirectUrl, { max: 2, applicationName: 'herald-direct' }) : null;
   const redis = createCommandRedis(endpoints.redis);
   const queueRedis = createQueueRedis(endpoints.redis);
   const queues = new Queues({ connection: queueRedis, prefix: config.queuePrefix, defaults: config.jobs, log });
@@ -60,7 +65,7 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
     publicUrl: () => config.publicUrl ?? options.publicUrl() ?? `http://127.0.0.1:${config.port}`,
   };
   return {
-    platform, database, queueRedis,
+    platform, database, direct, queueRedis,
     async close() {
       await storage.close();
       await email.close();
@@ -69,6 +74,7 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
       redis.disconnect();
       await read?.close();
       await database.close();
+      await direct?.close();
       await endpoints.stop();
     },
   };

@@ -37,7 +37,7 @@ export function startRoles(deps: RolesDeps): { start(): Promise<void>; stop(): P
     })
     : null;
   const relay = roles.has('worker')
-    ? new OutboxRelay({ db: database.db, pool: database.pool, queues, redis: queueRedis, prefix: config.queuePrefix, log, pollMs: config.worker.outboxPollMs })
+    ? new OutboxRelay({ db: database.db, pool: (deps.handle.direct ?? database).pool, queues, redis: queueRedis, prefix: config.queuePrefix, log, pollMs: config.worker.outboxPollMs })
     : null;
   const keeper = roles.has('scheduler')
     ? new ScheduleKeeper({ queues, log, intervalMs: config.health.scheduleCheckMs, onRestored: (schedule) => metrics.schedulesRestored.inc({ schedule }) })

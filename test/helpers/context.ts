@@ -76,12 +76,23 @@ export interface TestApp {
 
 let counter = 0;
 
-export async function createTestApp(env: Record<string, string> = {}, options: AppOptions = {}): Promise<TestApp> {
+const throughPort = (url: string, port: number) => Object.assign(new URL(url), { host: `127.0.0.1:${port}` }).toString();
+
+/**
+ * `env` may depend on the file's database (its name, for a URL through a pgbouncer). With
+ * TEST_PGBOUNCER=1 (the suite's pgbouncer group, see global-setup.ts) the app reaches PostgreSQL
+ * as behind PgBouncer in transaction mode: DATABASE_URL through the suite's pgbouncer,
+ * DATABASE_DIRECT_URL to the server itself, no named prepared statements.
+ */
+export async function createTestApp(env: Record<string, string> | ((database: { name: string; url: string }) => Record<string, string>) = {}, options: AppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const prefix = `t${randomBytes(5).toString('hex')}`;
+  const bouncer = inject('pgbouncerPort');
   const config = loadConfig({
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: database.url, REDIS_URL,
-    QUEUE_PREFIX: prefix, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, OUTBOX_POLL_MS: '50', ...env,
+    QUEUE_PREFIX: prefix, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, OUTBOX_POLL_MS: '50',
+    ...(bouncer ? { DATABASE_URL: throughPort(database.url, bouncer), DATABASE_DIRECT_URL: database.url, DATABASE_PREPARED_STATEMENTS: 'false' } : {}),
+    ...(typeof env === 'function' ? env(database) : env),
   });
   const app = await createApp(config, { print: () => undefined, ...options });
   await app.start();

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate, readMigrations } from '../../src/platform/db/migrate.js';
 import { ADMIN_URL, databaseUrl } from './env.js';
+import { startPgBouncer } from './pgbouncer.js';
 
 /**
  * Builds the migrated template database once per migration set; every test file clones it
@@ -32,10 +33,17 @@ export default async function setup({ provide }: TestProject) {
     await admin.end();
   }
   provide('templateDatabase', template);
+  // The pgbouncer group (TEST_PGBOUNCER=1, .ci/run): every test app goes through one pgbouncer in
+  // transaction mode (test/helpers/context.ts); 0 otherwise.
+  if (!process.env.TEST_PGBOUNCER) return provide('pgbouncerPort', 0);
+  const bouncer = await startPgBouncer({ poolSize: 5 });
+  provide('pgbouncerPort', bouncer.port);
+  return () => bouncer.stop();
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     templateDatabase: string;
+    pgbouncerPort: number;
   }
 }

@@ -3,11 +3,13 @@ import { chartLegend, throughputChart } from './chart.js';
 import { confirmAction } from './confirm.js';
 import { badge, h, table, timeAgo, update } from './dom.js';
 
-const NOT_GROUPS = new Set(['healthy', 'redis', 'postgres', 'error']);
+const NOT_GROUPS = new Set(['healthy', 'redis', 'postgres', 'postgresReplica', 'error']);
 const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'];
 const stacks = new Map();
 
 const upDown = (dep) => (dep?.healthy ? badge('Up', 'ok') : badge('Down', 'bad'));
+const replicaState = (r) => (r.healthy ? badge(`Up, ${r.lagMs} ms behind`, 'ok')
+  : badge(r.reachable === false ? 'Down: reads on the primary' : `Lagging${r.lagMs === null ? '' : ` ${r.lagMs} ms`}: reads on the primary`, 'warn'));
 
 /** Overall health: the verdict, each failing group by name with its problems, and the stores. */
 export function renderHealth(el, report) {
@@ -19,7 +21,9 @@ export function renderHealth(el, report) {
       failing.length ? `Failing: ${failing.join(', ')}` : report.error ?? 'A dependency is down.');
   const stores = h('ul', { class: 'stores' },
     h('li', {}, 'PostgreSQL ', upDown(report.postgres)),
-    h('li', {}, 'Redis ', upDown(report.redis)));
+    h('li', {}, 'Redis ', upDown(report.redis)),
+    // DATABASE_READ_URL only; a lagging or unreachable replica is a warning: reads fall back to the primary.
+    report.postgresReplica ? h('li', {}, 'PostgreSQL replica ', replicaState(report.postgresReplica)) : null);
   const cards = groups.map(([name, g]) => h('article', { class: `group ${g.healthy ? 'group-ok' : 'group-bad'}`, 'aria-label': `Group ${name}` },
     h('h3', {}, `Group ${name} `, g.healthy ? badge('Healthy', 'ok') : badge('Failing', 'bad')),
     g.problems?.length ? h('ul', { class: 'problems' }, g.problems.map((p) => h('li', {}, p))) : h('p', { class: 'muted' }, 'No problems.'),

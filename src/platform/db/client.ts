@@ -16,8 +16,23 @@ export interface DbHandle {
   close(): Promise<void>;
 }
 
-export function createDb(connectionString: string, options: { max?: number; applicationName?: string } = {}): DbHandle {
+/**
+ * A client that never prepares a statement under a name: the name of a query config is dropped,
+ * so pg sends it as the unnamed statement, parsed again on each call. PgBouncer (before 1.21) in
+ * transaction mode hands each transaction any server connection, where a named statement is
+ * missing or already exists. Kysely's own statements are unnamed already; the inbox's hot reads
+ * (notifications/inbox.repository.ts) are named.
+ */
+class UnnamedStatementsClient extends pg.Client {}
+const namedQuery = pg.Client.prototype.query;
+UnnamedStatementsClient.prototype.query = function query(this: pg.Client, config: unknown, ...rest: unknown[]) {
+  const unnamed = config && typeof config === 'object' && 'name' in config && !('submit' in config) ? { ...config, name: undefined } : config;
+  return (namedQuery as (...args: unknown[]) => unknown).call(this, unnamed, ...rest);
+} as typeof namedQuery;
+
+export function createDb(connectionString: string, options: { max?: number; applicationName?: string; preparedStatements?: boolean } = {}): DbHandle {
   const pool = new pg.Pool({
+    ...(options.preparedStatements === false ? { Client: UnnamedStatementsClient } : {}),
     connectionString,
     max: options.max ?? 10,
     application_name: options.applicationName ?? 'herald',

@@ -103,6 +103,7 @@ export async function reopenOutboxFailed(db: Executor, ids: readonly OutboxId[])
 
 interface RelayOptions {
   readonly db: Db;
+  /** Where the relay LISTENs: DATABASE_DIRECT_URL's pool when set, else the main one. */
   readonly pool: pg.Pool;
   readonly queues: Queues;
   readonly redis: Redis;
@@ -112,6 +113,16 @@ interface RelayOptions {
   readonly batchSize?: number;
   /** How long a relayed job may go unfinished before the relay checks it still exists in Redis. */
   readonly staleAfterMs?: number;
+}
+
+/**
+ * Whether this connection is a PostgreSQL session of its own, which LISTEN needs. A pooler that
+ * shares server connections (PgBouncer, in any mode) answers the start-up with a backend process
+ * id of its own making; PostgreSQL answers with the backend's, which pg_backend_pid() returns.
+ */
+async function isSession(client: pg.PoolClient): Promise<boolean> {
+  const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+  return rows[0]?.pid === (client as unknown as { processID: number | null }).processID;
 }
 
 /**
@@ -141,8 +152,19 @@ export class OutboxRelay {
     this.schedule(0);
   }
 
+  /** Whether a LISTEN connection is open (false: new rows wait for the next poll). */
+  get listening(): boolean {
+    return this.listener !== null;
+  }
+
   private async listen(): Promise<void> {
     const client = await this.deps.pool.connect();
+    if (!(await isSession(client).catch((err) => { client.release(true); throw err; }))) {
+      client.release();
+      this.deps.log.warn({ pollMs: this.deps.pollMs }, 'outbox LISTEN needs a session of its own and the database connection goes through a pooler '
+        + '(PgBouncer?): set DATABASE_DIRECT_URL; until then new outbox rows wait for the next poll');
+      return;
+    }
     let released = false;
     const release = (destroy: boolean) => {
       if (released) return;
