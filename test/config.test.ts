@@ -102,6 +102,17 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads PgBouncer\'s two variables, and refuses a direct URL without DATABASE_URL', () => {
+    expect(loadConfig({})).toMatchObject({ databaseDirectUrl: undefined, databasePreparedStatements: true });
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@bouncer:6432/db', DATABASE_DIRECT_URL: 'postgres://u@pg:5432/db', DATABASE_PREPARED_STATEMENTS: 'false' }))
+      .toMatchObject({ databaseDirectUrl: 'postgres://u@pg:5432/db', databasePreparedStatements: false });
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'true' }).databasePreparedStatements).toBe(true);
+    expect(() => loadConfig({ DATABASE_DIRECT_URL: 'postgres://u@pg/db' })).toThrow('Invalid configuration: DATABASE_DIRECT_URL needs DATABASE_URL (it is the direct way to the same database)');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@p/db', DATABASE_DIRECT_URL: 'mysql://pg', DATABASE_PREPARED_STATEMENTS: 'no' })).toThrow(
+      /DATABASE_DIRECT_URL must be a URL starting with postgres:\/\/ or postgresql:\/\/\nInvalid configuration: DATABASE_PREPARED_STATEMENTS /,
+    );
+  });
+
   it('does not read NODE_ENV (any value starts)', () => {
     expect(() => loadConfig({ NODE_ENV: 'staging' })).not.toThrow();
   });
