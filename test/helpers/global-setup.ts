@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate, readMigrations } from '../../src/platform/db/migrate.js';
@@ -11,7 +13,10 @@ import { startPgBouncer } from './pgbouncer.js';
  */
 export default async function setup({ provide }: TestProject) {
   const migrations = await readMigrations();
-  const hash = createHash('sha256').update(migrations.map((m) => m.version + m.sql).join('\n')).digest('hex').slice(0, 12);
+  // The runner too: it owns schema_migrations' own columns (expand), which a template built by an
+  // older runner would lack.
+  const runner = await readFile(path.join(import.meta.dirname, '../../src/platform/db/migrate.ts'), 'utf8');
+  const hash = createHash('sha256').update(migrations.map((m) => m.version + m.sql).join('\n') + runner).digest('hex').slice(0, 12);
   const template = `herald_tpl_${hash}`;
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();

@@ -2,23 +2,33 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { StartupError } from '../resources.js';
+import { migrationDirectives, splitStatements, type MigrationDirectives } from './migration-file.js';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../migrations');
 
 // Any fixed number: every process that starts at once waits on this lock, one applies.
 const MIGRATION_LOCK_KEY = 4_242_001;
 
-export interface Migration {
+export interface Migration extends MigrationDirectives {
   readonly version: string;
   readonly sql: string;
 }
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<Migration[]> {
   const files = (await readdir(dir)).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
-  return Promise.all(files.map(async (f) => ({ version: f.replace(/\.sql$/, ''), sql: await readFile(path.join(dir, f), 'utf8') })));
+  return Promise.all(files.map(async (f) => {
+    const version = f.replace(/\.sql$/, '');
+    const sql = await readFile(path.join(dir, f), 'utf8');
+    return { version, sql, ...migrationDirectives(version, sql) };
+  }));
 }
 
-/** Applies pending migrations in order, each in its own transaction; returns the versions applied. */
+/**
+ * Applies pending migrations in order, each in its own transaction (or statement by statement,
+ * `-- herald:no-transaction`); returns the versions applied. Refuses (StartupError) a database
+ * that holds migrations this code does not know, unless each of them is an expand migration.
+ */
 export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): Promise<string[]> {
   const release = await holdMigrationLock(connectionString);
   const client = new pg.Client({ connectionString, application_name: 'herald-migrate' });
@@ -26,19 +36,16 @@ export async function migrate(connectionString: string, dir = MIGRATIONS_DIR): P
     await client.connect();
     await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await client.query<{ version: string }>('SELECT version FROM schema_migrations')).rows.map((r) => r.version));
+    // Whether a version is an expand migration, which code older than it may still run on.
+    await client.query('ALTER TABLE schema_migrations ADD COLUMN IF NOT EXISTS expand boolean NOT NULL DEFAULT false');
+    const rows = (await client.query<{ version: string; expand: boolean }>('SELECT version, expand FROM schema_migrations')).rows;
+    const migrations = await readMigrations(dir);
+    refuseNewerSchema(rows, migrations);
+    const done = new Set(rows.map((r) => r.version));
     const applied: string[] = [];
-    for (const m of await readMigrations(dir)) {
+    for (const m of migrations) {
       if (done.has(m.version)) continue;
-      await client.query('BEGIN');
-      try {
-        await client.query(m.sql);
-        await client.query('INSERT INTO schema_migrations (version) VALUES ($1)', [m.version]);
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK');
-        throw new Error(`Migration ${m.version} failed: ${(err as Error).message}`, { cause: err });
-      }
+      await (m.transaction ? applyInTransaction(client, m) : applyStatementByStatement(client, m));
       applied.push(m.version);
     }
     return applied;
@@ -79,4 +86,50 @@ async function holdMigrationLock(connectionString: string): Promise<() => Promis
     await holder.query('COMMIT').catch(() => undefined);
     await holder.end().catch(() => undefined);
   };
+}
+
+/**
+ * A database migrated by newer code: this code would run against a schema it was not written
+ * for (a dropped column, a renamed table). Refused, unless every newer migration declared itself
+ * an expand migration (the rolling upgrade's first half, which old code runs on unharmed).
+ */
+function refuseNewerSchema(rows: readonly { version: string; expand: boolean }[], known: readonly Migration[]): void {
+  const versions = new Set(known.map((m) => m.version));
+  const newer = rows.filter((r) => !versions.has(r.version));
+  const incompatible = newer.filter((r) => !r.expand).map((r) => r.version).sort();
+  if (incompatible.length === 0) return;
+  throw new StartupError(`The database has migrations this version of herald does not know: ${incompatible.join(', ')}. `
+    + 'It was migrated by a newer release and is not backward-compatible with this one: run the newer release, '
+    + 'or restore the backup taken before the upgrade (docs/OPERATIONS.md, Upgrades).');
+}
+
+async function applyInTransaction(client: pg.Client, m: Migration): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query(m.sql);
+    await client.query('INSERT INTO schema_migrations (version, expand) VALUES ($1, $2)', [m.version, m.expand]);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK');
+    throw new Error(`Migration ${m.version} failed: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/**
+ * `-- herald:no-transaction`: each statement on its own (CREATE INDEX CONCURRENTLY), the version
+ * recorded only after the last succeeded. A failure leaves what ran in place, so the file must be
+ * safe to run again (DROP INDEX CONCURRENTLY IF EXISTS first: a failed concurrent build leaves an
+ * INVALID index behind, which IF NOT EXISTS would keep).
+ */
+async function applyStatementByStatement(client: pg.Client, m: Migration): Promise<void> {
+  const statements = splitStatements(m.sql);
+  for (const [i, statement] of statements.entries()) {
+    try {
+      await client.query(statement);
+    } catch (err) {
+      throw new Error(`Migration ${m.version} (no transaction) failed at statement ${i + 1} of ${statements.length}, `
+        + `the ones before it stay applied: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  await client.query('INSERT INTO schema_migrations (version, expand) VALUES ($1, $2)', [m.version, m.expand]);
 }

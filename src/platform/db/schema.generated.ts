@@ -335,6 +335,7 @@ export interface Projects {
 
 export interface SchemaMigrations {
   applied_at: Generated<Timestamp>;
+  expand: Generated<boolean>;
   version: string;
 }
 
