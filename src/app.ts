@@ -86,7 +86,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   if (roles.has('api')) {
     http = createHttpServer(config, platform.log);
     routes = registerAccessControl(http, { authenticate: (token) => auth.auth.authenticate(token), limiter: platform.limiter, config });
-    metricsRoutes(http, { metrics: platform.metrics, token: config.metrics.token });
+    metricsRoutes(http, { metrics: platform.metrics, tokens: [config.metrics.token, config.monitoringToken] });
     for (const module of modules) module.routes?.(http);
     docsRoutes(http, { routes });
   }

@@ -195,6 +195,8 @@ const envSchema = z.object({
   SCHEDULE_CHECK_MS: int(100, 60_000).default(30_000),
   BLOG_PUBLISH_GRACE_MS: int(0, 86_400_000).default(120_000),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  // Bearer token of health checks and scrapers: the read-only health views and metrics, nothing else.
+  MONITORING_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: int(1, 65535).optional(),
   UNSUBSCRIBE_TTL_DAYS: int(1, 3650).default(90),
   NOTIFICATION_RETENTION_DAYS: int(1, 36_500).default(365),
@@ -311,6 +313,11 @@ export interface Config {
   readonly sse: { readonly maxPerUser: number; readonly maxConnections: number; readonly sessionCheckMs: number };
   /** Bearer token /metrics requires when set; METRICS_PORT serves it from processes without the API. */
   readonly metrics: { readonly token: string | undefined; readonly port: number | undefined };
+  /**
+   * MONITORING_TOKEN: a bearer token that reads the health views (`monitoring` routes) and
+   * /metrics without an admin session, and grants nothing else (docs/OPERATIONS.md).
+   */
+  readonly monitoringToken: string | undefined;
   readonly health: { readonly workerHeartbeatMs: number; readonly maxFailureRate: number; readonly failureMinJobs: number; readonly scheduleGraceMs: number; readonly scheduleCheckMs: number };
   /** How late a scheduled post may still be unpublished before the blog health group turns red. */
   readonly blog: { readonly publishGraceMs: number };
@@ -411,6 +418,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     sse: { maxPerUser: e.SSE_MAX_PER_USER, maxConnections: e.SSE_MAX_CONNECTIONS, sessionCheckMs: e.SSE_SESSION_CHECK_MS },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },
+    monitoringToken: e.MONITORING_TOKEN,
     health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS, scheduleCheckMs: e.SCHEDULE_CHECK_MS },
     blog: { publishGraceMs: e.BLOG_PUBLISH_GRACE_MS },
     analytics: { key: e.ANALYTICS_KEY, geoipDb: e.GEOIP_DB ? path.resolve(e.GEOIP_DB) : undefined, retentionMonths: e.ANALYTICS_RETENTION_MONTHS, bodyLimitBytes: e.ANALYTICS_BODY_LIMIT_BYTES, userEventsPerHour: e.ANALYTICS_USER_EVENTS_PER_HOUR },

@@ -35,9 +35,10 @@ export function adminQueueRoutes(app: Http, deps: AdminQueueRoutesDeps): void {
   const { queues } = deps;
   const adminId = (request: { user: { id: string } | null }) => request.user!.id;
 
-  app.get('/api/admin/jobs/queues', { config: doc('Every queue: counts, workers, last hour', { response: queuesBody }) }, async () => ok(await queues.overview()));
+  // Counts and schedules, no job data: MONITORING_TOKEN may read them too (`monitoring`).
+  app.get('/api/admin/jobs/queues', { config: { ...doc('Every queue: counts, workers, last hour', { response: queuesBody }), monitoring: true } }, async () => ok(await queues.overview()));
 
-  app.get('/api/admin/jobs/schedulers', { config: doc('Recurring schedules and their next run', { response: schedulersBody }) }, async () => ok(await queues.schedulers(Date.now(), deps.scheduleGraceMs)));
+  app.get('/api/admin/jobs/schedulers', { config: { ...doc('Recurring schedules and their next run', { response: schedulersBody }), monitoring: true } }, async () => ok(await queues.schedulers(Date.now(), deps.scheduleGraceMs)));
 
   app.get('/api/admin/jobs/queues/:queue/jobs', { schema: { params: queueParams, querystring: jobsQuery }, config: doc('Jobs of a queue in one state', { response: jobsPageBody }) }, async (request) => {
     const q = request.query;

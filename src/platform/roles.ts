@@ -40,12 +40,12 @@ export function startRoles(deps: RolesDeps): { start(): Promise<void>; stop(): P
     ? new OutboxRelay({ db: database.db, pool: (deps.handle.direct ?? database).pool, queues, redis: queueRedis, prefix: config.queuePrefix, log, pollMs: config.worker.outboxPollMs })
     : null;
   const keeper = roles.has('scheduler')
-    ? new ScheduleKeeper({ queues, log, intervalMs: config.health.scheduleCheckMs, onRestored: (schedule) => metrics.schedulesRestored.inc({ schedule }) })
+    ? new ScheduleKeeper({ queues, log, intervalMs: config.health.scheduleCheckMs, onRestored: (schedule, queue) => metrics.schedulesRestored.inc({ queue, schedule }) })
     : null;
   let metricsServer: Server | null = null;
   return {
     async start() {
-      if (!http && config.metrics.port) metricsServer = await serveMetrics(metrics, config.metrics.port, config.host, config.metrics.token);
+      if (!http && config.metrics.port) metricsServer = await serveMetrics(metrics, config.metrics.port, config.host, [config.metrics.token, config.monitoringToken]);
       let url: string | null = null;
       if (http) {
         for (const module of modules) await module.start?.();

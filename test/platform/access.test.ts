@@ -11,7 +11,7 @@ let viewer: Session;
 
 // Deliberately public: no session needed (each has its own guard where it matters).
 const PUBLIC = new Set([
-  'GET /api/health', 'POST /api/auth/login', 'GET /metrics', 'GET /api/notifications/unsubscribe', 'POST /api/notifications/unsubscribe',
+  'GET /api/health', 'POST /api/auth/login', 'GET /metrics', 'GET /metrics/queues', 'GET /api/notifications/unsubscribe', 'POST /api/notifications/unsubscribe',
   'GET /admin', 'GET /admin/', 'GET /admin/:file', 'GET /api/analytics/openapi.json',
   'GET /', 'GET /inbox/:file', 'GET /api/openapi.json', 'GET /api/docs', 'GET /api/docs/:file',
   // Takes a session or the ANALYTICS_KEY, checked in the route (below).

@@ -51,8 +51,9 @@ describe('schedules after Redis lost its data', () => {
     const daily = SCHEDULES.find((s) => s.id === 'analytics-daily')!;
     const probe = { ...daily, id: 'catch-up-probe' };
     let clock = Date.parse('2025-03-02T00:09:40Z');
+    const restored: Array<[string, string]> = []; // what herald_schedules_restored_total{queue,schedule} counts
     const keepers = [t.app.queues, second.queues].map((queues) =>
-      new ScheduleKeeper({ queues, log: t.app.log, intervalMs: 60_000, schedules: [probe], now: () => clock }));
+      new ScheduleKeeper({ queues, log: t.app.log, intervalMs: 60_000, schedules: [probe], now: () => clock, onRestored: (id, q) => restored.push([id, q]) }));
     const queue = t.app.queues.get('analytics-aggregation');
     // (the apps' keepers may catch up a run of theirs in this queue too: only the probe's count)
     const oneOffs = async () => (await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed'])).filter((j) => j.id?.startsWith(`schedule-catch-up-${probe.id}-`));
@@ -64,6 +65,8 @@ describe('schedules after Redis lost its data', () => {
     await Promise.all(keepers.map((k) => k.check()));
 
     expect(await queue.getJobScheduler(probe.id)).toBeTruthy();
+    expect(restored.length).toBeGreaterThan(0);
+    expect(new Set(restored.map((r) => r.join(' ')))).toEqual(new Set(['catch-up-probe analytics-aggregation']));
     const jobs = await oneOffs();
     expect(jobs).toHaveLength(1);
     const job = jobs[0]!;

@@ -181,7 +181,7 @@ export interface paths {
         };
         /**
          * Health of every job group, Redis and PostgreSQL
-         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         * @description ADMIN only. Also `Authorization: Bearer <MONITORING_TOKEN>` (a health check's credential, no session). Rate limit `admin.jobs` (per user per minute).
          */
         get: operations["getAdminJobsHealth"];
         put?: never;
@@ -261,7 +261,7 @@ export interface paths {
         };
         /**
          * Every queue: counts, workers, last hour
-         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         * @description ADMIN only. Also `Authorization: Bearer <MONITORING_TOKEN>` (a health check's credential, no session). Rate limit `admin.jobs` (per user per minute).
          */
         get: operations["getAdminJobsQueues"];
         put?: never;
@@ -401,7 +401,7 @@ export interface paths {
         };
         /**
          * Recurring schedules and their next run
-         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         * @description ADMIN only. Also `Authorization: Bearer <MONITORING_TOKEN>` (a health check's credential, no session). Rate limit `admin.jobs` (per user per minute).
          */
         get: operations["getAdminJobsSchedulers"];
         put?: never;
@@ -481,7 +481,7 @@ export interface paths {
         };
         /**
          * Live worker processes
-         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         * @description ADMIN only. Also `Authorization: Bearer <MONITORING_TOKEN>` (a health check's credential, no session). Rate limit `admin.jobs` (per user per minute).
          */
         get: operations["getAdminJobsWorkers"];
         put?: never;
@@ -1674,12 +1674,34 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Prometheus metrics
-         * @description Needs `Authorization: Bearer <METRICS_TOKEN>` when METRICS_TOKEN is set.
+         * Prometheus metrics of this process
+         * @description This process's own series: scrape every process. Queue depths, the same from every process, are at /metrics/queues. Needs `Authorization: Bearer <METRICS_TOKEN or MONITORING_TOKEN>` when either is set.
          *
          *     No sign-in needed.
          */
         get: operations["getMetrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Queue depths of the whole cluster (herald_queue_jobs)
+         * @description The same answer from every process (BullMQ's counters in Redis): scrape it once, through the load balancer, not per process. Needs `Authorization: Bearer <METRICS_TOKEN or MONITORING_TOKEN>` when either is set.
+         *
+         *     No sign-in needed.
+         */
+        get: operations["getMetricsQueues"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6559,7 +6581,38 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description Unauthorized (METRICS_TOKEN) */
+            /** @description Unauthorized (METRICS_TOKEN or MONITORING_TOKEN) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getMetricsQueues: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description Unauthorized (METRICS_TOKEN or MONITORING_TOKEN) */
             401: {
                 headers: {
                     [name: string]: unknown;

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Config, RateLimitName } from '../../config.js';
 import type { Role } from '../db/schema.js';
 import { ForbiddenError, RateLimitedError, UnauthorizedError } from '../errors.js';
+import { sameSecret } from '../secret.js';
 import { CROSS_ORIGIN_REFUSED, originAllowed, trustedOrigins } from './cors.js';
 import { rateLimitHeaders, type RateLimiter } from './rate-limit.js';
 import type { RouteDoc, RouteDocument } from './route-doc.js';
@@ -25,6 +26,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
     rateLimit?: RateLimitName;
+    /**
+     * An admin route that MONITORING_TOKEN may read too (read-only health views): a health
+     * check's credential that is not an admin session, and grants no other route.
+     */
+    monitoring?: boolean;
     /** The route's OpenAPI description (platform/http/openapi.ts); required of every JSON route. */
     openapi?: RouteDoc;
   }
@@ -66,6 +72,8 @@ export interface RouteAccess {
   readonly url: string;
   readonly access: Access | undefined;
   readonly rateLimit: RateLimitName | undefined;
+  /** MONITORING_TOKEN may call it (an admin route's read-only health view). */
+  readonly monitoring: boolean;
   readonly openapi: RouteDocument | undefined;
 }
 
@@ -82,7 +90,10 @@ export function registerAccessControl(app: FastifyInstance, deps: {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD') continue; // Fastify's automatic twin of each GET
-      table.push({ method, url: route.url, access: route.config?.access, rateLimit: route.config?.rateLimit, openapi: documented(route.config?.openapi, route.schema) });
+      table.push({
+        method, url: route.url, access: route.config?.access, rateLimit: route.config?.rateLimit, monitoring: route.config?.monitoring === true,
+        openapi: documented(route.config?.openapi, route.schema),
+      });
     }
   });
   const trusted = trustedOrigins(deps.config);
@@ -90,10 +101,18 @@ export function registerAccessControl(app: FastifyInstance, deps: {
   app.decorateRequest('sessionToken', null);
   app.decorateRequest('authVia', null);
 
+  const monitoringToken = deps.config.monitoringToken;
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const { access = 'public', rateLimit } = request.routeOptions.config ?? {};
+    const { access = 'public', rateLimit, monitoring = false } = request.routeOptions.config ?? {};
     const credentials = tokenFrom(request);
-    if (credentials) {
+    // The monitoring token is no session: on any route but a monitoring one it is no credential
+    // at all (401 where one is needed), and it is never looked up as a session.
+    const monitor = credentials?.via === 'bearer' && monitoringToken !== undefined && sameSecret(credentials.token, monitoringToken);
+    if (monitor && monitoring) {
+      await limit(rateLimit, 'monitoring-token', reply);
+      return;
+    }
+    if (credentials && !monitor) {
       request.user = await deps.authenticate(credentials.token);
       if (request.user) {
         request.sessionToken = credentials.token;
@@ -113,12 +132,16 @@ export function registerAccessControl(app: FastifyInstance, deps: {
     if (!request.user) throw new UnauthorizedError();
     if (access === 'admin' && request.user.role !== 'ADMIN') throw new ForbiddenError(ADMIN_REQUIRED);
     if (crossOrigin) throw new ForbiddenError(CROSS_ORIGIN_REFUSED);
-    if (rateLimit && deps.config.rateLimits.enabled) {
-      const result = await deps.limiter.hit(rateLimit, request.user.id, deps.config.rateLimits.perMinute[rateLimit]);
-      const headers = rateLimitHeaders(result);
-      if (!result.allowed) throw new RateLimitedError({ ...headers, 'retry-after': result.retryAfter });
-      void reply.headers(headers);
-    }
+    await limit(rateLimit, request.user.id, reply);
   });
+
+  /** The route's per-user limit; the monitoring token counts as one user of its own. */
+  async function limit(name: RateLimitName | undefined, who: string, reply: FastifyReply): Promise<void> {
+    if (!name || !deps.config.rateLimits.enabled) return;
+    const result = await deps.limiter.hit(name, who, deps.config.rateLimits.perMinute[name]);
+    const headers = rateLimitHeaders(result);
+    if (!result.allowed) throw new RateLimitedError({ ...headers, 'retry-after': result.retryAfter });
+    void reply.headers(headers);
+  }
   return table;
 }

@@ -99,7 +99,8 @@ function operation(route: RouteAccess, doc: RouteDocument, components: Component
   responses[500] = ref('ServerError');
   responses[503] = ref('Unavailable');
 
-  const access = { public: 'No sign-in needed.', user: 'Any signed-in user.', admin: 'ADMIN only.' }[route.access ?? 'public'];
+  const access = { public: 'No sign-in needed.', user: 'Any signed-in user.', admin: 'ADMIN only.' }[route.access ?? 'public']
+    + (route.monitoring ? ' Also `Authorization: Bearer <MONITORING_TOKEN>` (a health check\'s credential, no session).' : '');
   const limit = route.rateLimit ? ` Rate limit \`${route.rateLimit}\` (per user per minute).` : '';
   const parameters = parametersOf(route, doc, components);
   return {

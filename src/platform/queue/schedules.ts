@@ -107,7 +107,7 @@ export class ScheduleKeeper {
   constructor(private readonly deps: {
     queues: Queues; log: Logger; intervalMs: number; schedules?: readonly Schedule[];
     /** Told each restored schedule (metrics). */
-    onRestored?: (id: string) => void;
+    onRestored?: (id: string, queue: QueueName) => void;
     /** The clock (tests). */
     now?: () => number;
   }) {}
@@ -149,7 +149,7 @@ export class ScheduleKeeper {
       for (const s of missing) await restoreSchedule(queues, s);
       for (const s of missing) this.untakenFrom.set(s.id, now);
       const restored = missing.map((s) => s.id);
-      for (const id of restored) this.deps.onRestored?.(id);
+      for (const s of missing) this.deps.onRestored?.(s.id, s.queue);
       if (restored.length) log.warn({ restored, caughtUp }, 'job schedulers missing from Redis (flushed or failed over): restored, runs missed meanwhile added');
       return restored;
     } catch (err) {
