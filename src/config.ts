@@ -293,7 +293,8 @@ export interface Config {
   readonly trustProxy: false | number | readonly string[];
   /**
    * Other origins whose pages may call the API with credentials (CORS), and the session cookie's
-   * attributes (`secure: 'auto'` follows the request's protocol).
+   * attributes (`secure: 'auto'`: Secure when PUBLIC_URL is https or the request came over TLS,
+   * X-Forwarded-Proto from a TRUST_PROXY proxy included).
    */
   readonly http: {
     readonly corsOrigins: readonly string[];

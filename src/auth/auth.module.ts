@@ -28,7 +28,7 @@ export function authModule(deps: AuthModuleDeps) {
       active: (ids: readonly string[]) => auth.activeSessions(ids),
     },
     jobs: {},
-    routes: (http) => authRoutes(http, { auth, cookie: config.http.cookie }),
+    routes: (http) => authRoutes(http, { auth, cookie: { ...config.http.cookie, publicUrl: config.publicUrl } }),
     start: () => cache.start(),
     stop: () => cache.close(),
   } satisfies Module & Record<string, unknown>;

@@ -8,7 +8,14 @@ import type { Http } from '../platform/http/zod-provider.js';
 import { changePasswordBody, loginBody } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
 
-type CookieSettings = Config['http']['cookie'];
+/**
+ * COOKIE_SECURE with PUBLIC_URL. `auto` is Secure when PUBLIC_URL is https (browsers reach the
+ * service over TLS, whatever the last hop to it is: a TLS-terminating proxy whose TRUST_PROXY was
+ * forgotten still gets Secure), else when the request came over TLS: its own socket's, or
+ * X-Forwarded-Proto from a TRUST_PROXY proxy (Fastify's request.protocol; a client that is not a
+ * trusted proxy cannot set it).
+ */
+type CookieSettings = Config['http']['cookie'] & { readonly publicUrl: string | undefined };
 
 /**
  * The session cookie. SameSite=Lax (the default) already reaches a frontend on a sibling origin of
@@ -20,7 +27,7 @@ function setSessionCookieWith(settings: CookieSettings, request: FastifyRequest,
     path: '/',
     httpOnly: true,
     sameSite: settings.sameSite,
-    secure: settings.secure === 'auto' ? request.protocol === 'https' : settings.secure,
+    secure: settings.secure === 'auto' ? settings.publicUrl?.startsWith('https:') === true || request.protocol === 'https' : settings.secure,
     ...(settings.domain ? { domain: settings.domain } : {}),
     ...(expiresAt ? { expires: expiresAt } : { maxAge: 0 }),
   });
