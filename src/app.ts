@@ -31,7 +31,7 @@ export interface AppOptions {
   /** Queues this process works on (worker role); all by default. */
   readonly queues?: readonly QueueName[];
   readonly logger?: Logger;
-  /** Where one-time messages (the generated admin password) go; stdout by default. */
+  /** Where one-time messages (which file holds a generated admin password) go; stdout by default. */
   readonly print?: (line: string) => void;
   /** The clock rate-limit windows and quotas follow; Date.now by default (tests drive their own). */
   readonly now?: () => number;

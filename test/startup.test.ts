@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('npm start', () => {
-  it('boots on the embedded PostgreSQL, prints the URL and a one-time admin password, and stops cleanly', async () => {
+  it('boots on the embedded PostgreSQL, prints the URL and where the one-time admin password is (not the password), and stops cleanly', async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'herald-start-'));
     const port = await freePort();
     const first = npmStart({ DATA_DIR: dataDir, PORT: String(port) });
@@ -72,19 +72,22 @@ describe('npm start', () => {
     const health = await fetch(`${url}/api/health`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ success: true, data: { status: 'ok', postgres: 'up', redis: 'up' } });
-    const match = /Admin account created: (\S+) \/ (\S+)/.exec(first.output());
+    const match = /Admin account created: (\S+), its password is in (\S+) /.exec(first.output());
     expect(match, first.output()).not.toBeNull();
-    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: match![1], password: match![2] }) });
+    expect(match![2]).toBe(path.join(dataDir, 'initial-admin-password'));
+    const password = (await readFile(match![2]!, 'utf8')).trim();
+    expect(first.output()).not.toContain(password); // stdout is the log
+    const login = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: match![1], password }) });
     expect(login.status).toBe(200);
     await stopService(first.output, 'SIGTERM', dataDir);
     await expect(fetch(`${url}/api/health`)).rejects.toThrow();
     await exited(first.child);
 
-    // Second start: same data, no new admin, the password printed before still works.
+    // Second start: same data, no new admin, the password written before still works.
     const second = npmStart({ DATA_DIR: dataDir, PORT: String(port) });
     expect(await waitFor(async () => second.output().includes('herald is listening on'), 60_000, 200), second.output()).toBe(true);
     expect(second.output()).not.toContain('Admin account created');
-    const again = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: match![1], password: match![2] }) });
+    const again = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: match![1], password }) });
     expect(again.status).toBe(200);
     await stopService(second.output, 'SIGINT', dataDir);
     await exited(second.child);

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { aggregationService, DAY_MS, parseDay } from '../analytics/index.js';
 import { loadConfig } from '../config.js';
 import { createDb } from '../platform/db/client.js';
@@ -6,6 +7,7 @@ import { migrate } from '../platform/db/migrate.js';
 import { ROLES, type Role } from '../platform/db/schema.js';
 import { createLogger } from '../platform/logger.js';
 import { resolveEndpoints, StartupError } from '../platform/resources.js';
+import { writeSecretFile } from '../platform/secret.js';
 import { createUserBody, usersService } from '../users/index.js';
 import { ConflictError } from '../platform/errors.js';
 import { UsageError, type OptionValues } from './args.js';
@@ -38,6 +40,12 @@ export async function createUserCommand(flags: OptionValues): Promise<void> {
     email: flags.email, role, password: generated ?? flags.password, ...(typeof flags.name === 'string' ? { name: flags.name } : {}),
   });
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${String(i.path[0])}: ${i.message}`).join('\n'));
+  // A generated password is shown on a terminal (the operator's screen); anywhere else stdout is
+  // some job runner's log, so it goes to a 0600 file under DATA_DIR, as the first admin's does.
+  const passwordFile = generated && !process.stdout.isTTY
+    ? await writeSecretFile(loadConfig().dataDir, `user-password-${parsed.data.email.replace(/[^\w.@+-]/g, '_')}`, generated)
+    : null;
+  // Removed again when no user was made with it (a taken email, no database).
   await withDatabase(async (url) => {
     await migrate(url);
     const handle = createDb(url, { max: 1 });
@@ -45,10 +53,14 @@ export async function createUserCommand(flags: OptionValues): Promise<void> {
       const user = await usersService({ db: handle.db }).createUser(parsed.data).catch((err: unknown) => {
         throw err instanceof ConflictError ? new StartupError(`${err.message}: ${parsed.data.email}`) : err;
       });
-      console.log(`Created ${user.role} ${user.email} (${user.id})${generated ? ` with password ${generated}` : ''}`);
+      const password = !generated ? '' : passwordFile ? `; its password is in ${passwordFile} (stdout is not a terminal)` : ` with password ${generated}`;
+      console.log(`Created ${user.role} ${user.email} (${user.id})${password}`);
     } finally {
       await handle.close();
     }
+  }).catch(async (err: unknown) => {
+    if (passwordFile) await rm(passwordFile, { force: true });
+    throw err;
   });
 }
 

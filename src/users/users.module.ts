@@ -4,7 +4,7 @@ import { usersRoutes } from './users.routes.js';
 import { UsersService } from './users.service.js';
 
 export interface UsersModuleDeps extends Pick<Platform, 'db' | 'config' | 'log'> {
-  /** Where the generated first admin's password goes (stdout by default). */
+  /** Where the line saying which file holds a generated first-admin password goes (stdout by default). */
   readonly print: (line: string) => void;
 }
 

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import type { Config } from '../config.js';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../platform/password.js';
 import { ConflictError } from '../platform/errors.js';
 import type { Executor } from '../platform/db/client.js';
 import type { Logger } from '../platform/logger.js';
+import { writeSecretFile } from '../platform/secret.js';
 import type { UsersRepository } from './users.repository.js';
 import type { CreateUserInput, PublicUser } from './users.schemas.js';
 
@@ -13,6 +15,8 @@ export interface Credentials {
 }
 
 export const DEFAULT_ADMIN_EMAIL = 'admin@herald.local';
+/** Where, under DATA_DIR, a generated first-admin password is written (never to a log or stdout). */
+export const INITIAL_ADMIN_PASSWORD_FILE = 'initial-admin-password';
 
 export interface UsersServiceDeps {
   readonly users: UsersRepository;
@@ -68,16 +72,27 @@ export class UsersService {
 
   /**
    * The first admin, created once and never overwritten: ADMIN_EMAIL/ADMIN_PASSWORD when given,
-   * else a generated password printed once. Concurrent starts race on the unique email; one wins.
+   * else a generated password. Concurrent starts race on the unique email; one wins.
+   *
+   * A generated password goes to DATA_DIR/initial-admin-password (0600), never to stdout or the
+   * log: under systemd, a container runtime or a log shipper, stdout is the log, kept and copied
+   * for weeks. The file is written before the user exists (a disk that refuses it stops the start
+   * before an admin nobody can sign in as is made) and removed again by a start that lost the race.
+   * `print` gets only where to look.
    */
-  async ensureFirstAdmin(config: Pick<Config, 'adminEmail' | 'adminPassword'>, log: Logger, print: (line: string) => void): Promise<void> {
+  async ensureFirstAdmin(config: Pick<Config, 'adminEmail' | 'adminPassword' | 'dataDir'>, log: Logger, print: (line: string) => void): Promise<void> {
     if (!config.adminEmail && (await this.deps.users.hasAdmin())) return;
     const email = config.adminEmail ?? DEFAULT_ADMIN_EMAIL;
     if (await this.deps.users.findByEmailWithHash(email)) return;
     const password = config.adminPassword ?? randomBytes(12).toString('base64url');
+    const passwordFile = config.adminPassword ? null : await writeSecretFile(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE, password);
     const created = await this.deps.users.insert({ email, name: 'Administrator', role: 'ADMIN', passwordHash: await hashPassword(password) });
-    if (!created) return;
-    log.info({ email }, 'first admin created');
-    if (!config.adminPassword) print(`Admin account created: ${email} / ${password}  (shown once; change it after signing in)`);
+    if (!created) {
+      if (passwordFile) await rm(passwordFile, { force: true });
+      return;
+    }
+    if (!passwordFile) return void log.info({ email }, 'first admin created (ADMIN_PASSWORD)');
+    log.info({ email, passwordFile }, 'first admin created with a generated password: read it from passwordFile, sign in, change it, delete the file');
+    print(`Admin account created: ${email}, its password is in ${passwordFile} (read it, sign in, change the password, delete the file)`);
   }
 }

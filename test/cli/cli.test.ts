@@ -1,4 +1,6 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,19 +38,34 @@ describe('herald CLI', { timeout: 180_000 }, () => {
     expect(run.out).toContain('Database is up to date.');
   });
 
-  it('users create makes a user who can sign in, with a generated password when none is given', async () => {
-    const run = herald(['users', 'create', '--email', 'Ops@Example.com', '--role', 'admin', '--name', 'Ops']);
-    expect(run.code, run.out).toBe(0);
-    const match = /Created ADMIN ops@example\.com \(([0-9a-f-]{36})\) with password (\S+)/.exec(run.out);
-    expect(match, run.out).not.toBeNull();
-    const { createDb } = await import('../../src/platform/db/client.js');
-    const { usersService } = await import('../../src/users/index.js');
-    const handle = createDb(database.url, { max: 1 });
+  it('users create makes a user who can sign in, with a generated password when none is given: in a 0600 file, not on stdout that is no terminal', async () => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'herald-cli-'));
     try {
-      const user = await usersService({ db: handle.db }).verifyCredentials('ops@example.com', match![2]!);
-      expect(user).toMatchObject({ id: match![1], role: 'ADMIN', name: 'Ops' });
+      const run = herald(['users', 'create', '--email', 'Ops@Example.com', '--role', 'admin', '--name', 'Ops'], { DATA_DIR: dataDir });
+      expect(run.code, run.out).toBe(0);
+      const file = path.join(dataDir, 'user-password-ops@example.com');
+      const match = /^Created ADMIN ops@example\.com \(([0-9a-f-]{36})\); its password is in (\S+) \(stdout is not a terminal\)\n$/.exec(run.out);
+      expect(match, run.out).not.toBeNull();
+      expect(match![2]).toBe(file);
+      expect((await stat(file)).mode & 0o777).toBe(0o600);
+      const password = (await readFile(file, 'utf8')).trim();
+      expect(password.length).toBeGreaterThanOrEqual(16);
+      expect(run.out).not.toContain(password);
+      const { createDb } = await import('../../src/platform/db/client.js');
+      const { usersService } = await import('../../src/users/index.js');
+      const handle = createDb(database.url, { max: 1 });
+      try {
+        const user = await usersService({ db: handle.db }).verifyCredentials('ops@example.com', password);
+        expect(user).toMatchObject({ id: match![1], role: 'ADMIN', name: 'Ops' });
+      } finally {
+        await handle.close();
+      }
+      // A refused creation leaves no password file behind.
+      const taken = herald(['users', 'create', '--email', 'ops@example.com', '--role', 'admin'], { DATA_DIR: dataDir });
+      expect(taken.code, taken.out).toBe(1);
+      expect(await readdir(dataDir)).toEqual(['user-password-ops@example.com']);
     } finally {
-      await handle.close();
+      await rm(dataDir, { recursive: true, force: true });
     }
   });
 
