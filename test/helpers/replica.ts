@@ -26,7 +26,10 @@ export interface ReplicaPair {
   readonly replicaUrl: string;
   /** One statement on a fresh connection to either server. */
   query<R extends pg.QueryResultRow = Record<string, unknown>>(on: 'primary' | 'replica', text: string, values?: unknown[]): Promise<R[]>;
-  /** Until the replica has replayed everything the primary has written so far. */
+  /**
+   * Until the replica has replayed everything the primary has written so far, a commit of this
+   * call's included: a replica that has replayed no commit since it started cannot tell its lag.
+   */
   caughtUp(): Promise<void>;
   pauseReplay(): Promise<void>;
   resumeReplay(): Promise<void>;
@@ -102,6 +105,7 @@ export async function startReplicaPair(ports = { primary: 5433, replica: 5434 })
     replicaUrl: url(ports.replica),
     query,
     async caughtUp() {
+      await query('primary', 'SELECT txid_current()');
       const [{ lsn }] = await query<{ lsn: string }>('primary', 'SELECT pg_current_wal_lsn()::text AS lsn') as [{ lsn: string }];
       const done = await waitFor(async () => {
         const rows = await query<{ done: boolean }>('replica', 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [lsn]);

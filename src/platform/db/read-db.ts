@@ -37,7 +37,7 @@ export function isReplicaTrouble(err: unknown): boolean {
  * trouble. Only the first: Kysely runs a lone statement on a connection of its own, so that is
  * every read; a transaction's later statements must not silently continue elsewhere.
  */
-function failoverClient(replica: pg.PoolClient, primary: pg.Pool, on: { served(): void; fallback(): void }): PostgresPoolClient {
+export function failoverClient(replica: pg.PoolClient, primary: Pick<pg.Pool, 'connect'>, on: { served(): void; fallback(): void }): PostgresPoolClient {
   let current: pg.PoolClient = replica;
   let first = true;
   const run = async (text: string, values: unknown[]) => {
