@@ -100,14 +100,14 @@ const trustProxySchema = z.string().transform((value, ctx): false | number | str
   return entries;
 });
 
-/** REDIS_SENTINELS: comma-separated `host:port` (an IPv6 host in brackets: `[::1]:26379`). */
-const sentinelsSchema = z.string().transform((value, ctx) => {
+/** REDIS_SENTINELS, REDIS_CLUSTER_NODES: comma-separated `host:port` (an IPv6 host in brackets: `[::1]:26379`). */
+const hostPortList = (example: string) => z.string().transform((value, ctx) => {
   const nodes: Array<{ host: string; port: number }> = [];
   for (const part of value.split(',').map((p) => p.trim()).filter(Boolean)) {
     const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(part);
     const port = Number(match?.[3]);
     if (!match || port < 1 || port > 65535) {
-      ctx.addIssue({ code: 'custom', message: `bad entry "${part}" (expected host:port, e.g. 10.0.0.5:26379)` });
+      ctx.addIssue({ code: 'custom', message: `bad entry "${part}" (expected host:port, e.g. ${example})` });
       return z.NEVER;
     }
     nodes.push({ host: match[1] ?? match[2]!, port });
@@ -145,9 +145,10 @@ const envSchema = z.object({
   DATABASE_READ_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_READ_MAX_LAG_MS: int(100, 3_600_000).default(30_000),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
-  REDIS_SENTINELS: sentinelsSchema.optional(),
+  REDIS_SENTINELS: hostPortList('10.0.0.5:26379').optional(),
   REDIS_SENTINEL_NAME: z.string().min(1).optional(),
   REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  REDIS_CLUSTER_NODES: hostPortList('10.0.0.5:6379').optional(),
   REDIS_PASSWORD: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('herald'),
@@ -239,8 +240,9 @@ const envSchema = z.object({
 export type Env = z.input<typeof envSchema>;
 
 /**
- * Where Redis is, parsed once: one URL, or a Sentinel-managed master found by name. Every client
- * is made from it by platform/redis/connection.ts; a new way to reach Redis is one more kind.
+ * Where Redis is, parsed once: one URL, a Sentinel-managed master found by name, or a Redis
+ * Cluster. Every client is made from it by platform/redis/connection.ts; a new way to reach Redis
+ * is one more kind.
  */
 export type RedisTarget =
   | { readonly kind: 'url'; readonly url: string; readonly password?: string }
@@ -253,6 +255,13 @@ export type RedisTarget =
     readonly password?: string;
     /** AUTH for the sentinels themselves. */
     readonly sentinelPassword?: string;
+  }
+  | {
+    readonly kind: 'cluster';
+    /** Some of the cluster's nodes: the client learns the rest, and the slots, from any of them. */
+    readonly nodes: ReadonlyArray<{ readonly host: string; readonly port: number }>;
+    /** AUTH for every node. */
+    readonly password?: string;
   };
 
 export interface Config {
@@ -441,14 +450,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   });
 }
 
-/** REDIS_URL or REDIS_SENTINELS (+ REDIS_SENTINEL_NAME), never both; the passwords need one of them. */
+/** REDIS_URL, REDIS_SENTINELS (+ REDIS_SENTINEL_NAME) or REDIS_CLUSTER_NODES, only one; the passwords need one of them. */
 function redisTarget(e: z.output<typeof envSchema>): RedisTarget | undefined {
   const problems: string[] = [];
-  if (e.REDIS_URL && e.REDIS_SENTINELS) problems.push('REDIS_URL and REDIS_SENTINELS are both set (use one)');
+  const addresses = (['REDIS_URL', 'REDIS_SENTINELS', 'REDIS_CLUSTER_NODES'] as const).filter((name) => e[name]);
+  if (addresses.length > 1) problems.push(`${addresses.slice(0, -1).join(', ')} and ${addresses.at(-1)} are ${addresses.length > 2 ? 'all' : 'both'} set (use one)`);
   if (e.REDIS_SENTINELS && !e.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the master\'s name the sentinels monitor)');
   if (!e.REDIS_SENTINELS && (e.REDIS_SENTINEL_NAME || e.REDIS_SENTINEL_PASSWORD)) problems.push(`${e.REDIS_SENTINEL_NAME ? 'REDIS_SENTINEL_NAME' : 'REDIS_SENTINEL_PASSWORD'} needs REDIS_SENTINELS`);
   // The embedded default has no password: one set without an address is a mistake, not a default.
-  if (e.REDIS_PASSWORD && !e.REDIS_URL && !e.REDIS_SENTINELS) problems.push('REDIS_PASSWORD needs REDIS_URL or REDIS_SENTINELS');
+  if (e.REDIS_PASSWORD && addresses.length === 0) problems.push('REDIS_PASSWORD needs REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES');
   if (problems.length) throw new ConfigError(problems.map((p) => `Invalid configuration: ${p}`).join('\n'));
   const password = e.REDIS_PASSWORD ? { password: e.REDIS_PASSWORD } : {};
   if (e.REDIS_SENTINELS) {
@@ -457,5 +467,6 @@ function redisTarget(e: z.output<typeof envSchema>): RedisTarget | undefined {
       ...(e.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: e.REDIS_SENTINEL_PASSWORD } : {}),
     });
   }
+  if (e.REDIS_CLUSTER_NODES) return Object.freeze({ kind: 'cluster' as const, nodes: Object.freeze(e.REDIS_CLUSTER_NODES), ...password });
   return e.REDIS_URL ? Object.freeze({ kind: 'url' as const, url: e.REDIS_URL, ...password }) : undefined;
 }

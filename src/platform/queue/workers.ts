@@ -1,5 +1,5 @@
 import { DelayedError, MetricsTime, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import type { z } from 'zod';
 import type { Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
@@ -12,7 +12,7 @@ import { completeJobRows, failJobRows } from './outbox-fixed.js';
 import { JOB_SCHEMAS, QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
 
 interface WorkerPoolOptions {
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly prefix: string;
   readonly db: Db;
   readonly log: Logger;
