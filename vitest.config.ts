@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['test/helpers/global-setup.ts'],
+    globalSetup: ['test/helpers/global-setup.ts', 'test/helpers/redis-cluster.ts'],
     setupFiles: ['test/helpers/leak-check.ts'],
     pool: 'forks',
     maxWorkers: 2,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './platform/redis/connection.js';
 import { adminModule } from './admin/index.js';
 import { analyticsModule, openGeoIp, type AnalyticsModule } from './analytics/index.js';
 import { authModule, type AuthModule } from './auth/index.js';
@@ -41,7 +41,7 @@ export interface App {
   readonly config: Config;
   readonly log: Logger;
   readonly database: PlatformHandle['database'];
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly queues: PlatformHandle['platform']['queues'];
   readonly services: Services;
   readonly http: Http | null;

@@ -72,6 +72,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_URL: 'redis://h:1', REDIS_PASSWORD: 'pw' }).redis).toEqual({ kind: 'url', url: 'redis://h:1', password: 'pw' });
   });
 
+  it('reads a Redis Cluster target: some of its nodes and the password', () => {
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.5:7000, redis-b:7001,[::1]:7002', REDIS_PASSWORD: 'pw' }).redis).toEqual({
+      kind: 'cluster', password: 'pw', nodes: [{ host: '10.0.0.5', port: 7000 }, { host: 'redis-b', port: 7001 }, { host: '::1', port: 7002 }],
+    });
+    expect(loadConfig({ REDIS_CLUSTER_NODES: 'h:7000' }).redis).toEqual({ kind: 'cluster', nodes: [{ host: 'h', port: 7000 }] });
+  });
+
   it('refuses a Redis configuration that names no single target', () => {
     const message = (env: Record<string, string>) => {
       try {
@@ -86,7 +93,12 @@ describe('loadConfig', () => {
     expect(message({ REDIS_SENTINELS: 'h:26379' })).toEqual(['Invalid configuration: REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the master\'s name the sentinels monitor)']);
     expect(message({ REDIS_SENTINEL_NAME: 'm' })).toEqual(['Invalid configuration: REDIS_SENTINEL_NAME needs REDIS_SENTINELS']);
     expect(message({ REDIS_SENTINEL_PASSWORD: 'pw' })).toEqual(['Invalid configuration: REDIS_SENTINEL_PASSWORD needs REDIS_SENTINELS']);
-    expect(message({ REDIS_PASSWORD: 'pw' })).toEqual(['Invalid configuration: REDIS_PASSWORD needs REDIS_URL or REDIS_SENTINELS']);
+    expect(message({ REDIS_PASSWORD: 'pw' })).toEqual(['Invalid configuration: REDIS_PASSWORD needs REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES']);
+    expect(message({ REDIS_URL: 'redis://h:1', REDIS_CLUSTER_NODES: 'h:7000' })).toEqual(['Invalid configuration: REDIS_URL and REDIS_CLUSTER_NODES are both set (use one)']);
+    expect(message({ REDIS_SENTINELS: 'h:26379', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'h:7000' })).toEqual(['Invalid configuration: REDIS_SENTINELS and REDIS_CLUSTER_NODES are both set (use one)']);
+    expect(message({ REDIS_URL: 'redis://h:1', REDIS_SENTINELS: 'h:26379', REDIS_SENTINEL_NAME: 'm', REDIS_CLUSTER_NODES: 'h:7000' }))
+      .toEqual(['Invalid configuration: REDIS_URL, REDIS_SENTINELS and REDIS_CLUSTER_NODES are all set (use one)']);
+    expect(message({ REDIS_CLUSTER_NODES: 'h:7000,h' })[0]).toBe('Invalid configuration: REDIS_CLUSTER_NODES bad entry "h" (expected host:port, e.g. 10.0.0.5:6379)');
     for (const bad of ['h', 'h:', ':26379', 'h:0', 'h:70000', 'h:26379:1', ',']) {
       expect(message({ REDIS_SENTINELS: bad, REDIS_SENTINEL_NAME: 'm' })[0]).toMatch(/^Invalid configuration: REDIS_SENTINELS (bad entry ".*" \(expected host:port, e\.g\. 10\.0\.0\.5:26379\)|needs at least one host:port)$/);
     }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis/connection.js';
 import { RateLimitedError } from '../platform/errors.js';
 import { rateLimitKey } from '../platform/redis/keys.js';
 
@@ -10,11 +10,11 @@ if n == tonumber(ARGV[1]) then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
 if n > tonumber(ARGV[2]) then redis.call('DECRBY', KEYS[1], ARGV[1]) return -1 end
 return n`;
 
-type ScriptedRedis = Redis & { heraldEventQuota(key: string, n: number, limit: number, ttl: number): Promise<number> };
+type ScriptedRedis = RedisClient & { heraldEventQuota(key: string, n: number, limit: number, ttl: number): Promise<number> };
 
 /** A cap on the events one user may send per fixed window (ANALYTICS_USER_EVENTS_PER_HOUR), shared by every API process. */
 export interface EventQuotaDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The Redis key prefix (QUEUE_PREFIX). */
   readonly prefix: string;
   readonly perHour: number;

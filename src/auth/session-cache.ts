@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { AuthUser } from '../platform/http/auth.js';
 import type { Logger } from '../platform/logger.js';
-import { createSubscriberRedis, type RedisTarget } from '../platform/redis/connection.js';
+import { createSubscriberRedis, type RedisClient, type RedisTarget } from '../platform/redis/connection.js';
 
 /** A revoked session: its cache key (the token's HMAC, base64url) and its id. */
 export interface RevokedSession {
@@ -14,7 +13,7 @@ const PER_MESSAGE = 500;
 
 export interface SessionCacheDeps {
   /** Commands and publishing; the subscription takes a connection of its own, made from `redisTarget`. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly redisTarget: RedisTarget;
   readonly prefix: string;
   /** SESSION_CACHE_MS. */
@@ -35,7 +34,7 @@ export interface SessionCacheDeps {
 export class SessionCache {
   private readonly entries = new Map<string, { user: AuthUser; until: number }>();
   private readonly revokedListeners: Array<(sessionId: string) => void> = [];
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private readonly channel: string;
   /** Bumped by every revocation seen (and every forgetting); a lookup older than it is not cached. */
   private generation = 0;

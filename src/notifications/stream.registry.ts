@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../platform/redis/connection.js';
 import { streamRegistryKey } from '../platform/redis/keys.js';
 
 // Registers a stream in its user's set and returns the streams past the newest `max` (removed
@@ -26,7 +26,7 @@ return 1`;
 
 let opened = 0;
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisClient & {
   heraldStreamRegister(key: string, now: number, staleMs: number, member: string, max: number): Promise<string[]>;
   heraldStreamRefresh(key: string, now: number, staleMs: number, member: string): Promise<number>;
 };
@@ -38,7 +38,7 @@ type ScriptedRedis = Redis & {
  */
 export interface StreamRegistryDeps {
   /** The command connection (the Lua scripts are defined on it). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly staleMs: number;
   readonly maxPerUser: number;

@@ -1,7 +1,6 @@
-import type { Redis } from 'ioredis';
 import { AppError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { createSubscriberRedis, type RedisTarget } from '../platform/redis/connection.js';
+import { createSubscriberRedis, type RedisClient, type RedisTarget } from '../platform/redis/connection.js';
 import type { NotificationView } from './notifications.schemas.js';
 import { StreamRegistry } from './stream.registry.js';
 
@@ -62,7 +61,7 @@ export interface Listening {
 const SUBSCRIBE_WAIT_MS = 2_000;
 
 export interface NotificationStreamDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Where the subscriber connects (the same Redis as `redis`, URL or Sentinel). */
   readonly redisTarget: RedisTarget;
   readonly prefix: string;
@@ -80,7 +79,7 @@ export interface NotificationStreamDeps {
  * through its one subscriber connection, for as long as it holds at least one.
  */
 export class NotificationStream {
-  private subscriber: Redis | null = null;
+  private subscriber: RedisClient | null = null;
   private readonly channels = new Map<string, Set<StreamListener>>();
   private readonly subscribed = new Map<string, Promise<void>>();
   private readonly sessions = new Map<StreamListener, string>();
@@ -270,7 +269,7 @@ export class NotificationStream {
   }
 
   /** Created on the first stream, so processes that never serve one (workers) never open it. */
-  private createSubscriber(): Redis {
+  private createSubscriber(): RedisClient {
     const subscriber = createSubscriberRedis(this.deps.redisTarget);
     let lost = false;
     subscriber.on('error', (err: Error) => {

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/connection.js';
 import type { Pool } from 'pg';
 import type { Config, RedisTarget } from '../config.js';
 import type { Db } from './db/client.js';
@@ -32,7 +32,7 @@ export interface Platform {
   /** The pg pool itself, for LISTEN/NOTIFY and COPY, which Kysely does not do. */
   readonly pool: Pool;
   /** Commands (caches, rate limits, pub/sub); BullMQ has its own connection inside `queues`. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Where Redis is (a URL or Sentinel): clients of their own (subscribers) are made from it by platform/redis/connection.ts. */
   readonly redisTarget: RedisTarget;
   readonly queues: Queues;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis/connection.js';
 import type { Config } from '../config.js';
 import { createDb, type DbHandle } from './db/client.js';
 import { createReadDb } from './db/read-db.js';
@@ -22,7 +22,7 @@ export interface PlatformHandle {
   /** DATABASE_DIRECT_URL's small pool (PostgreSQL itself, past PgBouncer): the outbox relay's LISTEN. */
   readonly direct: DbHandle | null;
   /** BullMQ's own connection (blocking commands), shared by queues, workers and the relay. */
-  readonly queueRedis: Redis;
+  readonly queueRedis: RedisClient;
   /** Closes every client, then stops the embedded PostgreSQL/Redis if this process started them. */
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
-import { REDIS_URL } from '../helpers/env.js';
+import { REDIS_ENV } from '../helpers/env.js';
 import { spawnHerald } from '../helpers/processes.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { outboxSettled } from '../helpers/wait.js';
@@ -96,7 +96,7 @@ describe('worker heartbeats', () => {
     expect(Date.now() - Date.parse(mine!.lastSeenAt)).toBeLessThan(2_000);
 
     const other = spawnHerald(['worker', '--queues', 'notification-digest'], {
-      DATABASE_URL: t.databaseUrl, REDIS_URL, QUEUE_PREFIX: t.prefix, WORKER_HEARTBEAT_MS: '200',
+      DATABASE_URL: t.databaseUrl, ...REDIS_ENV, QUEUE_PREFIX: t.prefix, WORKER_HEARTBEAT_MS: '200',
     });
     expect(await waitFor(async () => (await list()).some((w) => w.pid === other.child.pid), 30_000, 100), other.output()).toBe(true);
     expect((await list()).find((w) => w.pid === other.child.pid)!.queues).toEqual(['notification-digest']);

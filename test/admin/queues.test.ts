@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { QueuesService } from '../../src/admin/queues.service.js';
 import { AuditRepository } from '../../src/admin/audit.repository.js';
 import { Queues } from '../../src/platform/queue/queues.js';
@@ -9,7 +8,7 @@ import { bullQueueName } from '../../src/platform/redis/keys.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, deleteRedisPrefix, type Session, type TestApp } from '../helpers/context.js';
-import { REDIS_URL } from '../helpers/env.js';
+import { testRedis } from '../helpers/redis.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { outboxSettled } from '../helpers/wait.js';
 
@@ -202,7 +201,7 @@ describe('bulk operations over 5,000 jobs', () => {
   it('retry-failed and clean work in bounded pages, reopening every outbox row', async () => {
     // A prefix of its own without the app's workers: the jobs stay where the test puts them.
     const prefix = `${t.prefix}bulk`;
-    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    const connection = testRedis({ maxRetriesPerRequest: null });
     const queues = new Queues({ connection, prefix, defaults: { attempts: 1, backoffMs: 10 }, log: t.app.log });
     const q = queues.get('blog-publish');
     const db = t.app.database.db;

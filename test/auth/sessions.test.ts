@@ -5,7 +5,7 @@ import { SessionsRepository } from '../../src/auth/auth.repository.js';
 import { SessionCache } from '../../src/auth/session-cache.js';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
-import { REDIS_URL } from '../helpers/env.js';
+import { REDIS_TARGET } from '../helpers/env.js';
 
 /**
  * Session security: fixation, password changes that sign out everywhere (every API process,
@@ -215,7 +215,7 @@ describe('logout everywhere', () => {
   });
 
   it('does not cache a session looked up while it was being revoked', async () => {
-    const cache = new SessionCache({ redis: t.app.redis, redisTarget: { kind: 'url', url: REDIS_URL }, prefix: `${t.prefix}-unit`, ttlMs: 60_000, maxEntries: 10, log: t.app.log });
+    const cache = new SessionCache({ redis: t.app.redis, redisTarget: REDIS_TARGET, prefix: `${t.prefix}-unit`, ttlMs: 60_000, maxEntries: 10, log: t.app.log });
     const user = { id: 'u', email: 'u@test.local', name: null, role: 'VIEWER' as const, sessionId: 's' };
     const stamp = cache.stamp(); // a lookup starts and reads the session…
     await cache.revoke('k', 's'); // …which is revoked before the lookup caches it

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Role } from '../../src/platform/db/schema.js';
-import { ADMIN_URL, REDIS_URL, databaseUrl } from './env.js';
+import { ADMIN_URL, REDIS_ENV, databaseUrl } from './env.js';
+import { deleteRedisPrefix } from './redis.js';
 import { openResources } from './resources.js';
 
 export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' } as const;
@@ -33,19 +33,7 @@ export async function createTestDatabase(): Promise<{ url: string; name: string;
   };
 }
 
-export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
+export { deleteRedisPrefix } from './redis.js';
 
 export interface Session {
   readonly token: string;
@@ -88,11 +76,14 @@ export async function createTestApp(env: Record<string, string> | ((database: { 
   const database = await createTestDatabase();
   const prefix = `t${randomBytes(5).toString('hex')}`;
   const bouncer = inject('pgbouncerPort');
+  const own = typeof env === 'function' ? env(database) : env;
+  // A test that names its own Redis (a private server, a proxy) runs on it, cluster group or not.
+  const redis = own.REDIS_URL || own.REDIS_SENTINELS || own.REDIS_CLUSTER_NODES ? {} : REDIS_ENV;
   const config = loadConfig({
-    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: database.url, REDIS_URL,
+    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent', DATABASE_URL: database.url, ...redis,
     QUEUE_PREFIX: prefix, ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password, OUTBOX_POLL_MS: '50',
     ...(bouncer ? { DATABASE_URL: throughPort(database.url, bouncer), DATABASE_DIRECT_URL: database.url, DATABASE_PREPARED_STATEMENTS: 'false' } : {}),
-    ...(typeof env === 'function' ? env(database) : env),
+    ...own,
   });
   const app = await createApp(config, { print: () => undefined, ...options });
   await app.start();

@@ -11,6 +11,7 @@ import { notificationEmailKey } from '../../src/notifications/delivery.service.j
 import { createLogger } from '../../src/platform/logger.js';
 import { startEmbeddedRedis, type EmbeddedRedisHandle } from '../../src/platform/redis/embedded.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
+import { REDIS_ENV } from '../helpers/env.js';
 import { spawnHerald } from '../helpers/processes.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { outboxDrained } from '../helpers/wait.js';
@@ -84,7 +85,7 @@ describe('delivery under faults', () => {
   it('a worker killed with SIGKILL mid-burst: after a restart every email is delivered, once per notification', async () => {
     const t = await createTestApp({ SMTP_URL: sink.url }, { roles: ['api'] });
     const env = {
-      DATABASE_URL: t.databaseUrl, REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379', QUEUE_PREFIX: t.prefix,
+      DATABASE_URL: t.databaseUrl, ...REDIS_ENV, QUEUE_PREFIX: t.prefix,
       SMTP_URL: sink.url, JOB_LOCK_MS: '2000', EMAIL_LEASE_MS: '2000', OUTBOX_POLL_MS: '50',
     };
     let second: ReturnType<typeof spawnHerald> | null = null;

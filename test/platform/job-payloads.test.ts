@@ -1,13 +1,13 @@
 import type { Job } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/logger.js';
 import { waitFor } from '../../src/platform/net.js';
 import { OutboxRelay } from '../../src/platform/queue/outbox.js';
 import type { JobHandlers } from '../../src/platform/queue/registry.js';
 import { WorkerPool } from '../../src/platform/queue/workers.js';
+import type { RedisClient } from '../../src/platform/redis/connection.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
-import { REDIS_URL } from '../helpers/env.js';
+import { testRedis } from '../helpers/redis.js';
 
 /**
  * Job payloads are validated by their registry schema before the handler runs (issue 22): data that
@@ -17,7 +17,7 @@ import { REDIS_URL } from '../helpers/env.js';
  */
 describe('job payloads checked on entry', () => {
   let t: TestApp;
-  let connection: Redis;
+  let connection: RedisClient;
   let pool: WorkerPool;
   let relay: OutboxRelay;
   const seen: Array<{ job: string; data: unknown }> = [];
@@ -30,7 +30,7 @@ describe('job payloads checked on entry', () => {
     // The API process gives the database, the queues and the prefix; this file's pool and relay do
     // the work, with handlers that only record what they were given.
     t = await createTestApp({}, { roles: ['api'] });
-    connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+    connection = testRedis({ maxRetriesPerRequest: null });
     const handlers = {
       'notification-delivery': { NotificationsDeliver: record('NotificationsDeliver') },
       'blog-publish': { BlogPublish: record('BlogPublish'), BlogReconcile: record('BlogReconcile') },
@@ -57,7 +57,8 @@ describe('job payloads checked on entry', () => {
   /** The job once it completed or failed for good (a retry would be waiting or delayed). */
   const finished = async (job: Job) => {
     expect(await waitFor(async () => ['completed', 'failed'].includes(await job.getState()), 15_000, 20)).toBe(true);
-    const after = await t.app.queues.get(job.queueName as 'blog-publish').getJob(job.id!);
+    // BullMQ knows a queue by its hash-tagged name ({notification-delivery}: platform/redis/keys.ts).
+    const after = await t.app.queues.get(job.queueName.slice(1, -1) as 'blog-publish').getJob(job.id!);
     return { state: await after!.getState(), attempts: after!.attemptsMade, reason: after!.failedReason || null };
   };
 

@@ -1,13 +1,13 @@
 import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
 import { completeJobRows, removeJobInTx } from '../../src/platform/queue/outbox-fixed.js';
 import { enqueueInTx, OutboxRelay } from '../../src/platform/queue/outbox.js';
+import type { RedisClient } from '../../src/platform/redis/connection.js';
 import { bullQueueName, outboxEpochKey } from '../../src/platform/redis/keys.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
-import { REDIS_URL } from '../helpers/env.js';
+import { testRedis } from '../helpers/redis.js';
 
 /**
  * Outbox rows with a fixed job id, a delay or a removal, driven by hand: an API-only app (no relay
@@ -16,14 +16,14 @@ import { REDIS_URL } from '../helpers/env.js';
 let t: TestApp;
 let relay: OutboxRelay;
 let worker: Worker;
-let workerRedis: Redis;
+let workerRedis: RedisClient;
 let release: () => void = () => undefined;
 const seen: string[] = [];
 
 beforeAll(async () => {
   t = await createTestApp({}, { roles: ['api'] });
   relay = new OutboxRelay({ db: t.app.database.db, pool: t.app.database.pool, queues: t.app.queues, redis: t.app.redis, prefix: t.prefix, log: t.app.log, pollMs: 60_000, staleAfterMs: 1_000 });
-  workerRedis = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
+  workerRedis = testRedis({ maxRetriesPerRequest: null });
   worker = new Worker(bullQueueName('blog-publish'), async (job) => {
     seen.push(job.id!);
     if (job.data.hold) await new Promise<void>((r) => { release = r; });

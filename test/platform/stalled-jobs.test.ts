@@ -1,11 +1,11 @@
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/logger.js';
 import { waitFor } from '../../src/platform/net.js';
 import type { JobHandlers } from '../../src/platform/queue/registry.js';
 import { WorkerPool } from '../../src/platform/queue/workers.js';
+import type { RedisClient } from '../../src/platform/redis/connection.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
-import { REDIS_URL } from '../helpers/env.js';
+import { testRedis } from '../helpers/redis.js';
 
 /**
  * Found by the slow-smtp drill (issue 16, point 10): a delivery job whose worker was stopped and
@@ -18,7 +18,7 @@ const LOCK_MS = 500;
 
 describe('a job that stalls more than once', () => {
   let t: TestApp;
-  const connections: Redis[] = [];
+  const connections: RedisClient[] = [];
   beforeAll(async () => {
     t = await createTestApp({}, { roles: ['api'] });
   });
@@ -29,8 +29,7 @@ describe('a job that stalls more than once', () => {
 
   /** A worker process's pool over one queue, and its Redis connection (cut: the process is dead to Redis). */
   const pool = (handler: () => Promise<unknown>) => {
-    const connection = new Redis(REDIS_URL, { maxRetriesPerRequest: null });
-    connection.on('error', () => undefined);
+    const connection = testRedis({ maxRetriesPerRequest: null });
     connections.push(connection);
     const handlers = { 'search-index-reindex': { SearchReindex: handler } } as unknown as JobHandlers;
     const p = new WorkerPool({

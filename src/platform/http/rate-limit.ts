@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 
 import { rateLimitKey } from '../redis/keys.js';
 import { rateResult, rateWindow } from './rate-limit.window.js';
@@ -36,7 +36,7 @@ redis.call('SET', KEYS[1], now + tonumber(ARGV[2]), 'PX', ARGV[2])
 return 0`;
 
 /** Fixed-window counters in Redis, keyed by limit name, subject and window number. */
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisClient & {
   heraldRateHit(key: string, ttl: number): Promise<number>;
   heraldRateRelease(key: string): Promise<number>;
   heraldRatePace(key: string, now: number | '', intervalMs: number): Promise<number>;
@@ -49,7 +49,7 @@ export interface Reservation {
 }
 
 export interface RateLimiterDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** The Redis key prefix (QUEUE_PREFIX). */
   readonly prefix: string;
   /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import { workerKey, workersKey } from '../redis/keys.js';
 import type { QueueName } from './registry.js';
 
@@ -16,7 +16,7 @@ export interface WorkerHeartbeat {
 }
 
 export interface HeartbeatDeps {
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly queues: QueueName[];
   readonly concurrency: Partial<Record<QueueName, number>>;
@@ -62,7 +62,7 @@ export class Heartbeat {
 }
 
 /** Live workers; ids whose key expired (a crashed process) are dropped from the index. */
-export async function listWorkers(redis: Redis, prefix: string): Promise<WorkerHeartbeat[]> {
+export async function listWorkers(redis: RedisClient, prefix: string): Promise<WorkerHeartbeat[]> {
   const ids = await redis.smembers(workersKey(prefix));
   if (ids.length === 0) return [];
   const values = await redis.mget(ids.map((id) => workerKey(prefix, id)));

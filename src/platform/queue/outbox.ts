@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import { sql } from 'kysely';
 import type pg from 'pg';
 import type { Executor, Db } from '../db/client.js';
@@ -106,7 +106,7 @@ interface RelayOptions {
   /** Where the relay LISTENs: DATABASE_DIRECT_URL's pool when set, else the main one. */
   readonly pool: pg.Pool;
   readonly queues: Queues;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly prefix: string;
   readonly log: Logger;
   readonly pollMs: number;

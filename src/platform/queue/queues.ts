@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/connection.js';
 import type { Logger } from '../logger.js';
 import { bullQueueName } from '../redis/keys.js';
 import { QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './registry.js';
@@ -21,7 +21,7 @@ export function defaultJobOptions(defaults: JobDefaults): JobsOptions {
 
 export interface QueuesDeps {
   /** BullMQ's connection (platform/redis/connection.ts), shared by every queue. */
-  readonly connection: Redis;
+  readonly connection: RedisClient;
   readonly prefix: string;
   readonly defaults: JobDefaults;
   readonly log: Logger;

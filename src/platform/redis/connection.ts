@@ -1,7 +1,10 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { RedisTarget } from '../../config.js';
 
 export type { RedisTarget } from '../../config.js';
+
+/** A client of one Redis (URL, Sentinel) or of a Redis Cluster: the same commands on both. */
+export type RedisClient = Redis | Cluster;
 
 /**
  * The one place a Redis client is made: every connection of the service (queues, workers, the
@@ -9,7 +12,7 @@ export type { RedisTarget } from '../../config.js';
  * whichever `RedisTarget` the configuration names. Clients derived with `.duplicate()` (BullMQ's
  * blocking connections, the session cache's subscriber) inherit the target's options.
  */
-export function createRedis(target: RedisTarget, options: RedisOptions): Redis {
+export function createRedis(target: RedisTarget, options: RedisOptions): RedisClient {
   switch (target.kind) {
     case 'url':
       // A password in the URL wins over REDIS_PASSWORD (ioredis reads the URL first).
@@ -32,7 +35,30 @@ export function createRedis(target: RedisTarget, options: RedisOptions): Redis {
         sentinelRetryStrategy: (times) => Math.min(times * 100, 1_000),
         ...options,
       });
+    case 'cluster':
+      return createCluster(target, options);
   }
+}
+
+/**
+ * A Redis Cluster client: the options that are the cluster's own (the offline queue, the ready
+ * check, when to retry reaching it at all) go to the cluster, the rest to each node's connection.
+ * Keys are cluster-safe by construction (platform/redis/keys.ts); reads go to masters only (a
+ * replica may lag behind what the service just wrote).
+ */
+function createCluster(target: Extract<RedisTarget, { kind: 'cluster' }>, options: RedisOptions): Cluster {
+  const { enableOfflineQueue, enableReadyCheck, lazyConnect, retryStrategy, ...node } = options;
+  return new Cluster(target.nodes.map(({ host, port }) => ({ host, port })), {
+    redisOptions: { ...(target.password ? { password: target.password } : {}), ...node },
+    scaleReads: 'master',
+    // While a failover moves a slot's master, commands for it are retried instead of failing.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),
+    ...(enableReadyCheck === undefined ? {} : { enableReadyCheck }),
+    ...(lazyConnect === undefined ? {} : { lazyConnect }),
+    ...(retryStrategy ? { clusterRetryStrategy: (times: number) => retryStrategy(times) } : {}),
+  });
 }
 
 /**
@@ -40,13 +66,13 @@ export function createRedis(target: RedisTarget, options: RedisOptions): Redis {
  * wait out a Redis restart or a failover instead of crashing. Request paths use
  * `createCommandRedis`, which fails fast so the API can answer 503 while Redis is away.
  */
-export function createQueueRedis(target: RedisTarget): Redis {
+export function createQueueRedis(target: RedisTarget): RedisClient {
   const client = createRedis(target, { maxRetriesPerRequest: null, enableReadyCheck: true, lazyConnect: false });
   client.on('error', () => undefined);
   return client;
 }
 
-export function createCommandRedis(target: RedisTarget, extra: RedisOptions = {}): Redis {
+export function createCommandRedis(target: RedisTarget, extra: RedisOptions = {}): RedisClient {
   const client = createRedis(target, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
@@ -64,6 +90,6 @@ export function createCommandRedis(target: RedisTarget, extra: RedisOptions = {}
  * reconnect (autoResubscribe), to whichever master the target names then. Callers add their own
  * 'error' listener (they log a lost subscription).
  */
-export function createSubscriberRedis(target: RedisTarget, extra: RedisOptions = {}): Redis {
+export function createSubscriberRedis(target: RedisTarget, extra: RedisOptions = {}): RedisClient {
   return createRedis(target, { maxRetriesPerRequest: null, enableOfflineQueue: true, autoResubscribe: true, ...extra });
 }

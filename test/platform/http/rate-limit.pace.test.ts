@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { RateLimiter } from '../../../src/platform/http/rate-limit.js';
+import type { RedisClient } from '../../../src/platform/redis/connection.js';
 import { deleteRedisPrefix } from '../../helpers/context.js';
-import { REDIS_URL } from '../../helpers/env.js';
+import { testRedis } from '../../helpers/redis.js';
 
 // The login throttle's slow lane (one password check per interval for a slowed account) across API
 // processes whose wall clocks disagree. Every process shares Redis; none shares a clock with another.
 
 const INTERVAL_MS = 600_000;
 const prefixes: string[] = [];
-const clients: Redis[] = [];
+const clients: RedisClient[] = [];
 
 /** One API process's limiter, on its own connection, under its own (default: the real) clock. */
 function process_(prefix: string): RateLimiter {
-  const redis = new Redis(REDIS_URL);
+  const redis = testRedis();
   clients.push(redis);
   return new RateLimiter({ redis, prefix });
 }
