@@ -26,6 +26,12 @@ describe('loadConfig', () => {
     });
   });
 
+  it('reads MONITORING_TOKEN (unset by default), refusing one shorter than 16 characters', () => {
+    expect(loadConfig({}).monitoringToken).toBeUndefined();
+    expect(loadConfig({ MONITORING_TOKEN: 'm'.repeat(16) }).monitoringToken).toBe('m'.repeat(16));
+    expect(() => loadConfig({ MONITORING_TOKEN: 'short' })).toThrow('Invalid configuration: MONITORING_TOKEN must be at least 16 characters');
+  });
+
   it('names every bad variable, one line each', () => {
     let error: unknown;
     try {

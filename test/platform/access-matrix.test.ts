@@ -122,6 +122,7 @@ let unsubscribeToken: string;
 const TABLE: Record<string, Rule> = {
   // Operations and pages: no session needed.
   'GET /metrics': { expect: pub() },
+  'GET /metrics/queues': { expect: pub() },
   'GET /api/health': { expect: pub() },
   'GET /api/openapi.json': { expect: pub() },
   'GET /api/analytics/openapi.json': { expect: pub() },
