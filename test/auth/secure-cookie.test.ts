@@ -23,19 +23,15 @@ async function sessionCookie(env: Record<string, string>, headers: Record<string
 const SECURE = /;\s*Secure(;|$)/i;
 
 describe('the session cookie behind a TLS-terminating proxy', () => {
-  it('is Secure when a trusted proxy says X-Forwarded-Proto: https, and not when it says http', async () => {
+  it('is Secure when the browser reaches the service over TLS: a trusted proxy\'s X-Forwarded-Proto, or an https PUBLIC_URL; never on an untrusted client\'s word', async () => {
     expect(await sessionCookie({ TRUST_PROXY: 'loopback' }, { 'x-forwarded-proto': 'https' })).toMatch(SECURE);
     expect(await sessionCookie({ TRUST_PROXY: 'loopback' }, { 'x-forwarded-proto': 'http' })).not.toMatch(SECURE);
-  });
-
-  it('ignores X-Forwarded-Proto from a client that is not a trusted proxy', async () => {
+    // The same header from a client that is not a trusted proxy changes nothing.
     expect(await sessionCookie({ TRUST_PROXY: '10.0.0.0/8' }, { 'x-forwarded-proto': 'https' })).not.toMatch(SECURE);
     expect(await sessionCookie({}, { 'x-forwarded-proto': 'https' })).not.toMatch(SECURE);
-  });
-
-  it('is Secure when PUBLIC_URL is https, even with TRUST_PROXY unset; COOKIE_SECURE=false still wins', async () => {
+    // PUBLIC_URL https: Secure even when TRUST_PROXY was forgotten; COOKIE_SECURE=false still wins.
     expect(await sessionCookie({ PUBLIC_URL: 'https://herald.example.com' })).toMatch(SECURE);
     expect(await sessionCookie({ PUBLIC_URL: 'https://herald.example.com', COOKIE_SECURE: 'false' })).not.toMatch(SECURE);
     expect(await sessionCookie({ PUBLIC_URL: 'http://herald.internal' })).not.toMatch(SECURE);
-  });
+  }, 60_000);
 });

@@ -42,7 +42,8 @@ describe('MONITORING_TOKEN', () => {
     }
   });
 
-  it('grants nothing else: every other route needing a credential answers it 401 Unauthorized', async () => {
+  it('grants nothing else: past the health views, every route needing a credential answers it 401 Unauthorized', async () => {
+    expect((await t.call('GET', '/api/admin/jobs/health', { as: MONITORING })).status).toBe(200);
     const wrong: string[] = [];
     for (const route of t.app.routes.filter((r) => (r.access === 'user' || r.access === 'admin') && !r.monitoring)) {
       const res = await t.call(route.method, concrete(route.url), { as: MONITORING, body: route.method === 'GET' || route.method === 'DELETE' ? undefined : {} });
@@ -53,16 +54,15 @@ describe('MONITORING_TOKEN', () => {
     expect((await t.call('GET', '/api/auth/me', { as: MONITORING })).status).toBe(401);
   });
 
-  it('refuses a wrong token, a near miss, the token as a cookie and the scrape token on the health views', async () => {
+  it('on the health views, refuses a wrong token, a near miss, the token as a cookie and the scrape token; sessions work as before', async () => {
+    expect((await t.call('GET', '/api/admin/jobs/health', { as: MONITORING })).status).toBe(200);
     for (const token of ['monitoring-token-0123456780', `${MONITORING}x`, MONITORING.slice(0, -1), SCRAPE]) {
       const res = await t.call('GET', '/api/admin/jobs/health', { as: token });
       expect([token, res.status, res.body]).toEqual([token, 401, { success: false, error: 'Unauthorized' }]);
     }
     const cookie = await fetch(`${t.url}/api/admin/jobs/health`, { headers: { cookie: `herald_session=${MONITORING}` } });
     expect(cookie.status).toBe(401);
-  });
 
-  it('leaves sessions as they were: an admin reads the health views, a non-admin is refused', async () => {
     const admin = await t.admin();
     for (const path of HEALTH_VIEWS) expect((await t.call('GET', path, { as: admin })).status, path).toBe(200);
     expect(await t.call('GET', '/api/admin/jobs/health', { as: viewer })).toMatchObject({ status: 403, body: { success: false, error: ADMIN_REQUIRED } });
