@@ -98,7 +98,8 @@ describe('worker heartbeats', () => {
     const other = spawnHerald(['worker', '--queues', 'notification-digest'], {
       DATABASE_URL: t.databaseUrl, ...REDIS_ENV, QUEUE_PREFIX: t.prefix, WORKER_HEARTBEAT_MS: '200',
     });
-    expect(await waitFor(async () => (await list()).some((w) => w.pid === other.child.pid), 30_000, 100), other.output()).toBe(true);
+    // Every 400 ms: the admin API allows 100 requests a minute, and a slow start (tsx, a cluster) polls long.
+    expect(await waitFor(async () => (await list()).some((w) => w.pid === other.child.pid), 30_000, 400), other.output()).toBe(true);
     expect((await list()).find((w) => w.pid === other.child.pid)!.queues).toEqual(['notification-digest']);
     other.child.kill('SIGKILL');
     await other.exited;
