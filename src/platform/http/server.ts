@@ -8,7 +8,9 @@ import { registerCors } from './cors.js';
 import { INVALID_BODY } from './validation.js';
 import { registerZodValidation, type Http, type ZodTypeProvider } from './zod-provider.js';
 
-const DEPENDENCY_DOWN = /driver has already been destroyed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connect_timeout|timeout exceeded when trying to connect|Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|the database system is (starting up|shutting down)|terminating connection/i;
+// ioredis's "max retries" is a command whose connection dropped under it twice (the master died
+// mid-command); "All sentinels are unreachable" is Sentinel mode with no sentinel answering.
+const DEPENDENCY_DOWN = /driver has already been destroyed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|Connection terminated|connect_timeout|timeout exceeded when trying to connect|Stream isn't writeable|enableOfflineQueue|Connection is closed|Command timed out|Reached the max retries per request limit|All sentinels are unreachable|the database system is (starting up|shutting down)|terminating connection/i;
 
 /** PostgreSQL or Redis unreachable: a 503, not a 500 (the contract's "a dependency is down"). */
 export function isDependencyDown(err: unknown): boolean {

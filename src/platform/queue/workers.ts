@@ -76,6 +76,9 @@ export class WorkerPool {
         lockDuration: this.deps.lockMs,
         stalledInterval: this.deps.lockMs,
         maxStalledCount: this.deps.maxStalledCount ?? MAX_STALLS,
+        // After a connection error BullMQ waits this long before fetching again (15 s by default):
+        // a Redis restart or a Sentinel failover of 2-3 s then left the workers taking no job for 15 s.
+        runRetryDelay: 1_000,
         // Per-minute completed/failed counts for a week: throughput charts and failure-rate health.
         metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
       });

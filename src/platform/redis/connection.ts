@@ -1,5 +1,6 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { RedisTarget } from '../../config.js';
+import { SentinelConnectorKeepingUp } from './sentinel-connector.js';
 
 export type { RedisTarget } from '../../config.js';
 
@@ -28,6 +29,8 @@ export function createRedis(target: RedisTarget, options: RedisOptions): RedisCl
         // Sentinels announce a promotion (+switch-master): drop the old master then, not when a
         // command times out against it.
         failoverDetector: true,
+        // ioredis's connector, but a detector stops with its connection (sentinel-connector.ts).
+        Connector: SentinelConnectorKeepingUp,
         // A demoted master that is still reachable answers writes with READONLY: reconnect (to the
         // master the sentinels name now) and resend the command.
         reconnectOnError: (err) => (err.message.startsWith('READONLY') ? 2 : false),
