@@ -4,7 +4,7 @@
  * service; a bad value stops the runner naming the variable.
  */
 
-export const DRILL_NAMES = ['soak', 'crash', 'redis', 'postgres', 'scheduler', 'digests', 'slow-smtp'] as const;
+export const DRILL_NAMES = ['soak', 'crash', 'redis', 'postgres', 'scheduler', 'digests', 'slow-smtp', 'sentinel'] as const;
 export type DrillName = (typeof DRILL_NAMES)[number];
 
 export interface Knobs {
@@ -44,6 +44,9 @@ export interface Knobs {
   readonly slowJobLockMs: number;
   /** Longest the slow-smtp drill keeps a worker stopped (SIGSTOP) waiting for its claims to be taken over, seconds. */
   readonly stallSeconds: number;
+  /** The sentinel drill's `sentinel down-after-milliseconds` (how long a silent master takes to be called down) and failover-timeout, ms. */
+  readonly sentinelDownAfterMs: number;
+  readonly sentinelFailoverTimeoutMs: number;
   /** Keep the temporary directory (PostgreSQL/Redis data, process logs) after the run. */
   readonly keep: boolean;
 }
@@ -86,6 +89,8 @@ export function loadKnobs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     slowLeaseMs: int(env, 'DRILL_SLOW_LEASE_MS', 1_000, 1_000),
     slowJobLockMs: int(env, 'DRILL_SLOW_JOB_LOCK_MS', 5_000, 1_000),
     stallSeconds: int(env, 'DRILL_STALL_SECONDS', 120, 1),
+    sentinelDownAfterMs: int(env, 'DRILL_SENTINEL_DOWN_AFTER_MS', 1_000, 100),
+    sentinelFailoverTimeoutMs: int(env, 'DRILL_SENTINEL_FAILOVER_TIMEOUT_MS', 3_000, 1_000),
     keep: env.DRILL_KEEP === '1',
   };
 }

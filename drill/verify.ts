@@ -9,20 +9,20 @@ import { verifyDelivery, type DeliveryVerdict } from './stats.js';
  */
 
 /** Unfinished outbox rows (neither completed nor failed for good). */
-export async function outboxPending(cluster: Cluster): Promise<number> {
+export async function outboxPending(cluster: Pick<Cluster, 'db'>): Promise<number> {
   const r = await cluster.db.query<{ n: string }>('SELECT count(*) AS n FROM outbox WHERE completed_at IS NULL AND failed_at IS NULL');
   return Number(r.rows[0]!.n);
 }
 
 /** Waits until every outbox row is finished: every delivery job has run (or failed for good). */
-export async function waitDrained(cluster: Cluster, timeoutMs: number): Promise<{ drained: boolean; seconds: number }> {
+export async function waitDrained(cluster: Pick<Cluster, 'db'>, timeoutMs: number): Promise<{ drained: boolean; seconds: number }> {
   const started = Date.now();
   const drained = await waitFor(async () => (await outboxPending(cluster)) === 0, timeoutMs, 250);
   return { drained, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
 /** Emails the sink accepted for one drill's users. */
-export const mailsOf = (cluster: Cluster, tag: string) => cluster.sink.received.filter((m) => m.to.startsWith(`${tag}-`));
+export const mailsOf = (cluster: Pick<Cluster, 'sink'>, tag: string) => cluster.sink.received.filter((m) => m.to.startsWith(`${tag}-`));
 
 export interface DeliveryReport extends DeliveryVerdict {
   /** email_log rows of these users by status (sent, sending, failed). */
@@ -37,7 +37,7 @@ export interface DeliveryReport extends DeliveryVerdict {
  * Every notification of the drill's users should be emailed exactly once. Expected ids come from
  * PostgreSQL (what was committed), received ones from the sink (what SMTP accepted).
  */
-export async function deliveryReport(cluster: Cluster, tag: string, onePerRecipient: boolean): Promise<DeliveryReport> {
+export async function deliveryReport(cluster: Pick<Cluster, 'db' | 'sink'>, tag: string, onePerRecipient: boolean): Promise<DeliveryReport> {
   const like = `${tag}-%@drill.test`;
   const ids = await cluster.db.query<{ id: string }>('SELECT n.id FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email LIKE $1', [like]);
   const log = await cluster.db.query<{ status: string; n: string; reclaimed: string }>(
@@ -53,7 +53,7 @@ export async function deliveryReport(cluster: Cluster, tag: string, onePerRecipi
 }
 
 /** Acknowledged writes not found in PostgreSQL (each should be 0). */
-export async function missingWrites(cluster: Cluster, ops: Operations): Promise<{ reads: number; prefs: number; creations: number }> {
+export async function missingWrites(cluster: Pick<Cluster, 'db'>, ops: Operations): Promise<{ reads: number; prefs: number; creations: number }> {
   const reads = [...ops.acked.reads];
   const readRows = await cluster.db.query<{ n: string }>('SELECT count(*) AS n FROM notifications WHERE id = ANY($1::uuid[]) AND read', [reads]);
   const titles = [...ops.acked.creations];
