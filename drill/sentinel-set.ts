@@ -19,6 +19,8 @@ export interface SentinelSetOptions {
   /** How long a master may be silent before a sentinel calls it down (sentinel down-after-milliseconds). */
   readonly downAfterMs?: number;
   readonly failoverTimeoutMs?: number;
+  /** requirepass/masterauth of the data nodes, and requirepass of the sentinels (herald's REDIS_PASSWORD, REDIS_SENTINEL_PASSWORD). */
+  readonly passwords?: { readonly data: string; readonly sentinel: string };
   readonly track?: (label: string, open: boolean) => void;
 }
 
@@ -55,8 +57,9 @@ export class SentinelSet {
   }
 
   /** What herald needs to find the master through these sentinels. */
-  get env(): { REDIS_SENTINELS: string; REDIS_SENTINEL_NAME: string } {
-    return { REDIS_SENTINELS: this.sentinels.map((s) => `${s.host}:${s.port}`).join(','), REDIS_SENTINEL_NAME: this.name };
+  get env(): Record<string, string> {
+    const passwords: Record<string, string> = this.options.passwords ? { REDIS_PASSWORD: this.options.passwords.data, REDIS_SENTINEL_PASSWORD: this.options.passwords.sentinel } : {};
+    return { REDIS_SENTINELS: this.sentinels.map((s) => `${s.host}:${s.port}`).join(','), REDIS_SENTINEL_NAME: this.name, ...passwords };
   }
 
   pids(): number[] {
@@ -65,7 +68,7 @@ export class SentinelSet {
 
   /** The master's port as each live sentinel names it (null: that sentinel did not answer). */
   async mastersNamed(): Promise<Array<number | null>> {
-    return Promise.all(this.options.sentinelPorts.map((port) => ask(port, async (c) => {
+    return Promise.all(this.options.sentinelPorts.map((port) => this.askSentinel(port, async (c) => {
       const reply = await c.call('SENTINEL', 'get-master-addr-by-name', this.name) as [string, string] | null;
       return reply ? Number(reply[1]) : null;
     })));
@@ -96,10 +99,10 @@ export class SentinelSet {
   /** Starts a (killed) data node again as a replica of the current master; resolves once it is synced and the sentinels list it. */
   async restartAsReplica(port: number): Promise<void> {
     const master = await this.masterNode();
-    this.launch('redis-server', port, [...dataArgs(this.options.dir, port), '--replicaof', HOST, String(master.port)]);
+    this.launch('redis-server', port, [...dataArgs(this.options.dir, port, this.options.passwords?.data), '--replicaof', HOST, String(master.port)]);
     const ok = await waitFor(async () => {
-      if (!((await ask(port, (c) => c.info('replication'))) ?? '').includes('master_link_status:up')) return false;
-      const views = await Promise.all(this.options.sentinelPorts.map((sentinel) => ask(sentinel, async (c) => {
+      if (!((await this.askData(port, (c) => c.info('replication'))) ?? '').includes('master_link_status:up')) return false;
+      const views = await Promise.all(this.options.sentinelPorts.map((sentinel) => this.askSentinel(sentinel, async (c) => {
         const replicas = await c.call('SENTINEL', 'replicas', this.name) as string[][];
         return replicas.some((fields) => fields[fields.indexOf('port') + 1] === String(port) && !/s_down|disconnected/.test(fields[fields.indexOf('flags') + 1] ?? ''));
       })));
@@ -113,7 +116,7 @@ export class SentinelSet {
     const named = await this.mastersNamed();
     const port = named[0];
     if (!port || port === oldPort || named.some((p) => p !== port)) return false;
-    return (await ask(port, async (c) => (await c.call('ROLE') as [string])[0])) === 'master';
+    return (await this.askData(port, async (c) => (await c.call('ROLE') as [string])[0])) === 'master';
   }
 
   /** SIGTERM to every process still running (a frozen one is let run first); resolves once all have exited. */
@@ -123,6 +126,14 @@ export class SentinelSet {
       node.child.kill('SIGTERM');
     }
     await Promise.all(this.nodes.map((n) => n.exited));
+  }
+
+  private askData<T>(port: number, run: (client: Redis) => Promise<T>): Promise<T | null> {
+    return ask(port, run, this.options.passwords?.data);
+  }
+
+  private askSentinel<T>(port: number, run: (client: Redis) => Promise<T>): Promise<T | null> {
+    return ask(port, run, this.options.passwords?.sentinel);
   }
 
   private async masterNode(): Promise<Node> {
@@ -135,9 +146,9 @@ export class SentinelSet {
   private async boot(): Promise<void> {
     const [masterPort, replicaPort] = this.options.dataPorts;
     await mkdir(this.options.dir, { recursive: true });
-    this.launch('redis-server', masterPort, dataArgs(this.options.dir, masterPort));
-    this.launch('redis-server', replicaPort, [...dataArgs(this.options.dir, replicaPort), '--replicaof', HOST, String(masterPort)]);
-    const synced = await waitFor(async () => ((await ask(replicaPort, (c) => c.info('replication'))) ?? '').includes('master_link_status:up'), 20_000, 50);
+    this.launch('redis-server', masterPort, dataArgs(this.options.dir, masterPort, this.options.passwords?.data));
+    this.launch('redis-server', replicaPort, [...dataArgs(this.options.dir, replicaPort, this.options.passwords?.data), '--replicaof', HOST, String(masterPort)]);
+    const synced = await waitFor(async () => ((await this.askData(replicaPort, (c) => c.info('replication'))) ?? '').includes('master_link_status:up'), 20_000, 50);
     if (!synced) throw new Error(`the replica on ${replicaPort} did not sync with the master on ${masterPort}`);
     for (const port of this.options.sentinelPorts) {
       const folder = path.join(this.options.dir, `sentinel-${port}`);
@@ -149,14 +160,20 @@ export class SentinelSet {
         `sentinel monitor ${this.name} ${HOST} ${masterPort} ${Math.floor(this.options.sentinelPorts.length / 2) + 1}`,
         `sentinel down-after-milliseconds ${this.name} ${this.options.downAfterMs ?? 1_000}`,
         `sentinel failover-timeout ${this.name} ${this.options.failoverTimeoutMs ?? 3_000}`,
-        `sentinel parallel-syncs ${this.name} 1`, '',
+        `sentinel parallel-syncs ${this.name} 1`,
+        ...(this.options.passwords ? [
+          `sentinel auth-pass ${this.name} ${this.options.passwords.data}`,
+          // Sentinels with a requirepass authenticate to each other with it.
+          `requirepass ${this.options.passwords.sentinel}`, `sentinel sentinel-pass ${this.options.passwords.sentinel}`,
+        ] : []),
+        '',
       ].join('\n'));
       this.launch('redis-sentinel', port, [file]);
     }
     // Ready when every sentinel knows the replica and its peers: only then can they agree on a failover.
     const peers = this.options.sentinelPorts.length - 1;
     const ready = await waitFor(async () => {
-      const views = await Promise.all(this.options.sentinelPorts.map((port) => ask(port, async (c) => {
+      const views = await Promise.all(this.options.sentinelPorts.map((port) => this.askSentinel(port, async (c) => {
         const fields = await c.call('SENTINEL', 'master', this.name) as string[];
         const get = (key: string) => Number(fields[fields.indexOf(key) + 1]);
         return get('num-slaves') >= 1 && get('num-other-sentinels') >= peers;
@@ -183,9 +200,10 @@ export class SentinelSet {
 
 const alive = (node: Node) => node.child.exitCode === null && node.child.signalCode === null;
 
-function dataArgs(dir: string, port: number): string[] {
+function dataArgs(dir: string, port: number, password?: string): string[] {
   const folder = path.join(dir, `redis-${port}`);
   return [
+    ...(password ? ['--requirepass', password, '--masterauth', password] : []),
     '--port', String(port), '--bind', HOST, '--dir', dir, '--logfile', `${folder}.log`, '--dbfilename', `dump-${port}.rdb`,
     // BullMQ's requirement; no persistence: a killed master is not restarted here, its replica takes over.
     '--maxmemory-policy', 'noeviction', '--save', '', '--appendonly', 'no',
@@ -193,8 +211,8 @@ function dataArgs(dir: string, port: number): string[] {
 }
 
 /** One command against a node; null when it does not answer. */
-async function ask<T>(port: number, run: (client: Redis) => Promise<T>): Promise<T | null> {
-  const client = new Redis({ host: HOST, port, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 1_000 });
+async function ask<T>(port: number, run: (client: Redis) => Promise<T>, password?: string): Promise<T | null> {
+  const client = new Redis({ host: HOST, port, password, lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, connectTimeout: 1_000 });
   client.on('error', () => undefined);
   try {
     await client.connect();
