@@ -44,7 +44,14 @@ export function splitStatements(sql: string): string[] {
   while (i < sql.length) {
     const c = sql[i];
     const next = sql[i + 1];
-    if (c === "'" || c === '"') {
+    if (c === "'" && /[Ee]/.test(sql[i - 1] ?? '') && !/[\w$]/.test(sql[i - 2] ?? '')) {
+      // E'...': a backslash escapes the next character (E'it\'s'), a quote among them.
+      i += 1;
+      while (i < sql.length && sql[i] !== "'") i += sql[i] === '\\' ? 2 : 1;
+      // A doubled quote is an escaped one too: the scan goes on past it.
+      while (sql[i + 1] === "'") for (i += 2; i < sql.length && sql[i] !== "'"; ) i += sql[i] === '\\' ? 2 : 1;
+      i = Math.min(i + 1, sql.length);
+    } else if (c === "'" || c === '"') {
       i = sql.indexOf(c, i + 1);
       // A doubled quote is an escaped one: the scan goes on past it.
       while (i !== -1 && sql[i + 1] === c) i = sql.indexOf(c, i + 2);
@@ -53,9 +60,15 @@ export function splitStatements(sql: string): string[] {
       const end = sql.indexOf('\n', i);
       i = end === -1 ? sql.length : end + 1;
     } else if (c === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end === -1 ? sql.length : end + 2;
-    } else if (c === '$' && /^\$(?:[A-Za-z_]\w*)?\$/.test(sql.slice(i))) {
+      // Block comments nest in PostgreSQL: /* a /* b */ still a comment; */
+      let depth = 0;
+      do {
+        if (sql.startsWith('/*', i)) [depth, i] = [depth + 1, i + 2];
+        else if (sql.startsWith('*/', i)) [depth, i] = [depth - 1, i + 2];
+        else i += 1;
+      } while (depth > 0 && i < sql.length);
+    } else if (c === '$' && !/[\w$]/.test(sql[i - 1] ?? '') && /^\$(?:[A-Za-z_]\w*)?\$/.test(sql.slice(i))) {
+      // (A $ right after a name's character is part of the name: a$b$ is one identifier.)
       const tag = /^\$(?:[A-Za-z_]\w*)?\$/.exec(sql.slice(i))![0];
       const end = sql.indexOf(tag, i + tag.length);
       i = end === -1 ? sql.length : end + tag.length;

@@ -43,3 +43,22 @@ describe('splitStatements', () => {
     expect(splitStatements('-- herald:no-transaction\nSELECT 1;\n\n-- trailing note\n')).toEqual(['-- herald:no-transaction\nSELECT 1;']);
   });
 });
+
+describe('splitStatements, PostgreSQL lexing corners', () => {
+  // Each of these split inside a literal or comment: the first piece was sent alone and failed
+  // ("unterminated quoted string"), or a commented-out statement ran.
+  it("keeps a backslash-escaped quote of an E'' string inside the string", () => {
+    expect(splitStatements("INSERT INTO t VALUES (E'it\\'s; fine');\nSELECT 2;")).toEqual(["INSERT INTO t VALUES (E'it\\'s; fine');", 'SELECT 2;']);
+    expect(splitStatements("SELECT e'a\\\\';\nSELECT 2;")).toEqual(["SELECT e'a\\\\';", 'SELECT 2;']);
+    // Not an E string: a name ending in e, and a standard string whose backslash is a character.
+    expect(splitStatements("SELECT name'x\\';\nSELECT 2;")).toEqual(["SELECT name'x\\';", 'SELECT 2;']);
+  });
+
+  it('reads nested block comments to their last */', () => {
+    expect(splitStatements('/* outer /* inner */ DROP TABLE t; */ SELECT 1;\nSELECT 2;')).toEqual(['/* outer /* inner */ DROP TABLE t; */ SELECT 1;', 'SELECT 2;']);
+  });
+
+  it('takes a $ inside a name for part of the name, not a dollar quote', () => {
+    expect(splitStatements('CREATE TABLE a$b$ (id int);\nSELECT 2;')).toEqual(['CREATE TABLE a$b$ (id int);', 'SELECT 2;']);
+  });
+});
