@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db, Tx } from './client.js';
 
 /**
@@ -19,7 +20,12 @@ export type TryLock = (tx: Tx) => Promise<boolean>;
  * connection, idle in its transaction, for as long as the work lasts. Null when the lock is busy.
  */
 export async function whileHeld<T>(db: Db, tryLock: TryLock, work: () => Promise<T>): Promise<{ value: T } | null> {
-  return db.transaction().execute(async (tx) => ((await tryLock(tx)) ? { value: await work() } : null));
+  return db.transaction().execute(async (tx) => {
+    // Idle in its transaction for the whole run: a server-wide idle_in_transaction_session_timeout
+    // shorter than the run would end the holder and free the lock mid-run (a second run beside it).
+    await sql`SET LOCAL idle_in_transaction_session_timeout = 0`.execute(tx);
+    return (await tryLock(tx)) ? { value: await work() } : null;
+  });
 }
 
 /**

@@ -69,7 +69,10 @@ async function holdMigrationLock(connectionString: string): Promise<() => Promis
   try {
     await holder.connect();
     for (let pause = 25; ; pause = Math.min(pause * 2, 1_000)) {
-      await holder.query('BEGIN');
+      // The holder sits idle in its transaction for the whole run: a server-wide
+      // idle_in_transaction_session_timeout shorter than the run would end it and free the lock
+      // while migrations still run, letting the next process apply the same ones beside them.
+      await holder.query('BEGIN; SET LOCAL idle_in_transaction_session_timeout = 0');
       // A simple query, no parameters: the extended protocol's unnamed portal would keep this
       // transaction's snapshot (backend_xmin) while it holds the lock, and CREATE INDEX
       // CONCURRENTLY in a no-transaction migration waits for every older snapshot: forever.

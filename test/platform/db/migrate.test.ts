@@ -138,3 +138,20 @@ describe('a database migrated by a newer release', () => {
     await expect(migrate(url, await folder({ ...TABLE, '0002_colour.sql': ADD_COLUMN }))).rejects.toThrow(/does not know: 0003_drop_name\. /);
   });
 });
+
+describe('the migration lock under idle_in_transaction_session_timeout', () => {
+  it('stays held while a migration runs longer than the timeout: a second runner waits instead of migrating beside it', async () => {
+    // The lock's holder is idle in its transaction for the whole run. A server timeout shorter
+    // than the run ended it and freed the lock: the second runner took it, saw the version
+    // unrecorded and ran the same migration beside the first (here: 'relation "slow" already exists').
+    const url = await emptyDatabase();
+    await query(url, `ALTER DATABASE ${new URL(url).pathname.slice(1)} SET idle_in_transaction_session_timeout = '200ms'`);
+    const dir = await folder({ '0001_slow.sql': 'CREATE TABLE slow (id int);\nSELECT pg_sleep(1.5);\n' });
+    const first = migrate(url, dir);
+    // The second starts once the first has been inside its migration for twice the timeout.
+    await expect.poll(async () => (await query<{ n: number }>(url, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'herald-migrate' AND query LIKE '%pg_sleep(1.5)%' AND clock_timestamp() - query_start > interval '400 milliseconds'"))[0]!.n, { timeout: 5_000, interval: 50 }).toBe(1);
+    const second = migrate(url, dir);
+    expect(await first).toEqual(['0001_slow']);
+    expect(await second).toEqual([]);
+  });
+});
