@@ -38,15 +38,19 @@ export function isReplicaTrouble(err: unknown): boolean {
  * every read; a transaction's later statements must not silently continue elsewhere.
  */
 export function failoverClient(replica: pg.PoolClient, primary: Pick<pg.Pool, 'connect'>, on: { served(): void; fallback(): void }): PostgresPoolClient {
-  let current: pg.PoolClient = replica;
+  // Null between the replica's client going back and the primary's arriving: when the primary
+  // cannot be reached either, the caller's release has nothing left to release (pg-pool throws on
+  // a second release, and that throw would replace the read's error).
+  let current: pg.PoolClient | null = replica;
   let first = true;
   const run = async (text: string, values: unknown[]) => {
     let result: pg.QueryResult;
     try {
-      result = await current.query(text, values);
+      result = await replica.query(text, values);
     } catch (err) {
       if (!isReplicaTrouble(err)) throw err;
-      current.release(err as Error);
+      replica.release(err as Error);
+      current = null;
       current = await primary.connect();
       on.fallback();
       return current.query(text, values);
@@ -58,10 +62,10 @@ export function failoverClient(replica: pg.PoolClient, primary: Pick<pg.Pool, 'c
     query: ((textOrCursor: string | object, values?: readonly unknown[]) => {
       const fresh = first;
       first = false;
-      if (typeof textOrCursor !== 'string') return current.query(textOrCursor as never);
-      return fresh ? run(textOrCursor, [...(values ?? [])]) : current.query(textOrCursor, [...(values ?? [])]);
+      if (typeof textOrCursor !== 'string') return current!.query(textOrCursor as never);
+      return fresh ? run(textOrCursor, [...(values ?? [])]) : current!.query(textOrCursor, [...(values ?? [])]);
     }) as unknown as PostgresPoolClient['query'],
-    release: (destroy?: boolean) => current.release(destroy),
+    release: (destroy?: boolean) => current?.release(destroy),
   };
 }
 

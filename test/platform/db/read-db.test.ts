@@ -65,3 +65,24 @@ describe('failoverClient', () => {
     expect(later.events).toEqual(['served']);
   });
 });
+
+describe('failoverClient when the primary cannot be reached either', () => {
+  it('fails the read with the primary\'s error and releases nothing twice', async () => {
+    // pg-pool throws when a client is released twice. The replica's client was released before
+    // the primary was asked; when that failed too, Kysely's release released it again and its
+    // throw replaced the read's error: 'Release called on client which has already been
+    // released to the pool.', a 500 where both databases being down is the contract's 503.
+    let releases = 0;
+    const replica = {
+      query: async () => { throw sqlError('57P01'); },
+      release: () => {
+        if ((releases += 1) > 1) throw new Error('Release called on client which has already been released to the pool.');
+      },
+    } as unknown as pg.PoolClient;
+    const down = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    const client = failoverClient(replica, { connect: async () => { throw down; } }, { served: () => undefined, fallback: () => undefined });
+    await expect(client.query('SELECT 1', [])).rejects.toBe(down);
+    expect(() => client.release()).not.toThrow();
+    expect(releases).toBe(1);
+  });
+});
