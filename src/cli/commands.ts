@@ -43,7 +43,9 @@ export async function createUserCommand(flags: OptionValues): Promise<void> {
   // A generated password is shown on a terminal (the operator's screen); anywhere else stdout is
   // some job runner's log, so it goes to a 0600 file under DATA_DIR, as the first admin's does.
   const passwordFile = generated && !process.stdout.isTTY
-    ? await writeSecretFile(loadConfig().dataDir, `user-password-${parsed.data.email.replace(/[^\w.@+-]/g, '_')}`, generated)
+    // At most 246 characters (ASCII): with writeSecretFile's -<8 hex> for a taken name, within a
+    // file name's 255 bytes (an email may have 254). Two emails cut alike take that suffix too.
+    ? await writeSecretFile(loadConfig().dataDir, `user-password-${parsed.data.email.replace(/[^\w.@+-]/g, '_')}`.slice(0, 246), generated)
     : null;
   // Removed again when no user was made with it (a taken email, no database).
   await withDatabase(async (url) => {

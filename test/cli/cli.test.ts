@@ -69,6 +69,23 @@ describe('herald CLI', { timeout: 180_000 }, () => {
     }
   });
 
+  it('users create writes the password file of the longest valid email too (a file name is at most 255 bytes)', async () => {
+    // user-password-<email> of a 247-character email was 261 bytes: ENAMETOOLONG, and the
+    // command failed before creating a user it had accepted.
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'herald-cli-'));
+    try {
+      const email = `${'a'.repeat(60)}@${['b'.repeat(60), 'c'.repeat(60), 'd'.repeat(60), 'com'].join('.')}`;
+      const run = herald(['users', 'create', '--email', email, '--role', 'viewer'], { DATA_DIR: dataDir });
+      expect(run.code, run.out).toBe(0);
+      const [file] = await readdir(dataDir);
+      expect(run.out).toContain(`its password is in ${path.join(dataDir, file!)} `);
+      expect(Buffer.byteLength(file!)).toBeLessThanOrEqual(255);
+      expect(file).toMatch(/^user-password-a{60}@b+/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('users create refuses a taken email (exit 1), a bad role and a short password (usage, exit 2), each in one line', () => {
     expect(herald(['users', 'create', '--email', 'x@example.com', '--role', 'VIEWER', '--password', 'long-enough']).code).toBe(0);
     const taken = herald(['users', 'create', '--email', 'x@example.com', '--role', 'VIEWER', '--password', 'long-enough']);
