@@ -119,6 +119,30 @@ describe('failed jobs', () => {
   });
 });
 
+describe('job ids that name one of the queue\'s own keys', () => {
+  it('answer 404 and leave the key alone: the outbox epoch, BullMQ\'s meta, events and a job\'s logs', async () => {
+    // BullMQ reads job <id> at <prefix>:{<queue>}:<id>, where the queue's other keys live too.
+    // 'outbox-epoch' (a string, moved into the queue's slot by the cluster work) answered 500, and
+    // so did 'events' (a stream); 'meta' read BullMQ's meta hash as a job and DELETE removed it.
+    const jobId = await completedFanOutJob();
+    const redis = testRedis();
+    try {
+      const key = (suffix: string) => `${t.prefix}:${bullQueueName('notification-fanout')}:${suffix}`;
+      await expect.poll(() => redis.exists(key('outbox-epoch')), { timeout: 10_000 }).toBe(1);
+      await t.app.queues.get('notification-fanout').getJob(jobId).then((job) => job!.log('a line'));
+      for (const id of ['outbox-epoch', 'meta', 'events', `${jobId}:logs`]) {
+        for (const [method, suffix] of [['GET', ''], ['POST', '/retry'], ['DELETE', '']] as const) {
+          const answer = await t.call(method, `/api/admin/jobs/notification-fanout/${encodeURIComponent(id)}${suffix}`, { as: admin });
+          expect({ id, method, suffix, status: answer.status, body: answer.body }).toEqual({ id, method, suffix, status: 404, body: { success: false, error: 'Job not found' } });
+        }
+      }
+      for (const suffix of ['outbox-epoch', 'meta', 'events', `${jobId}:logs`]) expect(await redis.exists(key(suffix)), suffix).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
 describe('delayed jobs, pause and clean', () => {
   it('promotes a delayed job, which then runs', async () => {
     const job = await t.app.queues.add('notification-fanout', 'NotificationBatchFanOut', { batchId: randomUUID() }, { delay: 3_600_000 });
