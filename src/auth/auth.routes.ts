@@ -27,7 +27,8 @@ function setSessionCookieWith(settings: CookieSettings, request: FastifyRequest,
     path: '/',
     httpOnly: true,
     sameSite: settings.sameSite,
-    secure: settings.secure === 'auto' ? settings.publicUrl?.startsWith('https:') === true || request.protocol === 'https' : settings.secure,
+    // The scheme as URL reads it: config accepts HTTPS:// as well.
+    secure: settings.secure === 'auto' ? (settings.publicUrl !== undefined && new URL(settings.publicUrl).protocol === 'https:') || request.protocol === 'https' : settings.secure,
     ...(settings.domain ? { domain: settings.domain } : {}),
     ...(expiresAt ? { expires: expiresAt } : { maxAge: 0 }),
   });

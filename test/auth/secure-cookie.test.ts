@@ -31,6 +31,8 @@ describe('the session cookie behind a TLS-terminating proxy', () => {
     expect(await sessionCookie({}, { 'x-forwarded-proto': 'https' })).not.toMatch(SECURE);
     // PUBLIC_URL https: Secure even when TRUST_PROXY was forgotten; COOKIE_SECURE=false still wins.
     expect(await sessionCookie({ PUBLIC_URL: 'https://herald.example.com' })).toMatch(SECURE);
+    // A scheme is case-insensitive (config accepts HTTPS://): it was compared as written, no Secure.
+    expect(await sessionCookie({ PUBLIC_URL: 'HTTPS://herald.example.com' })).toMatch(SECURE);
     expect(await sessionCookie({ PUBLIC_URL: 'https://herald.example.com', COOKIE_SECURE: 'false' })).not.toMatch(SECURE);
     expect(await sessionCookie({ PUBLIC_URL: 'http://herald.internal' })).not.toMatch(SECURE);
   }, 60_000);
