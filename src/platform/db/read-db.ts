@@ -77,7 +77,7 @@ export function failoverClient(replica: pg.PoolClient, primary: Pick<pg.Pool, 'c
  */
 export function createReadDb(url: string, deps: { primary: pg.Pool; maxLagMs: number; max: number; log: Logger; registry: Registry }): ReadDbHandle {
   const replica = createDb(url, { max: deps.max, applicationName: 'herald-read' });
-  const monitor = new ReplicaMonitor({ pool: replica.pool, maxLagMs: deps.maxLagMs, log: deps.log });
+  const monitor = new ReplicaMonitor({ pool: replica.pool, primary: deps.primary, maxLagMs: deps.maxLagMs, log: deps.log });
   const served = new Counter({ name: 'herald_db_replica_reads_total', help: 'Lag-tolerant reads served by the read replica', registers: [deps.registry] });
   const fallbacks = new Counter({
     name: 'herald_db_replica_fallbacks_total', help: 'Lag-tolerant reads sent to the primary instead: replica down, lagging past DATABASE_READ_MAX_LAG_MS, or failed mid-read',

@@ -10,7 +10,14 @@ import type { Logger } from '../logger.js';
  */
 const LAG_SQL = `SELECT CASE
   WHEN NOT pg_is_in_recovery() OR pg_last_wal_receive_lsn() IS NOT DISTINCT FROM pg_last_wal_replay_lsn() THEN 0
-  ELSE (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::float8 END AS lag_ms`;
+  ELSE (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::float8 END AS lag_ms,
+  CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END AS replay_lsn`;
+
+/** An LSN ('16/B374D848') as a number, to compare. */
+const lsnValue = (lsn: string): bigint => {
+  const [high = '0', low = '0'] = lsn.split('/');
+  return (BigInt(`0x${high}`) << 32n) + BigInt(`0x${low}`);
+};
 
 export type SkipReason = 'down' | 'lag';
 
@@ -25,6 +32,12 @@ export interface ReplicaStatus {
 
 export interface ReplicaMonitorDeps {
   readonly pool: pg.Pool;
+  /**
+   * The primary, asked where its WAL ends at each check. The replica alone cannot see WAL it never
+   * received: cut off from the primary (network, a stopped WAL receiver) it has replayed all it
+   * got and reports no lag while it falls further behind every second.
+   */
+  readonly primary?: Pick<pg.Pool, 'query'>;
   readonly maxLagMs: number;
   readonly log: Logger;
 }
@@ -40,6 +53,8 @@ export class ReplicaMonitor {
   private timer: NodeJS.Timeout | null = null;
   private checking: Promise<void> | null = null;
   private lastSkip: SkipReason | null = null;
+  /** The primary's flushed WAL end at past checks that the replica has not replayed yet, oldest first. */
+  private primaryEnds: Array<{ lsn: bigint; at: number }> = [];
 
   constructor(private readonly deps: ReplicaMonitorDeps) {}
 
@@ -62,14 +77,36 @@ export class ReplicaMonitor {
     try {
       // A replica that accepts connections but never answers counts as down after a second or two.
       const timeout = Math.max(1_000, 2 * this.intervalMs);
-      const { rows } = await Promise.race([
-        this.deps.pool.query<{ lag_ms: number | null }>(LAG_SQL),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeout} ms`)), timeout).unref()),
-      ]);
-      this.record(true, rows[0]?.lag_ms ?? null);
+      const late = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${timeout} ms`)), timeout).unref());
+      // The primary first: its WAL end is then no later than what the replica is asked about.
+      await Promise.race([this.samplePrimary(), late.catch(() => undefined)]);
+      const { rows } = await Promise.race([this.deps.pool.query<{ lag_ms: number | null; replay_lsn: string | null }>(LAG_SQL), late]);
+      const lagMs = rows[0]?.lag_ms ?? null;
+      this.record(true, lagMs === null ? null : Math.max(lagMs, this.unreplayedMs(rows[0]?.replay_lsn ?? null)));
     } catch (err) {
       this.record(false, null, err as Error);
     }
+  }
+
+  private async samplePrimary(): Promise<void> {
+    if (!this.deps.primary) return;
+    // The primary's trouble is not the replica's: no sample this time.
+    const end = await this.deps.primary.query<{ lsn: string }>('SELECT pg_current_wal_flush_lsn()::text AS lsn').then((r) => r.rows[0]?.lsn, () => undefined);
+    if (end === undefined) return;
+    this.primaryEnds.push({ lsn: lsnValue(end), at: Date.now() });
+    // Bounded while the replica is away: the oldest sample, which sets the lag, is kept.
+    if (this.primaryEnds.length > 100) this.primaryEnds.splice(1, 1);
+  }
+
+  /** How long ago the primary had flushed WAL the replica has still not replayed (0: none). */
+  private unreplayedMs(replayLsn: string | null): number {
+    if (replayLsn === null) {
+      this.primaryEnds = [];
+      return 0;
+    }
+    const replayed = lsnValue(replayLsn);
+    this.primaryEnds = this.primaryEnds.filter((sample) => sample.lsn > replayed);
+    return this.primaryEnds.length ? Date.now() - this.primaryEnds[0]!.at : 0;
   }
 
   /** A connection attempt failed: reads skip the replica until the next check says otherwise. */
