@@ -86,11 +86,12 @@ export class UsersService {
     if (await this.deps.users.findByEmailWithHash(email)) return;
     const password = config.adminPassword ?? randomBytes(12).toString('base64url');
     const passwordFile = config.adminPassword ? null : await writeSecretFile(config.dataDir, INITIAL_ADMIN_PASSWORD_FILE, password);
-    const created = await this.deps.users.insert({ email, name: 'Administrator', role: 'ADMIN', passwordHash: await hashPassword(password) });
-    if (!created) {
-      if (passwordFile) await rm(passwordFile, { force: true });
-      return;
-    }
+    // A start that made no admin removes its file, whether it lost the race or the insert failed
+    // (a file left at the documented name would hold a password no account has).
+    const discard = async () => { if (passwordFile) await rm(passwordFile, { force: true }); };
+    const created = await this.deps.users.insert({ email, name: 'Administrator', role: 'ADMIN', passwordHash: await hashPassword(password) })
+      .catch(async (err: unknown) => { await discard(); throw err; });
+    if (!created) return void await discard();
     if (!passwordFile) return void log.info({ email }, 'first admin created (ADMIN_PASSWORD)');
     log.info({ email, passwordFile }, 'first admin created with a generated password: read it from passwordFile, sign in, change it, delete the file');
     print(`Admin account created: ${email}, its password is in ${passwordFile} (read it, sign in, change the password, delete the file)`);

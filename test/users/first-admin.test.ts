@@ -69,3 +69,22 @@ describe('the generated first-admin password', () => {
     await t.login('second-admin@test.local', (await readFile(path.join(dataDir, newest), 'utf8')).trim());
   });
 });
+
+describe('a first-admin start that fails to insert the admin', () => {
+  it('leaves no password file behind (one for nobody, at the name the docs point to)', async () => {
+    // The file is written before the insert; an insert that threw (PostgreSQL gone at that
+    // moment) left initial-admin-password holding a password no account has, and the next start
+    // wrote the real one to initial-admin-password-<random>.
+    const { UsersService } = await import('../../src/users/users.service.js');
+    const dir = await mkdtemp(path.join(tmpdir(), 'herald-first-admin-'));
+    try {
+      const down = new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      const users = { hasAdmin: async () => false, findByEmailWithHash: async () => null, insert: async () => { throw down; } };
+      const service = new UsersService({ users: users as never });
+      await expect(service.ensureFirstAdmin({ adminEmail: undefined, adminPassword: undefined, dataDir: dir }, createLogger('silent'), () => undefined)).rejects.toBe(down);
+      expect(await readdir(dir)).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
