@@ -117,6 +117,9 @@ export class ReplicaMonitor {
   /** Why a lag-tolerant read goes to the primary now, or null: the replica serves it. */
   skipReason(): SkipReason | null {
     if (this.reachable === false) return 'down';
+    // Not checked yet (a process starting, or a replica that hangs on the first check): its lag is
+    // unknown, and unknown is not within the limit.
+    if (this.reachable === null) return 'lag';
     if (this.reachable === true && (this.lagMs === null || this.lagMs > this.deps.maxLagMs)) return 'lag';
     return null;
   }

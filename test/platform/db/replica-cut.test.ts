@@ -27,6 +27,8 @@ describe('the replica monitor', () => {
     const [replica, primary] = [new pg.Pool({ connectionString: pair.replicaUrl, max: 1 }), new pg.Pool({ connectionString: pair.primaryUrl, max: 1 })];
     pools.push(replica, primary);
     const monitor = new ReplicaMonitor({ pool: replica, primary, maxLagMs: 300, log: createLogger('silent') });
+    // Before its first check the replica's lag is unknown: reads stay on the primary.
+    expect(monitor.skipReason()).toBe('lag');
     await monitor.check();
     expect(monitor.status()).toMatchObject({ servingReads: true, lagMs: 0 });
 
