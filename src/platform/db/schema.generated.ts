@@ -178,6 +178,20 @@ export interface DigestRuns {
   users_scanned: Generated<number>;
 }
 
+export interface EmailEvents {
+  detail: string | null;
+  email: string;
+  email_log_id: string | null;
+  id: Generated<Int8>;
+  message_id: string | null;
+  occurred_at: Timestamp;
+  permanent: Generated<boolean>;
+  provider: string;
+  provider_event_id: string;
+  received_at: Generated<Timestamp>;
+  type: string;
+}
+
 export interface EmailLog {
   attempts: Generated<number>;
   body_text: string | null;
@@ -193,10 +207,22 @@ export interface EmailLog {
   message_id: string;
   notification_id: string | null;
   sent_at: Timestamp | null;
+  smtp_response: string | null;
   status: string;
   subject: string;
   to_address: string;
+  transport: string | null;
   updated_at: Generated<Timestamp>;
+  user_id: string | null;
+}
+
+export interface EmailSuppressions {
+  created_at: Generated<Timestamp>;
+  detail: string | null;
+  email: string;
+  message_id: string | null;
+  reason: string;
+  source: string;
   user_id: string | null;
 }
 
@@ -431,7 +457,9 @@ export interface DB {
   digest_contents: DigestContents;
   digest_deliveries: DigestDeliveries;
   digest_runs: DigestRuns;
+  email_events: EmailEvents;
   email_log: EmailLog;
+  email_suppressions: EmailSuppressions;
   ip_assets: IpAssets;
   licenses: Licenses;
   metrics_aggregation_jobs_log: MetricsAggregationJobsLog;

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { EmailEventsTable, EmailSuppressionsTable } from './schema.delivery.js';
 import type { BlogPostsTable, BrandsTable, CreatorsTable, IpAssetsTable, LicensesTable, ProjectsTable, SearchDocumentsTable, SearchReindexRunsTable } from './schema.catalog.js';
 import type { Timestamp, DefaultTimestamp, NullableTimestamp, NullableJson, Json } from './schema.columns.js';
 
@@ -10,6 +11,7 @@ import type { Timestamp, DefaultTimestamp, NullableTimestamp, NullableJson, Json
  * callers import from this file alone).
  */
 export * from './schema.catalog.js';
+export * from './schema.delivery.js';
 
 export const ROLES = ['ADMIN', 'CREATOR', 'BRAND', 'VIEWER'] as const;
 export type Role = (typeof ROLES)[number];
@@ -162,7 +164,7 @@ export interface OutboxTable {
   op: ColumnType<'add' | 'remove', 'add' | 'remove' | undefined, 'add' | 'remove'>;
 }
 
-export type EmailStatus = 'sending' | 'sent' | 'captured' | 'failed';
+export type EmailStatus = 'sending' | 'sent' | 'captured' | 'failed' | 'suppressed';
 
 export interface EmailLogTable {
   id: Generated<string>;
@@ -185,6 +187,10 @@ export interface EmailLogTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   sent_at: NullableTimestamp;
+  /** The transport that accepted it ('smtp-1', 'smtp-2' ... in SMTP_URL order; 'captured'). */
+  transport: string | null;
+  /** The SMTP server's final answer (or the permanent refusal). */
+  smtp_response: string | null;
 }
 
 export interface AdminAuditTable {
@@ -291,6 +297,8 @@ export interface Database {
   notification_preferences: NotificationPreferencesTable;
   outbox: OutboxTable;
   email_log: EmailLogTable;
+  email_suppressions: EmailSuppressionsTable;
+  email_events: EmailEventsTable;
   digest_runs: DigestRunsTable;
   digest_deliveries: DigestDeliveriesTable;
   digest_contents: DigestContentsTable;
