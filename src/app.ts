@@ -6,6 +6,7 @@ import { blogModule, type BlogModule } from './blog/index.js';
 import { catalogModule, type CatalogModule } from './catalog/index.js';
 import type { Config } from './config.js';
 import { digestsModule, enqueueDigestFlushInTx, type DigestsModule } from './digests/index.js';
+import { emailEventsModule, type EmailEventsModule } from './email-events/index.js';
 import { healthModule, type HealthModule } from './health/index.js';
 import { mediaModule, type MediaModule } from './media/index.js';
 import { notificationsModule, type NotificationsModule } from './notifications/index.js';
@@ -76,6 +77,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const search = searchModule(platform);
   const media = mediaModule({ ...platform, assets: catalog.assetMedia, notifications: notifications.notifications });
   const health = healthModule(platform);
+  const emailEvents = emailEventsModule(platform);
   const admin = adminModule({
     ...platform, health: health.health, digests: digests.digests, aggregationLogs: analytics.runLog, probes: { blog: blog.health, previews: media.health },
   });
@@ -90,7 +92,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     for (const module of modules) module.routes?.(http);
     docsRoutes(http, { routes });
   }
-  const services = servicesOf({ users, auth, notifications, digests, catalog, blog, analytics, search, media, health }, platform);
+  const services = servicesOf({ users, auth, notifications, digests, catalog, blog, analytics, search, media, health, emailEvents }, platform);
   const jobs = {
     ...notifications.jobs, ...digests.jobs, ...analytics.jobs, ...search.jobs, ...media.jobs, ...blog.jobs,
   } satisfies JobHandlers;
@@ -107,7 +109,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 /** The services by name, as tests, benchmarks and the CLI reach them. */
 function servicesOf(m: {
   users: UsersModule; auth: AuthModule; notifications: NotificationsModule; digests: DigestsModule; catalog: CatalogModule;
-  blog: BlogModule; analytics: AnalyticsModule; search: SearchModule; media: MediaModule; health: HealthModule;
+  blog: BlogModule; analytics: AnalyticsModule; search: SearchModule; media: MediaModule; health: HealthModule; emailEvents: EmailEventsModule;
 }, platform: Platform) {
   return {
     users: m.users.users, auth: m.auth.auth, notifications: m.notifications.notifications, inbox: m.notifications.inbox, delivery: m.notifications.delivery,
@@ -115,6 +117,7 @@ function servicesOf(m: {
     analytics: { ingest: m.analytics.ingest, aggregation: m.analytics.aggregation, reports: m.analytics.reports }, catalog: m.catalog.catalog,
     blog: m.blog.blog, blogPublishing: m.blog.publishing, search: { index: m.search.index, query: m.search.query },
     media: { files: m.media.files, pipeline: m.media.pipeline, previews: m.media.previews, admin: m.media.admin },
+    deliveryEvents: m.emailEvents.deliveryEvents,
   };
 }
 export type Services = ReturnType<typeof servicesOf>;
