@@ -19,7 +19,7 @@ describe('email claims', () => {
   });
   afterAll(() => t.close());
 
-  const rowOf = (key: string) => t.app.database.db.selectFrom('email_log').select(['status', 'claimed_until', 'attempts', 'error']).where('key', '=', key).executeTakeFirstOrThrow();
+  const rowOf = (key: string) => t.app.database.db.selectFrom('email_log').select(['status', 'claimed_until', 'attempts', 'error', 'transport', 'smtp_response']).where('key', '=', key).executeTakeFirstOrThrow();
   const expired = (key: string) => async () => (await sql<{ past: boolean }>`SELECT claimed_until < now() AS past FROM email_log WHERE key = ${key}`.execute(t.app.database.db)).rows[0]?.past === true;
 
   it('a stale attempt A cannot release B\'s live claim: a third attempt still finds it held', async () => {
@@ -40,10 +40,10 @@ describe('email claims', () => {
     expect(await repo.claim(claimOf(key), randomUUID(), 60_000)).toBeNull();
     // Nor may A fail it for good or mark it sent; B's own completion counts.
     expect(await repo.fail(key, a, '550 no such user')).toBe(false);
-    expect(await repo.complete(key, a, { status: 'sent' })).toBe(false);
+    expect(await repo.complete(key, a, { status: 'sent', transport: 'smtp-1', smtpResponse: '250 stale' })).toBe(false);
     expect(await rowOf(key)).toMatchObject({ status: 'sending', attempts: 2 });
-    expect(await repo.complete(key, b, { status: 'sent' })).toBe(true);
-    expect(await rowOf(key)).toMatchObject({ status: 'sent' });
+    expect(await repo.complete(key, b, { status: 'sent', transport: 'smtp-2', smtpResponse: '250 OK b' })).toBe(true);
+    expect(await rowOf(key)).toMatchObject({ status: 'sent', transport: 'smtp-2', smtp_response: '250 OK b' });
   });
 
   it('a stale attempt A cannot complete B\'s claim before B has sent: B\'s outcome is the one recorded', async () => {
@@ -54,7 +54,7 @@ describe('email claims', () => {
     expect(await repo.claim(claimOf(key), a, 1_000)).not.toBeNull();
     expect(await waitFor(expired(key), 5_000, 20)).toBe(true);
     expect(await repo.claim(claimOf(key), b, 60_000)).not.toBeNull();
-    expect(await repo.complete(key, a, { status: 'captured', html: '<p>stale</p>' })).toBe(false);
+    expect(await repo.complete(key, a, { status: 'captured', transport: 'captured', smtpResponse: null, html: '<p>stale</p>' })).toBe(false);
     // B's hand-off fails temporarily: B's release is honoured and the retry may take the claim.
     expect(await repo.release(key, b, 'timeout')).toBe(true);
     expect(await repo.claim(claimOf(key), randomUUID(), 60_000)).toMatchObject({ attempts: 3, status: 'sending' });
@@ -92,8 +92,10 @@ describe('a slow SMTP server', () => {
     const results = await Promise.allSettled([first, second]);
     const emailed = results.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value.emailed : 0), 0);
     expect(emailed).toBeLessThanOrEqual(4);
-    const log = await t.app.database.db.selectFrom('email_log').select(['key', 'status', 'attempts']).where('key', 'in', ids.map(notificationEmailKey)).execute();
+    const log = await t.app.database.db.selectFrom('email_log').select(['key', 'status', 'attempts', 'transport', 'smtp_response']).where('key', 'in', ids.map(notificationEmailKey)).execute();
     expect(log.map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    // Which server took each, and its answer (smtp-server's "250 OK: message queued").
+    expect(log.every((r) => r.transport === 'smtp-1' && /^250 /.test(r.smtp_response ?? ''))).toBe(true);
     // At the sink: one message per notification, each recipient once.
     const messageIds = sink.received.map((m) => m.messageId);
     expect(new Set(messageIds).size).toBe(4);

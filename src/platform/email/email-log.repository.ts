@@ -54,7 +54,7 @@ export class EmailLogRepository extends Repository {
   }
 
   /** The email went out under this claim; false when the claim is no longer `token`'s (nothing written). */
-  async complete(key: string, token: string, outcome: { status: 'sent' | 'captured'; html?: string; text?: string; headers?: Record<string, string> }): Promise<boolean> {
+  async complete(key: string, token: string, outcome: { status: 'sent' | 'captured'; transport: string; smtpResponse: string | null; html?: string; text?: string; headers?: Record<string, string> }): Promise<boolean> {
     const result = await this.db.updateTable('email_log').set({
       status: outcome.status,
       sent_at: sql`now()`,
@@ -62,6 +62,8 @@ export class EmailLogRepository extends Repository {
       claimed_until: null,
       claim_token: null,
       error: null,
+      transport: outcome.transport,
+      smtp_response: outcome.smtpResponse,
       html: outcome.html ?? null,
       body_text: outcome.text ?? null,
       headers: outcome.headers ? JSON.stringify(outcome.headers) : null,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EmailClaim, EmailLogRepository } from './email-log.repository.js';
-import { PermanentEmailError, type MailTransport } from './transport.js';
+import { PermanentEmailError, type HandOff, type MailTransport } from './transport.js';
 import { DeferUntilError } from '../queue/deferral.js';
 import { Semaphore } from '../semaphore.js';
 
@@ -85,8 +85,8 @@ export class EmailService {
     try {
       // The slot covers the claim and the hand-off only: the completion that follows needs no
       // SMTP connection, so the next email's claim does not wait for it.
-      let outcome = await this.slots.run(() => this.claimAndHandOff(email, token));
-      if (outcome === 'handed-off') outcome = await this.complete(email, token);
+      const handed = await this.slots.run(() => this.claimAndHandOff(email, token));
+      const outcome = typeof handed === 'string' ? handed : await this.complete(email, token, handed);
       this.deps.onOutcome?.(email.kind, outcome);
       return outcome;
     } catch (err) {
@@ -97,7 +97,7 @@ export class EmailService {
     }
   }
 
-  private async claimAndHandOff(email: EmailToSend, token: string): Promise<SendOutcome | 'handed-off'> {
+  private async claimAndHandOff(email: EmailToSend, token: string): Promise<SendOutcome | HandOff> {
     const messageId = this.messageIdFor(email.key);
     const claim = await this.deps.emailLog.claim({ ...email, messageId }, token, this.deps.leaseMs);
     if (!claim) {
@@ -106,8 +106,9 @@ export class EmailService {
       throw new ClaimHeldError(email.key, current?.claimedUntil ?? new Date(Date.now() + this.deps.leaseMs));
     }
     this.hold(email.key, token);
+    let handOff: HandOff;
     try {
-      await this.deps.transport.send({ from: this.deps.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers, messageId });
+      handOff = await this.deps.transport.send({ from: this.deps.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers, messageId });
       this.unhold(email.key, token);
     } catch (err) {
       this.unhold(email.key, token);
@@ -119,13 +120,14 @@ export class EmailService {
       if (!(await this.deps.emailLog.release(email.key, token, message))) this.lost(email, token, 'release');
       throw new RetryableEmailError(`sending ${email.key} failed: ${message}`, { cause: err });
     }
-    return 'handed-off';
+    return handOff;
   }
 
   /** The server accepted it; if the claim was taken over meanwhile, the newer attempt's row stands. */
-  private async complete(email: EmailToSend, token: string): Promise<SendOutcome> {
+  private async complete(email: EmailToSend, token: string, handOff: HandOff): Promise<SendOutcome> {
     const captured = this.deps.transport.mode === 'captured';
-    const outcome = captured ? { status: 'captured' as const, html: email.html, text: email.text, headers: { ...email.headers } } : { status: 'sent' as const };
+    const delivery = { transport: handOff.transport, smtpResponse: handOff.response };
+    const outcome = captured ? { status: 'captured' as const, ...delivery, html: email.html, text: email.text, headers: { ...email.headers } } : { status: 'sent' as const, ...delivery };
     if (!(await this.deps.emailLog.complete(email.key, token, outcome))) this.lost(email, token, 'complete');
     return outcome.status;
   }

@@ -11,10 +11,18 @@ export interface OutgoingMail {
   readonly messageId: string;
 }
 
+/** Who took the message and what it answered: recorded in email_log (transport, smtp_response). */
+export interface HandOff {
+  /** 'smtp-1', 'smtp-2'… in SMTP_URL order, or 'captured'. */
+  readonly transport: string;
+  /** The server's final answer (nodemailer's info.response, e.g. "250 OK: queued as …"); null when captured. */
+  readonly response: string | null;
+}
+
 export interface MailTransport {
   /** 'captured' when no SMTP server is configured and the email is kept in PostgreSQL instead. */
   readonly mode: 'smtp' | 'captured';
-  send(mail: OutgoingMail): Promise<void>;
+  send(mail: OutgoingMail): Promise<HandOff>;
   close(): Promise<void>;
 }
 
@@ -33,7 +41,8 @@ export function isPermanentSmtpError(err: unknown): boolean {
  * (Nagle cost ~40 ms per message against delayed ACKs); the pool ignored the sockets an earlier
  * getSocket patch handed it, so there is nothing to patch.
  */
-export function createSmtpTransport(smtpUrl: string, options: { maxConnections?: number } = {}): MailTransport {
+export function createSmtpTransport(smtpUrl: string, options: { maxConnections?: number; name?: string } = {}): MailTransport {
+  const name = options.name ?? 'smtp-1';
   const url = new URL(smtpUrl);
   const transporter: Transporter = nodemailer.createTransport({
     pool: true,
@@ -52,10 +61,11 @@ export function createSmtpTransport(smtpUrl: string, options: { maxConnections?:
     mode: 'smtp',
     async send(mail) {
       try {
-        await transporter.sendMail({
+        const info = await transporter.sendMail({
           from: mail.from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text,
           headers: { ...mail.headers }, messageId: mail.messageId,
         });
+        return { transport: name, response: typeof info.response === 'string' ? info.response : null };
       } catch (err) {
         if (isPermanentSmtpError(err)) throw new PermanentEmailError((err as Error).message);
         throw err;
@@ -69,5 +79,5 @@ export function createSmtpTransport(smtpUrl: string, options: { maxConnections?:
 
 /** The embedded default: nothing leaves the machine; the email log keeps the rendered message. */
 export function createCapturedTransport(): MailTransport {
-  return { mode: 'captured', send: async () => undefined, close: async () => undefined };
+  return { mode: 'captured', send: async () => ({ transport: 'captured', response: null }), close: async () => undefined };
 }
