@@ -5,6 +5,7 @@ import { authModule, type AuthModule } from './auth/index.js';
 import { blogModule, type BlogModule } from './blog/index.js';
 import { catalogModule, type CatalogModule } from './catalog/index.js';
 import type { Config } from './config.js';
+import { deliverabilityModule, type DeliverabilityModule } from './deliverability/index.js';
 import { digestsModule, enqueueDigestFlushInTx, type DigestsModule } from './digests/index.js';
 import { emailEventsModule, type EmailEventsModule } from './email-events/index.js';
 import { healthModule, type HealthModule } from './health/index.js';
@@ -77,11 +78,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const search = searchModule(platform);
   const media = mediaModule({ ...platform, assets: catalog.assetMedia, notifications: notifications.notifications });
   const health = healthModule(platform);
+  const deliverability = deliverabilityModule({ ...platform, optOut: notifications.emailOptOut });
   const emailEvents = emailEventsModule(platform);
   const admin = adminModule({
     ...platform, health: health.health, digests: digests.digests, aggregationLogs: analytics.runLog, probes: { blog: blog.health, previews: media.health },
   });
-  const modules: readonly ModuleLifecycle[] = [users, auth, notifications, digests, catalog, blog, analytics, search, media, health, admin, webModule()];
+  const modules: readonly ModuleLifecycle[] = [users, auth, notifications, digests, catalog, blog, analytics, search, media, health, admin, deliverability, webModule()];
 
   let http: Http | null = null;
   let routes: RouteAccess[] = [];
@@ -92,7 +94,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     for (const module of modules) module.routes?.(http);
     docsRoutes(http, { routes });
   }
-  const services = servicesOf({ users, auth, notifications, digests, catalog, blog, analytics, search, media, health, emailEvents }, platform);
+  const services = servicesOf({ users, auth, notifications, digests, catalog, blog, analytics, search, media, health, emailEvents, deliverability }, platform);
   const jobs = {
     ...notifications.jobs, ...digests.jobs, ...analytics.jobs, ...search.jobs, ...media.jobs, ...blog.jobs,
   } satisfies JobHandlers;
@@ -110,6 +112,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 function servicesOf(m: {
   users: UsersModule; auth: AuthModule; notifications: NotificationsModule; digests: DigestsModule; catalog: CatalogModule;
   blog: BlogModule; analytics: AnalyticsModule; search: SearchModule; media: MediaModule; health: HealthModule; emailEvents: EmailEventsModule;
+  deliverability: DeliverabilityModule;
 }, platform: Platform) {
   return {
     users: m.users.users, auth: m.auth.auth, notifications: m.notifications.notifications, inbox: m.notifications.inbox, delivery: m.notifications.delivery,
@@ -117,6 +120,7 @@ function servicesOf(m: {
     analytics: { ingest: m.analytics.ingest, aggregation: m.analytics.aggregation, reports: m.analytics.reports }, catalog: m.catalog.catalog,
     blog: m.blog.blog, blogPublishing: m.blog.publishing, search: { index: m.search.index, query: m.search.query },
     media: { files: m.media.files, pipeline: m.media.pipeline, previews: m.media.previews, admin: m.media.admin },
+    suppressions: m.deliverability.suppressions,
     deliveryEvents: m.emailEvents.deliveryEvents,
   };
 }

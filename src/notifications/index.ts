@@ -1,6 +1,6 @@
 // The public surface of notifications: what app.ts and other capabilities may import (the
 // dependency rule, docs/ARCHITECTURE.md). Everything else in this folder is its own business.
-export { notificationsModule, type NotificationsModule, type NotificationsModuleDeps } from './notifications.module.js';
+export { notificationsModule, type EmailOptOut, type NotificationsModule, type NotificationsModuleDeps } from './notifications.module.js';
 export type { FlushDigest, NotificationsService, NotifyInput, NotifyResult } from './notifications.service.js';
 // Digests renders the notifications it gathers with the same copy per type, from the same rows.
 export { TYPE_COPY, type RenderedEmail } from './email.render.js';

@@ -1,4 +1,5 @@
 import type { SessionsPort } from '../auth/index.js';
+import type { Executor } from '../platform/db/client.js';
 import type { Module, Platform } from '../platform/module.js';
 import { BatchesRepository } from './batches.repository.js';
 import { notificationDeliveryJobs } from './delivery.job.js';
@@ -17,6 +18,11 @@ import { StreamRepository } from './stream.repository.js';
 import { streamRoutes } from './stream.routes.js';
 import { NotificationStream } from './stream.service.js';
 import { unsubscribeRoutes } from './unsubscribe.routes.js';
+
+/** The port a complaint turns email off through (src/deliverability), in the caller's transaction. */
+export interface EmailOptOut {
+  disableEmail(trx: Executor, target: { userId: string | null; email: string }): Promise<void>;
+}
 
 export interface NotificationsModuleDeps extends Pick<Platform, 'db' | 'pool' | 'redis' | 'redisTarget' | 'config' | 'log' | 'email' | 'secret' | 'publicUrl' | 'now'> {
   readonly sessions: SessionsPort;
@@ -39,9 +45,12 @@ export function notificationsModule(deps: NotificationsModuleDeps) {
     unsubscribeTtlMs: config.email.unsubscribeTtlMs, now: deps.now,
   });
   const connections = new StreamConnections({ stream, streams: new StreamRepository(db), inbox, heartbeatMs: config.sseHeartbeatMs });
+  const preferences = new PreferencesRepository(db);
   return {
     notifications,
     inbox,
+    /** Email off for a user who complained (deliverability's suppression), in the complaint's transaction. */
+    emailOptOut: { disableEmail: (trx, target) => preferences.in(trx).disableEmail(target) } satisfies EmailOptOut,
     delivery,
     stream,
     jobs: {

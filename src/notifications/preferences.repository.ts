@@ -46,6 +46,20 @@ export class PreferencesRepository extends Repository {
     return { row, previousFrequency: before.digest_frequency };
   }
 
+  /**
+   * Email off for the user a complaint names (by id, else by the lower-cased address), in one
+   * statement in the caller's transaction: the row is created with the defaults and email off, or
+   * updated. A user that no longer exists matches nothing (no foreign-key error to abort the
+   * caller's transaction). Email off changes no digest frequency, so there is nothing to flush.
+   */
+  async disableEmail(target: { userId: string | null; email: string }): Promise<void> {
+    await sql`
+      INSERT INTO notification_preferences (user_id, enabled_types, email_enabled)
+      SELECT u.id, ${[...NOTIFICATION_TYPES]}::text[], false FROM users u
+      WHERE ${target.userId === null ? sql`u.email = ${target.email}` : sql`u.id = ${target.userId}::uuid`}
+      ON CONFLICT (user_id) DO UPDATE SET email_enabled = false, updated_at = now()`.execute(this.db);
+  }
+
   /** The xmax of this transaction's snapshot: every transaction below it had begun before this one read. */
   async snapshotXmax(): Promise<string> {
     return (await sql<{ until: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS until`.execute(this.db)).rows[0]!.until;

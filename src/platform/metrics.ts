@@ -27,6 +27,8 @@ export class Metrics {
   });
   readonly jobFailures = new Counter({ name: 'herald_job_failures_total', help: 'Failed job attempts by queue and job name', labelNames: ['queue', 'job'] as const, registers: [this.registry] });
   readonly emails = new Counter({ name: 'herald_emails_total', help: 'Emails by kind and outcome (sent, captured, already-sent, failed, retry, claim-lost: another attempt took the claim over)', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] });
+  readonly suppressions = new Counter({ name: 'herald_email_suppressions_total', help: 'Addresses suppressed (or upgraded to a complaint) by reason and source (smtp, ses, postmark, generic)', labelNames: ['reason', 'source'] as const, registers: [this.registry] });
+  readonly suppressionLifts = new Counter({ name: 'herald_email_suppression_lifts_total', help: 'Suppressions lifted by an admin, by the reason they had', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly schedulesRestored = new Counter({ name: 'herald_schedules_restored_total', help: 'Job schedulers found missing from Redis and restored, by queue and schedule', labelNames: ['queue', 'schedule'] as const, registers: [this.registry] });
 
   constructor({ queues }: { readonly queues: Queues }) {
