@@ -23,6 +23,7 @@ import type { QueueName } from './platform/queue/registry.js';
 import { searchModule, type SearchModule } from './search/index.js';
 import { usersModule, type UsersModule } from './users/index.js';
 import { webModule } from './web/index.js';
+import { webhooksModule, type Resolver, type WebhooksModule } from './webhooks/index.js';
 import { ALL_ROLES, startRoles, type ProcessRole } from './platform/roles.js';
 import type { JobHandlers } from './platform/queue/registry.js';
 
@@ -37,6 +38,8 @@ export interface AppOptions {
   readonly print?: (line: string) => void;
   /** The clock rate-limit windows and quotas follow; Date.now by default (tests drive their own). */
   readonly now?: () => number;
+  /** DNS of the webhook SSRF guard; the system's by default (tests point a name at a private address). */
+  readonly webhookResolver?: Resolver;
 }
 
 export interface App {
@@ -64,6 +67,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const geoip = await openGeoIp(config.analytics.geoipDb);
   const handle = await createPlatform(config, { logger: options.logger, api: roles.has('api'), publicUrl: () => app.url, now: options.now });
   const { platform } = handle;
+  const webhooks = webhooksModule({ ...platform, resolver: options.webhookResolver });
 
   const users = usersModule({ ...platform, print: options.print ?? ((line) => process.stdout.write(`${line}\n`)) });
   const auth = authModule({ ...platform, users: users.users });
@@ -83,7 +87,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const admin = adminModule({
     ...platform, health: health.health, digests: digests.digests, aggregationLogs: analytics.runLog, probes: { blog: blog.health, previews: media.health },
   });
-  const modules: readonly ModuleLifecycle[] = [users, auth, notifications, digests, catalog, blog, analytics, search, media, health, admin, deliverability, webModule()];
+  const modules: readonly ModuleLifecycle[] = [users, auth, notifications, digests, catalog, blog, analytics, search, media, health, admin, deliverability, webhooks, webModule()];
 
   let http: Http | null = null;
   let routes: RouteAccess[] = [];
@@ -94,9 +98,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     for (const module of modules) module.routes?.(http);
     docsRoutes(http, { routes });
   }
-  const services = servicesOf({ users, auth, notifications, digests, catalog, blog, analytics, search, media, health, emailEvents, deliverability }, platform);
+  const services = servicesOf({ users, auth, notifications, digests, catalog, blog, analytics, search, media, health, emailEvents, deliverability, webhooks }, platform);
   const jobs = {
-    ...notifications.jobs, ...digests.jobs, ...analytics.jobs, ...search.jobs, ...media.jobs, ...blog.jobs,
+    ...notifications.jobs, ...digests.jobs, ...analytics.jobs, ...search.jobs, ...media.jobs, ...blog.jobs, ...webhooks.jobs,
   } satisfies JobHandlers;
   const lifecycle = startRoles({ handle, roles, modules, jobs, http, queues: options.queues, onListening: (url) => { app.url = url; } });
 
@@ -112,7 +116,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 function servicesOf(m: {
   users: UsersModule; auth: AuthModule; notifications: NotificationsModule; digests: DigestsModule; catalog: CatalogModule;
   blog: BlogModule; analytics: AnalyticsModule; search: SearchModule; media: MediaModule; health: HealthModule; emailEvents: EmailEventsModule;
-  deliverability: DeliverabilityModule;
+  deliverability: DeliverabilityModule; webhooks: WebhooksModule;
 }, platform: Platform) {
   return {
     users: m.users.users, auth: m.auth.auth, notifications: m.notifications.notifications, inbox: m.notifications.inbox, delivery: m.notifications.delivery,
@@ -122,6 +126,7 @@ function servicesOf(m: {
     media: { files: m.media.files, pipeline: m.media.pipeline, previews: m.media.previews, admin: m.media.admin },
     suppressions: m.deliverability.suppressions,
     deliveryEvents: m.emailEvents.deliveryEvents,
+    webhooks: m.webhooks.webhooks, webhookEvents: m.webhooks.events,
   };
 }
 export type Services = ReturnType<typeof servicesOf>;

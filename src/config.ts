@@ -149,6 +149,12 @@ const envSchema = z.object({
   PREVIEW_MAX_OUTPUT_MB: int(1, 1024 * 1024).default(256),
   // Unreferenced stored files and job temp folders older than this are removed by the media sweep.
   MEDIA_SWEEP_GRACE_MS: int(60_000, 30 * 86_400_000).default(6 * 3_600_000),
+  // Outbound webhooks: private/loopback targets refused unless true (tests, a receiver on the LAN).
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  WEBHOOK_RESPONSE_MAX_BYTES: int(0, 1_048_576).default(2_048),
+  // How long a delivery is retried (JOB_BACKOFF_MS doubling) before it fails for good.
+  WEBHOOK_RETRY_HOURS: int(1, 720).default(24),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -247,6 +253,11 @@ export interface Config {
   readonly blog: { readonly publishGraceMs: number };
   /** Server-side producers' key (X-Analytics-Key), the GeoIP database, raw-event retention in months. */
   readonly analytics: { readonly key: string | undefined; readonly geoipDb: string | undefined; readonly retentionMonths: number; readonly bodyLimitBytes: number; readonly userEventsPerHour: number };
+  /**
+   * Outbound webhooks: whether private/loopback targets are allowed, the per-attempt timeout, how
+   * much of a response is kept, and how long (ms) a delivery is retried before it fails.
+   */
+  readonly webhooks: { readonly allowPrivate: boolean; readonly timeoutMs: number; readonly responseMaxBytes: number; readonly retryMs: number };
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
   readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly prefixThreshold: number; readonly maxCandidates: number };
   /**
@@ -361,6 +372,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       processLimits: { cpuSeconds: e.PREVIEW_CPU_SECONDS, memoryMb: e.PREVIEW_MEMORY_MB, maxOutputMb: e.PREVIEW_MAX_OUTPUT_MB },
       sweepGraceMs: e.MEDIA_SWEEP_GRACE_MS,
     },
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS, responseMaxBytes: e.WEBHOOK_RESPONSE_MAX_BYTES, retryMs: e.WEBHOOK_RETRY_HOURS * 3_600_000 },
   });
 }
 

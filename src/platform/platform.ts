@@ -10,7 +10,7 @@ import { RateLimiter } from './http/rate-limit.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
 import type { Platform } from './module.js';
-import { Queues } from './queue/queues.js';
+import { Queues, attemptsToCover } from './queue/queues.js';
 import { createCommandRedis, createQueueRedis } from './redis/connection.js';
 import { resolveEndpoints, resolveSessionSecret } from './resources.js';
 import { createStorage } from './storage/storage.factory.js';
@@ -42,7 +42,10 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
   const direct = config.databaseDirectUrl ? createDb(config.databaseDirectUrl, { max: 2, applicationName: 'herald-direct' }) : null;
   const redis = createCommandRedis(endpoints.redis);
   const queueRedis = createQueueRedis(endpoints.redis);
-  const queues = new Queues({ connection: queueRedis, prefix: config.queuePrefix, defaults: config.jobs, log });
+  const queues = new Queues({
+    connection: queueRedis, prefix: config.queuePrefix, defaults: config.jobs, log,
+    attempts: { 'webhook-delivery': attemptsToCover(config.jobs.backoffMs, config.webhooks.retryMs) },
+  });
   const metrics = new Metrics({ queues });
   const read = config.databaseRead.url
     ? createReadDb(config.databaseRead.url, { primary: database.pool, maxLagMs: config.databaseRead.maxLagMs, max: options.api ? 10 : 2, log, registry: metrics.registry })

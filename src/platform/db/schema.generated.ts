@@ -444,6 +444,41 @@ export interface Users {
   role: UserRole;
 }
 
+export interface WebhookAttempts {
+  attempted_at: Generated<Timestamp>;
+  delivery_id: Int8;
+  duration_ms: number;
+  error: string | null;
+  id: Generated<Int8>;
+  response_snippet: string | null;
+  status_code: number | null;
+}
+
+export interface WebhookDeliveries {
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  delivered_at: Timestamp | null;
+  delivery_id: Generated<string>;
+  endpoint_id: string;
+  event_type: string;
+  id: Generated<Int8>;
+  last_error: string | null;
+  ordering_key: string;
+  payload: unknown;
+  status: Generated<string>;
+}
+
+export interface WebhookEndpoints {
+  created_at: Generated<Timestamp>;
+  description: string | null;
+  enabled: Generated<boolean>;
+  events: string[];
+  id: Generated<string>;
+  secret: string;
+  updated_at: Generated<Timestamp>;
+  url: string;
+}
+
 export interface DB {
   admin_audit: AdminAudit;
   analytics_event_keys: AnalyticsEventKeys;
@@ -474,4 +509,7 @@ export interface DB {
   search_source: SearchSource;
   sessions: Sessions;
   users: Users;
+  webhook_attempts: WebhookAttempts;
+  webhook_deliveries: WebhookDeliveries;
+  webhook_endpoints: WebhookEndpoints;
 }

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { EmailEventsTable, EmailSuppressionsTable } from './schema.delivery.js';
+import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.webhooks.js';
 import type { BlogPostsTable, BrandsTable, CreatorsTable, IpAssetsTable, LicensesTable, ProjectsTable, SearchDocumentsTable, SearchReindexRunsTable } from './schema.catalog.js';
 import type { Timestamp, DefaultTimestamp, NullableTimestamp, NullableJson, Json } from './schema.columns.js';
 
@@ -12,6 +13,7 @@ import type { Timestamp, DefaultTimestamp, NullableTimestamp, NullableJson, Json
  */
 export * from './schema.catalog.js';
 export * from './schema.delivery.js';
+export * from './schema.webhooks.js';
 
 export const ROLES = ['ADMIN', 'CREATOR', 'BRAND', 'VIEWER'] as const;
 export type Role = (typeof ROLES)[number];
@@ -316,4 +318,7 @@ export interface Database {
   blog_posts: BlogPostsTable;
   search_documents: SearchDocumentsTable;
   search_reindex_runs: SearchReindexRunsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

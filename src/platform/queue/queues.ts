@@ -9,11 +9,26 @@ export interface JobDefaults {
   readonly backoffMs: number;
 }
 
+/** BullMQ's exponential backoff with jitter 0.5 waits between half and all of backoffMs * 2^(n-1) before retry n. */
+const JITTER = 0.5;
+
+/**
+ * Attempts whose retries span `windowMs` on average: the smallest n with
+ * (1 - JITTER / 2) * backoffMs * (2^(n-1) - 1) >= windowMs (a jittered wait averages 3/4 of its
+ * full length). The last retry then comes at least about 2/3 and at most about 4/3 of that sum
+ * after the first try (every wait at its shortest, or at its full length): 18 to 36 h for a day at 1 s.
+ */
+export function attemptsToCover(backoffMs: number, windowMs: number): number {
+  let attempts = 1;
+  while ((1 - JITTER / 2) * backoffMs * (2 ** (attempts - 1) - 1) < windowMs) attempts++;
+  return attempts;
+}
+
 /** Retries with exponential backoff and jitter; completed jobs kept a day, failed ones a week. */
 export function defaultJobOptions(defaults: JobDefaults): JobsOptions {
   return {
     attempts: defaults.attempts,
-    backoff: { type: 'exponential', delay: defaults.backoffMs, jitter: 0.5 },
+    backoff: { type: 'exponential', delay: defaults.backoffMs, jitter: JITTER },
     removeOnComplete: { age: 24 * 3600, count: 100_000 },
     removeOnFail: { age: 7 * 24 * 3600 },
   };
@@ -24,6 +39,8 @@ export interface QueuesDeps {
   readonly connection: RedisClient;
   readonly prefix: string;
   readonly defaults: JobDefaults;
+  /** Queues whose jobs get another number of attempts than defaults.attempts (webhooks: a day's worth). */
+  readonly attempts?: Partial<Record<QueueName, number>>;
   readonly log: Logger;
 }
 
@@ -31,9 +48,10 @@ export interface QueuesDeps {
 export class Queues {
   private readonly queues: Map<QueueName, Queue>;
 
-  constructor({ connection, prefix, defaults, log }: QueuesDeps) {
+  constructor({ connection, prefix, defaults, attempts, log }: QueuesDeps) {
     this.queues = new Map(QUEUE_NAMES.map((name) => {
-      const queue = new Queue(bullQueueName(name), { connection, prefix, defaultJobOptions: defaultJobOptions(defaults) });
+      const own = { ...defaults, attempts: attempts?.[name] ?? defaults.attempts };
+      const queue = new Queue(bullQueueName(name), { connection, prefix, defaultJobOptions: defaultJobOptions(own) });
       // Connection errors while Redis is away; callers see their own failures, this is the log.
       queue.on('error', (err) => log.debug({ queue: name, err: err.message }, 'queue connection error'));
       return [name, queue] as const;

@@ -111,6 +111,10 @@ export const JOB_SCHEMAS = {
     /** The preview clip of a clean video (10 s MP4) or audio (30 s MP3) upload, for the upload `storageKey` only. */
     PreviewGenerate: z.object({ assetId: z.string(), storageKey: z.string(), trigger: z.enum(['upload', 'admin']) }),
   },
+  'webhook-delivery': {
+    /** One webhook delivery (webhook_deliveries.id, a bigint as text): sent once every older one of its ordering key is settled. */
+    WebhookDeliver: z.object({ id: z.string() }),
+  },
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
 export type JobSchemas = typeof JOB_SCHEMAS;

@@ -25,7 +25,7 @@ export type JobHandlers = {
 };
 
 /** Health groups of the admin API: one per job family (API.md: `email` covers delivery and digests). */
-export type HealthGroup = 'email' | 'analytics' | 'search' | 'blog' | 'previews';
+export type HealthGroup = 'email' | 'analytics' | 'search' | 'blog' | 'previews' | 'webhooks';
 
 export interface QueueDefinition {
   readonly group: HealthGroup;
@@ -103,6 +103,11 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
     // PREVIEW_CONCURRENCY (default 1) overrides this per process: an encode uses every core it gets.
     concurrency: 1,
     description: 'Preview clips: video 10 s 1280x720 H.264 1000k + AAC 128k, audio 30 s MP3 128k; ffmpeg runs as a niced child process.',
+  },
+  'webhook-delivery': {
+    group: 'webhooks',
+    concurrency: null,
+    description: 'Outbound webhooks: one job per event per endpoint, signed POSTs retried for WEBHOOK_RETRY_HOURS, in order per notification.',
   },
 };
 

@@ -1,0 +1,113 @@
+import { lookup as dnsLookup } from 'node:dns/promises';
+import http from 'node:http';
+import https from 'node:https';
+import type { LookupFunction } from 'node:net';
+import { isIP } from 'node:net';
+import { classifyAddress, hostOf } from './webhooks.rules.js';
+
+/** Resolves a host name to its addresses (injectable: tests make a name resolve to 10.x). */
+export type Resolver = (host: string) => Promise<readonly { address: string; family: number }[]>;
+
+export const systemResolver: Resolver = (host) => dnsLookup(host, { all: true, verbatim: true });
+
+export class RefusedTargetError extends Error {
+  override readonly name = 'RefusedTargetError';
+}
+
+/**
+ * The SSRF guard: the address a request to `url` would reach, checked. Every address the name
+ * resolves to must be public (one private answer among public ones could be picked by the
+ * connection), unless private targets are allowed. Returns the address to connect to, so the
+ * request pins it (no second resolution between the check and the connection).
+ */
+export async function checkedAddress(url: URL, opts: { resolver: Resolver; allowPrivate: boolean }): Promise<{ address: string; family: number }> {
+  const host = hostOf(url);
+  const literal = isIP(host);
+  const addresses = literal ? [{ address: host, family: literal }] : await opts.resolver(host).catch((err: Error) => {
+    throw new RefusedTargetError(`cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
+  });
+  if (addresses.length === 0) throw new RefusedTargetError(`${host} resolves to no address`);
+  if (!opts.allowPrivate) {
+    for (const a of addresses) {
+      const refusal = classifyAddress(a.address);
+      if (refusal) throw new RefusedTargetError(`${host} resolves to ${a.address} (${refusal}); private targets need WEBHOOK_ALLOW_PRIVATE=true`);
+    }
+  }
+  return addresses[0]!;
+}
+
+export interface PostResult {
+  readonly status: number | null;
+  readonly snippet: string | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+}
+
+export interface PostOptions {
+  readonly headers: Record<string, string>;
+  readonly body: string;
+  readonly timeoutMs: number;
+  readonly maxResponseBytes: number;
+  readonly resolver: Resolver;
+  readonly allowPrivate: boolean;
+  readonly agents?: { http: http.Agent; https: https.Agent };
+}
+
+/**
+ * One POST to a webhook URL: connects to the checked address only (a lookup that answers it),
+ * follows no redirect (a 3xx is the answer), gives up after timeoutMs for the whole exchange, and
+ * keeps at most maxResponseBytes of the answer (the connection is cut beyond it). Never throws:
+ * a refusal, a timeout or a refused connection is a result with `error`.
+ */
+export async function postWebhook(rawUrl: string, opts: PostOptions): Promise<PostResult> {
+  const started = performance.now();
+  const done = (r: Omit<PostResult, 'durationMs'>): PostResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
+  const url = new URL(rawUrl);
+  let target: { address: string; family: number };
+  try {
+    target = await checkedAddress(url, opts);
+  } catch (err) {
+    return done({ status: null, snippet: null, error: (err as Error).message });
+  }
+  const lookup: LookupFunction = (_host, options, callback) => {
+    if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [target]);
+    else callback(null, target.address, target.family);
+  };
+  const isHttps = url.protocol === 'https:';
+  return new Promise<PostResult>((resolve) => {
+    let settled = false;
+    const finish = (r: Omit<PostResult, 'durationMs'>) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(done(r));
+    };
+    const req = (isHttps ? https : http).request(url, {
+      method: 'POST', headers: { ...opts.headers, 'content-length': Buffer.byteLength(opts.body) }, lookup,
+      agent: opts.agents ? (isHttps ? opts.agents.https : opts.agents.http) : undefined,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      let kept = 0;
+      const status = res.statusCode ?? 0;
+      const text = () => Buffer.concat(chunks).toString('utf8');
+      res.on('data', (chunk: Buffer) => {
+        if (kept >= opts.maxResponseBytes) return;
+        chunks.push(chunk.subarray(0, opts.maxResponseBytes - kept));
+        kept += Math.min(chunk.length, opts.maxResponseBytes - kept);
+        // Enough kept: the rest is not read (a receiver answering gigabytes costs nothing).
+        if (kept >= opts.maxResponseBytes) {
+          finish({ status, snippet: text(), error: null });
+          res.destroy();
+        }
+      });
+      res.on('end', () => finish({ status, snippet: text(), error: null }));
+      res.on('error', (err) => finish({ status, snippet: text(), error: err.message }));
+    });
+    const timer = setTimeout(() => {
+      finish({ status: null, snippet: null, error: `timed out after ${opts.timeoutMs} ms` });
+      req.destroy();
+    }, opts.timeoutMs);
+    req.on('error', (err: NodeJS.ErrnoException) => finish({ status: null, snippet: null, error: err.code ? `${err.code}: ${err.message}` : err.message }));
+    req.end(opts.body);
+  });
+}

@@ -1,0 +1,116 @@
+import { sql } from 'kysely';
+import { Repository } from '../platform/db/repository.js';
+import type { WebhookDeliveryStatus } from '../platform/db/schema.js';
+
+export interface EmittedEvent {
+  readonly type: string;
+  readonly orderingKey: string;
+  readonly data: Record<string, unknown>;
+}
+
+export interface AttemptRecord {
+  readonly deliveryId: number;
+  readonly statusCode: number | null;
+  readonly durationMs: number;
+  readonly error: string | null;
+  readonly snippet: string | null;
+}
+
+/** Every SQL statement of outbound webhooks: endpoints, deliveries (the ordering rule's reads) and attempts. */
+export class WebhooksRepository extends Repository {
+  /**
+   * One delivery per event per enabled endpoint subscribed to its type, in one statement whatever
+   * the number of events (a fan-out page's). With no subscriber it inserts nothing: the partial
+   * index on enabled endpoints makes that one probe. Rows are numbered in the order of `events`.
+   */
+  async insertDeliveries(events: readonly EmittedEvent[]): Promise<number[]> {
+    const json = JSON.stringify(events.map((e) => ({ type: e.type, key: e.orderingKey, data: e.data })));
+    const { rows } = await sql<{ id: number }>`
+      INSERT INTO webhook_deliveries (endpoint_id, event_type, ordering_key, payload)
+      SELECT e.id, ev.type, ev.key, ev.data
+      FROM jsonb_to_recordset(${json}::jsonb) WITH ORDINALITY AS ev(type text, key text, data jsonb, ord bigint)
+      JOIN webhook_endpoints e ON e.enabled AND ev.type = ANY (e.events)
+      ORDER BY ev.ord, e.id
+      RETURNING id`.execute(this.db);
+    return rows.map((r) => Number(r.id));
+  }
+
+  /** A delivery for one endpoint only (webhook.test), whatever it subscribes to. */
+  async insertDelivery(endpointId: string, type: string, orderingKey: string, data: Record<string, unknown>): Promise<{ id: number; delivery_id: string }> {
+    return this.db.insertInto('webhook_deliveries').values({ endpoint_id: endpointId, event_type: type, ordering_key: orderingKey, payload: JSON.stringify(data) })
+      .returning(['id', 'delivery_id']).executeTakeFirstOrThrow();
+  }
+
+  createEndpoint(values: { url: string; events: string[]; secret: string; description: string | null }) {
+    return this.db.insertInto('webhook_endpoints').values(values).returningAll().executeTakeFirstOrThrow();
+  }
+
+  listEndpoints() {
+    return this.db.selectFrom('webhook_endpoints').selectAll().orderBy('created_at').orderBy('id').execute();
+  }
+
+  getEndpoint(id: string) {
+    return this.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  updateEndpoint(id: string, changes: { url?: string; events?: string[]; enabled?: boolean; description?: string | null }) {
+    return this.db.updateTable('webhook_endpoints').set({ ...changes, updated_at: new Date() }).where('id', '=', id).returningAll().executeTakeFirst();
+  }
+
+  async deleteEndpoint(id: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('webhook_endpoints').where('id', '=', id).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** What the job needs to send one delivery: the row and its endpoint. */
+  deliveryToSend(id: number) {
+    return this.db.selectFrom('webhook_deliveries as d').innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+      .select(['d.id', 'd.delivery_id', 'd.endpoint_id', 'd.event_type', 'd.ordering_key', 'd.payload', 'd.status', 'd.attempts', 'd.created_at', 'e.url', 'e.secret', 'e.enabled'])
+      .where('d.id', '=', id).executeTakeFirst();
+  }
+
+  /** Whether an older delivery of the same ordering key is still pending for this endpoint (then this one waits). */
+  async olderPending(d: { id: number; endpoint_id: string; ordering_key: string }, createdAfter: Date): Promise<boolean> {
+    const row = await this.db.selectFrom('webhook_deliveries').select('id')
+      .where('endpoint_id', '=', d.endpoint_id).where('ordering_key', '=', d.ordering_key).where('status', '=', 'pending').where('id', '<', d.id)
+      .where('created_at', '>', createdAfter).limit(1).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async recordAttempt(a: AttemptRecord): Promise<void> {
+    await this.db.insertInto('webhook_attempts').values({
+      delivery_id: a.deliveryId, status_code: a.statusCode, duration_ms: a.durationMs, error: a.error, response_snippet: a.snippet,
+    }).execute();
+  }
+
+  /** After an attempt: delivered, still pending (retried) or failed for good. Only a pending row moves. */
+  async settle(id: number, status: WebhookDeliveryStatus, error: string | null): Promise<void> {
+    await this.db.updateTable('webhook_deliveries')
+      .set((eb) => ({ status, attempts: eb('attempts', '+', 1), last_error: error, ...(status === 'delivered' ? { delivered_at: new Date() } : {}) }))
+      .where('id', '=', id).where('status', '=', 'pending').execute();
+  }
+
+  /** Back to pending for a replay; false when it is pending already (its job is still retrying). */
+  async reopen(endpointId: string, deliveryId: string): Promise<number | null | 'pending'> {
+    const row = await this.db.selectFrom('webhook_deliveries').select(['id', 'status']).where('endpoint_id', '=', endpointId).where('delivery_id', '=', deliveryId).executeTakeFirst();
+    if (!row) return null;
+    if (row.status === 'pending') return 'pending';
+    await this.db.updateTable('webhook_deliveries').set({ status: 'pending', last_error: null }).where('id', '=', row.id).execute();
+    return row.id;
+  }
+
+  async listDeliveries(endpointId: string, q: { status?: WebhookDeliveryStatus; limit: number; offset: number }) {
+    let query = this.readDb.selectFrom('webhook_deliveries').where('endpoint_id', '=', endpointId);
+    if (q.status) query = query.where('status', '=', q.status);
+    const [rows, count] = await Promise.all([
+      query.selectAll().orderBy('id', 'desc').limit(q.limit).offset(q.offset).execute(),
+      query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  }
+
+  attemptsOf(deliveryIds: readonly number[]) {
+    if (deliveryIds.length === 0) return Promise.resolve([]);
+    return this.readDb.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', deliveryIds).orderBy('id').execute();
+  }
+}

@@ -1,0 +1,111 @@
+import { createHmac } from 'node:crypto';
+import { isIP } from 'node:net';
+
+/**
+ * Pure rules of outbound webhooks: the Stripe-style signature and the SSRF guard's address
+ * classification. No I/O: unit-tested without the app (test/webhooks/webhooks.rules.test.ts).
+ */
+
+/** `X-Herald-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`. */
+export function signatureHeader(secret: string, unixSeconds: number, body: string): string {
+  return `t=${unixSeconds},v1=${createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex')}`;
+}
+
+/** Why an address may not be a webhook target, or null when it is a public unicast address. */
+export type AddressRefusal = 'loopback' | 'private' | 'link-local' | 'unspecified' | 'multicast' | 'reserved' | 'cgnat' | 'invalid';
+
+const ipv4Octets = (ip: string): number[] | null => {
+  const parts = ip.split('.');
+  if (parts.length !== 4 || !parts.every((p) => /^\d{1,3}$/.test(p))) return null;
+  const octets = parts.map(Number);
+  return octets.every((o) => o <= 255) ? octets : null;
+};
+
+/** IPv4 rules (RFC 6890's special-purpose blocks that must not be reached from a server). */
+function classifyV4(ip: string): AddressRefusal | null {
+  const o = ipv4Octets(ip);
+  if (!o) return 'invalid';
+  const [a, b] = o as [number, number, number, number];
+  if (a === 0) return 'unspecified'; // 0.0.0.0/8: "this network", reaches the host itself on Linux
+  if (a === 127) return 'loopback';
+  if (a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168)) return 'private';
+  if (a === 169 && b === 254) return 'link-local'; // 169.254.169.254 is the cloud metadata service
+  if (a === 100 && b >= 64 && b <= 127) return 'cgnat';
+  if (a === 192 && b === 0 && o[2] === 0) return 'reserved'; // 192.0.0.0/24 IETF protocol assignments
+  if (a === 198 && (b === 18 || b === 19)) return 'reserved'; // benchmarking
+  if (a >= 224 && a <= 239) return 'multicast';
+  if (a >= 240) return 'reserved'; // 240/4 and the broadcast address
+  return null;
+}
+
+/** The 8 hextets of an IPv6 address (zone id dropped), or null when it is not one. */
+function hextets(ip: string): number[] | null {
+  let text = ip.split('%')[0]!.toLowerCase();
+  // A trailing dotted quad (::ffff:1.2.3.4) becomes two hextets.
+  const quad = /(\d{1,3}(?:\.\d{1,3}){3})$/.exec(text);
+  if (quad) {
+    const o = ipv4Octets(quad[1]!);
+    if (!o) return null;
+    text = text.slice(0, -quad[1]!.length) + `${((o[0]! << 8) | o[1]!).toString(16)}:${((o[2]! << 8) | o[3]!).toString(16)}`;
+  }
+  const halves = text.split('::');
+  if (halves.length > 2) return null;
+  const parse = (s: string) => (s === '' ? [] : s.split(':').map((h) => (/^[0-9a-f]{1,4}$/.test(h) ? parseInt(h, 16) : NaN)));
+  const head = parse(halves[0]!);
+  const tail = halves.length === 2 ? parse(halves[1]!) : [];
+  const fill = halves.length === 2 ? 8 - head.length - tail.length : 0;
+  if (fill < 0 || (halves.length === 1 && head.length !== 8)) return null;
+  const all = [...head, ...Array<number>(fill).fill(0), ...tail];
+  return all.length === 8 && all.every((h) => Number.isInteger(h)) ? all : null;
+}
+
+function classifyV6(ip: string): AddressRefusal | null {
+  const h = hextets(ip);
+  if (!h) return 'invalid';
+  const [h0, h1, h2, h3, h4, h5, h6, h7] = h as [number, number, number, number, number, number, number, number];
+  const zeroTo = (n: number) => h.slice(0, n).every((x) => x === 0);
+  if (zeroTo(8)) return 'unspecified';
+  if (zeroTo(7) && h7 === 1) return 'loopback';
+  // IPv4-mapped (::ffff:a.b.c.d) and IPv4-compatible (::a.b.c.d): judged as the IPv4 address they carry.
+  const v4 = `${h6 >> 8}.${h6 & 255}.${h7 >> 8}.${h7 & 255}`;
+  if (zeroTo(5) && h5 === 0xffff) return classifyV4(v4);
+  if (zeroTo(6)) return classifyV4(v4) ?? 'reserved';
+  // NAT64 (64:ff9b::/96) reaches IPv4 through a translator: the embedded address decides.
+  if (h0 === 0x64 && h1 === 0xff9b && h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0) return classifyV4(v4);
+  if ((h0 & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local
+  if ((h0 & 0xffc0) === 0xfe80) return 'link-local'; // fe80::/10
+  if ((h0 & 0xffc0) === 0xfec0) return 'private'; // fec0::/10 deprecated site-local
+  if ((h0 & 0xff00) === 0xff00) return 'multicast';
+  if (h0 === 0x2001 && h1 === 0xdb8) return 'reserved'; // documentation
+  if (h0 === 0x2002) return classifyV4(`${h1 >> 8}.${h1 & 255}.${h2 >> 8}.${h2 & 255}`); // 6to4 carries an IPv4 address
+  return null;
+}
+
+/** Null when `ip` (a literal IPv4 or IPv6 address) is a public unicast address a webhook may reach. */
+export function classifyAddress(ip: string): AddressRefusal | null {
+  const bare = ip.startsWith('[') && ip.endsWith(']') ? ip.slice(1, -1) : ip;
+  const family = isIP(bare.split('%')[0]!);
+  if (family === 4) return classifyV4(bare);
+  if (family === 6) return classifyV6(bare);
+  return 'invalid';
+}
+
+/** A webhook URL, checked for shape: http(s), a host, no credentials. Returns the reason it is refused, or null. */
+export function urlProblem(raw: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return 'not a URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'only http and https URLs are allowed';
+  if (!url.hostname) return 'the URL has no host';
+  if (url.username || url.password) return 'credentials in the URL are not allowed (use the signing secret)';
+  return null;
+}
+
+/** The host of a URL as DNS or an address check takes it (IPv6 brackets removed). */
+export const hostOf = (url: URL) => (url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname);
+
+/** Whether a 2xx answer: anything else (3xx redirects included, never followed) is a failed attempt. */
+export const isSuccess = (status: number) => status >= 200 && status < 300;
