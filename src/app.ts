@@ -86,6 +86,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const emailEvents = emailEventsModule(platform);
   const admin = adminModule({
     ...platform, health: health.health, digests: digests.digests, aggregationLogs: analytics.runLog, probes: { blog: blog.health, previews: media.health },
+    notificationHistory: notifications.history, digestHistory: digests.history, deliveryEvents: emailEvents.deliveryEvents,
   });
   const modules: readonly ModuleLifecycle[] = [users, auth, notifications, digests, catalog, blog, analytics, search, media, health, admin, deliverability, webhooks, webModule()];
 

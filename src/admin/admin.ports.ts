@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { AggregationJobType, AggregationStatus } from '../platform/db/schema.js';
 import type { aggregationLogSchema } from './admin.responses.js';
+import type { TimelineNotification, TimelineProviderEvent, TimelineRelay } from './timeline.rules.js';
 
 /**
  * What admin needs from other capabilities, declared here and wired by the composition root
@@ -35,4 +36,41 @@ export type AggregationLogEntry = Omit<z.output<typeof aggregationLogSchema>, 'm
 /** The analytics rollup run log, newest first (analytics owns the table). */
 export interface AggregationLogs {
   list(filter: AggregationLogFilter): Promise<{ readonly items: AggregationLogEntry[]; readonly total: number }>;
+}
+
+/**
+ * The message timeline's reads, each another capability's: notifications (the row, its inbox
+ * state, its delivery jobs, the search), digests (the windows that held it) and email-events (the
+ * providers' delivered/bounce/complaint events). Structural, so admin imports none of them.
+ */
+export interface NotificationHistory {
+  find(id: string): Promise<(TimelineNotification & HistoryItem) | null>;
+  search(filter: { id?: string; userId?: string; email?: string; limit: number; offset: number }): Promise<{ items: HistoryItem[]; total: number }>;
+  relays(n: { id: string; createdAt: Date }): Promise<TimelineRelay[]>;
+}
+
+/** A notification as the admin's search and timeline show it. */
+export interface HistoryItem {
+  readonly id: string;
+  readonly userId: string;
+  readonly userEmail: string;
+  readonly type: string;
+  readonly title: string;
+  readonly priority: string;
+  readonly critical: boolean;
+  readonly batchId: string | null;
+  readonly createdAt: Date;
+  readonly seenAt: Date | null;
+  readonly readAt: Date | null;
+  readonly archivedAt: Date | null;
+  readonly snoozedUntil: Date | null;
+  readonly expiresAt: Date | null;
+}
+
+export interface DigestHistory {
+  covering(notificationId: string): Promise<Array<{ periodKey: string; frequency: string; runAt: Date; emailKey: string }>>;
+}
+
+export interface DeliveryEvents {
+  forEmails(emailLogIds: readonly string[]): Promise<TimelineProviderEvent[]>;
 }

@@ -1,4 +1,5 @@
 import type { Module, Platform } from '../platform/module.js';
+import { DigestHistoryRepository } from './digest-history.repository.js';
 import { notificationDigestJobs } from './digests.job.js';
 import { DigestsRepository } from './digests.repository.js';
 import { digestRoutes } from './digests.routes.js';
@@ -18,6 +19,8 @@ export function digestsModule(deps: DigestsModuleDeps) {
   });
   return {
     digests,
+    /** Which digests covered a notification (the admin's message timeline). */
+    history: new DigestHistoryRepository(deps.db),
     jobs: { 'notification-digest': notificationDigestJobs({ digests }) },
     routes: (http) => digestRoutes(http, { digests }),
   } satisfies Module<'notification-digest'> & Record<string, unknown>;

@@ -6,3 +6,6 @@ import type { DigestsService } from './digests.service.js';
 
 /** What the admin job-health page reads of digests: the last run of each frequency. */
 export type DigestRuns = Pick<DigestsService, 'lastRun'>;
+
+/** What the admin's message timeline reads of digests: the digests whose window held a notification. */
+export type { DigestCovering, DigestHistoryRepository as DigestHistory } from './digest-history.repository.js';

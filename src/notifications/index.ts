@@ -9,3 +9,6 @@ import type { NotificationsService } from './notifications.service.js';
 
 /** The producer port: what catalog, blog and media need of notifications (notify, in their transaction). */
 export type Notify = Pick<NotificationsService, 'notify'>;
+
+/** The admin's read port: one notification's life (content, inbox state, delivery jobs) and the search by id, user or email. */
+export type { HistoryNotification, HistoryRelay, HistoryRepository as NotificationHistory, HistorySearch } from './history.repository.js';

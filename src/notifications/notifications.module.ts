@@ -6,6 +6,7 @@ import { notificationDeliveryJobs } from './delivery.job.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryService } from './delivery.service.js';
 import { notificationFanoutJobs } from './fanout.job.js';
+import { HistoryRepository } from './history.repository.js';
 import { notificationInboxJobs } from './inbox.job.js';
 import { InboxReads } from './inbox.repository.js';
 import { InboxService } from './inbox.service.js';
@@ -53,6 +54,8 @@ export function notificationsModule(deps: NotificationsModuleDeps) {
     emailOptOut: { disableEmail: (trx, target) => preferences.in(trx).disableEmail(target) } satisfies EmailOptOut,
     delivery,
     stream,
+    /** The admin's message timeline and notification search (read only). */
+    history: new HistoryRepository(db),
     jobs: {
       'notification-fanout': notificationFanoutJobs({ notifications }),
       'notification-delivery': notificationDeliveryJobs({ delivery }),

@@ -212,6 +212,10 @@ const TABLE: Record<string, Rule> = {
   'POST /api/admin/notifications': { expect: adminOnly(202), body: () => ({ userIds: [viewerA.user.id], type: 'SYSTEM', title: 'T', message: 'M' }) },
   'GET /api/admin/notifications/batches/:id': { expect: adminOnly(), params: () => ({ id: batchId }) },
   'GET /api/admin/emails': { expect: adminOnly() },
+  // The message timeline and search: any user's notification, for admins alone.
+  'GET /api/admin/notifications': { expect: adminOnly(), query: () => `userId=${viewerA.user.id}` },
+  'GET /api/admin/notifications/:id/timeline': { expect: adminOnly(), params: async () => ({ id: (await make.notification()).id }) },
+  'GET /api/admin/emails/summary': { expect: adminOnly() },
   'POST /api/admin/jobs/digests/run': { expect: adminOnly(202), body: () => ({ frequency: 'DAILY' }) },
 
   // Admin job monitoring and queue operations.
