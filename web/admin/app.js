@@ -5,6 +5,7 @@ import { renderAudit, renderScheduledPosts, renderSchedules, renderStats, render
 import { renderFailed, renderHealth, renderQueues } from './jobs-view.js';
 import { renderPreviews } from './previews-view.js';
 import { filterProblem, logFilters, renderEmails, renderLogs } from './records-view.js';
+import { renderEmailSummary, setupTimeline } from './timeline-view.js';
 
 const REFRESH_MS = 5_000;
 // The admin API allows 100 calls a minute per admin: the live parts (health, queues, workers, and
@@ -71,6 +72,7 @@ const slowLoaders = {
     const res = await api(`/api/admin/emails${qs({ page: state.pages.emails, pageSize: 5 })}`);
     renderEmails($('emails-body'), res, (page) => goTo('emails', page));
   },
+  emailSummary: async () => renderEmailSummary($('emails-summary'), (await api('/api/admin/emails/summary?hours=24')).data),
   audit: async () => {
     const res = await api(`/api/admin/jobs/audit${qs({ page: state.pages.audit, pageSize: 10 })}`);
     renderAudit($('audit-body'), res, (page) => goTo('audit', page));
@@ -196,6 +198,7 @@ async function login(event) {
 
 function setup() {
   setupConfirm();
+  setupTimeline();
   $('login-form').addEventListener('submit', login);
   $('sign-out').addEventListener('click', signOut);
   $('denied-sign-out').addEventListener('click', signOut);

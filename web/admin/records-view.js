@@ -62,7 +62,8 @@ export function renderEmails(el, res, go) {
         h('h3', { class: 'mail-subject' }, m.subject || '(no subject)'),
         badge(m.status, STATUS_KIND[m.status] ?? 'info')),
       h('p', { class: 'muted' }, `To ${m.to} · ${m.kind ?? 'email'} · attempts ${m.attempts ?? 0} · `, timeAgo(m.sentAt ?? m.createdAt),
-        m.html || m.text ? null : ' · body kept only for captured emails'),
+        m.html || m.text ? null : ' · body kept only for captured emails',
+        m.notificationId ? [' · ', h('a', { href: `#timeline/${m.notificationId}`, dataset: { focusKey: `tl-mail-${m.id}` } }, 'Timeline')] : null),
       m.error ? h('p', { class: 'error-text' }, m.error) : null,
       emailBody(m)))),
     pager('Email pages', res.pagination, go));
