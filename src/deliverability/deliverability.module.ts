@@ -4,7 +4,7 @@ import { suppressionRoutes } from './suppressions.routes.js';
 import { SuppressionsRepository } from './suppressions.repository.js';
 import { SuppressionsService, type EmailOptOut, type SuppressionWebhooks } from './suppressions.service.js';
 
-export interface DeliverabilityModuleDeps extends Pick<Platform, 'db' | 'readDb' | 'metrics'> {
+export interface DeliverabilityModuleDeps extends Pick<Platform, 'db' | 'readDb' | 'metrics' | 'email'> {
   /** Notifications' port: a complaint turns the user's email preference off. */
   readonly optOut: EmailOptOut;
   /** Outbound webhooks (email.suppressed), when that capability is wired. */
@@ -22,6 +22,10 @@ export function deliverabilityModule(deps: DeliverabilityModuleDeps) {
     db: deps.db, suppressions: new SuppressionsRepository(deps.db, deps.readDb), audit: new AuditRepository(deps.db), optOut: deps.optOut, webhooks: deps.webhooks,
     onSuppressed: (reason, source) => metrics.suppressions.inc({ reason, source }),
     onLifted: (reason) => metrics.suppressionLifts.inc({ reason }),
+  });
+  // A permanent refusal of the address at hand-off suppresses it, in the transaction failing the email.
+  deps.email.onRecipientRefused(async (trx, r) => {
+    await suppressions.suppress(trx, { email: r.email, reason: 'hard-bounce', source: 'smtp', detail: r.detail, messageId: r.messageId, userId: r.userId });
   });
   return {
     suppressions,

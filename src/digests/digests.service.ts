@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db/client.js';
-import { deferralForHeldClaims, type EmailService } from '../platform/email/email.service.js';
+import { deferralForHeldClaims, type EmailService, type SendOutcome } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
 import { DeferUntilError } from '../platform/queue/deferral.js';
 import { enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
@@ -125,6 +125,10 @@ export class DigestsService {
     const outcomes = new Map<string, { outcome: DigestOutcome; items: number }>(ids.map((id) => [id, { outcome: 'skipped', items: 0 }]));
     const errors: string[] = [];
     const reasons: unknown[] = [];
+    // A suppressed address (the suppression list) is done like a sent digest: its items stay in the
+    // inbox and the cursor moves on, or every later digest would carry them again. digest_deliveries
+    // has no 'suppressed' outcome (its CHECK predates it): it records 'skipped', email_log says why.
+    const suppressed = new Set<string>();
     await Promise.all(targets.map(async (target) => {
       // No content recorded: the period's email existed before contents were (nothing to move).
       if (!claimed.has(target.user_id)) return void outcomes.set(target.user_id, { outcome: 'already-sent', items: 0 });
@@ -135,14 +139,15 @@ export class DigestsService {
       if (list.length === 0) return void outcomes.set(target.user_id, { outcome: 'empty', items: 0 });
       try {
         const outcome = await this.sendOne(target, job.frequency, keys.get(target.user_id)!, list);
-        outcomes.set(target.user_id, { outcome, items: list[0]!.total });
+        if (outcome === 'suppressed') suppressed.add(target.user_id);
+        outcomes.set(target.user_id, { outcome: outcome === 'suppressed' ? 'skipped' : outcome, items: list[0]!.total });
       } catch (err) {
         errors.push(`${target.user_id}: ${(err as Error).message}`);
         reasons.push(err);
         outcomes.delete(target.user_id);
       }
     }));
-    const done = [...outcomes].filter(([id, o]) => claimed.has(id) && (o.outcome === 'sent' || o.outcome === 'captured' || o.outcome === 'already-sent'));
+    const done = [...outcomes].filter(([id, o]) => claimed.has(id) && (o.outcome === 'sent' || o.outcome === 'captured' || o.outcome === 'already-sent' || suppressed.has(id)));
     await this.deps.digests.recordSent(done.map(([userId]) => ({ userId, at: claimed.get(userId)!.runAt })));
     if (job.runId) await this.deps.digests.recordOutcomes(job.runId, [...outcomes].map(([userId, o]) => ({ userId, ...o })));
     // The rest is recorded; a retry re-runs only what is not done (sent emails are keyed).
@@ -150,11 +155,11 @@ export class DigestsService {
     if (deferral) throw deferral;
     if (errors.length) throw new Error(`${errors.length} of ${targets.length} digests not sent yet; retrying. First: ${errors[0]}`);
     const counts: Record<string, number> = {};
-    for (const o of outcomes.values()) counts[o.outcome] = (counts[o.outcome] ?? 0) + 1;
+    for (const [id, o] of outcomes) counts[suppressed.has(id) ? 'suppressed' : o.outcome] = (counts[suppressed.has(id) ? 'suppressed' : o.outcome] ?? 0) + 1;
     return counts;
   }
 
-  private async sendOne(target: DigestTarget, frequency: DigestKind, key: string, list: DigestItem[]): Promise<DigestOutcome> {
+  private async sendOne(target: DigestTarget, frequency: DigestKind, key: string, list: DigestItem[]): Promise<SendOutcome> {
     const unsubscribe = this.deps.unsubscribeUrl(target.user_id);
     const rendered = renderDigestEmail(frequency, list.map((i) => ({
       type: i.type, title: i.title, message: i.message, actionUrl: i.action_url, priority: i.priority, createdAt: i.created_at,

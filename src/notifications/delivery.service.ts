@@ -16,6 +16,8 @@ export interface DeliveryReport {
   emailed: number;
   captured: number;
   alreadySent: number;
+  /** The address is on the suppression list: logged 'suppressed', not sent; the notification stays in-app. */
+  suppressed: number;
   /** Held by quiet hours: a delayed job emails them when those end (issue 17). */
   held: number;
   skipped: number;
@@ -70,7 +72,7 @@ export class DeliveryService {
     // An expired notification is gone for its user (issue 17): a job that runs after its expiry (a
     // backlog, a worker down) neither pushes nor emails it.
     const rows = loaded.filter((row) => (options.held ? stillUnattended(row, now) : !expiredAt(row, now)));
-    const report: DeliveryReport = { emailed: 0, captured: 0, alreadySent: 0, held: 0, skipped: 0, failed: 0, missing: notificationIds.length - loaded.length };
+    const report: DeliveryReport = { emailed: 0, captured: 0, alreadySent: 0, suppressed: 0, held: 0, skipped: 0, failed: 0, missing: notificationIds.length - loaded.length };
     // In-app delivery is never held, and a held run does not push again. Only what the feed shows is
     // pushed as new: one the user archived or snoozed before this job ran stays out of open streams
     // (as out of their replay, stream.repository.ts), or a client would show it again.
@@ -103,6 +105,7 @@ export class DeliveryService {
       if (outcome === 'sent') report.emailed++;
       else if (outcome === 'captured') report.captured++;
       else if (outcome === 'already-sent') report.alreadySent++;
+      else if (outcome === 'suppressed') report.suppressed++;
       else {
         report.failed++;
         permanent.push(id);

@@ -24,8 +24,16 @@ export class SmtpSink {
   private server: SMTPServer | null = null;
   port = 0;
 
+  /**
+   * Replies by recipient address (lower-cased), changeable while the sink runs: `rcpt` refuses the
+   * RCPT TO (e.g. '550 5.1.1 User unknown'), `data` refuses the message after its DATA (e.g.
+   * '552 5.3.4 Message too big'). Give the whole reply; with `plainReplies` the sink adds no
+   * enhanced status code of its own (smtp-server adds one per reply code otherwise).
+   */
+  readonly answers = new Map<string, { rcpt?: string; data?: string }>();
+
   /** `delayMs`: a slow server, answering each message's DATA that long after receiving it. */
-  constructor(private readonly options: { delayMs?: number } = {}) {}
+  constructor(private readonly options: { delayMs?: number; plainReplies?: boolean } = {}) {}
 
   get url(): string {
     return `smtp://127.0.0.1:${this.port}`;
@@ -36,15 +44,20 @@ export class SmtpSink {
     this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
+      hideENHANCEDSTATUSCODES: this.options.plainReplies === true,
       logger: false,
       size: 10 * 1024 * 1024,
       onRcptTo: (address, _session, callback) => {
+        const answer = this.answers.get(address.address.toLowerCase())?.rcpt;
+        if (answer) return callback(refusal(answer));
         if (address.address.endsWith('@reject.test')) return callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
         callback();
       },
       onData: (stream, session, callback) => {
         simpleParser(stream).then(async (mail) => {
           if (this.options.delayMs) await new Promise((resolve) => setTimeout(resolve, this.options.delayMs));
+          const answer = session.envelope.rcptTo.map((r) => this.answers.get(r.address.toLowerCase())?.data).find(Boolean);
+          if (answer) return callback(refusal(answer));
           this.received.push({
             to: session.envelope.rcptTo.map((r) => r.address),
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -78,4 +91,10 @@ export class SmtpSink {
   mailbox(address: string): ReceivedMail[] {
     return this.received.filter((m) => m.to.includes(address));
   }
+}
+
+/** '550 5.1.1 User unknown' as smtp-server's error: the code as responseCode, the rest as the text. */
+function refusal(reply: string): Error {
+  const m = /^(\d{3})\s+(.*)$/.exec(reply);
+  return Object.assign(new Error(m ? m[2] : reply), { responseCode: m ? Number(m[1]) : 550 });
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { Executor, Tx } from '../db/client.js';
 import { Repository } from '../db/repository.js';
 import type { EmailStatus } from '../db/schema.js';
 
@@ -20,13 +21,20 @@ export class EmailLogRepository extends Repository {
    * number, or null when the email is already done or another attempt holds it.
    */
   async claim(c: EmailClaim, token: string, leaseMs: number): Promise<{ attempts: number; status: EmailStatus } | null> {
+    // The suppression list is read in the claim's own statement (one round trip, and no window
+    // between a check and the claim): an address suppressed before this statement began is logged
+    // 'suppressed' with no lease, never 'sending', so nothing hands it to a transport.
     const result = await sql<{ attempts: number; status: EmailStatus }>`
-      INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id, claimed_until, claim_token)
-      VALUES (${c.key}, ${c.kind}, ${c.notificationId}, ${c.userId}, ${c.to}, ${c.subject}, 'sending', ${c.messageId},
-              now() + ${leaseMs} * interval '1 millisecond', ${token})
+      INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id, claimed_until, claim_token, error)
+      SELECT ${c.key}, ${c.kind}, ${c.notificationId}::uuid, ${c.userId}::uuid, ${c.to}, ${c.subject},
+             CASE WHEN s.email IS NULL THEN 'sending' ELSE 'suppressed' END, ${c.messageId},
+             CASE WHEN s.email IS NULL THEN now() + ${leaseMs} * interval '1 millisecond' END,
+             CASE WHEN s.email IS NULL THEN ${token}::uuid END,
+             CASE WHEN s.email IS NOT NULL THEN 'address suppressed (' || s.reason || ', ' || s.source || ')' END
+      FROM (SELECT lower(${c.to}) AS address) a LEFT JOIN email_suppressions s ON s.email = a.address
       ON CONFLICT (key) DO UPDATE
-        SET attempts = email_log.attempts + 1, claimed_until = excluded.claimed_until, claim_token = excluded.claim_token,
-            updated_at = now(), to_address = excluded.to_address, subject = excluded.subject
+        SET attempts = email_log.attempts + 1, status = excluded.status, claimed_until = excluded.claimed_until, claim_token = excluded.claim_token,
+            updated_at = now(), to_address = excluded.to_address, subject = excluded.subject, error = coalesce(excluded.error, email_log.error)
         WHERE email_log.status = 'sending' AND email_log.claimed_until < now()
       RETURNING attempts, status`.execute(this.db);
     return result.rows[0] ?? null;
@@ -78,11 +86,20 @@ export class EmailLogRepository extends Repository {
     return Number(result.numUpdatedRows) > 0;
   }
 
-  /** A permanent refusal; false when the claim was not ours (the newer attempt's outcome stands). */
-  async fail(key: string, token: string, error: string): Promise<boolean> {
-    const result = await this.db.updateTable('email_log').set({ status: 'failed', claimed_until: null, claim_token: null, error, updated_at: sql`now()` })
+  /**
+   * A permanent refusal; false when the claim was not ours (the newer attempt's outcome stands).
+   * `andThen` (the recipient's suppression) runs in the same transaction, only when the row was
+   * ours to fail: the email is failed and its address suppressed together, or neither.
+   */
+  async fail(key: string, token: string, error: string, andThen?: (trx: Tx) => Promise<void>): Promise<boolean> {
+    const update = (db: Executor) => db.updateTable('email_log').set({ status: 'failed', claimed_until: null, claim_token: null, error, updated_at: sql`now()` })
       .where('key', '=', key).where('claim_token', '=', token).where('status', '=', 'sending').executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    if (!andThen) return Number((await update(this.db)).numUpdatedRows) > 0;
+    return this.db.transaction().execute(async (trx) => {
+      const failed = Number((await update(trx)).numUpdatedRows) > 0;
+      if (failed) await andThen(trx);
+      return failed;
+    });
   }
 
   /** The admin list (lag-tolerant, on readDb); claims and statuses above always read the primary. */

@@ -1,10 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { EmailClaim, EmailLogRepository } from './email-log.repository.js';
+import type { Tx } from '../db/client.js';
+import { classifyRefusal } from './bounce.rules.js';
 import { PermanentEmailError, type HandOff, type MailTransport } from './transport.js';
 import { DeferUntilError } from '../queue/deferral.js';
 import { Semaphore } from '../semaphore.js';
 
-export type SendOutcome = 'sent' | 'captured' | 'already-sent' | 'failed';
+/** 'suppressed': the address is on the suppression list; the email was logged, never handed to a transport. */
+export type SendOutcome = 'sent' | 'captured' | 'already-sent' | 'failed' | 'suppressed';
+
+/**
+ * The suppression list's port (src/deliverability, plugged in by app.ts): told, inside the
+ * transaction that marks the email failed, that the server refused the recipient's address for
+ * good (a 5.1.x or a plain 550/551/553 to RCPT TO; bounce.rules.ts).
+ */
+export type RecipientRefused = (trx: Tx, refusal: { email: string; detail: string; messageId: string; userId: string | null }) => Promise<void>;
 
 export interface EmailToSend extends Omit<EmailClaim, 'messageId'> {
   readonly html: string;
@@ -67,6 +77,7 @@ export class EmailService {
   private readonly lostTokens = new Set<string>();
   private renewal: NodeJS.Timeout | null = null;
   private renewing = false;
+  private recipientRefused: RecipientRefused | null = null;
 
   constructor(private readonly deps: EmailServiceDeps) {
     this.slots = new Semaphore(deps.maxInFlight);
@@ -74,6 +85,11 @@ export class EmailService {
 
   get mode() {
     return this.deps.transport.mode;
+  }
+
+  /** The suppression list, built after the platform (a capability): app.ts plugs it in before any role starts. */
+  onRecipientRefused(port: RecipientRefused): void {
+    this.recipientRefused = port;
   }
 
   messageIdFor(key: string): string {
@@ -102,9 +118,11 @@ export class EmailService {
     const claim = await this.deps.emailLog.claim({ ...email, messageId }, token, this.deps.leaseMs);
     if (!claim) {
       const current = await this.deps.emailLog.status(email.key);
-      if (current && current.status !== 'sending') return current.status === 'failed' ? 'failed' : 'already-sent';
+      if (current && current.status !== 'sending') return current.status === 'failed' || current.status === 'suppressed' ? current.status : 'already-sent';
       throw new ClaimHeldError(email.key, current?.claimedUntil ?? new Date(Date.now() + this.deps.leaseMs));
     }
+    // The claim statement itself found the address suppressed and logged the email so: no hand-off.
+    if (claim.status === 'suppressed') return 'suppressed';
     this.hold(email.key, token);
     let handOff: HandOff;
     try {
@@ -114,7 +132,14 @@ export class EmailService {
       this.unhold(email.key, token);
       const message = (err as Error).message;
       if (err instanceof PermanentEmailError) {
-        if (!(await this.deps.emailLog.fail(email.key, token, message))) this.lost(email, token, 'fail');
+        // A refusal of the address itself suppresses it in the transaction that fails the email;
+        // one of the message (policy, size) fails this email only.
+        const refusal = classifyRefusal(err);
+        const port = this.recipientRefused;
+        const suppress = refusal.about === 'recipient' && port
+          ? (trx: Tx) => port(trx, { email: email.to, detail: refusal.response, messageId, userId: email.userId })
+          : undefined;
+        if (!(await this.deps.emailLog.fail(email.key, token, message, suppress))) this.lost(email, token, 'fail');
         return 'failed';
       }
       if (!(await this.deps.emailLog.release(email.key, token, message))) this.lost(email, token, 'release');

@@ -67,7 +67,7 @@ export function createSmtpTransport(smtpUrl: string, options: { maxConnections?:
         });
         return { transport: name, response: typeof info.response === 'string' ? info.response : null };
       } catch (err) {
-        if (isPermanentSmtpError(err)) throw new PermanentEmailError((err as Error).message);
+        if (isPermanentSmtpError(err)) throw new PermanentEmailError((err as Error).message, { cause: err });
         throw err;
       }
     },
