@@ -5,9 +5,9 @@ import { createTestApp, type Session, type TestApp } from '../helpers/context.js
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { outboxDrained } from '../helpers/wait.js';
 
-// The timeline's delivery stages beyond a plain send: an email still in flight, a digest that
-// carried the notification, an email held by quiet hours (the delayed delivery run found through
-// its job id). The sink answers each message a second late, so a claim can be seen before its send.
+// The timeline's delivery stages beyond a plain send: an email still in flight, one to a suppressed
+// address, a digest that carried the notification, an email held by quiet hours (the delayed
+// delivery run found through its job id). The sink answers each message a second late, so a claim can be seen before its send.
 
 let sink: SmtpSink;
 let t: TestApp;
@@ -57,6 +57,21 @@ describe('timeline: delivery stages beyond a plain send', () => {
     expect(await outboxDrained(t.app)).toBe(true);
     const after = await events(id);
     expect(names(after).filter((s) => s === 'email-claimed' || s === 'email-sent')).toEqual(['email-claimed', 'email-sent']);
+  });
+
+  it('shows an email to a suppressed address as suppressed, never sent, while the notification is in the inbox', async () => {
+    const user = await newUser('suppressed');
+    await t.app.database.db.transaction().execute((trx) => t.app.services.suppressions.suppress(trx, {
+      email: user.email, reason: 'hard-bounce', source: 'smtp', detail: '550 5.1.1 user unknown', messageId: null, userId: user.id,
+    }));
+    const id = await notifyOne(user.id, 'Licence signed');
+    expect(await outboxDrained(t.app)).toBe(true);
+    expect(await emailStatus(id)).toBe('suppressed');
+    const list = await events(id);
+    expect(names(list)).toEqual(expect.arrayContaining(['created', 'visible', 'email-claimed', 'email-suppressed']));
+    expect(names(list)).not.toContain('email-sent');
+    expect(names(list).indexOf('email-suppressed')).toBeGreaterThan(names(list).indexOf('email-claimed'));
+    expect(sink.mailbox(user.email)).toHaveLength(0);
   });
 
   it('lists the digest whose window carried the notification, with its email\'s outcome', async () => {
