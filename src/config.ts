@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { hostPortList, int, originsSchema, trustProxySchema, url } from './config.values.js';
+import { hostPortList, int, originsSchema, trustProxySchema, url, urlList } from './config.values.js';
 
 /**
  * The environment, parsed once. Nothing else in the codebase reads process.env: every knob is
@@ -66,7 +66,8 @@ const envSchema = z.object({
   REDIS_PASSWORD: z.string().min(1).optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and - only').default('herald'),
-  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  // Several, comma-separated: failover in this order (smtp-1, smtp-2, …), each with its own pool and breaker.
+  SMTP_URL: urlList(['smtp:', 'smtps:']).optional(),
   EMAIL_FROM: z.string().min(3).default('Herald <no-reply@herald.local>'),
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   ADMIN_EMAIL: z.string().email().optional(),
@@ -97,6 +98,13 @@ const envSchema = z.object({
   DIGEST_BATCH_SIZE: int(1, 1_000).default(100),
   EMAIL_LEASE_MS: int(1_000, 3_600_000).default(60_000),
   SMTP_POOL_SIZE: int(1, 100).default(10),
+  // Connection and greeting timeout per SMTP server (an answer may take three times this).
+  SMTP_TIMEOUT_MS: int(100, 300_000).default(10_000),
+  // Circuit breaker per SMTP server: open for this long after a connection failure or a run of 4xx…
+  SMTP_COOLDOWN_MS: int(100, 3_600_000).default(30_000),
+  // …doubling after each failed trial up to this; and how many 4xx answers in a row open it.
+  SMTP_COOLDOWN_MAX_MS: int(100, 24 * 3_600_000).default(300_000),
+  SMTP_BREAKER_4XX: int(1, 1_000).default(5),
   JOB_LOCK_MS: int(1_000, 3_600_000).default(30_000),
   SSE_HEARTBEAT_MS: int(1_000, 300_000).default(15_000),
   SSE_MAX_PER_USER: int(1, 1_000).default(5),
@@ -204,7 +212,10 @@ export interface Config {
   readonly redis: RedisTarget | undefined;
   readonly dataDir: string;
   readonly queuePrefix: string;
+  /** SMTP_URL as given (several: comma-separated); `smtp.urls` holds them one by one. */
   readonly smtpUrl: string | undefined;
+  /** SMTP failover (docs/OPERATIONS.md, SMTP failover): the servers in order and their breakers' knobs. */
+  readonly smtp: { readonly urls: readonly string[]; readonly timeoutMs: number; readonly cooldownMs: number; readonly maxCooldownMs: number; readonly max4xx: number };
   readonly emailFrom: string;
   readonly publicUrl: string | undefined;
   readonly adminEmail: string | undefined;
@@ -298,6 +309,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (e.DATABASE_READ_URL && !e.DATABASE_URL) throw new ConfigError('Invalid configuration: DATABASE_READ_URL needs DATABASE_URL (it is a replica of that database)');
   // Without DATABASE_URL the embedded PostgreSQL is the direct connection: a direct URL would be another server.
   if (e.DATABASE_DIRECT_URL && !e.DATABASE_URL) throw new ConfigError('Invalid configuration: DATABASE_DIRECT_URL needs DATABASE_URL (it is the direct way to the same database)');
+  if (e.SMTP_COOLDOWN_MAX_MS < e.SMTP_COOLDOWN_MS) throw new ConfigError('Invalid configuration: SMTP_COOLDOWN_MAX_MS must not be below SMTP_COOLDOWN_MS (the cool-down only grows)');
   // Browsers drop a SameSite=None cookie that is not Secure: the session would silently never stick.
   if (e.COOKIE_SAMESITE === 'none' && e.COOKIE_SECURE === 'false') {
     throw new ConfigError('Invalid configuration: COOKIE_SECURE must not be false with COOKIE_SAMESITE=none (browsers refuse such cookies)');
@@ -312,7 +324,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     redis,
     dataDir: path.resolve(e.DATA_DIR),
     queuePrefix: e.QUEUE_PREFIX,
-    smtpUrl: e.SMTP_URL,
+    smtpUrl: e.SMTP_URL?.join(','),
+    smtp: { urls: Object.freeze(e.SMTP_URL ?? []), timeoutMs: e.SMTP_TIMEOUT_MS, cooldownMs: e.SMTP_COOLDOWN_MS, maxCooldownMs: e.SMTP_COOLDOWN_MAX_MS, max4xx: e.SMTP_BREAKER_4XX },
     emailFrom: e.EMAIL_FROM,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     adminEmail: e.ADMIN_EMAIL?.toLowerCase(),

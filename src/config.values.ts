@@ -88,3 +88,20 @@ export const hostPortList = (example: string) => z.string().transform((value, ct
   }
   return nodes;
 });
+
+/**
+ * SMTP_URL: one URL, or several comma-separated in order of preference (failover). A bad entry is
+ * named by its position, never echoed: it may hold a password.
+ */
+export const urlList = (protocols: string[]) => {
+  const one = url(protocols);
+  const message = `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`;
+  return z.string().transform((value, ctx) => {
+    const parts = value.split(',').map((p) => p.trim());
+    parts.forEach((part, i) => {
+      if (one.safeParse(part).success) return;
+      ctx.addIssue({ code: 'custom', message: parts.length === 1 ? message : `entry ${i + 1} of ${parts.length} ${part ? message : 'is empty'}` });
+    });
+    return parts;
+  });
+};

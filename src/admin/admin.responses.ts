@@ -18,6 +18,19 @@ export const groupHealthSchema = z.object({
   failureRates: z.record(z.string(), z.object({ completed: z.number().int(), failed: z.number().int(), rate: z.number() })),
   problems: z.array(z.string()),
   warnings: z.array(z.string()).optional().describe('shown with the group; they leave it healthy'),
+  transports: z.array(z.object({
+    name: z.string().describe('smtp-1, smtp-2, … in SMTP_URL order'),
+    address: z.string().describe('host:port (never credentials)'),
+    state: z.enum(['closed', 'open', 'half-open']).describe('the worst state any worker holds'),
+    openUntil: isoTimestamp.nullable().describe('the latest cool-down end among the workers holding it open'),
+    consecutiveFailures: z.number().int(),
+    lastError: z.string().nullable(),
+    lastErrorAt: isoTimestamp.nullable(),
+    sent: z.number().int().describe('summed over the workers since they started'),
+    trips: z.number().int(),
+    workers: z.number().int().describe('workers reporting it (each has its own breakers)'),
+    openIn: z.number().int().describe('workers whose breaker for it is open or half-open'),
+  }).meta({ id: 'SmtpTransportHealth' })).optional().describe('email group only: each SMTP transport as the workers\' heartbeats report it (up to WORKER_HEARTBEAT_MS old)'),
 }).meta({ id: 'WorkerHealth' });
 
 const up = z.object({ healthy: z.boolean() });

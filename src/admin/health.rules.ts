@@ -1,5 +1,7 @@
 /** Pure judgement of a job family's health from what the queues, workers and schedules report. */
 
+import type { TransportHealth } from './smtp-health.rules.js';
+
 export interface QueueFacts {
   readonly queue: string;
   readonly workers: number;
@@ -28,12 +30,15 @@ export interface GroupHealth {
   schedules: Array<{ id: string; pattern: string; nextRun: string | null; overdue: boolean }>;
   failureRates: Record<string, { completed: number; failed: number; rate: number }>;
   problems: string[];
+  /** The email group: SMTP transports and their breakers (smtp-health.rules.ts). */
+  transports?: TransportHealth[];
 }
 
 /** What a capability adds to its group: its own count of scheduled jobs, and problems it found. */
 export interface GroupExtras {
   readonly scheduledJobs?: number;
   readonly problems?: readonly string[];
+  readonly transports?: readonly TransportHealth[];
 }
 
 export function judgeGroup(queues: readonly QueueFacts[], schedules: readonly ScheduleFacts[], limits: Limits, now: Date, extras: GroupExtras = {}): GroupHealth {
@@ -57,7 +62,9 @@ export function judgeGroup(queues: readonly QueueFacts[], schedules: readonly Sc
     return { id: s.id, pattern: s.pattern, nextRun: s.next?.toISOString() ?? null, overdue };
   });
   problems.push(...(extras.problems ?? []));
-  return { healthy: problems.length === 0, workers, scheduledJobs: extras.scheduledJobs ?? schedules.length, schedules: scheduleViews, failureRates, problems };
+  const judged: GroupHealth = { healthy: problems.length === 0, workers, scheduledJobs: extras.scheduledJobs ?? schedules.length, schedules: scheduleViews, failureRates, problems };
+  if (extras.transports) judged.transports = [...extras.transports];
+  return judged;
 }
 
 /**

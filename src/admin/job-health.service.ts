@@ -4,6 +4,7 @@ import { QUEUE_NAMES, QUEUES, type HealthGroup, type QueueName } from '../platfo
 import { SCHEDULES } from '../platform/queue/schedules.js';
 import type { HealthCheck } from './admin.ports.js';
 import { judgeGroup, recentCount, type GroupExtras, type GroupHealth, type QueueFacts } from './health.rules.js';
+import { aggregateTransports } from './smtp-health.rules.js';
 
 const FAILURE_WINDOW_MIN = 15;
 
@@ -46,7 +47,10 @@ export class JobHealthService {
         return { id: s.id, pattern: s.pattern, next: scheduler?.next ? new Date(scheduler.next) : null };
       }));
       const probe = this.deps.probes?.[group];
-      const extras = probe ? await probe(now).catch((): GroupExtras => ({ problems: [`${group}: its facts could not be read (PostgreSQL or Redis unreachable)`] })) : {};
+      let extras: Awaited<ReturnType<GroupProbe>> = probe ? await probe(now).catch((): GroupExtras => ({ problems: [`${group}: its facts could not be read (PostgreSQL or Redis unreachable)`] })) : {};
+      // The email group shows each SMTP transport's breaker as the workers' heartbeats report it.
+      const smtp = group === 'email' ? aggregateTransports(workers.map((w) => w.smtp ?? []).filter((v) => v.length > 0)) : null;
+      if (smtp) extras = { ...extras, transports: smtp.transports, problems: [...(extras.problems ?? []), ...smtp.problems], warnings: [...(extras.warnings ?? []), ...smtp.warnings] };
       const judged = judgeGroup(facts, schedules, { maxFailureRate, failureMinJobs, scheduleGraceMs }, now, extras);
       const warnings = (extras as Awaited<ReturnType<GroupProbe>>).warnings ?? [];
       return [group, warnings.length ? { ...judged, warnings: [...warnings] } : judged] as const;

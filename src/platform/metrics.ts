@@ -26,7 +26,10 @@ export class Metrics {
     labelNames: ['queue', 'job', 'outcome'] as const, buckets: [0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers: [this.registry],
   });
   readonly jobFailures = new Counter({ name: 'herald_job_failures_total', help: 'Failed job attempts by queue and job name', labelNames: ['queue', 'job'] as const, registers: [this.registry] });
-  readonly emails = new Counter({ name: 'herald_emails_total', help: 'Emails by kind and outcome (sent, captured, already-sent, failed, retry, claim-lost: another attempt took the claim over)', labelNames: ['kind', 'outcome'] as const, registers: [this.registry] });
+  // `transport` (smtp-1, smtp-2…, captured) is set on sent and captured only: sums by kind and outcome are unchanged.
+  readonly emails = new Counter({ name: 'herald_emails_total', help: 'Emails by kind, outcome (sent, captured, already-sent, failed, retry, claim-lost: another attempt took the claim over) and, once handed off, the transport that took it', labelNames: ['kind', 'outcome', 'transport'] as const, registers: [this.registry] });
+  readonly smtpOpen = new Gauge({ name: 'herald_smtp_transport_open', help: 'SMTP transport circuit breaker in this process: 1 open or half-open (mail goes to the next transport), 0 closed', labelNames: ['transport'] as const, registers: [this.registry] });
+  readonly smtpTrips = new Counter({ name: 'herald_smtp_breaker_trips_total', help: 'SMTP circuit breaker openings by transport (first failure, or a failed half-open trial)', labelNames: ['transport'] as const, registers: [this.registry] });
   readonly suppressions = new Counter({ name: 'herald_email_suppressions_total', help: 'Addresses suppressed (or upgraded to a complaint) by reason and source (smtp, ses, postmark, generic)', labelNames: ['reason', 'source'] as const, registers: [this.registry] });
   readonly suppressionLifts = new Counter({ name: 'herald_email_suppression_lifts_total', help: 'Suppressions lifted by an admin, by the reason they had', labelNames: ['reason'] as const, registers: [this.registry] });
   readonly schedulesRestored = new Counter({ name: 'herald_schedules_restored_total', help: 'Job schedulers found missing from Redis and restored, by queue and schedule', labelNames: ['queue', 'schedule'] as const, registers: [this.registry] });

@@ -5,7 +5,8 @@ import { createReadDb } from './db/read-db.js';
 import { migrate } from './db/migrate.js';
 import { EmailLogRepository } from './email/email-log.repository.js';
 import { EmailService } from './email/email.service.js';
-import { createCapturedTransport, createSmtpTransport } from './email/transport.js';
+import { FailoverTransport } from './email/failover.transport.js';
+import { createCapturedTransport } from './email/transport.js';
 import { RateLimiter } from './http/rate-limit.js';
 import { createLogger, type Logger } from './logger.js';
 import { Metrics } from './metrics.js';
@@ -51,12 +52,21 @@ export async function createPlatform(config: Config, options: { logger?: Logger;
     ? createReadDb(config.databaseRead.url, { primary: database.pool, maxLagMs: config.databaseRead.maxLagMs, max: options.api ? 10 : 2, log, registry: metrics.registry })
     : null;
   const secret = await resolveSessionSecret(config, database.db);
-  const transport = config.smtpUrl ? createSmtpTransport(config.smtpUrl, { maxConnections: config.email.poolSize }) : createCapturedTransport();
+  const transport = config.smtp.urls.length ? new FailoverTransport(config.smtp.urls, {
+    maxConnections: config.email.poolSize, timeoutMs: config.smtp.timeoutMs, cooldownMs: config.smtp.cooldownMs, maxCooldownMs: config.smtp.maxCooldownMs, max4xx: config.smtp.max4xx,
+    hooks: {
+      onTrip: (name, error) => {
+        metrics.smtpTrips.inc({ transport: name });
+        log.warn({ transport: name, error }, 'SMTP transport failing: its circuit breaker opened, mail goes to the next one');
+      },
+      onState: (name, state) => metrics.smtpOpen.set({ transport: name }, state === 'closed' ? 0 : 1),
+    },
+  }) : createCapturedTransport();
   const email = new EmailService({
     emailLog: new EmailLogRepository(database.db, read?.db), transport, from: config.emailFrom, leaseMs: config.email.leaseMs, domain: config.publicUrl ? new URL(config.publicUrl).hostname : 'herald.local',
     // One claim per pooled connection: a claim is taken only when its message can go out now.
     maxInFlight: config.email.poolSize,
-    onOutcome: (kind, outcome) => metrics.emails.inc({ kind, outcome }),
+    onOutcome: (kind, outcome, transport) => metrics.emails.inc(transport ? { kind, outcome, transport } : { kind, outcome }),
     onClaimLost: (key, stage) => log.warn({ key, stage }, 'email claim taken over by another attempt (its lease ran out); that attempt\'s outcome stands'),
   });
   const storage = createStorage({ root: config.media.storageDir, s3: config.media.s3 });

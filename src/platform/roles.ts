@@ -33,7 +33,7 @@ export function startRoles(deps: RolesDeps): { start(): Promise<void>; stop(): P
     ? new WorkerPool({
       connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers: deps.jobs, queues: deps.queues ?? QUEUE_NAMES,
       defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, lockMs: config.jobs.lockMs,
-      heartbeatMs: config.health.workerHeartbeatMs, metrics, concurrency: { 'file-preview-generation': config.media.previewConcurrency },
+      heartbeatMs: config.health.workerHeartbeatMs, smtp: () => platform.email.transports(), metrics, concurrency: { 'file-preview-generation': config.media.previewConcurrency },
     })
     : null;
   const relay = roles.has('worker')

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from '../../src/platform/net.js';
@@ -17,11 +18,20 @@ export interface ReceivedMail {
 /**
  * A real SMTP server in the test process: accepts mail over TCP like any relay, parses what it
  * received, and can be stopped and restarted on the same port to play an outage. Recipients at
- * `reject.test` are refused with 550 (a permanent failure).
+ * `reject.test` are refused with 550 (a permanent failure). failNext() answers a run of 4xx,
+ * stall() plays a hung server; a message still in DATA when the sink stops is not recorded (its
+ * client never heard 250), so counting `received` across sinks shows what was really accepted.
  */
 export class SmtpSink {
   readonly received: ReceivedMail[] = [];
+  /** Every recipient offered (RCPT TO), accepted or refused: shows which server was tried at all. */
+  readonly offered: string[] = [];
   private server: SMTPServer | null = null;
+  /** stall(): a listener that accepts connections and never says a word. */
+  private silent: net.Server | null = null;
+  private readonly silentSockets = new Set<net.Socket>();
+  /** failNext(): the next messages are answered with this temporary failure instead of 250. */
+  private failures: { count: number; code: number } = { count: 0, code: 451 };
   port = 0;
 
   /**
@@ -40,6 +50,7 @@ export class SmtpSink {
   }
 
   async start(): Promise<this> {
+    await this.unstall();
     this.port ||= await freePort();
     this.server = new SMTPServer({
       authOptional: true,
@@ -48,14 +59,22 @@ export class SmtpSink {
       logger: false,
       size: 10 * 1024 * 1024,
       onRcptTo: (address, _session, callback) => {
+        this.offered.push(address.address);
         const answer = this.answers.get(address.address.toLowerCase())?.rcpt;
         if (answer) return callback(refusal(answer));
         if (address.address.endsWith('@reject.test')) return callback(Object.assign(new Error('No such user'), { responseCode: 550 }));
         callback();
       },
       onData: (stream, session, callback) => {
+        const server = this.server;
         simpleParser(stream).then(async (mail) => {
           if (this.options.delayMs) await new Promise((resolve) => setTimeout(resolve, this.options.delayMs));
+          // Stopped meanwhile: its connection is cut, the client never hears 250, so it was not accepted.
+          if (this.server !== server) return callback(Object.assign(new Error('Shutting down'), { responseCode: 421 }));
+          if (this.failures.count > 0) {
+            this.failures.count -= 1;
+            return callback(Object.assign(new Error('Try again later'), { responseCode: this.failures.code }));
+          }
           const answer = session.envelope.rcptTo.map((r) => this.answers.get(r.address.toLowerCase())?.data).find(Boolean);
           if (answer) return callback(refusal(answer));
           this.received.push({
@@ -79,6 +98,7 @@ export class SmtpSink {
 
   /** Stops accepting connections and drops open ones (an SMTP outage). */
   async stop(): Promise<void> {
+    await this.unstall();
     const server = this.server;
     this.server = null;
     if (!server) return;
@@ -86,6 +106,35 @@ export class SmtpSink {
     for (const connection of (server as unknown as { connections: Set<{ _socket?: { destroy(): void } }> }).connections ?? []) connection._socket?.destroy();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     openResources.delete(`smtp sink ${this.port}`);
+  }
+
+  /** The next `count` messages are refused with `code` (a 4xx: busy, greylisting) after their DATA. */
+  failNext(count: number, code = 451): void {
+    this.failures = { count, code };
+  }
+
+  /**
+   * A hung server: stops the SMTP server and listens on its port with a socket that accepts
+   * connections and never answers (clients hit their greeting timeout). `start()` undoes it.
+   */
+  async stall(): Promise<void> {
+    await this.stop();
+    this.silent = net.createServer((socket) => {
+      this.silentSockets.add(socket);
+      socket.on('close', () => this.silentSockets.delete(socket));
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => this.silent!.listen(this.port, '127.0.0.1', resolve));
+    openResources.add(`smtp sink ${this.port} (stalled)`);
+  }
+
+  private async unstall(): Promise<void> {
+    const silent = this.silent;
+    this.silent = null;
+    if (!silent) return;
+    for (const socket of this.silentSockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
+    openResources.delete(`smtp sink ${this.port} (stalled)`);
   }
 
   mailbox(address: string): ReceivedMail[] {

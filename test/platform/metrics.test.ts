@@ -45,7 +45,7 @@ describe('GET /metrics', () => {
     const text = await res.text();
     expect(await (await scrape(AUTH, `${t.url}/metrics/queues`)).text()).toMatch(/herald_queue_jobs\{queue="notification-delivery",state="completed"\} [1-9]/);
     expect(text).toMatch(/herald_job_duration_seconds_count\{queue="notification-delivery",job="NotificationsDeliver",outcome="completed"\} [1-9]/);
-    expect(text).toMatch(/herald_emails_total\{kind="notification",outcome="captured"\} 1/);
+    expect(text).toMatch(/herald_emails_total\{kind="notification",outcome="captured",transport="captured"\} 1/);
     expect(text).toMatch(/herald_http_request_duration_seconds_count\{method="GET",route="\/api\/notifications",status="200"\} 1/);
     expect(text).toContain('herald_process_cpu_user_seconds_total');
     expect(text).toContain('# TYPE herald_job_failures_total counter');

@@ -4,6 +4,7 @@ import type { Tx } from '../db/client.js';
 import { classifyRefusal } from './bounce.rules.js';
 import { PermanentEmailError, type HandOff, type MailTransport } from './transport.js';
 import { DeferUntilError } from '../queue/deferral.js';
+import { FailoverTransport, TransportsOpenError, type TransportView } from './failover.transport.js';
 import { Semaphore } from '../semaphore.js';
 
 /** 'suppressed': the address is on the suppression list; the email was logged, never handed to a transport. */
@@ -33,13 +34,24 @@ export class ClaimHeldError extends RetryableEmailError {
 }
 
 /**
- * When every email a job could not send is held by another attempt, the job should wait for the
- * last lease rather than retry (see DeferUntilError); null when anything else went wrong too.
+ * Every SMTP transport's breaker is open until `until` (its claim was released untouched): the
+ * job waits for the next trial instead of spending its attempts against servers known to be down.
+ */
+export class TransportsDownError extends RetryableEmailError {
+  constructor(key: string, readonly until: Date, cause: unknown) {
+    super(`email ${key} not sent: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
+ * When every email a job could not send is held by another attempt or waits for an SMTP
+ * transport's cool-down, the job should wait for the last of them rather than retry (see
+ * DeferUntilError); null when anything else went wrong too.
  */
 export function deferralForHeldClaims(reasons: readonly unknown[]): DeferUntilError | null {
-  if (reasons.length === 0 || !reasons.every((r) => r instanceof ClaimHeldError)) return null;
-  const until = new Date(Math.max(...reasons.map((r) => (r as ClaimHeldError).until.getTime())));
-  return new DeferUntilError(until, `${reasons.length} email(s) held by another attempt; waiting for their lease`);
+  if (reasons.length === 0 || !reasons.every((r) => r instanceof ClaimHeldError || r instanceof TransportsDownError)) return null;
+  const until = new Date(Math.max(...reasons.map((r) => (r as ClaimHeldError | TransportsDownError).until.getTime())));
+  return new DeferUntilError(until, `${reasons.length} email(s) held by another attempt or waiting for an SMTP transport's cool-down`);
 }
 
 export interface EmailServiceDeps {
@@ -50,7 +62,7 @@ export interface EmailServiceDeps {
   readonly domain: string;
   readonly maxInFlight: number;
   /** Told every outcome (metrics): sent, captured, already-sent, failed, retry, claim-lost. */
-  readonly onOutcome?: (kind: string, outcome: SendOutcome | 'retry' | 'claim-lost') => void;
+  readonly onOutcome?: (kind: string, outcome: SendOutcome | 'retry' | 'claim-lost', transport?: string) => void;
   /** Told when a claim turned out to be another attempt's (its lease ran out and was taken over). */
   readonly onClaimLost?: (key: string, stage: 'renew' | 'complete' | 'release' | 'fail') => void;
 }
@@ -92,6 +104,11 @@ export class EmailService {
     this.recipientRefused = port;
   }
 
+  /** This process's view of each SMTP transport's breaker (empty when mail is captured). */
+  transports(): TransportView[] {
+    return this.deps.transport instanceof FailoverTransport ? this.deps.transport.views() : [];
+  }
+
   messageIdFor(key: string): string {
     return `<${key.replace(/[^\w.-]+/g, '.')}@${this.deps.domain}>`;
   }
@@ -103,7 +120,7 @@ export class EmailService {
       // SMTP connection, so the next email's claim does not wait for it.
       const handed = await this.slots.run(() => this.claimAndHandOff(email, token));
       const outcome = typeof handed === 'string' ? handed : await this.complete(email, token, handed);
-      this.deps.onOutcome?.(email.kind, outcome);
+      this.deps.onOutcome?.(email.kind, outcome, typeof handed === 'string' ? undefined : handed.transport);
       return outcome;
     } catch (err) {
       this.deps.onOutcome?.(email.kind, 'retry');
@@ -143,6 +160,7 @@ export class EmailService {
         return 'failed';
       }
       if (!(await this.deps.emailLog.release(email.key, token, message))) this.lost(email, token, 'release');
+      if (err instanceof TransportsOpenError) throw new TransportsDownError(email.key, err.until, err);
       throw new RetryableEmailError(`sending ${email.key} failed: ${message}`, { cause: err });
     }
     return handOff;

@@ -31,6 +31,8 @@ export class PermanentEmailError extends Error {}
 
 export function isPermanentSmtpError(err: unknown): boolean {
   const e = err as { responseCode?: number; code?: string; rejectedErrors?: Array<{ responseCode?: number }> };
+  // 535 to our login is about our credentials, not the recipient: the transport is unusable (failover, retry).
+  if (e?.code === 'EAUTH') return false;
   if (typeof e?.responseCode === 'number') return e.responseCode >= 500 && e.responseCode < 600;
   if (e?.code === 'EENVELOPE' && e.rejectedErrors?.length) return e.rejectedErrors.every((r) => (r.responseCode ?? 0) >= 500);
   return false;
@@ -41,7 +43,9 @@ export function isPermanentSmtpError(err: unknown): boolean {
  * (Nagle cost ~40 ms per message against delayed ACKs); the pool ignored the sockets an earlier
  * getSocket patch handed it, so there is nothing to patch.
  */
-export function createSmtpTransport(smtpUrl: string, options: { maxConnections?: number; name?: string } = {}): MailTransport {
+export function createSmtpTransport(smtpUrl: string, options: { maxConnections?: number; name?: string; timeoutMs?: number } = {}): MailTransport {
+  // SMTP_TIMEOUT_MS bounds the connection and the greeting; an answer may take three times that.
+  const timeoutMs = options.timeoutMs ?? 10_000;
   const name = options.name ?? 'smtp-1';
   const url = new URL(smtpUrl);
   const transporter: Transporter = nodemailer.createTransport({
@@ -53,9 +57,9 @@ export function createSmtpTransport(smtpUrl: string, options: { maxConnections?:
     secure: url.protocol === 'smtps:',
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
     tls: { rejectUnauthorized: url.searchParams.get('tls') !== 'insecure' },
-    connectionTimeout: 10_000,
-    greetingTimeout: 10_000,
-    socketTimeout: 30_000,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs * 3,
   });
   return {
     mode: 'smtp',

@@ -3,6 +3,7 @@ import os from 'node:os';
 import type { RedisClient } from '../redis/connection.js';
 import { workerKey, workersKey } from '../redis/keys.js';
 import type { QueueName } from './registry.js';
+import type { TransportView } from '../email/failover.transport.js';
 
 export interface WorkerHeartbeat {
   id: string;
@@ -13,6 +14,8 @@ export interface WorkerHeartbeat {
   startedAt: string;
   lastSeenAt: string;
   activeJobs: number;
+  /** This process's SMTP transports and their breakers (absent when mail is captured). */
+  smtp?: TransportView[];
 }
 
 export interface HeartbeatDeps {
@@ -22,6 +25,7 @@ export interface HeartbeatDeps {
   readonly concurrency: Partial<Record<QueueName, number>>;
   readonly activeJobs: () => number;
   readonly intervalMs: number;
+  readonly smtp?: () => TransportView[];
 }
 
 /**
@@ -40,6 +44,8 @@ export class Heartbeat {
       id: this.id, host: os.hostname(), pid: process.pid, queues: this.deps.queues, concurrency: this.deps.concurrency,
       startedAt: this.startedAt, lastSeenAt: new Date().toISOString(), activeJobs: this.deps.activeJobs(),
     };
+    const smtp = this.deps.smtp?.() ?? [];
+    if (smtp.length) body.smtp = smtp;
     await this.deps.redis.multi()
       .set(workerKey(this.deps.prefix, this.id), JSON.stringify(body), 'PX', this.deps.intervalMs * 3)
       .sadd(workersKey(this.deps.prefix), this.id)

@@ -10,6 +10,7 @@ import { Heartbeat } from './heartbeat.js';
 import { markManyOutboxCompleted, markOutboxCompleted, markOutboxFailed, outboxIdOf, unfinishedOfKey } from './outbox.js';
 import { completeJobRows, failJobRows } from './outbox-fixed.js';
 import { JOB_SCHEMAS, QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
+import type { TransportView } from '../email/failover.transport.js';
 
 interface WorkerPoolOptions {
   readonly connection: RedisClient;
@@ -23,6 +24,8 @@ interface WorkerPoolOptions {
   /** How long a job's lock lasts without renewal; a crashed worker's jobs are recovered after it. */
   readonly lockMs: number;
   readonly heartbeatMs: number;
+  /** Published with each heartbeat: the admin health's email group shows every worker's breakers. */
+  readonly smtp?: () => TransportView[];
   readonly metrics?: Metrics;
   /** Per-process concurrency of some queues, over the registry's (PREVIEW_CONCURRENCY). */
   readonly concurrency?: Partial<Record<QueueName, number>>;
@@ -60,7 +63,7 @@ export class WorkerPool {
     const concurrencyOf = (q: QueueName) => this.deps.concurrency?.[q] ?? QUEUES[q].concurrency ?? this.deps.defaultConcurrency;
     const concurrency = Object.fromEntries(this.deps.queues.map((q) => [q, concurrencyOf(q)]));
     this.heartbeat = new Heartbeat({
-      redis: this.deps.connection, prefix: this.deps.prefix, queues: [...this.deps.queues], concurrency, activeJobs: () => this.active, intervalMs: this.deps.heartbeatMs,
+      redis: this.deps.connection, prefix: this.deps.prefix, queues: [...this.deps.queues], concurrency, activeJobs: () => this.active, intervalMs: this.deps.heartbeatMs, smtp: this.deps.smtp,
     });
     this.heartbeat.start();
     for (const queue of this.deps.queues) {

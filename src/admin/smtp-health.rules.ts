@@ -1,0 +1,58 @@
+import type { TransportView } from '../platform/email/failover.transport.js';
+
+/**
+ * The email group's SMTP transports, from the views the worker processes publish with their
+ * heartbeats. Each worker has its own breakers (it learns of an outage by its own first failure),
+ * so a transport is shown with the worst state any worker holds and in how many it is not closed.
+ */
+export interface TransportHealth {
+  readonly name: string;
+  readonly address: string;
+  readonly state: TransportView['state'];
+  /** The latest cool-down end among the workers holding it open. */
+  readonly openUntil: string | null;
+  readonly consecutiveFailures: number;
+  readonly lastError: string | null;
+  readonly lastErrorAt: string | null;
+  /** Summed over the workers (since each started). */
+  readonly sent: number;
+  readonly trips: number;
+  /** Workers reporting it, and those among them whose breaker is open or half-open. */
+  readonly workers: number;
+  readonly openIn: number;
+}
+
+const SEVERITY: Record<TransportView['state'], number> = { closed: 0, 'half-open': 1, open: 2 };
+
+export function aggregateTransports(reports: ReadonlyArray<readonly TransportView[]>): { transports: TransportHealth[]; problems: string[]; warnings: string[] } {
+  const byName = new Map<string, TransportHealth>();
+  for (const views of reports) {
+    for (const v of views) {
+      const seen = byName.get(v.name);
+      const notClosed = v.state === 'closed' ? 0 : 1;
+      if (!seen) {
+        byName.set(v.name, { ...v, workers: 1, openIn: notClosed });
+        continue;
+      }
+      const newer = (v.lastErrorAt ?? '') > (seen.lastErrorAt ?? '');
+      byName.set(v.name, {
+        name: v.name, address: v.address,
+        state: SEVERITY[v.state] > SEVERITY[seen.state] ? v.state : seen.state,
+        openUntil: [seen.openUntil, v.openUntil].filter((t): t is string => t !== null).sort().at(-1) ?? null,
+        consecutiveFailures: Math.max(seen.consecutiveFailures, v.consecutiveFailures),
+        lastError: newer ? v.lastError : seen.lastError, lastErrorAt: newer ? v.lastErrorAt : seen.lastErrorAt,
+        sent: seen.sent + v.sent, trips: seen.trips + v.trips, workers: seen.workers + 1, openIn: seen.openIn + notClosed,
+      });
+    }
+  }
+  const transports = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  // Mail stops only where a worker has every transport open; elsewhere it goes to the next one.
+  const stuck = reports.filter((views) => views.length > 0 && views.every((v) => v.state !== 'closed')).length;
+  if (stuck > 0) problems.push(`every SMTP transport is open in ${stuck} of ${reports.length} worker(s): their emails wait for the next trial`);
+  for (const t of transports) {
+    if (t.openIn > 0) warnings.push(`${t.name} (${t.address}) is ${t.state} in ${t.openIn} of ${t.workers} worker(s)${t.lastError ? `: ${t.lastError}` : ''}`);
+  }
+  return { transports, problems, warnings };
+}
