@@ -151,7 +151,6 @@ export function buildTimeline(input: TimelineInput, now: number): TimelineEvent[
     ...input.digests.map(digestEvent),
   ];
   const rank = (s: TimelineStage) => TIMELINE_STAGES.indexOf(s);
-  return events.map((e, i) => ({ e, i }))
-    .sort((a, b) => a.e.at.getTime() - b.e.at.getTime() || rank(a.e.stage) - rank(b.e.stage) || a.i - b.i)
-    .map(({ e }) => e);
+  // Array.prototype.sort is stable: equal instants and stages keep their input order.
+  return events.sort((a, b) => a.at.getTime() - b.at.getTime() || rank(a.stage) - rank(b.stage));
 }

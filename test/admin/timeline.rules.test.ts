@@ -56,8 +56,13 @@ describe('buildTimeline', () => {
     expect(failed[1]!.detail).toMatchObject({ attempts: 2, error: '550 5.1.1 unknown user' });
     expect(emailEvents(email({ status: 'sending', sentAt: null, error: '421 try later', attempts: 3 })).map((e) => e.stage)).toEqual(['email-claimed', 'email-retrying']);
     expect(emailEvents(email({ status: 'sending', sentAt: null, error: null })).map((e) => e.stage)).toEqual(['email-claimed']);
-    // A sent row without its instant (never written so) says no more than its claim.
+    const retrying = emailEvents(email({ status: 'sending', sentAt: null, error: '421 try later', attempts: 3 }))[1]!;
+    expect(retrying).toEqual({ at: at(3), stage: 'email-retrying', detail: { emailLogId: 'e1', kind: 'notification', to: 'a@b.test', messageId: '<m1@herald>', attempts: 3, error: '421 try later' } });
+    // A sent row without its instant (never written so) says no more than its claim, error or not.
     expect(emailEvents(email({ status: 'sent', sentAt: null })).map((e) => e.stage)).toEqual(['email-claimed']);
+    expect(emailEvents(email({ status: 'captured', sentAt: null, error: 'stale' })).map((e) => e.stage)).toEqual(['email-claimed']);
+    // The status decides, not a sent_at left from an earlier attempt.
+    expect(emailEvents(email({ status: 'failed', sentAt: at(3), error: '554 refused' })).map((e) => e.stage)).toEqual(['email-claimed', 'email-failed']);
   });
 
   it('shows a quiet-hours hold, its later relay and the job that failed for good', () => {
@@ -65,16 +70,24 @@ describe('buildTimeline', () => {
       relays: [
         { outboxId: '1', createdAt: at(0), relayedAt: at(1), completedAt: at(2), failedAt: null, heldUntil: null },
         { outboxId: '2', createdAt: at(2), relayedAt: at(3600), completedAt: null, failedAt: at(3700), heldUntil: at(3600) },
+        // Written, not relayed yet: nothing but its hold to show.
+        { outboxId: '3', createdAt: at(5), relayedAt: null, completedAt: null, failedAt: null, heldUntil: at(7200) },
       ],
     }), T0 + 86_400_000);
-    expect(events.map((e) => e.stage)).toEqual(['created', 'visible', 'relayed', 'email-held', 'delivery-job-done', 'relayed', 'delivery-job-failed']);
+    expect(events.map((e) => e.stage)).toEqual(['created', 'visible', 'relayed', 'email-held', 'delivery-job-done', 'email-held', 'relayed', 'delivery-job-failed']);
     expect(events[3]!.detail).toEqual({ outboxId: '2', heldUntil: at(3600).toISOString() });
-    expect(events[5]!.detail).toEqual({ outboxId: '2', held: true });
+    expect(events[4]!.detail).toEqual({ outboxId: '1' });
+    expect(events[6]!.detail).toEqual({ outboxId: '2', held: true });
+    expect(events[7]!.detail).toEqual({ outboxId: '2' });
   });
 
   it('a snooze: back in view at its end once that passed, shown as pending until then', () => {
     const snoozed = input({ notification: notification({ snoozedUntil: at(600) }) });
-    expect(stagesOf(snoozed, T0 + 599_000)).toEqual(['created', 'visible', 'snoozed']);
+    expect(buildTimeline(snoozed, T0 + 599_000)).toEqual([
+      { at: at(0), stage: 'created', detail: { batchId: 'b1', priority: 'HIGH', critical: false } },
+      { at: at(0), stage: 'visible', detail: { reason: 'created' } },
+      { at: at(600), stage: 'snoozed', detail: { until: at(600).toISOString() } },
+    ]);
     const back = buildTimeline(snoozed, T0 + 600_000);
     expect(back.map((e) => e.stage)).toEqual(['created', 'visible', 'visible']);
     expect(back.map((e) => e.detail.reason)).toEqual([undefined, 'created', 'snooze-ended']);
