@@ -71,7 +71,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const users = usersModule({ ...platform, print: options.print ?? ((line) => process.stdout.write(`${line}\n`)) });
   const auth = authModule({ ...platform, users: users.users });
-  const notifications = notificationsModule({ ...platform, sessions: auth.sessions, flushDigest: enqueueDigestFlushInTx });
+  const notifications = notificationsModule({ ...platform, sessions: auth.sessions, flushDigest: enqueueDigestFlushInTx, webhooks: webhooks.events });
   const digests = digestsModule({ ...platform, unsubscribeUrl: (userId) => notifications.delivery.unsubscribeUrl(userId) });
   const catalog = catalogModule({ ...platform, users: users.users, notifications: notifications.notifications });
   const blog = blogModule({ ...platform, users: users.users, notifications: notifications.notifications });
@@ -83,12 +83,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const media = mediaModule({ ...platform, assets: catalog.assetMedia, notifications: notifications.notifications });
   const health = healthModule(platform);
   const deliverability = deliverabilityModule({ ...platform, optOut: notifications.emailOptOut });
-  const emailEvents = emailEventsModule(platform);
+  const emailEvents = emailEventsModule({ ...platform, suppressions: deliverability.suppressions });
   const admin = adminModule({
     ...platform, health: health.health, digests: digests.digests, aggregationLogs: analytics.runLog, probes: { blog: blog.health, previews: media.health },
     notificationHistory: notifications.history, digestHistory: digests.history, deliveryEvents: emailEvents.deliveryEvents,
   });
-  const modules: readonly ModuleLifecycle[] = [users, auth, notifications, digests, catalog, blog, analytics, search, media, health, admin, deliverability, webhooks, webModule()];
+  const modules: readonly ModuleLifecycle[] = [users, auth, notifications, digests, catalog, blog, analytics, search, media, health, emailEvents, admin, deliverability, webhooks, webModule()];
 
   let http: Http | null = null;
   let routes: RouteAccess[] = [];

@@ -163,6 +163,8 @@ const envSchema = z.object({
   WEBHOOK_RESPONSE_MAX_BYTES: int(0, 1_048_576).default(2_048),
   // How long a delivery is retried (JOB_BACKOFF_MS doubling) before it fails for good.
   WEBHOOK_RETRY_HOURS: int(1, 720).default(24),
+  // How long each process trusts its cached list of subscribed event types (0: never, a statement per event).
+  WEBHOOK_SUBSCRIPTION_CACHE_MS: int(0, 60_000).default(1_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -268,7 +270,7 @@ export interface Config {
    * Outbound webhooks: whether private/loopback targets are allowed, the per-attempt timeout, how
    * much of a response is kept, and how long (ms) a delivery is retried before it fails.
    */
-  readonly webhooks: { readonly allowPrivate: boolean; readonly timeoutMs: number; readonly responseMaxBytes: number; readonly retryMs: number };
+  readonly webhooks: { readonly allowPrivate: boolean; readonly timeoutMs: number; readonly responseMaxBytes: number; readonly retryMs: number; readonly subscriptionCacheMs: number };
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
   readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly prefixThreshold: number; readonly maxCandidates: number };
   /**
@@ -385,7 +387,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       processLimits: { cpuSeconds: e.PREVIEW_CPU_SECONDS, memoryMb: e.PREVIEW_MEMORY_MB, maxOutputMb: e.PREVIEW_MAX_OUTPUT_MB },
       sweepGraceMs: e.MEDIA_SWEEP_GRACE_MS,
     },
-    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS, responseMaxBytes: e.WEBHOOK_RESPONSE_MAX_BYTES, retryMs: e.WEBHOOK_RETRY_HOURS * 3_600_000 },
+    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS, responseMaxBytes: e.WEBHOOK_RESPONSE_MAX_BYTES, retryMs: e.WEBHOOK_RETRY_HOURS * 3_600_000, subscriptionCacheMs: e.WEBHOOK_SUBSCRIPTION_CACHE_MS },
   });
 }
 

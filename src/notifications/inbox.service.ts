@@ -1,4 +1,4 @@
-import type { Db } from '../platform/db/client.js';
+import type { Db, Tx } from '../platform/db/client.js';
 import { InvalidError, NotFoundError } from '../platform/errors.js';
 import { toIso } from '../platform/http/reply.js';
 import { INVALID_BODY, isId } from '../platform/http/validation.js';
@@ -6,6 +6,7 @@ import { enqueueInTx } from '../platform/queue/outbox.js';
 import type { InboxReads, InboxRow, NotificationRow, UnreadCounts } from './inbox.repository.js';
 import type { InboxAction, NotificationsRepository } from './notifications.repository.js';
 import { MAX_SNOOZE_MS, type ListQuery, type NotificationView } from './notifications.schemas.js';
+import type { WebhookEvents } from '../webhooks/index.js';
 
 export const NOTIFICATION_NOT_FOUND = 'Notification not found';
 
@@ -44,6 +45,11 @@ export interface InboxServiceDeps {
   readonly reads: InboxReads;
   /** The application's clock (Platform.now): what "in the future" means for a snooze. */
   readonly now: () => number;
+  /**
+   * Outbound webhooks: notification.read for each notification a call turned read, in its
+   * transaction. While no endpoint subscribes (wants() false), reads run as they always did.
+   */
+  readonly webhooks: WebhookEvents;
 }
 
 /**
@@ -69,14 +75,37 @@ export class InboxService {
    * it; `changed` is false when it was already in that state (nothing to tell the streams).
    */
   async apply(userId: string, id: string, action: Exclude<InboxAction, 'delete'>): Promise<{ view: NotificationView; changed: boolean }> {
-    const result = isId(id) ? await this.deps.notifications.apply(userId, id, action) : undefined;
+    if (!isId(id)) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
+    const result = action === 'read' && this.emitsRead()
+      ? await this.deps.db.transaction().execute(async (tx) => {
+        const applied = await this.deps.notifications.in(tx).apply(userId, id, action);
+        if (applied?.changed) await this.emitRead(tx, userId, [id]);
+        return applied;
+      })
+      : await this.deps.notifications.apply(userId, id, action);
     if (!result) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
     return { view: toView(result.row), changed: result.changed };
   }
 
   /** One action on up to 100 of the user's notifications: the ids it changed (others' match nothing). */
   bulk(userId: string, ids: readonly string[], action: InboxAction): Promise<string[]> {
-    return this.deps.notifications.bulk(userId, ids, action);
+    if (action !== 'read' || !this.emitsRead()) return this.deps.notifications.bulk(userId, ids, action);
+    return this.deps.db.transaction().execute(async (tx) => {
+      const changed = await this.deps.notifications.in(tx).bulk(userId, ids, action);
+      await this.emitRead(tx, userId, changed);
+      return changed;
+    });
+  }
+
+  private emitsRead(): boolean {
+    return this.deps.webhooks.wants('notification.read');
+  }
+
+  /** One statement for all of them (a bulk read, read-all). */
+  private async emitRead(tx: Tx, userId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const readAt = new Date(this.deps.now()).toISOString();
+    await this.deps.webhooks.emit(tx, ids.map((id) => ({ type: 'notification.read' as const, orderingKey: id, data: { notificationId: id, userId, readAt } })));
   }
 
   markAllSeen(userId: string): Promise<number> {
@@ -130,13 +159,27 @@ export class InboxService {
   }
 
   async markRead(userId: string, id: string): Promise<{ id: string; read: true; readAt: string }> {
-    const row = isId(id) ? await this.deps.notifications.markRead(userId, id) : undefined;
+    if (!isId(id)) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
+    const row = this.emitsRead()
+      ? await this.deps.db.transaction().execute(async (tx) => {
+        // Locked first: of two concurrent reads, only the one that found it unread tells the webhooks.
+        const unread = await this.deps.notifications.in(tx).lockUnread(userId, id);
+        const read = await this.deps.notifications.in(tx).markRead(userId, id);
+        if (read && unread) await this.emitRead(tx, userId, [id]);
+        return read;
+      })
+      : await this.deps.notifications.markRead(userId, id);
     if (!row) throw new NotFoundError(NOTIFICATION_NOT_FOUND);
     return { id: row.id, read: true, readAt: toIso(row.read_at)! };
   }
 
   markAllRead(userId: string): Promise<number> {
-    return this.deps.notifications.markAllRead(userId);
+    if (!this.emitsRead()) return this.deps.notifications.markAllRead(userId);
+    return this.deps.db.transaction().execute(async (tx) => {
+      const ids = await this.deps.notifications.in(tx).markAllReadIds(userId);
+      await this.emitRead(tx, userId, ids);
+      return ids.length;
+    });
   }
 
   async delete(userId: string, id: string): Promise<void> {

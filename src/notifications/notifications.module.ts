@@ -19,6 +19,7 @@ import { StreamRepository } from './stream.repository.js';
 import { streamRoutes } from './stream.routes.js';
 import { NotificationStream } from './stream.service.js';
 import { unsubscribeRoutes } from './unsubscribe.routes.js';
+import { noWebhookEvents, type WebhookEvents } from '../webhooks/index.js';
 
 /** The port a complaint turns email off through (src/deliverability), in the caller's transaction. */
 export interface EmailOptOut {
@@ -29,6 +30,8 @@ export interface NotificationsModuleDeps extends Pick<Platform, 'db' | 'pool' | 
   readonly sessions: SessionsPort;
   /** Digests' flush of a user leaving DAILY/WEEKLY (digests' enqueueDigestFlushInTx). */
   readonly flushDigest: FlushDigest;
+  /** Outbound webhooks' port: notification.created and notification.read (none by default). */
+  readonly webhooks?: WebhookEvents;
 }
 
 /** The inbox, preferences, notify() and its fan-out, email delivery, unsubscribe and the SSE stream. */
@@ -36,10 +39,11 @@ export function notificationsModule(deps: NotificationsModuleDeps) {
   const { config, db } = deps;
   const stream = new NotificationStream({ redis: deps.redis, redisTarget: deps.redisTarget, prefix: config.queuePrefix, log: deps.log, heartbeatMs: config.sseHeartbeatMs, ...config.sse });
   const repository = new NotificationsRepository(db);
-  const inbox = new InboxService({ db, notifications: repository, reads: new InboxReads(deps.pool), now: deps.now });
+  const webhooks = deps.webhooks ?? noWebhookEvents;
+  const inbox = new InboxService({ db, notifications: repository, reads: new InboxReads(deps.pool), now: deps.now, webhooks });
   const notifications = new NotificationsService({
     db, notifications: repository, now: deps.now, preferences: new PreferencesRepository(db), batches: new BatchesRepository(db),
-    flushDigest: deps.flushDigest, fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize,
+    flushDigest: deps.flushDigest, webhooks, fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize,
   });
   const delivery = new DeliveryService({
     db, deliveries: new DeliveryRepository(db), email: deps.email, stream, log: deps.log, publicUrl: deps.publicUrl, secret: deps.secret,

@@ -96,6 +96,21 @@ export class NotificationsRepository extends Repository {
     return Number(result.numAffectedRows ?? 0n);
   }
 
+  /** markAllRead, answering the ids it read (for their notification.read webhook events). */
+  async markAllReadIds(userId: string): Promise<string[]> {
+    const result = await sql<{ id: string }>`
+      WITH locked AS MATERIALIZED (${lockedInIdOrder(sql`user_id = ${userId} AND read = false AND ${sql.raw(VISIBLE)}`)})
+      UPDATE notifications n SET read = true, read_at = now(), seen_at = coalesce(seen_at, now())
+      FROM locked WHERE n.id = locked.id AND n.read = false RETURNING n.id`.execute(this.db);
+    return result.rows.map((r) => r.id);
+  }
+
+  /** Whether the user's notification is unread, its row locked until the transaction ends (a read that must know it changed it). */
+  async lockUnread(userId: string, id: string): Promise<boolean> {
+    const result = await sql<{ read: boolean }>`SELECT read FROM notifications WHERE id = ${id} AND user_id = ${userId} FOR UPDATE`.execute(this.db);
+    return result.rows[0]?.read === false;
+  }
+
   /** What a bell does when opened: every notification of the feed shown so far becomes seen. */
   async markAllSeen(userId: string): Promise<number> {
     const feedUnseen = sql`user_id = ${userId} AND read = false AND seen_at IS NULL AND archived_at IS NULL AND ${sql.raw(VISIBLE)}`;
@@ -182,23 +197,24 @@ export class NotificationsRepository extends Repository {
    * scan, ANY compared every user row with every array element (10,000 ids against 20,000 users
    * took 25 s in the crash drill, 185 s forced); a join is hashed or probes the key either way.
    */
-  async insertForUsers(userIds: readonly string[], content: NotificationContent, batchId: string | null): Promise<string[]> {
+  async insertForUsers(userIds: readonly string[], content: NotificationContent, batchId: string | null): Promise<{ id: string; user_id: string }[]> {
     if (userIds.length === 0) return [];
-    const rows = await sql<{ id: string }>`
+    const rows = await sql<{ id: string; user_id: string }>`
       INSERT INTO notifications (user_id, type, title, message, action_url, priority, metadata, critical, batch_id, expires_at)
       SELECT u.id, ${content.type}, ${content.title}, ${content.message}, ${content.actionUrl}, ${content.priority},
              ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb, ${content.critical}, ${batchId}, ${content.expiresAt ?? null}::timestamptz
       FROM unnest(${userIds}::uuid[]) AS t(id) JOIN users u ON u.id = t.id
-      RETURNING id`.execute(this.db);
-    return rows.rows.map((r) => r.id);
+      RETURNING id, user_id`.execute(this.db);
+    return rows.rows;
   }
 
   /**
    * The next page of a fan-out: users of the role (or all) created before the batch, after the
-   * cursor, in id order. One INSERT … SELECT per page; returns the new ids and the last user id.
+   * cursor, in id order. One INSERT … SELECT per page; returns the new ids, their users (aggregated
+   * in the same pass, so aligned with the ids: webhook events name both) and the last user id.
    */
   async insertPage(page: { role: Role | null; after: string | null; createdBefore: Date; limit: number }, content: NotificationContent, batchId: string) {
-    const result = await sql<{ ids: string[] | null; last: string | null }>`
+    const result = await sql<{ ids: string[] | null; users: string[] | null; last: string | null }>`
       WITH targets AS (
         SELECT id FROM users
         WHERE (${page.role}::user_role IS NULL OR role = ${page.role}::user_role)
@@ -210,10 +226,11 @@ export class NotificationsRepository extends Repository {
         SELECT id, ${content.type}, ${content.title}, ${content.message}, ${content.actionUrl}, ${content.priority},
                ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb, ${content.critical}, ${batchId}, ${content.expiresAt ?? null}::timestamptz
         FROM targets
-        RETURNING id
+        RETURNING id, user_id
       )
-      SELECT (SELECT array_agg(id::text) FROM inserted) AS ids, (SELECT id FROM targets ORDER BY id DESC LIMIT 1) AS last`.execute(this.db);
+      SELECT i.ids, i.users, (SELECT id FROM targets ORDER BY id DESC LIMIT 1) AS last
+      FROM (SELECT array_agg(id::text) AS ids, array_agg(user_id::text) AS users FROM inserted) i`.execute(this.db);
     const row = result.rows[0]!;
-    return { ids: row.ids ?? [], last: row.last };
+    return { ids: row.ids ?? [], users: row.users ?? [], last: row.last };
   }
 }

@@ -11,6 +11,7 @@ import { invalidField } from './inbox.service.js';
 import type { NotificationsRepository } from './notifications.repository.js';
 import { MAX_EXPIRY_MS, type NotificationContent, type PreferencesView, type UpdatePreferencesInput } from './notifications.schemas.js';
 import type { PreferencesRepository } from './preferences.repository.js';
+import type { WebhookEvents } from '../webhooks/index.js';
 
 /**
  * BullMQ priorities (lower runs first). Every delivery job carries one: BullMQ runs jobs without a
@@ -82,6 +83,8 @@ export interface NotificationsServiceDeps {
   readonly preferences: PreferencesRepository;
   readonly batches: BatchesRepository;
   readonly flushDigest: FlushDigest;
+  /** Outbound webhooks: notification.created, in the transaction that creates the rows. */
+  readonly webhooks: WebhookEvents;
   /** Users per fan-out page (WORKER_FANOUT_BATCH_SIZE). */
   readonly fanoutBatch: number;
   /** Notifications per delivery job (WORKER_DELIVERY_BATCH_SIZE). */
@@ -182,8 +185,10 @@ export class NotificationsService {
       }
       if ('userIds' in recipients) {
         const unique = [...new Set(recipients.userIds)].filter(isId);
-        const reached = await this.deps.notifications.in(tx).insertForUsers(unique, content, batch.id);
+        const rows = await this.deps.notifications.in(tx).insertForUsers(unique, content, batch.id);
+        const reached = rows.map((r) => r.id);
         await this.enqueueDelivery(tx, reached, content.priority);
+        await this.emitCreated(tx, reached, rows.map((r) => r.user_id), batch.id, content);
         const skipped = recipients.userIds.length - reached.length;
         await batches.recordProgress(batch.id, { cursor: null, created: reached.length, skipped, done: true });
         return { created: reached.length, skipped, batchId: batch.id, status: 'completed' as const, replayed: false };
@@ -200,6 +205,15 @@ export class NotificationsService {
   private enqueueDelivery(tx: Executor, notificationIds: string[], priority: NotificationPriority): Promise<void> {
     return enqueueManyInTx(tx, 'notification-delivery', 'NotificationsDeliver',
       chunk(notificationIds, this.deps.deliveryBatch).map((ids) => ({ notificationIds: ids })), { priority: DELIVERY_PRIORITY[priority] });
+  }
+
+  /** notification.created for each new row, in one statement for the whole list (a fan-out page); nothing when no endpoint subscribes. */
+  private async emitCreated(tx: Tx, ids: readonly string[], userIds: readonly string[], batchId: string, content: NotificationContent): Promise<void> {
+    if (ids.length === 0 || !this.deps.webhooks.wants('notification.created')) return;
+    await this.deps.webhooks.emit(tx, ids.map((id, i) => ({
+      type: 'notification.created' as const, orderingKey: id,
+      data: { notificationId: id, userId: userIds[i], batchId, type: content.type, title: content.title, priority: content.priority },
+    })));
   }
 
   private checkExpiry(expiresAt: string): void {
@@ -241,6 +255,7 @@ export class NotificationsService {
           { role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.deps.fanoutBatch }, content, batch.id,
         );
         await this.enqueueDelivery(tx, page.ids, content.priority);
+        await this.emitCreated(tx, page.ids, page.users, batch.id, content);
         const done = page.ids.length < this.deps.fanoutBatch;
         await batches.recordProgress(batch.id, { cursor: page.last ?? batch.cursor, created: page.ids.length, done });
         return { done, total: batch.created_count + page.ids.length };

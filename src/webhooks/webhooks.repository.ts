@@ -27,9 +27,9 @@ export class WebhooksRepository extends Repository {
     const json = JSON.stringify(events.map((e) => ({ type: e.type, key: e.orderingKey, data: e.data })));
     const { rows } = await sql<{ id: number }>`
       INSERT INTO webhook_deliveries (endpoint_id, event_type, ordering_key, payload)
-      SELECT e.id, ev.type, ev.key, ev.data
-      FROM jsonb_to_recordset(${json}::jsonb) WITH ORDINALITY AS ev(type text, key text, data jsonb, ord bigint)
-      JOIN webhook_endpoints e ON e.enabled AND ev.type = ANY (e.events)
+      SELECT e.id, ev.item->>'type', ev.item->>'key', ev.item->'data'
+      FROM jsonb_array_elements(${json}::jsonb) WITH ORDINALITY AS ev(item, ord)
+      JOIN webhook_endpoints e ON e.enabled AND ev.item->>'type' = ANY (e.events)
       ORDER BY ev.ord, e.id
       RETURNING id`.execute(this.db);
     return rows.map((r) => Number(r.id));
@@ -39,6 +39,12 @@ export class WebhooksRepository extends Repository {
   async insertDelivery(endpointId: string, type: string, orderingKey: string, data: Record<string, unknown>): Promise<{ id: number; delivery_id: string }> {
     return this.db.insertInto('webhook_deliveries').values({ endpoint_id: endpointId, event_type: type, ordering_key: orderingKey, payload: JSON.stringify(data) })
       .returning(['id', 'delivery_id']).executeTakeFirstOrThrow();
+  }
+
+  /** Every event type some enabled endpoint subscribes to (the subscription cache's read). */
+  async subscribedTypes(): Promise<string[]> {
+    const { rows } = await sql<{ type: string }>`SELECT DISTINCT unnest(events) AS type FROM webhook_endpoints WHERE enabled`.execute(this.db);
+    return rows.map((r) => r.type);
   }
 
   createEndpoint(values: { url: string; events: string[]; secret: string; description: string | null }) {

@@ -16,7 +16,7 @@ export interface WebhooksServiceDeps {
   readonly repo: WebhooksRepository;
   readonly audit: AuditRepository;
   readonly resolver: Resolver;
-  readonly settings: { readonly allowPrivate: boolean; readonly timeoutMs: number; readonly responseMaxBytes: number; readonly retryMs: number; readonly backoffMs: number };
+  readonly settings: { readonly allowPrivate: boolean; readonly timeoutMs: number; readonly responseMaxBytes: number; readonly retryMs: number; readonly backoffMs: number; readonly subscriptionCacheMs: number };
   readonly metrics: WebhookMetrics;
   readonly agents: PostOptions['agents'];
   readonly now?: () => number;
@@ -52,14 +52,24 @@ export class WebhooksService {
     }
   }
 
+  /**
+   * A change that may add a subscription answers once every process's subscription cache was read
+   * after its commit (WEBHOOK_SUBSCRIPTION_CACHE_MS): from its answer on, every event is sent.
+   */
+  private async settle<T>(row: T): Promise<T> {
+    const ms = this.deps.settings.subscriptionCacheMs;
+    if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+    return row;
+  }
+
   /** The secret is in the answer of this call only (GET never shows it): the admin stores it now. */
   async create(adminId: string, input: EndpointInput) {
     await this.checkUrl(input.url);
-    return this.deps.db.transaction().execute(async (tx) => {
+    return this.settle(await this.deps.db.transaction().execute(async (tx) => {
       const row = await this.deps.repo.in(tx).createEndpoint({ url: input.url, events: [...new Set(input.events)], secret: input.secret ?? newSecret(), description: input.description ?? null });
       await this.deps.audit.in(tx).record({ adminId, action: 'webhook.create', jobId: row.id, details: { url: row.url, events: row.events } });
       return row;
-    });
+    }));
   }
 
   list() {
@@ -75,7 +85,7 @@ export class WebhooksService {
   async update(adminId: string, id: string, changes: Partial<EndpointInput> & { enabled?: boolean }) {
     if (!isId(id)) throw new NotFoundError('Webhook not found');
     if (changes.url !== undefined) await this.checkUrl(changes.url);
-    return this.deps.db.transaction().execute(async (tx) => {
+    const row = await this.deps.db.transaction().execute(async (tx) => {
       const row = await this.deps.repo.in(tx).updateEndpoint(id, {
         ...(changes.url !== undefined ? { url: changes.url } : {}), ...(changes.events ? { events: [...new Set(changes.events)] } : {}),
         ...(changes.enabled !== undefined ? { enabled: changes.enabled } : {}), ...(changes.description !== undefined ? { description: changes.description } : {}),
@@ -87,6 +97,7 @@ export class WebhooksService {
       await this.deps.audit.in(tx).record({ adminId, action: 'webhook.update', jobId: id, details: { ...logged, ...(secret !== undefined ? { secretChanged: true } : {}) } });
       return row;
     });
+    return changes.events || changes.enabled ? this.settle(row) : row;
   }
 
   async remove(adminId: string, id: string): Promise<void> {

@@ -62,8 +62,15 @@ export class EmailLogRepository extends Repository {
   }
 
   /** The email went out under this claim; false when the claim is no longer `token`'s (nothing written). */
-  async complete(key: string, token: string, outcome: { status: 'sent' | 'captured'; transport: string; smtpResponse: string | null; html?: string; text?: string; headers?: Record<string, string> }): Promise<boolean> {
-    const result = await this.db.updateTable('email_log').set({
+  /**
+   * The hand-off accepted; false when the claim was not ours. `andThen` (outbound webhooks'
+   * email.sent) runs in the same transaction, only when the row was ours to complete: once per email.
+   */
+  async complete(
+    key: string, token: string, outcome: { status: 'sent' | 'captured'; transport: string; smtpResponse: string | null; html?: string; text?: string; headers?: Record<string, string> },
+    andThen?: (trx: Tx) => Promise<void>,
+  ): Promise<boolean> {
+    const update = (db: Executor) => db.updateTable('email_log').set({
       status: outcome.status,
       sent_at: sql`now()`,
       updated_at: sql`now()`,
@@ -76,7 +83,12 @@ export class EmailLogRepository extends Repository {
       body_text: outcome.text ?? null,
       headers: outcome.headers ? JSON.stringify(outcome.headers) : null,
     }).where('key', '=', key).where('claim_token', '=', token).where('status', '=', 'sending').executeTakeFirst();
-    return Number(result.numUpdatedRows) > 0;
+    if (!andThen) return Number((await update(this.db)).numUpdatedRows) > 0;
+    return this.db.transaction().execute(async (trx) => {
+      const completed = Number((await update(trx)).numUpdatedRows) > 0;
+      if (completed) await andThen(trx);
+      return completed;
+    });
   }
 
   /** A temporary failure releases the claim at once so the retry can take it; false when it was not ours. */

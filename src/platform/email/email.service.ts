@@ -17,6 +17,16 @@ export type SendOutcome = 'sent' | 'captured' | 'already-sent' | 'failed' | 'sup
  */
 export type RecipientRefused = (trx: Tx, refusal: { email: string; detail: string; messageId: string; userId: string | null }) => Promise<void>;
 
+/**
+ * Outbound webhooks' port (plugged in by app.ts): `record` runs in the transaction that completes
+ * an accepted email (email.sent, digest.sent), once per email; `wants` (no I/O) says whether any
+ * endpoint may want an email of this kind, so completions stay one statement while none does.
+ */
+export interface EmailSent {
+  wants(kind: EmailToSend['kind']): boolean;
+  record(trx: Tx, sent: { key: string; kind: EmailToSend['kind']; notificationId: string | null; userId: string | null; to: string; messageId: string; status: 'sent' | 'captured'; transport: string }): Promise<void>;
+}
+
 export interface EmailToSend extends Omit<EmailClaim, 'messageId'> {
   readonly html: string;
   readonly text: string;
@@ -90,6 +100,7 @@ export class EmailService {
   private renewal: NodeJS.Timeout | null = null;
   private renewing = false;
   private recipientRefused: RecipientRefused | null = null;
+  private emailSent: EmailSent | null = null;
 
   constructor(private readonly deps: EmailServiceDeps) {
     this.slots = new Semaphore(deps.maxInFlight);
@@ -102,6 +113,11 @@ export class EmailService {
   /** The suppression list, built after the platform (a capability): app.ts plugs it in before any role starts. */
   onRecipientRefused(port: RecipientRefused): void {
     this.recipientRefused = port;
+  }
+
+  /** Outbound webhooks, built after the platform: app.ts plugs them in before any role starts. */
+  onSent(port: EmailSent): void {
+    this.emailSent = port;
   }
 
   /** This process's view of each SMTP transport's breaker (empty when mail is captured). */
@@ -171,7 +187,13 @@ export class EmailService {
     const captured = this.deps.transport.mode === 'captured';
     const delivery = { transport: handOff.transport, smtpResponse: handOff.response };
     const outcome = captured ? { status: 'captured' as const, ...delivery, html: email.html, text: email.text, headers: { ...email.headers } } : { status: 'sent' as const, ...delivery };
-    if (!(await this.deps.emailLog.complete(email.key, token, outcome))) this.lost(email, token, 'complete');
+    const port = this.emailSent;
+    const record = port?.wants(email.kind)
+      ? (trx: Tx) => port.record(trx, {
+        key: email.key, kind: email.kind, notificationId: email.notificationId, userId: email.userId, to: email.to, messageId: this.messageIdFor(email.key), status: outcome.status, transport: handOff.transport,
+      })
+      : undefined;
+    if (!(await this.deps.emailLog.complete(email.key, token, outcome, record))) this.lost(email, token, 'complete');
     return outcome.status;
   }
 
