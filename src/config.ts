@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { hostPortList, int, originsSchema, trustProxySchema, url, urlList } from './config.values.js';
+import { hostPatterns, hostPortList, int, originsSchema, trustProxySchema, url, urlList } from './config.values.js';
 
 /**
  * The environment, parsed once. Nothing else in the codebase reads process.env: every knob is
@@ -30,6 +30,8 @@ export const DEFAULT_RATE_LIMITS = {
   'notifications.stream': 30,
   'blog.read': 300,
   'blog.write': 60,
+  // Bounce/complaint intake webhooks, per client address (they are public: the provider has no session).
+  'email.webhooks': 600,
 } as const;
 export type RateLimitName = keyof typeof DEFAULT_RATE_LIMITS;
 
@@ -133,6 +135,15 @@ const envSchema = z.object({
   ANALYTICS_RETENTION_MONTHS: int(4, 1200).default(13),
   ANALYTICS_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
   ANALYTICS_USER_EVENTS_PER_HOUR: int(1, 100_000_000).default(5_000),
+  // Bounce/complaint intake (POST /api/webhooks/email/:provider): the postmark and generic endpoints'
+  // shared secret (unset: both answer 404), SNS signing-certificate hosts (* = one DNS label), an
+  // extra CA for fetching them, the SNS topics accepted (empty: any), the fetch timeout, the body cap.
+  EMAIL_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  EMAIL_SNS_CERT_HOSTS: hostPatterns.default(['sns.*.amazonaws.com', 'sns.*.amazonaws.com.cn']),
+  EMAIL_SNS_CA_FILE: z.string().min(1).refine((p) => existsSync(p), 'file not found').optional(),
+  EMAIL_SNS_TOPIC_ARNS: z.string().transform((v) => v.split(',').map((p) => p.trim()).filter(Boolean)).default([]),
+  EMAIL_SNS_FETCH_TIMEOUT_MS: int(100, 60_000).default(5_000),
+  EMAIL_WEBHOOK_BODY_LIMIT_BYTES: int(1024, 10 * 1024 * 1024).default(256 * 1024),
   SEARCH_REINDEX_BATCH: int(100, 100_000).default(5_000),
   SEARCH_TYPO_THRESHOLD: int(0, 10_000).default(5),
   SEARCH_PREFIX_THRESHOLD: int(0, 10_000).default(20),
@@ -251,6 +262,12 @@ export interface Config {
   readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number; readonly poolSize: number };
   /** Read notifications older than retentionDays are purged, as are expired ones, purgeBatch rows per statement. */
   readonly inbox: { readonly retentionDays: number; readonly purgeBatch: number };
+  /** Bounce/complaint intake webhooks (docs/OPERATIONS.md, Bounces and complaints). */
+  readonly emailEvents: {
+    readonly webhookSecret: string | undefined;
+    readonly bodyLimitBytes: number;
+    readonly sns: { readonly certHosts: readonly string[]; readonly caFile: string | undefined; readonly topicArns: readonly string[]; readonly fetchTimeoutMs: number };
+  };
   readonly sseHeartbeatMs: number;
   /** Event-stream bounds: per user and per process, and how often open streams re-check their sessions. */
   readonly sse: { readonly maxPerUser: number; readonly maxConnections: number; readonly sessionCheckMs: number };
@@ -365,6 +382,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, lockMs: e.JOB_LOCK_MS },
     email: { leaseMs: e.EMAIL_LEASE_MS, unsubscribeTtlMs: e.UNSUBSCRIBE_TTL_DAYS * 86_400_000, poolSize: e.SMTP_POOL_SIZE },
     inbox: { retentionDays: e.NOTIFICATION_RETENTION_DAYS, purgeBatch: e.NOTIFICATION_PURGE_BATCH },
+    emailEvents: {
+      webhookSecret: e.EMAIL_WEBHOOK_SECRET, bodyLimitBytes: e.EMAIL_WEBHOOK_BODY_LIMIT_BYTES,
+      sns: { certHosts: e.EMAIL_SNS_CERT_HOSTS, caFile: e.EMAIL_SNS_CA_FILE ? path.resolve(e.EMAIL_SNS_CA_FILE) : undefined, topicArns: e.EMAIL_SNS_TOPIC_ARNS, fetchTimeoutMs: e.EMAIL_SNS_FETCH_TIMEOUT_MS },
+    },
     sseHeartbeatMs: e.SSE_HEARTBEAT_MS,
     sse: { maxPerUser: e.SSE_MAX_PER_USER, maxConnections: e.SSE_MAX_CONNECTIONS, sessionCheckMs: e.SSE_SESSION_CHECK_MS },
     metrics: { token: e.METRICS_TOKEN, port: e.METRICS_PORT },

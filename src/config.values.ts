@@ -90,6 +90,20 @@ export const hostPortList = (example: string) => z.string().transform((value, ct
 });
 
 /**
+ * A comma-separated list of host names where `*` stands for exactly one DNS label
+ * (`sns.*.amazonaws.com`): EMAIL_SNS_CERT_HOSTS. Lower-cased; no ports, schemes or paths.
+ */
+export const hostPatterns = z.string().transform((value, ctx) => {
+  const hosts = value.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);
+  const bad = hosts.find((h) => !/^(\*|[a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.(\*|[a-z0-9]([a-z0-9-]*[a-z0-9])?))*$/.test(h));
+  if (bad !== undefined || hosts.length === 0) {
+    ctx.addIssue({ code: 'custom', message: bad === undefined ? 'at least one host' : `bad host "${bad}" (expected names such as sns.*.amazonaws.com: * is one label)` });
+    return z.NEVER;
+  }
+  return hosts;
+});
+
+/**
  * SMTP_URL: one URL, or several comma-separated in order of preference (failover). A bad entry is
  * named by its position, never echoed: it may hold a password.
  */

@@ -1,9 +1,13 @@
+import { Counter } from 'prom-client';
 import type { Module, Platform } from '../platform/module.js';
 import { EmailEventsRepository } from './email-events.repository.js';
+import { emailEventsRoutes } from './email-events.routes.js';
+import { EmailEventsService } from './email-events.service.js';
 import type { DeliveryEvents, SuppressionsPort, WebhookEmitPort } from './email-events.ports.js';
+import { SnsClient } from './sns.client.js';
 
-export interface EmailEventsModuleDeps extends Pick<Platform, 'db' | 'readDb' | 'config' | 'log' | 'metrics'> {
-  /** src/deliverability's suppression list; absent until wired (then bounces are recorded only). */
+export interface EmailEventsModuleDeps extends Pick<Platform, 'db' | 'readDb' | 'config' | 'log' | 'metrics' | 'limiter'> {
+  /** src/deliverability's suppression list: a permanent bounce or a complaint suppresses the address. */
   readonly suppressions?: SuppressionsPort;
   /** src/webhooks' outbound events (email.bounced, email.complained), when wired. */
   readonly webhooks?: WebhookEmitPort;
@@ -11,8 +15,31 @@ export interface EmailEventsModuleDeps extends Pick<Platform, 'db' | 'readDb' | 
 
 /** Providers' delivery events: the intake webhooks (POST /api/webhooks/email/:provider) and their read port. */
 export function emailEventsModule(deps: EmailEventsModuleDeps) {
+  const { config, log, metrics } = deps;
   const repository = new EmailEventsRepository(deps.db, deps.readDb);
   const deliveryEvents: DeliveryEvents = { forEmails: (ids) => repository.forEmails(ids) };
-  return { deliveryEvents, jobs: {} } satisfies Module & Record<string, unknown>;
+  const events = new Counter({
+    name: 'herald_email_events_total', help: 'Provider delivery events recorded (repeats excluded), by provider, type (delivered, bounce, complaint) and whether they matched an email of ours',
+    labelNames: ['provider', 'type', 'matched'] as const, registers: [metrics.registry],
+  });
+  const refused = new Counter({
+    name: 'herald_email_webhook_rejected_total', help: 'Bounce/complaint webhook requests refused, by provider (unknown for other names) and reason',
+    labelNames: ['provider', 'reason'] as const, registers: [metrics.registry],
+  });
+  const { sns } = config.emailEvents;
+  if (sns.topicArns.length === 0) log.debug('EMAIL_SNS_TOPIC_ARNS is empty: SNS messages of any topic are accepted once their signature verifies');
+  const intake = new EmailEventsService({
+    db: deps.db, repository, log, sns: new SnsClient(sns), webhookSecret: config.emailEvents.webhookSecret, topicArns: sns.topicArns,
+    suppressions: deps.suppressions, webhooks: deps.webhooks,
+    onRecorded: (provider, event, matched) => events.inc({ provider, type: event.type, matched: String(matched) }),
+  });
+  return {
+    deliveryEvents,
+    intake,
+    jobs: {},
+    routes(http) {
+      emailEventsRoutes(http, { intake, limiter: deps.limiter, config, onRejected: (provider, reason) => refused.inc({ provider, reason }) });
+    },
+  } satisfies Module & Record<string, unknown>;
 }
 export type EmailEventsModule = ReturnType<typeof emailEventsModule>;

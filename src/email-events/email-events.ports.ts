@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database, EmailEventType } from '../platform/db/schema.js';
+import type { Executor } from '../platform/db/client.js';
+import type { EmailEventType } from '../platform/db/schema.js';
 
 /**
  * The ports of the email-events capability: what it offers (DeliveryEvents, read by the message
@@ -35,12 +35,12 @@ export interface SuppressionInput {
 
 /** The suppression list as this capability needs it; both run inside the event's transaction. */
 export interface SuppressionsPort {
-  suppress(trx: Kysely<Database>, input: SuppressionInput): Promise<unknown>;
+  suppress(trx: Executor, input: SuppressionInput): Promise<unknown>;
   /** A complaint: suppresses the address and turns the user's email preference off. */
-  complaint(trx: Kysely<Database>, input: SuppressionInput): Promise<unknown>;
+  complaint(trx: Executor, input: Omit<SuppressionInput, 'reason'>): Promise<unknown>;
 }
 
 /** Outbound webhooks (src/webhooks' `WebhookEvents`), optional: written in the same transaction. */
 export interface WebhookEmitPort {
-  emit(trx: Kysely<Database>, events: readonly { type: 'email.bounced' | 'email.complained'; orderingKey: string; data: Record<string, unknown> }[]): Promise<void>;
+  emit(trx: Executor, events: readonly { type: 'email.bounced' | 'email.complained'; orderingKey: string; data: Record<string, unknown> }[]): Promise<void>;
 }
