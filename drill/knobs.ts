@@ -4,7 +4,7 @@
  * service; a bad value stops the runner naming the variable.
  */
 
-export const DRILL_NAMES = ['soak', 'crash', 'redis', 'postgres', 'scheduler', 'digests', 'slow-smtp', 'sentinel'] as const;
+export const DRILL_NAMES = ['soak', 'crash', 'redis', 'postgres', 'scheduler', 'digests', 'slow-smtp', 'sentinel', 'smtp-failover'] as const;
 export type DrillName = (typeof DRILL_NAMES)[number];
 
 export interface Knobs {
@@ -47,6 +47,8 @@ export interface Knobs {
   /** The sentinel drill's `sentinel down-after-milliseconds` (how long a silent master takes to be called down) and failover-timeout, ms. */
   readonly sentinelDownAfterMs: number;
   readonly sentinelFailoverTimeoutMs: number;
+  /** Immediate emails of the smtp-failover drill (smtp-1 is stopped a fifth in). */
+  readonly failoverBurst: number;
   /** Keep the temporary directory (PostgreSQL/Redis data, process logs) after the run. */
   readonly keep: boolean;
 }
@@ -91,6 +93,7 @@ export function loadKnobs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     stallSeconds: int(env, 'DRILL_STALL_SECONDS', 120, 1),
     sentinelDownAfterMs: int(env, 'DRILL_SENTINEL_DOWN_AFTER_MS', 1_000, 100),
     sentinelFailoverTimeoutMs: int(env, 'DRILL_SENTINEL_FAILOVER_TIMEOUT_MS', 3_000, 1_000),
+    failoverBurst: int(env, 'DRILL_FAILOVER_BURST', 5_000, 20),
     keep: env.DRILL_KEEP === '1',
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Production drills (issue #10, point 1; issue #16, point 9-10: digests, slow-smtp): `npm run drill`
  * runs them all, `npm run drill -- soak crash` or `DRILLS=soak,crash npm run drill` a subset, in
- * this order: soak, crash, redis, postgres, scheduler, digests, slow-smtp, sentinel. Not part of `npm test`.
+ * this order: soak, crash, redis, postgres, scheduler, digests, slow-smtp, sentinel, smtp-failover. Not part of `npm test`.
  * The sentinel drill (issue 20) adds a Redis master, replica and three sentinels on ports 6403-6404
  * and 26403-26405 (Debian's redis-sentinel) and a world of its own on them (drill/sentinel.ts).
  *
@@ -28,6 +28,7 @@
  *   DRILL_DIGEST_SMTP_DELAY_MS  the sink's answer delay per message in the digests drill, ms [100]
  *   DRILL_SMTP_DELAY_MS       the sink's answer delay per message in the slow-smtp drill, ms [1500]
  *   DRILL_SLOW_BURST          notifications of the slow-smtp drill [400]
+ *   DRILL_FAILOVER_BURST      immediate emails of the smtp-failover drill; smtp-1 dies a fifth in [5000]
  *   DRILL_SLOW_LEASE_MS       EMAIL_LEASE_MS of the workers in the slow-smtp drill [1000]
  *   DRILL_SLOW_JOB_LOCK_MS    JOB_LOCK_MS of the workers in the slow-smtp drill [5000]
  *   DRILL_STALL_SECONDS       longest the slow-smtp drill keeps worker-1 stopped (SIGSTOP) [120]
@@ -49,12 +50,13 @@ import { redisDrill } from './redis.js';
 import { schedulerDrill } from './scheduler.js';
 import { sentinelDrill } from './sentinel.js';
 import { slowSmtpDrill } from './slow-smtp.js';
+import { smtpFailoverDrill } from './smtp-failover.js';
 import { soakDrill } from './soak.js';
 import type { DrillReport } from './stats.js';
 
 type Drill = (cluster: Cluster, knobs: Knobs, log: (m: string) => void) => Promise<DrillReport>;
 const DRILLS: Record<DrillName, Drill> = {
-  soak: soakDrill, crash: crashDrill, redis: redisDrill, postgres: postgresDrill, scheduler: schedulerDrill, digests: digestsDrill, 'slow-smtp': slowSmtpDrill, sentinel: sentinelDrill,
+  soak: soakDrill, crash: crashDrill, redis: redisDrill, postgres: postgresDrill, scheduler: schedulerDrill, digests: digestsDrill, 'slow-smtp': slowSmtpDrill, sentinel: sentinelDrill, 'smtp-failover': smtpFailoverDrill,
 };
 
 const log = (message: string) => process.stderr.write(`[drill ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -62,7 +64,7 @@ const log = (message: string) => process.stderr.write(`[drill ${new Date().toISO
 /** A mistake in how the runner was called (a flag, a drill, a knob): one line, exit code 2. */
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run drill [-- <drill>...]   drills: soak, crash, redis, postgres, scheduler, digests, slow-smtp, sentinel (default: all)
+const USAGE = `usage: npm run drill [-- <drill>...]   drills: soak, crash, redis, postgres, scheduler, digests, slow-smtp, sentinel, smtp-failover (default: all)
 
 Starts two API and two worker processes on a private PostgreSQL and Redis and runs the drills,
 printing one JSON report each. Knobs are environment variables (DRILLS, DRILL_SOAK_SECONDS, ...):
