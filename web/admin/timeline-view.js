@@ -61,13 +61,19 @@ export function renderSearchResults(el, res) {
   }), res.pagination && res.pagination.total > res.data.length ? h('p', { class: 'muted' }, `${res.data.length} newest of ${res.pagination.total}.`) : null);
 }
 
+/** A titled list of counts; the title names it for screen readers too. */
+function list(title, entries) {
+  return h('div', {}, h('p', { class: 'muted counts-title' }, title),
+    h('dl', { class: 'counts', 'aria-label': `Emails ${title.toLowerCase()}` }, entries.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])));
+}
+
 export function renderEmailSummary(el, data) {
   const counts = (o) => Object.entries(o).sort(([a], [b]) => a.localeCompare(b));
   update(el,
     h('p', { class: 'muted' }, `Last ${data.hours} h: ${data.total} email${data.total === 1 ? '' : 's'}.`),
     data.total === 0 ? null : h('div', { class: 'summary-lists' },
-      h('dl', { class: 'counts', 'aria-label': 'Emails by outcome' }, counts(data.byStatus).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))])),
-      h('dl', { class: 'counts', 'aria-label': 'Emails by transport' }, counts(data.byTransport).flatMap(([k, v]) => [h('dt', {}, k === 'none' ? 'no transport' : k), h('dd', {}, String(v))]))));
+      list('By outcome', counts(data.byStatus)),
+      list('By transport', counts(data.byTransport).map(([k, v]) => [k === 'none' ? 'no transport' : k, v]))));
 }
 
 /** A search box's text as the API's query: an email, or a UUID (a notification's id, else a user's). */
