@@ -83,7 +83,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const media = mediaModule({ ...platform, assets: catalog.assetMedia, notifications: notifications.notifications });
   const health = healthModule(platform);
   const deliverability = deliverabilityModule({ ...platform, optOut: notifications.emailOptOut });
-  const emailEvents = emailEventsModule({ ...platform, suppressions: deliverability.suppressions });
+  const emailEvents = emailEventsModule({ ...platform, suppressions: deliverability.suppressions, webhooks: webhooks.events });
   const admin = adminModule({
     ...platform, health: health.health, digests: digests.digests, aggregationLogs: analytics.runLog, probes: { blog: blog.health, previews: media.health },
     notificationHistory: notifications.history, digestHistory: digests.history, deliveryEvents: emailEvents.deliveryEvents,

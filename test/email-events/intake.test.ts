@@ -1,4 +1,7 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { eventsOf, postGeneric, SECRET, sentEmail, sign, suppressionOf } from './intake.helpers.js';
@@ -7,14 +10,31 @@ import { eventsOf, postGeneric, SECRET, sentEmail, sign, suppressionOf } from '.
 
 let sink: SmtpSink;
 let t: TestApp;
+/** A real receiver of herald's outbound webhooks: the email.bounced/complained events it was sent. */
+let receiver: http.Server;
+const delivered: Array<{ event: string; delivery: string; body: { data: { email: string } } }> = [];
 
 beforeAll(async () => {
   sink = await new SmtpSink().start();
-  t = await createTestApp({ SMTP_URL: sink.url, EMAIL_WEBHOOK_SECRET: SECRET, EMAIL_WEBHOOK_BODY_LIMIT_BYTES: '4096' });
+  receiver = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+    request.on('end', () => {
+      delivered.push({ event: String(request.headers['x-herald-event']), delivery: String(request.headers['x-herald-delivery']), body: JSON.parse(body) });
+      response.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  t = await createTestApp({ SMTP_URL: sink.url, EMAIL_WEBHOOK_SECRET: SECRET, EMAIL_WEBHOOK_BODY_LIMIT_BYTES: '4096', WEBHOOK_ALLOW_PRIVATE: 'true' });
+  const endpoint = await t.call('POST', '/api/admin/webhooks', { as: await t.admin(), body: {
+    url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, events: ['email.bounced', 'email.complained'],
+  } });
+  expect(endpoint.status).toBe(201);
 });
 afterAll(async () => {
   await t?.close();
   await sink?.stop();
+  await new Promise((resolve) => receiver?.close(resolve));
 });
 
 const at = () => new Date().toISOString();
@@ -72,7 +92,7 @@ describe('generic webhook', () => {
     expect(await suppressionOf(t, sent.email)).toBeUndefined();
   });
 
-  it('the same event posted 10 times in parallel makes one row and one suppression', async () => {
+  it('the same event posted 10 times in parallel makes one row, one suppression and one outbound webhook event', async () => {
     const sent = await sentEmail(t, sink, 'generic-race');
     const body = JSON.stringify({ id: 'evt-race-1', type: 'bounce', email: sent.email, messageId: sent.messageId, permanent: true, at: at() });
     const answers = await Promise.all(Array.from({ length: 10 }, () => postGeneric(t, body)));
@@ -81,6 +101,11 @@ describe('generic webhook', () => {
     expect(answers.reduce((n, a) => n + a.body.data.duplicates, 0)).toBe(9);
     expect(await eventsOf(t, sent.email)).toHaveLength(1);
     expect(await suppressionOf(t, sent.email)).toBeDefined();
+    const forThis = () => delivered.filter((d) => d.body.data.email === sent.email);
+    expect(await waitFor(async () => forThis().length > 0, 15_000, 50)).toBe(true);
+    const rows = await t.app.database.db.selectFrom('webhook_deliveries').select('event_type').where('ordering_key', '=', `email:${sent.email}`).execute();
+    expect(rows.map((r) => r.event_type)).toEqual(['email.bounced']);
+    expect(forThis().map((d) => d.event)).toEqual(['email.bounced']);
     // Counted once in the metric too (this is the only event of this test run with a 'generic-race' id).
     const metrics = await t.call('GET', '/metrics');
     expect(metrics.body).toMatch(/herald_email_events_total\{provider="generic",type="bounce",matched="true"\} \d+/);
