@@ -4,18 +4,20 @@ import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { outboxDrained } from '../helpers/wait.js';
+import { bounceEvent } from './timeline.helpers.js';
 
 // The timeline's delivery stages beyond a plain send: an email still in flight, one to a suppressed
-// address, a digest that carried the notification, an email held by quiet hours (the delayed
+// address, a provider's bounce (through email-events' generic intake), a digest that carried the notification, an email held by quiet hours (the delayed
 // delivery run found through its job id). The sink answers each message a second late, so a claim can be seen before its send.
 
+const SECRET = 'timeline-test-secret-0123456789';
 let sink: SmtpSink;
 let t: TestApp;
 let admin: Session;
 
 beforeAll(async () => {
   sink = await new SmtpSink({ delayMs: 1_000 }).start();
-  t = await createTestApp({ SMTP_URL: sink.url, RATE_LIMIT_OVERRIDES: 'admin.jobs=2000' });
+  t = await createTestApp({ SMTP_URL: sink.url, RATE_LIMIT_OVERRIDES: 'admin.jobs=2000', EMAIL_WEBHOOK_SECRET: SECRET });
   admin = await t.admin();
 });
 afterAll(async () => {
@@ -72,6 +74,19 @@ describe('timeline: delivery stages beyond a plain send', () => {
     expect(names(list)).not.toContain('email-sent');
     expect(names(list).indexOf('email-suppressed')).toBeGreaterThan(names(list).indexOf('email-claimed'));
     expect(sink.mailbox(user.email)).toHaveLength(0);
+  });
+
+  it('shows a provider\'s bounce reported through the generic webhook after the send', async () => {
+    const user = await newUser('bounced');
+    const id = await notifyOne(user.id, 'Royalty report');
+    expect(await outboxDrained(t.app)).toBe(true);
+    const messageId = sink.mailbox(user.email)[0]!.messageId;
+    const posted = await bounceEvent(t, { email: user.email, messageId, secret: SECRET });
+    expect(posted.status).toBe(200);
+    const list = await events(id);
+    expect(names(list)).toContain('bounced');
+    expect(names(list).indexOf('bounced')).toBeGreaterThan(names(list).indexOf('email-sent'));
+    expect(list.find((e) => e.stage === 'bounced')!.detail).toMatchObject({ provider: 'generic', permanent: true, emailLogId: expect.any(String) });
   });
 
   it('lists the digest whose window carried the notification, with its email\'s outcome', async () => {
