@@ -1,0 +1,172 @@
+import { generateKeyPairSync, sign as rsaSign } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { detailOf, messageIdCandidates, normalizeEmail, normalizeMessageId } from '../../src/email-events/email-event.rules.js';
+import { genericSignatureValid, parseGeneric, postmarkAuthorized, signGeneric } from '../../src/email-events/generic.rules.js';
+import { parsePostmark } from '../../src/email-events/postmark.rules.js';
+import { parseSesEvent } from '../../src/email-events/ses.rules.js';
+import { hostAllowed, parseSnsEnvelope, snsHash, snsSignatureValid, snsStringToSign, snsUrlAllowed, topicAllowed, type SnsEnvelope } from '../../src/email-events/sns.rules.js';
+
+// The providers' parsers and verifiers, app-free.
+
+const now = new Date('2026-12-06T12:00:00Z');
+const AWS = ['sns.*.amazonaws.com', 'sns.*.amazonaws.com.cn'];
+
+describe('Message-IDs, addresses, details', () => {
+  it('normalizes Message-IDs to <...> and refuses what cannot be one', () => {
+    expect(normalizeMessageId('<a.b@h>')).toBe('<a.b@h>');
+    expect(normalizeMessageId(' a.b@h ')).toBe('<a.b@h>');
+    expect(normalizeMessageId('< a@h >')).toBe('<a@h>');
+    for (const bad of ['', '<>', 'a b@h', '<a<b@h>', 42, null, 'x'.repeat(997)]) expect(normalizeMessageId(bad)).toBeNull();
+    expect(normalizeMessageId('x'.repeat(996))).toBe(`<${'x'.repeat(996)}>`);
+    expect(messageIdCandidates('<a@h>', 'a@h', null, 'b@h')).toEqual(['<a@h>', '<b@h>']);
+  });
+  it('lower-cases addresses, takes the address out of a display form, refuses non-addresses', () => {
+    expect(normalizeEmail(' Ann@Mail.Test ')).toBe('ann@mail.test');
+    expect(normalizeEmail('"Ann" <Ann@Mail.Test>')).toBe('ann@mail.test');
+    for (const bad of ['ann', 'a b@c', '@c', 'a@', null, `${'a'.repeat(251)}@c.d`]) expect(normalizeEmail(bad)).toBeNull();
+  });
+  it('joins and bounds details', () => {
+    expect(detailOf(' a ', null, '', 'b')).toBe('a — b');
+    expect(detailOf()).toBeNull();
+    expect(detailOf('x'.repeat(2000))).toHaveLength(1000);
+  });
+});
+
+describe('SNS', () => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const base: SnsEnvelope = {
+    Type: 'Notification', MessageId: 'm-1', TopicArn: 'arn:t', Message: '{"a":1}', Timestamp: '2026-12-06T12:00:00.000Z',
+    SignatureVersion: '2', Signature: '', SigningCertURL: 'https://sns.us-east-1.amazonaws.com/cert.pem',
+  };
+  const signed = (m: SnsEnvelope, hash = 'sha256') => ({ ...m, Signature: rsaSign(hash, Buffer.from(snsStringToSign(m)!), privateKey).toString('base64') });
+
+  it('signs the documented fields in order, Subject only when present', () => {
+    expect(snsStringToSign(base)).toBe('Message\n{"a":1}\nMessageId\nm-1\nTimestamp\n2026-12-06T12:00:00.000Z\nTopicArn\narn:t\nType\nNotification\n');
+    expect(snsStringToSign({ ...base, Subject: 'S' })).toContain('MessageId\nm-1\nSubject\nS\nTimestamp\n');
+    const confirmation = { ...base, Type: 'SubscriptionConfirmation' as const, SubscribeURL: 'https://u', Token: 'tok' };
+    expect(snsStringToSign(confirmation)).toBe('Message\n{"a":1}\nMessageId\nm-1\nSubscribeURL\nhttps://u\nTimestamp\n2026-12-06T12:00:00.000Z\nToken\ntok\nTopicArn\narn:t\nType\nSubscriptionConfirmation\n');
+    expect(snsStringToSign({ ...confirmation, Token: undefined })).toBeNull();
+  });
+
+  it('verifies version 1 (SHA1) and 2 (SHA256), and nothing else', () => {
+    expect(snsSignatureValid(signed(base), publicKey)).toBe(true);
+    expect(snsSignatureValid(signed({ ...base, SignatureVersion: '1' }, 'sha1'), publicKey)).toBe(true);
+    // A version-2 signature presented as version 1 (or the reverse) fails.
+    expect(snsSignatureValid({ ...signed(base), SignatureVersion: '1' }, publicKey)).toBe(false);
+    expect(snsSignatureValid({ ...signed(base), SignatureVersion: '3' }, publicKey)).toBe(false);
+    expect(snsSignatureValid({ ...signed(base), Message: '{"a":2}' }, publicKey)).toBe(false);
+    expect(snsSignatureValid({ ...signed(base), Subject: 'added' }, publicKey)).toBe(false);
+    expect(snsSignatureValid({ ...base, Signature: '' }, publicKey)).toBe(false);
+    expect(snsSignatureValid({ ...base, Signature: 'bm90IGEgc2lnbmF0dXJl' }, publicKey)).toBe(false);
+    expect([snsHash('1'), snsHash('2'), snsHash('0'), snsHash('')]).toEqual(['sha1', 'sha256', null, null]);
+  });
+
+  it('parses an envelope only with every field of its Type', () => {
+    expect(parseSnsEnvelope(signed(base))).toMatchObject({ Type: 'Notification' });
+    expect(parseSnsEnvelope({ ...base, Type: 'Other' })).toBeNull();
+    expect(parseSnsEnvelope({ ...base, MessageId: undefined })).toBeNull();
+    expect(parseSnsEnvelope('text')).toBeNull();
+  });
+
+  it('allows certificate URLs on https, on an allowed host, without credentials', () => {
+    expect(snsUrlAllowed('https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem', AWS)).toBe(true);
+    expect(snsUrlAllowed('https://sns.cn-north-1.amazonaws.com.cn/x.pem', AWS)).toBe(true);
+    expect(snsUrlAllowed('https://SNS.EU-WEST-1.AMAZONAWS.COM/x.pem', AWS)).toBe(true);
+    for (const bad of [
+      'http://sns.us-east-1.amazonaws.com/x.pem', 'https://sns.us-east-1.amazonaws.com.evil.example/x.pem', 'https://evil.example/sns.us-east-1.amazonaws.com/x.pem',
+      'https://sns.a.b.amazonaws.com/x.pem', 'https://s3.us-east-1.amazonaws.com/x.pem', 'https://sns..amazonaws.com/x.pem', 'https://u:p@sns.us-east-1.amazonaws.com/x.pem',
+      'https://evil.example#@sns.us-east-1.amazonaws.com/', 'not a url', 'file:///etc/passwd',
+    ]) expect([bad, snsUrlAllowed(bad, AWS)]).toEqual([bad, false]);
+    expect(hostAllowed('127.0.0.1', ['127.0.0.1'])).toBe(true);
+    expect(hostAllowed('127.0.0.2', ['127.0.0.1'])).toBe(false);
+  });
+
+  it('accepts any topic when the list is empty, else only listed ones', () => {
+    expect(topicAllowed('arn:x', [])).toBe(true);
+    expect(topicAllowed('arn:x', ['arn:x'])).toBe(true);
+    expect(topicAllowed('arn:y', ['arn:x'])).toBe(false);
+  });
+});
+
+describe('SES events', () => {
+  const mail = { messageId: 'ses-1', headers: [{ name: 'message-id', value: '<ours@h>' }], commonHeaders: { messageId: '<common@h>' } };
+  it('one event per bounced recipient, permanent only for Permanent, our Message-ID from the headers first', () => {
+    const r = parseSesEvent({ notificationType: 'Bounce', mail, bounce: { bounceType: 'Permanent', bounceSubType: 'NoEmail', feedbackId: 'f1', timestamp: '2026-12-06T11:00:00Z',
+      bouncedRecipients: [{ emailAddress: 'A@x.test', status: '5.1.1', diagnosticCode: 'smtp; 550' }, { emailAddress: 'b@x.test' }, { emailAddress: 'nonsense' }] } }, now);
+    expect(r).toEqual({ kind: 'events', events: [
+      { providerEventId: 'bounce:f1:a@x.test', type: 'bounce', email: 'a@x.test', messageIds: ['<ours@h>', '<common@h>'], permanent: true, detail: 'Permanent/NoEmail — 5.1.1 — smtp; 550', occurredAt: new Date('2026-12-06T11:00:00Z') },
+      expect.objectContaining({ providerEventId: 'bounce:f1:b@x.test', email: 'b@x.test' }),
+    ] });
+    const soft = parseSesEvent({ eventType: 'Bounce', mail: {}, bounce: { bounceType: 'Transient', bouncedRecipients: [{ emailAddress: 'a@x.test' }] } }, now);
+    expect(soft).toMatchObject({ events: [{ permanent: false, messageIds: [], occurredAt: now }] });
+  });
+  it('complaints are permanent, deliveries not; other kinds are ignored; non-SES is null', () => {
+    expect(parseSesEvent({ eventType: 'Complaint', mail, complaint: { feedbackId: 'c1', complainedRecipients: [{ emailAddress: 'a@x.test' }] } }, now))
+      .toMatchObject({ events: [{ providerEventId: 'complaint:c1:a@x.test', type: 'complaint', permanent: true }] });
+    expect(parseSesEvent({ notificationType: 'Delivery', mail, delivery: { recipients: ['a@x.test'], smtpResponse: '250 ok' } }, now))
+      .toMatchObject({ events: [{ providerEventId: 'delivery:ses-1:a@x.test', type: 'delivered', permanent: false, detail: '250 ok' }] });
+    expect(parseSesEvent({ eventType: 'Open', mail }, now)).toEqual({ kind: 'ignored', what: 'Open' });
+    expect(parseSesEvent({ hello: 1 }, now)).toBeNull();
+    expect(parseSesEvent([1], now)).toBeNull();
+  });
+});
+
+describe('Postmark', () => {
+  it('classifies bounce types, complaints and deliveries, and reads our Message-ID from metadata, then content', () => {
+    expect(parsePostmark({ RecordType: 'Bounce', ID: 7, Type: 'HardBounce', Email: 'A@x.test', MessageID: 'pm', Metadata: { 'herald-message-id': 'ours@h' }, BouncedAt: '2026-12-06T10:00:00Z' }, now))
+      .toEqual({ kind: 'events', events: [{ providerEventId: 'bounce:7', type: 'bounce', email: 'a@x.test', messageIds: ['<ours@h>', '<pm>'], permanent: true, detail: 'HardBounce', occurredAt: new Date('2026-12-06T10:00:00Z') }] });
+    expect(parsePostmark({ RecordType: 'Bounce', ID: 8, Type: 'SoftBounce', Email: 'a@x.test', Content: 'To: a\\r\\nMessage-ID: <c@h>\\r\\n' }, now)).toMatchObject({ events: [{ permanent: false }] });
+    expect(parsePostmark({ RecordType: 'Bounce', ID: 8, Type: 'SoftBounce', Email: 'a@x.test', Content: 'To: a\r\nMessage-ID: <c@h>\r\n' }, now)).toMatchObject({ events: [{ messageIds: ['<c@h>'] }] });
+    expect(parsePostmark({ RecordType: 'Bounce', ID: 9, Type: 'BadEmailAddress', Email: 'a@x.test' }, now)).toMatchObject({ events: [{ permanent: true }] });
+    expect(parsePostmark({ RecordType: 'Bounce', ID: 9, Type: 'SpamComplaint', Email: 'a@x.test' }, now)).toMatchObject({ events: [{ type: 'complaint', providerEventId: 'complaint:9' }] });
+    expect(parsePostmark({ RecordType: 'SpamComplaint', ID: 9, Type: 'SpamComplaint', Email: 'a@x.test' }, now)).toMatchObject({ events: [{ type: 'complaint', permanent: true }] });
+    expect(parsePostmark({ RecordType: 'Bounce', ID: 10, Type: 'AutoResponder', Email: 'a@x.test' }, now)).toEqual({ kind: 'ignored', what: 'Bounce/AutoResponder' });
+    expect(parsePostmark({ RecordType: 'Delivery', MessageID: 'pm-2', Recipient: 'A@x.test' }, now)).toMatchObject({ events: [{ providerEventId: 'delivery:pm-2:a@x.test', type: 'delivered' }] });
+    expect(parsePostmark({ RecordType: 'Click' }, now)).toEqual({ kind: 'ignored', what: 'Click' });
+  });
+  it('refuses payloads without a record type, recipient or id', () => {
+    expect(parsePostmark({ Type: 'HardBounce' }, now)).toBeNull();
+    expect(parsePostmark({ RecordType: 'Bounce', ID: 1, Type: 'HardBounce' }, now)).toBeNull();
+    expect(parsePostmark({ RecordType: 'Bounce', Type: 'HardBounce', Email: 'a@x.test' }, now)).toBeNull();
+    expect(parsePostmark({ RecordType: 'Delivery', Recipient: 'a@x.test' }, now)).toBeNull();
+  });
+  it('accepts the secret as the Basic password (any user) or in X-Herald-Webhook-Secret', () => {
+    const b = (s: string) => `Basic ${Buffer.from(s).toString('base64')}`;
+    expect(postmarkAuthorized('s3cret', b('postmark:s3cret'), undefined)).toBe(true);
+    expect(postmarkAuthorized('s3cret', b(':s3cret'), undefined)).toBe(true);
+    expect(postmarkAuthorized('s3cret', b('u:s3cret:x'), undefined)).toBe(false);
+    expect(postmarkAuthorized('s3cret', b('s3cret'), undefined)).toBe(false);
+    expect(postmarkAuthorized('s3cret', 'Bearer s3cret', undefined)).toBe(false);
+    expect(postmarkAuthorized('s3cret', undefined, 's3cret')).toBe(true);
+    expect(postmarkAuthorized('s3cret', b('u:s3cret'), 'wrong')).toBe(false);
+    expect(postmarkAuthorized('s3cret', undefined, undefined)).toBe(false);
+  });
+});
+
+describe('generic', () => {
+  const secret = 'generic-secret-0123456789';
+  it('verifies sha256=<hex> of the raw bytes only', () => {
+    const raw = Buffer.from('{"a":1}');
+    const sig = signGeneric(secret, raw);
+    expect(sig).toMatch(/^sha256=[0-9a-f]{64}$/);
+    expect(genericSignatureValid(secret, raw, sig)).toBe(true);
+    expect(genericSignatureValid(secret, raw, sig.toUpperCase().replace('SHA256', 'sha256'))).toBe(true);
+    expect(genericSignatureValid(secret, Buffer.from('{"a": 1}'), sig)).toBe(false);
+    expect(genericSignatureValid('other-secret-0123456789', raw, sig)).toBe(false);
+    for (const bad of [undefined, '', sig.slice(7), `sha1=${sig.slice(7)}`, `${sig}0`, [sig, sig]]) expect(genericSignatureValid(secret, raw, bad)).toBe(false);
+  });
+  it('parses an event, deriving a stable id when none is sent; complaints are permanent, deliveries never', () => {
+    const event = { type: 'bounce', email: 'A@x.test', messageId: 'm@h', permanent: true, at: '2026-12-06T10:00:00Z' };
+    const a = parseGeneric(event);
+    const b = parseGeneric({ ...event, email: 'a@x.test' });
+    expect(a).toMatchObject({ result: { events: [{ type: 'bounce', email: 'a@x.test', messageIds: ['<m@h>'], permanent: true }] } });
+    expect('result' in a && 'result' in b && a.result.kind === 'events' && b.result.kind === 'events' && a.result.events[0]!.providerEventId === b.result.events[0]!.providerEventId).toBe(true);
+    expect(parseGeneric({ ...event, id: 'e-1' })).toMatchObject({ result: { events: [{ providerEventId: 'e-1' }] } });
+    expect(parseGeneric({ ...event, type: 'complaint', permanent: false })).toMatchObject({ result: { events: [{ permanent: true }] } });
+    expect(parseGeneric({ ...event, type: 'delivered' })).toMatchObject({ result: { events: [{ permanent: false }] } });
+    expect(parseGeneric({ ...event, type: 'opened' })).toEqual({ error: expect.stringMatching(/^type: /) });
+    expect(parseGeneric({ ...event, at: 'yesterday' })).toEqual({ error: expect.stringMatching(/^at: /) });
+    expect(parseGeneric({ ...event, email: 'not an address' })).toEqual({ error: 'email: not an email address' });
+    expect(parseGeneric(null)).toEqual({ error: expect.stringMatching(/^body: /) });
+  });
+});
