@@ -49,7 +49,7 @@ export class JobHealthService {
       const probe = this.deps.probes?.[group];
       let extras: Awaited<ReturnType<GroupProbe>> = probe ? await probe(now).catch((): GroupExtras => ({ problems: [`${group}: its facts could not be read (PostgreSQL or Redis unreachable)`] })) : {};
       // The email group shows each SMTP transport's breaker as the workers' heartbeats report it.
-      const smtp = group === 'email' ? aggregateTransports(workers.map((w) => w.smtp ?? []).filter((v) => v.length > 0)) : null;
+      const smtp = group === 'email' ? aggregateTransports(workers.map((w) => w.smtp ?? []).filter((v) => v.length > 0), now) : null;
       if (smtp) extras = { ...extras, transports: smtp.transports, problems: [...(extras.problems ?? []), ...smtp.problems], warnings: [...(extras.warnings ?? []), ...smtp.warnings] };
       const judged = judgeGroup(facts, schedules, { maxFailureRate, failureMinJobs, scheduleGraceMs }, now, extras);
       const warnings = (extras as Awaited<ReturnType<GroupProbe>>).warnings ?? [];

@@ -24,7 +24,7 @@ export interface TransportHealth {
 
 const SEVERITY: Record<TransportView['state'], number> = { closed: 0, 'half-open': 1, open: 2 };
 
-export function aggregateTransports(reports: ReadonlyArray<readonly TransportView[]>): { transports: TransportHealth[]; problems: string[]; warnings: string[] } {
+export function aggregateTransports(reports: ReadonlyArray<readonly TransportView[]>, now: Date): { transports: TransportHealth[]; problems: string[]; warnings: string[] } {
   const byName = new Map<string, TransportHealth>();
   for (const views of reports) {
     for (const v of views) {
@@ -48,8 +48,10 @@ export function aggregateTransports(reports: ReadonlyArray<readonly TransportVie
   const transports = [...byName.values()].sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   const problems: string[] = [];
   const warnings: string[] = [];
-  // Mail stops only where a worker has every transport open; elsewhere it goes to the next one.
-  const stuck = reports.filter((views) => views.length > 0 && views.every((v) => v.state !== 'closed')).length;
+  // Mail waits only where a worker holds every transport open in its cool-down; elsewhere it goes to
+  // the next one, or to a trial. A lone transport is never held back (nothing to fail over to): a warning.
+  const holding = (v: TransportView) => v.state === 'half-open' || (v.state === 'open' && v.openUntil !== null && Date.parse(v.openUntil) > now.getTime());
+  const stuck = reports.filter((views) => views.length > 1 && views.every(holding)).length;
   if (stuck > 0) problems.push(`every SMTP transport is open in ${stuck} of ${reports.length} worker(s): their emails wait for the next trial`);
   for (const t of transports) {
     if (t.openIn > 0) warnings.push(`${t.name} (${t.address}) is ${t.state} in ${t.openIn} of ${t.workers} worker(s)${t.lastError ? `: ${t.lastError}` : ''}`);

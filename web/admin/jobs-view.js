@@ -2,6 +2,7 @@ import { api } from './api.js';
 import { chartLegend, throughputChart } from './chart.js';
 import { confirmAction } from './confirm.js';
 import { badge, h, table, timeAgo, update } from './dom.js';
+import { smtpTransports } from './smtp-view.js';
 
 const NOT_GROUPS = new Set(['healthy', 'redis', 'postgres', 'postgresReplica', 'error']);
 const STATES = ['waiting', 'active', 'delayed', 'prioritized', 'waiting-children', 'completed', 'failed'];
@@ -28,6 +29,7 @@ export function renderHealth(el, report) {
     h('h3', {}, `Group ${name} `, g.healthy ? badge('Healthy', 'ok') : badge('Failing', 'bad')),
     g.problems?.length ? h('ul', { class: 'problems' }, g.problems.map((p) => h('li', {}, p))) : h('p', { class: 'muted' }, 'No problems.'),
     g.warnings?.length ? h('ul', { class: 'warnings' }, g.warnings.map((w) => h('li', {}, badge('Warning', 'warn'), ' ', w))) : null,
+    smtpTransports(g.transports),
     table({
       caption: `Queues of group ${name}, last 15 minutes`, key: `group-${name}`,
       rows: Object.entries(g.failureRates ?? {}),
