@@ -6,6 +6,7 @@ import { renderFailed, renderHealth, renderQueues } from './jobs-view.js';
 import { renderPreviews } from './previews-view.js';
 import { filterProblem, logFilters, renderEmails, renderLogs } from './records-view.js';
 import { renderEmailSummary, setupTimeline } from './timeline-view.js';
+import { loadWebhooks, setupWebhooks } from './webhooks-view.js';
 
 const REFRESH_MS = 5_000;
 // The admin API allows 100 calls a minute per admin: the live parts (health, queues, workers, and
@@ -73,6 +74,7 @@ const slowLoaders = {
     renderEmails($('emails-body'), res, (page) => goTo('emails', page));
   },
   emailSummary: async () => renderEmailSummary($('emails-summary'), (await api('/api/admin/emails/summary?hours=24')).data),
+  webhooks: () => loadWebhooks(ctx),
   audit: async () => {
     const res = await api(`/api/admin/jobs/audit${qs({ page: state.pages.audit, pageSize: 10 })}`);
     renderAudit($('audit-body'), res, (page) => goTo('audit', page));
@@ -130,6 +132,8 @@ const ctx = {
     }
     await refresh(true);
   },
+  /** Reloads the Webhooks section alone (a page or an endpoint picked). */
+  reload: () => goTo('webhooks'),
 };
 
 function schedule() {
@@ -199,6 +203,7 @@ async function login(event) {
 function setup() {
   setupConfirm();
   setupTimeline();
+  setupWebhooks(ctx);
   $('login-form').addEventListener('submit', login);
   $('sign-out').addEventListener('click', signOut);
   $('denied-sign-out').addEventListener('click', signOut);
