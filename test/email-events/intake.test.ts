@@ -1,3 +1,5 @@
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +40,16 @@ afterAll(async () => {
 });
 
 const at = () => new Date().toISOString();
+
+type Report = (heraldUrl: string, secret: string, event: unknown) => Promise<{ success: boolean; data: { recorded: number } }>;
+/** The sender snippet exactly as docs/OPERATIONS.md documents it (its import given as an argument). */
+function documentedSender(): Report {
+  const doc = readFileSync(new URL('../../docs/OPERATIONS.md', import.meta.url), 'utf8');
+  const block = /<!-- email-events-sign:start -->\n```js\n([\s\S]*?)```\n<!-- email-events-sign:end -->/.exec(doc);
+  if (!block) throw new Error('the generic sender snippet is missing from docs/OPERATIONS.md');
+  const code = block[1]!.replace(/^import .*$/m, '');
+  return new Function('createHmac', 'fetch', `${code}\nreturn reportToHerald;`)(createHmac, fetch) as Report;
+}
 const basic = (password: string) => `Basic ${Buffer.from(`postmark:${password}`).toString('base64')}`;
 
 describe('generic webhook', () => {
@@ -52,6 +64,14 @@ describe('generic webhook', () => {
     expect(await suppressionOf(t, sent.email)).toMatchObject({ reason: 'hard-bounce', source: 'generic', user_id: sent.user.id, message_id: sent.messageId });
     const timeline = await t.app.services.deliveryEvents.forEmails([sent.logId]);
     expect(timeline).toEqual([expect.objectContaining({ emailLogId: sent.logId, type: 'bounce', provider: 'generic', permanent: true })]);
+  });
+
+  it('the documented sender snippet is accepted', async () => {
+    const sent = await sentEmail(t, sink, 'generic-snippet');
+    const answer = await documentedSender()(t.url, SECRET, { id: `evt-${sent.logId}`, type: 'bounce', email: sent.email, messageId: sent.messageId, permanent: true, at: at(), detail: '550 5.1.1 user unknown' });
+    expect(answer).toEqual({ success: true, data: { outcome: 'events', recorded: 1, duplicates: 0 } });
+    expect(await suppressionOf(t, sent.email)).toMatchObject({ reason: 'hard-bounce' });
+    await expect(documentedSender()(t.url, 'not-the-secret-at-all', { type: 'delivered', email: sent.email, at: at() })).rejects.toThrow('herald answered 401');
   });
 
   it('a transient bounce is recorded only; a message id without angle brackets still matches', async () => {
