@@ -246,6 +246,10 @@ const TABLE: Record<string, Rule> = {
   'GET /api/analytics/brand/:brandId': { resource: 'brand', expect: owned({ others: 403 }) },
   'GET /api/analytics/creator/:creatorId': { resource: 'creator', expect: owned({ others: 403 }) },
 
+  // Bounce/complaint intake: public, its own authentication; no session makes it answer (this app
+  // has no EMAIL_WEBHOOK_SECRET, so the generic provider does not exist for anyone).
+  'POST /api/webhooks/email/:provider': { expect: pub(404), params: () => ({ provider: 'generic' }), body: () => ({ type: 'bounce', email: 'a@b.test', at: new Date().toISOString() }) },
+
   // Search: everyone signed in, over what each may see.
   'GET /api/search/unified': { expect: signedIn(), query: () => 'q=matrix' },
   'GET /api/search/assets': { expect: signedIn(), query: () => 'q=matrix' },

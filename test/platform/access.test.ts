@@ -16,6 +16,8 @@ const PUBLIC = new Set([
   'GET /', 'GET /inbox/:file', 'GET /api/openapi.json', 'GET /api/docs', 'GET /api/docs/:file',
   // Takes a session or the ANALYTICS_KEY, checked in the route (below).
   'POST /api/analytics/events',
+  // Providers' bounce/complaint reports: an SNS signature, Basic credentials or an HMAC, checked in the service.
+  'POST /api/webhooks/email/:provider',
 ]);
 
 beforeAll(async () => {
