@@ -82,7 +82,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const search = searchModule(platform);
   const media = mediaModule({ ...platform, assets: catalog.assetMedia, notifications: notifications.notifications });
   const health = healthModule(platform);
-  const deliverability = deliverabilityModule({ ...platform, optOut: notifications.emailOptOut });
+  const deliverability = deliverabilityModule({ ...platform, optOut: notifications.emailOptOut, webhooks: webhooks.events });
   const emailEvents = emailEventsModule({ ...platform, suppressions: deliverability.suppressions, webhooks: webhooks.events });
   const admin = adminModule({
     ...platform, health: health.health, digests: digests.digests, aggregationLogs: analytics.runLog, probes: { blog: blog.health, previews: media.health },

@@ -46,7 +46,7 @@ describe('a suppression in the middle of a burst', () => {
     expect(await waitFor(async () => sink.mailbox(user.email).length >= 20, 60_000, 5)).toBe(true);
     await db.transaction().execute((trx) => t.app.services.suppressions.suppress(trx, { email: user.email, reason: 'complaint', source: 'generic' }));
     const receivedWhenSuppressed = sink.mailbox(user.email).length;
-    const { rows: [{ at: returned }] } = await sql<{ at: Date }>`SELECT clock_timestamp() AS at`.execute(db);
+    const returned = (await sql<{ at: Date }>`SELECT clock_timestamp() AS at`.execute(db)).rows[0]!.at;
     expect(receivedWhenSuppressed).toBeLessThan(200);
 
     expect(await outboxDrained(t.app, 90_000)).toBe(true);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
+import { Receiver } from '../webhooks/receiver.js';
 import { outboxDrained, outboxSettled } from '../helpers/wait.js';
 
 /**
@@ -11,18 +12,26 @@ import { outboxDrained, outboxSettled } from '../helpers/wait.js';
  * lift makes the address mailed again.
  */
 let sink: SmtpSink;
+let receiver: Receiver;
 let t: TestApp;
 let n = 0;
 
 beforeAll(async () => {
   // plainReplies: the sink answers exactly what a test sets (no enhanced code of its own added).
   sink = await new SmtpSink({ plainReplies: true }).start();
-  t = await createTestApp({ SMTP_URL: sink.url, JOB_BACKOFF_MS: '200', JOB_ATTEMPTS: '20' });
+  receiver = await new Receiver().start();
+  t = await createTestApp({ SMTP_URL: sink.url, JOB_BACKOFF_MS: '200', JOB_ATTEMPTS: '20', WEBHOOK_ALLOW_PRIVATE: 'true' });
+  const hook = await t.call('POST', '/api/admin/webhooks', { as: await t.admin(), body: { url: receiver.url, events: ['email.suppressed'] } });
+  expect(hook.status).toBe(201);
 });
 afterAll(async () => {
   await t.close();
   await sink.stop();
+  await receiver.stop();
 });
+
+const suppressedEvents = (email: string) => receiver.received.map((r) => JSON.parse(r.body) as { type: string; data: Record<string, unknown> })
+  .filter((e) => e.type === 'email.suppressed' && e.data.email === email);
 
 const newUser = (label: string) => t.app.services.users.createUser({ email: `${label}${++n}-${Date.now()}@mail.test`, password: 'password-123', role: 'CREATOR', name: label });
 const notify = (userId: string, title: string) => t.app.services.notifications.notify({ userIds: [userId], type: 'PAYOUT', title, message: 'Your payout is on its way.' });
@@ -46,6 +55,9 @@ describe('a permanent refusal of the address', () => {
     expect(await suppressionOf(user.email)).toMatchObject({
       reason: 'hard-bounce', source: 'smtp', detail: '550 5.1.1 <user> User unknown', message_id: failed!.message_id, user_id: user.id,
     });
+    // Outbound webhook email.suppressed, emitted in the suppression's transaction (through the outbox).
+    expect(await waitFor(async () => suppressedEvents(user.email).length > 0, 20_000, 50)).toBe(true);
+    expect(suppressedEvents(user.email)).toMatchObject([{ data: { email: user.email, reason: 'hard-bounce', source: 'smtp', messageId: failed!.message_id, userId: user.id, upgraded: false } }]);
 
     // The server would now accept it: only the suppression list stands between it and the sink.
     sink.answers.delete(user.email);
