@@ -27,7 +27,10 @@ export function parsePostmark(body: unknown, receivedAt: Date): ParseResult | nu
   if (typeof record !== 'string') return null;
   const metadata = obj(p.Metadata);
   const messageIds = messageIdCandidates(metadata['herald-message-id'], contentMessageId(p.Content), p.MessageID);
-  const id = typeof p.ID === 'number' || typeof p.ID === 'string' ? String(p.ID) : String(p.MessageID ?? '');
+  // Postmark's bounce IDs are 64-bit: JSON.parse rounds those past 2^53, so two neighbouring IDs
+  // can read the same. With its message's id (a UUID) in front, a rounded ID still names one bounce.
+  const bounceId = typeof p.ID === 'number' || typeof p.ID === 'string' ? String(p.ID) : '';
+  const id = bounceId && typeof p.MessageID === 'string' ? `${p.MessageID}/${bounceId}` : bounceId;
   const one = (e: Omit<ParsedEvent, 'messageIds' | 'email'> & { email: unknown }): ParseResult | null => {
     const email = normalizeEmail(e.email);
     if (!email || !e.providerEventId.split(':')[1]) return null;

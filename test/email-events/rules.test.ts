@@ -114,11 +114,16 @@ describe('SES events', () => {
 describe('Postmark', () => {
   it('classifies bounce types, complaints and deliveries, and reads our Message-ID from metadata, then content', () => {
     expect(parsePostmark({ RecordType: 'Bounce', ID: 7, Type: 'HardBounce', Email: 'A@x.test', MessageID: 'pm', Metadata: { 'herald-message-id': 'ours@h' }, BouncedAt: '2026-12-06T10:00:00Z' }, now))
-      .toEqual({ kind: 'events', events: [{ providerEventId: 'bounce:7', type: 'bounce', email: 'a@x.test', messageIds: ['<ours@h>', '<pm>'], permanent: true, detail: 'HardBounce', occurredAt: new Date('2026-12-06T10:00:00Z') }] });
+      .toEqual({ kind: 'events', events: [{ providerEventId: 'bounce:pm/7', type: 'bounce', email: 'a@x.test', messageIds: ['<ours@h>', '<pm>'], permanent: true, detail: 'HardBounce', occurredAt: new Date('2026-12-06T10:00:00Z') }] });
     expect(parsePostmark({ RecordType: 'Bounce', ID: 8, Type: 'SoftBounce', Email: 'a@x.test', Content: 'To: a\\r\\nMessage-ID: <c@h>\\r\\n' }, now)).toMatchObject({ events: [{ permanent: false }] });
     expect(parsePostmark({ RecordType: 'Bounce', ID: 8, Type: 'SoftBounce', Email: 'a@x.test', Content: 'To: a\r\nMessage-ID: <c@h>\r\n' }, now)).toMatchObject({ events: [{ messageIds: ['<c@h>'] }] });
     expect(parsePostmark({ RecordType: 'Bounce', ID: 9, Type: 'BadEmailAddress', Email: 'a@x.test' }, now)).toMatchObject({ events: [{ permanent: true }] });
     expect(parsePostmark({ RecordType: 'Bounce', ID: 9, Type: 'SpamComplaint', Email: 'a@x.test' }, now)).toMatchObject({ events: [{ type: 'complaint', providerEventId: 'complaint:9' }] });
+    // 64-bit IDs past 2^53 round in JSON.parse: neighbours stay apart through their message's id.
+    const idOf = (json: string) => { const r = parsePostmark(JSON.parse(json), now); return r?.kind === 'events' ? r.events[0]!.providerEventId : null; };
+    const first = idOf('{"RecordType":"Bounce","ID":4323372036854775807,"MessageID":"m-1","Type":"HardBounce","Email":"a@x.test"}');
+    const second = idOf('{"RecordType":"Bounce","ID":4323372036854775808,"MessageID":"m-2","Type":"HardBounce","Email":"a@x.test"}');
+    expect(first).not.toBe(second);
     expect(parsePostmark({ RecordType: 'SpamComplaint', ID: 9, Type: 'SpamComplaint', Email: 'a@x.test' }, now)).toMatchObject({ events: [{ type: 'complaint', permanent: true }] });
     expect(parsePostmark({ RecordType: 'Bounce', ID: 10, Type: 'AutoResponder', Email: 'a@x.test' }, now)).toEqual({ kind: 'ignored', what: 'Bounce/AutoResponder' });
     expect(parsePostmark({ RecordType: 'Delivery', MessageID: 'pm-2', Recipient: 'A@x.test' }, now)).toMatchObject({ events: [{ providerEventId: 'delivery:pm-2:a@x.test', type: 'delivered' }] });
