@@ -32,6 +32,8 @@ export class SmtpSink {
   private readonly silentSockets = new Set<net.Socket>();
   /** failNext(): the next messages are answered with this temporary failure instead of 250. */
   private failures: { count: number; code: number } = { count: 0, code: 451 };
+  /** dropAfterData(): the next messages are kept, then their connection is cut before the 250. */
+  private drops = 0;
   port = 0;
 
   /**
@@ -86,6 +88,13 @@ export class SmtpSink {
             html: typeof mail.html === 'string' ? mail.html : '',
             text: mail.text ?? '',
           });
+          if (this.drops > 0) {
+            this.drops -= 1;
+            // Kept, but the client never hears 250: it cannot know the message was accepted.
+            const connections = (server as unknown as { connections?: Set<{ id: string; _socket?: { destroy(): void } }> } | null)?.connections ?? [];
+            for (const c of connections) if (c.id === session.id) c._socket?.destroy();
+            return;
+          }
           callback();
         }, callback);
       },
@@ -111,6 +120,11 @@ export class SmtpSink {
   /** The next `count` messages are refused with `code` (a 4xx: busy, greylisting) after their DATA. */
   failNext(count: number, code = 451): void {
     this.failures = { count, code };
+  }
+
+  /** The next `count` messages are kept (in `received`) but their connection is cut before the answer: an ambiguous failure. */
+  dropAfterData(count: number): void {
+    this.drops = count;
   }
 
   /**

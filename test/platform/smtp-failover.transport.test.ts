@@ -117,6 +117,17 @@ describe('SMTP failover', () => {
     expect((await transport!.send(mail())).transport).toBe('smtp-1');
   });
 
+  it('a connection cut after DATA, before the answer (ambiguous): resent through the second with the same Message-ID', async () => {
+    open();
+    primary.dropAfterData(1);
+    const m = mail();
+    expect((await transport!.send(m)).transport).toBe('smtp-2');
+    // The documented caveat: both servers have it, under one Message-ID (receivers collapse it).
+    expect(primary.received.map((r) => r.messageId)).toEqual([m.messageId]);
+    expect(secondary.received.map((r) => r.messageId)).toEqual([m.messageId]);
+    expect(view('smtp-1')).toMatchObject({ state: 'open', trips: 1 });
+  });
+
   it('every transport down: the failure is retryable, then every breaker open says until when', async () => {
     await primary.stop();
     await secondary.stop();
