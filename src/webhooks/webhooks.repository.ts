@@ -68,32 +68,38 @@ export class WebhooksRepository extends Repository {
     return Number(result.numDeletedRows) > 0;
   }
 
-  /** What the job needs to send one delivery: the row and its endpoint. */
-  deliveryToSend(id: number) {
+  /**
+   * What the job needs to send one delivery, in one round trip: the row, its endpoint, and
+   * `older_pending`: whether an older delivery of the same ordering key, created after
+   * `createdAfter`, is still pending for this endpoint (then this one waits).
+   */
+  deliveryToSend(id: number, createdAfter: Date) {
     return this.db.selectFrom('webhook_deliveries as d').innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
       .select(['d.id', 'd.delivery_id', 'd.endpoint_id', 'd.event_type', 'd.ordering_key', 'd.payload', 'd.status', 'd.attempts', 'd.created_at', 'e.url', 'e.secret', 'e.enabled'])
+      .select((eb) => eb.exists(eb.selectFrom('webhook_deliveries as o').select('o.id')
+        .whereRef('o.endpoint_id', '=', 'd.endpoint_id').whereRef('o.ordering_key', '=', 'd.ordering_key').where('o.status', '=', 'pending')
+        .whereRef('o.id', '<', 'd.id').where('o.created_at', '>', createdAfter)).as('older_pending'))
       .where('d.id', '=', id).executeTakeFirst();
   }
 
-  /** Whether an older delivery of the same ordering key is still pending for this endpoint (then this one waits). */
-  async olderPending(d: { id: number; endpoint_id: string; ordering_key: string }, createdAfter: Date): Promise<boolean> {
-    const row = await this.db.selectFrom('webhook_deliveries').select('id')
-      .where('endpoint_id', '=', d.endpoint_id).where('ordering_key', '=', d.ordering_key).where('status', '=', 'pending').where('id', '<', d.id)
-      .where('created_at', '>', createdAfter).limit(1).executeTakeFirst();
-    return row !== undefined;
+  /**
+   * An attempt recorded and its delivery moved (delivered, still pending: retried, or failed for
+   * good), in one statement, so no transaction is needed. Only a pending row moves.
+   */
+  async settleAttempt(a: AttemptRecord, status: WebhookDeliveryStatus): Promise<void> {
+    await sql`
+      WITH attempt AS (
+        INSERT INTO webhook_attempts (delivery_id, status_code, duration_ms, error, response_snippet)
+        VALUES (${a.deliveryId}, ${a.statusCode}, ${a.durationMs}, ${a.error}, ${a.snippet})
+      )
+      UPDATE webhook_deliveries SET status = ${status}, attempts = attempts + 1, last_error = ${a.error},
+        delivered_at = CASE WHEN ${status} = 'delivered' THEN now() ELSE delivered_at END
+      WHERE id = ${a.deliveryId} AND status = 'pending'`.execute(this.db);
   }
 
-  async recordAttempt(a: AttemptRecord): Promise<void> {
-    await this.db.insertInto('webhook_attempts').values({
-      delivery_id: a.deliveryId, status_code: a.statusCode, duration_ms: a.durationMs, error: a.error, response_snippet: a.snippet,
-    }).execute();
-  }
-
-  /** After an attempt: delivered, still pending (retried) or failed for good. Only a pending row moves. */
-  async settle(id: number, status: WebhookDeliveryStatus, error: string | null): Promise<void> {
-    await this.db.updateTable('webhook_deliveries')
-      .set((eb) => ({ status, attempts: eb('attempts', '+', 1), last_error: error, ...(status === 'delivered' ? { delivered_at: new Date() } : {}) }))
-      .where('id', '=', id).where('status', '=', 'pending').execute();
+  /** A delivery given up without an attempt (its endpoint disabled). */
+  async fail(id: number, error: string): Promise<void> {
+    await this.db.updateTable('webhook_deliveries').set({ status: 'failed', last_error: error }).where('id', '=', id).where('status', '=', 'pending').execute();
   }
 
   /** Back to pending for a replay; false when it is pending already (its job is still retrying). */

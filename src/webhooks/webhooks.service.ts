@@ -149,14 +149,14 @@ export class WebhooksService {
    */
   async deliver(id: number, attempt: { final: boolean }): Promise<'delivered' | 'skipped'> {
     const { repo, settings, metrics } = this.deps;
-    const d = await repo.deliveryToSend(id);
+    const now = this.now();
+    const d = await repo.deliveryToSend(id, new Date(now - 4 * settings.retryMs));
     if (!d || d.status !== 'pending') return 'skipped';
     if (!d.enabled) {
-      await repo.settle(id, 'failed', 'endpoint disabled');
+      await repo.fail(id, 'endpoint disabled');
       return 'skipped';
     }
-    const now = this.now();
-    if (await repo.olderPending(d, new Date(now - 4 * settings.retryMs))) {
+    if (d.older_pending) {
       metrics.deferred.inc({ event: d.event_type });
       throw new DeferUntilError(new Date(now + settings.backoffMs), 'an older event of its ordering key is still pending for this endpoint');
     }
@@ -171,10 +171,7 @@ export class WebhooksService {
     const ok = result.status !== null && isSuccess(result.status);
     const error = ok ? null : result.error ?? (result.status! >= 300 && result.status! < 400 ? `HTTP ${result.status} (redirects are not followed)` : `HTTP ${result.status}`);
     const outcome = ok ? 'delivered' : attempt.final ? 'failed' : 'retry';
-    await this.deps.db.transaction().execute(async (tx) => {
-      await repo.in(tx).recordAttempt({ deliveryId: id, statusCode: result.status, durationMs: result.durationMs, error, snippet: result.snippet });
-      await repo.in(tx).settle(id, ok ? 'delivered' : attempt.final ? 'failed' : 'pending', error);
-    });
+    await repo.settleAttempt({ deliveryId: id, statusCode: result.status, durationMs: result.durationMs, error, snippet: result.snippet }, ok ? 'delivered' : attempt.final ? 'failed' : 'pending');
     metrics.deliveries.inc({ event: d.event_type, outcome });
     metrics.duration.observe({ event: d.event_type }, result.durationMs / 1000);
     if (!ok) {
