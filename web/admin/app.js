@@ -6,6 +6,7 @@ import { renderFailed, renderHealth, renderQueues } from './jobs-view.js';
 import { renderPreviews } from './previews-view.js';
 import { filterProblem, logFilters, renderEmails, renderLogs } from './records-view.js';
 import { renderEmailSummary, setupTimeline } from './timeline-view.js';
+import { loadSuppressions, setupSuppressions } from './suppressions-view.js';
 import { loadWebhooks, setupWebhooks } from './webhooks-view.js';
 
 const REFRESH_MS = 5_000;
@@ -75,6 +76,7 @@ const slowLoaders = {
   },
   emailSummary: async () => renderEmailSummary($('emails-summary'), (await api('/api/admin/emails/summary?hours=24')).data),
   webhooks: () => loadWebhooks(ctx),
+  suppressions: () => loadSuppressions(ctx),
   audit: async () => {
     const res = await api(`/api/admin/jobs/audit${qs({ page: state.pages.audit, pageSize: 10 })}`);
     renderAudit($('audit-body'), res, (page) => goTo('audit', page));
@@ -134,6 +136,8 @@ const ctx = {
   },
   /** Reloads the Webhooks section alone (a page or an endpoint picked). */
   reload: () => goTo('webhooks'),
+  /** Reloads the suppression list alone (a page picked). */
+  reloadSuppressions: () => goTo('suppressions'),
 };
 
 function schedule() {
@@ -204,6 +208,7 @@ function setup() {
   setupConfirm();
   setupTimeline();
   setupWebhooks(ctx);
+  setupSuppressions(ctx);
   $('login-form').addEventListener('submit', login);
   $('sign-out').addEventListener('click', signOut);
   $('denied-sign-out').addEventListener('click', signOut);
