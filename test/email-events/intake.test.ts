@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
+import { sql } from 'kysely';
 import { createTestApp, type TestApp } from '../helpers/context.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { eventsOf, postGeneric, SECRET, sentEmail, sign, suppressionOf } from './intake.helpers.js';
@@ -129,6 +130,27 @@ describe('generic webhook', () => {
     // Counted once in the metric too (this is the only event of this test run with a 'generic-race' id).
     const metrics = await t.call('GET', '/metrics');
     expect(metrics.body).toMatch(/herald_email_events_total\{provider="generic",type="bounce",matched="true"\} \d+/);
+  });
+
+  it('a failure after the event row is written rolls it back: the provider\'s retry is processed, not taken as a repeat', async () => {
+    const sent = await sentEmail(t, sink, 'generic-atomic');
+    const db = t.app.database.db;
+    // PostgreSQL failing at the worst moment: after email_events is written, at the suppression.
+    await sql`CREATE FUNCTION a2_fail_once() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'connection lost (simulated)' USING ERRCODE = '08006'; END $$`.execute(db);
+    await sql`CREATE TRIGGER a2_fail_once BEFORE INSERT ON email_suppressions FOR EACH ROW WHEN (NEW.email = ${sql.lit(sent.email)}) EXECUTE FUNCTION a2_fail_once()`.execute(db);
+    const body = JSON.stringify({ id: 'evt-atomic-1', type: 'bounce', email: sent.email, messageId: sent.messageId, permanent: true, at: at() });
+    try {
+      const failed = await postGeneric(t, body);
+      expect(failed.status).toBe(503);
+      expect(await eventsOf(t, sent.email)).toHaveLength(0);
+    } finally {
+      await sql`DROP TRIGGER a2_fail_once ON email_suppressions`.execute(db);
+      await sql`DROP FUNCTION a2_fail_once()`.execute(db);
+    }
+    const retried = await postGeneric(t, body);
+    expect(retried.body).toEqual({ success: true, data: { outcome: 'events', recorded: 1, duplicates: 0 } });
+    expect(await suppressionOf(t, sent.email)).toMatchObject({ reason: 'hard-bounce' });
   });
 
   it('bad JSON is a 400, a bad event a 400 naming the field, an oversized body 413, another media type 400 (as everywhere in the API)', async () => {
