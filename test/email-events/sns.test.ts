@@ -118,6 +118,14 @@ describe('SES via SNS', () => {
     expect(sns.requests.slice(before)).toEqual([]);
   });
 
+  it('a confirmation whose SubscribeURL answers an error is a 503 (SNS sends it again); an UnsubscribeConfirmation is acknowledged', async () => {
+    const base = { MessageId: randomUUID(), Token: 'tok', TopicArn: TOPIC, Message: 'm', Timestamp: new Date().toISOString(), SigningCertURL: sns.certUrl };
+    const failing = await post(signSns({ ...base, Type: 'SubscriptionConfirmation', SubscribeURL: `${sns.base}/no-such-page` }, sns.keyFile));
+    expect([failing.status, failing.body]).toEqual([503, { success: false, error: 'Could not confirm the SNS subscription' }]);
+    const gone = await post(signSns({ ...base, Type: 'UnsubscribeConfirmation', SubscribeURL: `${sns.base}/?Action=ConfirmSubscription&Token=tok` }, sns.keyFile));
+    expect(gone.body).toEqual({ success: true, data: { outcome: 'unsubscribe-confirmed', recorded: 0, duplicates: 0 } });
+  });
+
   it('bad JSON is a 400; a signed Message that is no SES event a 400', async () => {
     const bad = await t.call('POST', '/api/webhooks/email/ses', { body: '{"Type":', headers: { 'content-type': 'text/plain; charset=UTF-8' } });
     expect(bad.status).toBe(400);
