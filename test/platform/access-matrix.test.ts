@@ -116,6 +116,11 @@ const newJob = async () => {
   const job = await t.app.queues.add('search-index-bulk', 'SearchIndexBulk', { entityType: 'asset', entityIds: [] }, { jobId: `matrix-${++jobCounter}`, delay: 3_600_000 });
   return { queueName: 'search-index-bulk', jobId: job.id! };
 };
+const webhookEndpoint = async () => ({ id: (await t.app.services.webhooks.create(actors.ADMIN.user.id, { url: 'https://203.0.113.10/hook', events: ['email.sent'] })).id });
+const webhookDelivery = async () => {
+  const { id } = await webhookEndpoint();
+  return { id, deliveryId: (await t.app.services.webhooks.test(actors.ADMIN.user.id, id)).deliveryId };
+};
 let batchId: string;
 let unsubscribeToken: string;
 
@@ -217,6 +222,17 @@ const TABLE: Record<string, Rule> = {
   'GET /api/admin/notifications/:id/timeline': { expect: adminOnly(), params: async () => ({ id: (await make.notification()).id }) },
   'GET /api/admin/emails/summary': { expect: adminOnly() },
   'POST /api/admin/jobs/digests/run': { expect: adminOnly(202), body: () => ({ frequency: 'DAILY' }) },
+
+  // Outbound webhooks: admins alone (a public documentation address: no DNS, not private).
+  'POST /api/admin/webhooks': { expect: adminOnly(201), body: () => ({ url: 'https://203.0.113.10/hook', events: ['email.sent'] }) },
+  'GET /api/admin/webhooks': { expect: adminOnly() },
+  'GET /api/admin/webhooks/:id': { expect: adminOnly(), params: webhookEndpoint },
+  'PATCH /api/admin/webhooks/:id': { expect: adminOnly(), params: webhookEndpoint, body: () => ({ description: 'matrix' }) },
+  'DELETE /api/admin/webhooks/:id': { expect: adminOnly(), params: webhookEndpoint },
+  'POST /api/admin/webhooks/:id/test': { expect: adminOnly(202), params: webhookEndpoint },
+  'GET /api/admin/webhooks/:id/deliveries': { expect: adminOnly(), params: webhookEndpoint },
+  // The test ping is still pending (this process runs no worker): a replay of it is 409.
+  'POST /api/admin/webhooks/:id/deliveries/:deliveryId/replay': { expect: adminOnly(409), params: webhookDelivery },
 
   // Admin job monitoring and queue operations.
   'GET /api/admin/jobs/health': { expect: adminOnly('pass') },
