@@ -16,11 +16,12 @@ const COLUMNS = ['email', 'reason', 'source', 'detail', 'message_id', 'user_id',
 /** Every SQL statement on email_suppressions (the send-time check lives in the email log's claim). */
 export class SuppressionsRepository extends Repository {
   /**
-   * One statement: inserts the address, or upgrades a hard bounce to a complaint (the only change
-   * suppression.rules' upgradedReason allows, repeated here in SQL so that concurrent reports
-   * cannot both read "absent"). Returns null when the row was left as it was; `created` is false
-   * for an upgrade. A user id that no longer exists is stored as null rather than failing the
-   * caller's transaction on the foreign key.
+   * One statement (concurrent reports cannot both read "absent"): inserts the address, or upgrades
+   * a hard bounce to a complaint, the only change a later report makes: the first report stands
+   * (a second hard bounce adds nothing, a hard bounce after a complaint does not soften it), but a
+   * complaint is the person's own word and the one an admin must see before lifting. Returns null
+   * when the row was left as it was; `created` is false for an upgrade. A user id that no longer
+   * exists is stored as null rather than failing the caller's transaction on the foreign key.
    */
   async upsert(r: SuppressionRecord): Promise<{ created: boolean; reason: SuppressionReason } | null> {
     const result = await sql<{ created: boolean; reason: SuppressionReason }>`
