@@ -121,6 +121,11 @@ const webhookDelivery = async () => {
   const { id } = await webhookEndpoint();
   return { id, deliveryId: (await t.app.services.webhooks.test(actors.ADMIN.user.id, id)).deliveryId };
 };
+const suppressedAddress = async () => {
+  const email = `matrix-${randomUUID().slice(0, 8)}@Matrix.test`;
+  await t.app.database.db.transaction().execute((trx) => t.app.services.suppressions.suppress(trx, { email, reason: 'hard-bounce', source: 'smtp' }));
+  return { email };
+};
 let batchId: string;
 let unsubscribeToken: string;
 
@@ -221,6 +226,9 @@ const TABLE: Record<string, Rule> = {
   'GET /api/admin/notifications': { expect: adminOnly(), query: () => `userId=${viewerA.user.id}` },
   'GET /api/admin/notifications/:id/timeline': { expect: adminOnly(), params: async () => ({ id: (await make.notification()).id }) },
   'GET /api/admin/emails/summary': { expect: adminOnly() },
+  // The suppression list: admins alone; the admin's lift finds the address suppressed (200).
+  'GET /api/admin/emails/suppressions': { expect: adminOnly(), query: () => 'q=matrix' },
+  'DELETE /api/admin/emails/suppressions/:email': { expect: adminOnly(), params: suppressedAddress },
   'POST /api/admin/jobs/digests/run': { expect: adminOnly(202), body: () => ({ frequency: 'DAILY' }) },
 
   // Outbound webhooks: admins alone (a public documentation address: no DNS, not private).
