@@ -17,6 +17,8 @@ export default {
     'src/search/search.text.ts',
     'src/previews/ffmpeg.args.ts',
     'src/platform/http/rate-limit.window.ts',
+    'src/platform/email/circuit-breaker.rules.ts',
+    'src/admin/smtp-health.rules.ts',
   ],
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'progress-append-only'],

@@ -19,6 +19,8 @@ export default defineConfig({
       'test/previews/ffmpeg.args.test.ts',
       'test/previews/ffmpeg.args.edges.test.ts',
       'test/platform/http/rate-limit.window.test.ts',
+      'test/platform/circuit-breaker.rules.test.ts',
+      'test/admin/smtp-health.rules.test.ts',
     ],
     pool: 'forks',
     maxWorkers: 1,

@@ -22,7 +22,10 @@ export interface TransportHealth {
   readonly openIn: number;
 }
 
-const SEVERITY: Record<TransportView['state'], number> = { closed: 0, 'half-open': 1, open: 2 };
+/** From least to most severe: a transport shows the worst state any worker holds. */
+const BY_SEVERITY: readonly TransportView['state'][] = ['closed', 'half-open', 'open'];
+const worse = (a: TransportView['state'], b: TransportView['state']) => BY_SEVERITY[Math.max(BY_SEVERITY.indexOf(a), BY_SEVERITY.indexOf(b))]!;
+const later = (a: string | null, b: string | null) => (a === null ? b : b === null || a >= b ? a : b);
 
 export function aggregateTransports(reports: ReadonlyArray<readonly TransportView[]>, now: Date): { transports: TransportHealth[]; problems: string[]; warnings: string[] } {
   const byName = new Map<string, TransportHealth>();
@@ -34,11 +37,12 @@ export function aggregateTransports(reports: ReadonlyArray<readonly TransportVie
         byName.set(v.name, { ...v, workers: 1, openIn: notClosed });
         continue;
       }
-      const newer = (v.lastErrorAt ?? '') > (seen.lastErrorAt ?? '');
+      // The newest error wins (ISO timestamps compare as strings); a tie keeps the first worker's.
+      const newer = later(seen.lastErrorAt, v.lastErrorAt) !== seen.lastErrorAt;
       byName.set(v.name, {
         name: v.name, address: v.address,
-        state: SEVERITY[v.state] > SEVERITY[seen.state] ? v.state : seen.state,
-        openUntil: [seen.openUntil, v.openUntil].filter((t): t is string => t !== null).sort().at(-1) ?? null,
+        state: worse(seen.state, v.state),
+        openUntil: later(seen.openUntil, v.openUntil),
         consecutiveFailures: Math.max(seen.consecutiveFailures, v.consecutiveFailures),
         lastError: newer ? v.lastError : seen.lastError, lastErrorAt: newer ? v.lastErrorAt : seen.lastErrorAt,
         sent: seen.sent + v.sent, trips: seen.trips + v.trips, workers: seen.workers + 1, openIn: seen.openIn + notClosed,
@@ -50,7 +54,7 @@ export function aggregateTransports(reports: ReadonlyArray<readonly TransportVie
   const warnings: string[] = [];
   // Mail waits only where a worker holds every transport open in its cool-down; elsewhere it goes to
   // the next one, or to a trial. A lone transport is never held back (nothing to fail over to): a warning.
-  const holding = (v: TransportView) => v.state === 'half-open' || (v.state === 'open' && v.openUntil !== null && Date.parse(v.openUntil) > now.getTime());
+  const holding = (v: TransportView) => v.state === 'half-open' || (v.state === 'open' && Date.parse(v.openUntil!) > now.getTime());
   const stuck = reports.filter((views) => views.length > 1 && views.every(holding)).length;
   if (stuck > 0) problems.push(`every SMTP transport is open in ${stuck} of ${reports.length} worker(s): their emails wait for the next trial`);
   for (const t of transports) {

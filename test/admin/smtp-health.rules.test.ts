@@ -37,6 +37,29 @@ describe('aggregateTransports', () => {
     expect(aggregateTransports([[view({ name: 'smtp-1', state: 'open', openUntil: later })]], NOW).problems).toEqual([]);
   });
 
+  it('merges in any order: the worst state, the latest cool-down end, the newest error (a tie keeps the first)', () => {
+    const at = (s: number) => new Date(NOW.getTime() + s * 1_000).toISOString();
+    const merge = (...states: Array<Partial<TransportView>>) => aggregateTransports(states.map((over) => [view({ name: 'smtp-1', ...over })]), NOW).transports[0]!;
+    expect(merge({ state: 'closed' }, { state: 'open', openUntil: at(5) }).state).toBe('open');
+    expect(merge({ state: 'half-open' }, { state: 'closed' }).state).toBe('half-open');
+    expect(merge({ state: 'open', openUntil: at(5) }, { state: 'half-open' }).state).toBe('open');
+    expect(merge({ state: 'open', openUntil: at(9) }, { state: 'open', openUntil: at(5) }).openUntil).toBe(at(9));
+    expect(merge({ state: 'open', openUntil: at(5) }, { state: 'open', openUntil: at(9) }).openUntil).toBe(at(9));
+    expect(merge({ state: 'open', openUntil: at(5) }, {}).openUntil).toBe(at(5));
+    expect(merge({}, { state: 'open', openUntil: at(5) }).openUntil).toBe(at(5));
+    expect(merge({ lastError: 'newer', lastErrorAt: at(2) }, { lastError: 'older', lastErrorAt: at(1) })).toMatchObject({ lastError: 'newer', lastErrorAt: at(2) });
+    expect(merge({ lastError: 'older', lastErrorAt: at(1) }, { lastError: 'newer', lastErrorAt: at(2) })).toMatchObject({ lastError: 'newer', lastErrorAt: at(2) });
+    expect(merge({ lastError: 'first', lastErrorAt: at(1) }, { lastError: 'second', lastErrorAt: at(1) }).lastError).toBe('first');
+    expect(merge({ lastError: 'only', lastErrorAt: at(1) }, {})).toMatchObject({ lastError: 'only', lastErrorAt: at(1) });
+    expect(merge({}, { lastError: 'only', lastErrorAt: at(1) })).toMatchObject({ lastError: 'only', lastErrorAt: at(1) });
+    expect(merge({ consecutiveFailures: 2 }, { consecutiveFailures: 7 }, { consecutiveFailures: 1 }).consecutiveFailures).toBe(7);
+  });
+
+  it('words a warning without an error too, and counts only the workers with it open', () => {
+    const { warnings } = aggregateTransports([[view({ name: 'smtp-1', state: 'half-open' })], [view({ name: 'smtp-1' })], [view({ name: 'smtp-1' })]], NOW);
+    expect(warnings).toEqual(['smtp-1 (mail-smtp-1:25) is half-open in 1 of 3 worker(s)']);
+  });
+
   it('orders smtp-10 after smtp-2, and nothing reported means no transports', () => {
     expect(aggregateTransports([[view({ name: 'smtp-10' }), view({ name: 'smtp-2' })]], NOW).transports.map((t) => t.name)).toEqual(['smtp-2', 'smtp-10']);
     expect(aggregateTransports([], NOW)).toEqual({ transports: [], problems: [], warnings: [] });

@@ -7,9 +7,10 @@ const settings = { max4xx: 3, cooldownMs: 1_000, maxCooldownMs: 3_000 };
 
 describe('circuit breaker', () => {
   it('a connection failure opens a closed breaker at once, for the cool-down', () => {
+    expect(closedBreaker(settings)).toEqual({ state: 'closed', openUntil: null, cooldownMs: 1_000, consecutiveFailures: 0, consecutive4xx: 0 });
     const { next, tripped } = onFailure(closedBreaker(settings), 'connection', 10_000, settings);
     expect(tripped).toBe(true);
-    expect(next).toMatchObject({ state: 'open', openUntil: 11_000, consecutiveFailures: 1 });
+    expect(next).toEqual({ state: 'open', openUntil: 11_000, cooldownMs: 1_000, consecutiveFailures: 1, consecutive4xx: 0 });
     expect(admit(next, 10_999).admitted).toBe(false);
   });
 
@@ -27,7 +28,7 @@ describe('circuit breaker', () => {
     expect(b.state).toBe('closed');
     const third = onFailure(b, 'transient', 5, settings);
     expect(third.tripped).toBe(true);
-    expect(third.next).toMatchObject({ state: 'open', openUntil: 1_005, consecutive4xx: 3 });
+    expect(third.next).toEqual({ state: 'open', openUntil: 1_005, cooldownMs: 1_000, consecutiveFailures: 3, consecutive4xx: 3 });
   });
 
   it('a connection failure breaks a 4xx run: the run counts 4xx in a row only', () => {
@@ -38,10 +39,11 @@ describe('circuit breaker', () => {
 
   it('after the cool-down exactly one trial goes (half-open); the rest wait until it answers', () => {
     const open = onFailure(closedBreaker(settings), 'connection', 0, settings).next;
+    expect(admit(open, 999)).toEqual({ admitted: false, next: open });
     const trial = admit(open, 1_000);
     expect(trial.admitted).toBe(true);
-    expect(trial.next).toMatchObject({ state: 'half-open', trialInFlight: true, openUntil: null });
-    expect(admit(trial.next, 1_001).admitted).toBe(false);
+    expect(trial.next).toEqual({ ...open, state: 'half-open', openUntil: null });
+    expect(admit(trial.next, 1_001)).toEqual({ admitted: false, next: trial.next });
     expect(admit(trial.next, 99_999).admitted).toBe(false);
   });
 
@@ -61,6 +63,7 @@ describe('circuit breaker', () => {
       const now = b.openUntil!;
       const r = onFailure(admit(b, now).next, 'transient', now, settings);
       expect(r.tripped).toBe(true);
+      expect(r.next.state).toBe('open');
       b = r.next;
       seen.push(b.openUntil! - now);
     }
@@ -77,6 +80,16 @@ describe('circuit breaker', () => {
 
   it('classifies nodemailer errors: 5xx permanent, 4xx transient, 421, credentials and connection errors the transport\'s', () => {
     expect(classifySmtpFailure({ responseCode: 550, code: 'EENVELOPE' })).toBe('permanent');
+    // The families' edges: 4xx transient, 5xx permanent, anything else the connection's.
+    for (const [code, kind] of [[399, 'connection'], [400, 'transient'], [499, 'transient'], [500, 'permanent'], [599, 'permanent'], [600, 'connection'], [250, 'connection']] as const) {
+      expect(classifySmtpFailure({ responseCode: code }), String(code)).toBe(kind);
+    }
+    expect(classifySmtpFailure({ code: 'EENVELOPE', rejectedErrors: [{ responseCode: 500 }, { responseCode: 599 }] })).toBe('permanent');
+    expect(classifySmtpFailure({ code: 'EENVELOPE', rejectedErrors: [{ responseCode: 550 }, { responseCode: 600 }] })).toBe('transient');
+    expect(classifySmtpFailure({ code: 'EENVELOPE', rejectedErrors: [{ responseCode: 550 }, {}] })).toBe('transient');
+    // An envelope error without the refusals is not known to be permanent: the connection's.
+    expect(classifySmtpFailure({ code: 'EENVELOPE' })).toBe('connection');
+    expect(classifySmtpFailure({ code: 'EENVELOPE', rejectedErrors: [] })).toBe('connection');
     expect(classifySmtpFailure({ responseCode: 552, code: 'EMESSAGE' })).toBe('permanent');
     expect(classifySmtpFailure({ responseCode: 451, code: 'EMESSAGE' })).toBe('transient');
     expect(classifySmtpFailure({ responseCode: 450, code: 'EENVELOPE' })).toBe('transient');

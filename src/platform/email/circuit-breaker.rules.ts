@@ -1,8 +1,9 @@
 /**
  * One SMTP transport's circuit breaker, as a pure state machine (no clock, no I/O: `now` is
  * passed in). closed → open after a connection failure or a run of `max4xx` consecutive 4xx
- * answers; open for a cool-down, then half-open: one trial message at a time; its success closes
- * the breaker, its failure re-opens it with the cool-down doubled, up to `maxCooldownMs`.
+ * answers; open for a cool-down, then half-open: the message that found the cool-down over is
+ * its one trial (nothing else is admitted while it is out); its answer closes the breaker, its
+ * failure re-opens it with the cool-down doubled, up to `maxCooldownMs`.
  */
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -16,16 +17,15 @@ export interface BreakerSettings {
 }
 
 export interface Breaker {
+  /** half-open: a trial message is out; the others go elsewhere until it is answered. */
   readonly state: BreakerState;
-  /** While open: when the next trial may go. */
+  /** While open: when the next trial may go (null otherwise). */
   readonly openUntil: number | null;
   /** The cool-down of the last opening (the next one after a failed trial is twice this). */
   readonly cooldownMs: number;
   /** Failures since the last success (any kind), and the 4xx among them in a row. */
   readonly consecutiveFailures: number;
   readonly consecutive4xx: number;
-  /** Half-open: a trial message is out; the others go elsewhere until it answers. */
-  readonly trialInFlight: boolean;
 }
 
 /**
@@ -36,7 +36,7 @@ export interface Breaker {
 export type FailureKind = 'connection' | 'transient' | 'permanent';
 
 export function closedBreaker(settings: BreakerSettings): Breaker {
-  return { state: 'closed', openUntil: null, cooldownMs: settings.cooldownMs, consecutiveFailures: 0, consecutive4xx: 0, trialInFlight: false };
+  return { state: 'closed', openUntil: null, cooldownMs: settings.cooldownMs, consecutiveFailures: 0, consecutive4xx: 0 };
 }
 
 /**
@@ -45,8 +45,8 @@ export function closedBreaker(settings: BreakerSettings): Breaker {
  */
 export function admit(b: Breaker, now: number): { readonly admitted: boolean; readonly next: Breaker } {
   if (b.state === 'closed') return { admitted: true, next: b };
-  if (b.state === 'open' && b.openUntil !== null && now >= b.openUntil) return { admitted: true, next: { ...b, state: 'half-open', openUntil: null, trialInFlight: true } };
-  if (b.state === 'half-open' && !b.trialInFlight) return { admitted: true, next: { ...b, trialInFlight: true } };
+  // Open always carries its openUntil; half-open (a trial out) admits nothing more.
+  if (b.state === 'open' && now >= b.openUntil!) return { admitted: true, next: { ...b, state: 'half-open', openUntil: null } };
   return { admitted: false, next: b };
 }
 
@@ -62,14 +62,14 @@ export function onFailure(b: Breaker, kind: Exclude<FailureKind, 'permanent'>, n
   if (b.state === 'half-open') {
     // The trial failed: back to open, waiting longer each time (capped).
     const cooldownMs = Math.min(settings.maxCooldownMs, b.cooldownMs * 2);
-    return { next: { state: 'open', openUntil: now + cooldownMs, cooldownMs, consecutiveFailures, consecutive4xx, trialInFlight: false }, tripped: true };
+    return { next: { state: 'open', openUntil: now + cooldownMs, cooldownMs, consecutiveFailures, consecutive4xx }, tripped: true };
   }
   if (b.state === 'open') {
     // A message admitted before the breaker opened failed too: counted, the cool-down is unchanged.
     return { next: { ...b, consecutiveFailures, consecutive4xx }, tripped: false };
   }
   if (kind === 'connection' || consecutive4xx >= settings.max4xx) {
-    return { next: { state: 'open', openUntil: now + settings.cooldownMs, cooldownMs: settings.cooldownMs, consecutiveFailures, consecutive4xx, trialInFlight: false }, tripped: true };
+    return { next: { state: 'open', openUntil: now + settings.cooldownMs, cooldownMs: settings.cooldownMs, consecutiveFailures, consecutive4xx }, tripped: true };
   }
   return { next: { ...b, consecutiveFailures, consecutive4xx }, tripped: false };
 }
@@ -83,13 +83,14 @@ export function classifySmtpFailure(err: unknown): FailureKind {
   const e = err as { responseCode?: number; code?: string; rejectedErrors?: Array<{ responseCode?: number }> } | null;
   if (e?.code === 'EAUTH') return 'connection';
   if (typeof e?.responseCode === 'number') {
-    if (e.responseCode >= 500 && e.responseCode < 600) return 'permanent';
+    const family = Math.floor(e.responseCode / 100);
+    if (family === 5) return 'permanent';
     // 421: the server is closing the channel (shutting down, overloaded): the transport, not the message.
     if (e.responseCode === 421) return 'connection';
-    if (e.responseCode >= 400 && e.responseCode < 500) return 'transient';
+    if (family === 4) return 'transient';
   }
   if (e?.code === 'EENVELOPE' && e.rejectedErrors?.length) {
-    return e.rejectedErrors.every((r) => (r.responseCode ?? 0) >= 500) ? 'permanent' : 'transient';
+    return e.rejectedErrors.every((r) => Math.floor((r.responseCode ?? 0) / 100) === 5) ? 'permanent' : 'transient';
   }
   return 'connection';
 }
