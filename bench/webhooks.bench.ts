@@ -120,6 +120,12 @@ async function heraldRun(url: string, rx: Awaited<ReturnType<typeof receiver>>, 
   await app.services.notifications.create({ role: 'VIEWER' }, { type: 'SYSTEM', title: 'Bench', message: 'A broadcast.', actionUrl: null, priority: 'MEDIUM', metadata: null, critical: false });
   if (!(await rx.until(EVENTS, TIMEOUT_MS))) throw new Error(`herald: only ${rx.distinct} of ${EVENTS} events within ${TIMEOUT_MS / 1000} s`);
   const seconds = secondsSince(started);
+  // The receiver has them all; the last deliveries' rows are marked a moment after their answers.
+  for (let i = 0; i < 100; i++) {
+    const open = await app.database.pool.query<{ n: string }>("SELECT count(*)::text AS n FROM webhook_deliveries WHERE status = 'pending'");
+    if (open.rows[0]!.n === '0') break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   const { rows } = await app.database.pool.query<{ status: string; n: string }>('SELECT status, count(*)::text AS n FROM webhook_deliveries GROUP BY status');
   return { seconds, statuses: Object.fromEntries(rows.map((r) => [r.status, Number(r.n)])) };
 }

@@ -4,7 +4,7 @@
  * service; a bad value stops the runner naming the variable.
  */
 
-export const DRILL_NAMES = ['soak', 'crash', 'redis', 'postgres', 'scheduler', 'digests', 'slow-smtp', 'sentinel', 'smtp-failover'] as const;
+export const DRILL_NAMES = ['soak', 'crash', 'redis', 'postgres', 'scheduler', 'digests', 'slow-smtp', 'sentinel', 'smtp-failover', 'webhooks'] as const;
 export type DrillName = (typeof DRILL_NAMES)[number];
 
 export interface Knobs {
@@ -49,6 +49,9 @@ export interface Knobs {
   readonly sentinelFailoverTimeoutMs: number;
   /** Immediate emails of the smtp-failover drill (smtp-1 is stopped a fifth in). */
   readonly failoverBurst: number;
+  /** Users of the webhooks drill (each gets and reads a notification per round) and how long its receiver is down, seconds. */
+  readonly webhookUsers: number;
+  readonly webhookDownSeconds: number;
   /** Keep the temporary directory (PostgreSQL/Redis data, process logs) after the run. */
   readonly keep: boolean;
 }
@@ -94,6 +97,8 @@ export function loadKnobs(argv: readonly string[], env: NodeJS.ProcessEnv = proc
     sentinelDownAfterMs: int(env, 'DRILL_SENTINEL_DOWN_AFTER_MS', 1_000, 100),
     sentinelFailoverTimeoutMs: int(env, 'DRILL_SENTINEL_FAILOVER_TIMEOUT_MS', 3_000, 1_000),
     failoverBurst: int(env, 'DRILL_FAILOVER_BURST', 5_000, 20),
+    webhookUsers: int(env, 'DRILL_WEBHOOK_USERS', 50, 1),
+    webhookDownSeconds: int(env, 'DRILL_WEBHOOK_DOWN_SECONDS', 60, 1),
     keep: env.DRILL_KEEP === '1',
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Production drills (issue #10, point 1; issue #16, point 9-10: digests, slow-smtp): `npm run drill`
  * runs them all, `npm run drill -- soak crash` or `DRILLS=soak,crash npm run drill` a subset, in
- * this order: soak, crash, redis, postgres, scheduler, digests, slow-smtp, sentinel, smtp-failover. Not part of `npm test`.
+ * this order: soak, crash, redis, postgres, scheduler, digests, slow-smtp, sentinel, smtp-failover, webhooks. Not part of `npm test`.
  * The sentinel drill (issue 20) adds a Redis master, replica and three sentinels on ports 6403-6404
  * and 26403-26405 (Debian's redis-sentinel) and a world of its own on them (drill/sentinel.ts).
  *
@@ -34,6 +34,8 @@
  *   DRILL_STALL_SECONDS       longest the slow-smtp drill keeps worker-1 stopped (SIGSTOP) [120]
  *   DRILL_SENTINEL_DOWN_AFTER_MS        the sentinels' down-after-milliseconds in the sentinel drill [1000]
  *   DRILL_SENTINEL_FAILOVER_TIMEOUT_MS  the sentinels' failover-timeout in the sentinel drill [3000]
+ *   DRILL_WEBHOOK_USERS       users of the webhooks drill, each notified and reading every round [50]
+ *   DRILL_WEBHOOK_DOWN_SECONDS  how long the webhooks drill's receiver refuses connections [60]
  *   DRILL_LOG_LEVEL           LOG_LEVEL of the herald processes [info]
  *   DRILL_KEEP=1              keep the temporary directory (data, logs/<process>.log)
  * Any other service variable set in the environment (JOB_LOCK_MS, EMAIL_LEASE_MS, RATE_LIMITS,
@@ -52,11 +54,12 @@ import { sentinelDrill } from './sentinel.js';
 import { slowSmtpDrill } from './slow-smtp.js';
 import { smtpFailoverDrill } from './smtp-failover.js';
 import { soakDrill } from './soak.js';
+import { webhooksDrill } from './webhooks.js';
 import type { DrillReport } from './stats.js';
 
 type Drill = (cluster: Cluster, knobs: Knobs, log: (m: string) => void) => Promise<DrillReport>;
 const DRILLS: Record<DrillName, Drill> = {
-  soak: soakDrill, crash: crashDrill, redis: redisDrill, postgres: postgresDrill, scheduler: schedulerDrill, digests: digestsDrill, 'slow-smtp': slowSmtpDrill, sentinel: sentinelDrill, 'smtp-failover': smtpFailoverDrill,
+  soak: soakDrill, crash: crashDrill, redis: redisDrill, postgres: postgresDrill, scheduler: schedulerDrill, digests: digestsDrill, 'slow-smtp': slowSmtpDrill, sentinel: sentinelDrill, 'smtp-failover': smtpFailoverDrill, webhooks: webhooksDrill,
 };
 
 const log = (message: string) => process.stderr.write(`[drill ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -64,7 +67,7 @@ const log = (message: string) => process.stderr.write(`[drill ${new Date().toISO
 /** A mistake in how the runner was called (a flag, a drill, a knob): one line, exit code 2. */
 class UsageError extends Error {}
 
-const USAGE = `usage: npm run drill [-- <drill>...]   drills: soak, crash, redis, postgres, scheduler, digests, slow-smtp, sentinel, smtp-failover (default: all)
+const USAGE = `usage: npm run drill [-- <drill>...]   drills: soak, crash, redis, postgres, scheduler, digests, slow-smtp, sentinel, smtp-failover, webhooks (default: all)
 
 Starts two API and two worker processes on a private PostgreSQL and Redis and runs the drills,
 printing one JSON report each. Knobs are environment variables (DRILLS, DRILL_SOAK_SECONDS, ...):
