@@ -197,7 +197,7 @@ async function fanout(cleanups: Cleanups) {
   const truncate = async () => {
     const admin = new pg.Client({ connectionString: env.database.url });
     await admin.connect();
-    await admin.query('TRUNCATE notifications, email_log').finally(() => admin.end());
+    await admin.query('TRUNCATE notifications, email_log, email_events').finally(() => admin.end());
   };
   await truncate();
   const bareSeconds = await bareInsert(env.database.url, users, CONTENT, batchId);
