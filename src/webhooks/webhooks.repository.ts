@@ -102,13 +102,16 @@ export class WebhooksRepository extends Repository {
     await this.db.updateTable('webhook_deliveries').set({ status: 'failed', last_error: error }).where('id', '=', id).where('status', '=', 'pending').execute();
   }
 
-  /** Back to pending for a replay; false when it is pending already (its job is still retrying). */
+  /**
+   * Back to pending for a replay, in one conditional statement: of two replays at once only one
+   * reopens it (the other finds it pending: 'pending'). Null when the endpoint has no such delivery.
+   */
   async reopen(endpointId: string, deliveryId: string): Promise<number | null | 'pending'> {
-    const row = await this.db.selectFrom('webhook_deliveries').select(['id', 'status']).where('endpoint_id', '=', endpointId).where('delivery_id', '=', deliveryId).executeTakeFirst();
-    if (!row) return null;
-    if (row.status === 'pending') return 'pending';
-    await this.db.updateTable('webhook_deliveries').set({ status: 'pending', last_error: null }).where('id', '=', row.id).execute();
-    return row.id;
+    const reopened = await this.db.updateTable('webhook_deliveries').set({ status: 'pending', last_error: null })
+      .where('endpoint_id', '=', endpointId).where('delivery_id', '=', deliveryId).where('status', '<>', 'pending').returning('id').executeTakeFirst();
+    if (reopened) return reopened.id;
+    const exists = await this.db.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', endpointId).where('delivery_id', '=', deliveryId).executeTakeFirst();
+    return exists ? 'pending' : null;
   }
 
   async listDeliveries(endpointId: string, q: { status?: WebhookDeliveryStatus; limit: number; offset: number }) {

@@ -245,3 +245,44 @@ describe('delivery', () => {
     expect(text).toMatch(/herald_webhook_failures_total\{event="webhook.test"\} \d+/);
   });
 });
+
+describe('races', () => {
+  it('of parallel replays of one delivery, one is sent again and the others answer 409', async () => {
+    const rx = await new Receiver().start();
+    try {
+      const ep = await endpoint(rx.url);
+      const { deliveryId } = (await t.call('POST', `/api/admin/webhooks/${ep.id}/test`, { as: admin })).body.data;
+      await settledDelivery(ep.id, deliveryId, 'delivered');
+      // Checked: with the reopen as a read then a write, several answer 202 and the receiver gets it more than twice.
+      const answers = await Promise.all(Array.from({ length: 8 }, () => t.call('POST', `/api/admin/webhooks/${ep.id}/deliveries/${deliveryId}/replay`, { as: admin })));
+      expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409, 409, 409, 409, 409, 409]);
+      await waitFor(async () => rx.accepted.length >= 2, 10_000, 20);
+      await settledDelivery(ep.id, deliveryId, 'delivered');
+      expect(rx.accepted).toHaveLength(2);
+    } finally {
+      await rx.stop();
+    }
+  });
+
+  it('of parallel reads of one notification, exactly one tells notification.read', async () => {
+    const rx = await new Receiver().start();
+    try {
+      // Checked: without the row lock in lockUnread, two or more reads each tell it.
+      const ep = await endpoint(rx.url, ['notification.read']);
+      const user = await t.user('VIEWER');
+      await t.app.services.notifications.notify({ userIds: [user.user.id], type: 'SYSTEM', title: 'Read me', message: 'm' });
+      const id = (await t.call('GET', '/api/notifications', { as: user })).body.data[0].id as string;
+      const reads = await Promise.all([
+        ...Array.from({ length: 4 }, () => t.call('POST', `/api/notifications/${id}/read`, { as: user })),
+        t.call('POST', '/api/notifications/bulk', { as: user, body: { ids: [id], action: 'read' } }),
+        t.call('POST', '/api/notifications/read-all', { as: user }),
+      ]);
+      expect(reads.every((r) => r.status === 200)).toBe(true);
+      await waitFor(async () => rx.accepted.length >= 1, 10_000, 20);
+      const rows = await t.app.database.db.selectFrom('webhook_deliveries').select('event_type').where('endpoint_id', '=', ep.id).execute();
+      expect(rows).toEqual([{ event_type: 'notification.read' }]);
+    } finally {
+      await rx.stop();
+    }
+  });
+});
