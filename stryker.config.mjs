@@ -19,6 +19,8 @@ export default {
     'src/platform/http/rate-limit.window.ts',
     'src/platform/email/circuit-breaker.rules.ts',
     'src/admin/smtp-health.rules.ts',
+    'src/platform/email/bounce.rules.ts',
+    'src/deliverability/suppression.rules.ts',
   ],
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'progress-append-only'],

@@ -21,6 +21,8 @@ export default defineConfig({
       'test/platform/http/rate-limit.window.test.ts',
       'test/platform/circuit-breaker.rules.test.ts',
       'test/admin/smtp-health.rules.test.ts',
+      'test/platform/bounce.rules.test.ts',
+      'test/deliverability/suppression.rules.test.ts',
     ],
     pool: 'forks',
     maxWorkers: 1,

@@ -94,6 +94,50 @@ describe('classifyRefusal: temporary (retry, never suppress)', () => {
   });
 });
 
+describe('classifyRefusal: the edges of the shapes', () => {
+  it('with pipelining nodemailer\'s top-level reply is DATA\'s; the refused RCPT TO decides', () => {
+    const err = { code: 'EENVELOPE', command: 'RCPT TO', response: '554 5.5.1 Error: no valid recipients', responseCode: 554, rejectedErrors: [rcpt('550 5.1.1 User unknown')] };
+    expect(classifyRefusal(err)).toEqual({ about: 'recipient', response: '550 5.1.1 User unknown' });
+  });
+
+  it('a listed refusal without its command is a RCPT TO refusal', () => {
+    expect(classifyRefusal({ code: 'EENVELOPE', rejectedErrors: [{ response: '550 User unknown', responseCode: 550 }] })).toEqual({ about: 'recipient', response: '550 User unknown' });
+  });
+
+  it('reply codes: 500 and 599 are permanent, 600 and codes not at the start are not', () => {
+    expect(classifyRefusal({ command: 'RCPT TO', responseCode: 500 })).toEqual({ about: 'message', response: '500' });
+    expect(classifyRefusal({ command: 'RCPT TO', responseCode: 599 })).toEqual({ about: 'message', response: '599' });
+    expect(classifyRefusal({ command: 'RCPT TO', responseCode: 600 })).toEqual({ about: 'temporary' });
+    expect(classifyRefusal({ command: 'RCPT TO', response: 'rejected: 550 User unknown' })).toEqual({ about: 'temporary' });
+  });
+
+  it('trims the answer (a raw line may keep its CRLF or leading blanks)', () => {
+    expect(classifyRefusal({ command: 'RCPT TO', response: '  550 5.1.1 User unknown\r\n' })).toEqual({ about: 'recipient', response: '550 5.1.1 User unknown' });
+    expect(classifyRefusal(data('552 5.3.4 Too big \r\n'))).toEqual({ about: 'message', response: '552 5.3.4 Too big' });
+  });
+
+  it('without a command, only the enhanced code can name the recipient', () => {
+    expect(classifyRefusal({ response: '550 5.1.1 User unknown' })).toEqual({ about: 'recipient', response: '550 5.1.1 User unknown' });
+    expect(classifyRefusal({ response: '550 Mailbox unavailable' })).toEqual({ about: 'message', response: '550 Mailbox unavailable' });
+  });
+
+  it('an enhanced code whose class contradicts the 5xx reply is not about the recipient', () => {
+    expect(classifyRefusal(allRejected('550 4.1.1 odd server'))).toEqual({ about: 'message', response: '550 4.1.1 odd server' });
+  });
+
+  it('the outermost error that carries an answer is classified, at most three causes deep, a looping chain included', () => {
+    const outer = (cause: unknown, fields: object = {}) => Object.assign(new Error('wrapped'), fields, { cause });
+    expect(classifyRefusal(outer(allRejected('550 5.1.1 inner'), { responseCode: 554, response: '554 5.7.1 outer', command: 'DATA' }))).toEqual({ about: 'message', response: '554 5.7.1 outer' });
+    expect(classifyRefusal(outer(allRejected('550 5.1.1 inner'), { response: '554 5.7.1 outer', command: 'DATA' }))).toEqual({ about: 'message', response: '554 5.7.1 outer' });
+    expect(classifyRefusal(outer(allRejected('550 5.1.1 inner'), { responseCode: 554, command: 'DATA' }))).toEqual({ about: 'message', response: '554' });
+    expect(classifyRefusal(outer(outer(outer(allRejected('550 5.1.1 three deep')))))).toEqual({ about: 'recipient', response: '550 5.1.1 three deep' });
+    expect(classifyRefusal(outer(outer(outer(outer(allRejected('550 5.1.1 four deep'))))))).toEqual({ about: 'temporary' });
+    const loop = new Error('loop') as Error & { cause?: unknown };
+    loop.cause = loop;
+    expect(classifyRefusal(loop)).toEqual({ about: 'temporary' });
+  });
+});
+
 describe('enhancedCode', () => {
   it('reads class.subject.detail after the reply code, single and multi-line', () => {
     expect(enhancedCode('550 5.1.10 null MX')).toEqual({ klass: 5, subject: 1, detail: 10 });
@@ -103,6 +147,8 @@ describe('enhancedCode', () => {
     expect(enhancedCode('550 5.1 short')).toBeNull();
     expect(enhancedCode('5.1.1 without a reply code')).toBeNull();
     expect(enhancedCode('550 3.1.1 not a class')).toBeNull();
+    expect(enhancedCode('550 5.10.1 two-digit subject')).toEqual({ klass: 5, subject: 10, detail: 1 });
+    expect(enhancedCode('rejected: 550 5.1.1 quoted later in the text')).toBeNull();
   });
 });
 

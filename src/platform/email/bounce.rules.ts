@@ -46,8 +46,8 @@ function replyCode(e: SmtpErrorShape): number | null {
 
 /** One SMTP answer, as the refusal of `command`. */
 function classifyOne(e: SmtpErrorShape): Refusal {
-  const code = replyCode(e);
-  if (code === null || code < 500 || code > 599) return { about: 'temporary' };
+  const code = replyCode(e) ?? 0;
+  if (code < 500 || code >= 600) return { about: 'temporary' };
   const response = typeof e.response === 'string' ? e.response.trim() : String(code);
   const command = typeof e.command === 'string' ? e.command.toUpperCase() : null;
   if (command === 'MAIL FROM') return { about: 'message', response };
@@ -65,8 +65,9 @@ function classifyOne(e: SmtpErrorShape): Refusal {
  */
 export function classifyRefusal(err: unknown): Refusal {
   let e = err as SmtpErrorShape | null;
+  // At most three wrappers deep (a cause chain may loop).
   for (let depth = 0; e && depth < 3 && e.responseCode === undefined && e.response === undefined && e.cause; depth++) e = e.cause as SmtpErrorShape;
-  if (!e || typeof e !== 'object') return { about: 'temporary' };
+  if (!e) return { about: 'temporary' };
   const rejected = Array.isArray(e.rejectedErrors) ? e.rejectedErrors : [];
   if (rejected.length > 0) {
     const each = rejected.map((r) => classifyOne({ command: 'RCPT TO', ...r }));
