@@ -67,6 +67,8 @@ describe('a permanent refusal of the address', () => {
     expect(rows.map((r) => r.status)).toEqual(['failed', 'suppressed']);
     expect(rows[1]).toMatchObject({ transport: null, error: 'address suppressed (hard-bounce, smtp)' });
     expect(sink.mailbox(user.email)).toEqual([]);
+    // No SMTP attempt at all: the server was offered the address once, for the first email.
+    expect(sink.offered.filter((a) => a === user.email)).toHaveLength(1);
     expect((await inApp(user.id)).map((r) => r.title)).toEqual(['First', 'Second']);
     // The admin's email log filters on it.
     const admin = await t.admin();
