@@ -70,15 +70,16 @@ export class WebhooksRepository extends Repository {
 
   /**
    * What the job needs to send one delivery, in one round trip: the row, its endpoint, and
-   * `older_pending`: whether an older delivery of the same ordering key, created after
-   * `createdAfter`, is still pending for this endpoint (then this one waits).
+   * `older_pending_since`: when the oldest delivery of the same ordering key that is older than
+   * this one and still pending for this endpoint was created (null: none; then this one may go),
+   * among those created after `createdAfter`.
    */
   deliveryToSend(id: number, createdAfter: Date) {
     return this.db.selectFrom('webhook_deliveries as d').innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
       .select(['d.id', 'd.delivery_id', 'd.endpoint_id', 'd.event_type', 'd.ordering_key', 'd.payload', 'd.status', 'd.attempts', 'd.created_at', 'e.url', 'e.secret', 'e.enabled'])
-      .select((eb) => eb.exists(eb.selectFrom('webhook_deliveries as o').select('o.id')
+      .select((eb) => eb.selectFrom('webhook_deliveries as o').select('o.created_at')
         .whereRef('o.endpoint_id', '=', 'd.endpoint_id').whereRef('o.ordering_key', '=', 'd.ordering_key').where('o.status', '=', 'pending')
-        .whereRef('o.id', '<', 'd.id').where('o.created_at', '>', createdAfter)).as('older_pending'))
+        .whereRef('o.id', '<', 'd.id').where('o.created_at', '>', createdAfter).orderBy('o.id').limit(1).as('older_pending_since'))
       .where('d.id', '=', id).executeTakeFirst();
   }
 

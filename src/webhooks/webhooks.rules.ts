@@ -109,3 +109,13 @@ export const hostOf = (url: URL) => (url.hostname.startsWith('[') ? url.hostname
 
 /** Whether a 2xx answer: anything else (3xx redirects included, never followed) is a failed attempt. */
 export const isSuccess = (status: number) => status >= 200 && status < 300;
+
+/**
+ * How long a delivery waits behind an older pending one before looking again: the older one's
+ * retries are spaced like its age (exponential backoff), so a quarter of that age, at least
+ * JOB_BACKOFF_MS and at most an hour. Each waiting delivery then looks a few dozen times in a day,
+ * not once a second: a dead receiver with thousands of notifications waiting costs little.
+ */
+export function deferralMs(backoffMs: number, olderAgeMs: number): number {
+  return Math.min(3_600_000, Math.max(backoffMs, Math.floor(olderAgeMs / 4)));
+}

@@ -9,7 +9,7 @@ import { enqueueInTx } from '../platform/queue/outbox.js';
 import { checkedAddress, postWebhook, RefusedTargetError, type PostOptions, type Resolver } from './webhooks.http.js';
 import type { WebhookMetrics } from './webhooks.metrics.js';
 import type { WebhooksRepository } from './webhooks.repository.js';
-import { isSuccess, signatureHeader, urlProblem } from './webhooks.rules.js';
+import { deferralMs, isSuccess, signatureHeader, urlProblem } from './webhooks.rules.js';
 
 export interface WebhooksServiceDeps {
   readonly db: Db;
@@ -30,6 +30,7 @@ export interface EndpointInput {
 }
 
 export const USER_AGENT = 'herald-webhooks/1';
+
 const newSecret = () => `whsec_${randomBytes(24).toString('base64url')}`;
 
 /** Outbound webhooks: endpoints (admin), the signed delivery of one event, its attempts and replays. */
@@ -156,9 +157,9 @@ export class WebhooksService {
       await repo.fail(id, 'endpoint disabled');
       return 'skipped';
     }
-    if (d.older_pending) {
+    if (d.older_pending_since) {
       metrics.deferred.inc({ event: d.event_type });
-      throw new DeferUntilError(new Date(now + settings.backoffMs), 'an older event of its ordering key is still pending for this endpoint');
+      throw new DeferUntilError(new Date(now + deferralMs(settings.backoffMs, now - new Date(d.older_pending_since).getTime())), 'an older event of its ordering key is still pending for this endpoint');
     }
     const body = JSON.stringify({ id: d.delivery_id, type: d.event_type, createdAt: d.created_at.toISOString(), data: d.payload });
     const result = await postWebhook(d.url, {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { attemptsToCover } from '../../src/platform/queue/queues.js';
-import { classifyAddress, hostOf, isSuccess, signatureHeader, urlProblem } from '../../src/webhooks/webhooks.rules.js';
+import { classifyAddress, deferralMs, hostOf, isSuccess, signatureHeader, urlProblem } from '../../src/webhooks/webhooks.rules.js';
 
 // The pure rules of outbound webhooks, without the app: the SSRF guard's address classes, URL
 // shapes, the signature, the attempts that cover the retry window.
@@ -85,5 +85,16 @@ describe('attemptsToCover', () => {
     expect(attemptsToCover(1_000, 751)).toBe(3);
     expect(attemptsToCover(60_000, 86_400_000)).toBe(12);
     expect(attemptsToCover(10, 86_400_000)).toBe(25);
+  });
+});
+
+describe('deferralMs', () => {
+  it('a quarter of the older delivery\'s age, at least the backoff, at most an hour', () => {
+    expect(deferralMs(1_000, 0)).toBe(1_000);
+    expect(deferralMs(1_000, 3_999)).toBe(1_000);
+    expect(deferralMs(1_000, 60_000)).toBe(15_000);
+    expect(deferralMs(1_000, 4 * 3_600_000)).toBe(3_600_000);
+    expect(deferralMs(1_000, 100 * 3_600_000)).toBe(3_600_000);
+    expect(deferralMs(50, 1_000)).toBe(250);
   });
 });
