@@ -128,16 +128,20 @@ describe('SMTP failover', () => {
     expect(view('smtp-1')).toMatchObject({ state: 'open', trips: 1 });
   });
 
-  it('every transport down: the failure is retryable, then every breaker open says until when', async () => {
+  it('every transport down: the message that opened the last breaker and those after it wait for the next trial', async () => {
     await primary.stop();
     await secondary.stop();
     open();
+    // Both tried, both refused: every breaker is open now, so this one waits for the trial too.
     const err = await transport!.send(mail()).catch((e: unknown) => e);
-    expect(err).not.toBeInstanceOf(PermanentEmailError);
-    expect(err).not.toBeInstanceOf(TransportsOpenError);
+    expect(err).toBeInstanceOf(TransportsOpenError);
+    expect((err as TransportsOpenError).until.getTime()).toBe(clock + 10_000);
+    expect((err as Error).message).toMatch(/last error: .*ECONNREFUSED/);
+    expect(transport!.views().map((v) => v.trips)).toEqual([1, 1]);
     const held = await transport!.send(mail()).catch((e: unknown) => e);
     expect(held).toBeInstanceOf(TransportsOpenError);
     expect((held as TransportsOpenError).until.getTime()).toBe(clock + 10_000);
+    expect(transport!.views().map((v) => v.consecutiveFailures)).toEqual([1, 1]);
     // The second comes back; after the cool-down the primary's trial fails and the second's carries the mail.
     await secondary.start();
     clock += 10_000;
@@ -150,8 +154,12 @@ describe('SMTP failover', () => {
   it('with one server there is nothing to fail over to: it is tried every time, open or not', async () => {
     await primary.stop();
     transport = new FailoverTransport([primary.url], settings);
-    await expect(transport.send(mail())).rejects.toThrow();
+    const err = await transport.send(mail()).catch((e: unknown) => e);
+    // An ordinary failure (the job retries on its backoff), as without failover.
+    expect(err).not.toBeInstanceOf(TransportsOpenError);
+    expect((err as Error).message).toMatch(/ECONNREFUSED/);
     expect(view('smtp-1').state).toBe('open');
+    await expect(transport.send(mail())).rejects.toThrow(/ECONNREFUSED/);
     await primary.start();
     expect((await transport.send(mail())).transport).toBe('smtp-1');
     expect(view('smtp-1').state).toBe('closed');

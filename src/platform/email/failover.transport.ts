@@ -14,10 +14,14 @@ export interface TransportView {
   readonly trips: number;
 }
 
-/** Every transport's breaker is open: nothing may be tried before `until` (the job defers until then). */
+/**
+ * Every transport's breaker is open (some perhaps by this very message's failures): nothing may be
+ * tried before `until`, so the job waits until then (a deferral) rather than spending an attempt.
+ */
 export class TransportsOpenError extends Error {
-  constructor(readonly until: Date, detail: string) {
-    super(`every SMTP transport is open (${detail}); next trial at ${until.toISOString()}`);
+  constructor(readonly until: Date, detail: string, options?: { cause?: unknown }) {
+    const last = options?.cause ? `; last error: ${(options.cause as Error).message}` : '';
+    super(`every SMTP transport is open (${detail}); next trial at ${until.toISOString()}${last}`, options);
   }
 }
 
@@ -108,8 +112,12 @@ export class FailoverTransport implements MailTransport {
         lastError = err;
       }
     }
-    if (lastError) throw lastError;
-    throw new TransportsOpenError(this.nextTrial(), this.members.map((m) => `${m.name} ${m.breaker.state}`).join(', '));
+    // Failures that left every breaker open (a trial included) wait for the next trial like the
+    // messages that found them open: a long outage of every server spends no attempts, loses nothing.
+    // One server is tried every time instead: its failure is an ordinary retry, as without failover.
+    const allOpen = this.members.length > 1 && this.members.every((m) => m.breaker.state !== 'closed');
+    if (lastError && !allOpen) throw lastError;
+    throw new TransportsOpenError(this.nextTrial(), this.members.map((m) => `${m.name} ${m.breaker.state}`).join(', '), lastError ? { cause: lastError } : undefined);
   }
 
   /** The earliest moment a transport admits a message again (a trial in flight: a tenth of the cool-down). */
