@@ -30,6 +30,13 @@ afterAll(() => t?.close());
 
 const key = (r: { method: string; url: string }) => `${r.method} ${r.url}`;
 
+/**
+ * Both paths are fixed (the contract's batches/:id, issue 18's :id/timeline) and cannot collide in
+ * practice: a notification id is a UUID, never 'batches', and Fastify matches the static segment
+ * first. Only this pair is excused; any other ambiguous path still fails.
+ */
+const KNOWN_AMBIGUOUS = /^warn no-ambiguous-paths: .*`\/api\/admin\/notifications\/\{id\}\/timeline` and `\/api\/admin\/notifications\/batches\/\{id\}`/;
+
 describe('GET /api/openapi.json', () => {
   it('documents every route, or the route is a page or file with its reason listed', () => {
     const missing = t.app.routes.filter((r) => !r.openapi && !(key(r) in NOT_JSON)).map(key);
@@ -42,7 +49,8 @@ describe('GET /api/openapi.json', () => {
     expect(document.openapi).toBe('3.1.0');
     const config = await createConfig({ extends: ['minimal'] } as never);
     const problems = await lintFromString({ source: JSON.stringify(document), absoluteRef: '/openapi.json', config });
-    expect(problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`)).toEqual([]);
+    const found = problems.map((p) => `${p.severity} ${p.ruleId}: ${p.message} at ${p.location[0]?.pointer}`);
+    expect(found.filter((p) => !KNOWN_AMBIGUOUS.test(p))).toEqual([]);
   });
 
   it('has one operation per documented route, with its access rule, rate limit and errors', () => {
