@@ -6,7 +6,7 @@ import type { Logger } from '../platform/logger.js';
 import type { ParsedEvent, ParseResult } from './email-event.rules.js';
 import type { EmailEventsRepository } from './email-events.repository.js';
 import type { SuppressionsPort, WebhookEmitPort } from './email-events.ports.js';
-import { GENERIC_SIGNATURE_HEADER, genericSignatureValid, parseGeneric, postmarkAuthorized } from './generic.rules.js';
+import { genericSignatureValid, parseGeneric, postmarkAuthorized } from './generic.rules.js';
 import { parsePostmark } from './postmark.rules.js';
 import { parseSesEvent } from './ses.rules.js';
 import type { SnsClient } from './sns.client.js';
@@ -15,6 +15,7 @@ import { parseSnsEnvelope, snsSignatureValid, topicAllowed, type SnsEnvelope } f
 export const PROVIDERS = ['ses', 'postmark', 'generic'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 const isProvider = (p: string): p is Provider => (PROVIDERS as readonly string[]).includes(p);
+const GENERIC_SIGNATURE_HEADER = 'x-herald-signature';
 
 /** Why a request was refused: the `reason` label of herald_email_webhook_rejected_total. */
 export type RejectReason =

@@ -16,9 +16,9 @@ const PERMANENT_TYPES = new Set(['HardBounce', 'BadEmailAddress']);
 /** Bounce Types that are no delivery problem at all (auto-replies, list management, tests). */
 const NOISE_TYPES = new Set(['AutoResponder', 'Subscribe', 'Unsubscribe', 'OpenRelayTest', 'ChallengeVerification', 'AddressChange']);
 
+/** The Message-ID header of the bounced message's copy (one line of its own, not X-...-Message-ID). */
 function contentMessageId(content: unknown): string | null {
-  if (typeof content !== 'string') return null;
-  return /^message-id:\s*(<[^>\r\n]+>)/im.exec(content)?.[1] ?? null;
+  return /^message-id:\s*(<[^>\r\n]+>)/im.exec(String(content))?.[1] ?? null;
 }
 
 export function parsePostmark(body: unknown, receivedAt: Date): ParseResult | null {
@@ -29,27 +29,29 @@ export function parsePostmark(body: unknown, receivedAt: Date): ParseResult | nu
   const messageIds = messageIdCandidates(metadata['herald-message-id'], contentMessageId(p.Content), p.MessageID);
   // Postmark's bounce IDs are 64-bit: JSON.parse rounds those past 2^53, so two neighbouring IDs
   // can read the same. With its message's id (a UUID) in front, a rounded ID still names one bounce.
-  const bounceId = typeof p.ID === 'number' || typeof p.ID === 'string' ? String(p.ID) : '';
-  const id = bounceId && typeof p.MessageID === 'string' ? `${p.MessageID}/${bounceId}` : bounceId;
-  const one = (e: Omit<ParsedEvent, 'messageIds' | 'email'> & { email: unknown }): ParseResult | null => {
+  const bounceId = typeof p.ID === 'number' || typeof p.ID === 'string' ? String(p.ID) : null;
+  const messageId = typeof p.MessageID === 'string' && p.MessageID ? p.MessageID : null;
+  const id = bounceId && messageId ? `${messageId}/${bounceId}` : bounceId;
+  /** One event, or null when the payload names no recipient or has no id to dedupe it by. */
+  const one = (key: string | null, e: Omit<ParsedEvent, 'messageIds' | 'email' | 'providerEventId'> & { email: unknown }): ParseResult | null => {
     const email = normalizeEmail(e.email);
-    if (!email || !e.providerEventId.split(':')[1]) return null;
-    return { kind: 'events', events: [{ ...e, email, messageIds }] };
+    if (!email || key === null) return null;
+    return { kind: 'events', events: [{ ...e, providerEventId: key, email, messageIds }] };
   };
 
   if (record === 'SpamComplaint' || (record === 'Bounce' && p.Type === 'SpamComplaint')) {
-    return one({ providerEventId: `complaint:${id}`, type: 'complaint', email: p.Email, permanent: true, occurredAt: dateOf(p.BouncedAt, receivedAt), detail: detailOf(p.Description, p.Details) });
+    return one(id && `complaint:${id}`, { type: 'complaint', email: p.Email, permanent: true, occurredAt: dateOf(p.BouncedAt, receivedAt), detail: detailOf(p.Description, p.Details) });
   }
   if (record === 'Bounce') {
-    if (typeof p.Type === 'string' && NOISE_TYPES.has(p.Type)) return { kind: 'ignored', what: `Bounce/${p.Type}` };
-    return one({
-      providerEventId: `bounce:${id}`, type: 'bounce', email: p.Email, permanent: typeof p.Type === 'string' && PERMANENT_TYPES.has(p.Type),
-      occurredAt: dateOf(p.BouncedAt, receivedAt), detail: detailOf(typeof p.Type === 'string' ? p.Type : null, p.Description, p.Details),
+    const type = String(p.Type);
+    if (NOISE_TYPES.has(type)) return { kind: 'ignored', what: `Bounce/${type}` };
+    return one(id && `bounce:${id}`, {
+      type: 'bounce', email: p.Email, permanent: PERMANENT_TYPES.has(type), occurredAt: dateOf(p.BouncedAt, receivedAt), detail: detailOf(p.Type, p.Description, p.Details),
     });
   }
   if (record === 'Delivery') {
     // A delivery has no ID of its own: Postmark's message and the recipient name it.
-    return one({ providerEventId: `delivery:${String(p.MessageID ?? '')}:${String(p.Recipient ?? '').toLowerCase()}`, type: 'delivered', email: p.Recipient, permanent: false, occurredAt: dateOf(p.DeliveredAt, receivedAt), detail: detailOf(p.Details) });
+    return one(messageId && `delivery:${messageId}:${String(p.Recipient).toLowerCase()}`, { type: 'delivered', email: p.Recipient, permanent: false, occurredAt: dateOf(p.DeliveredAt, receivedAt), detail: detailOf(p.Details) });
   }
   return { kind: 'ignored', what: record }; // Open, Click, SubscriptionChange
 }

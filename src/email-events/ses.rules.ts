@@ -26,7 +26,9 @@ export function parseSesEvent(message: unknown, receivedAt: Date): ParseResult |
   if (typeof kind !== 'string') return null; // not an SES event at all
   const mail = obj(m.mail);
   const messageIds = sesMessageIds(mail);
-  const sesId = typeof mail.messageId === 'string' ? mail.messageId : '';
+  // SES's id of the sent message: with the recipient, what names a delivery (and a feedback without its id).
+  const sesId = mail.messageId;
+  if (typeof sesId !== 'string' || !sesId) return null;
   const events: ParsedEvent[] = [];
   const add = (raw: unknown, e: Omit<ParsedEvent, 'email' | 'providerEventId' | 'messageIds'> & { key: string }) => {
     const email = normalizeEmail(raw);

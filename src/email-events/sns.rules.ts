@@ -58,10 +58,8 @@ export function snsSignatureValid(m: SnsEnvelope, key: KeyObject): boolean {
   const hash = snsHash(m.SignatureVersion);
   const text = snsStringToSign(m);
   if (!hash || text === null) return false;
-  const signature = Buffer.from(m.Signature, 'base64');
-  if (signature.length === 0) return false;
   try {
-    return verify(hash, Buffer.from(text, 'utf8'), key, signature);
+    return verify(hash, Buffer.from(text), key, Buffer.from(m.Signature, 'base64'));
   } catch {
     return false; // a key of another type, a malformed signature
   }
@@ -88,8 +86,8 @@ export function snsUrlAllowed(raw: string, patterns: readonly string[]): boolean
     return false;
   }
   if (url.protocol !== 'https:' || url.username !== '' || url.password !== '') return false;
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  return hostAllowed(host, patterns);
+  // An IPv6 literal keeps its brackets here and matches no pattern (EMAIL_SNS_CERT_HOSTS takes names and IPv4).
+  return hostAllowed(url.hostname, patterns);
 }
 
 /** The TopicArn allow-list: empty accepts any topic. */
