@@ -112,10 +112,11 @@ export const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /**
  * How long a delivery waits behind an older pending one before looking again: the older one's
- * retries are spaced like its age (exponential backoff), so a quarter of that age, at least
- * JOB_BACKOFF_MS and at most an hour. Each waiting delivery then looks a few dozen times in a day,
- * not once a second: a dead receiver with thousands of notifications waiting costs little.
+ * retries are spaced like its age (exponential backoff), so an eighth of that age, at least
+ * JOB_BACKOFF_MS and at most 15 minutes. A waiting delivery then looks about a hundred times in a
+ * day, not once a second (a dead receiver with thousands of notifications waiting costs little),
+ * and follows its older one by at most an eighth of that one's age once it is delivered.
  */
 export function deferralMs(backoffMs: number, olderAgeMs: number): number {
-  return Math.min(3_600_000, Math.max(backoffMs, Math.floor(olderAgeMs / 4)));
+  return Math.min(900_000, Math.max(backoffMs, Math.floor(olderAgeMs / 8)));
 }

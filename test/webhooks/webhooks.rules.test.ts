@@ -89,12 +89,13 @@ describe('attemptsToCover', () => {
 });
 
 describe('deferralMs', () => {
-  it('a quarter of the older delivery\'s age, at least the backoff, at most an hour', () => {
+  it('an eighth of the older delivery\'s age, at least the backoff, at most 15 minutes', () => {
     expect(deferralMs(1_000, 0)).toBe(1_000);
-    expect(deferralMs(1_000, 3_999)).toBe(1_000);
-    expect(deferralMs(1_000, 60_000)).toBe(15_000);
-    expect(deferralMs(1_000, 4 * 3_600_000)).toBe(3_600_000);
-    expect(deferralMs(1_000, 100 * 3_600_000)).toBe(3_600_000);
-    expect(deferralMs(50, 1_000)).toBe(250);
+    expect(deferralMs(1_000, 7_999)).toBe(1_000);
+    expect(deferralMs(1_000, 8_008)).toBe(1_001);
+    expect(deferralMs(1_000, 120_000)).toBe(15_000);
+    expect(deferralMs(1_000, 2 * 3_600_000)).toBe(900_000);
+    expect(deferralMs(1_000, 100 * 3_600_000)).toBe(900_000);
+    expect(deferralMs(50, 1_000)).toBe(125);
   });
 });
