@@ -27,7 +27,6 @@ export function emailEventsModule(deps: EmailEventsModuleDeps) {
     labelNames: ['provider', 'reason'] as const, registers: [metrics.registry],
   });
   const { sns } = config.emailEvents;
-  if (sns.topicArns.length === 0) log.debug('EMAIL_SNS_TOPIC_ARNS is empty: SNS messages of any topic are accepted once their signature verifies');
   const intake = new EmailEventsService({
     db: deps.db, repository, log, sns: new SnsClient(sns), webhookSecret: config.emailEvents.webhookSecret, topicArns: sns.topicArns,
     suppressions: deps.suppressions, webhooks: deps.webhooks,

@@ -58,7 +58,13 @@ export class EmailEventsService {
     if (!isProvider(providerName)) throw rejected(new NotFoundError(), 'unknown-provider');
     const provider = providerName;
     const receivedAt = this.deps.now?.() ?? new Date();
-    if (provider === 'ses') return this.receiveSns(raw, receivedAt);
+    if (provider === 'ses') {
+      // Anyone can create an SNS topic, subscribe this URL (it confirms itself) and publish validly
+      // signed fake bounces: a valid signature proves only that SNS sent it. Without the list of our
+      // own topics the endpoint does not exist, like the secret-authenticated ones below.
+      if (this.deps.topicArns.length === 0) throw rejected(new NotFoundError(), 'not-configured');
+      return this.receiveSns(raw, receivedAt);
+    }
 
     // postmark and generic share EMAIL_WEBHOOK_SECRET; without it they do not exist (never open).
     const secret = this.deps.webhookSecret;
