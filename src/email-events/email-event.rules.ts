@@ -60,9 +60,14 @@ export function normalizeEmail(raw: unknown): string | null {
   return /^[^\s@]+@[^\s@]+$/.test(email) && email.length <= 254 ? email : null;
 }
 
-/** A timestamp from the payload; `fallback` (the receipt time) when it is missing or not a date. */
+/**
+ * A timestamp from the payload; `fallback` (the receipt time) when it is missing or not a date, or
+ * outside years 1-9999 (JavaScript reaches 271821 BC, PostgreSQL's timestamptz stops at 4713 BC:
+ * such a date made the event's INSERT fail, a 500 the provider retried for ever).
+ */
 export function dateOf(raw: unknown, fallback: Date): Date {
   if (typeof raw !== 'string' && typeof raw !== 'number') return fallback;
   const d = new Date(raw);
-  return Number.isNaN(d.getTime()) ? fallback : d;
+  const year = d.getUTCFullYear();
+  return Number.isNaN(d.getTime()) || year < 1 || year > 9999 ? fallback : d;
 }
