@@ -90,8 +90,8 @@ export const hostPortList = (example: string) => z.string().transform((value, ct
 });
 
 /**
- * A comma-separated list of host names where `*` stands for exactly one DNS label
- * (`sns.*.amazonaws.com`): EMAIL_SNS_CERT_HOSTS. Lower-cased; no ports, schemes or paths.
+ * A comma-separated list of host names where `*` stands for exactly one AWS region label
+ * (`sns.*.amazonaws.com`; never an S3 endpoint's label): EMAIL_SNS_CERT_HOSTS. Lower-cased; no ports, schemes or paths.
  */
 export const hostPatterns = z.string().transform((value, ctx) => {
   const hosts = value.split(',').map((p) => p.trim().toLowerCase()).filter(Boolean);

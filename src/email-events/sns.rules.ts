@@ -65,12 +65,20 @@ export function snsSignatureValid(m: SnsEnvelope, key: KeyObject): boolean {
   }
 }
 
-/** `host` against the allow-list, where `*` is exactly one DNS label (sns.*.amazonaws.com). */
+/**
+ * An AWS region as one DNS label (us-east-1, us-gov-west-1, cn-northwest-1). Never an S3 endpoint
+ * label (s3, s3-external-1, s3-accelerate, s3-us-west-2): <bucket>.s3….amazonaws.com is served
+ * under Amazon's certificate for whoever owns the bucket, so sns.s3.amazonaws.com is the "sns"
+ * bucket's owner, who could serve a signing certificate of their own.
+ */
+const REGION_LABEL = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+
+/** `host` against the allow-list, where `*` is exactly one AWS region label (sns.*.amazonaws.com). */
 export function hostAllowed(host: string, patterns: readonly string[]): boolean {
   const labels = host.toLowerCase().split('.');
   return patterns.some((pattern) => {
     const want = pattern.split('.');
-    return want.length === labels.length && want.every((w, i) => w === '*' ? /^[a-z0-9-]+$/.test(labels[i] ?? '') : w === labels[i]);
+    return want.length === labels.length && want.every((w, i) => w === '*' ? REGION_LABEL.test(labels[i] ?? '') : w === labels[i]);
   });
 }
 
