@@ -7,8 +7,9 @@
  *
  * Only a 5xx is considered: a 4xx is temporary and retried, never suppressed. The enhanced status
  * code (RFC 3463) decides when there is one: 5.1.x is addressing (5.1.1 no such user, 5.1.2 bad
- * domain, 5.1.10 null MX…), about the recipient unless the refused command was MAIL FROM (5.1.7/
- * 5.1.8 are our sender's address); any other class (5.7.x policy/spam, 5.3.4 and 5.2.3 size,
+ * domain, 5.1.10 null MX…), about the recipient unless the refused command was MAIL FROM or the
+ * code is 5.1.7/5.1.8 (our sender's address, which Postfix refuses at RCPT TO: "Sender address
+ * rejected", about the message whatever its code); any other class (5.7.x policy/spam, 5.3.4 and 5.2.3 size,
  * 5.2.2 mailbox full, 5.6.x content) is about the message. Without one, a plain 550, 551 or 553
  * answered to RCPT TO names the recipient; 552 and 554 (storage, "transaction failed") and any
  * answer to DATA do not.
@@ -50,9 +51,14 @@ function classifyOne(e: SmtpErrorShape): Refusal {
   if (code < 500 || code >= 600) return { about: 'temporary' };
   const response = typeof e.response === 'string' ? e.response.trim() : String(code);
   const command = typeof e.command === 'string' ? e.command.toUpperCase() : null;
-  if (command === 'MAIL FROM') return { about: 'message', response };
+  // Postfix checks the sender at RCPT TO (smtpd_delay_reject): "Sender address rejected" there is
+  // about our address, like 5.1.7/5.1.8 (RFC 3463's sender codes), whatever the command.
+  if (command === 'MAIL FROM' || /\bsender address rejected\b/i.test(response)) return { about: 'message', response };
   const enhanced = enhancedCode(response);
-  if (enhanced) return enhanced.klass === 5 && enhanced.subject === 1 ? { about: 'recipient', response } : { about: 'message', response };
+  if (enhanced) {
+    const recipient = enhanced.klass === 5 && enhanced.subject === 1 && enhanced.detail !== 7 && enhanced.detail !== 8;
+    return { about: recipient ? 'recipient' : 'message', response };
+  }
   if (command === 'RCPT TO' && RECIPIENT_CODES_WITHOUT_ENHANCED.has(code)) return { about: 'recipient', response };
   return { about: 'message', response };
 }
