@@ -13,7 +13,7 @@ describe('classifyAddress', () => {
     ['169.254.169.254', 'link-local'], ['169.254.0.1', 'link-local'], ['100.64.0.1', 'cgnat'], ['100.127.255.255', 'cgnat'],
     ['192.0.0.8', 'reserved'], ['198.18.0.1', 'reserved'], ['198.19.255.255', 'reserved'], ['224.0.0.1', 'multicast'], ['239.255.255.250', 'multicast'],
     ['240.0.0.1', 'reserved'], ['255.255.255.255', 'reserved'],
-    ['::1', 'loopback'], ['::', 'unspecified'], ['0:0:0:0:0:0:0:1', 'loopback'], ['[::1]', 'loopback'],
+    ['::1', 'loopback'], ['::', 'unspecified'], ['::2', 'unspecified'], ['0:0:0:0:0:0:0:1', 'loopback'], ['FE80::1', 'link-local'],
     ['fc00::1', 'private'], ['fd12:3456:789a::1', 'private'], ['fe80::1', 'link-local'], ['fe80::1%eth0', 'link-local'], ['febf::1', 'link-local'],
     ['fec0::1', 'private'], ['ff02::1', 'multicast'], ['2001:db8::1', 'reserved'],
     // IPv4 inside IPv6: judged as the IPv4 address.
@@ -21,7 +21,7 @@ describe('classifyAddress', () => {
     ['::127.0.0.1', 'loopback'], ['::8.8.8.8', 'reserved'], ['64:ff9b::10.0.0.1', 'private'], ['64:ff9b::a9fe:a9fe', 'link-local'], ['2002:7f00:1::1', 'loopback'],
     ['2002:c0a8:101::1', 'private'],
     // Not addresses at all.
-    ['localhost', 'invalid'], ['1.2.3', 'invalid'], ['256.1.1.1', 'invalid'], ['1.2.3.4.5', 'invalid'], ['::ffff:1.2.3.256', 'invalid'], ['1::2::3', 'invalid'], ['', 'invalid'],
+    ['localhost', 'invalid'], ['[::1]', 'invalid'], ['1.2.3', 'invalid'], ['256.1.1.1', 'invalid'], ['1.2.3.4.5', 'invalid'], ['::ffff:1.2.3.256', 'invalid'], ['1::2::3', 'invalid'], ['', 'invalid'],
   ];
   it.each(refused)('refuses %s (%s)', (ip, why) => {
     expect(classifyAddress(ip)).toBe(why);
@@ -30,7 +30,8 @@ describe('classifyAddress', () => {
   const allowed = [
     '8.8.8.8', '1.1.1.1', '93.184.216.34', '172.15.255.255', '172.32.0.1', '192.167.1.1', '192.169.0.1', '100.63.255.255', '100.128.0.1',
     '169.253.255.255', '169.255.0.1', '198.17.255.255', '198.20.0.1', '223.255.255.255', '11.0.0.1', '9.255.255.255', '126.255.255.255', '128.0.0.1',
-    '192.0.1.1', '2606:4700:4700::1111', '2001:4860:4860::8888', '2a00:1450:4001::1', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', 'fbff::1', 'fe7f::1',
+    '192.0.1.1', '1.168.0.1', '1.254.0.1', '1.64.0.1', '1.18.0.1', '1.0.0.1', '2606:4700:4700::1111', '2003:db8::1',
+    '65:ff9b::a00:1', '64:ff9c::a00:1', '64:ff9b:1::a00:1', '64:ff9b:0:1::a00:1', '64:ff9b:0:0:1:0:a00:1', '64:ff9b::1:a00:1', '1:2:3:4:5:6:7:8', '2001:4860:4860::8888', '2a00:1450:4001::1', '::ffff:8.8.8.8', '64:ff9b::808:808', '2002:808:808::1', 'fbff::1', 'fe7f::1',
   ];
   it.each(allowed)('allows the public address %s', (ip) => {
     expect(classifyAddress(ip)).toBeNull();
