@@ -10,9 +10,10 @@
  * domain, 5.1.10 null MX…), about the recipient unless the refused command was MAIL FROM or the
  * code is 5.1.7/5.1.8 (our sender's address, which Postfix refuses at RCPT TO: "Sender address
  * rejected", about the message whatever its code); any other class (5.7.x policy/spam, 5.3.4 and 5.2.3 size,
- * 5.2.2 mailbox full, 5.6.x content) is about the message. Without one, a plain 550, 551 or 553
- * answered to RCPT TO names the recipient; 552 and 554 (storage, "transaction failed") and any
- * answer to DATA do not.
+ * 5.2.2 mailbox full, 5.6.x content) is about the message; qmail's trailing "(#5.x.y)" counts as
+ * one. Without one, a plain 550, 551 or 553 answered to RCPT TO names the recipient, unless it
+ * refuses to relay or asks for authentication (about herald); 552 and 554 (storage, "transaction
+ * failed") and any answer to DATA do not.
  */
 
 export interface SmtpErrorShape {
@@ -31,6 +32,13 @@ export type Refusal =
 
 const ENHANCED = /^[245]\d\d[ -]([245])\.(\d{1,3})\.(\d{1,3})\b/;
 const RECIPIENT_CODES_WITHOUT_ENHANCED = new Set([550, 551, 553]);
+/** qmail puts its enhanced code last: "553 sorry, that domain isn't in my list of allowed rcpthosts (#5.7.1)". */
+const TRAILING_ENHANCED = /\(#([245])\.(\d{1,3})\.(\d{1,3})\)\s*$/;
+/**
+ * A relay refusing to relay for herald, or an unauthenticated client (Exim's "550 relay not
+ * permitted", "550 authentication required"): every recipient gets it, none is at fault.
+ */
+const ABOUT_US = /\brelay(?:ing)?\b|\brcpthosts\b|\bauthenticat/i;
 
 /** The enhanced status code of an SMTP answer ("550 5.1.1 …" → { klass: 5, subject: 1, detail: 1 }). */
 export function enhancedCode(response: string): { klass: number; subject: number; detail: number } | null {
@@ -54,12 +62,13 @@ function classifyOne(e: SmtpErrorShape): Refusal {
   // Postfix checks the sender at RCPT TO (smtpd_delay_reject): "Sender address rejected" there is
   // about our address, like 5.1.7/5.1.8 (RFC 3463's sender codes), whatever the command.
   if (command === 'MAIL FROM' || /\bsender address rejected\b/i.test(response)) return { about: 'message', response };
-  const enhanced = enhancedCode(response);
+  const trailing = TRAILING_ENHANCED.exec(response);
+  const enhanced = enhancedCode(response) ?? (trailing ? { klass: Number(trailing[1]), subject: Number(trailing[2]), detail: Number(trailing[3]) } : null);
   if (enhanced) {
     const recipient = enhanced.klass === 5 && enhanced.subject === 1 && enhanced.detail !== 7 && enhanced.detail !== 8;
     return { about: recipient ? 'recipient' : 'message', response };
   }
-  if (command === 'RCPT TO' && RECIPIENT_CODES_WITHOUT_ENHANCED.has(code)) return { about: 'recipient', response };
+  if (command === 'RCPT TO' && RECIPIENT_CODES_WITHOUT_ENHANCED.has(code) && !ABOUT_US.test(response)) return { about: 'recipient', response };
   return { about: 'message', response };
 }
 
