@@ -21,6 +21,7 @@ export default {
     'src/admin/smtp-health.rules.ts',
     'src/platform/email/bounce.rules.ts',
     'src/deliverability/suppression.rules.ts',
+    'src/webhooks/webhooks.rules.ts',
   ],
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'progress-append-only'],

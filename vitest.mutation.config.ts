@@ -23,6 +23,7 @@ export default defineConfig({
       'test/admin/smtp-health.rules.test.ts',
       'test/platform/bounce.rules.test.ts',
       'test/deliverability/suppression.rules.test.ts',
+      'test/webhooks/webhooks.rules.test.ts',
     ],
     pool: 'forks',
     maxWorkers: 1,
