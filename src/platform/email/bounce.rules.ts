@@ -73,6 +73,19 @@ function classifyOne(e: SmtpErrorShape): Refusal {
 }
 
 /**
+ * Whether a 5xx refuses herald itself rather than this message or recipient: a relay that will not
+ * relay for us or wants a login (ABOUT_US). Another transport may well take the message, so the
+ * failover transport moves it on instead of failing it for good.
+ */
+export function refusesUs(err: unknown): boolean {
+  const e = err as SmtpErrorShape | null;
+  if (!e) return false;
+  const rejected = Array.isArray(e.rejectedErrors) ? e.rejectedErrors : [];
+  const responses = (rejected.length > 0 ? rejected : [e]).map((r) => (typeof r.response === 'string' ? r.response : ''));
+  return responses.every((r) => ABOUT_US.test(r));
+}
+
+/**
  * Classifies a failed hand-off of a one-recipient email (herald sends each email to one address).
  * An error wrapping nodemailer's (`cause`, e.g. PermanentEmailError) is unwrapped. When RCPT TO
  * refusals are listed, they decide: a temporary one among them makes the whole refusal temporary

@@ -1,3 +1,4 @@
+import { refusesUs } from './bounce.rules.js';
 import nodemailer, { type Transporter } from 'nodemailer';
 
 export interface OutgoingMail {
@@ -71,7 +72,9 @@ export function createSmtpTransport(smtpUrl: string, options: { maxConnections?:
         });
         return { transport: name, response: typeof info.response === 'string' ? info.response : null };
       } catch (err) {
-        if (isPermanentSmtpError(err)) throw new PermanentEmailError((err as Error).message, { cause: err });
+        // A relay refusing to relay for herald (or wanting a login) refuses us, not the message: not
+        // permanent, so the failover transport tries the next server and a lone one retries.
+        if (isPermanentSmtpError(err) && !refusesUs(err)) throw new PermanentEmailError((err as Error).message, { cause: err });
         throw err;
       }
     },
