@@ -39,7 +39,7 @@ describe('a relay refusing to relay', () => {
       expect([response, classifyRefusal(err).about]).toEqual([response, 'message']);
     }
     // A plain 550 about the mailbox still names the recipient; qmail's trailing code is read.
-    for (const response of ['550 No such user here', '550 sorry, no mailbox here by that name. (#5.1.1)']) {
+    for (const response of ['550 No such user here', '550 sorry, no mailbox here by that name. (#5.1.1)', '550 5.1.1 <u@x>: Recipient address rejected: User unknown in relay recipient table']) {
       expect([response, classifyRefusal({ command: 'RCPT TO', response, responseCode: 550 }).about]).toEqual([response, 'recipient']);
     }
   });

@@ -43,9 +43,11 @@ describe('a primary that will not relay for herald', () => {
 
   it('a dead mailbox is still permanent at once, never tried elsewhere', async () => {
     transport = new FailoverTransport([primary.url, secondary.url], { maxConnections: 1, timeoutMs: 1_000, cooldownMs: 60_000, maxCooldownMs: 600_000, max4xx: 3 });
-    const to = `dead${++n}@mail.test`;
-    primary.answers.set(to, { rcpt: '550 5.1.1 <x>: Recipient address rejected: User unknown' });
-    expect(await transport.send(mail(to)).catch((e: unknown) => e)).toBeInstanceOf(PermanentEmailError);
-    expect(secondary.offered).not.toContain(to);
+    for (const rcpt of ['550 5.1.1 <x>: Recipient address rejected: User unknown', '550 5.1.1 <x>: Recipient address rejected: User unknown in relay recipient table']) {
+      const to = `dead${++n}@mail.test`;
+      primary.answers.set(to, { rcpt });
+      expect([rcpt, await transport.send(mail(to)).catch((e: unknown) => e)]).toEqual([rcpt, expect.any(PermanentEmailError)]);
+      expect(secondary.offered).not.toContain(to);
+    }
   });
 });

@@ -38,7 +38,7 @@ const TRAILING_ENHANCED = /\(#([245])\.(\d{1,3})\.(\d{1,3})\)\s*$/;
  * A relay refusing to relay for herald, or an unauthenticated client (Exim's "550 relay not
  * permitted", "550 authentication required"): every recipient gets it, none is at fault.
  */
-const ABOUT_US = /\brelay(?:ing)?\b|\brcpthosts\b|\bauthenticat/i;
+const ABOUT_US = /\brelay(?:ing)?(?: access)? (?:not permitted|denied|not allowed|prohibited)|\b(?:not permitted|unable) to relay\b|\brcpthosts\b|\bauthentication (?:is )?required\b/i;
 
 /** The enhanced status code of an SMTP answer ("550 5.1.1 …" → { klass: 5, subject: 1, detail: 1 }). */
 export function enhancedCode(response: string): { klass: number; subject: number; detail: number } | null {
@@ -82,7 +82,8 @@ export function refusesUs(err: unknown): boolean {
   if (!e) return false;
   const rejected = Array.isArray(e.rejectedErrors) ? e.rejectedErrors : [];
   const responses = (rejected.length > 0 ? rejected : [e]).map((r) => (typeof r.response === 'string' ? r.response : ''));
-  return responses.every((r) => ABOUT_US.test(r));
+  // "550 5.1.1 … User unknown in relay recipient table" is Postfix's dead mailbox: the recipient's.
+  return responses.every((r) => ABOUT_US.test(r) && classifyOne({ command: 'RCPT TO', response: r }).about !== 'recipient');
 }
 
 /**
