@@ -220,6 +220,19 @@ describe('delivery', () => {
     }
   });
 
+  it('keeps at most WEBHOOK_RESPONSE_MAX_BYTES of an answer (the rest is not read)', async () => {
+    const big = await new Receiver().start();
+    try {
+      big.behave = () => ({ status: 200, body: 'x'.repeat(2_000_000) });
+      const ep = await endpoint(big.url);
+      const { deliveryId } = (await t.call('POST', `/api/admin/webhooks/${ep.id}/test`, { as: admin })).body.data;
+      const d = await settledDelivery(ep.id, deliveryId, 'delivered');
+      expect(d.attemptLog[0].responseSnippet).toBe('x'.repeat(2_048));
+    } finally {
+      await big.stop();
+    }
+  });
+
   it('answers 409 to the replay of a delivery still being retried', async () => {
     const failing = await new Receiver().start();
     try {
@@ -253,8 +266,12 @@ describe('races', () => {
       const ep = await endpoint(rx.url);
       const { deliveryId } = (await t.call('POST', `/api/admin/webhooks/${ep.id}/test`, { as: admin })).body.data;
       await settledDelivery(ep.id, deliveryId, 'delivered');
-      // Checked: with the reopen as a read then a write, several answer 202 and the receiver gets it more than twice.
+      // The replayed send hangs meanwhile, so no replay can be delivered (and reopened anew by a
+      // later request) while they race. Checked: with the reopen as a read then a write, several
+      // answer 202 and the receiver gets it more than twice.
+      rx.behave = () => 'hang';
       const answers = await Promise.all(Array.from({ length: 8 }, () => t.call('POST', `/api/admin/webhooks/${ep.id}/deliveries/${deliveryId}/replay`, { as: admin })));
+      rx.behave = () => 200;
       expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409, 409, 409, 409, 409, 409]);
       await waitFor(async () => rx.accepted.length >= 2, 10_000, 20);
       await settledDelivery(ep.id, deliveryId, 'delivered');
