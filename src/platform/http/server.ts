@@ -113,7 +113,9 @@ export function createHttpServer(config: Config, log: Logger): Http {
     clientErrorHandler,
     connectionTimeout: 60_000,
     return503OnClosing: true,
-    routerOptions: { maxParamLength: 200 },
+    // Room for the longest path parameter: an email address (254 characters, more URL-encoded) in
+    // DELETE /api/admin/emails/suppressions/:email; at 200 a long address could never be lifted.
+    routerOptions: { maxParamLength: 400 },
     // Errors raised while routing, before any handler: the contract's bodies too. A path parameter
     // too long to be an id is simply not found; a URL that cannot be decoded is a bad request.
     frameworkErrors: (error, _request, rawReply) => {
