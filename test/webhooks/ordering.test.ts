@@ -155,6 +155,18 @@ describe('subscriptions', () => {
     expect(rows).toHaveLength(1);
   });
 
+  it('tells nothing of a change that rolled back: the event is written in its transaction', async () => {
+    const endpoint = await endpointFor(['notification.created']);
+    const user = await t.user('VIEWER');
+    await expect(t.app.database.db.transaction().execute(async (tx) => {
+      await t.app.services.notifications.notify({ userIds: [user.user.id], type: 'SYSTEM', title: 'Rolled back', message: 'm' }, tx);
+      expect(await tx.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', endpoint).execute()).toHaveLength(1);
+      throw new Error('the change fails after the event was emitted');
+    })).rejects.toThrow('the change fails');
+    expect(await t.app.database.db.selectFrom('webhook_deliveries').select('id').where('endpoint_id', '=', endpoint).execute()).toHaveLength(0);
+    expect(await t.app.database.db.selectFrom('outbox').select('id').where('queue', '=', 'webhook-delivery').where('completed_at', 'is', null).execute()).toHaveLength(0);
+  });
+
   it('writes nothing while no endpoint subscribes to an event type', async () => {
     const before = await t.app.database.db.selectFrom('webhook_deliveries').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
     await waitFor(async () => !t.app.services.webhookEvents.wants('email.bounced'), 5_000, 10);
