@@ -1,7 +1,7 @@
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyRefusal, enhancedCode } from '../../src/platform/email/bounce.rules.js';
+import { classifyRefusal, enhancedCode, refusesUs } from '../../src/platform/email/bounce.rules.js';
 import { PermanentEmailError } from '../../src/platform/email/transport.js';
 
 /** The shapes nodemailer 10's smtp-connection gives (_formatError): code, command, response, responseCode. */
@@ -198,5 +198,38 @@ describe('classifyRefusal over real nodemailer errors', () => {
     expect(classifyRefusal(await failureOf('spam@x.test'))).toEqual({ about: 'message', response: '554 5.7.1 Message rejected as spam' });
     expect(classifyRefusal(await failureOf('big@x.test'))).toEqual({ about: 'message', response: '552 5.3.4 Message too big' });
     expect(classifyRefusal(await failureOf('later@x.test'))).toEqual({ about: 'temporary' });
+  });
+});
+
+// Review 18 (R1): refusals of herald itself at RCPT TO (test/review18/r1-sender-rejected, r1-relay-denied, r1-relay-failover end to end).
+describe('classifyRefusal and refusesUs: refusals of herald itself', () => {
+  it('our sender refused at RCPT TO (5.1.7/5.1.8, Postfix\'s "Sender address rejected") is about the message', () => {
+    for (const response of ['553 5.1.8 <n@h>: Sender address rejected: Domain not found', '550 5.1.0 <n@h>: Sender address rejected: User unknown', '553 5.1.7 bad sender', '550 5.1.8 bad sender system']) {
+      expect(classifyRefusal(allRejected(response))).toEqual({ about: 'message', response });
+    }
+    for (const response of ['550 5.1.6 moved', '550 5.1.9 x', '550 5.1.1 sender of the day']) expect(classifyRefusal(allRejected(response))).toEqual({ about: 'recipient', response });
+  });
+
+  it('qmail\'s trailing enhanced code decides like a leading one', () => {
+    expect(classifyRefusal(rcpt('553 sorry, that domain isn\'t in my list of allowed rcpthosts (#5.7.1)')).about).toBe('message');
+    expect(classifyRefusal(rcpt('550 sorry, no mailbox here by that name. (#5.1.1)')).about).toBe('recipient');
+    expect(classifyRefusal(rcpt('554 sorry, no mailbox here (#5.1.1)')).about).toBe('recipient');
+    expect(classifyRefusal(rcpt('550 no mailbox (#4.2.2)')).about).toBe('message');
+    expect(classifyRefusal(rcpt('550 no mailbox (#5.1.1) trailing')).about).toBe('recipient');
+  });
+
+  it('a plain 550/553 refusing to relay or wanting a login is about herald, not the recipient', () => {
+    for (const response of ['550 relay not permitted', '550 Relaying denied', '553 relay access denied', '550 relaying prohibited', '550 unable to relay', '550 not permitted to relay', '550 Authentication required', '553 authentication is required']) {
+      expect([response, classifyRefusal(rcpt(response)).about]).toEqual([response, 'message']);
+      expect([response, refusesUs(allRejected(response))]).toEqual([response, true]);
+      expect([response, refusesUs({ command: 'MAIL FROM', response, responseCode: 550 })]).toEqual([response, true]);
+    }
+    for (const response of ['550 No such user', '550 5.1.1 <u@x>: Recipient address rejected: User unknown in relay recipient table', '550 relayed mailbox unknown', '550 5.7.1 spam']) {
+      expect([response, refusesUs(allRejected(response))]).toEqual([response, false]);
+    }
+    // Every refused recipient must say so; no error, no answer: not about herald.
+    expect(refusesUs(allRejected('550 relay not permitted', '550 5.1.1 no such user'))).toBe(false);
+    expect(refusesUs(null)).toBe(false);
+    expect(refusesUs({ code: 'ECONNECTION' })).toBe(false);
   });
 });
