@@ -32,6 +32,9 @@ describe('Message-IDs, addresses, details', () => {
     expect(dateOf('2026-12-06T11:00:00Z', now)).toEqual(new Date('2026-12-06T11:00:00Z'));
     expect(dateOf(1_796_000_000_000, now)).toEqual(new Date(1_796_000_000_000));
     for (const other of [undefined, null, true, {}, [], 'yesterday']) expect(dateOf(other, now)).toBe(now);
+    // Outside years 1-9999 (PostgreSQL's timestamptz ends at 4713 BC): the fallback (review 18, R1).
+    for (const far of [-8.64e15, 8.64e15, '-000001-12-31T23:59:59Z', '+010000-01-01T00:00:00Z']) expect(dateOf(far, now)).toBe(now);
+    for (const edge of ['0001-01-01T00:00:00Z', '9999-12-31T23:59:59Z']) expect(dateOf(edge, now)).toEqual(new Date(edge));
   });
   it('joins and bounds details', () => {
     expect(detailOf(' a ', null, '', '   ', 7, 'b')).toBe('a — b');
@@ -94,6 +97,9 @@ describe('SNS', () => {
     ]) expect([bad, snsUrlAllowed(bad, AWS)]).toEqual([bad, false]);
     expect(hostAllowed('127.0.0.1', ['127.0.0.1'])).toBe(true);
     expect(hostAllowed('127.0.0.2', ['127.0.0.1'])).toBe(false);
+    // `*` is an AWS region label, never an S3 endpoint's (a bucket named "sns"; review 18, R1).
+    for (const region of ['us-east-1', 'us-gov-west-1', 'cn-northwest-1', 'ap-southeast-12']) expect(hostAllowed(`sns.${region}.amazonaws.com`, AWS)).toBe(true);
+    for (const s3 of ['s3', 's3-external-1', 's3-accelerate', 's3-us-west-2', 'us-east', 'east-1', 'us-east-123', 'u-east-1', 'us--1']) expect([s3, hostAllowed(`sns.${s3}.amazonaws.com`, AWS)]).toEqual([s3, false]);
     for (const bad of ['sns..amazonaws.com', 'sns.us_east.amazonaws.com', 'sns.a/b.amazonaws.com', 'amazonaws.com', 'x.sns.us-east-1.amazonaws.com']) expect([bad, hostAllowed(bad, AWS)]).toEqual([bad, false]);
   });
 
