@@ -61,12 +61,12 @@ describe('admin dashboard: tracing a message', () => {
     const steps = page.locator('#timeline-body .timeline-step');
     await expect.poll(() => steps.count()).toBeGreaterThanOrEqual(5);
     expect(await page.locator('#timeline-title').textContent()).toBe('Timeline of “Licence approved”');
-    const stages = await steps.evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.stage));
+    const stages = await steps.evaluateAll((els) => els.map((e) => e.getAttribute('data-stage')));
     const order = ['created', 'relayed', 'email-claimed', 'email-sent', 'read'].map((s) => stages.indexOf(s));
     expect(order.every((i) => i >= 0), JSON.stringify(stages)).toBe(true);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(await page.locator('#timeline-body [data-stage="email-sent"]').textContent()).toMatch(/via smtp-1 · 250 /);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('timeline-title');
+    await expect.poll(() => page.evaluate('document.activeElement?.id')).toBe('timeline-title');
     expect(page.url()).toContain(`#timeline/${id}`);
 
     // The Emails list's row links to the same timeline.

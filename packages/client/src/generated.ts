@@ -24,6 +24,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/emails/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Emails of the last hours by outcome and transport
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminEmailsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/emails/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Suppressed addresses (newest first)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminEmailsSuppressions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/emails/suppressions/{email}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Lift a suppression: the address is mailed again (audited)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        delete: operations["deleteAdminEmailsSuppressionsEmail"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/jobs/{queueName}/{jobId}": {
         parameters: {
             query?: never;
@@ -499,7 +559,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Find notifications by id, user id or user email (exactly one), newest first
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminNotifications"];
         put?: never;
         /**
          * Notify users, a role or everyone
@@ -508,6 +572,26 @@ export interface paths {
          *     ADMIN only.
          */
         post: operations["postAdminNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/notifications/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One notification's life in time order: created, relayed, seen, read, emailed, delivered or bounced
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminNotificationsIdTimeline"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -548,6 +632,118 @@ export interface paths {
          * @description ADMIN only.
          */
         post: operations["postAdminUsers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook endpoints
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook endpoint (its secret is in this answer only)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminWebhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A webhook endpoint
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminWebhooksId"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint and its deliveries
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        delete: operations["deleteAdminWebhooksId"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a webhook endpoint (URL, events, secret, enabled)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        patch: operations["patchAdminWebhooksId"];
+        trace?: never;
+    };
+    "/api/admin/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Deliveries of an endpoint, newest first, with every attempt
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminWebhooksIdDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/webhooks/{id}/deliveries/{deliveryId}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a delivered or failed delivery again (same delivery id)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminWebhooksIdDeliveriesDeliveryIdReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/webhooks/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a webhook.test event to this endpoint
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminWebhooksIdTest"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1666,6 +1862,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks/email/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bounce, complaint and delivery reports from an email provider (ses, postmark, generic)
+         * @description ses: Amazon SES events through an SNS HTTPS subscription (the SNS signature is the authority; subscriptions are confirmed). postmark: Postmark webhooks with HTTP Basic credentials (password = EMAIL_WEBHOOK_SECRET) or X-Herald-Webhook-Secret. generic: `{ id?, type, email, messageId, permanent, at, detail? }` signed with `X-Herald-Signature: sha256=<HMAC-SHA256 hex of the raw body>`. A permanent bounce or a complaint suppresses the address; a repeated event changes nothing. postmark and generic answer 404 while EMAIL_WEBHOOK_SECRET is unset.
+         *
+         *     No sign-in needed. Rate limit `email.webhooks` (per user per minute).
+         */
+        post: operations["postWebhooksEmailProvider"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -1714,6 +1932,23 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AdminNotification: {
+            archivedAt: string | null;
+            batchId: string | null;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            critical: boolean;
+            expiresAt: string | null;
+            id: string;
+            priority: string;
+            readAt: string | null;
+            seenAt: string | null;
+            snoozedUntil: string | null;
+            title: string;
+            type: string;
+            userEmail: string;
+            userId: string;
+        };
         /** @enum {string} */
         AssetType: "IMAGE" | "VIDEO" | "AUDIO" | "DOCUMENT" | "THREE_D" | "OTHER";
         AuditEntry: {
@@ -1789,6 +2024,38 @@ export interface components {
             subject: string;
             text: string | null;
             to: string;
+            userId: string | null;
+        };
+        EmailSummary: {
+            /** @description sending, sent, captured, failed, suppressed */
+            byStatus: {
+                [key: string]: number;
+            };
+            /** @description smtp-1, smtp-2, …, captured; 'none' for emails no transport took */
+            byTransport: {
+                [key: string]: number;
+            };
+            hours: number;
+            rows: {
+                count: number;
+                status: string;
+                transport: string | null;
+            }[];
+            /** @description ISO 8601, UTC */
+            since: string;
+            total: number;
+        };
+        EmailSuppression: {
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            /** @description the SMTP answer or the provider diagnostic */
+            detail: string | null;
+            email: string;
+            messageId: string | null;
+            /** @enum {string} */
+            reason: "hard-bounce" | "complaint";
+            /** @description 'smtp' (a permanent refusal at hand-off) or the reporting provider: 'ses', 'postmark', 'generic' */
+            source: string;
             userId: string | null;
         };
         ErrorBody: {
@@ -1981,6 +2248,11 @@ export interface components {
         };
         /** @enum {string} */
         NotificationPriority: "LOW" | "MEDIUM" | "HIGH" | "URGENT";
+        NotificationTimeline: {
+            /** @description oldest first; one instant's stages in the order of the stage enum */
+            events: components["schemas"]["TimelineEvent"][];
+            notification: components["schemas"]["AdminNotification"];
+        };
         /** @enum {string} */
         NotificationType: "LICENSE" | "PAYOUT" | "ROYALTY" | "PROJECT" | "SYSTEM" | "MESSAGE" | "POST_ASSIGNED" | "POST_STATUS_CHANGED" | "BLOG";
         Pagination: {
@@ -2010,7 +2282,7 @@ export interface components {
             waiting: number;
         };
         /** @enum {string} */
-        QueueName: "notification-fanout" | "notification-digest" | "notification-inbox" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation";
+        QueueName: "notification-fanout" | "notification-digest" | "notification-inbox" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation" | "webhook-delivery";
         QueueOverview: {
             counts: {
                 [key: string]: number;
@@ -2121,15 +2393,84 @@ export interface components {
             /** @description ISO 8601, UTC */
             updatedAt: string;
         };
+        SmtpTransportHealth: {
+            /** @description host:port (never credentials) */
+            address: string;
+            consecutiveFailures: number;
+            lastError: string | null;
+            lastErrorAt: string | null;
+            /** @description smtp-1, smtp-2, … in SMTP_URL order */
+            name: string;
+            /** @description workers whose breaker for it is open or half-open */
+            openIn: number;
+            /** @description the latest cool-down end among the workers holding it open */
+            openUntil: string | null;
+            /** @description summed over the workers since they started */
+            sent: number;
+            /**
+             * @description the worst state any worker holds
+             * @enum {string}
+             */
+            state: "closed" | "open" | "half-open";
+            trips: number;
+            /** @description workers reporting it (each has its own breakers) */
+            workers: number;
+        };
         Success: {
             /** @constant */
             success: true;
+        };
+        TimelineEvent: {
+            /** @description ISO 8601, UTC */
+            at: string;
+            /** @description per stage: outboxId, emailLogId, transport, smtpResponse, error, provider, … */
+            detail: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            stage: "created" | "visible" | "relayed" | "email-held" | "email-claimed" | "email-retrying" | "email-sent" | "email-captured" | "email-suppressed" | "email-failed" | "delivered" | "bounced" | "complained" | "delivery-job-done" | "delivery-job-failed" | "seen" | "read" | "snoozed" | "archived" | "digest" | "expires";
         };
         User: {
             email: string;
             id: string;
             name: string | null;
             role: components["schemas"]["Role"];
+        };
+        WebhookAttempt: {
+            /** @description ISO 8601, UTC */
+            attemptedAt: string;
+            durationMs: number;
+            error: string | null;
+            /** @description the first WEBHOOK_RESPONSE_MAX_BYTES of the answer */
+            responseSnippet: string | null;
+            /** @description null: no HTTP answer (timeout, refused connection, refused target) */
+            statusCode: number | null;
+        };
+        WebhookDelivery: {
+            attemptLog: components["schemas"]["WebhookAttempt"][];
+            attempts: number;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            deliveredAt: string | null;
+            event: string;
+            /** @description X-Herald-Delivery: the same across retries and replays */
+            id: string;
+            lastError: string | null;
+            orderingKey: string;
+            payload: unknown;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+        };
+        WebhookEndpoint: {
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            description: string | null;
+            enabled: boolean;
+            events: string[];
+            id: string;
+            /** @description ISO 8601, UTC */
+            updatedAt: string;
+            url: string;
         };
         Worker: {
             activeJobs: number;
@@ -2162,6 +2503,8 @@ export interface components {
                 overdue: boolean;
                 pattern: string;
             }[];
+            /** @description email group only: each SMTP transport as the workers' heartbeats report it (up to WORKER_HEARTBEAT_MS old) */
+            transports?: components["schemas"]["SmtpTransportHealth"][];
             /** @description shown with the group; they leave it healthy */
             warnings?: string[];
             workers: {
@@ -2270,7 +2613,7 @@ export interface operations {
             query?: {
                 page?: string;
                 pageSize?: string;
-                status?: "sending" | "sent" | "captured" | "failed";
+                status?: "sending" | "sent" | "captured" | "failed" | "suppressed";
             };
             header?: never;
             path?: never;
@@ -2298,6 +2641,119 @@ export interface operations {
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminEmailsSummary: {
+        parameters: {
+            query?: {
+                hours?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EmailSummary"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminEmailsSuppressions: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+                /** @description case-insensitive part of the address */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["EmailSuppression"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteAdminEmailsSuppressionsEmail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                email: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Suppression not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
@@ -3248,6 +3704,46 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getAdminNotifications: {
+        parameters: {
+            query?: {
+                email?: string;
+                id?: string;
+                page?: string;
+                pageSize?: string;
+                userId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["AdminNotification"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     postAdminNotifications: {
         parameters: {
             query?: never;
@@ -3310,6 +3806,49 @@ export interface operations {
             400: components["responses"]["InvalidBody"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminNotificationsIdTimeline: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["NotificationTimeline"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Notification not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
@@ -3409,6 +3948,377 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WebhookEndpoint"][];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    events: ("notification.created" | "notification.read" | "email.sent" | "email.bounced" | "email.complained" | "email.suppressed" | "digest.sent")[];
+                    secret?: string;
+                    url: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description ISO 8601, UTC */
+                            createdAt: string;
+                            description: string | null;
+                            enabled: boolean;
+                            events: string[];
+                            id: string;
+                            /** @description the signing secret; shown only in this answer */
+                            secret: string;
+                            /** @description ISO 8601, UTC */
+                            updatedAt: string;
+                            url: string;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminWebhooksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WebhookEndpoint"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Webhook not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deleteAdminWebhooksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Webhook not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    patchAdminWebhooksId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    description?: string | null;
+                    enabled?: boolean;
+                    events?: ("notification.created" | "notification.read" | "email.sent" | "email.bounced" | "email.complained" | "email.suppressed" | "digest.sent")[];
+                    secret?: string;
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WebhookEndpoint"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Webhook not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminWebhooksIdDeliveries: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["WebhookDelivery"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Webhook not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminWebhooksIdDeliveriesDeliveryIdReplay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                deliveryId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            deliveryId: string;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Delivery not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The delivery is still pending */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminWebhooksIdTest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            deliveryId: string;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Webhook not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
@@ -6558,6 +7468,84 @@ export interface operations {
             };
             400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postWebhooksEmailProvider: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                provider: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description events this provider had sent before (nothing changed) */
+                            duplicates: number;
+                            /**
+                             * @description events: recorded/duplicates say how many; an SNS subscription step; or an event herald does not act on (opens, clicks, sends)
+                             * @enum {string}
+                             */
+                            outcome: "events" | "subscription-confirmed" | "unsubscribe-confirmed" | "ignored";
+                            /** @description events stored by this request */
+                            recorded: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Invalid request body (not JSON, not application/json or text/plain) / Invalid event */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unauthorized (signature or credentials) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found (unknown or unconfigured provider) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
