@@ -22,6 +22,9 @@ export class WebhooksRepository extends Repository {
    * One delivery per event per enabled endpoint subscribed to its type, in one statement whatever
    * the number of events (a fan-out page's). With no subscriber it inserts nothing: the partial
    * index on enabled endpoints makes that one probe. Rows are numbered in the order of `events`.
+   * FOR KEY SHARE: an endpoint being deleted meanwhile is waited for and then skipped (no
+   * delivery), where the foreign key's check would fail the emitting transaction (a notification,
+   * an email's completion after SMTP accepted it) with 23503.
    */
   async insertDeliveries(events: readonly EmittedEvent[]): Promise<number[]> {
     const json = JSON.stringify(events.map((e) => ({ type: e.type, key: e.orderingKey, data: e.data })));
@@ -31,6 +34,7 @@ export class WebhooksRepository extends Repository {
       FROM jsonb_array_elements(${json}::jsonb) WITH ORDINALITY AS ev(item, ord)
       JOIN webhook_endpoints e ON e.enabled AND ev.item->>'type' = ANY (e.events)
       ORDER BY ev.ord, e.id
+      FOR KEY SHARE OF e
       RETURNING id`.execute(this.db);
     return rows.map((r) => Number(r.id));
   }
