@@ -30,6 +30,8 @@ describe('issue 18 routes under bad input', () => {
       '/api/admin/notifications/%00/timeline', '/api/admin/notifications/' + 'a'.repeat(5000) + '/timeline',
       '/api/admin/emails/summary?hours=0', '/api/admin/emails/summary?hours=721', '/api/admin/emails/summary?hours=1&hours=2', '/api/admin/emails/summary?hours=-1', '/api/admin/emails/summary?hours=1e3',
       '/api/admin/emails?status=bogus', '/api/admin/emails?status=suppressed&status=failed',
+      '/api/admin/emails/suppressions?q=%ED%A0%80', '/api/admin/emails/suppressions?q=%F0%9F', '/api/admin/notifications?email=%ED%A0%80%40x',
+      '/api/admin/notifications/%ED%A0%80/timeline', '/api/admin/emails/suppressions?q[a]=1', '/api/admin/notifications?id[]=1',
     ];
     const bad: string[] = [];
     for (const p of paths) {
@@ -41,7 +43,7 @@ describe('issue 18 routes under bad input', () => {
 
   it('DELETE suppression', async () => {
     const bad: string[] = [];
-    for (const e of ['%00', '%25', 'a'.repeat(400), '%20', 'x%40y', '..%2F..%2Fx', '%ZZ']) {
+    for (const e of ['%ED%A0%80', '%F0%9F', 'a%0Ab@x', '%00', '%25', 'a'.repeat(400), '%20', 'x%40y', '..%2F..%2Fx', '%ZZ']) {
       const res = await t.call('DELETE', `/api/admin/emails/suppressions/${e}`, { as: admin });
       if (res.status >= 500 || !contract(res.status, res.body)) bad.push(`${e} -> ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
     }
