@@ -16,9 +16,13 @@ const PERMANENT_TYPES = new Set(['HardBounce', 'BadEmailAddress']);
 /** Bounce Types that are no delivery problem at all (auto-replies, list management, tests). */
 const NOISE_TYPES = new Set(['AutoResponder', 'Subscribe', 'Unsubscribe', 'OpenRelayTest', 'ChallengeVerification', 'AddressChange']);
 
-/** The Message-ID header of the bounced message's copy (one line of its own, not X-...-Message-ID). */
-function contentMessageId(content: unknown): string | null {
-  return /^message-id:\s*(<[^>\r\n]+>)/im.exec(String(content))?.[1] ?? null;
+/**
+ * The Message-ID header lines of the bounce's content (each a line of its own, not X-...-Message-ID),
+ * in order, at most 5. The content is the whole bounce, a DSN: its own Message-ID comes first, the
+ * bounced message's (ours) in the attached headers after it, so every one is a candidate.
+ */
+function contentMessageIds(content: unknown): string[] {
+  return [...String(content).matchAll(/^message-id:\s*(<[^>\r\n]+>)/gim)].slice(0, 5).map((m) => m[1]!);
 }
 
 export function parsePostmark(body: unknown, receivedAt: Date): ParseResult | null {
@@ -26,7 +30,7 @@ export function parsePostmark(body: unknown, receivedAt: Date): ParseResult | nu
   const record = p.RecordType;
   if (typeof record !== 'string') return null;
   const metadata = obj(p.Metadata);
-  const messageIds = messageIdCandidates(metadata['herald-message-id'], contentMessageId(p.Content), p.MessageID);
+  const messageIds = messageIdCandidates(metadata['herald-message-id'], ...contentMessageIds(p.Content), p.MessageID);
   // Postmark's bounce IDs are 64-bit: JSON.parse rounds those past 2^53, so two neighbouring IDs
   // can read the same. With its message's id (a UUID) in front, a rounded ID still names one bounce.
   const bounceId = typeof p.ID === 'number' || typeof p.ID === 'string' ? String(p.ID) : null;
