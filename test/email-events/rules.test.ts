@@ -155,6 +155,10 @@ describe('Postmark', () => {
     expect(parsePostmark({ RecordType: 'Bounce', ID: '8', Type: 'SoftBounce', Email: 'a@x.test', Content: 'X-Message-ID: <other@h>\r\nMessage-ID:<c@h>\r\n' }, now))
       .toMatchObject({ events: [{ providerEventId: 'bounce:8', messageIds: ['<c@h>'] }] });
     expect(parsePostmark({ RecordType: 'Bounce', ID: 8, Type: 'SoftBounce', Email: 'a@x.test', Content: { 'Message-ID': '<c@h>' } }, now)).toMatchObject({ events: [{ messageIds: [] }] });
+    // A DSN: its own Message-ID first, ours in the returned headers; every line is tried, at most 5 (review 18, R1).
+    const lines = ['<1@h>', '<2@h>', '<3@h>', '<4@h>', '<5@h>', '<6@h>'].map((id) => `Message-ID: ${id}`).join('\r\n');
+    expect(parsePostmark({ RecordType: 'Bounce', ID: 8, Type: 'SoftBounce', Email: 'a@x.test', Content: `Message-ID: <dsn@mx>\r\n\r\n--b\r\nmessage-id: <c@h>\r\n` }, now)).toMatchObject({ events: [{ messageIds: ['<dsn@mx>', '<c@h>'] }] });
+    expect(parsePostmark({ RecordType: 'Bounce', ID: 8, Type: 'SoftBounce', Email: 'a@x.test', Content: lines }, now)).toMatchObject({ events: [{ messageIds: ['<1@h>', '<2@h>', '<3@h>', '<4@h>', '<5@h>'] }] });
     for (const type of ['AutoResponder', 'Subscribe', 'Unsubscribe', 'OpenRelayTest', 'ChallengeVerification', 'AddressChange']) {
       expect(parsePostmark({ RecordType: 'Bounce', ID: 11, Type: type, Email: 'a@x.test' }, now)).toEqual({ kind: 'ignored', what: `Bounce/${type}` });
     }
