@@ -63,11 +63,21 @@ export async function postWebhook(rawUrl: string, opts: PostOptions): Promise<Po
   const started = performance.now();
   const done = (r: Omit<PostResult, 'durationMs'>): PostResult => ({ ...r, durationMs: Math.round(performance.now() - started) });
   const url = new URL(rawUrl);
+  const timedOut = `timed out after ${opts.timeoutMs} ms`;
   let target: { address: string; family: number };
+  // The lookup is part of the exchange's timeoutMs: a name whose DNS never answers does not hold
+  // the job (and its worker slot) for as long as getaddrinfo keeps trying.
+  let lookupTimer: NodeJS.Timeout | undefined;
   try {
-    target = await checkedAddress(url, opts);
+    const checking = checkedAddress(url, opts);
+    checking.catch(() => undefined); // settled after the timeout: nobody waits for it any more
+    target = await Promise.race([checking, new Promise<never>((_, reject) => {
+      lookupTimer = setTimeout(() => reject(new Error(timedOut)), opts.timeoutMs);
+    })]);
   } catch (err) {
     return done({ status: null, snippet: null, error: (err as Error).message });
+  } finally {
+    clearTimeout(lookupTimer);
   }
   const lookup: LookupFunction = (_host, options, callback) => {
     if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [target]);
@@ -104,9 +114,9 @@ export async function postWebhook(rawUrl: string, opts: PostOptions): Promise<Po
       res.on('error', (err) => finish({ status, snippet: text(), error: err.message }));
     });
     const timer = setTimeout(() => {
-      finish({ status: null, snippet: null, error: `timed out after ${opts.timeoutMs} ms` });
+      finish({ status: null, snippet: null, error: timedOut });
       req.destroy();
-    }, opts.timeoutMs);
+    }, Math.max(0, opts.timeoutMs - (performance.now() - started)));
     req.on('error', (err: NodeJS.ErrnoException) => finish({ status: null, snippet: null, error: err.code ? `${err.code}: ${err.message}` : err.message }));
     req.end(opts.body);
   });
