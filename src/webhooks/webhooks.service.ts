@@ -113,7 +113,10 @@ export class WebhooksService {
   async test(adminId: string, id: string): Promise<{ deliveryId: string }> {
     await this.get(id);
     return this.deps.db.transaction().execute(async (tx) => {
-      const row = await this.deps.repo.in(tx).insertDelivery(id, 'webhook.test', `test:${randomUUID()}`, { message: 'A test event from herald.' });
+      // Deleted since the get (the foreign key's check fails): the endpoint is gone, 404.
+      const row = await this.deps.repo.in(tx).insertDelivery(id, 'webhook.test', `test:${randomUUID()}`, { message: 'A test event from herald.' }).catch((err: { code?: string }) => {
+        throw err.code === '23503' ? new NotFoundError('Webhook not found') : err;
+      });
       await enqueueInTx(tx, 'webhook-delivery', 'WebhookDeliver', { id: String(row.id) });
       await this.deps.audit.in(tx).record({ adminId, action: 'webhook.test', jobId: id, details: { deliveryId: row.delivery_id } });
       return { deliveryId: row.delivery_id };

@@ -45,4 +45,23 @@ describe('deleting an endpoint while an event for it is emitted', () => {
     expect(rows).toHaveLength(1);
     expect(await t.app.database.db.selectFrom('webhook_deliveries').select('id').execute()).toHaveLength(0);
   });
+
+  it('a test ping racing the deletion of its endpoint answers 404, not a 500 from the foreign key', async () => {
+    const created = await t.call('POST', '/api/admin/webhooks', { as: admin, body: { url: 'http://127.0.0.1:47701/hook', events: ['email.sent'] } });
+    const endpointId = created.body.data.id as string;
+    const deleter = new pg.Client({ connectionString: t.databaseUrl });
+    await deleter.connect();
+    try {
+      await deleter.query('BEGIN');
+      await deleter.query('DELETE FROM webhook_endpoints WHERE id = $1', [endpointId]);
+      const ping = t.call('POST', `/api/admin/webhooks/${endpointId}/test`, { as: admin });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await deleter.query('COMMIT');
+      const res = await ping;
+      expect(res.status, JSON.stringify(res.body)).toBe(404);
+      expect(res.body).toMatchObject({ success: false, error: expect.any(String) });
+    } finally {
+      await deleter.end();
+    }
+  });
 });
