@@ -99,7 +99,9 @@ export async function postWebhook(rawUrl: string, opts: PostOptions): Promise<Po
       const chunks: Buffer[] = [];
       let kept = 0;
       const status = res.statusCode ?? 0;
-      const text = () => Buffer.concat(chunks).toString('utf8');
+      // PostgreSQL text holds no NUL: one in the answer (a binary body) would fail the statement
+      // recording the attempt, and an accepted delivery would be sent again on every retry.
+      const text = () => Buffer.concat(chunks).toString('utf8').replaceAll('\0', '\uFFFD');
       res.on('data', (chunk: Buffer) => {
         if (kept >= opts.maxResponseBytes) return;
         chunks.push(chunk.subarray(0, opts.maxResponseBytes - kept));
