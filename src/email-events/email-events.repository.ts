@@ -22,9 +22,9 @@ export class EmailEventsRepository extends Repository {
    * The email_log row our Message-ID names (indexed), with its user; null when no email of ours
    * carries it. Several rows never share one: the Message-ID is derived from the unique key.
    */
-  async logByMessageId(messageId: string): Promise<{ id: string; userId: string | null } | null> {
-    const row = await this.db.selectFrom('email_log').select(['id', 'user_id']).where('message_id', '=', messageId).limit(1).executeTakeFirst();
-    return row ? { id: row.id, userId: row.user_id } : null;
+  async logByMessageId(messageId: string): Promise<{ id: string; userId: string | null; to: string } | null> {
+    const row = await this.db.selectFrom('email_log').select(['id', 'user_id', 'to_address']).where('message_id', '=', messageId).limit(1).executeTakeFirst();
+    return row ? { id: row.id, userId: row.user_id, to: row.to_address } : null;
   }
 
   /**

@@ -149,7 +149,11 @@ export class EmailEventsService {
         for (const messageId of event.messageIds) {
           const found = await repository.logByMessageId(messageId);
           if (found) {
-            log = { ...found, messageId };
+            // The email is the one the event names, but its user is only the event's when the event
+            // is about that email's recipient: a report naming another address (a forward, a
+            // mistaken or hostile sender) must not turn a stranger's email preference off.
+            const sameAddress = found.to.toLowerCase() === event.email.toLowerCase();
+            log = { id: found.id, userId: sameAddress ? found.userId : null, messageId };
             break;
           }
         }

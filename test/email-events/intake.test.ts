@@ -91,6 +91,16 @@ describe('generic webhook', () => {
     expect(prefs?.email_enabled).toBe(false);
   });
 
+  it('a complaint naming another address than the email\'s recipient leaves the recipient\'s preference alone', async () => {
+    const sent = await sentEmail(t, sink, 'generic-other-address');
+    // The victim's Message-ID, someone else's address: the complainer is suppressed, not the victim opted out.
+    expect((await postGeneric(t, { type: 'complaint', email: 'forwarded-to@mail.test', messageId: sent.messageId, at: at() })).status).toBe(200);
+    expect(await suppressionOf(t, 'forwarded-to@mail.test')).toMatchObject({ reason: 'complaint', user_id: null });
+    expect(await suppressionOf(t, sent.email)).toBeUndefined();
+    const prefs = await t.app.database.db.selectFrom('notification_preferences').select('email_enabled').where('user_id', '=', sent.user.id).executeTakeFirst();
+    expect(prefs?.email_enabled ?? true).toBe(true);
+  });
+
   it('an unknown Message-ID is stored unmatched and answered 200, without suppressing', async () => {
     const res = await postGeneric(t, { type: 'delivered', email: 'stranger@mail.test', messageId: '<nobody@herald.local>', at: at() });
     expect(res.status).toBe(200);
