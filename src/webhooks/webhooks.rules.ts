@@ -56,8 +56,12 @@ function classifyV6(ip: string): AddressRefusal | null {
   if (zeroTo(5) && h5 === 0xffff) return classifyV4(v4);
   // :: itself is 0.0.0.0 here: unspecified.
   if (zeroTo(6)) return classifyV4(v4) ?? 'reserved';
-  // NAT64 (64:ff9b::/96) reaches IPv4 through a translator: the embedded address decides.
+  // NAT64 (64:ff9b::/96) reaches IPv4 through a translator: the embedded address decides. So does
+  // SIIT's IPv4-translated form (::ffff:0:a.b.c.d, RFC 2765).
   if (h0 === 0x64 && h1 === 0xff9b && h2 === 0 && h3 === 0 && h4 === 0 && h5 === 0) return classifyV4(v4);
+  if (zeroTo(4) && h4 === 0xffff && h5 === 0) return classifyV4(v4);
+  // The local-use NAT64 prefix (64:ff9b:1::/48, RFC 8215) reaches the site's own IPv4 networks.
+  if (h0 === 0x64 && h1 === 0xff9b && h2 === 1) return 'reserved';
   if ((h0 & 0xfe00) === 0xfc00) return 'private'; // fc00::/7 unique local
   if ((h0 & 0xffc0) === 0xfe80) return 'link-local'; // fe80::/10
   if ((h0 & 0xffc0) === 0xfec0) return 'private'; // fec0::/10 deprecated site-local
