@@ -26,7 +26,7 @@ export class SnsFetchError extends Error {}
  * could lead off the allowed hosts); answers are capped in size and time.
  */
 export class SnsClient {
-  private readonly keys = new Map<string, Promise<KeyObject>>();
+  private readonly keys = new Map<string, Promise<{ key: KeyObject; validTo: number }>>();
   private readonly ca: string[] | undefined;
 
   constructor(private readonly options: SnsClientOptions) {
@@ -42,20 +42,29 @@ export class SnsClient {
    * URL; a failed fetch is not cached (the next message tries again). A certificate outside its
    * validity period is refused.
    */
-  signingKey(url: string): Promise<KeyObject> {
-    let key = this.keys.get(url);
-    if (!key) {
-      key = this.get(url).then((pem) => {
-        const cert = new X509Certificate(pem);
-        const now = Date.now();
-        if (Date.parse(cert.validFrom) > now || Date.parse(cert.validTo) < now) throw new SnsFetchError('signing certificate is not valid now');
-        return cert.publicKey;
-      });
-      key.catch(() => this.keys.delete(url));
-      if (this.keys.size >= MAX_CACHED) this.keys.delete(this.keys.keys().next().value as string);
-      this.keys.set(url, key);
+  async signingKey(url: string): Promise<KeyObject> {
+    const cached = this.keys.get(url);
+    if (cached) {
+      const { key, validTo } = await cached;
+      // Checked on every use, not only at the fetch: a cached certificate that has since expired
+      // is fetched again (and refused, unless the URL now serves a valid one).
+      if (validTo >= Date.now()) return key;
+      if (this.keys.get(url) === cached) this.keys.delete(url);
     }
-    return key;
+    return this.fetchKey(url);
+  }
+
+  private async fetchKey(url: string): Promise<KeyObject> {
+    const entry = this.get(url).then((pem) => {
+      const cert = new X509Certificate(pem);
+      const now = Date.now();
+      if (Date.parse(cert.validFrom) > now || Date.parse(cert.validTo) < now) throw new SnsFetchError('signing certificate is not valid now');
+      return { key: cert.publicKey, validTo: Date.parse(cert.validTo) };
+    });
+    entry.catch(() => this.keys.delete(url));
+    if (this.keys.size >= MAX_CACHED) this.keys.delete(this.keys.keys().next().value as string);
+    this.keys.set(url, entry);
+    return (await entry).key;
   }
 
   /** Confirms a subscription: a GET of its SubscribeURL (already checked with `allowed`). */
