@@ -86,6 +86,9 @@ export async function postWebhook(rawUrl: string, opts: PostOptions): Promise<Po
   const isHttps = url.protocol === 'https:';
   return new Promise<PostResult>((resolve) => {
     let settled = false;
+    // The answer's status once its head arrived: a 2xx whose body then stalls is still a delivery
+    // (the receiver took the event; sending it again would be a duplicate).
+    let answered: { status: number; text: () => string } | null = null;
     const finish = (r: Omit<PostResult, 'durationMs'>) => {
       if (settled) return;
       settled = true;
@@ -102,6 +105,7 @@ export async function postWebhook(rawUrl: string, opts: PostOptions): Promise<Po
       // PostgreSQL text holds no NUL: one in the answer (a binary body) would fail the statement
       // recording the attempt, and an accepted delivery would be sent again on every retry.
       const text = () => Buffer.concat(chunks).toString('utf8').replaceAll('\0', '\uFFFD');
+      answered = { status, text };
       res.on('data', (chunk: Buffer) => {
         if (kept >= opts.maxResponseBytes) return;
         chunks.push(chunk.subarray(0, opts.maxResponseBytes - kept));
@@ -116,7 +120,7 @@ export async function postWebhook(rawUrl: string, opts: PostOptions): Promise<Po
       res.on('error', (err) => finish({ status, snippet: text(), error: err.message }));
     });
     const timer = setTimeout(() => {
-      finish({ status: null, snippet: null, error: timedOut });
+      finish(answered ? { status: answered.status, snippet: answered.text(), error: `${timedOut} reading the answer` } : { status: null, snippet: null, error: timedOut });
       req.destroy();
     }, Math.max(0, opts.timeoutMs - (performance.now() - started)));
     req.on('error', (err: NodeJS.ErrnoException) => finish({ status: null, snippet: null, error: err.code ? `${err.code}: ${err.message}` : err.message }));
