@@ -20,12 +20,18 @@ export class RefusedTargetError extends Error {
  * connection), unless private targets are allowed. Returns the address to connect to, so the
  * request pins it (no second resolution between the check and the connection).
  */
-export async function checkedAddress(url: URL, opts: { resolver: Resolver; allowPrivate: boolean }): Promise<{ address: string; family: number }> {
+export async function checkedAddress(url: URL, opts: { resolver: Resolver; allowPrivate: boolean; lookupTimeoutMs?: number }): Promise<{ address: string; family: number }> {
   const host = hostOf(url);
   const literal = isIP(host);
-  const addresses = literal ? [{ address: host, family: literal }] : await opts.resolver(host).catch((err: Error) => {
-    throw new RefusedTargetError(`cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = opts.lookupTimeoutMs === undefined ? null : new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${opts.lookupTimeoutMs} ms`)), opts.lookupTimeoutMs);
   });
+  const resolving = literal ? null : opts.resolver(host);
+  resolving?.catch(() => undefined); // may settle after the timeout: nobody waits for it then
+  const addresses = resolving === null ? [{ address: host, family: literal }] : await (timeout ? Promise.race([resolving, timeout]) : resolving).catch((err: Error) => {
+    throw new RefusedTargetError(`cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
+  }).finally(() => clearTimeout(timer));
   if (addresses.length === 0) throw new RefusedTargetError(`${host} resolves to no address`);
   if (!opts.allowPrivate) {
     for (const a of addresses) {

@@ -46,7 +46,8 @@ export class WebhooksService {
     const problem = urlProblem(raw);
     if (problem) throw new InvalidError(`Invalid webhook URL: ${problem}`);
     try {
-      await checkedAddress(new URL(raw), { resolver: this.deps.resolver, allowPrivate: this.deps.settings.allowPrivate });
+      // A name whose DNS does not answer is refused within WEBHOOK_TIMEOUT_MS, not after getaddrinfo gives up.
+      await checkedAddress(new URL(raw), { resolver: this.deps.resolver, allowPrivate: this.deps.settings.allowPrivate, lookupTimeoutMs: this.deps.settings.timeoutMs });
     } catch (err) {
       if (err instanceof RefusedTargetError) throw new InvalidError(`Invalid webhook URL: ${err.message}`);
       throw err;
