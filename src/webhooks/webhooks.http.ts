@@ -112,6 +112,12 @@ export async function postWebhook(rawUrl: string, opts: PostOptions): Promise<Po
       // recording the attempt, and an accepted delivery would be sent again on every retry.
       const text = () => Buffer.concat(chunks).toString('utf8').replaceAll('\0', '\uFFFD');
       answered = { status, text };
+      if (opts.maxResponseBytes === 0) {
+        // Nothing of the body is kept: the answer is its head, the body is not read at all.
+        finish({ status, snippet: '', error: null });
+        res.destroy();
+        return;
+      }
       res.on('data', (chunk: Buffer) => {
         if (kept >= opts.maxResponseBytes) return;
         chunks.push(chunk.subarray(0, opts.maxResponseBytes - kept));

@@ -43,4 +43,11 @@ describe('a 2xx answer whose body does not complete', () => {
     const result = await post();
     expect(result.status).toBe(200);
   });
+
+  it('with WEBHOOK_RESPONSE_MAX_BYTES=0 (keep nothing) reads none of the body: the answer is its head', async () => {
+    mode.current = 'trickle';
+    const result = await postWebhook('http://127.0.0.1:47705/hook', { headers: {}, body: '{}', timeoutMs: 2_000, maxResponseBytes: 0, resolver, allowPrivate: true });
+    expect(result).toMatchObject({ status: 200, snippet: '', error: null });
+    expect(result.durationMs).toBeLessThan(1_000);
+  });
 });
