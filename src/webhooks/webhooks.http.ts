@@ -71,19 +71,12 @@ export async function postWebhook(rawUrl: string, opts: PostOptions): Promise<Po
   const url = new URL(rawUrl);
   const timedOut = `timed out after ${opts.timeoutMs} ms`;
   let target: { address: string; family: number };
-  // The lookup is part of the exchange's timeoutMs: a name whose DNS never answers does not hold
-  // the job (and its worker slot) for as long as getaddrinfo keeps trying.
-  let lookupTimer: NodeJS.Timeout | undefined;
   try {
-    const checking = checkedAddress(url, opts);
-    checking.catch(() => undefined); // settled after the timeout: nobody waits for it any more
-    target = await Promise.race([checking, new Promise<never>((_, reject) => {
-      lookupTimer = setTimeout(() => reject(new Error(timedOut)), opts.timeoutMs);
-    })]);
+    // The lookup is part of the exchange's timeoutMs: a name whose DNS never answers does not hold
+    // the job (and its worker slot) for as long as getaddrinfo keeps trying.
+    target = await checkedAddress(url, { ...opts, lookupTimeoutMs: opts.timeoutMs });
   } catch (err) {
     return done({ status: null, snippet: null, error: (err as Error).message });
-  } finally {
-    clearTimeout(lookupTimer);
   }
   const lookup: LookupFunction = (_host, options, callback) => {
     if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [target]);
