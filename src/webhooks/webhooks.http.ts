@@ -23,15 +23,7 @@ export class RefusedTargetError extends Error {
 export async function checkedAddress(url: URL, opts: { resolver: Resolver; allowPrivate: boolean; lookupTimeoutMs?: number }): Promise<{ address: string; family: number }> {
   const host = hostOf(url);
   const literal = isIP(host);
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = opts.lookupTimeoutMs === undefined ? null : new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${opts.lookupTimeoutMs} ms`)), opts.lookupTimeoutMs);
-  });
-  const resolving = literal ? null : opts.resolver(host);
-  resolving?.catch(() => undefined); // may settle after the timeout: nobody waits for it then
-  const addresses = resolving === null ? [{ address: host, family: literal }] : await (timeout ? Promise.race([resolving, timeout]) : resolving).catch((err: Error) => {
-    throw new RefusedTargetError(`cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
-  }).finally(() => clearTimeout(timer));
+  const addresses = literal ? [{ address: host, family: literal }] : await resolveWithin(host, opts.resolver, opts.lookupTimeoutMs);
   if (addresses.length === 0) throw new RefusedTargetError(`${host} resolves to no address`);
   if (!opts.allowPrivate) {
     for (const a of addresses) {
@@ -40,6 +32,27 @@ export async function checkedAddress(url: URL, opts: { resolver: Resolver; allow
     }
   }
   return addresses[0]!;
+}
+
+/**
+ * The name's addresses, or a RefusedTargetError when the lookup fails or outlasts `timeoutMs`. The
+ * timer exists only while a lookup runs and is always cleared: a literal address makes none (a
+ * timer made for it once fired later as an unhandled rejection).
+ */
+async function resolveWithin(host: string, resolver: Resolver, timeoutMs: number | undefined) {
+  const resolving = resolver(host);
+  resolving.catch(() => undefined); // may settle after the timeout: nobody waits for it then
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = timeoutMs === undefined ? null : new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await (timeout ? Promise.race([resolving, timeout]) : resolving);
+  } catch (err) {
+    throw new RefusedTargetError(`cannot resolve ${host}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export interface PostResult {
