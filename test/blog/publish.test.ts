@@ -57,11 +57,17 @@ describe('publication at the scheduled time', () => {
     await schedule(t, author, post.id, at);
     expect(await jobDueAt(t, post.id, at)).toBe(true);
     await (await t.app.queues.get('blog-publish').getJob(post.id))!.promote();
-    // The early run completes, then the relay puts the job back for its time.
-    expect(await waitFor(async () => (await publishRows(t, post.id)).length === 2, 10_000)).toBe(true);
+    // The early run completes, then the relay puts the job back for its time. Under load the early
+    // run may itself run twice (a stalled job is re-run: at least once), each arming again; the
+    // newest arming is the intent and every older row is completed, however many there are.
+    const settled = (rows: Awaited<ReturnType<typeof publishRows>>) =>
+      rows.length >= 2 && rows.at(-1)!.completed === false && rows.slice(0, -1).every((r) => r.completed);
+    expect(await waitFor(async () => settled(await publishRows(t, post.id)), 10_000)).toBe(true);
     expect(await jobDueAt(t, post.id, at)).toBe(true);
     expect(await postStatus(t, post.id)).toBe('SCHEDULED');
-    expect((await publishRows(t, post.id)).map((r) => r.completed)).toEqual([true, false]);
+    const rows = await publishRows(t, post.id);
+    expect(settled(rows), JSON.stringify(rows)).toBe(true);
+    expect(rows.at(-1)!.delay_until).toEqual(at);
   });
 });
 
