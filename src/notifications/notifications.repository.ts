@@ -210,10 +210,11 @@ export class NotificationsRepository extends Repository {
 
   /**
    * The next page of a fan-out: users of the role (or all) created before the batch, after the
-   * cursor, in id order. One INSERT … SELECT per page; returns the new ids, their users (aggregated
-   * in the same pass, so aligned with the ids: webhook events name both) and the last user id.
+   * cursor, in id order. One INSERT … SELECT per page; returns the new ids, their users when asked
+   * (`withUsers`: aggregated in the same pass, so aligned with the ids; webhook events name both,
+   * and only a subscribed endpoint pays for them) and the last user id.
    */
-  async insertPage(page: { role: Role | null; after: string | null; createdBefore: Date; limit: number }, content: NotificationContent, batchId: string) {
+  async insertPage(page: { role: Role | null; after: string | null; createdBefore: Date; limit: number; withUsers?: boolean }, content: NotificationContent, batchId: string) {
     const result = await sql<{ ids: string[] | null; users: string[] | null; last: string | null }>`
       WITH targets AS (
         SELECT id FROM users
@@ -229,7 +230,7 @@ export class NotificationsRepository extends Repository {
         RETURNING id, user_id
       )
       SELECT i.ids, i.users, (SELECT id FROM targets ORDER BY id DESC LIMIT 1) AS last
-      FROM (SELECT array_agg(id::text) AS ids, array_agg(user_id::text) AS users FROM inserted) i`.execute(this.db);
+      FROM (SELECT array_agg(id::text) AS ids, ${page.withUsers ? sql`array_agg(user_id::text)` : sql`NULL::text[]`} AS users FROM inserted) i`.execute(this.db);
     const row = result.rows[0]!;
     return { ids: row.ids ?? [], users: row.users ?? [], last: row.last };
   }

@@ -252,7 +252,10 @@ export class NotificationsService {
         if (!batch || batch.status === 'completed') return { done: true, total: batch?.created_count ?? 0 };
         const content = batch.payload as NotificationContent;
         const page = await this.deps.notifications.in(tx).insertPage(
-          { role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.deps.fanoutBatch }, content, batch.id,
+          {
+            role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.deps.fanoutBatch,
+            withUsers: this.deps.webhooks.wants('notification.created'),
+          }, content, batch.id,
         );
         await this.enqueueDelivery(tx, page.ids, content.priority);
         await this.emitCreated(tx, page.ids, page.users, batch.id, content);
