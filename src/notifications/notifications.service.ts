@@ -208,8 +208,8 @@ export class NotificationsService {
   }
 
   /** notification.created for each new row, in one statement for the whole list (a fan-out page); nothing when no endpoint subscribes. */
-  private async emitCreated(tx: Tx, ids: readonly string[], userIds: readonly string[], batchId: string, content: NotificationContent): Promise<void> {
-    if (ids.length === 0 || !this.deps.webhooks.wants('notification.created')) return;
+  private async emitCreated(tx: Tx, ids: readonly string[], userIds: readonly string[], batchId: string, content: NotificationContent, wanted = false): Promise<void> {
+    if (ids.length === 0 || !(wanted || this.deps.webhooks.wants('notification.created'))) return;
     await this.deps.webhooks.emit(tx, ids.map((id, i) => ({
       type: 'notification.created' as const, orderingKey: id,
       data: { notificationId: id, userId: userIds[i], batchId, type: content.type, title: content.title, priority: content.priority },
@@ -251,14 +251,19 @@ export class NotificationsService {
         const batch = await batches.findForUpdate(batchId);
         if (!batch || batch.status === 'completed') return { done: true, total: batch?.created_count ?? 0 };
         const content = batch.payload as NotificationContent;
+        const withUsers = this.deps.webhooks.wants('notification.created');
         const page = await this.deps.notifications.in(tx).insertPage(
-          {
-            role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.deps.fanoutBatch,
-            withUsers: this.deps.webhooks.wants('notification.created'),
-          }, content, batch.id,
+          { role: batch.target_role, after: batch.cursor, createdBefore: batch.created_at, limit: this.deps.fanoutBatch, withUsers }, content, batch.id,
         );
         await this.enqueueDelivery(tx, page.ids, content.priority);
-        await this.emitCreated(tx, page.ids, page.users, batch.id, content);
+        // The cache may have said "no" before the insert and "maybe" now (its TTL ran out meanwhile:
+        // the first subscriber may have just appeared): the events still name their recipients.
+        let users = page.users;
+        if (!withUsers && page.ids.length > 0 && this.deps.webhooks.wants('notification.created')) {
+          const owners = new Map((await tx.selectFrom('notifications').select(['id', 'user_id']).where('id', 'in', page.ids).execute()).map((r) => [r.id, r.user_id]));
+          users = page.ids.map((id) => owners.get(id)!);
+        }
+        if (withUsers || users.length > 0) await this.emitCreated(tx, page.ids, users, batch.id, content, true);
         const done = page.ids.length < this.deps.fanoutBatch;
         await batches.recordProgress(batch.id, { cursor: page.last ?? batch.cursor, created: page.ids.length, done });
         return { done, total: batch.created_count + page.ids.length };
