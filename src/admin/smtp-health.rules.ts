@@ -5,18 +5,9 @@ import type { TransportView } from '../platform/email/failover.transport.js';
  * heartbeats. Each worker has its own breakers (it learns of an outage by its own first failure),
  * so a transport is shown with the worst state any worker holds and in how many it is not closed.
  */
-export interface TransportHealth {
-  readonly name: string;
-  readonly address: string;
-  readonly state: TransportView['state'];
-  /** The latest cool-down end among the workers holding it open. */
-  readonly openUntil: string | null;
-  readonly consecutiveFailures: number;
-  readonly lastError: string | null;
-  readonly lastErrorAt: string | null;
-  /** Summed over the workers (since each started). */
-  readonly sent: number;
-  readonly trips: number;
+export interface TransportHealth extends TransportView {
+  // openUntil: the latest cool-down end among the workers holding it open; sent and trips: summed
+  // over the workers (since each started).
   /** Workers reporting it, and those among them whose breaker is open or half-open. */
   readonly workers: number;
   readonly openIn: number;

@@ -19,12 +19,14 @@ export interface NewEmailEvent {
 /** Every SQL statement of the email-events capability (email_events; email_log read by Message-ID). */
 export class EmailEventsRepository extends Repository {
   /**
-   * The email_log row our Message-ID names (indexed), with its user; null when no email of ours
-   * carries it. Several rows never share one: the Message-ID is derived from the unique key.
+   * The email_log rows these Message-IDs name (indexed), with their users: one statement for all of
+   * an event's candidates. Several rows never share one Message-ID: it is derived from the unique key.
    */
-  async logByMessageId(messageId: string): Promise<{ id: string; userId: string | null; to: string } | null> {
-    const row = await this.db.selectFrom('email_log').select(['id', 'user_id', 'to_address']).where('message_id', '=', messageId).limit(1).executeTakeFirst();
-    return row ? { id: row.id, userId: row.user_id, to: row.to_address } : null;
+  async logsByMessageIds(messageIds: readonly string[]): Promise<Array<{ id: string; userId: string | null; to: string; messageId: string }>> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.db.selectFrom('email_log').select(['id', 'user_id', 'to_address', 'message_id'])
+      .where('message_id', '=', sql<string>`ANY(${[...messageIds]}::text[])`).execute();
+    return rows.map((r) => ({ id: r.id, userId: r.user_id, to: r.to_address, messageId: r.message_id }));
   }
 
   /**

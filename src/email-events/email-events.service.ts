@@ -145,18 +145,13 @@ export class EmailEventsService {
     await this.deps.db.transaction().execute(async (trx) => {
       const repository = this.deps.repository.in(trx);
       for (const event of result.events) {
-        let log: { id: string; userId: string | null; messageId: string } | null = null;
-        for (const messageId of event.messageIds) {
-          const found = await repository.logByMessageId(messageId);
-          if (found) {
-            // The email is the one the event names, but its user is only the event's when the event
-            // is about that email's recipient: a report naming another address (a forward, a
-            // mistaken or hostile sender) must not turn a stranger's email preference off.
-            const sameAddress = found.to.toLowerCase() === event.email.toLowerCase();
-            log = { id: found.id, userId: sameAddress ? found.userId : null, messageId };
-            break;
-          }
-        }
+        // The first candidate (in the parser's order of trust) that names an email of ours.
+        const logs = await repository.logsByMessageIds(event.messageIds);
+        const found = event.messageIds.map((m) => logs.find((l) => l.messageId === m)).find((l) => l !== undefined);
+        // The email is the one the event names, but its user is only the event's when the event is
+        // about that email's recipient: a report naming another address (a forward, a mistaken or
+        // hostile sender) must not turn a stranger's email preference off.
+        const log = found ? { id: found.id, messageId: found.messageId, userId: found.to.toLowerCase() === event.email.toLowerCase() ? found.userId : null } : null;
         const messageId = log?.messageId ?? event.messageIds[0] ?? null;
         const id = await repository.insert({ provider, ...event, messageId, emailLogId: log?.id ?? null });
         if (id === null) continue;

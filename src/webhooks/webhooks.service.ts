@@ -112,9 +112,9 @@ export class WebhooksService {
 
   /** A `webhook.test` ping to this endpoint alone, through the same job, signature and attempts as any event. */
   async test(adminId: string, id: string): Promise<{ deliveryId: string }> {
-    await this.get(id);
+    if (!isId(id)) throw new NotFoundError('Webhook not found');
     return this.deps.db.transaction().execute(async (tx) => {
-      // Deleted since the get (the foreign key's check fails): the endpoint is gone, 404.
+      // Unknown or deleted meanwhile (the foreign key's check fails): the endpoint is gone, 404.
       const row = await this.deps.repo.in(tx).insertDelivery(id, 'webhook.test', `test:${randomUUID()}`, { message: 'A test event from herald.' }).catch((err: { code?: string }) => {
         throw err.code === '23503' ? new NotFoundError('Webhook not found') : err;
       });
