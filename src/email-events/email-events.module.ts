@@ -1,4 +1,5 @@
 import { Counter } from 'prom-client';
+import { EmailLogReads } from '../platform/email/email-log.reads.js';
 import type { Module, Platform } from '../platform/module.js';
 import { EmailEventsRepository } from './email-events.repository.js';
 import { emailEventsRoutes } from './email-events.routes.js';
@@ -28,7 +29,7 @@ export function emailEventsModule(deps: EmailEventsModuleDeps) {
   });
   const { sns } = config.emailEvents;
   const intake = new EmailEventsService({
-    db: deps.db, repository, log, sns: new SnsClient(sns), webhookSecret: config.emailEvents.webhookSecret, topicArns: sns.topicArns,
+    db: deps.db, repository, emailLog: new EmailLogReads(deps.db, deps.readDb), log, sns: new SnsClient(sns), webhookSecret: config.emailEvents.webhookSecret, topicArns: sns.topicArns,
     suppressions: deps.suppressions, webhooks: deps.webhooks,
     onRecorded: (provider, event, matched) => events.inc({ provider, type: event.type, matched: String(matched) }),
   });

@@ -16,19 +16,8 @@ export interface NewEmailEvent {
   readonly occurredAt: Date;
 }
 
-/** Every SQL statement of the email-events capability (email_events; email_log read by Message-ID). */
+/** Every SQL statement of the email-events capability (email_events; the email log is read through platform/email's EmailLogReads). */
 export class EmailEventsRepository extends Repository {
-  /**
-   * The email_log rows these Message-IDs name (indexed), with their users: one statement for all of
-   * an event's candidates. Several rows never share one Message-ID: it is derived from the unique key.
-   */
-  async logsByMessageIds(messageIds: readonly string[]): Promise<Array<{ id: string; userId: string | null; to: string; messageId: string }>> {
-    if (messageIds.length === 0) return [];
-    const rows = await this.db.selectFrom('email_log').select(['id', 'user_id', 'to_address', 'message_id'])
-      .where('message_id', '=', sql<string>`ANY(${[...messageIds]}::text[])`).execute();
-    return rows.map((r) => ({ id: r.id, userId: r.user_id, to: r.to_address, messageId: r.message_id }));
-  }
-
   /**
    * Stores the event unless the provider already sent it (UNIQUE(provider, provider_event_id)):
    * returns its id, or null for a repeat, which then changes nothing else. ON CONFLICT DO NOTHING

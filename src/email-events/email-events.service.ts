@@ -4,6 +4,7 @@ import { AppError, InvalidError, NotFoundError, UnauthorizedError, UnavailableEr
 import { INVALID_BODY } from '../platform/http/validation.js';
 import type { Logger } from '../platform/logger.js';
 import type { ParsedEvent, ParseResult } from './email-event.rules.js';
+import type { EmailLogReads } from '../platform/email/email-log.reads.js';
 import type { EmailEventsRepository } from './email-events.repository.js';
 import type { SuppressionsPort, WebhookEmitPort } from './email-events.ports.js';
 import { genericSignatureValid, parseGeneric, postmarkAuthorized } from './generic.rules.js';
@@ -35,6 +36,8 @@ export interface IntakeResult {
 export interface EmailEventsServiceDeps {
   readonly db: Db;
   readonly repository: EmailEventsRepository;
+  /** The email log (platform/email's): which of our emails a report's Message-IDs name. */
+  readonly emailLog: EmailLogReads;
   readonly sns: SnsClient;
   readonly webhookSecret: string | undefined;
   readonly topicArns: readonly string[];
@@ -146,7 +149,7 @@ export class EmailEventsService {
       const repository = this.deps.repository.in(trx);
       for (const event of result.events) {
         // The first candidate (in the parser's order of trust) that names an email of ours.
-        const logs = await repository.logsByMessageIds(event.messageIds);
+        const logs = await this.deps.emailLog.in(trx).logsByMessageIds(event.messageIds);
         const found = event.messageIds.map((m) => logs.find((l) => l.messageId === m)).find((l) => l !== undefined);
         // The email is the one the event names, but its user is only the event's when the event is
         // about that email's recipient: a report naming another address (a forward, a mistaken or

@@ -42,7 +42,7 @@ const view = (r: Row): LoggedEmail => ({
 
 /**
  * The email log's admin reads beyond the list (EmailLogRepository owns the claims and the list):
- * a notification's emails, emails by key (a digest's), and the outcome summary. On the primary:
+ * a notification's emails, emails by key (a digest's) or by Message-ID (a provider's report), and the outcome summary. On the primary:
  * an admin tracing a message just sent must see its row.
  */
 export class EmailLogReads extends Repository {
@@ -57,6 +57,17 @@ export class EmailLogReads extends Repository {
     if (keys.length === 0) return [];
     const rows = await this.db.selectFrom('email_log').select(COLUMNS).where('key', 'in', [...keys]).orderBy('created_at').execute();
     return rows.map((r) => view(r as Row));
+  }
+
+  /**
+   * The email_log rows these Message-IDs name (indexed), with their users: one statement for all of
+   * an event's candidates. Several rows never share one Message-ID: it is derived from the unique key.
+   */
+  async logsByMessageIds(messageIds: readonly string[]): Promise<Array<{ id: string; userId: string | null; to: string; messageId: string }>> {
+    if (messageIds.length === 0) return [];
+    const rows = await this.db.selectFrom('email_log').select(['id', 'user_id', 'to_address', 'message_id'])
+      .where('message_id', '=', sql<string>`ANY(${[...messageIds]}::text[])`).execute();
+    return rows.map((r) => ({ id: r.id, userId: r.user_id, to: r.to_address, messageId: r.message_id }));
   }
 
   /**
