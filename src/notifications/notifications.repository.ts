@@ -208,6 +208,13 @@ export class NotificationsRepository extends Repository {
     return rows.rows;
   }
 
+  /** The recipients of these notifications, aligned with `ids` (a fan-out page that did not aggregate them). */
+  async recipientsOf(ids: readonly string[]): Promise<string[]> {
+    const rows = await this.db.selectFrom('notifications').select(['id', 'user_id']).where('id', 'in', [...ids]).execute();
+    const owners = new Map(rows.map((r) => [r.id, r.user_id]));
+    return ids.map((id) => owners.get(id)!);
+  }
+
   /**
    * The next page of a fan-out: users of the role (or all) created before the batch, after the
    * cursor, in id order. One INSERT … SELECT per page; returns the new ids, their users when asked

@@ -258,12 +258,10 @@ export class NotificationsService {
         await this.enqueueDelivery(tx, page.ids, content.priority);
         // The cache may have said "no" before the insert and "maybe" now (its TTL ran out meanwhile:
         // the first subscriber may have just appeared): the events still name their recipients.
-        let users = page.users;
-        if (!withUsers && page.ids.length > 0 && this.deps.webhooks.wants('notification.created')) {
-          const owners = new Map((await tx.selectFrom('notifications').select(['id', 'user_id']).where('id', 'in', page.ids).execute()).map((r) => [r.id, r.user_id]));
-          users = page.ids.map((id) => owners.get(id)!);
+        if (withUsers) await this.emitCreated(tx, page.ids, page.users, batch.id, content, true);
+        else if (page.ids.length > 0 && this.deps.webhooks.wants('notification.created')) {
+          await this.emitCreated(tx, page.ids, await this.deps.notifications.in(tx).recipientsOf(page.ids), batch.id, content, true);
         }
-        if (withUsers || users.length > 0) await this.emitCreated(tx, page.ids, users, batch.id, content, true);
         const done = page.ids.length < this.deps.fanoutBatch;
         await batches.recordProgress(batch.id, { cursor: page.last ?? batch.cursor, created: page.ids.length, done });
         return { done, total: batch.created_count + page.ids.length };
