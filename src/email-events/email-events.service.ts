@@ -121,7 +121,7 @@ export class EmailEventsService {
 
   private async verifySns(m: SnsEnvelope): Promise<void> {
     if (!topicAllowed(m.TopicArn, this.deps.topicArns)) throw rejected(new UnauthorizedError('Unauthorized: topic not accepted'), 'topic');
-    if (!this.deps.sns.allowed(m.SigningCertURL)) throw rejected(new UnauthorizedError('Unauthorized: SigningCertURL not on an allowed host'), 'cert-url');
+    if (!this.deps.sns.certAllowed(m.SigningCertURL)) throw rejected(new UnauthorizedError('Unauthorized: SigningCertURL not an SNS certificate on an allowed host'), 'cert-url');
     let key;
     try {
       key = await this.deps.sns.signingKey(m.SigningCertURL);

@@ -2,7 +2,7 @@ import { X509Certificate, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { rootCertificates } from 'node:tls';
-import { snsUrlAllowed } from './sns.rules.js';
+import { snsCertUrlAllowed, snsUrlAllowed } from './sns.rules.js';
 
 /** A signing certificate is a few KiB; a SubscribeURL's answer a short XML document. */
 const MAX_BYTES = 64 * 1024;
@@ -35,6 +35,11 @@ export class SnsClient {
 
   allowed(url: string): boolean {
     return snsUrlAllowed(url, this.options.certHosts);
+  }
+
+  /** A signing certificate's URL: an allowed host and SNS's certificate path (snsCertUrlAllowed). */
+  certAllowed(url: string): boolean {
+    return snsCertUrlAllowed(url, this.options.certHosts);
   }
 
   /**

@@ -98,6 +98,17 @@ export function snsUrlAllowed(raw: string, patterns: readonly string[]): boolean
   return hostAllowed(url.hostname, patterns);
 }
 
+/**
+ * A signing certificate's URL: an allowed host, and the one shape SNS uses
+ * (/SimpleNotificationService-<id>.pem, no query). Each other path or query on an allowed host
+ * would be one more fetch and one more cache entry an anonymous sender could make herald do.
+ */
+export function snsCertUrlAllowed(raw: string, patterns: readonly string[]): boolean {
+  if (!snsUrlAllowed(raw, patterns)) return false;
+  const url = new URL(raw);
+  return url.search === '' && url.hash === '' && /^\/SimpleNotificationService-[\w-]+\.pem$/.test(url.pathname);
+}
+
 /** The TopicArn allow-list: empty accepts any topic. */
 export function topicAllowed(topicArn: string, allowed: readonly string[]): boolean {
   return allowed.length === 0 || allowed.includes(topicArn);

@@ -4,7 +4,7 @@ import { dateOf, detailOf, messageIdCandidates, normalizeEmail, normalizeMessage
 import { genericSignatureValid, parseGeneric, postmarkAuthorized, signGeneric } from '../../src/email-events/generic.rules.js';
 import { parsePostmark } from '../../src/email-events/postmark.rules.js';
 import { parseSesEvent } from '../../src/email-events/ses.rules.js';
-import { hostAllowed, parseSnsEnvelope, snsHash, snsSignatureValid, snsStringToSign, snsUrlAllowed, topicAllowed, type SnsEnvelope } from '../../src/email-events/sns.rules.js';
+import { hostAllowed, parseSnsEnvelope, snsHash, snsCertUrlAllowed, snsSignatureValid, snsStringToSign, snsUrlAllowed, topicAllowed, type SnsEnvelope } from '../../src/email-events/sns.rules.js';
 
 // The providers' parsers and verifiers, app-free.
 
@@ -83,6 +83,18 @@ describe('SNS', () => {
     expect(parseSnsEnvelope('text')).toBeNull();
     expect(parseSnsEnvelope({ ...base, Signature: 'c2ln', Type: 'SubscriptionConfirmation', Subject: 's', SubscribeURL: 'https://u', Token: 't' })).toMatchObject({ Subject: 's', SubscribeURL: 'https://u', Token: 't' });
     expect(parseSnsEnvelope({ ...base, Signature: 'c2ln', Subject: null })).toMatchObject({ Subject: null });
+  });
+
+  it('takes a signing certificate only at SNS\'s certificate path, with no query or fragment', () => {
+    expect(snsCertUrlAllowed('https://sns.us-east-1.amazonaws.com/SimpleNotificationService-9c6465fa7f48f5cacd23014631ec1136.pem', AWS)).toBe(true);
+    expect(snsCertUrlAllowed('https://sns.us-east-1.amazonaws.com/SimpleNotificationService-a_b-c.pem', AWS)).toBe(true);
+    for (const bad of [
+      'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem?v=1', 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem#f',
+      'https://sns.us-east-1.amazonaws.com/x.pem', 'https://sns.us-east-1.amazonaws.com/a/SimpleNotificationService-x.pem',
+      'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem/', 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-.pem',
+      'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pemx', 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-x/y.pem',
+      'http://sns.us-east-1.amazonaws.com/SimpleNotificationService-x.pem', 'https://evil.example/SimpleNotificationService-x.pem', 'not a url',
+    ]) expect(snsCertUrlAllowed(bad, AWS), bad).toBe(false);
   });
 
   it('allows certificate URLs on https, on an allowed host, without credentials', () => {

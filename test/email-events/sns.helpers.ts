@@ -44,7 +44,7 @@ export class FakeSns {
     this.server = https.createServer({ key: readFileSync(this.keyFile), cert }, (request, response) => {
       this.requests.push(request.url ?? '');
       if (request.url === '/SimpleNotificationService-test.pem') return response.end(cert);
-      if (request.url?.startsWith('/redirect')) return response.writeHead(302, { location: '/SimpleNotificationService-test.pem' }).end();
+      if (request.url?.startsWith('/SimpleNotificationService-redirect-')) return response.writeHead(302, { location: '/SimpleNotificationService-test.pem' }).end();
       if (request.url?.startsWith('/?Action=ConfirmSubscription')) return response.end('<ConfirmSubscriptionResponse><SubscriptionArn>arn</SubscriptionArn></ConfirmSubscriptionResponse>');
       response.writeHead(404).end();
     });

@@ -88,13 +88,25 @@ describe('SES via SNS', () => {
     expect(sns.requests.slice(before)).toEqual([]);
   });
 
+  it('a certificate URL on the allowed host but not SNS\'s certificate path (another path, a query) is refused with 401 and never fetched', async () => {
+    const sent = await sentEmail(t, sink, 'ses-cert-path');
+    const before = sns.requests.length;
+    // Each variant would otherwise be one more fetch and one more cache entry an anonymous sender makes herald do.
+    for (const SigningCertURL of [`${sns.base}/other-${randomUUID()}.pem`, `${sns.certUrl}?v=${randomUUID()}`]) {
+      const res = await post(signSns(notification(sns, sesBounce(sent.email, sent.messageId), { SigningCertURL }), sns.keyFile));
+      expect(res.status, SigningCertURL).toBe(401);
+    }
+    expect(sns.requests.slice(before)).toEqual([]);
+    expect(await eventsOf(t, sent.email)).toHaveLength(0);
+  });
+
   it('a redirect from the certificate host is not followed: 503 (SNS retries), nothing stored', async () => {
     const sent = await sentEmail(t, sink, 'ses-redirect');
     const before = sns.requests.length;
-    const res = await post(signSns(notification(sns, sesBounce(sent.email, sent.messageId), { SigningCertURL: `${sns.base}/redirect-${randomUUID()}.pem` }), sns.keyFile));
+    const res = await post(signSns(notification(sns, sesBounce(sent.email, sent.messageId), { SigningCertURL: `${sns.base}/SimpleNotificationService-redirect-${randomUUID()}.pem` }), sns.keyFile));
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ success: false, error: 'Could not fetch the SNS signing certificate' });
-    expect(sns.requests.slice(before)).toEqual([expect.stringMatching(/^\/redirect-/)]);
+    expect(sns.requests.slice(before)).toEqual([expect.stringMatching(/^\/SimpleNotificationService-redirect-/)]);
     expect(await eventsOf(t, sent.email)).toHaveLength(0);
   });
 
