@@ -55,7 +55,9 @@ describe('webhook deliveries through the outbox', () => {
     await proxy.restore();
     expect(await waitFor(async () => receiver.accepted.length === 2, 30_000, 50)).toBe(true);
     expect(receiver.accepted.map((r) => r.headers['x-herald-event'])).toEqual(['notification.created', 'notification.read']);
-    const settled = await db.selectFrom('webhook_deliveries').select('status').execute();
-    expect(settled.map((r) => r.status)).toEqual(['delivered', 'delivered']);
+    // The receiver has answered; the worker records the delivery right after: wait for that, not for a pause.
+    const statuses = async () => (await db.selectFrom('webhook_deliveries').select('status').orderBy('id').execute()).map((r) => r.status);
+    expect(await waitFor(async () => (await statuses()).every((s) => s === 'delivered'), 10_000, 50)).toBe(true);
+    expect(await statuses()).toEqual(['delivered', 'delivered']);
   });
 });
