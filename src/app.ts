@@ -24,6 +24,7 @@ import { searchModule, type SearchModule } from './search/index.js';
 import { usersModule, type UsersModule } from './users/index.js';
 import { webModule } from './web/index.js';
 import { webhooksModule, type Resolver, type WebhooksModule } from './webhooks/index.js';
+import { jobConsoleModule } from './job-console/index.js';
 import { ALL_ROLES, startRoles, type ProcessRole } from './platform/roles.js';
 import type { JobHandlers } from './platform/queue/registry.js';
 
@@ -88,7 +89,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     ...platform, health: health.health, digests: digests.digests, aggregationLogs: analytics.runLog, probes: { blog: blog.health, previews: media.health },
     notificationHistory: notifications.history, digestHistory: digests.history, deliveryEvents: emailEvents.deliveryEvents,
   });
-  const modules: readonly ModuleLifecycle[] = [users, auth, notifications, digests, catalog, blog, analytics, search, media, health, emailEvents, admin, deliverability, webhooks, webModule()];
+  const jobConsole = jobConsoleModule(platform);
+  const modules: readonly ModuleLifecycle[] = [users, auth, notifications, digests, catalog, blog, analytics, search, media, health, emailEvents, admin, deliverability, webhooks, jobConsole, webModule()];
 
   let http: Http | null = null;
   let routes: RouteAccess[] = [];
@@ -101,7 +103,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const services = servicesOf({ users, auth, notifications, digests, catalog, blog, analytics, search, media, health, emailEvents, deliverability, webhooks }, platform);
   const jobs = {
-    ...notifications.jobs, ...digests.jobs, ...analytics.jobs, ...search.jobs, ...media.jobs, ...blog.jobs, ...webhooks.jobs,
+    ...notifications.jobs, ...digests.jobs, ...analytics.jobs, ...search.jobs, ...media.jobs, ...blog.jobs, ...webhooks.jobs, ...jobConsole.jobs,
   } satisfies JobHandlers;
   const lifecycle = startRoles({ handle, roles, modules, jobs, http, queues: options.queues, onListening: (url) => { app.url = url; } });
 

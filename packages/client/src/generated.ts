@@ -2282,7 +2282,7 @@ export interface components {
             waiting: number;
         };
         /** @enum {string} */
-        QueueName: "notification-fanout" | "notification-digest" | "notification-inbox" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation" | "webhook-delivery";
+        QueueName: "notification-fanout" | "notification-digest" | "notification-inbox" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation" | "webhook-delivery" | "job-console";
         QueueOverview: {
             counts: {
                 [key: string]: number;

@@ -247,6 +247,27 @@ export interface IpAssets {
   version: Generated<Int8>;
 }
 
+export interface JobHistory {
+  attempts: number;
+  created_at: Timestamp;
+  data: unknown | null;
+  failed_reason: string | null;
+  finished_at: Timestamp;
+  id: Generated<Int8>;
+  job_id: string;
+  name: string;
+  processed_at: Timestamp | null;
+  queue: string;
+  return_summary: string | null;
+  run_ms: number | null;
+  schedule_id: string | null;
+  search_text: string;
+  stacktrace: string | null;
+  state: string;
+  wait_ms: number | null;
+  worker: string | null;
+}
+
 export interface Licenses {
   asset_id: string;
   brand_id: string;
@@ -496,6 +517,7 @@ export interface DB {
   email_log: EmailLog;
   email_suppressions: EmailSuppressions;
   ip_assets: IpAssets;
+  job_history: JobHistory;
   licenses: Licenses;
   metrics_aggregation_jobs_log: MetricsAggregationJobsLog;
   notification_batches: NotificationBatches;

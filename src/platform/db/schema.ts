@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { EmailEventsTable, EmailSuppressionsTable } from './schema.delivery.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.webhooks.js';
+import type { JobHistoryTable } from './schema.jobs.js';
 import type { BlogPostsTable, BrandsTable, CreatorsTable, IpAssetsTable, LicensesTable, ProjectsTable, SearchDocumentsTable, SearchReindexRunsTable } from './schema.catalog.js';
 import type { Timestamp, DefaultTimestamp, NullableTimestamp, NullableJson, Json } from './schema.columns.js';
 
@@ -14,6 +15,7 @@ import type { Timestamp, DefaultTimestamp, NullableTimestamp, NullableJson, Json
 export * from './schema.catalog.js';
 export * from './schema.delivery.js';
 export * from './schema.webhooks.js';
+export * from './schema.jobs.js';
 
 export const ROLES = ['ADMIN', 'CREATOR', 'BRAND', 'VIEWER'] as const;
 export type Role = (typeof ROLES)[number];
@@ -321,4 +323,5 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  job_history: JobHistoryTable;
 }

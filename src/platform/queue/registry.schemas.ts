@@ -115,6 +115,15 @@ export const JOB_SCHEMAS = {
     /** One webhook delivery (webhook_deliveries.id, a bigint as text): sent once every older one of its ordering key is settled. */
     WebhookDeliver: z.object({ id: z.string() }),
   },
+  'job-console': {
+    /** Job history's partitions: today and the next days made ahead, days past JOB_HISTORY_DAYS dropped. */
+    JobHistoryMaintain: empty,
+    /**
+     * Rolls job history up into per-queue metrics buckets (minute, hour, day) and purges buckets past
+     * their retention. `granularity` limits a run to one level (default: every level that is due).
+     */
+    JobMetricsRollup: z.object({ granularity: z.enum(['minute', 'hour', 'day']).optional() }),
+  },
 } as const satisfies Record<string, Record<string, z.ZodType>>;
 
 export type JobSchemas = typeof JOB_SCHEMAS;

@@ -25,7 +25,7 @@ export type JobHandlers = {
 };
 
 /** Health groups of the admin API: one per job family (API.md: `email` covers delivery and digests). */
-export type HealthGroup = 'email' | 'analytics' | 'search' | 'blog' | 'previews' | 'webhooks';
+export type HealthGroup = 'email' | 'analytics' | 'search' | 'blog' | 'previews' | 'webhooks' | 'console';
 
 export interface QueueDefinition {
   readonly group: HealthGroup;
@@ -108,6 +108,12 @@ export const QUEUES: Readonly<Record<QueueName, QueueDefinition>> = {
     group: 'webhooks',
     concurrency: null,
     description: 'Outbound webhooks: one job per event per endpoint, signed POSTs retried for WEBHOOK_RETRY_HOURS, in order per notification.',
+  },
+  'job-console': {
+    group: 'console',
+    // Set-based statements over job history; one at a time per process is plenty.
+    concurrency: 1,
+    description: 'The job console\'s upkeep: job-history partitions and retention, metrics rollups by minute, hour and day.',
   },
 };
 

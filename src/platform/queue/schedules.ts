@@ -83,6 +83,20 @@ export function previousRun(s: Pick<Schedule, 'pattern' | 'tz'>, at: number): nu
 /** The one-off job that makes up for a run of `scheduleId` lost with Redis: the same id in every process. */
 export const catchUpJobId = (scheduleId: string, runAt: number): string => `schedule-catch-up-${scheduleId}-${runAt}`;
 
+/** A run an admin asked for (POST /api/admin/jobs/schedulers/:id/run): `at` is the request's time (ms). */
+export const manualRunJobId = (scheduleId: string, at: number): string => `schedule-run-${scheduleId}-${at}`;
+
+/**
+ * The schedule a job is a run of: a scheduler iteration (BullMQ sets repeatJobKey to the
+ * scheduler's id), a catch-up (catchUpJobId) or a manual run (manualRunJobId); null for any other
+ * job. Ids are matched against SCHEDULES, so a job id that merely looks like one names nothing.
+ */
+export function scheduleIdOf(job: { readonly id?: string | null; readonly repeatJobKey?: string | null }, schedules: readonly Pick<Schedule, 'id'>[] = SCHEDULES): string | null {
+  if (job.repeatJobKey) return schedules.some((s) => s.id === job.repeatJobKey) ? job.repeatJobKey : null;
+  const m = /^schedule-(?:catch-up|run)-(.+)-\d+$/.exec(job.id ?? '');
+  return m && schedules.some((s) => s.id === m[1]) ? m[1]! : null;
+}
+
 /**
  * Job schedulers live only in Redis: a FLUSHALL, a restart without persistence or a failover to a
  * lagging replica loses them, and nothing recurring would run again until a scheduler process
