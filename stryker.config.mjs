@@ -28,6 +28,7 @@ export default {
     'src/email-events/ses.rules.ts',
     'src/email-events/sns.rules.ts',
     'src/admin/timeline.rules.ts',
+    'src/platform/queue/job-history.rules.ts',
   ],
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'progress-append-only'],

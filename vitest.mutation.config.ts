@@ -26,6 +26,7 @@ export default defineConfig({
       'test/webhooks/webhooks.rules.test.ts',
       'test/email-events/rules.test.ts',
       'test/admin/timeline.rules.test.ts',
+      'test/platform/job-history.rules.test.ts',
     ],
     pool: 'forks',
     maxWorkers: 1,

@@ -32,6 +32,7 @@ export class Metrics {
   readonly smtpTrips = new Counter({ name: 'herald_smtp_breaker_trips_total', help: 'SMTP circuit breaker openings by transport (first failure, or a failed half-open trial)', labelNames: ['transport'] as const, registers: [this.registry] });
   readonly suppressions = new Counter({ name: 'herald_email_suppressions_total', help: 'Addresses suppressed (or upgraded to a complaint) by reason and source (smtp, ses, postmark, generic)', labelNames: ['reason', 'source'] as const, registers: [this.registry] });
   readonly suppressionLifts = new Counter({ name: 'herald_email_suppression_lifts_total', help: 'Suppressions lifted by an admin, by the reason they had', labelNames: ['reason'] as const, registers: [this.registry] });
+  readonly jobHistoryDropped = new Counter({ name: 'herald_job_history_dropped_total', help: 'Job outcomes not written to job history, by queue and reason (buffer-full: PostgreSQL away longer than JOB_HISTORY_BUFFER_MAX outcomes; invalid: a row PostgreSQL refused; shutdown: still buffered when the final flush timed out)', labelNames: ['queue', 'reason'] as const, registers: [this.registry] });
   readonly schedulesRestored = new Counter({ name: 'herald_schedules_restored_total', help: 'Job schedulers found missing from Redis and restored, by queue and schedule', labelNames: ['queue', 'schedule'] as const, registers: [this.registry] });
 
   constructor({ queues }: { readonly queues: Queues }) {

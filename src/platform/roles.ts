@@ -3,6 +3,7 @@ import { serveMetrics } from './metrics.js';
 import type { Http } from './http/zod-provider.js';
 import type { ModuleLifecycle } from './module.js';
 import type { PlatformHandle } from './platform.js';
+import { JobHistoryWriter } from './queue/job-history.js';
 import { OutboxRelay } from './queue/outbox.js';
 import { QUEUE_NAMES, type JobHandlers, type QueueName } from './queue/registry.js';
 import { ScheduleKeeper, upsertSchedules } from './queue/schedules.js';
@@ -29,11 +30,13 @@ export interface RolesDeps {
 export function startRoles(deps: RolesDeps): { start(): Promise<void>; stop(): Promise<void> } {
   const { handle: { platform, database, queueRedis }, roles, modules, http } = deps;
   const { config, log, queues, metrics } = platform;
+  const { enabled: recordHistory, ...historyOptions } = config.jobConsole.history;
   const workers = roles.has('worker')
     ? new WorkerPool({
       connection: queueRedis, prefix: config.queuePrefix, db: database.db, log, handlers: deps.jobs, queues: deps.queues ?? QUEUE_NAMES,
       defaultConcurrency: config.worker.concurrency, shutdownTimeoutMs: config.shutdownTimeoutMs, lockMs: config.jobs.lockMs,
       heartbeatMs: config.health.workerHeartbeatMs, smtp: () => platform.email.transports(), metrics, concurrency: { 'file-preview-generation': config.media.previewConcurrency },
+      history: recordHistory ? new JobHistoryWriter({ db: database.db, log, metrics, ...historyOptions }) : undefined,
     })
     : null;
   const relay = roles.has('worker')

@@ -36,6 +36,8 @@ export const SCHEDULES: readonly Schedule[] = [
   // Safety net of scheduled publication: one indexed read and one job-state lookup per scheduled post.
   schedule({ id: 'media-sweep', queue: 'media-scan', pattern: '23 * * * *', tz: 'UTC', job: 'MediaSweep', data: {}, description: 'Removes stored files no asset references and stale job temp folders (older than MEDIA_SWEEP_GRACE_MS)' }),
   schedule({ id: 'blog-reconcile', queue: 'blog-publish', pattern: '* * * * *', tz: 'UTC', job: 'BlogReconcile', data: {}, description: 'Publishes due blog posts whose job is missing; re-adds missing publish jobs' }),
+  // Job history (platform/queue/job-history.ts) lives in daily partitions: days ahead made, days past JOB_HISTORY_DAYS dropped whole.
+  schedule({ id: 'job-history-maintenance', queue: 'job-console', pattern: '15 0 * * *', tz: 'UTC', job: 'JobHistoryMaintain', data: {}, description: 'Job history: partitions for today and the next 3 days made, days older than JOB_HISTORY_DAYS dropped, at 00:15 UTC' }),
 ];
 
 /** Registers every schedule; any number of scheduler processes may do this at once. */

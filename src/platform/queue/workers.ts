@@ -7,6 +7,7 @@ import type { Metrics } from '../metrics.js';
 import { bullQueueName } from '../redis/keys.js';
 import { DEFER_MARGIN_MS, DeferUntilError } from './deferral.js';
 import { Heartbeat } from './heartbeat.js';
+import type { JobHistoryWriter } from './job-history.js';
 import { markManyOutboxCompleted, markOutboxCompleted, markOutboxFailed, outboxIdOf, unfinishedOfKey } from './outbox.js';
 import { completeJobRows, failJobRows } from './outbox-fixed.js';
 import { JOB_SCHEMAS, QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
@@ -31,6 +32,8 @@ interface WorkerPoolOptions {
   readonly concurrency?: Partial<Record<QueueName, number>>;
   /** Stalls a job survives (MAX_STALLS by default). */
   readonly maxStalledCount?: number;
+  /** Job history (JOB_HISTORY=on): each job's terminal outcome, buffered and written in batches. */
+  readonly history?: Pick<JobHistoryWriter, 'start' | 'record' | 'close'>;
 }
 
 /**
@@ -66,6 +69,8 @@ export class WorkerPool {
       redis: this.deps.connection, prefix: this.deps.prefix, queues: [...this.deps.queues], concurrency, activeJobs: () => this.active, intervalMs: this.deps.heartbeatMs, smtp: this.deps.smtp,
     });
     this.heartbeat.start();
+    this.deps.history?.start();
+    const workerId = this.heartbeat.id;
     for (const queue of this.deps.queues) {
       const handlers = this.deps.handlers[queue] as Record<string, JobHandler<unknown>>;
       const schemas = JOB_SCHEMAS[queue] as Record<string, z.ZodType>;
@@ -91,7 +96,11 @@ export class WorkerPool {
         const final = err.name === 'UnrecoverableError' || (job && job.attemptsMade >= (job.opts.attempts ?? 1));
         if (outboxId && final) void markOutboxFailed(this.deps.db, outboxId).catch(() => undefined);
         else if (job?.id && !job.repeatJobKey && final) void failJobRows(this.deps.db, queue, job.id).catch(() => undefined);
+        // Final only (a stall-limit failure arrives here too, as an UnrecoverableError); a retry,
+        // a hand-back at shutdown (WaitingError) or a deferral (DelayedError) is not an outcome.
+        if (job && final) this.deps.history?.record({ queue, job, state: 'failed', error: err, worker: workerId });
       });
+      worker.on('completed', (job, result) => this.deps.history?.record({ queue, job, state: 'completed', result, worker: workerId }));
       worker.on('error', (err) => this.deps.log.warn({ queue, err: err.message }, 'worker error'));
       this.workers.push(worker);
     }
@@ -152,6 +161,12 @@ export class WorkerPool {
    * attempts unchanged; one that keeps running is recovered by the stalled-job check.
    */
   async close(): Promise<void> {
+    await this.closeWorkers();
+    // After the workers: the outcomes of the jobs they finished while closing are buffered too.
+    await this.deps.history?.close();
+  }
+
+  private async closeWorkers(): Promise<void> {
     await this.heartbeat?.stop();
     const within = <T>(work: Promise<T>, ms: number) =>
       Promise.race([work.then(() => 'done' as const), new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), ms).unref())]);
