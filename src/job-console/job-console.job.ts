@@ -1,14 +1,16 @@
 import type { JobHandlers } from '../platform/queue/registry.js';
 import type { HistoryMaintenance } from './history-maintenance.service.js';
+import type { MetricsService } from './metrics.service.js';
 
 export interface JobConsoleJobsDeps {
   readonly maintenance: Pick<HistoryMaintenance, 'maintain'>;
+  readonly metrics: Pick<MetricsService, 'rollup'>;
 }
 
 export function jobConsoleJobs(deps: JobConsoleJobsDeps): JobHandlers['job-console'] {
   return {
     JobHistoryMaintain: async () => deps.maintenance.maintain(),
-    // Filled in by the metrics part (metrics.service.ts).
-    JobMetricsRollup: async () => ({ rolledUp: 0 }),
+    // Closed buckets since the level's watermark (and the last few again), as of the worker's clock.
+    JobMetricsRollup: async (data) => deps.metrics.rollup(data.granularity),
   };
 }

@@ -2,6 +2,9 @@ import type { Module, Platform } from '../platform/module.js';
 import { AuditRepository } from '../admin/index.js';
 import { jobConsoleJobs } from './job-console.job.js';
 import { HistoryMaintenance } from './history-maintenance.service.js';
+import { MetricsRepository } from './metrics.repository.js';
+import { metricsRoutes } from './metrics.routes.js';
+import { MetricsService } from './metrics.service.js';
 
 export type JobConsoleModuleDeps = Pick<Platform, 'db' | 'readDb' | 'queues' | 'redis' | 'config' | 'log' | 'now'>;
 
@@ -14,14 +17,20 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
   const { db, config, log } = deps;
   const audit = new AuditRepository(db, deps.readDb);
   const maintenance = new HistoryMaintenance({ db, log, days: config.jobConsole.history.days });
+  const metrics = new MetricsService({
+    db, log, metrics: new MetricsRepository(db, deps.readDb), retention: config.jobConsole.metrics,
+    historyDays: config.jobConsole.history.days, flushMs: config.jobConsole.history.flushMs,
+  });
   return {
     maintenance,
     audit,
+    metrics,
     jobs: {
-      'job-console': jobConsoleJobs({ maintenance }),
+      'job-console': jobConsoleJobs({ maintenance, metrics }),
     },
-    routes(_http) {
+    routes(http) {
       // Each part registers its routes here (search, metrics, schedules, bulk).
+      metricsRoutes(http, { metrics, now: deps.now });
     },
   } satisfies Module<'job-console'> & Record<string, unknown>;
 }

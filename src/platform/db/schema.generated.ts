@@ -268,6 +268,27 @@ export interface JobHistory {
   worker: string | null;
 }
 
+export interface JobMetrics {
+  bucket_start: Timestamp;
+  completed: number;
+  computed_at: Generated<Timestamp>;
+  failed: number;
+  granularity: string;
+  queue: string;
+  run_p50: number | null;
+  run_p95: number | null;
+  run_p99: number | null;
+  wait_p50: number | null;
+  wait_p95: number | null;
+  wait_p99: number | null;
+}
+
+export interface JobMetricsRollups {
+  granularity: string;
+  rolled_at: Generated<Timestamp>;
+  rolled_to: Timestamp;
+}
+
 export interface Licenses {
   asset_id: string;
   brand_id: string;
@@ -518,6 +539,8 @@ export interface DB {
   email_suppressions: EmailSuppressions;
   ip_assets: IpAssets;
   job_history: JobHistory;
+  job_metrics: JobMetrics;
+  job_metrics_rollups: JobMetricsRollups;
   licenses: Licenses;
   metrics_aggregation_jobs_log: MetricsAggregationJobsLog;
   notification_batches: NotificationBatches;

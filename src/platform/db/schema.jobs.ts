@@ -1,5 +1,5 @@
 import type { Generated } from 'kysely';
-import type { NullableJson, Timestamp, NullableTimestamp } from './schema.columns.js';
+import type { DefaultTimestamp, NullableJson, Timestamp, NullableTimestamp } from './schema.columns.js';
 
 /** Row types of the job console (issue 19), part of schema.ts. */
 
@@ -27,4 +27,33 @@ export interface JobHistoryTable {
   worker: string | null;
   schedule_id: string | null;
   search_text: string;
+}
+
+export const JOB_METRICS_GRANULARITIES = ['minute', 'hour', 'day'] as const;
+export type JobMetricsGranularity = (typeof JOB_METRICS_GRANULARITIES)[number];
+
+/**
+ * One queue's bucket of job metrics at one level (migrations/0021_job_metrics.sql); queue 'all' is
+ * every queue together. Percentiles in milliseconds, exact over the bucket's history rows.
+ */
+export interface JobMetricsTable {
+  queue: string;
+  granularity: JobMetricsGranularity;
+  bucket_start: Timestamp;
+  completed: number;
+  failed: number;
+  wait_p50: number | null;
+  wait_p95: number | null;
+  wait_p99: number | null;
+  run_p50: number | null;
+  run_p95: number | null;
+  run_p99: number | null;
+  computed_at: DefaultTimestamp;
+}
+
+/** How far each level of the job metrics is rolled up (end of the last bucket computed). */
+export interface JobMetricsRollupsTable {
+  granularity: JobMetricsGranularity;
+  rolled_to: Timestamp;
+  rolled_at: DefaultTimestamp;
 }

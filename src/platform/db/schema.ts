@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from 'kysely';
 import type { EmailEventsTable, EmailSuppressionsTable } from './schema.delivery.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.webhooks.js';
 import type { JobHistoryTable } from './schema.jobs.js';
+import type { JobMetricsRollupsTable, JobMetricsTable } from './schema.jobs.js';
 import type { BlogPostsTable, BrandsTable, CreatorsTable, IpAssetsTable, LicensesTable, ProjectsTable, SearchDocumentsTable, SearchReindexRunsTable } from './schema.catalog.js';
 import type { Timestamp, DefaultTimestamp, NullableTimestamp, NullableJson, Json } from './schema.columns.js';
 
@@ -324,4 +325,6 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   job_history: JobHistoryTable;
+  job_metrics: JobMetricsTable;
+  job_metrics_rollups: JobMetricsRollupsTable;
 }

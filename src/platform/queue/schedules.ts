@@ -36,6 +36,10 @@ export const SCHEDULES: readonly Schedule[] = [
   // Safety net of scheduled publication: one indexed read and one job-state lookup per scheduled post.
   schedule({ id: 'media-sweep', queue: 'media-scan', pattern: '23 * * * *', tz: 'UTC', job: 'MediaSweep', data: {}, description: 'Removes stored files no asset references and stale job temp folders (older than MEDIA_SWEEP_GRACE_MS)' }),
   schedule({ id: 'blog-reconcile', queue: 'blog-publish', pattern: '* * * * *', tz: 'UTC', job: 'BlogReconcile', data: {}, description: 'Publishes due blog posts whose job is missing; re-adds missing publish jobs' }),
+  // Job metrics (job-console/metrics.*): each level from its watermark, the last buckets again (history lands up to JOB_HISTORY_FLUSH_MS late).
+  schedule({ id: 'job-metrics-minute', queue: 'job-console', pattern: '* * * * *', tz: 'UTC', job: 'JobMetricsRollup', data: { granularity: 'minute' }, description: 'Job metrics: minute buckets since the last run and the last 5 minutes again; minute buckets past JOB_METRICS_MINUTE_HOURS purged' }),
+  schedule({ id: 'job-metrics-hour', queue: 'job-console', pattern: '2 * * * *', tz: 'UTC', job: 'JobMetricsRollup', data: { granularity: 'hour' }, description: 'Job metrics: the hour just closed and the one before, at :02; hourly buckets past JOB_METRICS_HOUR_DAYS purged' }),
+  schedule({ id: 'job-metrics-day', queue: 'job-console', pattern: '20 0 * * *', tz: 'UTC', job: 'JobMetricsRollup', data: { granularity: 'day' }, description: 'Job metrics: yesterday (UTC), at 00:20; daily buckets past JOB_METRICS_DAY_MONTHS purged' }),
   // Job history (platform/queue/job-history.ts) lives in daily partitions: days ahead made, days past JOB_HISTORY_DAYS dropped whole.
   schedule({ id: 'job-history-maintenance', queue: 'job-console', pattern: '15 0 * * *', tz: 'UTC', job: 'JobHistoryMaintain', data: {}, description: 'Job history: partitions for today and the next 3 days made, days older than JOB_HISTORY_DAYS dropped, at 00:15 UTC' }),
 ];
