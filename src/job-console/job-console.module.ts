@@ -26,7 +26,7 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
     audit,
     metrics,
     jobs: {
-      'job-console': jobConsoleJobs({ maintenance, metrics }),
+      'job-console': jobConsoleJobs({ maintenance, metrics, now: deps.now }),
     },
     routes(http) {
       // Each part registers its routes here (search, metrics, schedules, bulk).
