@@ -30,7 +30,7 @@ export function adminModule(deps: AdminModuleDeps) {
   const { db, queues, redis, config } = deps;
   const prefix = config.queuePrefix;
   const audit = new AuditRepository(db, deps.readDb);
-  const jobHealth = new JobHealthService({ queues, redis, prefix, health: deps.health, config, probes: deps.probes, replica: deps.readReplica });
+  const jobHealth = new JobHealthService({ db, queues, redis, prefix, health: deps.health, config, probes: deps.probes, replica: deps.readReplica });
   const stats = new JobStatsService({ queues, redis, prefix, digests: deps.digests });
   const queueOps = new QueuesService({ db, queues, redis, prefix, audit });
   const timeline = new TimelineService({

@@ -14,7 +14,10 @@ export const groupHealthSchema = z.object({
   healthy: z.boolean(),
   workers: z.record(z.string(), z.object({ isRunning: z.boolean(), error: z.string().optional() })),
   scheduledJobs: z.number().int(),
-  schedules: z.array(z.object({ id: z.string(), pattern: z.string(), nextRun: isoTimestamp.nullable(), overdue: z.boolean() })),
+  schedules: z.array(z.object({
+    id: z.string(), pattern: z.string(), nextRun: isoTimestamp.nullable(), overdue: z.boolean(),
+    paused: z.boolean().describe('paused by an admin: never overdue, never a problem (a warning says since when)'),
+  })),
   failureRates: z.record(z.string(), z.object({ completed: z.number().int(), failed: z.number().int(), rate: z.number() })),
   problems: z.array(z.string()),
   warnings: z.array(z.string()).optional().describe('shown with the group; they leave it healthy'),
@@ -76,7 +79,9 @@ export const queuesBody = okBody(z.array(queueOverviewSchema));
 
 export const schedulerSchema = z.object({
   id: z.string(), queue: queueNameSchema, job: z.string(), pattern: z.string(), tz: z.string().optional(), description: z.string(), registered: z.boolean(),
-  nextRun: isoTimestamp.nullable(), iterations: z.number().int(), overdue: z.boolean(),
+  nextRun: isoTimestamp.nullable(), iterations: z.number().int(), overdue: z.boolean().describe('next run past SCHEDULE_GRACE_MS, or not registered; never while paused'),
+  paused: z.boolean().describe('paused by an admin (POST /api/admin/jobs/schedulers/:id/pause): not registered, nothing runs but manual runs'),
+  pausedAt: isoTimestamp.nullable(), pausedBy: z.string().nullable().describe('the admin\'s user id (null once that user is deleted)'),
 }).meta({ id: 'Scheduler' });
 export const schedulersBody = okBody(z.array(schedulerSchema));
 
@@ -113,3 +118,4 @@ const _worker: Same<Omit<z.output<typeof workerSchema>, 'concurrency'>, Omit<Wor
 const _retry: Same<z.output<typeof retriedBody>['data'], Service<'retry'>> = true;
 const _overview: Same<Omit<z.output<typeof queueOverviewSchema>, 'counts' | 'group'>, Omit<Service<'overview'>[number], 'counts' | 'group'>> = true;
 const _schedulers: Same<z.output<typeof schedulersBody>['data'][number]['nextRun'], Service<'schedulers'>[number]['nextRun']> = true;
+const _schedulerPause: Same<Pick<z.output<typeof schedulerSchema>, 'paused' | 'pausedAt' | 'pausedBy' | 'overdue'>, Pick<Service<'schedulers'>[number], 'paused' | 'pausedAt' | 'pausedBy' | 'overdue'>> = true;

@@ -15,6 +15,8 @@ export interface ScheduleFacts {
   readonly pattern: string;
   /** Null when no scheduler process ever registered it. */
   readonly next: Date | null;
+  /** Set while an admin has it paused: not registered on purpose, so never overdue. */
+  readonly pausedAt?: Date | null;
 }
 
 export interface Limits {
@@ -27,7 +29,7 @@ export interface GroupHealth {
   healthy: boolean;
   workers: Record<string, { isRunning: boolean; error?: string }>;
   scheduledJobs: number;
-  schedules: Array<{ id: string; pattern: string; nextRun: string | null; overdue: boolean }>;
+  schedules: Array<{ id: string; pattern: string; nextRun: string | null; overdue: boolean; paused: boolean }>;
   failureRates: Record<string, { completed: number; failed: number; rate: number }>;
   problems: string[];
   /** The email group: SMTP transports and their breakers (smtp-health.rules.ts). */
@@ -56,15 +58,22 @@ export function judgeGroup(queues: readonly QueueFacts[], schedules: readonly Sc
     }
   }
   const scheduleViews = schedules.map((s) => {
+    // A paused schedule is unregistered on purpose: shown as paused (a warning, pausedWarnings), never a problem.
+    if (s.pausedAt) return { id: s.id, pattern: s.pattern, nextRun: null, overdue: false, paused: true };
     const overdue = s.next === null || s.next.getTime() < now.getTime() - limits.scheduleGraceMs;
     if (s.next === null) problems.push(`${s.id}: schedule not registered (no scheduler process has run)`);
     else if (overdue) problems.push(`${s.id}: overdue since ${s.next.toISOString()}`);
-    return { id: s.id, pattern: s.pattern, nextRun: s.next?.toISOString() ?? null, overdue };
+    return { id: s.id, pattern: s.pattern, nextRun: s.next?.toISOString() ?? null, overdue, paused: false };
   });
   problems.push(...(extras.problems ?? []));
   const judged: GroupHealth = { healthy: problems.length === 0, workers, scheduledJobs: extras.scheduledJobs ?? schedules.length, schedules: scheduleViews, failureRates, problems };
   if (extras.transports) judged.transports = [...extras.transports];
   return judged;
+}
+
+/** What a group says of its paused schedules: shown, leaving it healthy. */
+export function pausedWarnings(schedules: readonly ScheduleFacts[]): string[] {
+  return schedules.filter((s) => s.pausedAt).map((s) => `${s.id}: paused since ${s.pausedAt!.toISOString()}`);
 }
 
 /**

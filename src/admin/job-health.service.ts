@@ -2,8 +2,9 @@ import { listWorkers } from '../platform/queue/heartbeat.js';
 import type { Platform } from '../platform/module.js';
 import { QUEUE_NAMES, QUEUES, type HealthGroup, type QueueName } from '../platform/queue/registry.js';
 import { SCHEDULES } from '../platform/queue/schedules.js';
+import { pausedSchedules } from '../platform/queue/schedule-state.js';
 import type { HealthCheck } from './admin.ports.js';
-import { judgeGroup, recentCount, type GroupExtras, type GroupHealth, type QueueFacts } from './health.rules.js';
+import { judgeGroup, pausedWarnings, recentCount, type GroupExtras, type GroupHealth, type QueueFacts } from './health.rules.js';
 import { aggregateTransports } from './smtp-health.rules.js';
 
 const FAILURE_WINDOW_MIN = 15;
@@ -14,7 +15,7 @@ const FAILURE_WINDOW_MIN = 15;
  */
 export type GroupProbe = (now: Date) => Promise<GroupExtras & { readonly warnings?: readonly string[] }>;
 
-export interface JobHealthServiceDeps extends Pick<Platform, 'queues' | 'redis'> {
+export interface JobHealthServiceDeps extends Pick<Platform, 'queues' | 'redis' | 'db'> {
   readonly prefix: string;
   readonly health: HealthCheck;
   readonly config: Pick<Platform['config'], 'health'>;
@@ -39,12 +40,14 @@ export class JobHealthService {
     for (const w of workers) for (const q of w.queues) live.set(q, (live.get(q) ?? 0) + 1);
     const groups = [...new Set(QUEUE_NAMES.map((q) => QUEUES[q].group))];
     const { maxFailureRate, failureMinJobs, scheduleGraceMs } = this.deps.config.health;
+    // The primary: a schedule paused a moment ago must not read as overdue.
+    const paused = await pausedSchedules(this.deps.db);
     const entries = await Promise.all(groups.map(async (group) => {
       const queues = QUEUE_NAMES.filter((q) => QUEUES[q].group === group);
       const facts = await Promise.all(queues.map((q) => this.queueFacts(q, live, now.getTime())));
       const schedules = await Promise.all(SCHEDULES.filter((s) => queues.includes(s.queue)).map(async (s) => {
         const scheduler = await this.deps.queues.get(s.queue).getJobScheduler(s.id);
-        return { id: s.id, pattern: s.pattern, next: scheduler?.next ? new Date(scheduler.next) : null };
+        return { id: s.id, pattern: s.pattern, next: scheduler?.next ? new Date(scheduler.next) : null, pausedAt: paused.get(s.id)?.pausedAt ?? null };
       }));
       const probe = this.deps.probes?.[group];
       let extras: Awaited<ReturnType<GroupProbe>> = probe ? await probe(now).catch((): GroupExtras => ({ problems: [`${group}: its facts could not be read (PostgreSQL or Redis unreachable)`] })) : {};
@@ -52,7 +55,7 @@ export class JobHealthService {
       const smtp = group === 'email' ? aggregateTransports(workers.map((w) => w.smtp ?? []).filter((v) => v.length > 0), now) : null;
       if (smtp) extras = { ...extras, transports: smtp.transports, problems: [...(extras.problems ?? []), ...smtp.problems], warnings: [...(extras.warnings ?? []), ...smtp.warnings] };
       const judged = judgeGroup(facts, schedules, { maxFailureRate, failureMinJobs, scheduleGraceMs }, now, extras);
-      const warnings = (extras as Awaited<ReturnType<GroupProbe>>).warnings ?? [];
+      const warnings = [...((extras as Awaited<ReturnType<GroupProbe>>).warnings ?? []), ...pausedWarnings(schedules)];
       return [group, warnings.length ? { ...judged, warnings: [...warnings] } : judged] as const;
     }));
     return Object.fromEntries(entries) as Record<HealthGroup, GroupHealth>;

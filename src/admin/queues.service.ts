@@ -5,6 +5,7 @@ import { outboxIdOf, reopenOutboxFailed } from '../platform/queue/outbox.js';
 import type { Platform } from '../platform/module.js';
 import { isQueueName, QUEUE_NAMES, QUEUES, type QueueName } from '../platform/queue/registry.js';
 import { SCHEDULES } from '../platform/queue/schedules.js';
+import { pausedSchedules } from '../platform/queue/schedule-state.js';
 import { outboxEpochKey } from '../platform/redis/keys.js';
 import type { AuditRepository } from './audit.repository.js';
 import { recentCount } from './health.rules.js';
@@ -194,14 +195,19 @@ export class QueuesService {
     return { removed };
   }
 
+  /** Every schedule with its next run; a paused one (the job console's pause) is never overdue. */
   async schedulers(now = Date.now(), graceMs = 0) {
+    // The primary, not readDb: the answer right after a pause must show it.
+    const paused = await pausedSchedules(this.deps.db);
     return Promise.all(SCHEDULES.map(async (s) => {
       const scheduler = await this.deps.queues.get(s.queue).getJobScheduler(s.id);
       const next = scheduler?.next ?? null;
+      const pause = paused.get(s.id);
       return {
         id: s.id, queue: s.queue, job: s.job, pattern: s.pattern, tz: s.tz, description: s.description, registered: scheduler !== undefined && scheduler !== null,
         nextRun: next ? new Date(next).toISOString() : null, iterations: scheduler?.iterationCount ?? 0,
-        overdue: next === null || next < now - graceMs,
+        overdue: !pause && (next === null || next < now - graceMs),
+        paused: pause !== undefined, pausedAt: pause ? pause.pausedAt.toISOString() : null, pausedBy: pause?.pausedBy ?? null,
       };
     }));
   }

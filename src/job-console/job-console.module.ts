@@ -5,6 +5,9 @@ import { HistoryMaintenance } from './history-maintenance.service.js';
 import { MetricsRepository } from './metrics.repository.js';
 import { metricsRoutes } from './metrics.routes.js';
 import { MetricsService } from './metrics.service.js';
+import { SchedulesRepository } from './schedules.repository.js';
+import { schedulesRoutes } from './schedules.routes.js';
+import { SchedulesService } from './schedules.service.js';
 
 export type JobConsoleModuleDeps = Pick<Platform, 'db' | 'readDb' | 'queues' | 'redis' | 'config' | 'log' | 'now'>;
 
@@ -21,6 +24,7 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
     db, log, metrics: new MetricsRepository(db, deps.readDb), retention: config.jobConsole.metrics,
     historyDays: config.jobConsole.history.days, flushMs: config.jobConsole.history.flushMs,
   });
+  const schedules = new SchedulesService({ db, queues: deps.queues, audit, runs: new SchedulesRepository(db, deps.readDb) });
   return {
     maintenance,
     audit,
@@ -30,6 +34,7 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
     },
     routes(http) {
       // Each part registers its routes here (search, metrics, schedules, bulk).
+      schedulesRoutes(http, { schedules });
       metricsRoutes(http, { metrics, now: deps.now });
     },
   } satisfies Module<'job-console'> & Record<string, unknown>;

@@ -7,6 +7,7 @@ import { JobHistoryWriter } from './queue/job-history.js';
 import { OutboxRelay } from './queue/outbox.js';
 import { QUEUE_NAMES, type JobHandlers, type QueueName } from './queue/registry.js';
 import { ScheduleKeeper, upsertSchedules } from './queue/schedules.js';
+import { scheduleStates, unpausedSchedules } from './queue/schedule-state.js';
 import { WorkerPool } from './queue/workers.js';
 
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
@@ -43,7 +44,7 @@ export function startRoles(deps: RolesDeps): { start(): Promise<void>; stop(): P
     ? new OutboxRelay({ db: database.db, pool: (deps.handle.direct ?? database).pool, queues, redis: queueRedis, prefix: config.queuePrefix, log, pollMs: config.worker.outboxPollMs })
     : null;
   const keeper = roles.has('scheduler')
-    ? new ScheduleKeeper({ queues, log, intervalMs: config.health.scheduleCheckMs, onRestored: (schedule, queue) => metrics.schedulesRestored.inc({ queue, schedule }) })
+    ? new ScheduleKeeper({ queues, log, intervalMs: config.health.scheduleCheckMs, states: () => scheduleStates(database.db), onRestored: (schedule, queue) => metrics.schedulesRestored.inc({ queue, schedule }) })
     : null;
   let metricsServer: Server | null = null;
   return {
@@ -56,7 +57,7 @@ export function startRoles(deps: RolesDeps): { start(): Promise<void>; stop(): P
         url = address.replace('[::1]', '127.0.0.1');
         deps.onListening(url);
       }
-      if (roles.has('scheduler')) await upsertSchedules(queues);
+      if (roles.has('scheduler')) await upsertSchedules(queues, await unpausedSchedules(database.db));
       keeper?.start();
       workers?.start();
       await relay?.start();

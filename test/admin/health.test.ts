@@ -47,7 +47,7 @@ describe('GET /api/admin/jobs/health', () => {
     const scheduler = await t.app.queues.get('notification-digest').getJobScheduler('digest-daily');
     const later = new Date(scheduler!.next! + 10 * 60_000);
     const { JobHealthService } = await import('../../src/admin/job-health.service.js');
-    const service = new JobHealthService({ queues: t.app.queues, redis: t.app.redis, prefix: t.prefix, health: t.app.services.health, config: t.app.config });
+    const service = new JobHealthService({ db: t.app.database.db, queues: t.app.queues, redis: t.app.redis, prefix: t.prefix, health: t.app.services.health, config: t.app.config });
     const report = await service.report(later);
     expect(report.healthy).toBe(false);
     expect((report as { email: { problems: string[] } }).email.problems.some((p) => p.startsWith('digest-daily: overdue'))).toBe(true);

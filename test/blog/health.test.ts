@@ -19,7 +19,7 @@ afterAll(() => t.close());
 
 const health = async () => (await t.call('GET', '/api/admin/jobs/health', { as: admin })).body.data;
 const reportAt = (app: TestApp, now: Date) => new JobHealthService({
-  queues: app.app.queues, redis: app.app.redis, prefix: app.prefix, health: app.app.services.health, config: app.app.config,
+  db: app.app.database.db, queues: app.app.queues, redis: app.app.redis, prefix: app.prefix, health: app.app.services.health, config: app.app.config,
   probes: { blog: (at) => app.app.services.blogPublishing.health(at) },
 }).report(now) as Promise<Record<string, any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -250,6 +250,11 @@ const TABLE: Record<string, Rule> = {
   'POST /api/admin/jobs/aggregation/run': { expect: adminOnly(400), body: () => ({}) },
   'GET /api/admin/jobs/queues': { expect: adminOnly() },
   'GET /api/admin/jobs/schedulers': { expect: adminOnly() },
+  // Schedule control (issue 19, job console).
+  'POST /api/admin/jobs/schedulers/:id/pause': { expect: adminOnly(), params: () => ({ id: 'media-sweep' }) },
+  'POST /api/admin/jobs/schedulers/:id/resume': { expect: adminOnly(), params: () => ({ id: 'media-sweep' }) },
+  'POST /api/admin/jobs/schedulers/:id/run': { expect: adminOnly(202), params: () => ({ id: 'media-sweep' }) },
+  'GET /api/admin/jobs/schedulers/:id/runs': { expect: adminOnly(), params: () => ({ id: 'media-sweep' }) },
   'GET /api/admin/jobs/queues/:queue/jobs': { expect: adminOnly(), params: () => ({ queue: 'search-index-bulk' }) },
   'POST /api/admin/jobs/queues/:queue/retry-failed': { expect: adminOnly(), params: () => ({ queue: 'search-index-bulk' }) },
   'POST /api/admin/jobs/queues/:queue/promote': { expect: adminOnly(), params: () => ({ queue: 'analytics-enrichment' }) },

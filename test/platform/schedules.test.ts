@@ -54,7 +54,7 @@ describe('schedules after Redis lost its data', () => {
     let clock = Date.parse('2025-03-02T00:09:40Z');
     const restored: Array<[string, string]> = []; // what herald_schedules_restored_total{queue,schedule} counts
     const keepers = [t.app.queues, second.queues].map((queues) =>
-      new ScheduleKeeper({ queues, log: t.app.log, intervalMs: 60_000, schedules: [probe], now: () => clock, onRestored: (id, q) => restored.push([id, q]) }));
+      new ScheduleKeeper({ queues, log: t.app.log, intervalMs: 60_000, schedules: [probe], states: async () => new Map(), now: () => clock, onRestored: (id, q) => restored.push([id, q]) }));
     const queue = t.app.queues.get('analytics-aggregation');
     // (the apps' keepers may catch up a run of theirs in this queue too: only the probe's count)
     const oneOffs = async () => (await queue.getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed'])).filter((j) => j.id?.startsWith(`schedule-catch-up-${probe.id}-`));

@@ -289,6 +289,13 @@ export interface JobMetricsRollups {
   rolled_to: Timestamp;
 }
 
+export interface JobScheduleState {
+  id: string;
+  paused_at: Timestamp | null;
+  paused_by: string | null;
+  resumed_at: Timestamp | null;
+}
+
 export interface Licenses {
   asset_id: string;
   brand_id: string;
@@ -541,6 +548,7 @@ export interface DB {
   job_history: JobHistory;
   job_metrics: JobMetrics;
   job_metrics_rollups: JobMetricsRollups;
+  job_schedule_state: JobScheduleState;
   licenses: Licenses;
   metrics_aggregation_jobs_log: MetricsAggregationJobsLog;
   notification_batches: NotificationBatches;

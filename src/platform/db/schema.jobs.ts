@@ -29,6 +29,17 @@ export interface JobHistoryTable {
   search_text: string;
 }
 
+/**
+ * A schedule an admin paused or resumed (migrations/0022_job_schedule_state.sql); no row: never
+ * paused. Read and written by platform/queue/schedule-state.ts only.
+ */
+export interface JobScheduleStateTable {
+  id: string;
+  paused_at: NullableTimestamp;
+  paused_by: string | null;
+  resumed_at: NullableTimestamp;
+}
+
 export const JOB_METRICS_GRANULARITIES = ['minute', 'hour', 'day'] as const;
 export type JobMetricsGranularity = (typeof JOB_METRICS_GRANULARITIES)[number];
 

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { EmailEventsTable, EmailSuppressionsTable } from './schema.delivery.js';
 import type { WebhookAttemptsTable, WebhookDeliveriesTable, WebhookEndpointsTable } from './schema.webhooks.js';
-import type { JobHistoryTable } from './schema.jobs.js';
+import type { JobHistoryTable, JobScheduleStateTable } from './schema.jobs.js';
 import type { JobMetricsRollupsTable, JobMetricsTable } from './schema.jobs.js';
 import type { BlogPostsTable, BrandsTable, CreatorsTable, IpAssetsTable, LicensesTable, ProjectsTable, SearchDocumentsTable, SearchReindexRunsTable } from './schema.catalog.js';
 import type { Timestamp, DefaultTimestamp, NullableTimestamp, NullableJson, Json } from './schema.columns.js';
@@ -325,6 +325,7 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   job_history: JobHistoryTable;
+  job_schedule_state: JobScheduleStateTable;
   job_metrics: JobMetricsTable;
   job_metrics_rollups: JobMetricsRollupsTable;
 }

@@ -1,6 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import type { Logger } from '../logger.js';
 import type { Queues } from './queues.js';
+import type { ScheduleState } from './schedule-state.js';
 import type { JobName, JobPayload, QueueName } from './registry.js';
 
 /**
@@ -57,7 +58,7 @@ export async function upsertSchedules(queues: Queues, schedules: readonly Schedu
  * refuses the upsert ("job ID already exists") for as long as that job waits, so the stale iteration
  * is removed first and the upsert repeated.
  */
-async function restoreSchedule(queues: Queues, s: Schedule): Promise<void> {
+export async function restoreSchedule(queues: Queues, s: Schedule): Promise<void> {
   const queue = queues.get(s.queue);
   try {
     await upsertSchedules(queues, [s]);
@@ -117,15 +118,24 @@ export function scheduleIdOf(job: { readonly id?: string | null; readonly repeat
  * with the run's time (handlers act as of `timestamp + delay`: a rollup closes the period before
  * the missed run, not before now) and a job id fixed by schedule and run, so two schedulers
  * restoring at once add it once. Only the latest missed run of each schedule is made up.
+ *
+ * A schedule an admin paused (schedule-state.ts) is never restored, and one found registered while
+ * paused is removed: a keeper that read "not paused" just before a pause and restored the
+ * scheduler right after it removes it on its next round (the WorkerPool skips what runs in
+ * between). Runs at or before a schedule's last resume are never caught up: they were skipped.
  */
 export class ScheduleKeeper {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   /** Per schedule: runs at or after this (ms) had not been taken by a worker when last seen. */
   private readonly untakenFrom = new Map<string, number>();
+  /** The states read last: a round that cannot read PostgreSQL still restores what Redis lost, as of them. */
+  private states: ReadonlyMap<string, Pick<ScheduleState, 'pausedAt' | 'resumedAt'>> = new Map();
 
   constructor(private readonly deps: {
     queues: Queues; log: Logger; intervalMs: number; schedules?: readonly Schedule[];
+    /** Which schedules are paused, and their last resume (schedule-state.ts's scheduleStates over the database). */
+    states: () => Promise<ReadonlyMap<string, Pick<ScheduleState, 'pausedAt' | 'resumedAt'>>>;
     /** Told each restored schedule (metrics). */
     onRestored?: (id: string, queue: QueueName) => void;
     /** The clock (tests). */
@@ -149,8 +159,20 @@ export class ScheduleKeeper {
     const { queues, log } = this.deps;
     try {
       const now = this.deps.now?.() ?? Date.now();
+      this.states = await this.deps.states().catch((err: Error) => {
+        log.warn({ err: err.message }, 'schedule check: pause states unreadable; using the last ones read');
+        return this.states;
+      });
       const missing: Schedule[] = [];
+      const unpaused: string[] = [];
       for (const s of this.deps.schedules ?? SCHEDULES) {
+        const state = this.states.get(s.id);
+        if (state?.pausedAt) {
+          // Paused: nothing is owed for it, and a scheduler restored in a race goes again.
+          this.untakenFrom.delete(s.id);
+          if (await queues.get(s.queue).removeJobScheduler(s.id)) unpaused.push(s.id);
+          continue;
+        }
         const scheduler = await queues.get(s.queue).getJobScheduler(s.id);
         // A scheduler without a next run (its hash survived, its entry in the schedule set did not:
         // a partial loss, e.g. a flush racing a restore) never fires: restore it as missing.
@@ -162,7 +184,8 @@ export class ScheduleKeeper {
       for (const s of missing) {
         const since = this.untakenFrom.get(s.id);
         const runAt = previousRun(s, now);
-        if (since === undefined || runAt < since) continue;
+        const resumedAt = this.states.get(s.id)?.resumedAt?.getTime();
+        if (since === undefined || runAt < since || (resumedAt !== undefined && runAt <= resumedAt)) continue;
         await queues.get(s.queue).add(s.job, s.data, { jobId: catchUpJobId(s.id, runAt), timestamp: runAt });
         caughtUp.push({ schedule: s.id, runAt: new Date(runAt).toISOString() });
       }
@@ -171,6 +194,7 @@ export class ScheduleKeeper {
       const restored = missing.map((s) => s.id);
       for (const s of missing) this.deps.onRestored?.(s.id, s.queue);
       if (restored.length) log.warn({ restored, caughtUp }, 'job schedulers missing from Redis (flushed or failed over): restored, runs missed meanwhile added');
+      if (unpaused.length) log.warn({ removed: unpaused }, 'paused schedules found registered (restored in a race with their pause): removed');
       return restored;
     } catch (err) {
       this.deps.log.warn({ err: (err as Error).message }, 'schedule check failed; will retry');

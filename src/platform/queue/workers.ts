@@ -11,6 +11,7 @@ import type { JobHistoryWriter } from './job-history.js';
 import { markManyOutboxCompleted, markOutboxCompleted, markOutboxFailed, outboxIdOf, unfinishedOfKey } from './outbox.js';
 import { completeJobRows, failJobRows } from './outbox-fixed.js';
 import { JOB_SCHEMAS, QUEUES, type JobHandler, type JobHandlers, type QueueName } from './registry.js';
+import { skipPausedRun } from './schedule-state.js';
 import type { TransportView } from '../email/failover.transport.js';
 
 interface WorkerPoolOptions {
@@ -116,6 +117,9 @@ export class WorkerPool {
     const observe = (outcome: 'completed' | 'failed') => this.deps.metrics?.jobDuration.observe({ queue, job: job.name, outcome }, (Date.now() - started) / 1000);
     this.active++;
     try {
+      // An iteration of a paused schedule (schedule-state.ts) completes without running.
+      const paused = await skipPausedRun(this.deps.db, job);
+      if (paused) return paused;
       // Deduplicated work: free the key first, so a change committed from now on gets its own job.
       const dedupeKey = job.deduplicationId;
       if (dedupeKey) await job.removeDeduplicationKey();
