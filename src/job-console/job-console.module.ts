@@ -1,6 +1,8 @@
 import type { Module, Platform } from '../platform/module.js';
 import { AuditRepository } from '../admin/index.js';
 import { jobConsoleJobs } from './job-console.job.js';
+import { bulkRoutes } from './bulk.routes.js';
+import { BulkService } from './bulk.service.js';
 import { HistoryMaintenance } from './history-maintenance.service.js';
 import { MetricsRepository } from './metrics.repository.js';
 import { metricsRoutes } from './metrics.routes.js';
@@ -25,6 +27,8 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
     historyDays: config.jobConsole.history.days, flushMs: config.jobConsole.history.flushMs,
   });
   const schedules = new SchedulesService({ db, queues: deps.queues, audit, runs: new SchedulesRepository(db, deps.readDb) });
+  // Bulk steps compare asOf with BullMQ's finishedOn (the workers' wall clock), so the real clock.
+  const bulk = new BulkService({ db, queues: deps.queues, redis: deps.redis, audit, pageSize: config.jobConsole.bulkPageSize });
   return {
     maintenance,
     audit,
@@ -36,6 +40,7 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
       // Each part registers its routes here (search, metrics, schedules, bulk).
       schedulesRoutes(http, { schedules });
       metricsRoutes(http, { metrics, now: deps.now });
+      bulkRoutes(http, { bulk });
     },
   } satisfies Module<'job-console'> & Record<string, unknown>;
 }

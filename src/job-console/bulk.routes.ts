@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { ok } from '../platform/http/reply.js';
+import type { Http } from '../platform/http/zod-provider.js';
+import { QUEUE_NAMES } from '../platform/queue/registry.js';
+import { BULK_ACTIONS, BULK_REQUEST_STATES, bulkFilterSchema, CURSOR_MAX } from './bulk.rules.js';
+import { bulkActBody, bulkCountBody } from './bulk.responses.js';
+import type { BulkService } from './bulk.service.js';
+
+export interface BulkRoutesDeps {
+  readonly bulk: Pick<BulkService, 'count' | 'act'>;
+}
+
+/** Documented as the queue enum, checked by the service: an unknown queue answers 404 'Queue not found', as the other queue routes. */
+const queueSchema = z.enum(QUEUE_NAMES);
+const queueParams = z.object({ queue: queueSchema.catch((ctx) => ctx.input as z.output<typeof queueSchema>) as unknown as z.ZodType<string> });
+
+const common = {
+  action: z.enum(BULK_ACTIONS).describe('retry: failed jobs; promote: delayed jobs (never a schedule\'s next run); remove: any state but active and waiting-children'),
+  state: z.enum(BULK_REQUEST_STATES),
+  filter: bulkFilterSchema.default({}),
+  cursor: z.string().min(1).max(CURSOR_MAX).optional().describe('the previous step\'s cursor, to go on'),
+};
+const countBody = z.strictObject({ ...common, asOf: z.iso.datetime({ offset: true }).optional().describe('with a cursor: the first step\'s asOf') });
+const actBody = z.strictObject({
+  ...common,
+  asOf: z.iso.datetime({ offset: true }).describe('the count\'s asOf: only jobs that matched then are taken'),
+  expected: z.number().int().min(1).max(100_000_000).describe('the count the admin confirmed: never more jobs than this'),
+});
+
+const doc = (summary: string, description: string, response: z.ZodType) => ({
+  access: 'admin', rateLimit: 'admin.jobs',
+  openapi: { summary, description, tags: ['admin'], response, errors: { 400: 'Cannot retry delayed jobs: retry takes failed jobs only', 404: 'Queue not found' } },
+} as const);
+
+/** Bulk operations by filter: count, then act in steps (docs/OPERATIONS.md, Bulk operations by filter). */
+export function bulkRoutes(app: Http, deps: BulkRoutesDeps): void {
+  const adminId = (request: { user: { id: string } | null }) => request.user!.id;
+
+  app.post('/api/admin/jobs/queues/:queue/bulk/count', {
+    schema: { params: queueParams, body: countBody },
+    config: doc('Count the jobs of a queue in one state that match a filter', 'Reads at most 10 pages of JOB_BULK_PAGE_SIZE jobs per request; while `complete` is false, send `cursor` and `asOf` back for the rest. Nothing changes.', bulkCountBody),
+  }, async (request) => ok(await deps.bulk.count(request.params.queue, request.body)));
+
+  app.post('/api/admin/jobs/queues/:queue/bulk', {
+    schema: { params: queueParams, body: actBody },
+    config: doc('Retry, remove or promote the jobs a count matched, one step at a time',
+      'Takes only jobs that matched at `asOf` (failed or completed ones finished by then, others created by then), at most JOB_BULK_PAGE_SIZE per request and never more than `expected` in all; '
+      + 'while `done` is false, send `cursor` back with the same body. Each request is audited (queue.bulk.<action>).', bulkActBody),
+  }, async (request) => ok(await deps.bulk.act(adminId(request), request.params.queue, request.body)));
+}
