@@ -1,5 +1,6 @@
 /* global document, window, FormData */
 import { api, ApiError, describeError, qs } from './api.js';
+import { renderBulkQueues, setupBulk } from './bulk-view.js';
 import { isConfirmOpen, setupConfirm } from './confirm.js';
 import { renderAudit, renderScheduledPosts, renderSchedules, renderStats, renderWorkers } from './info-view.js';
 import { renderFailed, renderHealth, renderQueues } from './jobs-view.js';
@@ -51,6 +52,7 @@ const loaders = {
   queues: async (slow) => {
     const queues = (await api('/api/admin/jobs/queues')).data;
     renderQueues($('queues-body'), queues, ctx);
+    renderBulkQueues(queues);
     renderFailed($('failed-body'), await failedJobs(queues, slow), ctx);
   },
   workers: async () => renderWorkers($('workers-body'), (await api('/api/admin/jobs/workers')).data),
@@ -209,6 +211,7 @@ function setup() {
   setupTimeline();
   setupWebhooks(ctx);
   setupSuppressions(ctx);
+  setupBulk(ctx);
   $('login-form').addEventListener('submit', login);
   $('sign-out').addEventListener('click', signOut);
   $('denied-sign-out').addEventListener('click', signOut);
