@@ -4,6 +4,7 @@ import { renderBulkQueues, setupBulk } from './bulk-view.js';
 import { isConfirmOpen, setupConfirm } from './confirm.js';
 import { renderAudit, renderScheduledPosts, renderSchedules, renderStats, renderWorkers } from './info-view.js';
 import { renderFailed, renderHealth, renderQueues } from './jobs-view.js';
+import { loadMetrics, setupMetrics } from './metrics-view.js';
 import { renderPreviews } from './previews-view.js';
 import { filterProblem, logFilters, renderEmails, renderLogs } from './records-view.js';
 import { renderEmailSummary, setupTimeline } from './timeline-view.js';
@@ -64,6 +65,7 @@ const slowLoaders = {
     renderScheduledPosts($('blog-body'), res, (page) => goTo('blog', page));
   },
   stats: async () => renderStats($('stats-body'), (await api('/api/admin/jobs/notifications/stats')).data),
+  metrics: () => loadMetrics(),
   previews: async () => {
     const res = await api(`/api/admin/jobs/previews${qs({ page: state.pages.previews, pageSize: 10 })}`);
     renderPreviews($('previews-body'), res, ctx, (page) => goTo('previews', page));
@@ -211,6 +213,7 @@ function setup() {
   setupTimeline();
   setupWebhooks(ctx);
   setupSuppressions(ctx);
+  setupMetrics();
   setupBulk(ctx);
   $('login-form').addEventListener('submit', login);
   $('sign-out').addEventListener('click', signOut);
