@@ -261,6 +261,11 @@ const TABLE: Record<string, Rule> = {
   'POST /api/admin/jobs/queues/:queue/pause': { expect: adminOnly(), params: () => ({ queue: 'analytics-enrichment' }) },
   'POST /api/admin/jobs/queues/:queue/resume': { expect: adminOnly(), params: () => ({ queue: 'analytics-enrichment' }) },
   'POST /api/admin/jobs/queues/:queue/clean': { expect: adminOnly(), params: () => ({ queue: 'search-index-bulk' }), body: () => ({ state: 'completed', olderThanMs: 0 }) },
+  // Bulk operations by filter (issue 19, job console): a count, and one step of a retry.
+  'POST /api/admin/jobs/queues/:queue/bulk/count': { expect: adminOnly(), params: () => ({ queue: 'search-index-bulk' }), body: () => ({ action: 'retry', state: 'failed' }) },
+  'POST /api/admin/jobs/queues/:queue/bulk': {
+    expect: adminOnly(), params: () => ({ queue: 'search-index-bulk' }), body: () => ({ action: 'retry', state: 'failed', asOf: new Date(Date.now() - 1_000).toISOString(), expected: 1 }),
+  },
   'GET /api/admin/jobs/:queueName/:jobId': { expect: adminOnly(), params: newJob },
   'DELETE /api/admin/jobs/:queueName/:jobId': { expect: adminOnly(), params: newJob },
   'POST /api/admin/jobs/:queueName/:jobId/retry': { expect: adminOnly({ status: 400, error: 'Cannot retry job' }), params: newJob },
