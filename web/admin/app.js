@@ -59,7 +59,7 @@ const loaders = {
   workers: async () => renderWorkers($('workers-body'), (await api('/api/admin/jobs/workers')).data),
 };
 const slowLoaders = {
-  schedules: async () => renderSchedules($('schedules-body'), (await api('/api/admin/jobs/schedulers')).data),
+  schedules: async () => renderSchedules($('schedules-body'), (await api('/api/admin/jobs/schedulers')).data, ctx),
   blog: async () => {
     const res = await api(`/api/admin/jobs/blog/scheduled${qs({ page: state.pages.blog, pageSize: 10 })}`);
     renderScheduledPosts($('blog-body'), res, (page) => goTo('blog', page));

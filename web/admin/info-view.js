@@ -1,6 +1,80 @@
+import { api } from './api.js';
+import { confirmAction } from './confirm.js';
 import { badge, formatDate, h, pager, relative, table, timeAgo, update } from './dom.js';
 
-export function renderSchedules(el, schedules) {
+const enc = encodeURIComponent;
+/** The last runs of each schedule whose list was opened, kept across refreshes. */
+const runsOf = new Map();
+const RUN_STATE = { completed: 'ok', failed: 'bad', skipped: 'warn' };
+
+function duration(ms) {
+  if (ms === null || ms === undefined) return null;
+  return ms < 1000 ? `${ms} ms` : ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function runItems(runs) {
+  if (!runs) return h('p', { class: 'muted' }, 'Loading…');
+  if (runs.length === 0) return h('p', { class: 'empty' }, 'No runs recorded yet.');
+  return h('ol', { class: 'runs' }, runs.map((r) => h('li', { dataset: { jobId: r.jobId } },
+    badge(r.state, RUN_STATE[r.state] ?? 'info'), ' ', r.trigger, ' · ',
+    r.finishedAt ? ['finished ', timeAgo(r.finishedAt)] : r.startedAt ? ['started ', timeAgo(r.startedAt)] : 'not started yet',
+    duration(r.durationMs) ? ` · ${duration(r.durationMs)}` : null,
+    r.failedReason ? h('span', { class: 'error-text' }, ` ${r.failedReason}`) : null)));
+}
+
+async function loadRuns(id, box) {
+  try {
+    runsOf.set(id, (await api(`/api/admin/jobs/schedulers/${enc(id)}/runs`)).data);
+    update(box, runItems(runsOf.get(id)));
+  } catch (err) {
+    update(box, h('p', { class: 'error-text' }, `Could not load the runs: ${err.message}`));
+  }
+}
+
+/** The last runs, fetched when opened (and again when a refresh finds it open). */
+function lastRuns(s) {
+  const box = h('div', { class: 'runs-box' }, runItems(runsOf.get(s.id)));
+  const details = h('details', { dataset: { key: `runs-${s.id}` } },
+    h('summary', { dataset: { focusKey: `runs-${s.id}` }, 'aria-label': `Last runs of ${s.id}` }, 'Last runs'), box);
+  details.addEventListener('toggle', () => { if (details.open) void loadRuns(s.id, box); });
+  return details;
+}
+
+function scheduleActions(s, ctx) {
+  const base = `/api/admin/jobs/schedulers/${enc(s.id)}`;
+  const run = h('button', {
+    type: 'button', class: 'secondary', 'aria-label': `Run ${s.id} now`, dataset: { focusKey: `run-${s.id}` },
+    onclick: async () => {
+      const held = s.paused ? ' It runs although the schedule is paused.' : '';
+      if (!(await confirmAction(`Run schedule ${s.id} now? One ${s.job} job on ${s.queue}, outside its pattern.${held}`, 'Run now'))) return;
+      await ctx.act(async () => {
+        const res = await api(`${base}/run`, { method: 'POST' });
+        return res.data.deduplicated ? `A run of ${s.id} was already waiting (${res.data.jobId}).` : `Run ${res.data.jobId} of ${s.id} queued.`;
+      });
+    },
+  }, 'Run now');
+  const toggle = s.paused
+    ? h('button', {
+      type: 'button', 'aria-label': `Resume schedule ${s.id}`, dataset: { focusKey: `pause-${s.id}` },
+      onclick: () => ctx.act(() => api(`${base}/resume`, { method: 'POST' }), `Schedule ${s.id} resumed: its next run is computed from now.`),
+    }, 'Resume')
+    : h('button', {
+      type: 'button', class: 'secondary', 'aria-label': `Pause schedule ${s.id}`, dataset: { focusKey: `pause-${s.id}` },
+      onclick: async () => {
+        if (!(await confirmAction(`Pause schedule ${s.id}? Nothing of it runs until it is resumed; the runs that fall meanwhile are skipped, not made up.`, 'Pause schedule'))) return;
+        await ctx.act(() => api(`${base}/pause`, { method: 'POST' }), `Schedule ${s.id} paused.`);
+      },
+    }, 'Pause');
+  return h('div', { class: 'actions' }, run, ' ', toggle);
+}
+
+function scheduleStatus(s) {
+  if (s.paused) return [badge('Paused', 'warn'), h('span', { class: 'cell-note' }, 'since ', timeAgo(s.pausedAt))];
+  return !s.registered ? badge('Not registered', 'bad') : s.overdue ? badge('Overdue', 'bad') : badge('On time', 'ok');
+}
+
+/** Schedules with their state, Run now / Pause / Resume (ctx.act) and the last runs of each. */
+export function renderSchedules(el, schedules, ctx) {
   update(el, table({
     caption: 'Schedules', key: 'schedules', rows: schedules, empty: 'No schedules.',
     columns: [
@@ -9,8 +83,10 @@ export function renderSchedules(el, schedules) {
       { label: 'Pattern', cell: (s) => h('code', {}, s.pattern) },
       { label: 'Time zone', cell: (s) => s.tz ?? 'UTC' },
       { label: 'Next run', cell: (s) => (s.nextRun ? [formatDate(s.nextRun), h('span', { class: 'cell-note' }, relative(s.nextRun))] : '—') },
-      { label: 'Status', cell: (s) => (!s.registered ? badge('Not registered', 'bad') : s.overdue ? badge('Overdue', 'bad') : badge('On time', 'ok')) },
+      { label: 'Status', cell: scheduleStatus },
       { label: 'Runs', numeric: true, cell: (s) => s.iterations ?? 0 },
+      { label: 'Actions', cell: (s) => scheduleActions(s, ctx) },
+      { label: 'Last runs', wrap: true, cell: lastRuns },
     ],
   }));
 }
