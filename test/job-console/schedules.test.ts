@@ -13,7 +13,7 @@ let t: TestApp;
 let admin: Session;
 
 beforeAll(async () => {
-  t = await createTestApp({ SCHEDULE_CHECK_MS: '60000', WORKER_HEARTBEAT_MS: '200' });
+  t = await createTestApp({ SCHEDULE_CHECK_MS: '60000', WORKER_HEARTBEAT_MS: '200', JOB_HISTORY_FLUSH_MS: '100' });
   admin = await t.admin();
 });
 afterAll(() => t.close());
@@ -118,6 +118,9 @@ describe('run now', () => {
       // A manual run runs while the schedule is paused (not skipped).
       expect(await waitFor(async () => (await queue.getJobState(jobId)) === 'completed', 10_000, 50)).toBe(true);
       expect((await queue.getJob(jobId))!.returnvalue).not.toEqual({ skipped: 'paused' });
+      // Job history recorded it as a run of the schedule (the workers' writer, schedule_id by scheduleIdOf).
+      const recorded = async () => (await get('/api/admin/jobs/schedulers/notification-retention/runs')).body.data.find((r: { jobId: string }) => r.jobId === jobId);
+      await expect.poll(recorded, { timeout: 10_000, interval: 100 }).toMatchObject({ trigger: 'manual', state: 'completed', finishedAt: expect.any(String), durationMs: expect.any(Number) });
       // Once it ran, the next click is a new run.
       const next = await post('/api/admin/jobs/schedulers/notification-retention/run');
       expect(next.body.data).toEqual({ jobId: expect.stringMatching(/^schedule-run-notification-retention-\d+$/), deduplicated: false });

@@ -15,7 +15,7 @@ let t: TestApp;
 let admin: Session;
 
 beforeAll(async () => {
-  t = await createTestApp({ SCHEDULE_CHECK_MS: '60000' });
+  t = await createTestApp({ SCHEDULE_CHECK_MS: '60000', JOB_HISTORY_FLUSH_MS: '100' });
   admin = await t.admin();
 });
 afterAll(() => t.close());
@@ -89,6 +89,12 @@ describe('the WorkerPool and a paused schedule', () => {
     expect(await waitFor(async () => (await done(catchUp)) && (await done(manual)), 10_000, 50)).toBe(true);
     expect((await q.getJob(catchUp.id!))!.returnvalue).toEqual({ skipped: 'paused' });
     expect((await q.getJob(manual.id!))!.returnvalue).not.toEqual({ skipped: 'paused' });
+    // The schedule's last runs say so: the skipped iterations and catch-up, the manual run completed.
+    const runs = async () => (await t.call('GET', `/api/admin/jobs/schedulers/${sweep.id}/runs`, { as: admin })).body.data as Array<{ jobId: string; trigger: string; state: string }>;
+    await expect.poll(async () => {
+      const listed = await runs();
+      return [listed.find((r) => r.jobId === catchUp.id)?.state, listed.find((r) => r.jobId === manual.id)?.state, listed.some((r) => r.trigger === 'schedule' && r.state === 'skipped')];
+    }, { timeout: 10_000, interval: 100 }).toEqual(['skipped', 'completed', true]);
     await resume();
 
     // Resumed: an iteration runs its handler again.
