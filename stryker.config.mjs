@@ -22,6 +22,7 @@ export default {
     'src/platform/email/bounce.rules.ts',
     'src/deliverability/suppression.rules.ts',
     'src/webhooks/webhooks.rules.ts',
+    'src/job-console/schedules.rules.ts',
     'src/email-events/email-event.rules.ts',
     'src/email-events/generic.rules.ts',
     'src/email-events/postmark.rules.ts',

@@ -24,6 +24,7 @@ export default defineConfig({
       'test/platform/bounce.rules.test.ts',
       'test/deliverability/suppression.rules.test.ts',
       'test/webhooks/webhooks.rules.test.ts',
+      'test/job-console/schedules.rules.test.ts',
       'test/email-events/rules.test.ts',
       'test/admin/timeline.rules.test.ts',
       'test/platform/job-history.rules.test.ts',

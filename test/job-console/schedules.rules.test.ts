@@ -14,7 +14,8 @@ describe('triggerOf', () => {
 
 describe('isRunOf', () => {
   it('claims the runs of one schedule exactly, not those of one sharing its prefix', () => {
-    for (const id of ['repeat:digest-daily:1', catchUpJobId('digest-daily', 2), manualRunJobId('digest-daily', 3)]) {
+    const ms = 1760000000000;
+    for (const id of [`repeat:digest-daily:${ms}`, catchUpJobId('digest-daily', ms), manualRunJobId('digest-daily', ms)]) {
       expect(isRunOf(id, 'digest-daily')).toBe(true);
       expect(isRunOf(id, 'digest-daily-zoned')).toBe(false);
       expect(isRunOf(id, 'digest')).toBe(false);
@@ -24,6 +25,11 @@ describe('isRunOf', () => {
     expect(isRunOf('outbox-12', 'digest-daily')).toBe(false);
     expect(isRunOf('schedule-run-digest-daily-', 'digest-daily')).toBe(false);
     expect(isRunOf('repeat:digest-daily:x', 'digest-daily')).toBe(false);
+    // The whole id, not a part of it.
+    expect(isRunOf('old-repeat:digest-daily:1', 'digest-daily')).toBe(false);
+    expect(isRunOf('repeat:digest-daily:12abc', 'digest-daily')).toBe(false);
+    expect(isRunOf('x-schedule-run-digest-daily-1', 'digest-daily')).toBe(false);
+    expect(isRunOf('schedule-run-digest-daily-12abc', 'digest-daily')).toBe(false);
   });
 
   it('names the deduplication key of a schedule\'s run-now by the schedule alone', () => {
