@@ -7,7 +7,7 @@ import { emailsBody } from './admin.responses.js';
 
 const query = z.object({
   ...paginationQuery(50),
-  status: z.enum(['sending', 'sent', 'captured', 'failed', 'suppressed']).optional(),
+  status: z.enum(['sending', 'sent', 'captured', 'failed', 'suppressed', 'cancelled']).optional(),
 });
 
 export type AdminEmailRoutesDeps = Pick<Platform, 'email'>;

@@ -6,7 +6,7 @@
 /** The stages, in the order two of them with the same instant are shown (cause before effect). */
 export const TIMELINE_STAGES = [
   'created', 'visible', 'relayed', 'email-held', 'email-claimed', 'email-retrying', 'email-sent', 'email-captured', 'email-suppressed',
-  'email-failed', 'delivered', 'bounced', 'complained', 'delivery-job-done', 'delivery-job-failed', 'seen', 'read', 'snoozed', 'archived',
+  'email-cancelled', 'email-failed', 'delivered', 'bounced', 'complained', 'delivery-job-done', 'delivery-job-failed', 'seen', 'read', 'snoozed', 'archived',
   'digest', 'expires',
 ] as const;
 export type TimelineStage = (typeof TIMELINE_STAGES)[number];
@@ -100,6 +100,9 @@ export function emailEvents(e: TimelineEmail): TimelineEvent[] {
     out.push({ at: e.sentAt, stage: e.status === 'sent' ? 'email-sent' : 'email-captured', detail: { ...base, attempts: e.attempts, transport: e.transport, smtpResponse: e.smtpResponse } });
   } else if (e.status === 'suppressed') {
     out.push({ at: e.updatedAt, stage: 'email-suppressed', detail: { ...base, reason: e.error } });
+  } else if (e.status === 'cancelled') {
+    // Issue 19: its batch was recalled before any attempt claimed it; never handed to a transport.
+    out.push({ at: e.updatedAt, stage: 'email-cancelled', detail: { ...base, reason: e.error } });
   } else if (e.status === 'failed') {
     out.push({ at: e.updatedAt, stage: 'email-failed', detail: { ...base, attempts: e.attempts, error: e.error, smtpResponse: e.smtpResponse } });
   } else if (e.status === 'sending' && e.error) {

@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db/client.js';
-import { deferralForHeldClaims, type EmailService, type SendOutcome } from '../platform/email/email.service.js';
+import { deferralForHeldClaims, StaleContentError, type EmailService, type SendOutcome } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
 import { DeferUntilError } from '../platform/queue/deferral.js';
 import { enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
@@ -138,9 +138,12 @@ export class DigestsService {
       const list = byUser.get(target.user_id) ?? [];
       if (list.length === 0) return void outcomes.set(target.user_id, { outcome: 'empty', items: 0 });
       try {
-        const outcome = await this.sendOne(target, job.frequency, keys.get(target.user_id)!, list);
+        const sent = await this.sendFresh(target, job.frequency, keys.get(target.user_id)!, list);
+        if (sent === 'empty') return void outcomes.set(target.user_id, { outcome: 'empty', items: 0 });
+        const { outcome, total } = sent;
         if (outcome === 'suppressed') suppressed.add(target.user_id);
-        outcomes.set(target.user_id, { outcome: outcome === 'suppressed' ? 'skipped' : outcome, items: list[0]!.total });
+        // 'cancelled' is a notification email's outcome; a digest's claim answers 'stale' instead.
+        outcomes.set(target.user_id, { outcome: outcome === 'suppressed' || outcome === 'cancelled' ? 'skipped' : outcome, items: total });
       } catch (err) {
         errors.push(`${target.user_id}: ${(err as Error).message}`);
         reasons.push(err);
@@ -159,6 +162,24 @@ export class DigestsService {
     return counts;
   }
 
+  /**
+   * sendOne, reading the period's content again when it lists a notification recalled or expired
+   * since it was read (issue 19: the claim locks the listed rows and finds one no longer live), so
+   * no digest claimed after a recall committed shows the recalled notification.
+   */
+  private async sendFresh(target: DigestTarget, frequency: DigestKind, key: string, first: DigestItem[]): Promise<{ outcome: SendOutcome; total: number } | 'empty'> {
+    let list = first;
+    for (let tries = 1; ; tries++) {
+      try {
+        return { outcome: await this.sendOne(target, frequency, key, list), total: list[0]!.total };
+      } catch (err) {
+        if (!(err instanceof StaleContentError) || tries >= 3) throw err;
+        list = await this.deps.digests.items([{ userId: target.user_id, periodKey: key }], MAX_ITEMS);
+        if (list.length === 0) return 'empty';
+      }
+    }
+  }
+
   private async sendOne(target: DigestTarget, frequency: DigestKind, key: string, list: DigestItem[]): Promise<SendOutcome> {
     const unsubscribe = this.deps.unsubscribeUrl(target.user_id);
     const rendered = renderDigestEmail(frequency, list.map((i) => ({
@@ -166,6 +187,7 @@ export class DigestsService {
     })), list[0]!.total, { publicUrl: this.deps.publicUrl(), recipientName: target.name, unsubscribeUrl: unsubscribe });
     return this.deps.email.sendOnce({
       key: digestEmailKey(target.user_id, key), kind: 'digest', notificationId: null, userId: target.user_id, to: target.email,
+      liveNotifications: list.map((i) => i.id),
       subject: rendered.subject, html: rendered.html, text: rendered.text,
       headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'X-Herald-Digest': `${frequency} ${key}` },
     });

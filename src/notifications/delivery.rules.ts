@@ -86,6 +86,26 @@ export function heldUntil(row: QuietCandidate, prefs: DeliveryPreferences, now: 
   return quiet.inside ? quiet.endsAt : null;
 }
 
+/** Issue 19: where a new notification's email goes for one recipient (a broadcast's preview, a recall's count). */
+export type EmailRoute = 'now' | 'held' | 'digest' | 'none';
+
+/**
+ * The delivery's decision for a notification not yet delivered, composed of the functions the
+ * delivery job itself applies (wantsEmail, heldUntil) so a preview cannot drift from it: emailed
+ * now, held by quiet hours, listed in the user's next digest, or no email. A new row has no claim
+ * of its own and is newer than any digest cursor. A suppressed address gets no email (the claim
+ * logs it 'suppressed', and its digest too). A digest lists unread rows of enabled types only
+ * (digests.repository.ts, items), so a DAILY user who disabled the type gets neither.
+ */
+export function emailRoute(row: Omit<QuietCandidate, 'claim_open'> & { readonly suppressed: boolean }, prefs: DeliveryPreferences, now: number): EmailRoute {
+  if (wantsEmail({ type: row.type, critical: row.critical, xid: '0', claim_open: false }, prefs, null)) {
+    if (row.suppressed) return 'none';
+    return heldUntil({ ...row, claim_open: false }, prefs, now) ? 'held' : 'now';
+  }
+  const digest = decideEmail(prefs, row.type, row.critical).reason === 'digest' && prefs.enabledTypes.includes(row.type);
+  return digest && !row.suppressed ? 'digest' : 'none';
+}
+
 type InboxState = { read: boolean; archived_at: Date | null; snoozed_until: Date | null; expires_at: Date | null };
 
 export const expiredAt = (row: Pick<InboxState, 'expires_at'>, now: number): boolean => row.expires_at !== null && row.expires_at.getTime() <= now;

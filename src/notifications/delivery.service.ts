@@ -20,6 +20,8 @@ export interface DeliveryReport {
   suppressed: number;
   /** Held by quiet hours: a delayed job emails them when those end (issue 17). */
   held: number;
+  /** Recalled (issue 19) after this job read them: the claim found the row no longer live, logged 'cancelled'. */
+  cancelled: number;
   skipped: number;
   failed: number;
   missing: number;
@@ -72,7 +74,7 @@ export class DeliveryService {
     // An expired notification is gone for its user (issue 17): a job that runs after its expiry (a
     // backlog, a worker down) neither pushes nor emails it.
     const rows = loaded.filter((row) => (options.held ? stillUnattended(row, now) : !expiredAt(row, now)));
-    const report: DeliveryReport = { emailed: 0, captured: 0, alreadySent: 0, suppressed: 0, held: 0, skipped: 0, failed: 0, missing: notificationIds.length - loaded.length };
+    const report: DeliveryReport = { emailed: 0, captured: 0, alreadySent: 0, suppressed: 0, held: 0, cancelled: 0, skipped: 0, failed: 0, missing: notificationIds.length - loaded.length };
     // In-app delivery is never held, and a held run does not push again. Only what the feed shows is
     // pushed as new: one the user archived or snoozed before this job ran stays out of open streams
     // (as out of their replay, stream.repository.ts), or a client would show it again.
@@ -106,6 +108,7 @@ export class DeliveryService {
       else if (outcome === 'captured') report.captured++;
       else if (outcome === 'already-sent') report.alreadySent++;
       else if (outcome === 'suppressed') report.suppressed++;
+      else if (outcome === 'cancelled') report.cancelled++;
       else {
         report.failed++;
         permanent.push(id);

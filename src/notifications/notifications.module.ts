@@ -1,7 +1,11 @@
+import { AuditRepository } from '../admin/index.js';
 import type { SessionsPort } from '../auth/index.js';
 import type { Executor } from '../platform/db/client.js';
 import type { Module, Platform } from '../platform/module.js';
 import { BatchesRepository } from './batches.repository.js';
+import { BroadcastsRepository } from './broadcasts.repository.js';
+import { broadcastsRoutes } from './broadcasts.routes.js';
+import { BroadcastsService } from './broadcasts.service.js';
 import { notificationDeliveryJobs } from './delivery.job.js';
 import { DeliveryRepository } from './delivery.repository.js';
 import { DeliveryService } from './delivery.service.js';
@@ -41,9 +45,14 @@ export function notificationsModule(deps: NotificationsModuleDeps) {
   const repository = new NotificationsRepository(db);
   const webhooks = deps.webhooks ?? noWebhookEvents;
   const inbox = new InboxService({ db, notifications: repository, reads: new InboxReads(deps.pool), now: deps.now, webhooks });
+  const batches = new BatchesRepository(db);
   const notifications = new NotificationsService({
-    db, notifications: repository, now: deps.now, preferences: new PreferencesRepository(db), batches: new BatchesRepository(db),
+    db, notifications: repository, now: deps.now, preferences: new PreferencesRepository(db), batches,
     flushDigest: deps.flushDigest, webhooks, fanoutBatch: config.worker.fanoutBatchSize, deliveryBatch: config.worker.deliveryBatchSize,
+  });
+  // Issue 19: preview and recall of broadcasts; a recall is audited in admin's log, in its transaction.
+  const broadcasts = new BroadcastsService({
+    db, broadcasts: new BroadcastsRepository(db), batches, notifications, audit: new AuditRepository(db), now: deps.now, leaseMs: config.email.leaseMs,
   });
   const delivery = new DeliveryService({
     db, deliveries: new DeliveryRepository(db), email: deps.email, stream, log: deps.log, publicUrl: deps.publicUrl, secret: deps.secret,
@@ -54,6 +63,7 @@ export function notificationsModule(deps: NotificationsModuleDeps) {
   return {
     notifications,
     inbox,
+    broadcasts,
     /** Email off for a user who complained (deliverability's suppression), in the complaint's transaction. */
     emailOptOut: { disableEmail: (trx, target) => preferences.in(trx).disableEmail(target) } satisfies EmailOptOut,
     delivery,
@@ -69,6 +79,7 @@ export function notificationsModule(deps: NotificationsModuleDeps) {
     },
     routes(http) {
       notificationsRoutes(http, { notifications, inbox, stream });
+      broadcastsRoutes(http, { broadcasts });
       streamRoutes(http, { connections, heartbeatMs: config.sseHeartbeatMs });
       unsubscribeRoutes(http, { notifications, secret: deps.secret });
     },

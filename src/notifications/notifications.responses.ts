@@ -57,13 +57,29 @@ export const notifyResultBody = okBody(z.object({
   created: z.number().int().describe('rows created now (0 for a role/everyone fan-out, which creates them in the background)'),
   skipped: z.number().int(),
   batchId: z.string(),
-  status: z.enum(['pending', 'running', 'completed']),
+  status: z.enum(['pending', 'running', 'completed', 'recalled']),
   replayed: z.boolean().describe('true when the idempotencyKey was seen before and nothing new was created'),
 }));
-export const batchBody = okBody(z.object({
-  id: z.string(), status: z.enum(['pending', 'running', 'completed']), target: z.enum(['users', 'role', 'all']), role: roleSchema.nullable(), created: z.number().int(), skipped: z.number().int(),
-  createdAt: isoTimestamp, completedAt: isoTimestamp.nullable(),
-}));
+const count = (text: string) => z.number().int().describe(text);
+/** Issue 19: what a recall stopped and what it could not (see OPERATIONS.md, "Broadcast preview and recall"). */
+export const recallCountsSchema = z.object({
+  hidden: count('in-app notifications hidden by the recall (inbox, unread counts, digests, open streams)'),
+  emailsSent: count('emails handed to SMTP (or captured) before the recall: could not be stopped'),
+  emailsCancelled: count('emails that would have gone (now or after quiet hours) and will not'),
+  emailsFailed: count('emails refused for good or suppressed before the recall'),
+  emailsUnconfirmed: count('emails claimed before the recall whose outcome is unknown (a hand-off still running after EMAIL_LEASE_MS, or an attempt that died mid-hand-off); 0 normally'),
+  digestItemsRemoved: count('notifications that a coming digest would have listed'),
+  unreached: count('users a role/everyone fan-out had not reached yet: nothing was created for them'),
+  settled: z.boolean().describe('false only while the recall still waits for emails in hand-off'),
+}).meta({ id: 'RecallCounts' });
+export const batchSchema = z.object({
+  id: z.string(), status: z.enum(['pending', 'running', 'completed', 'recalled']), target: z.enum(['users', 'role', 'all']), role: roleSchema.nullable(),
+  type: notificationTypeSchema, title: z.string(),
+  created: z.number().int(), skipped: z.number().int(),
+  createdAt: isoTimestamp, completedAt: isoTimestamp.nullable(), recalledAt: isoTimestamp.nullable(),
+  recall: recallCountsSchema.nullable().describe('null until recalled'),
+}).meta({ id: 'NotificationBatch' });
+export const batchBody = okBody(batchSchema);
 
 /** One SSE frame's data: a `notification` event carries a Notification, `unread-count` counts, `notifications-changed` an InboxChange. */
 export const streamDescription = 'Server-Sent Events: `event: notification` (data: a Notification, `id` resumable with Last-Event-ID or ?lastEventId=) '

@@ -3,7 +3,7 @@ import { successBody } from '../platform/http/route-doc.js';
 import type { Http } from '../platform/http/zod-provider.js';
 import { inboxActionRoutes } from './inbox.routes.js';
 import { batchBody, countBody, markReadBody, notificationPage, notifyResultBody, preferencesBody, unreadCountBody } from './notifications.responses.js';
-import { createNotificationsBody, listQuery, unreadCountQuery, updatePreferencesBody } from './notifications.schemas.js';
+import { createNotificationsBody, listQuery, unreadCountQuery, updatePreferencesBody, type CreateNotificationsInput, type NotificationContent } from './notifications.schemas.js';
 import type { InboxService } from './inbox.service.js';
 import type { NotificationsService, Recipients } from './notifications.service.js';
 import type { InboxChange, NotificationStream } from './stream.service.js';
@@ -12,6 +12,17 @@ export interface NotificationsRoutesDeps {
   readonly notifications: NotificationsService;
   readonly inbox: InboxService;
   readonly stream: Pick<NotificationStream, 'publishChange'>;
+}
+
+/** A broadcast's body as the service takes it: the real one and its preview read it alike. */
+export function broadcastOf(body: CreateNotificationsInput): { recipients: Recipients; content: NotificationContent; idempotencyKey: string | null } {
+  const recipients: Recipients = body.userIds ? { userIds: body.userIds } : body.role ? { role: body.role } : { all: true };
+  const content: NotificationContent = {
+    type: body.type, title: body.title, message: body.message, actionUrl: body.actionUrl ?? null,
+    priority: body.priority, metadata: body.metadata ?? null, critical: body.critical,
+    ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt).toISOString() } : {}),
+  };
+  return { recipients, content, idempotencyKey: body.idempotencyKey ?? null };
 }
 
 export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): void {
@@ -67,13 +78,8 @@ export function notificationsRoutes(app: Http, deps: NotificationsRoutesDeps): v
     summary: 'Notify users, a role or everyone', description: 'Exactly one target. Repeating an idempotencyKey creates nothing more.',
     tags: ['notifications', 'admin'], response: notifyResultBody, status: 202,
   } } }, async (request, reply) => {
-    const { body } = request;
-    const recipients: Recipients = body.userIds ? { userIds: body.userIds } : body.role ? { role: body.role } : { all: true };
-    const result = await service.create(recipients, {
-      type: body.type, title: body.title, message: body.message, actionUrl: body.actionUrl ?? null,
-      priority: body.priority, metadata: body.metadata ?? null, critical: body.critical,
-      ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt).toISOString() } : {}),
-    }, { idempotencyKey: body.idempotencyKey ?? null, createdBy: user(request) });
+    const { recipients, content, idempotencyKey } = broadcastOf(request.body);
+    const result = await service.create(recipients, content, { idempotencyKey, createdBy: user(request) });
     return reply.status(202).send(ok(result));
   });
 

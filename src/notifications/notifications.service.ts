@@ -6,6 +6,7 @@ import { toIso } from '../platform/http/reply.js';
 import { isId } from '../platform/http/validation.js';
 import { chunk, enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
 import type { BatchesRepository } from './batches.repository.js';
+import { batchView, type BatchStatus, type BatchView } from './batches.view.js';
 import { DEFAULT_DELIVERY_PREFERENCES } from './delivery.rules.js';
 import { invalidField } from './inbox.service.js';
 import type { NotificationsRepository } from './notifications.repository.js';
@@ -48,7 +49,7 @@ export interface NotifyResult {
   readonly created: number;
   readonly skipped: number;
   readonly batchId: string;
-  readonly status: 'pending' | 'running' | 'completed';
+  readonly status: BatchStatus;
   /** True when the idempotency key was seen before and nothing new was created. */
   readonly replayed: boolean;
 }
@@ -168,7 +169,7 @@ export class NotificationsService {
    */
   async create(recipients: Recipients, content: NotificationContent, options: NotifyOptions = {}): Promise<NotifyResult> {
     const idempotencyKey = options.idempotencyKey ?? null;
-    if (content.expiresAt !== undefined) this.checkExpiry(content.expiresAt);
+    this.checkContent(content);
     const hash = requestHash({ recipients, content });
     const inTx = <T>(fn: (tx: Tx) => Promise<T>) => (options.tx ? fn(options.tx) : this.deps.db.transaction().execute(fn));
     return inTx(async (tx) => {
@@ -216,6 +217,11 @@ export class NotificationsService {
     })));
   }
 
+  /** What create refuses before writing anything (a 400): a broadcast's preview refuses the same. */
+  checkContent(content: NotificationContent): void {
+    if (content.expiresAt !== undefined) this.checkExpiry(content.expiresAt);
+  }
+
   private checkExpiry(expiresAt: string): void {
     const at = new Date(expiresAt).getTime();
     if (!Number.isFinite(at)) throw invalidField('expiresAt', 'must be an ISO 8601 instant');
@@ -230,14 +236,10 @@ export class NotificationsService {
     return { created: 0, skipped: 0, batchId: existing.id, status: existing.status, replayed: true };
   }
 
-  async getBatch(id: string) {
+  async getBatch(id: string): Promise<BatchView> {
     const batch = isId(id) ? await this.deps.batches.find(id) : undefined;
     if (!batch) throw new NotFoundError('Batch not found');
-    return {
-      id: batch.id, status: batch.status, target: batch.target_kind, role: batch.target_role,
-      created: batch.created_count, skipped: batch.skipped_count,
-      createdAt: toIso(batch.created_at)!, completedAt: toIso(batch.completed_at),
-    };
+    return batchView(batch);
   }
 
   /**
@@ -249,7 +251,8 @@ export class NotificationsService {
       const step = await this.deps.db.transaction().execute(async (tx) => {
         const batches = this.deps.batches.in(tx);
         const batch = await batches.findForUpdate(batchId);
-        if (!batch || batch.status === 'completed') return { done: true, total: batch?.created_count ?? 0 };
+        // A recalled batch (issue 19) creates nothing more: the recall locked this row before it counted.
+        if (!batch || batch.status === 'completed' || batch.status === 'recalled') return { done: true, total: batch?.created_count ?? 0 };
         const content = batch.payload as NotificationContent;
         const withUsers = this.deps.webhooks.wants('notification.created');
         const page = await this.deps.notifications.in(tx).insertPage(

@@ -51,6 +51,9 @@ describe('buildTimeline', () => {
     expect(suppressed.map((e) => e.stage)).toEqual(['email-claimed', 'email-suppressed']);
     expect(suppressed[1]!.at).toEqual(at(3));
     expect(suppressed[1]!.detail.reason).toBe('address suppressed (hard-bounce)');
+    const cancelled = emailEvents(email({ status: 'cancelled', sentAt: null, transport: null, smtpResponse: null, error: 'recalled or expired before its email was claimed' }));
+    expect(cancelled.map((e) => e.stage)).toEqual(['email-claimed', 'email-cancelled']);
+    expect(cancelled[1]).toEqual({ at: at(3), stage: 'email-cancelled', detail: { emailLogId: 'e1', kind: 'notification', to: 'a@b.test', messageId: '<m1@herald>', reason: 'recalled or expired before its email was claimed' } });
     const failed = emailEvents(email({ status: 'failed', sentAt: null, attempts: 2, error: '550 5.1.1 unknown user', smtpResponse: '550 5.1.1 unknown user' }));
     expect(failed.map((e) => e.stage)).toEqual(['email-claimed', 'email-failed']);
     expect(failed[1]!.detail).toMatchObject({ attempts: 2, error: '550 5.1.1 unknown user' });

@@ -338,6 +338,9 @@ export interface NotificationBatches {
   id: Generated<string>;
   idempotency_key: string | null;
   payload: unknown;
+  recall: unknown | null;
+  recalled_at: Timestamp | null;
+  recalled_by: string | null;
   request_hash: string;
   skipped_count: Generated<number>;
   status: Generated<string>;

@@ -66,7 +66,7 @@ export interface NotificationBatchesTable {
   target_kind: 'users' | 'role' | 'all';
   target_role: Role | null;
   payload: Json;
-  status: Generated<'pending' | 'running' | 'completed'>;
+  status: Generated<'pending' | 'running' | 'completed' | 'recalled'>;
   cursor: string | null;
   created_count: Generated<number>;
   skipped_count: Generated<number>;
@@ -74,6 +74,10 @@ export interface NotificationBatchesTable {
   created_at: DefaultTimestamp;
   updated_at: DefaultTimestamp;
   completed_at: NullableTimestamp;
+  /** Issue 19's recall (0023): when, by whom, and what it stopped (RecallRecord, broadcasts.rules.ts). */
+  recalled_at: NullableTimestamp;
+  recalled_by: string | null;
+  recall: NullableJson;
 }
 
 export interface NotificationsTable {
@@ -169,7 +173,8 @@ export interface OutboxTable {
   op: ColumnType<'add' | 'remove', 'add' | 'remove' | undefined, 'add' | 'remove'>;
 }
 
-export type EmailStatus = 'sending' | 'sent' | 'captured' | 'failed' | 'suppressed';
+/** 'cancelled' (0023): a notification email a recall stopped before any attempt claimed it. */
+export type EmailStatus = 'sending' | 'sent' | 'captured' | 'failed' | 'suppressed' | 'cancelled';
 
 export interface EmailLogTable {
   id: Generated<string>;

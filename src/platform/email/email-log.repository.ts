@@ -11,7 +11,22 @@ export interface EmailClaim {
   to: string;
   subject: string;
   messageId: string;
+  /**
+   * Notifications the email shows, which must all still be live (not recalled, not expired) when
+   * it is claimed: a notification email's own (the default), a digest's listed items. See claim.
+   */
+  liveNotifications?: readonly string[];
 }
+
+/**
+ * What a claim found: the attempt number and status it wrote; null when the email is already done
+ * or another attempt holds it; 'stale' when a digest lists a notification recalled or expired
+ * since it was read (nothing written: the digest reads its items again).
+ */
+export type ClaimResult = { attempts: number; status: EmailStatus } | null | 'stale';
+
+/** What the claim statement writes when a notification it must show is no longer live. */
+const GATE_CLOSED = 'recalled or expired before its email was claimed';
 
 export class EmailLogRepository extends Repository {
 
@@ -19,8 +34,51 @@ export class EmailLogRepository extends Repository {
    * Claims the email for `leaseMs` under `token` (random per attempt): a new key, or a key still
    * 'sending' whose lease ran out (its attempt died or failed temporarily). Returns the attempt
    * number, or null when the email is already done or another attempt holds it.
+   *
+   * Issue 19's recall: an email that shows notifications (`liveNotifications`, by default the
+   * notification email's own) locks their rows FOR SHARE in the same statement and is claimed
+   * only if every one is still live. A recall expires the rows with an UPDATE, which waits for
+   * the share locks of claims already running (so once it committed, every claim it did not see
+   * has not been taken), and a claim that waited for the recall's lock re-reads the rows' new
+   * version (READ COMMITTED) against clock_timestamp(), not now(): the statement may have begun
+   * before the recall's UPDATE set its instant. A notification email that finds its row no
+   * longer live is logged 'cancelled' (never handed to a transport); a digest writes nothing and
+   * answers 'stale'. Cost: one more row lock per notification email (measured in BENCHMARKS.md).
    */
-  async claim(c: EmailClaim, token: string, leaseMs: number): Promise<{ attempts: number; status: EmailStatus } | null> {
+  async claim(c: EmailClaim, token: string, leaseMs: number): Promise<ClaimResult> {
+    const gate = c.liveNotifications ?? (c.notificationId ? [c.notificationId] : []);
+    if (gate.length === 0) return this.claimUngated(c, token, leaseMs);
+    // A notification email that finds its row recalled is logged 'cancelled' (a retry finds it
+    // done); a digest's key stays free for its content read again.
+    const cancel = c.kind === 'notification';
+    const result = await sql<{ open: boolean; attempts: number | null; status: EmailStatus | null }>`
+      WITH locked AS (
+        SELECT (expires_at IS NULL OR expires_at > clock_timestamp()) AS live FROM notifications
+        WHERE id = ANY(${[...gate]}::uuid[]) ORDER BY id FOR SHARE
+      ), gate AS (SELECT coalesce(bool_and(live), true) AS open FROM locked),
+      claimed AS (
+        INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id, claimed_until, claim_token, error)
+        SELECT ${c.key}, ${c.kind}, ${c.notificationId}::uuid, ${c.userId}::uuid, ${c.to}, ${c.subject},
+               CASE WHEN NOT g.open THEN 'cancelled' WHEN s.email IS NULL THEN 'sending' ELSE 'suppressed' END, ${c.messageId},
+               CASE WHEN g.open AND s.email IS NULL THEN now() + ${leaseMs} * interval '1 millisecond' END,
+               CASE WHEN g.open AND s.email IS NULL THEN ${token}::uuid END,
+               CASE WHEN NOT g.open THEN ${GATE_CLOSED} WHEN s.email IS NOT NULL THEN 'address suppressed (' || s.reason || ', ' || s.source || ')' END
+        FROM gate g CROSS JOIN (SELECT lower(${c.to}) AS address) a LEFT JOIN email_suppressions s ON s.email = a.address
+        WHERE g.open OR ${cancel}
+        ON CONFLICT (key) DO UPDATE
+          SET attempts = email_log.attempts + 1, status = excluded.status, claimed_until = excluded.claimed_until, claim_token = excluded.claim_token,
+              updated_at = now(), to_address = excluded.to_address, subject = excluded.subject, error = coalesce(excluded.error, email_log.error)
+          WHERE email_log.status = 'sending' AND email_log.claimed_until < now()
+        RETURNING attempts, status
+      )
+      SELECT g.open, c.attempts, c.status FROM gate g LEFT JOIN claimed c ON true`.execute(this.db);
+    const row = result.rows[0]!;
+    if (!row.open && !cancel) return 'stale';
+    return row.status === null ? null : { attempts: row.attempts!, status: row.status };
+  }
+
+  /** The claim of an email that shows no notification. */
+  private async claimUngated(c: EmailClaim, token: string, leaseMs: number): Promise<ClaimResult> {
     // The suppression list is read in the claim's own statement (one round trip, and no window
     // between a check and the claim): an address suppressed before this statement began is logged
     // 'suppressed' with no lease, never 'sending', so nothing hands it to a transport.

@@ -7,8 +7,11 @@ import { DeferUntilError } from '../queue/deferral.js';
 import { FailoverTransport, TransportsOpenError, type TransportView } from './failover.transport.js';
 import { Semaphore } from '../semaphore.js';
 
-/** 'suppressed': the address is on the suppression list; the email was logged, never handed to a transport. */
-export type SendOutcome = 'sent' | 'captured' | 'already-sent' | 'failed' | 'suppressed';
+/**
+ * 'suppressed': the address is on the suppression list; the email was logged, never handed to a transport.
+ * 'cancelled': its notification was recalled (or expired) before any attempt claimed it (issue 19); logged so.
+ */
+export type SendOutcome = 'sent' | 'captured' | 'already-sent' | 'failed' | 'suppressed' | 'cancelled';
 
 /**
  * The suppression list's port (src/deliverability, plugged in by app.ts): told, inside the
@@ -40,6 +43,16 @@ export class RetryableEmailError extends Error {}
 export class ClaimHeldError extends RetryableEmailError {
   constructor(key: string, readonly until: Date) {
     super(`email ${key} is being sent by another attempt (lease until ${until.toISOString()})`);
+  }
+}
+
+/**
+ * A digest lists a notification recalled or expired since its content was read: nothing was
+ * claimed; the caller reads the content again (issue 19).
+ */
+export class StaleContentError extends RetryableEmailError {
+  constructor(key: string) {
+    super(`email ${key} lists a notification recalled or expired since it was read`);
   }
 }
 
@@ -149,13 +162,16 @@ export class EmailService {
   private async claimAndHandOff(email: EmailToSend, token: string): Promise<SendOutcome | HandOff> {
     const messageId = this.messageIdFor(email.key);
     const claim = await this.deps.emailLog.claim({ ...email, messageId }, token, this.deps.leaseMs);
+    if (claim === 'stale') throw new StaleContentError(email.key);
     if (!claim) {
       const current = await this.deps.emailLog.status(email.key);
-      if (current && current.status !== 'sending') return current.status === 'failed' || current.status === 'suppressed' ? current.status : 'already-sent';
+      if (current && current.status !== 'sending') return current.status === 'failed' || current.status === 'suppressed' || current.status === 'cancelled' ? current.status : 'already-sent';
       throw new ClaimHeldError(email.key, current?.claimedUntil ?? new Date(Date.now() + this.deps.leaseMs));
     }
     // The claim statement itself found the address suppressed and logged the email so: no hand-off.
     if (claim.status === 'suppressed') return 'suppressed';
+    // Its notification was recalled before this attempt could claim it: logged, never handed off.
+    if (claim.status === 'cancelled') return 'cancelled';
     this.hold(email.key, token);
     let handOff: HandOff;
     try {

@@ -1,0 +1,141 @@
+import { sql, type RawBuilder } from 'kysely';
+import { Repository } from '../platform/db/repository.js';
+import type { NotificationType, Role } from '../platform/db/schema.js';
+import type { AudienceGroup, WaitedEmail } from './broadcasts.rules.js';
+
+/** The users a broadcast would reach, as the real one picks them (see NotificationsRepository.insertForUsers and insertPage). */
+export type AudienceTarget = { userIds: readonly string[] } | { role: Role | null; createdBefore?: Date };
+
+/** The notification emails of a batch, by state, and the claims still live (issue 19's recall). */
+export interface BatchEmails {
+  sent: number;
+  failed: number;
+  cancelled: number;
+  /** Claimed by an attempt whose lease ran out (it died or froze mid-hand-off): outcome unknown. */
+  abandoned: number;
+  /** Keys of claims held by a live attempt (token set, lease not over): in hand-off now. */
+  live: string[];
+}
+
+/**
+ * The SQL of previews and recalls (issue 19). Audience statements are set-based: one aggregate per
+ * preview, grouping the recipients by what the delivery rules read of them, whatever their number.
+ */
+export class BroadcastsRepository extends Repository {
+  /**
+   * The recipients grouped by their delivery-relevant state (broadcasts.rules.ts decides each
+   * group with the delivery's own functions). One statement: the users (by id, or by role/all
+   * created before the instant, as the fan-out's pages pick them) joined with their preferences
+   * and the suppression list.
+   */
+  async audience(target: AudienceTarget, type: NotificationType): Promise<AudienceGroup[]> {
+    const targets: RawBuilder<unknown> = 'userIds' in target
+      ? sql`SELECT u.id, u.email FROM (SELECT DISTINCT id FROM unnest(${target.userIds}::uuid[]) AS t(id)) t JOIN users u ON u.id = t.id`
+      : sql`SELECT id, email FROM users WHERE (${target.role}::user_role IS NULL OR role = ${target.role}::user_role) AND created_at <= coalesce(${target.createdBefore ?? null}::timestamptz, now())`;
+    return this.groups(targets, type);
+  }
+
+  /**
+   * The groups of the rows a recall hid (expired at its instant) for which no email_log row exists
+   * yet: their delivery has not decided, or held them for quiet hours. Counted by the same rules.
+   */
+  async undecided(batchId: string, at: Date, type: NotificationType): Promise<AudienceGroup[]> {
+    return this.groups(sql`
+      SELECT u.id, u.email FROM notifications n JOIN users u ON u.id = n.user_id
+      WHERE n.batch_id = ${batchId} AND n.expires_at = ${at}
+        AND NOT EXISTS (SELECT 1 FROM email_log e WHERE e.notification_id = n.id)`, type);
+  }
+
+  private async groups(targets: RawBuilder<unknown>, type: NotificationType): Promise<AudienceGroup[]> {
+    const result = await sql<AudienceGroup>`
+      WITH targets AS (${targets})
+      SELECT p.email_enabled, p.digest_frequency, (${type}::text = ANY(p.enabled_types)) AS type_enabled, (s.email IS NOT NULL) AS suppressed,
+             p.timezone, p.quiet_start::text AS quiet_start, p.quiet_end::text AS quiet_end, count(*)::int AS users
+      FROM targets t
+      LEFT JOIN notification_preferences p ON p.user_id = t.id
+      LEFT JOIN email_suppressions s ON s.email = t.email
+      GROUP BY 1, 2, 3, 4, 5, 6, 7`.execute(this.db);
+    return result.rows;
+  }
+
+  /** The database's clock now (not the transaction's start), cut to the millisecond. */
+  async clock(): Promise<Date> {
+    return (await sql<{ at: Date }>`SELECT date_trunc('milliseconds', clock_timestamp()) AS at`.execute(this.db)).rows[0]!.at;
+  }
+
+  /**
+   * Hides the batch's rows that are still visible by expiring them at `at` (a past instant), and
+   * answers how many. The rows are locked in id order (as every statement here that changes many
+   * rows locks them), FOR NO KEY UPDATE: it waits for every email claim that share-locked one of
+   * them (EmailLogRepository.claim) and then commits before any claim that waited for it re-reads
+   * the row. Foreign-key checks (an email_log row naming the notification) do not wait for it.
+   */
+  async hide(batchId: string, at: Date): Promise<number> {
+    const result = await sql`
+      WITH locked AS MATERIALIZED (
+        SELECT id FROM notifications WHERE batch_id = ${batchId} AND (expires_at IS NULL OR expires_at > ${at}) ORDER BY id FOR NO KEY UPDATE
+      )
+      UPDATE notifications n SET expires_at = ${at} FROM locked WHERE n.id = locked.id`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+
+  /**
+   * The batch's notification emails no attempt holds (reserved by a delivery job, or released
+   * after a temporary failure) become 'cancelled': nothing may claim them any more. A claim held
+   * by an attempt (live, or dead with its lease over) is left as it is: it may have been handed off.
+   */
+  async cancelUnclaimed(batchId: string): Promise<number> {
+    const result = await sql`
+      UPDATE email_log e SET status = 'cancelled', claimed_until = NULL, error = 'recalled before its email was claimed', updated_at = now()
+      FROM notifications n
+      WHERE n.batch_id = ${batchId} AND e.notification_id = n.id AND e.status = 'sending' AND e.claim_token IS NULL`.execute(this.db);
+    return Number(result.numAffectedRows ?? 0n);
+  }
+
+  /** The batch's notification emails by state; `live`: the keys of claims in hand-off now. */
+  async emails(batchId: string): Promise<BatchEmails> {
+    const result = await sql<BatchEmails>`
+      SELECT count(*) FILTER (WHERE e.status IN ('sent', 'captured'))::int AS sent,
+             count(*) FILTER (WHERE e.status IN ('failed', 'suppressed'))::int AS failed,
+             count(*) FILTER (WHERE e.status = 'cancelled')::int AS cancelled,
+             count(*) FILTER (WHERE e.status = 'sending' AND e.claim_token IS NOT NULL AND e.claimed_until < now())::int AS abandoned,
+             coalesce(array_agg(e.key) FILTER (WHERE e.status = 'sending' AND e.claim_token IS NOT NULL AND e.claimed_until >= now()), '{}') AS live
+      FROM notifications n JOIN email_log e ON e.notification_id = n.id
+      WHERE n.batch_id = ${batchId}`.execute(this.db);
+    return result.rows[0]!;
+  }
+
+  /**
+   * Digest emails in hand-off now that may list a row of the batch: of its recipients, fixed
+   * after the batch began (an earlier content cannot hold its rows). The recall waits for them too.
+   */
+  async liveDigests(batchId: string, since: Date): Promise<string[]> {
+    const result = await sql<{ key: string }>`
+      SELECT e.key FROM digest_contents c
+      JOIN email_log e ON e.key = 'digest:' || c.user_id || ':' || c.period_key
+      WHERE c.user_id IN (SELECT user_id FROM notifications WHERE batch_id = ${batchId}) AND c.created_at >= ${since}
+        AND e.status = 'sending' AND e.claim_token IS NOT NULL AND e.claimed_until >= now()`.execute(this.db);
+    return result.rows.map((r) => r.key);
+  }
+
+  /** The emails the recall waits for, as they are now. */
+  async waited(keys: readonly string[]): Promise<Array<WaitedEmail & { live: boolean }>> {
+    if (keys.length === 0) return [];
+    const result = await sql<WaitedEmail & { live: boolean }>`
+      SELECT key, status, claim_token IS NOT NULL AS claimed, (claim_token IS NOT NULL AND status = 'sending' AND claimed_until >= now()) AS live
+      FROM email_log WHERE key = ANY(${[...keys]}::text[])`.execute(this.db);
+    return result.rows;
+  }
+
+  /**
+   * Users a role/everyone fan-out has not reached: those its next pages would pick (after the
+   * cursor, created before the batch), for whom no row will be created now.
+   */
+  async unreached(batch: { target_role: Role | null; cursor: string | null; created_at: Date }): Promise<number> {
+    const result = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM users
+      WHERE (${batch.target_role}::user_role IS NULL OR role = ${batch.target_role}::user_role)
+        AND created_at <= ${batch.created_at} AND (${batch.cursor}::uuid IS NULL OR id > ${batch.cursor}::uuid)`.execute(this.db);
+    return result.rows[0]!.n;
+  }
+}
