@@ -261,6 +261,7 @@ export interface JobHistory {
   return_summary: string | null;
   run_ms: number | null;
   schedule_id: string | null;
+  search_doc: Generated<string | null>;
   search_text: string;
   stacktrace: string | null;
   state: string;
