@@ -13,7 +13,7 @@ export interface JobHistoryWriterDeps {
   readonly flushMs: number;
   /** JOB_HISTORY_BATCH: rows per INSERT; this many waiting are written at once. */
   readonly batch: number;
-  /** JOB_HISTORY_BUFFER_MAX: outcomes held (waiting and being written) while PostgreSQL is away. */
+  /** JOB_HISTORY_BUFFER_MAX: outcomes held while PostgreSQL is away (plus the batch being written). */
   readonly bufferMax: number;
   /** JOB_HISTORY_DATA_MAX_BYTES. */
   readonly dataMaxBytes: number;
@@ -241,9 +241,13 @@ export class JobHistoryWriter {
     return rows;
   }
 
-  /** Keeps at most bufferMax outcomes held: the oldest waiting ones go. */
+  /**
+   * Keeps at most bufferMax outcomes waiting: the oldest go. A batch being written is not counted
+   * until it fails and comes back to the front, where it is the oldest (so memory holds at most
+   * bufferMax + batch rows).
+   */
   private bound(): void {
-    const over = this.buffer.length + this.inFlight - this.deps.bufferMax;
+    const over = this.buffer.length - this.deps.bufferMax;
     if (over <= 0) return;
     this.drop(this.buffer.splice(0, over), 'buffer-full');
     this.dueRows = Math.min(this.dueRows, this.buffer.length);
