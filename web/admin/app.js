@@ -1,5 +1,6 @@
 /* global document, window, FormData */
 import { api, ApiError, describeError, qs } from './api.js';
+import { loadBatches, setupBroadcasts } from './broadcasts-view.js';
 import { renderBulkQueues, setupBulk } from './bulk-view.js';
 import { isConfirmOpen, setupConfirm } from './confirm.js';
 import { renderAudit, renderScheduledPosts, renderSchedules, renderStats, renderWorkers } from './info-view.js';
@@ -65,6 +66,7 @@ const slowLoaders = {
     renderScheduledPosts($('blog-body'), res, (page) => goTo('blog', page));
   },
   stats: async () => renderStats($('stats-body'), (await api('/api/admin/jobs/notifications/stats')).data),
+  batches: () => loadBatches(ctx),
   metrics: () => loadMetrics(),
   previews: async () => {
     const res = await api(`/api/admin/jobs/previews${qs({ page: state.pages.previews, pageSize: 10 })}`);
@@ -142,6 +144,8 @@ const ctx = {
   reload: () => goTo('webhooks'),
   /** Reloads the suppression list alone (a page picked). */
   reloadSuppressions: () => goTo('suppressions'),
+  /** Reloads the recent broadcasts alone (a page picked). */
+  reloadBatches: () => goTo('batches'),
 };
 
 function schedule() {
@@ -213,6 +217,7 @@ function setup() {
   setupTimeline();
   setupWebhooks(ctx);
   setupSuppressions(ctx);
+  setupBroadcasts(ctx);
   setupMetrics();
   setupBulk(ctx);
   $('login-form').addEventListener('submit', login);
