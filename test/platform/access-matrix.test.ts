@@ -221,6 +221,12 @@ const TABLE: Record<string, Rule> = {
   'POST /api/notifications/bulk': { expect: signedIn(), body: () => ({ ids: ['0b0b0b0b-0000-4000-8000-000000000001'], action: 'seen' }) },
   'POST /api/admin/notifications': { expect: adminOnly(202), body: () => ({ userIds: [viewerA.user.id], type: 'SYSTEM', title: 'T', message: 'M' }) },
   'GET /api/admin/notifications/batches/:id': { expect: adminOnly(), params: () => ({ id: batchId }) },
+  // Issue 19's safe broadcasts: admins alone; a recall takes a batch of its own (it hides the batch's rows).
+  'POST /api/admin/notifications/preview': { expect: adminOnly(), body: () => ({ all: true, type: 'SYSTEM', title: 'T', message: 'M' }) },
+  'GET /api/admin/notifications/batches': { expect: adminOnly() },
+  'POST /api/admin/notifications/batches/:id/recall': {
+    expect: adminOnly(), params: async () => ({ id: (await t.app.services.notifications.create({ userIds: [viewerA.user.id] }, CONTENT)).batchId }),
+  },
   'GET /api/admin/emails': { expect: adminOnly() },
   // The message timeline and search: any user's notification, for admins alone.
   'GET /api/admin/notifications': { expect: adminOnly(), query: () => `userId=${viewerA.user.id}` },
