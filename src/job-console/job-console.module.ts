@@ -10,6 +10,9 @@ import { MetricsService } from './metrics.service.js';
 import { SchedulesRepository } from './schedules.repository.js';
 import { schedulesRoutes } from './schedules.routes.js';
 import { SchedulesService } from './schedules.service.js';
+import { SearchRepository } from './search.repository.js';
+import { jobSearchRoutes } from './search.routes.js';
+import { JobSearchService } from './search.service.js';
 
 export type JobConsoleModuleDeps = Pick<Platform, 'db' | 'readDb' | 'queues' | 'redis' | 'config' | 'log' | 'now'>;
 
@@ -29,6 +32,9 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
   const schedules = new SchedulesService({ db, queues: deps.queues, audit, runs: new SchedulesRepository(db, deps.readDb) });
   // Bulk steps compare asOf with BullMQ's finishedOn (the workers' wall clock), so the real clock.
   const bulk = new BulkService({ db, queues: deps.queues, redis: deps.redis, audit, pageSize: config.jobConsole.bulkPageSize });
+  const search = new JobSearchService({
+    queues: deps.queues, history: new SearchRepository(db, deps.readDb), prefix: config.queuePrefix, liveScan: config.jobConsole.searchLiveScan,
+  });
   return {
     maintenance,
     audit,
@@ -41,6 +47,7 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
       schedulesRoutes(http, { schedules });
       metricsRoutes(http, { metrics, now: deps.now });
       bulkRoutes(http, { bulk });
+      jobSearchRoutes(http, { search });
     },
   } satisfies Module<'job-console'> & Record<string, unknown>;
 }

@@ -1,0 +1,150 @@
+import { sql, type RawBuilder } from 'kysely';
+import { Repository } from '../platform/db/repository.js';
+import type { HistoryOutcome } from './search.rules.js';
+
+/** What the history part of a search matches (every field optional but the cap). */
+export interface HistoryFilter {
+  /** The trimmed query: a job id, a name, words or any text; null matches every row. */
+  readonly q: string | null;
+  /** `%q%`, escaped (search.rules.ts likePattern); null when q has no run of 3 letters or digits. */
+  readonly like: string | null;
+  /**
+   * q's full-text reading (textQuery), null when q has no word the job_search configuration keeps;
+   * `also`: regular expressions (search.rules.ts tokenPattern) of its numbers and ids.
+   */
+  readonly fullText: { readonly also: readonly string[] } | null;
+  readonly queues: readonly string[] | null;
+  /** completed and/or failed; an empty list reads no history (the filter names live states only). */
+  readonly states: readonly string[] | null;
+  readonly name: string | null;
+  /** On finished_at, inclusive. */
+  readonly from: Date | null;
+  readonly to: Date | null;
+  /** jobKey()s of jobs a live hit stands for (search.rules.ts resolveLive). */
+  readonly exclude: readonly string[];
+}
+
+/** Live hits as the statement merges them: their order (1-based, already sorted), queue, state and time. */
+export interface LiveRefs {
+  readonly queue: readonly string[];
+  readonly state: readonly string[];
+  readonly at: readonly number[];
+}
+
+export interface HistoryHitRow {
+  /** Set for a live hit: its 1-based position in LiveRefs. */
+  live: number | null;
+  queue: string | null;
+  job_id: string | null;
+  name: string | null;
+  state: 'completed' | 'failed' | null;
+  created_ms: number | null;
+  processed_ms: number | null;
+  finished_ms: number | null;
+  attempts: number | null;
+  failed_reason: string | null;
+  run_ms: number | null;
+  worker: string | null;
+  schedule_id: string | null;
+  data_head: string | null;
+}
+
+export interface SearchPageRows {
+  /** History matches counted, at most cap + 1 (more than cap: the count is not exact). */
+  historyCount: number;
+  /** Facets of the counted matches (the newest cap history rows and every live hit). */
+  queues: Record<string, number>;
+  states: Record<string, number>;
+  page: HistoryHitRow[];
+}
+
+const ms = (column: string) => sql.raw(`round(extract(epoch FROM ${column}) * 1000)::float8`);
+
+/** Job search's statements over job_history (migrations/0020, 0024). */
+export class SearchRepository extends Repository {
+  private where(f: HistoryFilter): RawBuilder<unknown> {
+    const conditions: RawBuilder<unknown>[] = [];
+    if (f.states !== null && f.states.length === 0) return sql`false`;
+    if (f.q !== null) {
+      // A job id, the words (websearch syntax; ids and numbers are not words in job_search, see
+      // 0024), or the text as a substring. Each has its index; PostgreSQL ORs their bitmaps, or
+      // walks finished_at and tests each row when the match is common (the newest come first).
+      const branches = [sql`h.job_id = ${f.q}`];
+      if (f.like !== null) branches.push(sql`h.search_text LIKE ${f.like}`);
+      if (f.fullText !== null) {
+        // The numbers and ids of q, which the words cannot hold, as whole tokens beside them.
+        const also = f.fullText.also.map((pattern) => sql` AND h.search_text ~ ${pattern}`);
+        branches.push(sql`(h.search_doc @@ websearch_to_tsquery('job_search', ${f.q})${sql.join(also, sql``)})`);
+      }
+      conditions.push(sql`(${sql.join(branches, sql` OR `)})`);
+    }
+    if (f.queues !== null) conditions.push(sql`h.queue = ANY(${[...f.queues]}::text[])`);
+    if (f.states !== null) conditions.push(f.states.length === 1 ? sql`h.state = ${f.states[0]}` : sql`h.state = ANY(${[...f.states]}::text[])`);
+    if (f.name !== null) conditions.push(sql`h.name = ${f.name}`);
+    if (f.from !== null) conditions.push(sql`h.finished_at >= ${f.from}`);
+    if (f.to !== null) conditions.push(sql`h.finished_at <= ${f.to}`);
+    // A constant array: PostgreSQL hashes it, so thousands of live hits cost one probe per row.
+    if (f.exclude.length) conditions.push(sql`NOT (h.queue || chr(31) || h.job_id = ANY(${[...f.exclude]}::text[]))`);
+    return conditions.length ? sql.join(conditions, sql` AND `) : sql`true`;
+  }
+
+  /**
+   * One statement: the newest `cap` + 1 history matches (narrow: id, time, queue, state), merged
+   * with the live hits in one order (time descending; a live hit first at the same ms; then history
+   * by id, live by their given order), facets over both, and the page with its history rows read
+   * whole. Counting stops at cap + 1 however many rows match: a common word costs what a rare one
+   * does (docs/OPERATIONS.md, Search). On readDb: history tolerates a replica's lag.
+   */
+  async search(f: HistoryFilter, live: LiveRefs, options: { cap: number; offset: number; limit: number; previewChars: number }): Promise<SearchPageRows> {
+    const { rows: [row] } = await sql<{ history_count: number; queues: Record<string, number>; states: Record<string, number>; page: HistoryHitRow[] }>`
+      WITH m AS MATERIALIZED (
+        SELECT h.id, h.finished_at, h.queue, h.state FROM job_history h
+        WHERE ${this.where(f)}
+        ORDER BY h.finished_at DESC, h.id DESC
+        LIMIT ${options.cap + 1}
+      ),
+      l AS (
+        SELECT * FROM unnest(${[...live.queue]}::text[], ${[...live.state]}::text[], ${[...live.at]}::float8[]) WITH ORDINALITY AS l(queue, state, at_ms, ord)
+      ),
+      a AS MATERIALIZED (
+        (SELECT m.id, m.finished_at, NULL::bigint AS ord, m.finished_at AS at, m.queue, m.state FROM m ORDER BY m.finished_at DESC, m.id DESC LIMIT ${options.cap})
+        UNION ALL
+        SELECT NULL, NULL, l.ord, to_timestamp(l.at_ms / 1000.0), l.queue, l.state FROM l
+      ),
+      p AS (SELECT * FROM a ORDER BY at DESC, ord NULLS LAST, id DESC LIMIT ${options.limit} OFFSET ${options.offset})
+      SELECT
+        (SELECT count(*)::int FROM m) AS history_count,
+        (SELECT coalesce(json_object_agg(queue, n), '{}') FROM (SELECT queue, count(*)::int AS n FROM a GROUP BY 1) x) AS queues,
+        (SELECT coalesce(json_object_agg(state, n), '{}') FROM (SELECT state, count(*)::int AS n FROM a GROUP BY 1) x) AS states,
+        (SELECT coalesce(json_agg(json_build_object(
+            'live', p.ord, 'queue', h.queue, 'job_id', h.job_id, 'name', h.name, 'state', h.state,
+            'created_ms', ${ms('h.created_at')}, 'processed_ms', ${ms('h.processed_at')}, 'finished_ms', ${ms('h.finished_at')},
+            'attempts', h.attempts, 'failed_reason', h.failed_reason, 'run_ms', h.run_ms, 'worker', h.worker, 'schedule_id', h.schedule_id,
+            'data_head', left(h.data::text, ${options.previewChars + 1})
+          ) ORDER BY p.at DESC, p.ord NULLS LAST, p.id DESC), '[]')
+          FROM p LEFT JOIN job_history h ON h.id = p.id AND h.finished_at = p.finished_at) AS page
+    `.execute(this.readDb);
+    return { historyCount: row!.history_count, queues: row!.queues, states: row!.states, page: row!.page };
+  }
+
+  /**
+   * How q reads as full text (websearch_to_tsquery in job_search): whether it holds a word at all,
+   * and the tokens the configuration leaves out (numbers, versions, ids, paths: 0024), lower-cased
+   * and without a sign, which the full-text branch then requires as tokens of the text. Without them,
+   * `outbox-2900019` read as the word `outbox` would match every outbox job.
+   */
+  async textQuery(q: string): Promise<{ words: boolean; dropped: string[] }> {
+    const { rows: [row] } = await sql<{ words: boolean; dropped: string[] }>`
+      SELECT numnode(websearch_to_tsquery('job_search', ${q})) > 0 AS words,
+        ARRAY(SELECT DISTINCT lower(ltrim(token, '-')) FROM ts_debug('job_search', ${q}) WHERE alias <> 'blank' AND lexemes IS NULL) AS dropped`.execute(this.readDb);
+    return { words: row!.words, dropped: row!.dropped.filter((t) => t !== '') };
+  }
+
+  /** The recorded outcomes of jobs a live lookup found completed or failed (one id, a few queues). */
+  async outcomes(jobId: string, queues: readonly string[]): Promise<HistoryOutcome[]> {
+    const { rows } = await sql<HistoryOutcome>`
+      SELECT queue, job_id AS "jobId", state, ${ms('finished_at')} AS "finishedOn"
+      FROM job_history WHERE job_id = ${jobId} AND queue = ANY(${[...queues]}::text[])`.execute(this.readDb);
+    return rows;
+  }
+}

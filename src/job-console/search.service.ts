@@ -1,0 +1,167 @@
+import type { Job } from 'bullmq';
+import type { Platform } from '../platform/module.js';
+import { searchText } from '../platform/queue/job-history.rules.js';
+import { QUEUE_NAMES, type QueueName } from '../platform/queue/registry.js';
+import { scheduleIdOf } from '../platform/queue/schedules.js';
+import { outboxEpochKey } from '../platform/redis/keys.js';
+import type { SearchRepository, HistoryHitRow } from './search.repository.js';
+import {
+  HISTORY_STATES, LIVE_STATES, PREVIEW_CHARS, compareLive, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, resolveLive, timeRange, tokenPattern,
+  type JobSearchHit, type LiveScanState, type SearchState,
+} from './search.rules.js';
+
+/** History matches counted exactly; past this the total (and the facets) cover the newest COUNT_CAP. */
+export const COUNT_CAP = 10_000;
+
+export interface JobSearchRequest {
+  /** Trimmed; absent or empty: every job (the filters still apply). */
+  readonly q?: string;
+  readonly queues?: readonly QueueName[];
+  readonly states?: readonly SearchState[];
+  readonly name?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly page: number;
+  readonly pageSize: number;
+}
+
+export interface JobSearchResult {
+  data: JobSearchHit[];
+  pagination: { page: number; pageSize: number; total: number; totalPages: number };
+  facets: { queue: Record<string, number>; state: Record<string, number> };
+  live: { scanned: number; truncated: boolean };
+  totalExact: boolean;
+}
+
+export interface JobSearchServiceDeps extends Pick<Platform, 'queues'> {
+  readonly history: SearchRepository;
+  /** BullMQ's key prefix: an id that names one of a queue's own keys is not looked up. */
+  readonly prefix: string;
+  /** JOB_SEARCH_LIVE_SCAN: jobs read per queue and live state for a text search. */
+  readonly liveScan: number;
+  readonly countCap?: number;
+}
+
+/** A run of three letters or digits: what the trigram index needs to narrow a LIKE (else it reads every entry). */
+const TRIGRAM_WORTHY = /[\p{L}\p{N}]{3}/u;
+
+function historyHit(row: HistoryHitRow): JobSearchHit {
+  return {
+    queue: row.queue!, id: row.job_id!, name: row.name!, state: row.state!, source: 'history',
+    timestamp: row.created_ms!, processedOn: row.processed_ms, finishedOn: row.finished_ms, attemptsMade: row.attempts!,
+    failedReason: row.failed_reason, durationMs: row.run_ms, worker: row.worker, scheduleId: row.schedule_id, dataPreview: preview(row.data_head),
+  };
+}
+
+/**
+ * GET /api/admin/jobs/search: live jobs (Redis) and job history (PostgreSQL) in one list, newest
+ * first, with facets by queue and state. Redis has no index: a job id is looked up in every queue
+ * (one read each), and text is matched in memory over at most `liveScan` newest jobs per queue and
+ * live state (said in `live`). Completed and failed jobs come from history, which is indexed.
+ */
+export class JobSearchService {
+  private readonly cap: number;
+
+  constructor(private readonly deps: JobSearchServiceDeps) {
+    this.cap = deps.countCap ?? COUNT_CAP;
+  }
+
+  /**
+   * Whether an id names one of a queue's own keys rather than a job (admin's QueuesService has the
+   * same guard): BullMQ reads job <id> at <prefix>:{<queue>}:<id>, beside the queue's lists, its
+   * meta hash, the outbox epoch and each job's <id>:logs and <id>:lock. Read as a job, a list is a
+   * WRONGTYPE error and the meta hash a job made of nothing. Only schedulers' ids hold a ':'.
+   */
+  private namesQueueKey(queue: QueueName, id: string): boolean {
+    const q = this.deps.queues.get(queue);
+    return Object.hasOwn(q.keys, id) || q.toKey(id) === outboxEpochKey(this.deps.prefix, queue)
+      || (id.includes(':') && !/^repeat:[^:]+:\d+$/.test(id));
+  }
+
+  private async lookUp(queues: readonly QueueName[], id: string): Promise<JobSearchHit[]> {
+    const found = await Promise.all(queues.map(async (queue) => {
+      if (this.namesQueueKey(queue, id)) return null;
+      const job: Job | undefined = await this.deps.queues.get(queue).getJob(id);
+      if (!job) return null;
+      const state = await job.getState();
+      // 'unknown': removed between the two reads.
+      return state === 'unknown' ? null : liveHit(queue, state as SearchState, job, scheduleIdOf(job));
+    }));
+    return found.filter((hit): hit is JobSearchHit => hit !== null);
+  }
+
+  /** The newest `liveScan` jobs of each queue and live state, matched in memory. */
+  private async scan(queues: readonly QueueName[], states: readonly LiveScanState[], match: ((job: Job) => boolean) | null) {
+    let scanned = 0;
+    let truncated = false;
+    const hits: JobSearchHit[] = [];
+    await Promise.all(queues.map(async (queue) => {
+      const q = this.deps.queues.get(queue);
+      const counts = await q.getJobCounts(...states);
+      await Promise.all(states.map(async (state) => {
+        const count = counts[state] ?? 0;
+        if (count === 0 || this.deps.liveScan === 0) {
+          if (count > 0) truncated = true;
+          return;
+        }
+        if (count > this.deps.liveScan) truncated = true;
+        const jobs = (await q.getJobs([state], 0, this.deps.liveScan - 1, false)).filter(Boolean);
+        scanned += jobs.length;
+        for (const job of jobs) if (match === null || match(job)) hits.push(liveHit(queue, state, job, scheduleIdOf(job)));
+      }));
+    }));
+    return { hits, scanned, truncated };
+  }
+
+  async search(request: JobSearchRequest): Promise<JobSearchResult> {
+    const q = request.q?.trim() || null;
+    const queues = request.queues ?? QUEUE_NAMES;
+    const states = request.states ?? null;
+    const range = timeRange(request.from, request.to);
+    const filters = { name: request.name, ...range };
+    const liveStates = LIVE_STATES.filter((s) => states === null || states.includes(s));
+    const historyStates = states === null ? null : HISTORY_STATES.filter((s) => states.includes(s));
+
+    // How q reads as full text: asked while Redis is read.
+    const text = q === null ? Promise.resolve(null) : this.deps.history.textQuery(q);
+    // Live: the id in every queue, and the scan (text, or everything when there is no q).
+    const matches = q === null ? null : liveMatcher(q);
+    const [exact, scanned] = await Promise.all([
+      q === null ? [] : this.lookUp(queues, q),
+      liveStates.length === 0 ? { hits: [], scanned: 0, truncated: false }
+        : this.scan(queues, liveStates, matches === null ? null : (job) => matches(searchText(job.id ?? '', job.name, job.failedReason || null, job.data))),
+    ]);
+    const byKey = new Map<string, JobSearchHit>();
+    for (const hit of [...exact, ...scanned.hits]) {
+      const key = jobKey(hit.queue, hit.id);
+      if (!byKey.has(key) && (states === null || states.includes(hit.state)) && passesFilters(hit, filters)) byKey.set(key, hit);
+    }
+    const candidates = [...byKey.values()];
+    // A completed or failed job found live may be the very outcome history holds: one result.
+    const outcomes = q !== null && candidates.some((h) => isTerminal(h.state)) ? await this.deps.history.outcomes(q, queues) : [];
+    const { keep, exclude } = resolveLive(candidates, outcomes);
+    keep.sort(compareLive);
+
+    const { page, pageSize } = request;
+    const fullText = await text;
+    const rows = await this.deps.history.search(
+      {
+        q, like: q !== null && TRIGRAM_WORTHY.test(q) ? likePattern(q) : null,
+        fullText: fullText?.words ? { also: fullText.dropped.map(tokenPattern) } : null,
+        queues: request.queues ?? null, states: historyStates, name: request.name ?? null,
+        from: range.from === null ? null : new Date(range.from), to: range.to === null ? null : new Date(range.to), exclude,
+      },
+      { queue: keep.map((h) => h.queue), state: keep.map((h) => h.state), at: keep.map((h) => h.timestamp) },
+      { cap: this.cap, offset: (page - 1) * pageSize, limit: pageSize, previewChars: PREVIEW_CHARS },
+    );
+    const historyExact = rows.historyCount <= this.cap;
+    const total = Math.min(rows.historyCount, this.cap) + keep.length;
+    return {
+      data: rows.page.map((row) => (row.live !== null ? keep[row.live - 1]! : historyHit(row))),
+      pagination: { page, pageSize, total, totalPages: Math.ceil(total / pageSize) },
+      facets: { queue: rows.queues, state: rows.states },
+      live: { scanned: scanned.scanned, truncated: scanned.truncated },
+      totalExact: historyExact && !scanned.truncated,
+    };
+  }
+}

@@ -1,0 +1,173 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compareLive, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, PREVIEW_CHARS, resolveLive, timeRange, tokenPattern, websearchTerms,
+  type JobSearchHit,
+} from '../../src/job-console/search.rules.js';
+
+const hit = (over: Partial<JobSearchHit>): JobSearchHit => ({
+  queue: 'q', id: '1', name: 'N', state: 'waiting', source: 'live', timestamp: 1_000, processedOn: null, finishedOn: null, attemptsMade: 0,
+  failedReason: null, durationMs: null, worker: null, scheduleId: null, dataPreview: null, ...over,
+});
+
+describe('likePattern', () => {
+  it('lower-cases and escapes LIKE\'s own characters, so each is matched as written', () => {
+    expect(likePattern('Disk 100%')).toBe('%disk 100\\%%');
+    expect(likePattern('a_b')).toBe('%a\\_b%');
+    expect(likePattern('c:\\temp')).toBe('%c:\\\\temp%');
+    expect(likePattern('%_\\')).toBe('%\\%\\_\\\\%');
+    expect(likePattern('plain')).toBe('%plain%');
+  });
+});
+
+describe('tokenPattern', () => {
+  it('matches a left-out token literally, as a whole word where it begins or ends with one', () => {
+    expect(tokenPattern('587')).toBe('\\m587\\M');
+    expect(tokenPattern('10.0.3.12')).toBe('\\m10\\.0\\.3\\.12\\M');
+    expect(tokenPattern('A1B2')).toBe('\\ma1b2\\M');
+    expect(tokenPattern('/etc/x.conf')).toBe('/etc/x\\.conf\\M');
+    expect(tokenPattern('a+b*(c)?[d]{e}|^$\\')).toBe('\\ma\\+b\\*\\(c\\)\\?\\[d\\]\\{e\\}\\|\\^\\$\\\\');
+    expect(tokenPattern('x_')).toBe('\\mx_\\M');
+    expect(tokenPattern('')).toBe('');
+  });
+  it('behaves as PostgreSQL\'s \\m \\M do, read with JavaScript\'s \\b', () => {
+    const js = (token: string) => new RegExp(tokenPattern(token).replaceAll('\\m', '\\b').replaceAll('\\M', '\\b'));
+    expect(js('100').test('100% done')).toBe(true);
+    expect(js('100').test('1000 done')).toBe(false);
+    expect(js('10.0.3.1').test('at 10.0.3.12:587')).toBe(false);
+    expect(js('10.0.3.12').test('at 10.0.3.12:587')).toBe(true);
+    expect(js('10.0.3.12').test('at 10x0x3x12')).toBe(false);
+  });
+});
+
+describe('websearchTerms', () => {
+  it('reads words, quoted phrases, -exclusions and or-alternatives', () => {
+    expect(websearchTerms('SMTP timeout')).toEqual([[{ text: 'smtp', negated: false }, { text: 'timeout', negated: false }]]);
+    expect(websearchTerms('"try  again" -later')).toEqual([[{ text: 'try again', negated: false }, { text: 'later', negated: true }]]);
+    expect(websearchTerms('a or b')).toEqual([[{ text: 'a', negated: false }], [{ text: 'b', negated: false }]]);
+    // A token splits into its words (as the parser does): ids and numbers by their parts.
+    expect(websearchTerms('ECONNREFUSED 10.0.3.12:587')).toEqual([[
+      { text: 'econnrefused', negated: false }, { text: '10', negated: false }, { text: '0', negated: false }, { text: '3', negated: false },
+      { text: '12', negated: false }, { text: '587', negated: false },
+    ]]);
+  });
+
+  it('drops alternatives without a wanted term, a leading or trailing or, and an unclosed quote reads to the end', () => {
+    expect(websearchTerms('-only')).toEqual([]);
+    expect(websearchTerms('or a or')).toEqual([[{ text: 'a', negated: false }]]);
+    expect(websearchTerms('"open phrase')).toEqual([[{ text: 'open phrase', negated: false }]]);
+    expect(websearchTerms('"" -""')).toEqual([]);
+    // A quoted "or" is a phrase, not the operator.
+    expect(websearchTerms('"or"')).toEqual([[{ text: 'or', negated: false }]]);
+  });
+});
+
+describe('liveMatcher', () => {
+  const text = 'outbox-42 notificationsdeliver smtp 421 4.7.0 try again later 7f3c9a2e-1b4d-4c8e-9a11-0e5b2f6d8c31';
+  it('matches q as a substring, case-insensitively', () => {
+    expect(liveMatcher('OUTBOX-42')(text)).toBe(true);
+    expect(liveMatcher('7f3c9a2e-1b4d')(text)).toBe(true);
+    expect(liveMatcher('again later')(text)).toBe(true);
+  });
+  it('matches every word of q anywhere, in any order', () => {
+    expect(liveMatcher('later smtp')(text)).toBe(true);
+    expect(liveMatcher('later imap')(text)).toBe(false);
+  });
+  it('honours exclusions, phrases and or', () => {
+    expect(liveMatcher('smtp -later')(text)).toBe(false);
+    expect(liveMatcher('smtp -imap')(text)).toBe(true);
+    expect(liveMatcher('"later try"')(text)).toBe(false);
+    expect(liveMatcher('imap or smtp')(text)).toBe(true);
+    expect(liveMatcher('imap or pop3')(text)).toBe(false);
+  });
+  it('treats LIKE and tsquery syntax as plain text', () => {
+    expect(liveMatcher('%')(text)).toBe(false);
+    // websearch ignores & ! | ( ): the words left must all be there.
+    expect(liveMatcher("'smtp' & !zz")(text)).toBe(false);
+    expect(liveMatcher("('smtp' & !later)")(text)).toBe(true);
+    expect(liveMatcher('4.7.0')(text)).toBe(true);
+  });
+});
+
+describe('preview', () => {
+  it('keeps short JSON whole and cuts long JSON with an ellipsis, never halving a surrogate pair', () => {
+    expect(preview(null)).toBeNull();
+    expect(preview(undefined)).toBeNull();
+    expect(preview('{"a":1}')).toBe('{"a":1}');
+    const exact = 'x'.repeat(PREVIEW_CHARS);
+    expect(preview(exact)).toBe(exact);
+    expect(preview(`${exact}y`)).toBe(`${exact}…`);
+    const pair = `${'x'.repeat(PREVIEW_CHARS - 1)}😀tail`;
+    expect(preview(pair)).toBe(`${'x'.repeat(PREVIEW_CHARS - 1)}…`);
+  });
+});
+
+describe('liveHit', () => {
+  it('takes the job\'s fields, its duration from processedOn to finishedOn and its data\'s JSON', () => {
+    const h = liveHit('webhook-delivery', 'failed', {
+      id: 'j1', name: 'WebhookDeliver', data: { id: 'x' }, timestamp: 100, processedOn: 200, finishedOn: 450, attemptsMade: 3,
+      failedReason: 'boom', processedBy: 'w-1',
+    }, 'sched');
+    expect(h).toEqual({
+      queue: 'webhook-delivery', id: 'j1', name: 'WebhookDeliver', state: 'failed', source: 'live', timestamp: 100, processedOn: 200, finishedOn: 450,
+      attemptsMade: 3, failedReason: 'boom', durationMs: 250, worker: 'w-1', scheduleId: 'sched', dataPreview: '{"id":"x"}',
+    });
+  });
+  it('leaves what the job does not have as null (0 and empty are BullMQ\'s "not yet"), and survives data JSON cannot hold', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const h = liveHit('q', 'waiting', { id: null, name: 'N', data: cyclic, timestamp: 5, processedOn: 0, finishedOn: undefined, attemptsMade: 0, failedReason: '' }, null);
+    expect(h).toMatchObject({ id: '', processedOn: null, finishedOn: null, durationMs: null, failedReason: null, worker: null, dataPreview: null });
+    expect(liveHit('q', 'waiting', { name: 'N', data: undefined, timestamp: 5, attemptsMade: 0 }, null).dataPreview).toBeNull();
+    expect(liveHit('q', 'active', { name: 'N', data: 1, timestamp: 5, processedOn: 9, attemptsMade: 0 }, null)).toMatchObject({ processedOn: 9, durationMs: null });
+  });
+});
+
+describe('resolveLive', () => {
+  it('a live job in a live state stands for its job: its history rows are left out', () => {
+    const live = hit({ queue: 'a', id: '7', state: 'waiting' });
+    expect(resolveLive([live], [{ queue: 'a', jobId: '7', state: 'failed', finishedOn: 500 }])).toEqual({ keep: [live], exclude: [jobKey('a', '7')] });
+  });
+  it('a live completed or failed job that history holds (same state and finish) is that row: the live hit goes', () => {
+    const live = hit({ queue: 'a', id: '7', state: 'failed', finishedOn: 500 });
+    expect(resolveLive([live], [{ queue: 'a', jobId: '7', state: 'failed', finishedOn: 500 }])).toEqual({ keep: [], exclude: [] });
+  });
+  it('a live outcome history does not hold yet (or a later run of it) is kept, and older rows of it left out', () => {
+    const live = hit({ queue: 'a', id: '7', state: 'completed', finishedOn: 900 });
+    const history = [{ queue: 'a', jobId: '7', state: 'failed', finishedOn: 500 }, { queue: 'b', jobId: '7', state: 'completed', finishedOn: 900 }];
+    expect(resolveLive([live], history)).toEqual({ keep: [live], exclude: [jobKey('a', '7')] });
+    // Another state at the same finish is another outcome too.
+    expect(resolveLive([live], [{ queue: 'a', jobId: '7', state: 'failed', finishedOn: 900 }]).keep).toEqual([live]);
+    expect(resolveLive([hit({ state: 'completed', finishedOn: null })], []).keep).toHaveLength(1);
+  });
+  it('keys do not collide across queue and id (queue names hold no control character)', () => {
+    expect(jobKey('a-b', 'c')).not.toBe(jobKey('a', 'b-c'));
+  });
+});
+
+describe('compareLive', () => {
+  it('orders newest first, then by queue, then by id', () => {
+    const hits = [hit({ timestamp: 1, queue: 'a', id: '1' }), hit({ timestamp: 3, queue: 'b', id: '2' }), hit({ timestamp: 3, queue: 'a', id: '9' }), hit({ timestamp: 3, queue: 'a', id: '3' })];
+    expect(hits.sort(compareLive).map((h) => `${h.timestamp}${h.queue}${h.id}`)).toEqual(['3a3', '3a9', '3b2', '1a1']);
+    expect(compareLive(hit({}), hit({}))).toBe(0);
+  });
+});
+
+describe('timeRange and passesFilters', () => {
+  it('reads instants as they are and a date `to` as the end of that UTC day', () => {
+    expect(timeRange(undefined, undefined)).toEqual({ from: null, to: null });
+    expect(timeRange('2025-10-18', '2025-10-18')).toEqual({ from: Date.UTC(2025, 9, 18), to: Date.UTC(2025, 9, 19) - 1 });
+    expect(timeRange('2025-10-18T09:00:00+02:00', '2025-10-18T09:30:00.000Z')).toEqual({ from: Date.UTC(2025, 9, 18, 7), to: Date.UTC(2025, 9, 18, 9, 30) });
+  });
+  it('keeps a live hit by name (exact) and timestamp (inclusive bounds)', () => {
+    const h = hit({ name: 'Deliver', timestamp: 100 });
+    expect(passesFilters(h, { from: null, to: null })).toBe(true);
+    expect(passesFilters(h, { name: 'Deliver', from: 100, to: 100 })).toBe(true);
+    expect(passesFilters(h, { name: 'deliver', from: null, to: null })).toBe(false);
+    expect(passesFilters(h, { from: 101, to: null })).toBe(false);
+    expect(passesFilters(h, { from: null, to: 99 })).toBe(false);
+  });
+  it('knows the terminal states', () => {
+    expect(isTerminal('completed') && isTerminal('failed')).toBe(true);
+    expect(isTerminal('waiting') || isTerminal('active') || isTerminal('delayed')).toBe(false);
+  });
+});
