@@ -23,6 +23,7 @@ export default {
     'src/deliverability/suppression.rules.ts',
     'src/webhooks/webhooks.rules.ts',
     'src/job-console/schedules.rules.ts',
+    'src/job-console/search.rules.ts',
     'src/email-events/email-event.rules.ts',
     'src/email-events/generic.rules.ts',
     'src/email-events/postmark.rules.ts',

@@ -25,6 +25,7 @@ export default defineConfig({
       'test/deliverability/suppression.rules.test.ts',
       'test/webhooks/webhooks.rules.test.ts',
       'test/job-console/schedules.rules.test.ts',
+      'test/job-console/search.rules.test.ts',
       'test/email-events/rules.test.ts',
       'test/admin/timeline.rules.test.ts',
       'test/platform/job-history.rules.test.ts',
