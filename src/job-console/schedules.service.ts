@@ -1,5 +1,5 @@
 import type { AuditRepository } from '../admin/index.js';
-import { NotFoundError } from '../platform/errors.js';
+import { NotFoundError, UnavailableError } from '../platform/errors.js';
 import type { Platform } from '../platform/module.js';
 import { lockScheduleState, setSchedulePaused, type ScheduleState } from '../platform/queue/schedule-state.js';
 import { catchUpJobId, manualRunJobId, previousRun, restoreSchedule, SCHEDULES, type Schedule } from '../platform/queue/schedules.js';
@@ -14,6 +14,29 @@ export interface SchedulesServiceDeps extends Pick<Platform, 'db' | 'queues'> {
 
 /** Running jobs looked at for a schedule's live run: a queue's active list is its workers' concurrency. */
 const ACTIVE_SCAN = 500;
+
+/** How long a pause or resume waits for Redis while it holds the schedule's row (and a pool connection). */
+const REDIS_WAIT_MS = 5_000;
+
+/**
+ * BullMQ's connection waits for Redis forever; inside a transaction that would hold the row lock
+ * and a pool connection until Redis came back (a few clicks during an outage and the API's pool is
+ * gone). Past REDIS_WAIT_MS the transaction rolls back with a 503. The command may still run once
+ * Redis is back: a scheduler removed or upserted against the state is put right by the keeper's
+ * next round (it restores a missing unpaused schedule, removes a registered paused one).
+ */
+async function redisInTime<T>(work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new UnavailableError('Redis is unreachable: the schedule was not changed')), REDIS_WAIT_MS);
+  });
+  work.catch(() => undefined); // its failure after the timeout is no one's to report
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface ScheduleControlView {
   id: string;
@@ -60,7 +83,7 @@ export class SchedulesService {
       const before = await lockScheduleState(tx, s.id);
       const after = before.pausedAt ? before : await setSchedulePaused(tx, s.id, { by: adminId });
       // Under the row lock: a resume waiting for it upserts after this removal, never before.
-      await this.deps.queues.get(s.queue).removeJobScheduler(s.id);
+      await redisInTime(this.deps.queues.get(s.queue).removeJobScheduler(s.id));
       if (!before.pausedAt) await this.deps.audit.in(tx).record({ adminId, action: 'schedule.pause', queue: s.queue, details: { schedule: s.id } });
       return after;
     });
@@ -77,7 +100,9 @@ export class SchedulesService {
       const before = await lockScheduleState(tx, s.id);
       const after = before.pausedAt ? await setSchedulePaused(tx, s.id, null) : before;
       // Registered (again) whatever the state was: resuming a running schedule that Redis lost repairs it.
-      if (!(await this.deps.queues.get(s.queue).getJobScheduler(s.id))?.next) await restoreSchedule(this.deps.queues, s);
+      await redisInTime((async () => {
+        if (!(await this.deps.queues.get(s.queue).getJobScheduler(s.id))?.next) await restoreSchedule(this.deps.queues, s);
+      })());
       if (before.pausedAt) await this.deps.audit.in(tx).record({ adminId, action: 'schedule.resume', queue: s.queue, details: { schedule: s.id } });
       return after;
     });
