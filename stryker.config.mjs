@@ -31,6 +31,7 @@ export default {
     'src/email-events/sns.rules.ts',
     'src/admin/timeline.rules.ts',
     'src/platform/queue/job-history.rules.ts',
+    'src/job-console/bulk.rules.ts',
   ],
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'progress-append-only'],

@@ -29,6 +29,7 @@ export default defineConfig({
       'test/email-events/rules.test.ts',
       'test/admin/timeline.rules.test.ts',
       'test/platform/job-history.rules.test.ts',
+      'test/job-console/bulk.rules.test.ts',
     ],
     pool: 'forks',
     maxWorkers: 1,

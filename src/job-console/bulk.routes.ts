@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ok } from '../platform/http/reply.js';
 import type { Http } from '../platform/http/zod-provider.js';
 import { QUEUE_NAMES } from '../platform/queue/registry.js';
-import { BULK_ACTIONS, BULK_REQUEST_STATES, bulkFilterSchema, CURSOR_MAX } from './bulk.rules.js';
+import type { Same } from '../platform/http/route-doc.js';
+import { BULK_ACTIONS, BULK_REQUEST_STATES, CURSOR_MAX, FILTER_TEXT_MAX, type BulkFilter } from './bulk.rules.js';
 import { bulkActBody, bulkCountBody } from './bulk.responses.js';
 import type { BulkService } from './bulk.service.js';
 
@@ -13,6 +14,18 @@ export interface BulkRoutesDeps {
 /** Documented as the queue enum, checked by the service: an unknown queue answers 404 'Queue not found', as the other queue routes. */
 const queueSchema = z.enum(QUEUE_NAMES);
 const queueParams = z.object({ queue: queueSchema.catch((ctx) => ctx.input as z.output<typeof queueSchema>) as unknown as z.ZodType<string> });
+
+const text = z.string().min(1).max(FILTER_TEXT_MAX);
+/** Plain text only: a `regex` (or any other) key is a 400, never read as a pattern. */
+const bulkFilterSchema = z.strictObject({
+  reason: text.optional().describe('case-insensitive part of the failure reason (plain text, not a pattern)'),
+  name: text.optional().describe('the job name, exactly'),
+  data: text.optional().describe("case-insensitive part of the job's data as JSON"),
+  olderThanMs: z.number().int().min(0).max(365 * 86_400_000).optional()
+    .describe('only jobs finished (failed, completed) or created (other states) at least this long before asOf'),
+}).meta({ id: 'BulkFilter' });
+const _filter: Same<z.output<typeof bulkFilterSchema>, BulkFilter> = true;
+void _filter;
 
 const common = {
   action: z.enum(BULK_ACTIONS).describe('retry: failed jobs; promote: delayed jobs (never a schedule\'s next run); remove: any state but active and waiting-children'),

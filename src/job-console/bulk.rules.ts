@@ -23,34 +23,31 @@ const ALLOWED: Readonly<Record<BulkAction, readonly BulkState[]>> = {
   remove: ['failed', 'completed', 'delayed', 'waiting', 'prioritized'],
 };
 
-/** Why an action cannot take jobs of a state, or null when it can. */
-export function combinationError(action: BulkAction, state: BulkRequestState): string | null {
-  if ((ALLOWED[action] as readonly string[]).includes(state)) return null;
-  if (action === 'retry') return `Cannot retry ${state} jobs: retry takes failed jobs only`;
-  if (action === 'promote') return `Cannot promote ${state} jobs: promote takes delayed jobs only`;
-  if (state === 'active') return 'Cannot remove active jobs: a worker is running them';
-  return `Cannot remove ${state} jobs: remove takes failed, completed, delayed, waiting or prioritized jobs`;
+/** The state, when the action can take jobs of it; else why not, in words. */
+export function combination(action: BulkAction, state: BulkRequestState): { state: BulkState } | { error: string } {
+  const allowed = ALLOWED[action].find((s) => s === state);
+  if (allowed) return { state: allowed };
+  if (action === 'retry') return { error: `Cannot retry ${state} jobs: retry takes failed jobs only` };
+  if (action === 'promote') return { error: `Cannot promote ${state} jobs: promote takes delayed jobs only` };
+  if (state === 'active') return { error: 'Cannot remove active jobs: a worker is running them' };
+  return { error: `Cannot remove ${state} jobs: remove takes failed, completed, delayed, waiting or prioritized jobs` };
 }
-
-export const isBulkState = (state: BulkRequestState): state is BulkState => (ALLOWED.remove as readonly string[]).includes(state);
 
 /** Longest text a filter field may hold: matching is a plain substring test, never a pattern. */
 export const FILTER_TEXT_MAX = 200;
-const text = z.string().min(1).max(FILTER_TEXT_MAX);
 
 /**
- * What a job must have to be taken; every field given must hold. No regular expressions (one
- * crafted pattern could hold the API process for seconds per job): `reason` and `data` are
- * case-insensitive substrings, `name` is the job's name exactly.
+ * What a job must have to be taken; every field given must hold (validated by bulk.routes.ts's
+ * schema). No regular expressions: one crafted pattern could hold the API process for seconds per
+ * job. `reason` and `data` are case-insensitive substrings, `name` is the job's name exactly.
  */
-export const bulkFilterSchema = z.strictObject({
-  reason: text.optional().describe('case-insensitive part of the failure reason (plain text, not a pattern)'),
-  name: text.optional().describe('the job name, exactly'),
-  data: text.optional().describe("case-insensitive part of the job's data as JSON"),
-  olderThanMs: z.number().int().min(0).max(365 * 86_400_000).optional()
-    .describe('only jobs finished (failed, completed) or created (other states) at least this long before asOf'),
-}).meta({ id: 'BulkFilter' });
-export type BulkFilter = z.output<typeof bulkFilterSchema>;
+export interface BulkFilter {
+  readonly reason?: string;
+  readonly name?: string;
+  readonly data?: string;
+  /** Only jobs finished (failed, completed) or created (other states) at least this long before asOf. */
+  readonly olderThanMs?: number;
+}
 
 /** What the scan reads of a job (its hash fields), enough to decide whether it matches. */
 export interface ScannedJob {
@@ -101,7 +98,9 @@ export interface BulkCursor {
 }
 
 const cursorSchema = z.strictObject({
-  v: z.literal(1), k: z.string().max(64), i: z.string().max(300).nullable(), s: z.string().regex(/^-?\d+(\.\d+)?(e[+-]?\d+)?$/i).max(40).nullable(),
+  // Scores of BullMQ's sets are whole numbers below 2^53 (finishedOn; delay time × 4096 + n;
+  // priority × 2^32 + n), which Redis writes out in full.
+  v: z.literal(1), k: z.string().max(64), i: z.string().max(300).nullable(), s: z.string().regex(/^\d{1,16}$/).nullable(),
   o: z.number().int().min(0), n: z.number().int().min(0), a: z.number().int().min(0), x: z.number().int().min(0),
 });
 
@@ -114,12 +113,10 @@ export function encodeCursor(c: BulkCursor): string {
 /** The cursor, or null when it is not one this server made for these parameters. */
 export function decodeCursor(token: string, key: string): BulkCursor | null {
   if (token.length > CURSOR_MAX) return null;
-  let raw: unknown;
+  let raw: unknown = null;
   try {
     raw = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
+  } catch { /* not JSON: null, which the schema refuses */ }
   const parsed = cursorSchema.safeParse(raw);
   if (!parsed.success || parsed.data.k !== key) return null;
   const c = parsed.data;
@@ -128,7 +125,8 @@ export function decodeCursor(token: string, key: string): BulkCursor | null {
 
 /** The fingerprint of what a cursor belongs to: a cursor from another queue, filter or asOf is refused. */
 export function cursorKey(kind: 'count' | BulkAction, queue: string, state: BulkState, filter: BulkFilter, asOf: number): string {
-  const canonical = JSON.stringify([kind, queue, state, filter.reason ?? null, filter.name ?? null, filter.data ?? null, filter.olderThanMs ?? null, asOf]);
+  // A field left out is written as null (JSON.stringify's undefined in an array).
+  const canonical = JSON.stringify([kind, queue, state, filter.reason, filter.name, filter.data, filter.olderThanMs, asOf]);
   return createHash('sha256').update(canonical).digest('base64url').slice(0, 22);
 }
 

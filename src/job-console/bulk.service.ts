@@ -5,7 +5,7 @@ import type { Platform } from '../platform/module.js';
 import { outboxIdOf, reopenOutboxFailed } from '../platform/queue/outbox.js';
 import { isQueueName } from '../platform/queue/registry.js';
 import {
-  budgetLeft, combinationError, cursorKey, cutoffOf, decodeCursor, encodeCursor, isBulkState, matches,
+  budgetLeft, combination, cursorKey, cutoffOf, decodeCursor, encodeCursor, matches,
   type BulkAction, type BulkCursor, type BulkFilter, type BulkRequestState, type BulkState,
 } from './bulk.rules.js';
 import { claim, release, scanPage, stillThere, type ScanFrom, type ScannedEntry } from './bulk.scan.js';
@@ -91,9 +91,9 @@ export class BulkService {
 
   private checked(queueName: string, action: BulkAction, state: BulkRequestState): { queue: Queue; state: BulkState } {
     if (!isQueueName(queueName)) throw new NotFoundError('Queue not found');
-    const problem = combinationError(action, state);
-    if (problem !== null || !isBulkState(state)) throw new InvalidError(problem ?? 'Invalid state');
-    return { queue: this.deps.queues.get(queueName), state };
+    const taken = combination(action, state);
+    if ('error' in taken) throw new InvalidError(taken.error);
+    return { queue: this.deps.queues.get(queueName), state: taken.state };
   }
 
   private cursorOf(token: string | undefined, key: string): BulkCursor {
