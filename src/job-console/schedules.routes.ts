@@ -10,8 +10,10 @@ export interface SchedulesRoutesDeps {
 }
 
 const admin = { access: 'admin', rateLimit: 'admin.jobs' } as const;
-const doc = (summary: string, rest: Omit<RouteDoc, 'summary' | 'tags' | 'errors'>) =>
-  ({ ...admin, openapi: { summary, tags: ['admin'], errors: { 404: 'Schedule not found' }, ...rest } });
+const doc = (summary: string, rest: Omit<RouteDoc, 'summary' | 'tags'>) =>
+  ({ ...admin, openapi: { summary, tags: ['admin'], ...rest, errors: { 404: 'Schedule not found', ...rest.errors } } });
+/** Pause and resume wait for Redis a bounded time (schedules.service.ts). */
+const redisDown = { 503: 'Redis is unreachable: the schedule was not changed' };
 /** A schedule's id (SCHEDULES); an unknown one answers 404 from the service. */
 const params = z.object({ id: z.string().max(200) });
 
@@ -20,10 +22,10 @@ export function schedulesRoutes(app: Http, deps: SchedulesRoutesDeps): void {
   const { schedules } = deps;
   const adminId = (request: { user: { id: string } | null }) => request.user!.id;
 
-  app.post('/api/admin/jobs/schedulers/:id/pause', { schema: { params }, config: doc('Pause a schedule: its scheduler is removed until resumed (idempotent)', { response: scheduleControlBody }) }, async (request) =>
+  app.post('/api/admin/jobs/schedulers/:id/pause', { schema: { params }, config: doc('Pause a schedule: its scheduler is removed until resumed (idempotent)', { response: scheduleControlBody, errors: redisDown }) }, async (request) =>
     ok(await schedules.pause(adminId(request), request.params.id)));
 
-  app.post('/api/admin/jobs/schedulers/:id/resume', { schema: { params }, config: doc('Resume a schedule: next run from now, skipped runs not made up (idempotent)', { response: scheduleControlBody }) }, async (request) =>
+  app.post('/api/admin/jobs/schedulers/:id/resume', { schema: { params }, config: doc('Resume a schedule: next run from now, skipped runs not made up (idempotent)', { response: scheduleControlBody, errors: redisDown }) }, async (request) =>
     ok(await schedules.resume(adminId(request), request.params.id)));
 
   app.post('/api/admin/jobs/schedulers/:id/run', { schema: { params }, config: doc('Run a schedule once now, paused or not (one waiting run at most)', { response: scheduleRunNowBody, status: 202 }) }, async (request, reply) =>
