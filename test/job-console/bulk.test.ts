@@ -273,6 +273,33 @@ describe('remove and promote', () => {
     await q('media-scan').clean(0, 1000, 'failed');
   });
 
+  it('removes completed jobs older than a given age, and prioritized jobs by name', async () => {
+    const queue = q('search-index-reindex');
+    await queue.addBulk(Array.from({ length: 14 }, () => ({ name: 'Done', data: {} })));
+    const w = worker('search-index-reindex');
+    try {
+      expect(await waitFor(async () => (await queue.getJobCountByTypes('completed')) === 14, 20_000)).toBe(true);
+    } finally {
+      await w.close();
+    }
+    // Finished less than an hour ago: none is old enough.
+    expect((await countAll('search-index-reindex', { action: 'remove', state: 'completed', filter: { olderThanMs: 3_600_000 } })).count).toBe(0);
+    const done = await countAll('search-index-reindex', { action: 'remove', state: 'completed', filter: { olderThanMs: 0 } });
+    expect(done.count).toBe(14);
+    expect((await actAll('search-index-reindex', { action: 'remove', state: 'completed', filter: { olderThanMs: 0 } }, done.asOf, done.count)).at(-1)!.total).toEqual({ acted: 14, skipped: 0 });
+    expect(await queue.getJobCountByTypes('completed')).toBe(0);
+
+    // Prioritized jobs wait in a sorted set by priority (no worker runs here).
+    const urgent = await queue.addBulk(Array.from({ length: 12 }, (_, i) => ({ name: 'Urgent', data: {}, opts: { priority: 1 + (i % 3) } })));
+    const keep = await queue.addBulk(Array.from({ length: 3 }, () => ({ name: 'Keep', data: {}, opts: { priority: 2 } })));
+    const counted = await countAll('search-index-reindex', { action: 'remove', state: 'prioritized', filter: { name: 'Urgent' } });
+    expect(counted.count).toBe(12);
+    expect((await actAll('search-index-reindex', { action: 'remove', state: 'prioritized', filter: { name: 'Urgent' } }, counted.asOf, counted.count)).at(-1)!.total).toEqual({ acted: 12, skipped: 0 });
+    for (const j of urgent) expect(await queue.getJobState(j.id!)).toBe('unknown');
+    for (const j of keep) expect(await queue.getJobState(j.id!)).toBe('prioritized');
+    await queue.obliterate({ force: true });
+  });
+
   it('promotes delayed jobs by name, never a schedule\'s next run', async () => {
     const queue = q('media-thumbnail');
     const mine = await queue.addBulk(Array.from({ length: 13 }, () => ({ name: 'Thumb', data: {}, opts: { delay: 3_600_000 } })));
