@@ -10,7 +10,7 @@ export const bulkSampleSchema = z.object({
 
 const bulkCountSchema = z.object({
   count: z.number().int().describe('matches so far (all of them once complete)'),
-  sample: z.array(bulkSampleSchema).describe("the first matches (oldest first), up to 5 over all steps: this step's share"),
+  sample: z.array(bulkSampleSchema).describe("the first matches in scan order (oldest first; the wait list newest first), up to 5 over all steps: this step's share"),
   asOf: isoTimestamp.describe('the moment the count is of; send it with the bulk operation'),
   complete: z.boolean(),
   cursor,
