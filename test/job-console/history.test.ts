@@ -32,11 +32,12 @@ afterAll(async () => {
   await t.close();
 });
 
-type Handler = (data: unknown, job: { attemptsMade: number }) => Promise<unknown>;
+type Handler = (data: unknown, job: { attemptsMade: number }, signal?: AbortSignal) => Promise<unknown>;
 
 /** A worker process's pool over some queues, with handlers of the test's own, recording history. */
 function startPool(queues: QueueName[], handlers: Record<string, Record<string, Handler>>, options: {
   history?: Partial<ConstructorParameters<typeof JobHistoryWriter>[0]> | null; lockMs?: number; maxStalledCount?: number; concurrency?: number;
+  shutdownTimeoutMs?: number;
   /** false: a pool the test kills (its connection cut), never closed. */
   track?: boolean;
 } = {}) {
@@ -47,7 +48,7 @@ function startPool(queues: QueueName[], handlers: Record<string, Record<string, 
   });
   const pool = new WorkerPool({
     connection, prefix: t.prefix, db: t.app.database.db, log, handlers: handlers as unknown as JobHandlers, queues,
-    defaultConcurrency: options.concurrency ?? 5, shutdownTimeoutMs: 2_000, lockMs: options.lockMs ?? 30_000, heartbeatMs: 60_000,
+    defaultConcurrency: options.concurrency ?? 5, shutdownTimeoutMs: options.shutdownTimeoutMs ?? 2_000, lockMs: options.lockMs ?? 30_000, heartbeatMs: 60_000,
     maxStalledCount: options.maxStalledCount, history: writer ?? undefined,
   });
   pool.start();
@@ -150,6 +151,29 @@ describe('job history from real workers', () => {
     const defer = await rowsOf({ jobId: 'hist-defer-1' });
     expect(deferred).toBe(true);
     expect(defer.map((r) => [r.state, r.attempts])).toEqual([['completed', 1]]);
+  });
+
+  it('does not record a job handed back at shutdown; its run by the next worker is the one row', async () => {
+    const queue = t.app.queues.get('notification-inbox');
+    let started = 0;
+    // A handler that honours its AbortSignal, still running when its worker shuts down.
+    const first = startPool(['notification-inbox'], {
+      'notification-inbox': {
+        NotificationWake: (_data, _job, signal) => {
+          started++;
+          return new Promise((_, reject) => signal!.addEventListener('abort', () => reject(new Error('aborted'))));
+        },
+      },
+    }, { shutdownTimeoutMs: 200 });
+    await queue.add('NotificationWake', { id: 'handback', until: 'x' }, { jobId: 'hist-handback-1', attempts: 3 });
+    await until(async () => started === 1, 'the job to start');
+    await first.pool.close(); // aborts it: handed back to waiting, its attempts unchanged
+    expect(await queue.getJobState('hist-handback-1')).toBe('waiting');
+    expect(await rowsOf({ jobId: 'hist-handback-1' })).toEqual([]);
+    const second = startPool(['notification-inbox'], { 'notification-inbox': { NotificationWake: async () => 'done' } });
+    await until(async () => (await rowsOf({ jobId: 'hist-handback-1' })).length === 1, 'the second run\'s row');
+    await second.pool.close();
+    expect((await rowsOf({ jobId: 'hist-handback-1' })).map((r) => [r.state, r.attempts, r.return_summary])).toEqual([['completed', 1, '"done"']]);
   });
 
   it('records a job failed by the stalled check (its workers died past the stall limit)', async () => {
