@@ -46,8 +46,10 @@ describe('jobHistoryRow: a completed job', () => {
     expect(row).toMatchObject({ finished_at: new Date(T + 7).toISOString(), processed_at: null, wait_ms: null, run_ms: null });
     const zero = jobHistoryRow({ queue: 'q', job: job({ processedOn: 0, finishedOn: 0 }), state: 'completed', worker: null }, 100, T + 7);
     expect(zero).toMatchObject({ finished_at: new Date(T + 7).toISOString(), processed_at: null });
-    const nan = jobHistoryRow({ queue: 'q', job: job({ processedOn: Number.NaN }), state: 'completed', worker: null }, 100, T + 7);
-    expect(nan.processed_at).toBeNull();
+    for (const processedOn of [Number.NaN, Number.POSITIVE_INFINITY, -5]) {
+      const odd = jobHistoryRow({ queue: 'q', job: job({ processedOn }), state: 'completed', worker: null }, 100, T + 7);
+      expect(odd.processed_at, String(processedOn)).toBeNull();
+    }
   });
 
   it('has no return summary for undefined, and cuts a large one to 1 KiB', () => {
@@ -97,6 +99,12 @@ describe('jobHistoryRow: a failed job', () => {
 });
 
 describe('jobHistoryRow: schedules', () => {
+  it('has an empty job id when BullMQ gave none', () => {
+    const row = jobHistoryRow({ queue: 'q', job: job({ id: undefined }), state: 'completed', worker: null }, 100, T);
+    expect(row.job_id).toBe('');
+    expect(row.search_text).toBe(' notificationsdeliver a1');
+  });
+
   it('names the schedule of a scheduler iteration, a catch-up and a manual run; none for other jobs', () => {
     const of = (over: Partial<FinishedJob>) => jobHistoryRow({ queue: 'q', job: job(over), state: 'completed', worker: null }, 100, T).schedule_id;
     expect(of({ id: 'repeat:blog-reconcile:1', repeatJobKey: 'blog-reconcile' })).toBe('blog-reconcile');
@@ -120,6 +128,11 @@ describe('data', () => {
     expect(JSON.parse(dataJson('"😀😀"', 5)!)).toEqual({ truncated: true, bytes: 10, preview: '"😀' });
     expect(JSON.parse(dataJson('[1,2]', 0)!)).toEqual({ truncated: true, bytes: 5, preview: '' });
     expect(dataJson(null, 10)).toBeNull();
+  });
+
+  it('keeps nulls and nested objects as they are', () => {
+    const data = { a: null, b: { c: [1, null, { d: 'e' }] }, f: false };
+    expect(jobHistoryRow({ queue: 'q', job: job({ data }), state: 'completed', worker: null }, 8_192, T).data).toBe(JSON.stringify(data));
   });
 
   it('is null for a job without data', () => {
@@ -209,6 +222,10 @@ describe('helpers', () => {
     expect(cutChars('a😀', 2)).toBe('a');
     expect(cutChars('a😀', 3)).toBe('a😀');
     expect(cutChars('a\udc00b', 2)).toBe('a\udc00');
+    // The first half of a pair at the cut goes (both ends of its range); a string that fits is whole.
+    expect(cutChars('a\ud800b', 2)).toBe('a');
+    expect(cutChars('a\udbffb', 2)).toBe('a');
+    expect(cutChars('a\ud83d', 2)).toBe('a\ud83d');
     expect(cutChars('abc', 0)).toBe('');
   });
 
@@ -218,9 +235,18 @@ describe('helpers', () => {
     expect(leafText({ a: '\u0000', b: 'x' }, 8)).toBe('x');
     expect(leafText({ a: 'abcdef' }, 3)).toBe('abc');
     expect(leafText([[['x']]], 10)).toBe('x');
-    let deep: unknown = 'bottom';
-    for (let i = 0; i < 40; i++) deep = [deep];
-    expect(leafText(deep, 100)).toBe('');
+    // Exactly at the budget: nothing more, numbers included.
+    expect(leafText({ a: 'abc', b: 5, c: true }, 4)).toBe('abc');
+    expect(leafText(5, 0)).toBe('');
+    expect(leafText({ a: 12, b: 'xyz' }, 5)).toBe('12 xy');
+    const nest = (levels: number) => {
+      let v: unknown = 'bottom';
+      for (let i = 0; i < levels; i++) v = [v];
+      return v;
+    };
+    expect(leafText(nest(32), 100)).toBe('bottom');
+    expect(leafText(nest(33), 100)).toBe('');
+    expect(leafText({ f: () => 1, u: undefined, b: 10n, s: Symbol('s'), n: null, ok: 'yes' }, 100)).toBe('yes');
     expect(leafText('top', 0)).toBe('');
     expect(leafText(Symbol('s'), 10)).toBe('');
   });

@@ -75,14 +75,14 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 
 /** `s` without NUL and with each lone surrogate replaced by U+FFFD: storable as text and in jsonb. */
 export function cleanText(s: string): string {
-  if (!SUSPECT.test(s)) return s;
+  // On clean text (nearly always) both scan once and return `s` itself, nothing copied.
   return s.replaceAll('\u0000', '').replace(LONE_SURROGATE, '\ufffd');
 }
 
 /** JSON.stringify's replacer that cleans every string value and every object key on the way. */
 function cleanJson(_key: string, value: unknown): unknown {
   if (typeof value === 'string') return cleanText(value);
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+  if (value instanceof Object && !Array.isArray(value)) {
     const keys = Object.keys(value);
     if (keys.some((k) => SUSPECT.test(k))) return Object.fromEntries(keys.map((k) => [cleanText(k), (value as Record<string, unknown>)[k]]));
   }
@@ -102,8 +102,7 @@ const encoder = new TextEncoder();
 
 /** The longest start of `s` that fits in `max` UTF-8 bytes, never splitting a character. */
 export function cutBytes(s: string, max: number): string {
-  // A UTF-16 code unit is at most 3 bytes of UTF-8 (a pair, 2 units, is 4).
-  if (s.length * 3 <= max) return s;
+  // encodeInto writes whole characters only: `read` is the UTF-16 length of what fits.
   const { read } = encoder.encodeInto(s, new Uint8Array(Math.max(0, max)));
   return s.slice(0, read);
 }
@@ -136,7 +135,7 @@ export function leafText(value: unknown, budget: number): string {
   const parts: string[] = [];
   let size = 0;
   const visit = (v: unknown, depth: number): void => {
-    if (size >= budget || depth > 32 || v === null || v === undefined) return;
+    if (size >= budget || depth > 32) return;
     if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') {
       const text = typeof v === 'string' ? cutChars(cleanText(v), budget - size) : String(v);
       if (text === '') return;
@@ -144,11 +143,9 @@ export function leafText(value: unknown, budget: number): string {
       size += text.length + 1;
       return;
     }
-    if (typeof v !== 'object') return;
-    for (const item of Array.isArray(v) ? v : Object.values(v)) {
-      if (size >= budget) return;
-      visit(item, depth + 1);
-    }
+    // An object's values (null, undefined, a function, a symbol, a BigInt: none). Past the budget each
+    // remaining item returns at once.
+    for (const item of Array.isArray(v) ? v : Object.values(v ?? {})) visit(item, depth + 1);
   };
   visit(value, 0);
   return parts.join(' ');
@@ -157,17 +154,16 @@ export function leafText(value: unknown, budget: number): string {
 /** What search reads: `job-id name failed-reason data-text`, lowercased; id and name always whole. */
 export function searchText(jobId: string, name: string, failedReason: string | null, data: unknown): string {
   const head = `${jobId} ${name}`.toLowerCase();
+  // What is left after the head and a space (nothing when the head fills it: then the cuts are empty).
   const room = SEARCH_MAX_CHARS - head.length - 1;
-  if (room <= 0) return cleanText(head);
   const reason = failedReason ? cutChars(failedReason, room).toLowerCase() : '';
-  const rest = leafText(data, room - reason.length - 1).toLowerCase();
-  const tail = [reason, rest].filter((part) => part !== '').join(' ');
-  return cleanText(tail === '' ? head : `${head} ${cutChars(tail, room)}`);
+  const tail = cutChars([reason, leafText(data, room).toLowerCase()].filter((part) => part !== '').join(' '), room);
+  return cleanText(tail === '' ? head : `${head} ${tail}`);
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const duration = (from: number, to: number) => Math.min(MAX_MS, Math.max(0, Math.round(to - from)));
-const finite = (ms: number | null | undefined): ms is number => typeof ms === 'number' && Number.isFinite(ms) && ms > 0;
+const finite = (ms: number | null | undefined): ms is number => Number.isFinite(ms) && (ms as number) > 0;
 
 /**
  * The row of a job that finished for good. `now` stands in for a finish time BullMQ did not set.
