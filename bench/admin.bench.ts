@@ -15,6 +15,7 @@ import { QUEUE_NAMES } from '../src/platform/queue/registry.js';
 import { createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
 import { intEnv } from './lib/env.js';
 import { fillMetricBuckets, fillRawHistory } from './lib/job-metrics-data.js';
+import { historyPart } from './lib/history-cost.js';
 
 /**
  * bench:admin, in parts (BENCH_ADMIN_PARTS=queues,metrics; all by default), one JSON object with a
@@ -29,6 +30,9 @@ import { fillMetricBuckets, fillRawHistory } from './lib/job-metrics-data.js';
  * hourly) and the 90-day range again with BENCH_METRICS_CONCURRENT (4) at once; and the cost of
  * the rollup over raw history (BENCH_METRICS_ROWS_PER_HOUR, default 100,000 an hour for a day):
  * one hourly run (and the same again: nothing to write), one daily run, one minute re-roll.
+ *
+ * history: what recording job history costs the delivery workload (target: at most 5 % of its
+ * throughput): JOB_HISTORY on and off in one run, ABBA: bench/lib/history-cost.ts.
  */
 const COMPLETED = intEnv('BENCH_COMPLETED', 1_000_000);
 const QUEUE = 'notification-fanout';
@@ -184,7 +188,7 @@ async function metricsPart(): Promise<object> {
 }
 
 /** The parts, in the order they run; BENCH_ADMIN_PARTS picks some (comma-separated). */
-const PARTS: Record<string, () => Promise<object>> = { queues: queuesPart, metrics: metricsPart };
+const PARTS: Record<string, () => Promise<object>> = { queues: queuesPart, metrics: metricsPart, history: historyPart };
 
 async function main() {
   const wanted = (process.env.BENCH_ADMIN_PARTS ?? Object.keys(PARTS).join(',')).split(',').map((p) => p.trim()).filter(Boolean);
