@@ -65,15 +65,16 @@ export class BroadcastsRepository extends Repository {
 
   /**
    * Hides the batch's rows that are still visible by expiring them at `at` (a past instant), and
-   * answers how many. The rows are locked in id order (as every statement here that changes many
-   * rows locks them), FOR NO KEY UPDATE: it waits for every email claim that share-locked one of
-   * them (EmailLogRepository.claim) and then commits before any claim that waited for it re-reads
-   * the row. Foreign-key checks (an email_log row naming the notification) do not wait for it.
+   * answers how many. The rows are locked in id order (as every statement that locks many
+   * notifications locks them, so none deadlocks with another), FOR UPDATE: it waits for every
+   * email claim that share-locked one of them (EmailLogRepository.claim), and until the recall
+   * commits no claim (share lock) and no reservation (its foreign-key check's key-share lock) of
+   * these rows can be taken, so the counts that follow in the transaction hold still.
    */
   async hide(batchId: string, at: Date): Promise<number> {
     const result = await sql`
       WITH locked AS MATERIALIZED (
-        SELECT id FROM notifications WHERE batch_id = ${batchId} AND (expires_at IS NULL OR expires_at > ${at}) ORDER BY id FOR NO KEY UPDATE
+        SELECT id FROM notifications WHERE batch_id = ${batchId} AND (expires_at IS NULL OR expires_at > ${at}) ORDER BY id FOR UPDATE
       )
       UPDATE notifications n SET expires_at = ${at} FROM locked WHERE n.id = locked.id`.execute(this.db);
     return Number(result.numAffectedRows ?? 0n);
@@ -92,12 +93,16 @@ export class BroadcastsRepository extends Repository {
     return Number(result.numAffectedRows ?? 0n);
   }
 
-  /** The batch's notification emails by state; `live`: the keys of claims in hand-off now. */
+  /**
+   * The batch's notification emails by state; `live`: the keys of claims in hand-off now. After
+   * hide, no claim of the batch can be taken: one released meanwhile counts as cancelled.
+   */
   async emails(batchId: string): Promise<BatchEmails> {
     const result = await sql<BatchEmails>`
       SELECT count(*) FILTER (WHERE e.status IN ('sent', 'captured'))::int AS sent,
              count(*) FILTER (WHERE e.status IN ('failed', 'suppressed'))::int AS failed,
-             count(*) FILTER (WHERE e.status = 'cancelled')::int AS cancelled,
+             -- Released by a live claim between cancelUnclaimed and this read: nobody may claim it any more either.
+             count(*) FILTER (WHERE e.status = 'cancelled' OR (e.status = 'sending' AND e.claim_token IS NULL))::int AS cancelled,
              count(*) FILTER (WHERE e.status = 'sending' AND e.claim_token IS NOT NULL AND e.claimed_until < now())::int AS abandoned,
              coalesce(array_agg(e.key) FILTER (WHERE e.status = 'sending' AND e.claim_token IS NOT NULL AND e.claimed_until >= now()), '{}') AS live
       FROM notifications n JOIN email_log e ON e.notification_id = n.id

@@ -74,7 +74,7 @@ export class BroadcastsService {
   /**
    * Recalls a batch; idempotent (a recalled batch answers its recall). In one transaction, under
    * the batch's row lock (a fan-out page in progress commits first, the next one sees the recall):
-   * its visible rows expire now (FOR NO KEY UPDATE in id order, after every email claim that
+   * its visible rows expire now (FOR UPDATE in id order, after every email claim that
    * share-locked one), its emails nobody holds are cancelled, the claims in hand-off are noted,
    * the rest is counted, streams are told (NotificationsExpired) and the admin's action audited.
    * Then it waits, at most EMAIL_LEASE_MS, for the noted claims to finish and counts them.
