@@ -7,6 +7,7 @@ import { renderAudit, renderScheduledPosts, renderSchedules, renderStats, render
 import { renderFailed, renderHealth, renderQueues } from './jobs-view.js';
 import { loadMetrics, setupMetrics } from './metrics-view.js';
 import { renderPreviews } from './previews-view.js';
+import { queueSearchCell, renderSearchQueues, setupSearch } from './search-view.js';
 import { filterProblem, logFilters, renderEmails, renderLogs } from './records-view.js';
 import { renderEmailSummary, setupTimeline } from './timeline-view.js';
 import { loadSuppressions, setupSuppressions } from './suppressions-view.js';
@@ -53,8 +54,9 @@ const loaders = {
   health: async () => renderHealth($('health-body'), (await api('/api/admin/jobs/health')).data),
   queues: async (slow) => {
     const queues = (await api('/api/admin/jobs/queues')).data;
-    renderQueues($('queues-body'), queues, ctx);
+    renderQueues($('queues-body'), queues, ctx, queueSearchCell);
     renderBulkQueues(queues);
+    renderSearchQueues(queues);
     renderFailed($('failed-body'), await failedJobs(queues, slow), ctx);
   },
   workers: async () => renderWorkers($('workers-body'), (await api('/api/admin/jobs/workers')).data),
@@ -220,6 +222,7 @@ function setup() {
   setupBroadcasts(ctx);
   setupMetrics();
   setupBulk(ctx);
+  setupSearch(ctx);
   $('login-form').addEventListener('submit', login);
   $('sign-out').addEventListener('click', signOut);
   $('denied-sign-out').addEventListener('click', signOut);

@@ -56,7 +56,8 @@ function pauseButton(q, ctx) {
   }, label);
 }
 
-export function renderQueues(el, queues, ctx) {
+/** `searchCell(name)`: the row's job search field (search-view.js), when given. */
+export function renderQueues(el, queues, ctx, searchCell) {
   const counts = STATES.map((s) => ({ label: s === 'waiting-children' ? 'Waiting children' : s[0].toUpperCase() + s.slice(1), numeric: true, cell: (q) => q.counts?.[s] ?? 0 }));
   update(el,
     table({
@@ -67,6 +68,7 @@ export function renderQueues(el, queues, ctx) {
         { label: 'Workers', numeric: true, cell: (q) => q.workers },
         ...counts,
         { label: 'Actions', cell: (q) => pauseButton(q, ctx) },
+        ...(searchCell ? [{ label: 'Search', cell: (q) => searchCell(q.name) }] : []),
       ],
     }),
     h('h3', {}, 'Throughput, last hour'),
