@@ -32,6 +32,7 @@ export default {
     'src/admin/timeline.rules.ts',
     'src/platform/queue/job-history.rules.ts',
     'src/job-console/bulk.rules.ts',
+    'src/job-console/metrics.rules.ts',
   ],
   coverageAnalysis: 'perTest',
   reporters: ['clear-text', 'progress-append-only'],

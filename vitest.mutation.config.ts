@@ -30,6 +30,7 @@ export default defineConfig({
       'test/admin/timeline.rules.test.ts',
       'test/platform/job-history.rules.test.ts',
       'test/job-console/bulk.rules.test.ts',
+      'test/job-console/metrics.rules.test.ts',
     ],
     pool: 'forks',
     maxWorkers: 1,

@@ -88,11 +88,10 @@ export const historyHorizon = (now: Date, historyDays: number): Date => new Date
  */
 export function rollupWindow(p: { g: Granularity; now: Date; rolledTo: Date | null; reroll: number; floor: Date }): { from: Date; to: Date } | null {
   const to = floorTo(p.g, p.now);
-  const floor = ceilTo(p.g, p.floor);
-  let from = shift(p.g, to, -p.reroll);
-  if (p.rolledTo === null) from = floor;
-  else if (p.rolledTo < from) from = floorTo(p.g, p.rolledTo);
-  if (from < floor) from = floor;
+  const floor = ceilTo(p.g, p.floor).getTime();
+  const recent = shift(p.g, to, -p.reroll).getTime();
+  const start = p.rolledTo === null ? floor : Math.min(floorTo(p.g, p.rolledTo).getTime(), recent);
+  const from = new Date(Math.max(start, floor));
   return from < to ? { from, to } : null;
 }
 
@@ -100,8 +99,7 @@ export function rollupWindow(p: { g: Granularity; now: Date; rolledTo: Date | nu
 export function chunks(g: Granularity, from: Date, to: Date): Array<{ from: Date; to: Date }> {
   const out: Array<{ from: Date; to: Date }> = [];
   for (let s = floorTo(g, from); s < to; s = shift(g, s, CHUNK_BUCKETS[g])) {
-    const e = shift(g, s, CHUNK_BUCKETS[g]);
-    out.push({ from: s, to: e < to ? e : to });
+    out.push({ from: s, to: new Date(Math.min(shift(g, s, CHUNK_BUCKETS[g]).getTime(), to.getTime())) });
   }
   return out;
 }
@@ -121,7 +119,7 @@ export function resolveRange(q: { granularity: Granularity; from?: Date; to?: Da
   const g = q.granularity;
   const to = q.to ? ceilTo(g, q.to) : floorTo(g, now);
   const from = q.from ? floorTo(g, q.from) : new Date(to.getTime() - DEFAULT_SPAN_MS[g]);
-  if (q.from && q.to && q.from >= q.to) return { path: 'from', message: 'must be before to' };
+  if (q.from && q.to && q.from.getTime() >= q.to.getTime()) return { path: 'from', message: 'must be before to' };
   // Only `from` given, at or after the current bucket's start: nothing closed to show.
   if (from >= to) return { path: 'from', message: `must be before to (without to: before the current ${g}'s start, ${to.toISOString()})` };
   const buckets = Math.round((to.getTime() - from.getTime()) / BUCKET_MS[g]);
@@ -161,8 +159,9 @@ export interface MetricsBucket {
 }
 
 const ms = (v: number) => Math.round(v * 100) / 100;
+// percentile_cont gives the three or none (no row of the bucket had the value).
 const percentiles = (p50: number | null, p95: number | null, p99: number | null): Percentiles | null =>
-  p50 === null || p95 === null || p99 === null ? null : { p50: ms(p50), p95: ms(p95), p99: ms(p99) };
+  p50 === null ? null : { p50: ms(p50), p95: ms(p95!), p99: ms(p99!) };
 
 /** Jobs per second over a bucket of `g`, to 6 significant digits. */
 export const throughputOf = (g: Granularity, jobs: number): number => Number((jobs / (BUCKET_MS[g] / 1000)).toPrecision(6));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  bucketStarts, chunks, fillBuckets, historyHorizon, MAX_BUCKETS, monthsBefore, rerollBuckets, resolveRange, retentionHorizon, rollupWindow,
+  ALL_QUEUES, bucketStarts, chunks, fillBuckets, historyHorizon, MAX_BUCKETS, monthsBefore, rerollBuckets, resolveRange, retentionHorizon, rollupWindow,
   throughputOf, type BucketRow,
 } from '../../src/job-console/metrics.rules.js';
 
@@ -8,6 +8,12 @@ import {
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date) => d.toISOString();
+
+describe('the pseudo-queue', () => {
+  it('is named all (GET /api/admin/jobs/queues/all/metrics), a name no queue has', () => {
+    expect(ALL_QUEUES).toBe('all');
+  });
+});
 
 describe('bucketStarts', () => {
   it('lists the aligned starts of [from, to), oldest first', () => {
