@@ -70,12 +70,13 @@ export class SearchRepository extends Repository {
       // 0024), or the text as a substring. Each has its index; PostgreSQL ORs their bitmaps, or
       // walks finished_at and tests each row when the match is common (the newest come first).
       const branches = [sql`h.job_id = ${f.q}`];
-      if (f.like !== null) branches.push(sql`h.search_text LIKE ${f.like}`);
       if (f.fullText !== null) {
         // The numbers and ids of q, which the words cannot hold, as whole tokens beside them.
         const also = f.fullText.also.map((pattern) => sql` AND h.search_text ~ ${pattern}`);
         branches.push(sql`(h.search_doc @@ websearch_to_tsquery('job_search', ${f.q})${sql.join(also, sql``)})`);
       }
+      // Tested after the stored words (cheaper per row) when PostgreSQL walks rows in time order.
+      if (f.like !== null) branches.push(sql`h.search_text LIKE ${f.like}`);
       conditions.push(sql`(${sql.join(branches, sql` OR `)})`);
     }
     if (f.queues !== null) conditions.push(sql`h.queue = ANY(${[...f.queues]}::text[])`);
@@ -96,26 +97,27 @@ export class SearchRepository extends Repository {
    * does (docs/OPERATIONS.md, Search). On readDb: history tolerates a replica's lag.
    */
   async search(f: HistoryFilter, live: LiveRefs, options: { cap: number; offset: number; limit: number; previewChars: number }): Promise<SearchPageRows> {
-    const { rows: [row] } = await sql<{ history_count: number; queues: Record<string, number>; states: Record<string, number>; page: HistoryHitRow[] }>`
+    const { rows: [row] } = await sql<{ history_count: number; facets: Array<{ queue: string; state: string; n: number }>; page: HistoryHitRow[] }>`
       WITH m AS MATERIALIZED (
-        SELECT h.id, h.finished_at, h.queue, h.state FROM job_history h
-        WHERE ${this.where(f)}
-        ORDER BY h.finished_at DESC, h.id DESC
-        LIMIT ${options.cap + 1}
+        SELECT t.*, row_number() OVER (ORDER BY t.finished_at DESC, t.id DESC) AS rn FROM (
+          SELECT h.id, h.finished_at, h.queue, h.state FROM job_history h
+          WHERE ${this.where(f)}
+          ORDER BY h.finished_at DESC, h.id DESC
+          LIMIT ${options.cap + 1}
+        ) t
       ),
       l AS (
         SELECT * FROM unnest(${[...live.queue]}::text[], ${[...live.state]}::text[], ${[...live.at]}::float8[]) WITH ORDINALITY AS l(queue, state, at_ms, ord)
       ),
       a AS MATERIALIZED (
-        (SELECT m.id, m.finished_at, NULL::bigint AS ord, m.finished_at AS at, m.queue, m.state FROM m ORDER BY m.finished_at DESC, m.id DESC LIMIT ${options.cap})
+        SELECT m.id, m.finished_at, NULL::bigint AS ord, m.finished_at AS at, m.queue, m.state FROM m WHERE m.rn <= ${options.cap}
         UNION ALL
         SELECT NULL, NULL, l.ord, to_timestamp(l.at_ms / 1000.0), l.queue, l.state FROM l
       ),
       p AS (SELECT * FROM a ORDER BY at DESC, ord NULLS LAST, id DESC LIMIT ${options.limit} OFFSET ${options.offset})
       SELECT
         (SELECT count(*)::int FROM m) AS history_count,
-        (SELECT coalesce(json_object_agg(queue, n), '{}') FROM (SELECT queue, count(*)::int AS n FROM a GROUP BY 1) x) AS queues,
-        (SELECT coalesce(json_object_agg(state, n), '{}') FROM (SELECT state, count(*)::int AS n FROM a GROUP BY 1) x) AS states,
+        (SELECT coalesce(json_agg(x), '[]') FROM (SELECT queue, state, count(*)::int AS n FROM a GROUP BY 1, 2) x) AS facets,
         (SELECT coalesce(json_agg(json_build_object(
             'live', p.ord, 'queue', h.queue, 'job_id', h.job_id, 'name', h.name, 'state', h.state,
             'created_ms', ${ms('h.created_at')}, 'processed_ms', ${ms('h.processed_at')}, 'finished_ms', ${ms('h.finished_at')},
@@ -124,7 +126,13 @@ export class SearchRepository extends Repository {
           ) ORDER BY p.at DESC, p.ord NULLS LAST, p.id DESC), '[]')
           FROM p LEFT JOIN job_history h ON h.id = p.id AND h.finished_at = p.finished_at) AS page
     `.execute(this.readDb);
-    return { historyCount: row!.history_count, queues: row!.queues, states: row!.states, page: row!.page };
+    const queues: Record<string, number> = {};
+    const states: Record<string, number> = {};
+    for (const { queue, state, n } of row!.facets) {
+      queues[queue] = (queues[queue] ?? 0) + n;
+      states[state] = (states[state] ?? 0) + n;
+    }
+    return { historyCount: row!.history_count, queues, states, page: row!.page };
   }
 
   /**
