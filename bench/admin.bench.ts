@@ -16,6 +16,7 @@ import { createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, t
 import { intEnv } from './lib/env.js';
 import { fillMetricBuckets, fillRawHistory } from './lib/job-metrics-data.js';
 import { historyPart } from './lib/history-cost.js';
+import { broadcastsPart } from './lib/broadcasts-part.js';
 
 /**
  * bench:admin, in parts (BENCH_ADMIN_PARTS=queues,metrics; all by default), one JSON object with a
@@ -33,6 +34,10 @@ import { historyPart } from './lib/history-cost.js';
  *
  * history: what recording job history costs the delivery workload (target: at most 5 % of its
  * throughput): JOB_HISTORY on and off in one run, ABBA: bench/lib/history-cost.ts.
+ *
+ * broadcasts: a broadcast's preview over 100,000 users (BENCH_BROADCAST_USERS) with mixed
+ * preferences, p50/p95 (target p95 < 500 ms), and one recall of a 100,000-row batch (target
+ * < 10 s): bench/lib/broadcasts-part.ts.
  */
 const COMPLETED = intEnv('BENCH_COMPLETED', 1_000_000);
 const QUEUE = 'notification-fanout';
@@ -188,7 +193,7 @@ async function metricsPart(): Promise<object> {
 }
 
 /** The parts, in the order they run; BENCH_ADMIN_PARTS picks some (comma-separated). */
-const PARTS: Record<string, () => Promise<object>> = { queues: queuesPart, metrics: metricsPart, history: historyPart };
+const PARTS: Record<string, () => Promise<object>> = { queues: queuesPart, metrics: metricsPart, history: historyPart, broadcasts: broadcastsPart };
 
 async function main() {
   const wanted = (process.env.BENCH_ADMIN_PARTS ?? Object.keys(PARTS).join(',')).split(',').map((p) => p.trim()).filter(Boolean);
