@@ -172,6 +172,12 @@ export class JobHistoryWriter {
       let left: JobHistoryRow[];
       try {
         left = await this.write(rows);
+      } catch (err) {
+        // write() answers PostgreSQL's errors itself; anything else is a bug, and must neither
+        // reject here (nobody awaits a tick) nor stop the writer: these rows go, counted.
+        this.deps.log.warn({ err: (err as Error)?.message }, 'job history: outcomes dropped by an unexpected error');
+        this.drop(rows, 'invalid');
+        left = [];
       } finally {
         this.inFlight = 0;
       }
