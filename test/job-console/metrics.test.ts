@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { metricsSeriesBody } from '../../src/job-console/metrics.responses.js';
 import type { MetricsService } from '../../src/job-console/metrics.service.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { expectedPercentiles, insertHistory, metricsService, type HistoryRow } from './metrics.helpers.js';
@@ -95,6 +96,8 @@ describe('rollup percentiles and counts', () => {
 
   it('every bucket of the range is present, oldest first, empty ones zero with null percentiles', async () => {
     const data = await series('notification-delivery', 'minute', '2025-10-18T08:00:00Z', '2025-10-18T09:00:00Z');
+    // The answer is what the OpenAPI document (and the client's types) say, strictly.
+    expect(metricsSeriesBody.strict().safeParse({ success: true, data }).error).toBeUndefined();
     expect(data).toMatchObject({ queue: 'notification-delivery', granularity: 'minute', from: '2025-10-18T08:00:00.000Z', to: '2025-10-18T09:00:00.000Z' });
     expect(data.buckets).toHaveLength(60);
     expect(data.buckets.map((b) => b.start)).toEqual(Array.from({ length: 60 }, (_, i) => new Date(Date.parse('2025-10-18T08:00:00Z') + i * 60_000).toISOString()));
