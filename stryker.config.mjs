@@ -8,6 +8,7 @@ export default {
   vitest: { configFile: 'vitest.mutation.config.ts', related: false },
   mutate: [
     'src/notifications/delivery.rules.ts',
+    'src/notifications/broadcasts.rules.ts',
     'src/notifications/email.render.ts',
     'src/notifications/quiet-hours.ts',
     'src/digests/digest.time.ts',

@@ -6,6 +6,7 @@ export default defineConfig({
   test: {
     include: [
       'test/notifications/delivery.rules.test.ts',
+      'test/notifications/broadcasts.rules.test.ts',
       'test/notifications/email.render.test.ts',
       'test/notifications/quiet-hours.test.ts',
       'test/notifications/quiet-hours.rules.test.ts',

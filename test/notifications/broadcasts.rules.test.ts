@@ -91,9 +91,13 @@ describe('settle', () => {
       { key: 'notification:f', status: 'sending', claimed: false },
       // Still held (the wait ran out) or held by an attempt that died: may have gone out.
       { key: 'notification:g', status: 'sending', claimed: true },
+      { key: 'notification:j', status: 'sending', claimed: true },
+      // Cancelled is cancelled, whatever token it kept; sent is sent.
+      { key: 'notification:h', status: 'cancelled', claimed: true },
+      { key: 'notification:i', status: 'sent', claimed: true },
     ]);
     expect(out).toEqual({
-      hidden: 10, emailsSent: 3, emailsCancelled: 4, emailsFailed: 2, emailsUnconfirmed: 1, digestItemsRemoved: 3, unreached: 4, settled: true, waitingOn: [],
+      hidden: 10, emailsSent: 4, emailsCancelled: 5, emailsFailed: 2, emailsUnconfirmed: 2, digestItemsRemoved: 3, unreached: 4, settled: true, waitingOn: [],
     });
   });
 
