@@ -119,13 +119,10 @@ function render(res, query) {
       empty: query.q ? `No job matches “${query.q}”${query.queue || query.state || query.from || query.to ? ' with these filters' : ''}.` : 'No job matches these filters.',
       columns: [
         { label: 'Time', cell: (j) => formatDate(iso(j.source === 'history' ? j.finishedOn : j.timestamp)) },
+        { label: 'Job', cell: (j) => [h('span', { class: 'job-id' }, j.id), h('span', { class: 'cell-note' }, j.name)] },
         { label: 'Queue', cell: (j) => j.queue },
-        { label: 'Job', cell: (j) => h('span', { class: 'job-id' }, j.id) },
-        { label: 'Name', cell: (j) => j.name },
-        { label: 'State', cell: (j) => badge(j.state, STATE_KIND[j.state] ?? 'muted') },
-        { label: 'Source', cell: (j) => (j.source === 'live' ? 'live' : 'history') },
-        { label: 'Attempts', numeric: true, cell: (j) => j.attemptsMade },
-        { label: 'Run time', numeric: true, cell: (j) => duration(j.durationMs) },
+        { label: 'State', cell: (j) => [badge(j.state, STATE_KIND[j.state] ?? 'muted'), h('span', { class: 'cell-note' }, j.source === 'live' ? 'live' : 'history')] },
+        { label: 'Attempts · run', numeric: true, cell: (j) => `${j.attemptsMade} · ${duration(j.durationMs)}` },
         { label: 'Failure / data', wrap: true, cell: (j) => (j.failedReason ? h('span', { class: 'error-text' }, j.failedReason) : h('span', { class: 'muted data-preview' }, j.dataPreview ?? '')) },
         {
           label: 'Details',
@@ -172,7 +169,7 @@ export function renderSearchQueues(queues) {
 export function queueSearchCell(queue) {
   const draft = state.drafts.get(queue) ?? { value: '', start: 0, end: 0 };
   const input = h('input', {
-    type: 'search', name: 'q', value: draft.value, maxlength: '400', autocomplete: 'off', spellcheck: 'false', placeholder: 'Search this queue',
+    type: 'search', name: 'q', value: draft.value, maxlength: '400', autocomplete: 'off', spellcheck: 'false', placeholder: 'Search…',
     'aria-label': `Search jobs of ${queue}`, dataset: { focusKey: `queue-search-${queue}` },
     oninput: (e) => state.drafts.set(queue, { value: e.target.value, start: e.target.selectionStart ?? 0, end: e.target.selectionEnd ?? 0 }),
   });
@@ -189,5 +186,5 @@ export function queueSearchCell(queue) {
       state.drafts.delete(queue);
       void run(1).then(() => $('search-title').scrollIntoView({ block: 'start' }));
     },
-  }, input, h('button', { type: 'submit', class: 'secondary', 'aria-label': `Search ${queue}`, dataset: { focusKey: `queue-search-go-${queue}` } }, 'Search'));
+  }, input, h('button', { type: 'submit', class: 'secondary', 'aria-label': `Search ${queue}`, dataset: { focusKey: `queue-search-go-${queue}` } }, 'Go'));
 }
