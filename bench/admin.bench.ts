@@ -17,6 +17,7 @@ import { intEnv } from './lib/env.js';
 import { fillMetricBuckets, fillRawHistory } from './lib/job-metrics-data.js';
 import { historyPart } from './lib/history-cost.js';
 import { broadcastsPart } from './lib/broadcasts-part.js';
+import { searchPart } from './lib/job-search-bench.js';
 
 /**
  * bench:admin, in parts (BENCH_ADMIN_PARTS=queues,metrics; all by default), one JSON object with a
@@ -38,6 +39,10 @@ import { broadcastsPart } from './lib/broadcasts-part.js';
  * broadcasts: a broadcast's preview over 100,000 users (BENCH_BROADCAST_USERS) with mixed
  * preferences, p50/p95 (target p95 < 500 ms), and one recall of a 100,000-row batch (target
  * < 10 s): bench/lib/broadcasts-part.ts.
+ *
+ * search: GET /api/admin/jobs/search over 1,000,000 history rows (BENCH_SEARCH_ROWS) and a live
+ * backlog, a mix of query kinds one at a time, p50/p95/p99 each and overall (target p95 < 50 ms):
+ * bench/lib/job-search-bench.ts.
  */
 const COMPLETED = intEnv('BENCH_COMPLETED', 1_000_000);
 const QUEUE = 'notification-fanout';
@@ -193,7 +198,7 @@ async function metricsPart(): Promise<object> {
 }
 
 /** The parts, in the order they run; BENCH_ADMIN_PARTS picks some (comma-separated). */
-const PARTS: Record<string, () => Promise<object>> = { queues: queuesPart, metrics: metricsPart, history: historyPart, broadcasts: broadcastsPart };
+const PARTS: Record<string, () => Promise<object>> = { queues: queuesPart, metrics: metricsPart, search: searchPart, history: historyPart, broadcasts: broadcastsPart };
 
 async function main() {
   const wanted = (process.env.BENCH_ADMIN_PARTS ?? Object.keys(PARTS).join(',')).split(',').map((p) => p.trim()).filter(Boolean);
