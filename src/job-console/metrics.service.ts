@@ -4,7 +4,7 @@ import type { Platform } from '../platform/module.js';
 import { isQueueName } from '../platform/queue/registry.js';
 import type { MetricsRepository } from './metrics.repository.js';
 import {
-  ALL_QUEUES, ceilTo, chunks, fillBuckets, floorTo, GRANULARITIES, historyHorizon, rerollBuckets, retentionHorizon, rollupWindow,
+  ALL_QUEUES, ceilTo, chunks, fillBuckets, floorTo, GRANULARITIES, rerollBuckets, retentionHorizon, rollupFloor, rollupWindow,
   type Granularity, type MetricsBucket, type MetricsRetention,
 } from './metrics.rules.js';
 
@@ -63,16 +63,9 @@ export class MetricsService {
     const started = performance.now();
     const { metrics, db } = this.deps;
     return untilHeld(db, (tx) => metrics.in(tx).tryLockLevel(g), async () => {
-      const floor = new Date(Math.max(historyHorizon(now, this.deps.historyDays).getTime(), retentionHorizon(g, now, this.deps.retention).getTime()));
+      const floor = rollupFloor(g, now, this.deps.historyDays, this.deps.retention);
       const window = rollupWindow({ g, now, rolledTo: await metrics.rolledTo(g), reroll: rerollBuckets(g, this.deps.flushMs), floor });
-      let scanned = 0;
-      let written = 0;
-      for (const c of window ? chunks(g, window.from, window.to) : []) {
-        const r = await metrics.rollUp(g, c.from, c.to);
-        scanned += r.scanned;
-        written += r.written;
-        await metrics.advance(g, c.to);
-      }
+      const { scanned, written } = window ? await this.compute(g, window.from, window.to, true) : { scanned: 0, written: 0 };
       const purged = await metrics.purge(g, retentionHorizon(g, now, this.deps.retention));
       const result: LevelRollup = {
         granularity: g, from: window?.from.toISOString() ?? null, to: window?.to.toISOString() ?? null, scanned, written, purged,
@@ -90,16 +83,20 @@ export class MetricsService {
    */
   async rollWindow(g: Granularity, from: Date, to: Date): Promise<{ scanned: number; written: number }> {
     const { metrics, db } = this.deps;
-    return untilHeld(db, (tx) => metrics.in(tx).tryLockLevel(g), async () => {
-      let scanned = 0;
-      let written = 0;
-      for (const c of chunks(g, floorTo(g, from), ceilTo(g, to))) {
-        const r = await metrics.rollUp(g, c.from, c.to);
-        scanned += r.scanned;
-        written += r.written;
-      }
-      return { scanned, written };
-    });
+    return untilHeld(db, (tx) => metrics.in(tx).tryLockLevel(g), () => this.compute(g, floorTo(g, from), ceilTo(g, to), false));
+  }
+
+  /** [from, to) in statements of CHUNK_BUCKETS buckets; `advance`: the watermark moves after each. */
+  private async compute(g: Granularity, from: Date, to: Date, advance: boolean): Promise<{ scanned: number; written: number }> {
+    let scanned = 0;
+    let written = 0;
+    for (const c of chunks(g, from, to)) {
+      const r = await this.deps.metrics.rollUp(g, c.from, c.to);
+      scanned += r.scanned;
+      written += r.written;
+      if (advance) await this.deps.metrics.advance(g, c.to);
+    }
+    return { scanned, written };
   }
 
   /** Every bucket of [from, to) of one queue (or 'all'), oldest first; an unknown queue is 404 as on the other queue routes. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  ALL_QUEUES, bucketStarts, chunks, fillBuckets, historyHorizon, MAX_BUCKETS, monthsBefore, rerollBuckets, resolveRange, retentionHorizon, rollupWindow,
+  ALL_QUEUES, bucketStarts, chunks, fillBuckets, historyHorizon, MAX_BUCKETS, monthsBefore, rerollBuckets, resolveRange, retentionHorizon, rollupFloor, rollupWindow,
   throughputOf, type BucketRow,
 } from '../../src/job-console/metrics.rules.js';
 
@@ -75,6 +75,15 @@ describe('retention', () => {
     expect(monthsBefore(at('2025-01-15T00:00:00Z'), 1)).toEqual(at('2024-12-15T00:00:00Z'));
   });
 
+  it('a run computes nothing older than history or than its retention, whichever is later', () => {
+    const now = at('2025-10-18T09:30:30Z');
+    // Minutes: 24 h of retention inside 30 days of history.
+    expect(rollupFloor('minute', now, 30, r)).toEqual(at('2025-10-17T09:30:00Z'));
+    // Days: 13 months of retention, but history since 2025-09-18 only.
+    expect(rollupFloor('day', now, 30, r)).toEqual(at('2025-09-18T00:00:00Z'));
+    expect(rollupFloor('hour', now, 1, r)).toEqual(at('2025-10-17T00:00:00Z'));
+  });
+
   it('history starts at the first whole UTC day kept', () => {
     expect(historyHorizon(at('2025-10-18T09:30:00Z'), 1)).toEqual(at('2025-10-17T00:00:00Z'));
     expect(historyHorizon(at('2025-10-18T00:00:00Z'), 30)).toEqual(at('2025-09-18T00:00:00Z'));
@@ -130,12 +139,11 @@ describe('rollupWindow', () => {
 });
 
 describe('fillBuckets', () => {
-  const row = (start: string, over: Partial<BucketRow> = {}): BucketRow => ({
-    bucket_start: at(start), completed: 0, failed: 0, wait_p50: null, wait_p95: null, wait_p99: null, run_p50: null, run_p95: null, run_p99: null, ...over,
-  });
+  const row = (start: string, counts: [number, number], wait: [number, number, number] | null, run: [number, number, number] | null): BucketRow =>
+    [Date.parse(start), ...counts, ...(wait ?? [null, null, null]), ...(run ?? [null, null, null])];
 
   it('has every bucket: stored ones as they are, the others zero with null percentiles', () => {
-    const rows = [row('2025-10-18T09:01:00Z', { completed: 90, failed: 30, wait_p50: 1.234, wait_p95: 10, wait_p99: 12.3456, run_p50: 5, run_p95: 50, run_p99: 99.999 })];
+    const rows = [row('2025-10-18T09:01:00Z', [90, 30], [1.234, 10, 12.3456], [5, 50, 99.999])];
     expect(fillBuckets('minute', at('2025-10-18T09:00:00Z'), at('2025-10-18T09:03:00Z'), rows)).toEqual([
       { start: '2025-10-18T09:00:00.000Z', completed: 0, failed: 0, throughput: 0, waitMs: null, runMs: null },
       { start: '2025-10-18T09:01:00.000Z', completed: 90, failed: 30, throughput: 2, waitMs: { p50: 1.23, p95: 10, p99: 12.35 }, runMs: { p50: 5, p95: 50, p99: 100 } },
@@ -143,8 +151,15 @@ describe('fillBuckets', () => {
     ]);
   });
 
+  it('walks the rows in order: rows before the range skipped, neighbours and gaps each in place', () => {
+    const rows = [row('2025-10-18T07:00:00Z', [7, 0], null, null), row('2025-10-18T08:00:00Z', [1, 0], null, null), row('2025-10-18T09:00:00Z', [2, 0], null, null), row('2025-10-18T11:00:00Z', [4, 1], null, null)];
+    const filled = fillBuckets('hour', at('2025-10-18T08:00:00Z'), at('2025-10-18T13:00:00Z'), rows);
+    expect(filled.map((b) => [b.start.slice(11, 13), b.completed, b.failed])).toEqual([['08', 1, 0], ['09', 2, 0], ['10', 0, 0], ['11', 4, 1], ['12', 0, 0]]);
+    expect(fillBuckets('day', at('2025-10-18T00:00:00Z'), at('2025-10-20T00:00:00Z'), [])).toHaveLength(2);
+  });
+
   it('gives null percentiles for a bucket whose jobs had no value (never started)', () => {
-    const [b] = fillBuckets('hour', at('2025-10-18T09:00:00Z'), at('2025-10-18T10:00:00Z'), [row('2025-10-18T09:00:00Z', { failed: 2, run_p50: 3, run_p95: 3, run_p99: 3 })]);
+    const [b] = fillBuckets('hour', at('2025-10-18T09:00:00Z'), at('2025-10-18T10:00:00Z'), [row('2025-10-18T09:00:00Z', [0, 2], null, [3, 3, 3])]);
     expect(b).toMatchObject({ failed: 2, waitMs: null, runMs: { p50: 3 } });
   });
 
