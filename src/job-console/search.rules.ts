@@ -198,3 +198,42 @@ export function timeRange(from: string | undefined, to: string | undefined): { f
 export function passesFilters(hit: JobSearchHit, f: { readonly name?: string; readonly from: number | null; readonly to: number | null }): boolean {
   return (f.name === undefined || hit.name === f.name) && (f.from === null || hit.timestamp >= f.from) && (f.to === null || hit.timestamp <= f.to);
 }
+
+/** A slice of history by finished_at: `lo` inclusive, `hi` exclusive (`hiInclusive`: a `to` bound); null: unbounded. */
+export interface TimeWindow {
+  readonly lo: number | null;
+  readonly hi: number | null;
+  readonly hiInclusive: boolean;
+}
+
+/** The newest slice: four hours (then 4, 8, 16… hours before it). */
+const FIRST_SLICE_MS = 4 * 3_600_000;
+
+/**
+ * The slices a search reads history in, newest first: the four hours before the anchor (`to`, or
+ * now; the first slice also takes anything after it), then 4, 8, 16… hours before that, the last one
+ * open-ended (or ending at `from`), so every instant in [from, to] is in exactly one and
+ * JOB_HISTORY_DAYS take about a dozen slices. The statement sorts one slice at a time and stops
+ * once it has enough (search.repository.ts): the slice it stops in is at most as large as all
+ * before it, so a common word costs about twice the rows it needs, and a rare one the index
+ * reads of every slice.
+ */
+export function historyWindows(now: number, range: { from: number | null; to: number | null }, keepDays: number): TimeWindow[] {
+  const anchor = range.to === null ? now : Math.min(range.to, now);
+  const oldest = anchor - (keepDays + 1) * DAY_MS;
+  const windows: TimeWindow[] = [];
+  const push = (lo: number | null, hi: number | null) => windows.push({ lo, hi, hiInclusive: windows.length === 0 && hi !== null });
+  let hi: number | null = range.to;
+  let lo = anchor - FIRST_SLICE_MS;
+  let span = FIRST_SLICE_MS;
+  for (;;) {
+    if ((range.from !== null && lo <= range.from) || lo <= oldest) {
+      push(range.from, hi);
+      return windows;
+    }
+    push(lo, hi);
+    hi = lo;
+    lo -= span;
+    span *= 2;
+  }
+}

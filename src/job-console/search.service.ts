@@ -6,7 +6,7 @@ import { scheduleIdOf } from '../platform/queue/schedules.js';
 import { outboxEpochKey } from '../platform/redis/keys.js';
 import type { SearchRepository, HistoryHitRow } from './search.repository.js';
 import {
-  HISTORY_STATES, LIVE_STATES, PREVIEW_CHARS, compareLive, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, resolveLive, timeRange, tokenPattern,
+  HISTORY_STATES, LIVE_STATES, PREVIEW_CHARS, compareLive, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, resolveLive, timeRange, tokenPattern, historyWindows,
   type JobSearchHit, type LiveScanState, type SearchState,
 } from './search.rules.js';
 
@@ -39,6 +39,8 @@ export interface JobSearchServiceDeps extends Pick<Platform, 'queues'> {
   readonly prefix: string;
   /** JOB_SEARCH_LIVE_SCAN: jobs read per queue and live state for a text search. */
   readonly liveScan: number;
+  /** JOB_HISTORY_DAYS: how far back history's slices reach before the last, open-ended one. */
+  readonly historyDays: number;
   readonly countCap?: number;
 }
 
@@ -150,6 +152,7 @@ export class JobSearchService {
         fullText: fullText?.words ? { also: fullText.dropped.map(tokenPattern) } : null,
         queues: request.queues ?? null, states: historyStates, name: request.name ?? null,
         from: range.from === null ? null : new Date(range.from), to: range.to === null ? null : new Date(range.to), exclude,
+        windows: historyWindows(Date.now(), range, this.deps.historyDays),
       },
       { queue: keep.map((h) => h.queue), state: keep.map((h) => h.state), at: keep.map((h) => h.timestamp) },
       { cap: this.cap, offset: (page - 1) * pageSize, limit: pageSize, previewChars: PREVIEW_CHARS },

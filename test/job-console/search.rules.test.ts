@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  compareLive, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, PREVIEW_CHARS, resolveLive, timeRange, tokenPattern, websearchTerms,
+  compareLive, historyWindows, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, PREVIEW_CHARS, resolveLive, timeRange, tokenPattern, websearchTerms,
   type JobSearchHit,
 } from '../../src/job-console/search.rules.js';
 
@@ -169,5 +169,54 @@ describe('timeRange and passesFilters', () => {
   it('knows the terminal states', () => {
     expect(isTerminal('completed') && isTerminal('failed')).toBe(true);
     expect(isTerminal('waiting') || isTerminal('active') || isTerminal('delayed')).toBe(false);
+  });
+});
+
+describe('historyWindows', () => {
+  const H = 3_600_000;
+  const now = Date.UTC(2025, 9, 18, 12);
+  const covers = (ws: ReturnType<typeof historyWindows>, t: number) => ws.filter((w) => (w.lo === null || t >= w.lo) && (w.hi === null || (w.hiInclusive ? t <= w.hi : t < w.hi))).length;
+
+  it('slices newest first: 4 hours (and anything later), then 4, 8, 16… hours, the last one open-ended', () => {
+    const ws = historyWindows(now, { from: null, to: null }, 30);
+    expect(ws.slice(0, 4)).toEqual([
+      { lo: now - 4 * H, hi: null, hiInclusive: false }, { lo: now - 8 * H, hi: now - 4 * H, hiInclusive: false },
+      { lo: now - 16 * H, hi: now - 8 * H, hiInclusive: false }, { lo: now - 32 * H, hi: now - 16 * H, hiInclusive: false },
+    ]);
+    expect(ws.at(-1)).toMatchObject({ lo: null });
+    expect(ws.at(-2)!.lo!).toBeGreaterThan(now - 31 * 24 * H);
+    // 30 days in about a dozen slices; every instant, even far past and future, in exactly one.
+    expect(ws.length).toBeLessThanOrEqual(10);
+    for (const t of [now + 86_400_000, now, now - 4 * H, now - 4 * H - 1, now - 40 * 24 * H, 0]) expect(covers(ws, t), String(t)).toBe(1);
+    for (let i = 1; i < ws.length; i++) expect(ws[i]!.hi).toBe(ws[i - 1]!.lo);
+  });
+
+  it('keeps to [from, to]: the first slice ends at to (inclusive), the last starts at from', () => {
+    const from = now - 50 * H;
+    const to = now - 10 * H;
+    const ws = historyWindows(now, { from, to }, 30);
+    expect(ws[0]).toEqual({ lo: to - 4 * H, hi: to, hiInclusive: true });
+    expect(ws.at(-1)!.lo).toBe(from);
+    for (const t of [to, to - 1, from, from + 1, to - 4 * H]) expect(covers(ws, t), String(t)).toBe(1);
+    expect(covers(ws, to + 1)).toBe(0);
+    expect(covers(ws, from - 1)).toBe(0);
+    // A to in the future anchors at now; a narrow range is one slice.
+    expect(historyWindows(now, { from: null, to: now + H }, 30)[0]).toEqual({ lo: now - 4 * H, hi: now + H, hiInclusive: true });
+    expect(historyWindows(now, { from: now - H, to: now }, 30)).toEqual([{ lo: now - H, hi: now, hiInclusive: true }]);
+    expect(historyWindows(now, { from: now - H, to: null }, 30)).toEqual([{ lo: now - H, hi: null, hiInclusive: false }]);
+  });
+
+  it('reaches JOB_HISTORY_DAYS and a day more before the open-ended slice, in few slices', () => {
+    for (const days of [1, 7, 30, 3650]) {
+      const oldest = now - (days + 1) * 24 * H;
+      const ws = historyWindows(now, { from: null, to: null }, days);
+      const last = ws.at(-1)!;
+      const before = ws.at(-2)!;
+      expect(last.lo).toBeNull();
+      expect(last.hi!).toBeGreaterThan(oldest);
+      // The next slice, twice the one before, would have passed the horizon.
+      expect(last.hi! - 2 * (before.hi! - before.lo!)).toBeLessThanOrEqual(oldest);
+      expect(ws.length).toBeLessThanOrEqual(Math.ceil(Math.log2((days + 1) * 6)) + 2);
+    }
   });
 });
