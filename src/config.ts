@@ -155,6 +155,8 @@ const envSchema = z.object({
   // Bulk operations by filter act in pages of this many jobs; live-job search reads at most this many per queue and state.
   JOB_BULK_PAGE_SIZE: int(10, 10_000).default(1_000),
   JOB_SEARCH_LIVE_SCAN: int(0, 100_000).default(2_000),
+  // Job search counts history matches exactly up to this many (past it: totalExact false); the cost of a broad search grows with it.
+  JOB_SEARCH_COUNT_CAP: int(100, 100_000).default(2_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -276,6 +278,7 @@ export interface Config {
     readonly metrics: { readonly minuteHours: number; readonly hourDays: number; readonly dayMonths: number };
     readonly bulkPageSize: number;
     readonly searchLiveScan: number;
+    readonly searchCountCap: number;
   };
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
   readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly prefixThreshold: number; readonly maxCandidates: number };
@@ -406,6 +409,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       metrics: { minuteHours: e.JOB_METRICS_MINUTE_HOURS, hourDays: e.JOB_METRICS_HOUR_DAYS, dayMonths: e.JOB_METRICS_DAY_MONTHS },
       bulkPageSize: e.JOB_BULK_PAGE_SIZE,
       searchLiveScan: e.JOB_SEARCH_LIVE_SCAN,
+      searchCountCap: e.JOB_SEARCH_COUNT_CAP,
     },
   });
 }

@@ -34,7 +34,7 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
   const bulk = new BulkService({ db, queues: deps.queues, redis: deps.redis, audit, pageSize: config.jobConsole.bulkPageSize });
   const search = new JobSearchService({
     queues: deps.queues, history: new SearchRepository(db, deps.readDb), prefix: config.queuePrefix, liveScan: config.jobConsole.searchLiveScan,
-    historyDays: config.jobConsole.history.days,
+    historyDays: config.jobConsole.history.days, countCap: config.jobConsole.searchCountCap,
   });
   return {
     maintenance,

@@ -10,9 +10,10 @@ export interface HistoryFilter {
   readonly like: string | null;
   /**
    * q's full-text reading (textQuery), null when q has no word the job_search configuration keeps;
-   * `also`: regular expressions (search.rules.ts tokenPattern) of its numbers and ids.
+   * `also`: its numbers and ids, each as a regular expression (search.rules.ts tokenPattern) and,
+   * when the trigram index can narrow it, a LIKE pattern.
    */
-  readonly fullText: { readonly also: readonly string[] } | null;
+  readonly fullText: { readonly also: ReadonlyArray<{ readonly token: string; readonly like: string | null }> } | null;
   readonly queues: readonly string[] | null;
   /** completed and/or failed; an empty list reads no history (the filter names live states only). */
   readonly states: readonly string[] | null;
@@ -73,8 +74,10 @@ export class SearchRepository extends Repository {
       // walks finished_at and tests each row when the match is common (the newest come first).
       const branches = [sql`h.job_id = ${f.q}`];
       if (f.fullText !== null) {
-        // The numbers and ids of q, which the words cannot hold, as whole tokens beside them.
-        const also = f.fullText.also.map((pattern) => sql` AND h.search_text ~ ${pattern}`);
+        // The numbers and ids of q, which the words cannot hold, as whole tokens beside them; a
+        // token of 3+ letters or digits also as a substring, which the trigram index can narrow
+        // (`outbox-2900019`: the word `outbox` is in most rows, `2900019` in one).
+        const also = f.fullText.also.map(({ like, token }) => (like === null ? sql` AND h.search_text ~ ${token}` : sql` AND h.search_text LIKE ${like} AND h.search_text ~ ${token}`));
         branches.push(sql`(h.search_doc @@ websearch_to_tsquery('job_search', ${f.q})${sql.join(also, sql``)})`);
       }
       // Tested after the stored words (cheaper per row) when PostgreSQL walks rows in time order.

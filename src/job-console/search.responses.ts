@@ -49,7 +49,7 @@ export const jobSearchBody = z.object({
     scanned: z.number().int().describe('live jobs read for a text match'),
     truncated: z.boolean().describe('some queue held more jobs in a live state than JOB_SEARCH_LIVE_SCAN: older ones were not read'),
   }),
-  totalExact: z.boolean().describe('false: more than 10,000 history rows matched (total and facets count the newest 10,000), or the live scan was truncated'),
+  totalExact: z.boolean().describe('false: more than JOB_SEARCH_COUNT_CAP (2,000) history rows matched (total and facets count the newest that many), or the live scan was truncated'),
 }).meta({ id: 'JobSearchPage' });
 
 const _hit: Same<z.output<typeof jobSearchHitSchema>, JobSearchHit> = true;

@@ -16,7 +16,7 @@ export function jobSearchRoutes(app: Http, deps: SearchRoutesDeps): void {
         description: 'Newest first (history by finish time, live jobs by their timestamp), with facets by queue and state. '
           + 'A job id is looked up in every queue; text is matched against job history (full text and substring, indexed) and the newest '
           + 'JOB_SEARCH_LIVE_SCAN jobs of each queue and live state (`live` says how many were read and whether some were not). '
-          + 'More than 10,000 history matches are not counted: `totalExact` is then false.',
+          + 'History matches past JOB_SEARCH_COUNT_CAP (2,000) are not counted: `totalExact` is then false.',
       },
     },
   }, async (request) => {

@@ -10,8 +10,6 @@ import {
   type JobSearchHit, type LiveScanState, type SearchState,
 } from './search.rules.js';
 
-/** History matches counted exactly; past this the total (and the facets) cover the newest COUNT_CAP. */
-export const COUNT_CAP = 10_000;
 
 export interface JobSearchRequest {
   /** Trimmed; absent or empty: every job (the filters still apply). */
@@ -41,11 +39,18 @@ export interface JobSearchServiceDeps extends Pick<Platform, 'queues'> {
   readonly liveScan: number;
   /** JOB_HISTORY_DAYS: how far back history's slices reach before the last, open-ended one. */
   readonly historyDays: number;
-  readonly countCap?: number;
+  /** JOB_SEARCH_COUNT_CAP: history matches counted exactly; past it the total (and the facets) cover the newest that many. */
+  readonly countCap: number;
 }
 
 /** A run of three letters or digits: what the trigram index needs to narrow a LIKE (else it reads every entry). */
 const TRIGRAM_WORTHY = /[\p{L}\p{N}]{3}/u;
+/**
+ * Whitespace or a quote: q is several terms (or a phrase), read as words too. One token (an id, a
+ * uuid, a word) is found by its substring, which holds every row its words would find, without
+ * reading the posting lists of its common parts (`outbox` in `outbox-2900019`).
+ */
+const SEVERAL_TERMS = /[\s"]/u;
 
 function historyHit(row: HistoryHitRow): JobSearchHit {
   return {
@@ -65,7 +70,7 @@ export class JobSearchService {
   private readonly cap: number;
 
   constructor(private readonly deps: JobSearchServiceDeps) {
-    this.cap = deps.countCap ?? COUNT_CAP;
+    this.cap = deps.countCap;
   }
 
   /**
@@ -149,7 +154,7 @@ export class JobSearchService {
     const rows = await this.deps.history.search(
       {
         q, like: q !== null && TRIGRAM_WORTHY.test(q) ? likePattern(q) : null,
-        fullText: fullText?.words ? { also: fullText.dropped.map(tokenPattern) } : null,
+        fullText: fullText?.words && (SEVERAL_TERMS.test(q!) || !TRIGRAM_WORTHY.test(q!)) ? { also: fullText.dropped.map((t) => ({ token: tokenPattern(t), like: TRIGRAM_WORTHY.test(t) ? likePattern(t) : null })) } : null,
         queues: request.queues ?? null, states: historyStates, name: request.name ?? null,
         from: range.from === null ? null : new Date(range.from), to: range.to === null ? null : new Date(range.to), exclude,
         windows: historyWindows(Date.now(), range, this.deps.historyDays),

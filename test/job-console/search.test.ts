@@ -13,12 +13,13 @@ import { testRedis } from '../helpers/redis.js';
 // The API alone: no worker of the app's runs, so a job added to a queue stays waiting (live), and
 // history rows are inserted as the writer would (its searchText), each test with words of its own.
 const LIVE_SCAN = 40;
+const CAP = 200;
 let t: TestApp;
 let admin: Session;
 let connection: RedisClient;
 
 beforeAll(async () => {
-  t = await createTestApp({ JOB_SEARCH_LIVE_SCAN: String(LIVE_SCAN), RATE_LIMIT_OVERRIDES: 'admin.jobs=100000' }, { roles: ['api'] });
+  t = await createTestApp({ JOB_SEARCH_LIVE_SCAN: String(LIVE_SCAN), JOB_SEARCH_COUNT_CAP: String(CAP), RATE_LIMIT_OVERRIDES: 'admin.jobs=100000' }, { roles: ['api'] });
   admin = await t.admin();
   connection = testRedis({ maxRetriesPerRequest: null });
 });
@@ -144,7 +145,8 @@ describe('what each kind of q finds', () => {
     // Not adjacent in the text, so only the full-text branch can find it; read as its words alone it would find both.
     expect(ids((await search({ q: `77123 ${a}` })).body)).toEqual([`history:webhook-delivery:${rows[0]!.id}`]);
     expect(ids((await search({ q: `${a} 10.0.3.13` })).body)).toEqual([`history:webhook-delivery:${rows[1]!.id}`]);
-    expect(ids((await search({ q: `${a}-77123` })).body)).toEqual([`history:webhook-delivery:${rows[0]!.id}`]);
+    // One token (no space) is taken as written: a substring, which this is not.
+    expect(ids((await search({ q: `${a}-77123` })).body)).toEqual([]);
     // A number is a whole token: 7712 is not in 77123, 10.0.3.1 not in 10.0.3.12.
     expect(ids((await search({ q: `${a} 7712` })).body)).toEqual([]);
     expect(ids((await search({ q: `${a} 10.0.3.1` })).body)).toEqual([]);
@@ -258,24 +260,26 @@ describe('filters', () => {
 });
 
 describe('counting is capped', () => {
-  it('past 10,000 history matches the total and facets count the newest 10,000 and say they are not exact', async () => {
+  it('past JOB_SEARCH_COUNT_CAP history matches the total and facets count the newest that many and say they are not exact', async () => {
     const w = word();
     const db = t.app.database.db;
     const now = Date.now();
     await sql`SELECT job_history_ensure_partition(${new Date(now).toISOString().slice(0, 10)}::date)`.execute(db);
     await sql`SELECT job_history_ensure_partition(${new Date(now - 86_400_000).toISOString().slice(0, 10)}::date)`.execute(db);
-    // 10,050 rows over the last 12 hours, the 50 oldest in another queue.
+    // CAP + 50 rows over the last 20 hours (across several of the search's slices), the 50 oldest in another queue.
+    const n = CAP + 50;
     await sql`
       INSERT INTO job_history (queue, job_id, name, state, data, attempts, created_at, finished_at, search_text)
       SELECT CASE WHEN g <= 50 THEN 'media-scan' ELSE 'webhook-delivery' END, 'cap-' || g, 'Work', 'completed', '{}', 1,
-        to_timestamp((${now}::bigint - 43200000 + g * 4000) / 1000.0), to_timestamp((${now}::bigint - 43200000 + g * 4000) / 1000.0), 'cap-' || g || ' work ' || ${w}
-      FROM generate_series(1, 10050) g`.execute(db);
+        to_timestamp((${now}::bigint - 72000000 + g * (72000000 / ${n}::int)) / 1000.0), to_timestamp((${now}::bigint - 72000000 + g * (72000000 / ${n}::int)) / 1000.0),
+        'cap-' || g || ' work ' || ${w}
+      FROM generate_series(1, ${n}::int) g`.execute(db);
     const res = await search({ q: w, pageSize: '100' });
-    expect(res.body).toMatchObject({ totalExact: false, pagination: { total: 10_000, totalPages: 100 }, facets: { queue: { 'webhook-delivery': 10_000 }, state: { completed: 10_000 } } });
-    expect(res.body.data[0].id).toBe('cap-10050');
-    const last = await search({ q: w, pageSize: '100', page: '100' });
-    expect(last.body.data.at(-1).id).toBe('cap-51');
-    expect((await search({ q: w, pageSize: '100', page: '101' })).body.data).toEqual([]);
+    expect(res.body).toMatchObject({ totalExact: false, pagination: { total: CAP, totalPages: CAP / 100 }, facets: { queue: { 'webhook-delivery': CAP }, state: { completed: CAP } } });
+    expect(res.body.data.map((h: { id: string }) => h.id)).toEqual(Array.from({ length: 100 }, (_, i) => `cap-${n - i}`));
+    const last = await search({ q: w, pageSize: '100', page: String(CAP / 100) });
+    expect(last.body.data.at(-1).id).toBe(`cap-${n - CAP + 1}`);
+    expect((await search({ q: w, pageSize: '100', page: String(CAP / 100 + 1) })).body.data).toEqual([]);
     // Narrowed under the cap: exact again, the other queue's 50 included.
     expect((await search({ q: w, queue: 'media-scan' })).body).toMatchObject({ totalExact: true, pagination: { total: 50 } });
   });

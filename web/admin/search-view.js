@@ -54,7 +54,7 @@ function summary(res, query) {
   const head = res.totalExact ? `${count(total)} ${total === 1 ? 'job' : 'jobs'} ${what}` : `More than ${count(total)} jobs ${what}`;
   const notes = [];
   if (!res.totalExact && res.live.truncated) notes.push('live queues are read up to their newest jobs only');
-  if (!res.totalExact && !res.live.truncated) notes.push('history is counted up to its newest 10,000 matches; narrow the search for an exact count');
+  if (!res.totalExact && !res.live.truncated) notes.push('history is counted up to a limit (JOB_SEARCH_COUNT_CAP); narrow the search for an exact count');
   if (res.live.scanned) notes.push(`${count(res.live.scanned)} live jobs read`);
   return h('p', { class: 'search-summary', id: 'search-summary' }, h('strong', {}, head), notes.length ? h('span', { class: 'muted' }, ` · ${notes.join(' · ')}`) : null);
 }
