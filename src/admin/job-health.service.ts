@@ -8,6 +8,8 @@ import { judgeGroup, pausedWarnings, recentCount, type GroupExtras, type GroupHe
 import { aggregateTransports } from './smtp-health.rules.js';
 
 const FAILURE_WINDOW_MIN = 15;
+/** A group's problem when the pause states (PostgreSQL) cannot be read. */
+const PAUSE_STATES_UNREADABLE = 'schedule pause states unreadable (PostgreSQL unreachable)';
 
 /**
  * A capability's own facts about its group (the blog's delayed publish jobs and overdue posts; the
@@ -40,17 +42,20 @@ export class JobHealthService {
     for (const w of workers) for (const q of w.queues) live.set(q, (live.get(q) ?? 0) + 1);
     const groups = [...new Set(QUEUE_NAMES.map((q) => QUEUES[q].group))];
     const { maxFailureRate, failureMinJobs, scheduleGraceMs } = this.deps.config.health;
-    // The primary: a schedule paused a moment ago must not read as overdue.
-    const paused = await pausedSchedules(this.deps.db);
+    // The primary: a schedule paused a moment ago must not read as overdue. PostgreSQL away: the
+    // report still answers (it is what says so), each group with schedules saying their pause
+    // states are unknown (a paused one then reads as not registered).
+    const paused = await pausedSchedules(this.deps.db).catch(() => null);
     const entries = await Promise.all(groups.map(async (group) => {
       const queues = QUEUE_NAMES.filter((q) => QUEUES[q].group === group);
       const facts = await Promise.all(queues.map((q) => this.queueFacts(q, live, now.getTime())));
       const schedules = await Promise.all(SCHEDULES.filter((s) => queues.includes(s.queue)).map(async (s) => {
         const scheduler = await this.deps.queues.get(s.queue).getJobScheduler(s.id);
-        return { id: s.id, pattern: s.pattern, next: scheduler?.next ? new Date(scheduler.next) : null, pausedAt: paused.get(s.id)?.pausedAt ?? null };
+        return { id: s.id, pattern: s.pattern, next: scheduler?.next ? new Date(scheduler.next) : null, pausedAt: paused?.get(s.id)?.pausedAt ?? null };
       }));
       const probe = this.deps.probes?.[group];
       let extras: Awaited<ReturnType<GroupProbe>> = probe ? await probe(now).catch((): GroupExtras => ({ problems: [`${group}: its facts could not be read (PostgreSQL or Redis unreachable)`] })) : {};
+      if (!paused && schedules.length) extras = { ...extras, problems: [...(extras.problems ?? []), PAUSE_STATES_UNREADABLE] };
       // The email group shows each SMTP transport's breaker as the workers' heartbeats report it.
       const smtp = group === 'email' ? aggregateTransports(workers.map((w) => w.smtp ?? []).filter((v) => v.length > 0), now) : null;
       if (smtp) extras = { ...extras, transports: smtp.transports, problems: [...(extras.problems ?? []), ...smtp.problems], warnings: [...(extras.warnings ?? []), ...smtp.warnings] };

@@ -53,3 +53,45 @@ describe.skipIf(REDIS_CLUSTER)('schedule control while Redis is unreachable', ()
     expect((await pausedSchedules(t.app.database.db)).has('media-sweep')).toBe(true);
   });
 });
+
+/**
+ * PostgreSQL unreachable, Redis up: the health views (read with MONITORING_TOKEN, which needs no
+ * session and so no PostgreSQL) must still answer. Pause states live in PostgreSQL: reading them
+ * must not turn the health report into a bare 503 (before issue 19 it answered, PostgreSQL marked down).
+ */
+describe('health views while PostgreSQL is unreachable', () => {
+  const MONITORING = 'monitoring-token-outage-0123456789';
+  let pg: CuttableProxy;
+  let app: TestApp;
+
+  beforeAll(async () => {
+    pg = await new CuttableProxy('127.0.0.1', 5432).start();
+    app = await createTestApp((database) => {
+      const url = new URL(database.url);
+      url.host = `127.0.0.1:${pg.port}`;
+      return { DATABASE_URL: url.toString(), MONITORING_TOKEN: MONITORING, RATE_LIMITS: 'off' };
+    }, { roles: ['api'] });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await pg?.close();
+  });
+
+  it('GET /api/admin/jobs/health answers the report (PostgreSQL down), /schedulers a 503', async () => {
+    await pg.cut();
+    try {
+      const health = await app.call('GET', '/api/admin/jobs/health', { as: MONITORING });
+      expect([health.status, health.body?.data?.postgres]).toEqual([200, { healthy: false }]);
+      expect(health.body.data.healthy).toBe(false);
+      expect(health.body.data.redis).toEqual({ healthy: true });
+      // The groups are still judged from Redis; their schedules' pause states are unknown, and said so.
+      expect(health.body.data.search.schedules).toEqual([expect.objectContaining({ id: 'search-reindex', paused: false })]);
+      expect(health.body.data.search.problems).toContain('schedule pause states unreadable (PostgreSQL unreachable)');
+      const schedulers = await app.call('GET', '/api/admin/jobs/schedulers', { as: MONITORING });
+      // Its paused flags would be guesses: 503, as any route whose PostgreSQL is away.
+      expect([schedulers.status, schedulers.body]).toEqual([503, { success: false, error: 'Service unavailable' }]);
+    } finally {
+      await pg.restore();
+    }
+  });
+});
