@@ -81,7 +81,7 @@ export const schedulerSchema = z.object({
   id: z.string(), queue: queueNameSchema, job: z.string(), pattern: z.string(), tz: z.string().optional(), description: z.string(), registered: z.boolean(),
   nextRun: isoTimestamp.nullable(), iterations: z.number().int(), overdue: z.boolean().describe('next run past SCHEDULE_GRACE_MS, or not registered; never while paused'),
   paused: z.boolean().describe('paused by an admin (POST /api/admin/jobs/schedulers/:id/pause): not registered, nothing runs but manual runs'),
-  pausedAt: isoTimestamp.nullable(), pausedBy: z.string().nullable().describe('the admin\'s user id (null once that user is deleted)'),
+  pausedAt: isoTimestamp.nullable(), pausedBy: z.string().nullable().describe('the admin\'s user id (null once that user is deleted, and for MONITORING_TOKEN)'),
 }).meta({ id: 'Scheduler' });
 export const schedulersBody = okBody(z.array(schedulerSchema));
 

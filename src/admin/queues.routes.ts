@@ -38,7 +38,11 @@ export function adminQueueRoutes(app: Http, deps: AdminQueueRoutesDeps): void {
   // Counts and schedules, no job data: MONITORING_TOKEN may read them too (`monitoring`).
   app.get('/api/admin/jobs/queues', { config: { ...doc('Every queue: counts, workers, last hour', { response: queuesBody }), monitoring: true } }, async () => ok(await queues.overview()));
 
-  app.get('/api/admin/jobs/schedulers', { config: { ...doc('Recurring schedules and their next run', { response: schedulersBody }), monitoring: true } }, async () => ok(await queues.schedulers(Date.now(), deps.scheduleGraceMs)));
+  // MONITORING_TOKEN reads no user (docs/OPERATIONS.md, Monitoring credential): pausedBy is an admin's id.
+  app.get('/api/admin/jobs/schedulers', { config: { ...doc('Recurring schedules and their next run', { response: schedulersBody }), monitoring: true } }, async (request) => {
+    const schedulers = await queues.schedulers(Date.now(), deps.scheduleGraceMs);
+    return ok(request.user ? schedulers : schedulers.map((s) => ({ ...s, pausedBy: null })));
+  });
 
   app.get('/api/admin/jobs/queues/:queue/jobs', { schema: { params: queueParams, querystring: jobsQuery }, config: doc('Jobs of a queue in one state', { response: jobsPageBody }) }, async (request) => {
     const q = request.query;

@@ -69,6 +69,19 @@ describe('MONITORING_TOKEN', () => {
     expect((await t.call('GET', '/api/admin/jobs/health')).status).toBe(401);
   });
 
+  it('reads no user: a paused schedule\'s pausedBy (an admin\'s user id) is null for it, set for an admin', async () => {
+    const admin = await t.admin();
+    expect((await t.call('POST', '/api/admin/jobs/schedulers/media-sweep/pause', { as: admin })).status).toBe(200);
+    try {
+      const sweep = async (as: Session | string) => (await t.call('GET', '/api/admin/jobs/schedulers', { as })).body.data.find((s: { id: string }) => s.id === 'media-sweep');
+      expect(await sweep(admin)).toMatchObject({ paused: true, pausedBy: admin.user.id });
+      expect(await sweep(MONITORING)).toMatchObject({ paused: true, pausedBy: null, pausedAt: expect.any(String) });
+      expect(JSON.stringify((await t.call('GET', '/api/admin/jobs/schedulers', { as: MONITORING })).body)).not.toContain(admin.user.id);
+    } finally {
+      expect((await t.call('POST', '/api/admin/jobs/schedulers/media-sweep/resume', { as: admin })).status).toBe(200);
+    }
+  });
+
   it('is documented on the routes it opens', async () => {
     const doc = (await t.call('GET', '/api/openapi.json')).body;
     expect(doc.paths['/api/admin/jobs/health'].get.description).toContain('MONITORING_TOKEN');
