@@ -111,15 +111,21 @@ export class BroadcastsRepository extends Repository {
   }
 
   /**
-   * Digest emails in hand-off now that may list a row of the batch: of its recipients, fixed
-   * after the batch began (an earlier content cannot hold its rows). The recall waits for them too.
+   * Digest emails in hand-off now whose content holds a row of the batch: the content's range of
+   * inserting transactions [from_xid, to_xid) (digests.repository.ts, claimContents) holds the
+   * row's xid. Not "content created after the batch": created_at is when the digest's transaction
+   * began, and one that began before the batch and read its horizon after the batch committed
+   * (it waited on the user's preference lock) holds the batch's row. The recall waits for them too.
+   * Driven by the few digest claims in hand-off (email_log_status_idx), each checked on
+   * notifications (user_id, xid).
    */
-  async liveDigests(batchId: string, since: Date): Promise<string[]> {
+  async liveDigests(batchId: string): Promise<string[]> {
     const result = await sql<{ key: string }>`
-      SELECT e.key FROM digest_contents c
-      JOIN email_log e ON e.key = 'digest:' || c.user_id || ':' || c.period_key
-      WHERE c.user_id IN (SELECT user_id FROM notifications WHERE batch_id = ${batchId}) AND c.created_at >= ${since}
-        AND e.status = 'sending' AND e.claim_token IS NOT NULL AND e.claimed_until >= now()`.execute(this.db);
+      SELECT e.key FROM email_log e
+      JOIN digest_contents c ON c.user_id = e.user_id AND e.key = 'digest:' || c.user_id || ':' || c.period_key
+      WHERE e.status = 'sending' AND e.kind = 'digest' AND e.claim_token IS NOT NULL AND e.claimed_until >= now()
+        AND EXISTS (SELECT 1 FROM notifications n WHERE n.user_id = c.user_id AND n.batch_id = ${batchId}
+          AND n.xid >= coalesce(c.from_xid, '0'::xid8) AND n.xid < c.to_xid)`.execute(this.db);
     return result.rows.map((r) => r.key);
   }
 

@@ -93,7 +93,7 @@ export class BroadcastsService {
       await repo.cancelUnclaimed(id);
       const content = batch.payload as NotificationContent;
       const [emails, digests, undecided, unreached] = await Promise.all([
-        repo.emails(id), repo.liveDigests(id, batch.created_at), repo.undecided(id, at, content.type),
+        repo.emails(id), repo.liveDigests(id), repo.undecided(id, at, content.type),
         batch.target_kind !== 'users' && batch.status !== 'completed' ? repo.unreached(batch) : Promise.resolve(0),
       ]);
       const routes = forecast(undecided, content, this.deps.now());
