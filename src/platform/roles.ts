@@ -7,7 +7,7 @@ import { JobHistoryWriter } from './queue/job-history.js';
 import { OutboxRelay } from './queue/outbox.js';
 import { QUEUE_NAMES, type JobHandlers, type QueueName } from './queue/registry.js';
 import { ScheduleKeeper, upsertSchedules } from './queue/schedules.js';
-import { scheduleStates, unpausedSchedules } from './queue/schedule-state.js';
+import { scheduleStates, unpausedSchedules, withScheduleState } from './queue/schedule-state.js';
 import { WorkerPool } from './queue/workers.js';
 
 export type ProcessRole = 'api' | 'worker' | 'scheduler';
@@ -44,7 +44,7 @@ export function startRoles(deps: RolesDeps): { start(): Promise<void>; stop(): P
     ? new OutboxRelay({ db: database.db, pool: (deps.handle.direct ?? database).pool, queues, redis: queueRedis, prefix: config.queuePrefix, log, pollMs: config.worker.outboxPollMs })
     : null;
   const keeper = roles.has('scheduler')
-    ? new ScheduleKeeper({ queues, log, intervalMs: config.health.scheduleCheckMs, states: () => scheduleStates(database.db), onRestored: (schedule, queue) => metrics.schedulesRestored.inc({ queue, schedule }) })
+    ? new ScheduleKeeper({ queues, log, intervalMs: config.health.scheduleCheckMs, states: () => scheduleStates(database.db), lock: (id, work) => withScheduleState(database.db, id, work), onRestored: (schedule, queue) => metrics.schedulesRestored.inc({ queue, schedule }) })
     : null;
   let metricsServer: Server | null = null;
   return {

@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
-import { scheduleStates } from '../../src/platform/queue/schedule-state.js';
+import { scheduleStates, withScheduleState } from '../../src/platform/queue/schedule-state.js';
 import { catchUpJobId, manualRunJobId, SCHEDULES, ScheduleKeeper, upsertSchedules, type Schedule } from '../../src/platform/queue/schedules.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 
@@ -26,7 +26,10 @@ const registered = async (id = sweep.id) => Boolean((await queue().getJobSchedul
 const pause = async () => expect((await t.call('POST', `/api/admin/jobs/schedulers/${sweep.id}/pause`, { as: admin })).status).toBe(200);
 const resume = async () => expect((await t.call('POST', `/api/admin/jobs/schedulers/${sweep.id}/resume`, { as: admin })).status).toBe(200);
 
-/** A keeper of media-sweep alone, reading the pause states from the database; `between` runs after it read them. */
+/**
+ * A keeper of media-sweep alone, reading the pause states from the database and locking a
+ * schedule's row to act, as the app's own (roles.ts); `between` runs after it read the states.
+ */
 function keeper(between?: () => Promise<void>) {
   return new ScheduleKeeper({
     queues: t.app.queues, log: t.app.log, intervalMs: 60_000, schedules: [sweep],
@@ -35,8 +38,11 @@ function keeper(between?: () => Promise<void>) {
       await between?.();
       return states;
     },
+    lock: (id, work) => withScheduleState(t.app.database.db, id, work),
   });
 }
+const catchUpsOfSweep = async () => (await queue().getJobs(['waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed']))
+  .filter((j) => j.id?.startsWith(`schedule-catch-up-${sweep.id}-`));
 
 describe('the ScheduleKeeper and a paused schedule', () => {
   it('does not restore a paused schedule, and removes one found registered', async () => {
@@ -53,19 +59,44 @@ describe('the ScheduleKeeper and a paused schedule', () => {
     expect(await registered()).toBe(true);
   });
 
-  it('a round that read "not paused" just before a pause restores the scheduler; the next round removes it again', async () => {
-    // Redis lost the scheduler: the round restores it, with a pause landing between its read of the states and its restore.
+  it('a round that read "not paused" just before a pause neither restores the scheduler nor makes a run up', async () => {
+    // The keeper saw the scheduler (a run owed from then on if Redis loses it), then Redis lost it;
+    // the next round finds it missing, with a pause landing between its read of the states and its restore.
+    await keeper().check();
     await queue().removeJobScheduler(sweep.id);
     const racing = keeper(pause);
-    expect(await racing.check()).toEqual([sweep.id]);
-    expect(await registered()).toBe(true); // the race: registered though paused
+    const before = (await catchUpsOfSweep()).length;
+    expect(await racing.check()).toEqual([]);
+    expect(await registered()).toBe(false);
+    expect(await catchUpsOfSweep()).toHaveLength(before);
     expect((await scheduleStates(t.app.database.db)).get(sweep.id)?.pausedAt).toBeInstanceOf(Date);
-    // (An iteration that ran meanwhile would be skipped: next test.) The next round puts it right.
-    expect(await keeper().check()).toEqual([]);
-    expect(await registered()).toBe(false);
-    await keeper().check();
-    expect(await registered()).toBe(false);
     await resume();
+    expect(await registered()).toBe(true);
+  });
+
+  it('a round that read "paused" just before a resume leaves the resumed scheduler registered', async () => {
+    await pause();
+    expect(await registered()).toBe(false);
+    // Read "paused", then the admin resumes (the scheduler is registered again), then the round acts.
+    expect(await keeper(resume).check()).toEqual([]);
+    expect(await registered()).toBe(true);
+    expect(await keeper().check()).toEqual([]);
+    expect(await registered()).toBe(true);
+  });
+
+  it('without PostgreSQL, a round acts on the states read last: a scheduler Redis lost is restored', async () => {
+    let down = false;
+    const unreachable = () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:5432'));
+    const k = new ScheduleKeeper({
+      queues: t.app.queues, log: t.app.log, intervalMs: 60_000, schedules: [sweep],
+      states: () => (down ? unreachable() : scheduleStates(t.app.database.db)),
+      lock: (id, work) => (down ? unreachable() : withScheduleState(t.app.database.db, id, work)),
+    });
+    expect(await k.check()).toEqual([]);
+    down = true;
+    await queue().removeJobScheduler(sweep.id);
+    expect(await k.check()).toEqual([sweep.id]);
+    expect(await registered()).toBe(true);
   });
 });
 

@@ -51,6 +51,16 @@ export async function lockScheduleState(tx: Executor, id: string): Promise<Sched
   return toState(await tx.selectFrom('job_schedule_state').select(['id', 'paused_at', 'paused_by', 'resumed_at']).where('id', '=', id).forUpdate().executeTakeFirstOrThrow());
 }
 
+/**
+ * Runs `work` with a schedule's state as read under its row lock (lockScheduleState), in one
+ * transaction: the ScheduleKeeper's restore or removal of a scheduler takes turns with an admin's
+ * pause and resume (which change the state and the scheduler under the same lock), so it acts on
+ * the state that holds when it acts, never on one read before a pause or resume committed.
+ */
+export function withScheduleState<T>(db: Db, id: string, work: (state: ScheduleState) => Promise<T>): Promise<T> {
+  return db.transaction().execute(async (tx) => work(await lockScheduleState(tx, id)));
+}
+
 /** Pauses (`{ by }`: the admin) or resumes (null) a schedule whose row the caller locked; its new state. */
 export async function setSchedulePaused(tx: Executor, id: string, pause: { by: string | null } | null): Promise<ScheduleState> {
   const set = pause

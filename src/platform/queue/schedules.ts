@@ -120,9 +120,12 @@ export function scheduleIdOf(job: { readonly id?: string | null; readonly repeat
  * restoring at once add it once. Only the latest missed run of each schedule is made up.
  *
  * A schedule an admin paused (schedule-state.ts) is never restored, and one found registered while
- * paused is removed: a keeper that read "not paused" just before a pause and restored the
- * scheduler right after it removes it on its next round (the WorkerPool skips what runs in
- * between). Runs at or before a schedule's last resume are never caught up: they were skipped.
+ * paused is removed. The round reads every state at once, but restores or removes a scheduler only
+ * under its schedule's row lock, as of the state read there (`lock`): a pause or resume that
+ * committed after the first read is what the round acts on (restoring a schedule just paused
+ * would run it; removing one just resumed would stop it until the next round). Without PostgreSQL
+ * it acts on the states read last (the WorkerPool skips a paused schedule's runs all the same).
+ * Runs at or before a schedule's last resume are never caught up: they were skipped.
  */
 export class ScheduleKeeper {
   private timer: NodeJS.Timeout | null = null;
@@ -136,6 +139,12 @@ export class ScheduleKeeper {
     queues: Queues; log: Logger; intervalMs: number; schedules?: readonly Schedule[];
     /** Which schedules are paused, and their last resume (schedule-state.ts's scheduleStates over the database). */
     states: () => Promise<ReadonlyMap<string, Pick<ScheduleState, 'pausedAt' | 'resumedAt'>>>;
+    /**
+     * Runs a restore or removal under the schedule's row lock with its state read there
+     * (schedule-state.ts's withScheduleState). Without it (tests with states of their own), the
+     * states read at the start of the round.
+     */
+    lock?: <T>(id: string, work: (state: Pick<ScheduleState, 'pausedAt' | 'resumedAt'>) => Promise<T>) => Promise<T>;
     /** Told each restored schedule (metrics). */
     onRestored?: (id: string, queue: QueueName) => void;
     /** The clock (tests). */
@@ -154,6 +163,26 @@ export class ScheduleKeeper {
     this.timer.unref();
   }
 
+  /**
+   * `work` with the schedule's state under its row lock (`lock`), or as read last when there is no
+   * lock or PostgreSQL cannot give it (a Redis loss is repaired whatever PostgreSQL does).
+   */
+  private async locked<T>(id: string, work: (state: Pick<ScheduleState, 'pausedAt' | 'resumedAt'> | undefined) => Promise<T>): Promise<T> {
+    const lock = this.deps.lock;
+    if (!lock) return work(this.states.get(id));
+    let entered = false;
+    try {
+      return await lock(id, (state) => {
+        entered = true;
+        return work(state);
+      });
+    } catch (err) {
+      if (entered) throw err;
+      this.deps.log.warn({ schedule: id, err: (err as Error).message }, 'schedule check: pause state unlockable; acting on the last one read');
+      return work(this.states.get(id));
+    }
+  }
+
   /** One round; a Redis that is away is checked again on the next one. */
   async check(): Promise<string[]> {
     const { queues, log } = this.deps;
@@ -168,9 +197,11 @@ export class ScheduleKeeper {
       for (const s of this.deps.schedules ?? SCHEDULES) {
         const state = this.states.get(s.id);
         if (state?.pausedAt) {
-          // Paused: nothing is owed for it, and a scheduler restored in a race goes again.
+          // Paused: nothing is owed for it, and a scheduler restored in a race goes again, unless
+          // a resume committed since the states were read (it registered the scheduler to keep).
           this.untakenFrom.delete(s.id);
-          if (await queues.get(s.queue).removeJobScheduler(s.id)) unpaused.push(s.id);
+          const removed = await this.locked(s.id, async (fresh) => Boolean(fresh?.pausedAt) && await queues.get(s.queue).removeJobScheduler(s.id));
+          if (removed) unpaused.push(s.id);
           continue;
         }
         const scheduler = await queues.get(s.queue).getJobScheduler(s.id);
@@ -179,20 +210,31 @@ export class ScheduleKeeper {
         if (scheduler) this.untakenFrom.set(s.id, Math.min(scheduler.next ?? now, now));
         else missing.push(s);
       }
-      // The catch-ups first: if the restore fails, the next round finds them missing again.
       const caughtUp: Array<{ schedule: string; runAt: string }> = [];
+      const restored: string[] = [];
       for (const s of missing) {
-        const since = this.untakenFrom.get(s.id);
-        const runAt = previousRun(s, now);
-        const resumedAt = this.states.get(s.id)?.resumedAt?.getTime();
-        if (since === undefined || runAt < since || (resumedAt !== undefined && runAt <= resumedAt)) continue;
-        await queues.get(s.queue).add(s.job, s.data, { jobId: catchUpJobId(s.id, runAt), timestamp: runAt });
-        caughtUp.push({ schedule: s.id, runAt: new Date(runAt).toISOString() });
+        // Under the row lock, as of the state then: a schedule paused since the read is not restored.
+        const done = await this.locked(s.id, async (state) => {
+          if (state?.pausedAt) return false;
+          // The catch-up first: if the restore fails, the next round finds it missing again.
+          const since = this.untakenFrom.get(s.id);
+          const runAt = previousRun(s, now);
+          const resumedAt = state?.resumedAt?.getTime();
+          if (since !== undefined && runAt >= since && !(resumedAt !== undefined && runAt <= resumedAt)) {
+            await queues.get(s.queue).add(s.job, s.data, { jobId: catchUpJobId(s.id, runAt), timestamp: runAt });
+            caughtUp.push({ schedule: s.id, runAt: new Date(runAt).toISOString() });
+          }
+          await restoreSchedule(queues, s);
+          return true;
+        });
+        if (!done) {
+          this.untakenFrom.delete(s.id);
+          continue;
+        }
+        this.untakenFrom.set(s.id, now);
+        restored.push(s.id);
+        this.deps.onRestored?.(s.id, s.queue);
       }
-      for (const s of missing) await restoreSchedule(queues, s);
-      for (const s of missing) this.untakenFrom.set(s.id, now);
-      const restored = missing.map((s) => s.id);
-      for (const s of missing) this.deps.onRestored?.(s.id, s.queue);
       if (restored.length) log.warn({ restored, caughtUp }, 'job schedulers missing from Redis (flushed or failed over): restored, runs missed meanwhile added');
       if (unpaused.length) log.warn({ removed: unpaused }, 'paused schedules found registered (restored in a race with their pause): removed');
       return restored;
