@@ -6,8 +6,8 @@ import type { HistoryOutcome, TimeWindow } from './search.rules.js';
 export interface HistoryFilter {
   /** The trimmed query: a job id, a name, words or any text; null matches every row. */
   readonly q: string | null;
-  /** `%q%`, escaped (search.rules.ts likePattern); null when q has no run of 3 letters or digits. */
-  readonly like: string | null;
+  /** q as a substring (search.rules.ts substringMatch); null when q has no run of 3 letters or digits. */
+  readonly substring: { readonly index: string; readonly whole: string } | null;
   /**
    * q's full-text reading (textQuery), null when q has no word the job_search configuration keeps;
    * `also`: its numbers and ids, each as a regular expression (search.rules.ts tokenPattern) and,
@@ -81,7 +81,7 @@ export class SearchRepository extends Repository {
         branches.push(sql`(h.search_doc @@ websearch_to_tsquery('job_search', ${f.q})${sql.join(also, sql``)})`);
       }
       // Tested after the stored words (cheaper per row) when PostgreSQL walks rows in time order.
-      if (f.like !== null) branches.push(sql`h.search_text LIKE ${f.like}`);
+      if (f.substring !== null) branches.push(sql`(h.search_text LIKE ${f.substring.index} AND strpos(h.search_text, ${f.substring.whole}) > 0)`);
       conditions.push(sql`(${sql.join(branches, sql` OR `)})`);
     }
     if (f.queues !== null) conditions.push(sql`h.queue = ANY(${[...f.queues]}::text[])`);

@@ -40,6 +40,24 @@ export function tokenPattern(token: string): string {
   return `${edge.test(t.at(0) ?? '') ? '\\m' : ''}${body}${edge.test(t.at(-1) ?? '') ? '\\M' : ''}`;
 }
 
+/** Characters of q the trigram index is asked for (the rest is checked on the rows it finds). */
+export const INDEX_PIECE_CHARS = 12;
+
+/**
+ * The substring match of q, split in two: `index`, a LIKE pattern of q's longest run of letters
+ * or digits (at most INDEX_PIECE_CHARS of it) for the trigram index to find candidates with, and
+ * `whole`, q lower-cased, which each candidate must contain (strpos). A uuid has ~34 trigrams,
+ * each common among hex ids, and the index read all their posting lists in every partition;
+ * 12 characters of it are as rare and read a third as much. Null when q has no run of 3.
+ */
+export function substringMatch(q: string): { index: string; whole: string } | null {
+  const runs = q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const longest = runs.reduce((best, run) => (run.length > best.length ? run : best), '');
+  if (longest.length < 3) return null;
+  const whole = q.toLowerCase();
+  return { index: likePattern(longest.slice(-INDEX_PIECE_CHARS)), whole };
+}
+
 interface Term {
   readonly text: string;
   readonly negated: boolean;

@@ -6,7 +6,7 @@ import { scheduleIdOf } from '../platform/queue/schedules.js';
 import { outboxEpochKey } from '../platform/redis/keys.js';
 import type { SearchRepository, HistoryHitRow } from './search.repository.js';
 import {
-  HISTORY_STATES, LIVE_STATES, PREVIEW_CHARS, compareLive, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, resolveLive, timeRange, tokenPattern, historyWindows,
+  HISTORY_STATES, LIVE_STATES, PREVIEW_CHARS, compareLive, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, resolveLive, substringMatch, timeRange, tokenPattern, historyWindows,
   type JobSearchHit, type LiveScanState, type SearchState,
 } from './search.rules.js';
 
@@ -153,7 +153,7 @@ export class JobSearchService {
     const fullText = await text;
     const rows = await this.deps.history.search(
       {
-        q, like: q !== null && TRIGRAM_WORTHY.test(q) ? likePattern(q) : null,
+        q, substring: q === null ? null : substringMatch(q),
         fullText: fullText?.words && (SEVERAL_TERMS.test(q!) || !TRIGRAM_WORTHY.test(q!)) ? { also: fullText.dropped.map((t) => ({ token: tokenPattern(t), like: TRIGRAM_WORTHY.test(t) ? likePattern(t) : null })) } : null,
         queues: request.queues ?? null, states: historyStates, name: request.name ?? null,
         from: range.from === null ? null : new Date(range.from), to: range.to === null ? null : new Date(range.to), exclude,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  compareLive, historyWindows, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, PREVIEW_CHARS, resolveLive, timeRange, tokenPattern, websearchTerms,
+  compareLive, historyWindows, isTerminal, substringMatch, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, PREVIEW_CHARS, resolveLive, timeRange, tokenPattern, websearchTerms,
   type JobSearchHit,
 } from '../../src/job-console/search.rules.js';
 
@@ -16,6 +16,22 @@ describe('likePattern', () => {
     expect(likePattern('c:\\temp')).toBe('%c:\\\\temp%');
     expect(likePattern('%_\\')).toBe('%\\%\\_\\\\%');
     expect(likePattern('plain')).toBe('%plain%');
+  });
+});
+
+describe('substringMatch', () => {
+  it('asks the index for the longest run of letters or digits (its last 12) and checks the whole of q on what it finds', () => {
+    expect(substringMatch('51AA289B-c5a5-4471-b8d2-2610bb8696e0')).toEqual({ index: '%2610bb8696e0%', whole: '51aa289b-c5a5-4471-b8d2-2610bb8696e0' });
+    expect(substringMatch('outbox-2900019')).toEqual({ index: '%2900019%', whole: 'outbox-2900019' });
+    expect(substringMatch('ECONNREFUSED 10.0.3.12:587')).toEqual({ index: '%econnrefused%', whole: 'econnrefused 10.0.3.12:587' });
+    expect(substringMatch('notificationsdeliver')).toEqual({ index: '%tionsdeliver%', whole: 'notificationsdeliver' });
+    // The first of equally long runs; LIKE's characters never reach the index pattern (runs hold none).
+    expect(substringMatch('abc_def')).toEqual({ index: '%abc%', whole: 'abc_def' });
+    expect(substringMatch('100% done')).toEqual({ index: '%done%', whole: '100% done' });
+  });
+  it('is null without three letters or digits in a row', () => {
+    for (const q of ['', '%%%', 'ab', 'a.b.c', '12 34', '"" -']) expect(substringMatch(q), q).toBeNull();
+    expect(substringMatch('été')).toEqual({ index: '%été%', whole: 'été' });
   });
 });
 
