@@ -2,8 +2,9 @@ import type { Job, Queue } from 'bullmq';
 import type { AuditRepository } from '../admin/index.js';
 import { InvalidError, NotFoundError } from '../platform/errors.js';
 import type { Platform } from '../platform/module.js';
-import { outboxIdOf, reopenOutboxFailed } from '../platform/queue/outbox.js';
-import { isQueueName } from '../platform/queue/registry.js';
+import { markManyOutboxFailed, outboxIdOf, reopenOutboxFailed } from '../platform/queue/outbox.js';
+import { failManyJobRows } from '../platform/queue/outbox-fixed.js';
+import { isQueueName, type QueueName } from '../platform/queue/registry.js';
 import {
   budgetLeft, combination, cursorKey, cutoffOf, decodeCursor, encodeCursor, matches,
   type BulkAction, type BulkCursor, type BulkFilter, type BulkRequestState, type BulkState,
@@ -181,7 +182,7 @@ export class BulkService {
       ended = page.ended || page.jobs.length === 0;
     }
 
-    const outcome = await this.apply(input.action, queue, state, taken);
+    const outcome = await this.apply(input.action, queueName as QueueName, queue, state, taken);
     const matched = cursor.matched + taken.length;
     const total = { acted: cursor.acted + outcome.acted, skipped: cursor.skipped + outcome.skipped };
     const done = moreThanExpected || (ended && !full);
@@ -202,12 +203,13 @@ export class BulkService {
    * atomically (retry: still failed; promote: still delayed; remove: not locked by a worker).
    * Whatever moved meanwhile is skipped, and its claim released.
    */
-  private async apply(action: BulkAction, queue: Queue, state: BulkState, jobs: readonly ScannedEntry[]): Promise<{ acted: number; skipped: number }> {
+  private async apply(action: BulkAction, queueName: QueueName, queue: Queue, state: BulkState, jobs: readonly ScannedEntry[]): Promise<{ acted: number; skipped: number }> {
     const claimed: ScannedEntry[] = [];
     await inChunks(jobs, CONCURRENCY, async (job) => {
       if (await claim(this.deps.redis, queue, state, job)) claimed.push(job);
     });
     let acted = 0;
+    const removed: string[] = [];
     if (action === 'retry') {
       // As retryAllFailed: the outbox rows of relayed jobs are live work again before the jobs are.
       await reopenOutboxFailed(this.deps.db, claimed.map((j) => outboxIdOf(j.id)).filter((id): id is string => id !== null));
@@ -216,7 +218,16 @@ export class BulkService {
       const done = await this.one(action, queue, state, job).catch(() => false);
       if (done) acted++;
       else await release(this.deps.redis, queue, state, job);
+      if (done && action === 'remove') removed.push(job.id);
     });
+    if (removed.length) {
+      // Removed work is given up: its outbox rows (relayed by outbox id or by a fixed job id) are
+      // settled as failed, else the relay would add a removed waiting or delayed job again (its
+      // stale check finds it missing from Redis). As a job failed for good: retry-failed skips it.
+      const outboxIds = removed.map(outboxIdOf).filter((id): id is string => id !== null);
+      await markManyOutboxFailed(this.deps.db, outboxIds);
+      await failManyJobRows(this.deps.db, queueName, removed.filter((id) => outboxIdOf(id) === null));
+    }
     return { acted, skipped: jobs.length - acted };
   }
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditRepository } from '../../src/admin/audit.repository.js';
 import { BulkService } from '../../src/job-console/bulk.service.js';
 import { waitFor } from '../../src/platform/net.js';
+import { OutboxRelay } from '../../src/platform/queue/outbox.js';
 import { Queues } from '../../src/platform/queue/queues.js';
 import type { QueueName } from '../../src/platform/queue/registry.js';
 import type { RedisClient } from '../../src/platform/redis/connection.js';
@@ -347,6 +348,43 @@ describe('remove and promote', () => {
     } finally {
       await w.close();
     }
+    await queue.obliterate({ force: true });
+  });
+});
+
+describe('remove and the outbox', () => {
+  it('a waiting job relayed from the outbox that a bulk remove took is not brought back by the relay', async () => {
+    const db = t.app.database.db;
+    const queue = q('search-index-update');
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    // Relayed an hour ago and waiting (no worker here): three by outbox id, one by a fixed job id; one more that stays.
+    const rows = await db.insertInto('outbox')
+      .values(Array.from({ length: 4 }, () => ({ queue: 'search-index-update', job_name: 'Gone', payload: '{}', relayed_at: hourAgo })))
+      .returning('id').execute();
+    const fixed = await db.insertInto('outbox')
+      .values({ queue: 'search-index-update', job_name: 'Gone', payload: '{}', relayed_at: hourAgo, job_id: 'bulk-fixed-1' }).returning('id').executeTakeFirstOrThrow();
+    const gone = [...rows.slice(0, 3).map((r) => `outbox-${r.id}`), 'bulk-fixed-1'];
+    const kept = `outbox-${rows[3]!.id}`;
+    await queue.addBulk([...gone.map((jobId) => ({ name: 'Gone', data: {}, opts: { jobId } })), { name: 'Kept', data: {}, opts: { jobId: kept } }]);
+
+    const body = { action: 'remove', state: 'waiting', filter: { name: 'Gone' } };
+    const counted = await countAll('search-index-update', body);
+    expect(counted.count).toBe(4);
+    expect((await actAll('search-index-update', body, counted.asOf, counted.count)).at(-1)!.total).toEqual({ acted: 4, skipped: 0 });
+    for (const id of gone) expect(await queue.getJobState(id)).toBe('unknown');
+
+    // The relay's checks for lost work (a queue whose epoch key is new, a relayed job gone from Redis).
+    const relay = new OutboxRelay({
+      db, pool: t.app.database.pool, queues: t.app.queues, redis: t.app.redis, prefix: t.prefix, log: t.app.log, pollMs: 50, staleAfterMs: 1,
+    });
+    await relay.relayOnce();
+    await relay.relayOnce();
+    for (const id of gone) expect([id, await queue.getJobState(id)]).toEqual([id, 'unknown']);
+    expect(await queue.getJobState(kept)).toBe('waiting');
+    // The removed rows are settled as given up (failed_at), so retry-failed and the relay leave them be; the kept one is open.
+    const settled = await db.selectFrom('outbox').select(['id', 'failed_at', 'completed_at']).where('id', 'in', [...rows.map((r) => r.id), fixed.id]).orderBy('id').execute();
+    expect(settled.map((r) => r.failed_at !== null)).toEqual([true, true, true, false, true]);
+    await db.updateTable('outbox').set({ completed_at: new Date() }).where('id', 'in', [...rows.map((r) => r.id), fixed.id]).execute();
     await queue.obliterate({ force: true });
   });
 });

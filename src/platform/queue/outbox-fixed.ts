@@ -74,6 +74,17 @@ export async function failJobRows(db: Executor, queue: QueueName, jobId: string)
     WHERE queue = ${queue} AND job_id = ${jobId} AND completed_at IS NULL AND failed_at IS NULL AND relayed_at IS NOT NULL`.execute(db);
 }
 
+/**
+ * failJobRows for many job ids of one queue (an admin removed their jobs: the relay must not add
+ * them again). Ids with no rows cost nothing but the index probe.
+ */
+export async function failManyJobRows(db: Executor, queue: QueueName, jobIds: readonly string[]): Promise<void> {
+  if (jobIds.length === 0) return;
+  await sql`SELECT id FROM outbox WHERE queue = ${queue} AND job_id = ANY(${jobIds}::text[]) AND completed_at IS NULL AND relayed_at IS NULL FOR UPDATE`.execute(db);
+  await sql`UPDATE outbox SET failed_at = now()
+    WHERE queue = ${queue} AND job_id = ANY(${jobIds}::text[]) AND completed_at IS NULL AND failed_at IS NULL AND relayed_at IS NOT NULL`.execute(db);
+}
+
 export interface FixedRow {
   id: number;
   queue: QueueName;

@@ -95,6 +95,15 @@ export async function markOutboxFailed(db: Executor, id: OutboxId): Promise<void
   await db.updateTable('outbox').set({ failed_at: new Date() }).where('id', '=', Number(id)).where('completed_at', 'is', null).execute();
 }
 
+/**
+ * An admin removed the jobs (bulk remove): their work is given up, as if out of attempts, so the
+ * relay never adds them again (a queue lost with Redis, a relayed job missing from it).
+ */
+export async function markManyOutboxFailed(db: Executor, ids: readonly OutboxId[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db.updateTable('outbox').set({ failed_at: new Date() }).where('id', 'in', ids.map(Number)).where('completed_at', 'is', null).execute();
+}
+
 /** An admin retried the job: it is live work again (and re-drivable if Redis loses it). */
 export async function reopenOutboxFailed(db: Executor, ids: readonly OutboxId[]): Promise<void> {
   if (ids.length === 0) return;
