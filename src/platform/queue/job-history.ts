@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db } from '../db/client.js';
+import type { Db, Tx } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { jobHistoryRow, type JobHistoryRow, type JobOutcome } from './job-history.rules.js';
@@ -20,12 +20,33 @@ export interface JobHistoryWriterDeps {
   readonly metrics?: Pick<Metrics, 'jobHistoryDropped'>;
   /** How long close() tries to write what is left (5 s). */
   readonly closeTimeoutMs?: number;
+  /** How long making a missing day's partition waits for its lock on job_history (PARTITION_LOCK_TIMEOUT_MS). */
+  readonly ddlLockTimeoutMs?: number;
   readonly now?: () => number;
 }
 
 export type DropReason = 'buffer-full' | 'invalid' | 'shutdown';
 
 const DAY_MS = 86_400_000;
+
+/**
+ * How long a partition's CREATE or DROP waits for its ACCESS EXCLUSIVE lock on job_history. Queued
+ * behind a long read of the table (the daily metrics rollup, an operator's open transaction,
+ * pg_dump), such a request blocks every history INSERT and every search after it for as long as
+ * that read lasts; after this wait it gives up (lock_timeout) and is tried again later instead.
+ */
+export const PARTITION_LOCK_TIMEOUT_MS = 2_000;
+
+/** Runs partition DDL in a transaction whose lock waits end after `ms` (SQLSTATE 55P03, lock_not_available). */
+export async function withDdlLockTimeout(db: Db, ms: number, ddl: (tx: Tx) => Promise<unknown>): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await sql`SELECT set_config('lock_timeout', ${`${Math.max(1, Math.round(ms))}ms`}, true)`.execute(tx);
+    await ddl(tx);
+  });
+}
+
+/** A lock wait that lock_timeout ended. */
+export const lockTimedOut = (err: unknown): boolean => String((err as { code?: unknown } | null)?.code ?? '') === '55P03';
 const COLUMNS = 'queue, job_id, name, state, data, return_summary, failed_reason, stacktrace, attempts, created_at, processed_at, finished_at, wait_ms, run_ms, worker, schedule_id, search_text';
 const RECORD = 'queue text, job_id text, name text, state text, data jsonb, return_summary text, failed_reason text, stacktrace text, attempts integer, created_at timestamptz, processed_at timestamptz, finished_at timestamptz, wait_ms integer, run_ms integer, worker text, schedule_id text, search_text text';
 
@@ -55,6 +76,8 @@ function rowJson(row: JobHistoryRow): string {
  * What can go wrong, and what it does:
  * - The day's partition is missing (a fresh database, a clock past the maintenance's days ahead):
  *   the INSERT fails with 23514; the partitions of the batch's days are made and it is tried once more.
+ *   Making one waits at most ddlLockTimeoutMs for job_history's lock (a long read holds it off):
+ *   past that the rows go back to the buffer for the next tick, and nobody queues behind it.
  * - PostgreSQL is away: the rows go back to the front of the buffer and are tried again on the next
  *   tick. The buffer holds at most `bufferMax` outcomes; past that the oldest are dropped, counted in
  *   herald_job_history_dropped_total{reason="buffer-full"} and warned about once per outage.
@@ -277,7 +300,9 @@ export class JobHistoryWriter {
       SELECT ${sql.raw(COLUMNS)} FROM json_to_recordset(${json}::json) AS r(${sql.raw(RECORD)})`.execute(this.deps.db);
   }
 
+  /** Makes the days' partitions; a lock wait past ddlLockTimeoutMs fails it (55P03: the rows wait for the next tick). */
   private async ensurePartitions(days: readonly string[]): Promise<void> {
-    await sql`SELECT job_history_ensure_partition(day) FROM unnest(${days}::date[]) AS day`.execute(this.deps.db);
+    await withDdlLockTimeout(this.deps.db, this.deps.ddlLockTimeoutMs ?? PARTITION_LOCK_TIMEOUT_MS,
+      (tx) => sql`SELECT job_history_ensure_partition(day) FROM unnest(${days}::date[]) AS day`.execute(tx));
   }
 }
