@@ -162,7 +162,10 @@ export async function stillThere(client: RedisClient, queue: Queue, state: BulkS
   return timestamp !== null && Number(timestamp) === job.timestamp && Number(ats ?? 0) === job.started;
 }
 
-/** How long a claim holds: well past any bulk step, short enough that a stale one clears itself. */
+/**
+ * How long a claim holds if its step dies before releasing it (a step releases every claim it
+ * took once the job is settled): well past any bulk step, short enough that a stale one clears itself.
+ */
 export const CLAIM_MS = 3_600_000;
 
 /**

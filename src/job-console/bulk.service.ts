@@ -201,7 +201,7 @@ export class BulkService {
    * Acts on each job once: a claim on the job as seen (two admins at once: one wins), then a
    * check that it is still there as seen, then BullMQ's own move, which checks the state again
    * atomically (retry: still failed; promote: still delayed; remove: not locked by a worker).
-   * Whatever moved meanwhile is skipped, and its claim released.
+   * Whatever moved meanwhile is skipped. Every claim is released once its job is settled.
    */
   private async apply(action: BulkAction, queueName: QueueName, queue: Queue, state: BulkState, jobs: readonly ScannedEntry[]): Promise<{ acted: number; skipped: number }> {
     const claimed: ScannedEntry[] = [];
@@ -217,8 +217,11 @@ export class BulkService {
     await inChunks(claimed, CONCURRENCY, async (job) => {
       const done = await this.one(action, queue, state, job).catch(() => false);
       if (done) acted++;
-      else await release(this.deps.redis, queue, state, job);
       if (done && action === 'remove') removed.push(job.id);
+      // Released either way: a claim only has to outlast the check and the move. Once the job
+      // moved, a later step that saw it as it was finds it moved (the checks above), so keeping
+      // the key would only hold Redis memory per job acted on, for CLAIM_MS.
+      await release(this.deps.redis, queue, state, job);
     });
     if (removed.length) {
       // Removed work is given up: its outbox rows (relayed by outbox id or by a fixed job id) are

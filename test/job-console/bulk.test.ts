@@ -352,6 +352,38 @@ describe('remove and promote', () => {
   });
 });
 
+describe('claims', () => {
+  it('leaves no claim key behind once its jobs are acted on: Redis holds claims of a step in flight, not one per job ever touched', async () => {
+    const claims = async () => {
+      const keys: string[] = [];
+      let cursor = '0';
+      do {
+        const [next, found] = await connection.scan(cursor, 'MATCH', `${t.prefix}:*bulk-claim:*`, 'COUNT', 1000);
+        keys.push(...found);
+        cursor = next;
+      } while (cursor !== '0');
+      return keys;
+    };
+    await failed('media-thumbnail', 15, 'broken thumb', { name: 'Claimed' });
+    for (const [action, state] of [['retry', 'failed'], ['remove', 'failed']] as const) {
+      if (action === 'remove') {
+        const w = worker('media-thumbnail');
+        try {
+          expect(await waitFor(async () => (await q('media-thumbnail').getJobCountByTypes('failed')) === 15, 20_000)).toBe(true);
+        } finally {
+          await w.close();
+        }
+      }
+      const body = { action, state, filter: { name: 'Claimed' } };
+      const counted = await countAll('media-thumbnail', body);
+      expect(counted.count).toBe(15);
+      expect((await actAll('media-thumbnail', body, counted.asOf, counted.count)).at(-1)!.total).toEqual({ acted: 15, skipped: 0 });
+      expect([action, await claims()]).toEqual([action, []]);
+    }
+    await q('media-thumbnail').obliterate({ force: true });
+  });
+});
+
 describe('remove and the outbox', () => {
   it('a waiting job relayed from the outbox that a bulk remove took is not brought back by the relay', async () => {
     const db = t.app.database.db;
