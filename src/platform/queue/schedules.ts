@@ -200,6 +200,8 @@ export class ScheduleKeeper {
           // Paused: nothing is owed for it, and a scheduler restored in a race goes again, unless
           // a resume committed since the states were read (it registered the scheduler to keep).
           this.untakenFrom.delete(s.id);
+          // Not registered (the usual case): nothing to remove, no lock taken.
+          if (!(await queues.get(s.queue).getJobScheduler(s.id))) continue;
           const removed = await this.locked(s.id, async (fresh) => Boolean(fresh?.pausedAt) && await queues.get(s.queue).removeJobScheduler(s.id));
           if (removed) unpaused.push(s.id);
           continue;
