@@ -27,6 +27,7 @@ CREATE INDEX job_history_search_doc_idx ON job_history USING gin (search_doc);
 CREATE INDEX job_history_search_trgm_idx ON job_history USING gin (search_text gin_trgm_ops);
 -- Browsing by job name (?name=, no text), newest first.
 CREATE INDEX job_history_name_finished_idx ON job_history (name, finished_at DESC);
--- Browsing failures (?state=failed), newest first: partial, so completed rows (most of them) cost nothing.
--- state=completed needs no index: most rows are completed, the time order finds them at once.
-CREATE INDEX job_history_failed_finished_idx ON job_history (finished_at DESC) WHERE state = 'failed';
+-- Browsing failures (?state=failed, with or without a queue): partial, so completed rows (most of
+-- them) cost nothing. Read with the queue or, without one, whole within a slice of time (the failed
+-- rows of a day). state=completed needs no index: most rows are completed.
+CREATE INDEX job_history_failed_queue_idx ON job_history (queue, finished_at DESC) WHERE state = 'failed';
