@@ -58,6 +58,16 @@ export class BroadcastsRepository extends Repository {
     return result.rows;
   }
 
+  /**
+   * Refuses what the broadcast's INSERT would refuse as the notification's row stores it (a NUL in
+   * a text: 22021; a NUL or a lone UTF-16 half in metadata's jsonb: 22P05), with the same error,
+   * which the HTTP layer answers 400 invalid_characters: a preview validates its body alike.
+   */
+  async checkStorable(content: { title: string; message: string; actionUrl: string | null; metadata: unknown }): Promise<void> {
+    await sql`SELECT ${content.title}::text, ${content.message}::text, ${content.actionUrl}::text,
+      ${content.metadata === null ? null : JSON.stringify(content.metadata)}::jsonb`.execute(this.db);
+  }
+
   /** The database's clock now (not the transaction's start), cut to the millisecond. */
   async clock(): Promise<Date> {
     return (await sql<{ at: Date }>`SELECT date_trunc('milliseconds', clock_timestamp()) AS at`.execute(this.db)).rows[0]!.at;

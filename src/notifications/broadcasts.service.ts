@@ -55,6 +55,8 @@ export class BroadcastsService {
   async preview(recipients: Recipients, content: NotificationContent, idempotencyKey: string | null): Promise<BroadcastPreview> {
     this.deps.notifications.checkContent(content);
     const ids = 'userIds' in recipients ? [...new Set(recipients.userIds)].filter(isId) : null;
+    // The content as PostgreSQL would store it: what the INSERT refuses, the preview refuses alike.
+    await this.deps.broadcasts.checkStorable(content);
     const [groups, keyUsed] = await Promise.all([
       this.deps.broadcasts.audience(ids ? { userIds: ids } : { role: 'role' in recipients ? recipients.role : null }, content.type),
       idempotencyKey ? this.deps.batches.findByKey(idempotencyKey).then((b) => b !== undefined) : Promise.resolve(false),
