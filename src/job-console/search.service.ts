@@ -129,8 +129,9 @@ export class JobSearchService {
     const liveStates = LIVE_STATES.filter((s) => states === null || states.includes(s));
     const historyStates = states === null ? null : HISTORY_STATES.filter((s) => states.includes(s));
 
-    // How q reads as full text: asked while Redis is read.
+    // How q reads as full text: asked while Redis is read (awaited below, so a failure is not lost).
     const text = q === null ? Promise.resolve(null) : this.deps.history.textQuery(q);
+    text.catch(() => undefined);
     // Live: the id in every queue, and the scan (text, or everything when there is no q).
     const matches = q === null ? null : liveMatcher(q);
     const [exact, scanned] = await Promise.all([
@@ -150,11 +151,14 @@ export class JobSearchService {
     keep.sort(compareLive);
 
     const { page, pageSize } = request;
-    const fullText = await text;
+    const reading = await text;
+    const substring = q === null ? null : substringMatch(q);
+    // Several terms, or one too short for the substring, are read as words too.
+    const asWords = reading !== null && reading.words && (SEVERAL_TERMS.test(q!) || substring === null);
     const rows = await this.deps.history.search(
       {
-        q, substring: q === null ? null : substringMatch(q),
-        fullText: fullText?.words && (SEVERAL_TERMS.test(q!) || !TRIGRAM_WORTHY.test(q!)) ? { also: fullText.dropped.map((t) => ({ token: tokenPattern(t), like: TRIGRAM_WORTHY.test(t) ? likePattern(t) : null })) } : null,
+        q, substring,
+        fullText: asWords ? { also: reading.dropped.map((t) => ({ token: tokenPattern(t), like: TRIGRAM_WORTHY.test(t) ? likePattern(t) : null })) } : null,
         queues: request.queues ?? null, states: historyStates, name: request.name ?? null,
         from: range.from === null ? null : new Date(range.from), to: range.to === null ? null : new Date(range.to), exclude,
         windows: historyWindows(Date.now(), range, this.deps.historyDays),
