@@ -143,6 +143,19 @@ describe('JobHistoryWriter', () => {
     expect(await idsLike('batch-')).toHaveLength(60);
   });
 
+  it('writes an outcome once when its batch is written again (a commit whose answer was lost is retried)', async () => {
+    const w = writer({ flushMs: 600_000, batch: 3 });
+    const at = Date.now();
+    const rows = [row('again-1', at), row('again-2', at), row('again-3', at)];
+    for (const r of rows) w.push(r);
+    await until(() => w.stats.written === 3, 'the first write');
+    // The retry of the same rows, as the writer makes it when PostgreSQL's answer never came.
+    for (const r of rows) w.push(r);
+    await until(() => w.stats.flushes === 2, 'the second write');
+    await w.close();
+    expect(await idsLike('again-')).toEqual(['again-1', 'again-2', 'again-3']);
+  });
+
   it('gives up a final write after its bound when PostgreSQL is away, counting what it lost', async () => {
     const metrics = new Metrics({ queues: t.app.queues });
     const w = writer({ metrics, closeTimeoutMs: 300, flushMs: 600_000 });

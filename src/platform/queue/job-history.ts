@@ -60,6 +60,27 @@ const refused = (err: unknown) => {
 };
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
+/**
+ * One INSERT carries at most this many characters of row text: JOB_HISTORY_BATCH rows of
+ * JOB_HISTORY_DATA_MAX_BYTES each (both allowed up to large values) would otherwise build a
+ * statement past V8's string limit or PostgreSQL's 1 GB, fail every time and be retried forever.
+ */
+export const BATCH_MAX_CHARS = 32 * 1024 * 1024;
+
+const rowChars = (r: JobHistoryRow) => 512 + (r.data?.length ?? 0) + (r.return_summary?.length ?? 0) + (r.failed_reason?.length ?? 0)
+  + (r.stacktrace?.length ?? 0) + r.search_text.length + r.job_id.length;
+
+/** How many rows from the front of `buffer` the next INSERT takes: up to `batch`, within BATCH_MAX_CHARS, at least one. */
+export function batchLength(buffer: readonly JobHistoryRow[], batch: number, maxChars = BATCH_MAX_CHARS): number {
+  let chars = 0;
+  const n = Math.min(batch, buffer.length);
+  for (let i = 0; i < n; i++) {
+    chars += rowChars(buffer[i]!);
+    if (chars > maxChars) return Math.max(1, i);
+  }
+  return n;
+}
+
 /** One row's JSON for json_to_recordset: `data` is already JSON text, spliced in as is (not quoted again). */
 function rowJson(row: JobHistoryRow): string {
   const { data, ...rest } = row;
@@ -189,7 +210,7 @@ export class JobHistoryWriter {
   /** Writes batches while a full one waits or rows from the last tick do; stops at the first failure. */
   private async drain(): Promise<void> {
     while (this.buffer.length >= this.deps.batch || (this.dueRows > 0 && this.buffer.length > 0)) {
-      const rows = this.buffer.splice(0, this.deps.batch);
+      const rows = this.buffer.splice(0, batchLength(this.buffer, this.deps.batch));
       this.dueRows = Math.max(0, this.dueRows - rows.length);
       this.inFlight = rows.length;
       let left: JobHistoryRow[];
@@ -297,7 +318,8 @@ export class JobHistoryWriter {
   private async insert(rows: readonly JobHistoryRow[]): Promise<void> {
     const json = `[${rows.map(rowJson).join(',')}]`;
     await sql`INSERT INTO job_history (${sql.raw(COLUMNS)})
-      SELECT ${sql.raw(COLUMNS)} FROM json_to_recordset(${json}::json) AS r(${sql.raw(RECORD)})`.execute(this.deps.db);
+      SELECT ${sql.raw(COLUMNS)} FROM json_to_recordset(${json}::json) AS r(${sql.raw(RECORD)})
+      ON CONFLICT (job_id, queue, finished_at) DO NOTHING`.execute(this.deps.db);
   }
 
   /** Makes the days' partitions; a lock wait past ddlLockTimeoutMs fails it (55P03: the rows wait for the next tick). */
