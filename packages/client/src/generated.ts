@@ -332,6 +332,50 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/jobs/queues/{queue}/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry, remove or promote the jobs a count matched, one step at a time
+         * @description Takes only jobs that matched at `asOf` (failed or completed ones finished by then, others created by then), at most JOB_BULK_PAGE_SIZE per request and never more than `expected` in all; while `done` is false, send `cursor` back with the same body. Each request is audited (queue.bulk.<action>).
+         *
+         *     ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsQueuesQueueBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/queues/{queue}/bulk/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Count the jobs of a queue in one state that match a filter
+         * @description Reads at most 10 pages of JOB_BULK_PAGE_SIZE jobs per request; while `complete` is false, send `cursor` and `asOf` back for the rest. Nothing changes.
+         *
+         *     ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsQueuesQueueBulkCount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/jobs/queues/{queue}/clean": {
         parameters: {
             query?: never;
@@ -364,6 +408,28 @@ export interface paths {
          * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
          */
         get: operations["getAdminJobsQueuesQueueJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/queues/{queue}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Job metrics of a queue over time (minute, hour or day buckets)
+         * @description Completed, failed, throughput and wait/run time p50/p95/p99 per bucket, rolled up from job history (minute buckets kept JOB_METRICS_MINUTE_HOURS, hourly JOB_METRICS_HOUR_DAYS, daily JOB_METRICS_DAY_MONTHS). queue `all`: every queue together. from/to: ISO instants or dates (UTC), aligned outward to whole buckets; without to, up to the start of the current bucket (closed buckets only); without from, the default span before to (minute 1 h, hour 24 h, day 720 h); at most 2200 buckets.
+         *
+         *     ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsQueuesQueueMetrics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -464,6 +530,108 @@ export interface paths {
          * @description ADMIN only. Also `Authorization: Bearer <MONITORING_TOKEN>` (a health check's credential, no session). Rate limit `admin.jobs` (per user per minute).
          */
         get: operations["getAdminJobsSchedulers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/schedulers/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a schedule: its scheduler is removed until resumed (idempotent)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsSchedulersIdPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/schedulers/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resume a schedule: next run from now, skipped runs not made up (idempotent)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsSchedulersIdResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/schedulers/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a schedule once now, paused or not (one waiting run at most)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminJobsSchedulersIdRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/schedulers/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last 20 runs of a schedule, newest first (live ones first)
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsSchedulersIdRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/jobs/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search jobs: live ones in every queue and job history
+         * @description Newest first (history by finish time, live jobs by their timestamp), with facets by queue and state. A job id is looked up in every queue; text is matched against job history (full text and substring, indexed) and the newest JOB_SEARCH_LIVE_SCAN jobs of each queue and live state (`live` says how many were read and whether some were not). History matches past JOB_SEARCH_COUNT_CAP (2,000) are not counted: `totalExact` is then false.
+         *
+         *     ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminJobsSearch"];
         put?: never;
         post?: never;
         delete?: never;
@@ -598,6 +766,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/notifications/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent notification batches, newest first
+         * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        get: operations["getAdminNotificationsBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/notifications/batches/{id}": {
         parameters: {
             query?: never;
@@ -612,6 +800,50 @@ export interface paths {
         get: operations["getAdminNotificationsBatchesId"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/notifications/batches/{id}/recall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Recall a batch: hide its notifications, stop its fan-out, cancel its emails not yet claimed
+         * @description Answers once no email of the batch can go out any more (it waits for emails already in hand-off, at most EMAIL_LEASE_MS), with the batch, status `recalled`, and `recall`: what was and was not stopped. Recalling a recalled batch answers its recall again. Audited.
+         *
+         *     ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminNotificationsBatchesIdRecall"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/admin/notifications/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * What a broadcast would do, without doing it
+         * @description The body of POST /api/admin/notifications, validated alike. Counts the users it would reach and how many would be emailed now, held for quiet hours, put in a digest or not emailed, by the delivery's own rules. Creates nothing; the idempotencyKey is not used up.
+         *
+         *     ADMIN only. Rate limit `admin.jobs` (per user per minute).
+         */
+        post: operations["postAdminNotificationsPreview"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1991,6 +2223,52 @@ export interface components {
             /** @description increases with every change */
             version: number;
         };
+        BulkCount: {
+            /** @description the moment the count is of; send it with the bulk operation */
+            asOf: string;
+            complete: boolean;
+            /** @description matches so far (all of them once complete) */
+            count: number;
+            /** @description null once the scan is over; else send it back with the same parameters to go on */
+            cursor: string | null;
+            /** @description the first matches in scan order (oldest first; the wait list newest first), up to 5 over all steps: this step's share */
+            sample: components["schemas"]["BulkSample"][];
+        };
+        BulkFilterInput: {
+            /** @description case-insensitive part of the job's data as JSON */
+            data?: string;
+            /** @description the job name, exactly */
+            name?: string;
+            /** @description only jobs finished (failed, completed) or created (other states) at least this long before asOf */
+            olderThanMs?: number;
+            /** @description case-insensitive part of the failure reason (plain text, not a pattern) */
+            reason?: string;
+        };
+        BulkSample: {
+            createdAt: string | null;
+            failedReason: string | null;
+            finishedAt: string | null;
+            id: string;
+            name: string;
+        };
+        BulkStep: {
+            /** @description jobs this step retried, removed or promoted */
+            acted: number;
+            /** @description null once the scan is over; else send it back with the same parameters to go on */
+            cursor: string | null;
+            done: boolean;
+            /** @description the scan met a match beyond `expected` and stopped there (left alone) */
+            moreThanExpected: boolean;
+            /** @description of the expected matches, how many the scan has not reached yet */
+            remaining: number;
+            /** @description matches of this step that moved meanwhile (another admin, a worker, a retry by hand): left alone */
+            skipped: number;
+            /** @description over every step so far */
+            total: {
+                acted: number;
+                skipped: number;
+            };
+        };
         Creator: {
             bio: string;
             /** @description ISO 8601, UTC */
@@ -2137,6 +2415,61 @@ export interface components {
         } & {
             [key: string]: components["schemas"]["WorkerHealth"];
         };
+        JobMetricsSeries: {
+            /** @description every bucket of [from, to), oldest first; one without jobs is zero with null percentiles */
+            buckets: components["schemas"]["MetricsBucket"][];
+            /** @description the first bucket's start */
+            from: string;
+            /** @enum {string} */
+            granularity: "minute" | "hour" | "day";
+            queue: components["schemas"]["MetricsQueue"];
+            /** @description the last bucket's end */
+            to: string;
+        };
+        JobSearchHit: {
+            attemptsMade: number;
+            /** @description the start of its data as JSON (… when cut) */
+            dataPreview: string | null;
+            /** @description its last run, start to finish */
+            durationMs: number | null;
+            failedReason: string | null;
+            finishedOn: number | null;
+            id: string;
+            name: string;
+            processedOn: number | null;
+            queue: string;
+            scheduleId: string | null;
+            /** @enum {string} */
+            source: "live" | "history";
+            /** @enum {string} */
+            state: "completed" | "failed" | "waiting" | "active" | "delayed" | "prioritized" | "waiting-children";
+            /** @description when the job was added (live) or due (history: timestamp + delay) */
+            timestamp: number;
+            worker: string | null;
+        };
+        JobSearchPage: {
+            data: components["schemas"]["JobSearchHit"][];
+            /** @description counts of the matches counted (see totalExact) */
+            facets: {
+                queue: {
+                    [key: string]: number;
+                };
+                state: {
+                    [key: string]: number;
+                };
+            };
+            live: {
+                /** @description live jobs read for a text match */
+                scanned: number;
+                /** @description some queue held more jobs in a live state than JOB_SEARCH_LIVE_SCAN: older ones were not read */
+                truncated: boolean;
+            };
+            pagination: components["schemas"]["Pagination"];
+            /** @constant */
+            success: true;
+            /** @description false: more than JOB_SEARCH_COUNT_CAP (2,000) history rows matched (total and facets count the newest that many), or the live scan was truncated */
+            totalExact: boolean;
+        };
         JobSummary: {
             attemptsMade: number;
             failedReason: string | null;
@@ -2193,6 +2526,26 @@ export interface components {
             /** @enum {string} */
             status: "RUNNING" | "COMPLETED" | "FAILED" | "PARTIAL";
         };
+        MetricsBucket: {
+            completed: number;
+            failed: number;
+            /** @description started to finished */
+            runMs: components["schemas"]["MetricsPercentiles"] | null;
+            /** @description ISO 8601, UTC */
+            start: string;
+            /** @description jobs finished (completed + failed) per second over the bucket */
+            throughput: number;
+            /** @description due to started */
+            waitMs: components["schemas"]["MetricsPercentiles"] | null;
+        };
+        /** @description milliseconds, exact (percentile_cont) over the bucket's completed and failed jobs; null when none had the value */
+        MetricsPercentiles: {
+            p50: number;
+            p95: number;
+            p99: number;
+        };
+        /** @enum {string} */
+        MetricsQueue: "notification-fanout" | "notification-digest" | "notification-inbox" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation" | "webhook-delivery" | "job-console" | "all";
         MissingPreview: {
             assetId: string;
             previewError: string | null;
@@ -2224,6 +2577,24 @@ export interface components {
             seenAt: string | null;
             /** @description Hidden from lists and counts until then */
             snoozedUntil: string | null;
+            title: string;
+            type: components["schemas"]["NotificationType"];
+        };
+        NotificationBatch: {
+            completedAt: string | null;
+            created: number;
+            /** @description ISO 8601, UTC */
+            createdAt: string;
+            id: string;
+            /** @description null until recalled */
+            recall: components["schemas"]["RecallCounts"] | null;
+            recalledAt: string | null;
+            role: components["schemas"]["Role"] | null;
+            skipped: number;
+            /** @enum {string} */
+            status: "pending" | "running" | "completed" | "recalled";
+            /** @enum {string} */
+            target: "users" | "role" | "all";
             title: string;
             type: components["schemas"]["NotificationType"];
         };
@@ -2303,6 +2674,24 @@ export interface components {
             };
             workers: number;
         };
+        RecallCounts: {
+            /** @description notifications that a coming digest would have listed */
+            digestItemsRemoved: number;
+            /** @description emails that would have gone (now or after quiet hours) and will not */
+            emailsCancelled: number;
+            /** @description emails refused for good or suppressed before the recall */
+            emailsFailed: number;
+            /** @description emails handed to SMTP (or captured) before the recall: could not be stopped */
+            emailsSent: number;
+            /** @description emails claimed before the recall whose outcome is unknown (a hand-off still running after EMAIL_LEASE_MS, or an attempt that died mid-hand-off); 0 normally */
+            emailsUnconfirmed: number;
+            /** @description in-app notifications hidden by the recall (inbox, unread counts, digests, open streams) */
+            hidden: number;
+            /** @description false only while the recall still waits for emails in hand-off */
+            settled: boolean;
+            /** @description users a role/everyone fan-out had not reached yet: nothing was created for them */
+            unreached: number;
+        };
         ReindexRun: {
             added: number;
             completedAt: string | null;
@@ -2318,6 +2707,15 @@ export interface components {
         };
         /** @enum {string} */
         Role: "ADMIN" | "CREATOR" | "BRAND" | "VIEWER";
+        ScheduleControl: {
+            id: string;
+            /** @description null while paused */
+            nextRun: string | null;
+            paused: boolean;
+            pausedAt: string | null;
+            /** @description the admin's user id */
+            pausedBy: string | null;
+        };
         ScheduledPost: {
             announcement: boolean;
             authorId: string;
@@ -2336,11 +2734,37 @@ export interface components {
             iterations: number;
             job: string;
             nextRun: string | null;
+            /** @description next run past SCHEDULE_GRACE_MS, or not registered; never while paused */
             overdue: boolean;
             pattern: string;
+            /** @description paused by an admin (POST /api/admin/jobs/schedulers/:id/pause): not registered, nothing runs but manual runs */
+            paused: boolean;
+            pausedAt: string | null;
+            /** @description the admin's user id (null once that user is deleted, and for MONITORING_TOKEN) */
+            pausedBy: string | null;
             queue: components["schemas"]["QueueName"];
             registered: boolean;
             tz?: string;
+        };
+        ScheduleRun: {
+            durationMs: number | null;
+            failedReason: string | null;
+            finishedAt: string | null;
+            jobId: string;
+            startedAt: string | null;
+            /** @description completed, failed, skipped (an iteration of a paused schedule, completed without running), or waiting / prioritized / active */
+            state: string;
+            /**
+             * @description schedule: an iteration of the scheduler; catch-up: a run made up after Redis lost the scheduler; manual: run now
+             * @enum {string}
+             */
+            trigger: "schedule" | "catch-up" | "manual";
+        };
+        ScheduleRunNow: {
+            /** @description true when a run of this schedule was still waiting: no second one was added */
+            deduplicated: boolean;
+            /** @description schedule-run-<id>-<ms>; the run already waiting when deduplicated */
+            jobId: string;
         };
         /** @enum {string} */
         SearchEntityType: "asset" | "creator" | "project" | "license" | "blog_post";
@@ -2428,7 +2852,7 @@ export interface components {
                 [key: string]: unknown;
             };
             /** @enum {string} */
-            stage: "created" | "visible" | "relayed" | "email-held" | "email-claimed" | "email-retrying" | "email-sent" | "email-captured" | "email-suppressed" | "email-failed" | "delivered" | "bounced" | "complained" | "delivery-job-done" | "delivery-job-failed" | "seen" | "read" | "snoozed" | "archived" | "digest" | "expires";
+            stage: "created" | "visible" | "relayed" | "email-held" | "email-claimed" | "email-retrying" | "email-sent" | "email-captured" | "email-suppressed" | "email-cancelled" | "email-failed" | "delivered" | "bounced" | "complained" | "delivery-job-done" | "delivery-job-failed" | "seen" | "read" | "snoozed" | "archived" | "digest" | "expires";
         };
         User: {
             email: string;
@@ -2502,6 +2926,8 @@ export interface components {
                 nextRun: string | null;
                 overdue: boolean;
                 pattern: string;
+                /** @description paused by an admin: never overdue, never a problem (a warning says since when) */
+                paused: boolean;
             }[];
             /** @description email group only: each SMTP transport as the workers' heartbeats report it (up to WORKER_HEARTBEAT_MS old) */
             transports?: components["schemas"]["SmtpTransportHealth"][];
@@ -2613,7 +3039,7 @@ export interface operations {
             query?: {
                 page?: string;
                 pageSize?: string;
-                status?: "sending" | "sent" | "captured" | "failed" | "suppressed";
+                status?: "sending" | "sent" | "captured" | "failed" | "suppressed" | "cancelled";
             };
             header?: never;
             path?: never;
@@ -3303,6 +3729,154 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    postAdminJobsQueuesQueueBulk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: "notification-fanout" | "notification-digest" | "notification-inbox" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation" | "webhook-delivery" | "job-console";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description retry: failed jobs; promote: delayed jobs (never a schedule's next run); remove: any state but active and waiting-children
+                     * @enum {string}
+                     */
+                    action: "retry" | "remove" | "promote";
+                    /**
+                     * Format: date-time
+                     * @description the count's asOf: only jobs that matched then are taken
+                     */
+                    asOf: string;
+                    /** @description the previous step's cursor, to go on */
+                    cursor?: string;
+                    /** @description the count the admin confirmed: never more jobs than this */
+                    expected: number;
+                    /** @default {} */
+                    filter?: components["schemas"]["BulkFilterInput"];
+                    /** @enum {string} */
+                    state: "failed" | "completed" | "delayed" | "waiting" | "prioritized" | "active" | "waiting-children";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BulkStep"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Cannot retry delayed jobs: retry takes failed jobs only */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Queue not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsQueuesQueueBulkCount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                queue: "notification-fanout" | "notification-digest" | "notification-inbox" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation" | "webhook-delivery" | "job-console";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description retry: failed jobs; promote: delayed jobs (never a schedule's next run); remove: any state but active and waiting-children
+                     * @enum {string}
+                     */
+                    action: "retry" | "remove" | "promote";
+                    /**
+                     * Format: date-time
+                     * @description with a cursor: the first step's asOf
+                     */
+                    asOf?: string;
+                    /** @description the previous step's cursor, to go on */
+                    cursor?: string;
+                    /** @default {} */
+                    filter?: components["schemas"]["BulkFilterInput"];
+                    /** @enum {string} */
+                    state: "failed" | "completed" | "delayed" | "waiting" | "prioritized" | "active" | "waiting-children";
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["BulkCount"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            /** @description Cannot retry delayed jobs: retry takes failed jobs only */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Queue not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     postAdminJobsQueuesQueueClean: {
         parameters: {
             query?: never;
@@ -3385,6 +3959,54 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsQueuesQueueMetrics: {
+        parameters: {
+            query?: {
+                from?: string;
+                granularity?: "minute" | "hour" | "day";
+                to?: string;
+            };
+            header?: never;
+            path: {
+                queue: components["schemas"]["MetricsQueue"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["JobMetricsSeries"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Queue not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
@@ -3563,6 +4185,222 @@ export interface operations {
                     };
                 };
             };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsSchedulersIdPause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ScheduleControl"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Schedule not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsSchedulersIdResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ScheduleControl"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Schedule not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminJobsSchedulersIdRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ScheduleRunNow"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Schedule not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsSchedulersIdRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ScheduleRun"][];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Schedule not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getAdminJobsSearch: {
+        parameters: {
+            query?: {
+                /** @description ISO instant or date (UTC): history by finish time, live jobs by their timestamp */
+                from?: string;
+                /** @description the job name, exactly */
+                name?: string;
+                page?: string;
+                pageSize?: string;
+                /** @description a job id (exact, in every queue), a name, words (websearch syntax: "phrase", or, -word) or any text of 3+ characters as a substring */
+                q?: string;
+                /** @description one or more queues (repeated or comma-separated) */
+                queue?: ("notification-fanout" | "notification-digest" | "notification-inbox" | "notification-delivery" | "analytics-enrichment" | "analytics-aggregation" | "search-index-update" | "search-index-bulk" | "search-index-reindex" | "blog-publish" | "media-scan" | "media-thumbnail" | "file-preview-generation" | "webhook-delivery" | "job-console")[];
+                /** @description one or more states; completed and failed come from history, the others from the live queues */
+                state?: ("completed" | "failed" | "waiting" | "active" | "delayed" | "prioritized" | "waiting-children")[];
+                /** @description ISO instant, or a date meaning the end of that day (UTC) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobSearchPage"];
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["RateLimited"];
@@ -3796,7 +4634,7 @@ export interface operations {
                             replayed: boolean;
                             skipped: number;
                             /** @enum {string} */
-                            status: "pending" | "running" | "completed";
+                            status: "pending" | "running" | "completed" | "recalled";
                         };
                         /** @constant */
                         success: true;
@@ -3853,6 +4691,43 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getAdminNotificationsBatches: {
+        parameters: {
+            query?: {
+                page?: string;
+                pageSize?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["NotificationBatch"][];
+                        pagination: components["schemas"]["Pagination"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getAdminNotificationsBatchesId: {
         parameters: {
             query?: never;
@@ -3871,19 +4746,7 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        data: {
-                            completedAt: string | null;
-                            created: number;
-                            /** @description ISO 8601, UTC */
-                            createdAt: string;
-                            id: string;
-                            role: components["schemas"]["Role"] | null;
-                            skipped: number;
-                            /** @enum {string} */
-                            status: "pending" | "running" | "completed";
-                            /** @enum {string} */
-                            target: "users" | "role" | "all";
-                        };
+                        data: components["schemas"]["NotificationBatch"];
                         /** @constant */
                         success: true;
                     };
@@ -3900,6 +4763,127 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminNotificationsBatchesIdRecall: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["NotificationBatch"];
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description Batch not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["ServerError"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    postAdminNotificationsPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    actionUrl?: string;
+                    /** @constant */
+                    all?: true;
+                    /** @default false */
+                    critical?: boolean;
+                    /** Format: date-time */
+                    expiresAt?: string;
+                    idempotencyKey?: string;
+                    message: string;
+                    metadata?: {
+                        [key: string]: unknown;
+                    };
+                    /**
+                     * @default MEDIUM
+                     * @enum {string}
+                     */
+                    priority?: "LOW" | "MEDIUM" | "HIGH" | "URGENT";
+                    /** @enum {string} */
+                    role?: "ADMIN" | "CREATOR" | "BRAND" | "VIEWER";
+                    title: string;
+                    /** @enum {string} */
+                    type: "LICENSE" | "PAYOUT" | "ROYALTY" | "PROJECT" | "SYSTEM" | "MESSAGE" | "POST_ASSIGNED" | "POST_STATUS_CHANGED" | "BLOG";
+                    userIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @description users the broadcast would reach (in-app), by the real fan-out's rules */
+                            audience: number;
+                            email: {
+                                /** @description listed in their next daily or weekly digest instead */
+                                digest: number;
+                                /** @description emailed when their quiet hours end (inside them now) */
+                                heldForQuietHours: number;
+                                /** @description no email: email off, NEVER, type disabled, or address suppressed */
+                                none: number;
+                                /** @description emailed as soon as delivered */
+                                now: number;
+                            };
+                            /** @description the idempotencyKey was used already: sending this body would create nothing */
+                            idempotencyKeyUsed: boolean;
+                            /** @description ids of userIds that name no user, or repeat one (the real broadcast skips them too) */
+                            skipped: number;
+                        };
+                        /** @constant */
+                        success: true;
+                    };
+                };
+            };
+            400: components["responses"]["InvalidBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["ServerError"];
             503: components["responses"]["Unavailable"];
         };
