@@ -262,6 +262,9 @@ const TABLE: Record<string, Rule> = {
   'POST /api/admin/jobs/schedulers/:id/run': { expect: adminOnly(202), params: () => ({ id: 'media-sweep' }) },
   'GET /api/admin/jobs/schedulers/:id/runs': { expect: adminOnly(), params: () => ({ id: 'media-sweep' }) },
   'GET /api/admin/jobs/queues/:queue/jobs': { expect: adminOnly(), params: () => ({ queue: 'search-index-bulk' }) },
+  // The job console's reads: job data and failure reasons (search), per-queue series (metrics).
+  'GET /api/admin/jobs/search': { expect: adminOnly(), query: () => 'q=matrix' },
+  'GET /api/admin/jobs/queues/:queue/metrics': { expect: adminOnly(), params: () => ({ queue: 'search-index-bulk' }), query: () => 'granularity=hour' },
   'POST /api/admin/jobs/queues/:queue/retry-failed': { expect: adminOnly(), params: () => ({ queue: 'search-index-bulk' }) },
   'POST /api/admin/jobs/queues/:queue/promote': { expect: adminOnly(), params: () => ({ queue: 'analytics-enrichment' }) },
   'POST /api/admin/jobs/queues/:queue/pause': { expect: adminOnly(), params: () => ({ queue: 'analytics-enrichment' }) },
