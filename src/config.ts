@@ -157,6 +157,8 @@ const envSchema = z.object({
   JOB_SEARCH_LIVE_SCAN: int(0, 100_000).default(2_000),
   // Job search counts history matches exactly up to this many (past it: totalExact false); the cost of a broad search grows with it.
   JOB_SEARCH_COUNT_CAP: int(100, 100_000).default(2_000),
+  // Job search's history statement is cancelled past this (400: narrow the search), so no q holds a PostgreSQL backend for minutes.
+  JOB_SEARCH_TIMEOUT_MS: int(100, 600_000).default(5_000),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -279,6 +281,7 @@ export interface Config {
     readonly bulkPageSize: number;
     readonly searchLiveScan: number;
     readonly searchCountCap: number;
+    readonly searchTimeoutMs: number;
   };
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
   readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly prefixThreshold: number; readonly maxCandidates: number };
@@ -410,6 +413,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       bulkPageSize: e.JOB_BULK_PAGE_SIZE,
       searchLiveScan: e.JOB_SEARCH_LIVE_SCAN,
       searchCountCap: e.JOB_SEARCH_COUNT_CAP,
+      searchTimeoutMs: e.JOB_SEARCH_TIMEOUT_MS,
     },
   });
 }

@@ -35,6 +35,7 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
   const search = new JobSearchService({
     queues: deps.queues, history: new SearchRepository(db, deps.readDb), prefix: config.queuePrefix, liveScan: config.jobConsole.searchLiveScan,
     historyDays: config.jobConsole.history.days, countCap: config.jobConsole.searchCountCap,
+    timeoutMs: config.jobConsole.searchTimeoutMs,
   });
   return {
     maintenance,

@@ -1,5 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
+import type { Executor } from '../platform/db/client.js';
 import { Repository } from '../platform/db/repository.js';
+import { InvalidError } from '../platform/errors.js';
 import type { HistoryOutcome, TimeWindow } from './search.rules.js';
 
 /** What the history part of a search matches (every field optional but the cap). */
@@ -61,6 +63,9 @@ export interface SearchPageRows {
   page: HistoryHitRow[];
 }
 
+/** PostgreSQL's query_canceled: statement_timeout (or an operator's pg_cancel_backend). */
+const QUERY_CANCELED = '57014';
+
 const ms = (column: string) => sql.raw(`round(extract(epoch FROM ${column}) * 1000)::float8`);
 
 /** Job search's statements over job_history (migrations/0020, 0024). */
@@ -116,8 +121,29 @@ export class SearchRepository extends Repository {
    * rows match; merged with the live hits in one order (time descending; a live hit first at the
    * same ms; then history by id, live by their given order), facets over both, and the page with
    * its history rows read whole. On readDb: history tolerates a replica's lag.
+   *
+   * Bounded by `timeoutMs` (statement_timeout, local to its transaction): q's numbers and ids are a
+   * regular expression each on every row its words find, and ninety of them over a common word cost
+   * ~2 ms a row (half an hour on 1,000,000 rows, a backend and a pool connection held all along).
+   * Cut, the search is a 400 asking to narrow it.
    */
-  async search(f: HistoryFilter, live: LiveRefs, options: { cap: number; offset: number; limit: number; previewChars: number }): Promise<SearchPageRows> {
+  async search(f: HistoryFilter, live: LiveRefs, options: { cap: number; offset: number; limit: number; previewChars: number; timeoutMs: number }): Promise<SearchPageRows> {
+    const bounded = async (ex: Executor) => {
+      await sql`SELECT set_config('statement_timeout', ${`${Math.max(1, Math.round(options.timeoutMs))}ms`}, true)`.execute(ex);
+      return this.statement(ex, f, live, options);
+    };
+    try {
+      // Over a transaction already (in(tx)): set_config's local value lasts until it ends.
+      return this.readDb.isTransaction ? await bounded(this.readDb) : await this.readDb.transaction().execute(bounded);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === QUERY_CANCELED) {
+        throw new InvalidError(`The search took longer than ${options.timeoutMs} ms (JOB_SEARCH_TIMEOUT_MS): narrow it (a queue, a state, from/to, fewer numbers or ids in q)`);
+      }
+      throw error;
+    }
+  }
+
+  private async statement(ex: Executor, f: HistoryFilter, live: LiveRefs, options: { cap: number; offset: number; limit: number; previewChars: number }): Promise<SearchPageRows> {
     const slices = sql.join(f.windows.map((w) => this.slice(f, w)), sql` UNION ALL `);
     const { rows: [row] } = await sql<{ history_count: number; facets: Array<{ queue: string; state: string; n: number }>; page: HistoryHitRow[] }>`
       WITH m AS MATERIALIZED (
@@ -142,7 +168,7 @@ export class SearchRepository extends Repository {
             'data_head', left(h.data::text, ${options.previewChars + 1})
           ) ORDER BY p.at DESC, p.ord NULLS LAST, p.id DESC), '[]')
           FROM p LEFT JOIN job_history h ON h.id = p.id AND h.finished_at = p.finished_at) AS page
-    `.execute(this.readDb);
+    `.execute(ex);
     const queues: Record<string, number> = {};
     const states: Record<string, number> = {};
     for (const { queue, state, n } of row!.facets) {

@@ -41,6 +41,8 @@ export interface JobSearchServiceDeps extends Pick<Platform, 'queues'> {
   readonly historyDays: number;
   /** JOB_SEARCH_COUNT_CAP: history matches counted exactly; past it the total (and the facets) cover the newest that many. */
   readonly countCap: number;
+  /** JOB_SEARCH_TIMEOUT_MS: the history statement's statement_timeout; past it the search is a 400. */
+  readonly timeoutMs: number;
 }
 
 /** A run of three letters or digits: what the trigram index needs to narrow a LIKE (else it reads every entry). */
@@ -164,7 +166,7 @@ export class JobSearchService {
         windows: historyWindows(Date.now(), range, this.deps.historyDays),
       },
       { queue: keep.map((h) => h.queue), state: keep.map((h) => h.state), at: keep.map((h) => h.timestamp) },
-      { cap: this.cap, offset: (page - 1) * pageSize, limit: pageSize, previewChars: PREVIEW_CHARS },
+      { cap: this.cap, offset: (page - 1) * pageSize, limit: pageSize, previewChars: PREVIEW_CHARS, timeoutMs: this.deps.timeoutMs },
     );
     const historyExact = rows.historyCount <= this.cap;
     const total = Math.min(rows.historyCount, this.cap) + keep.length;
