@@ -135,6 +135,8 @@ describe('inbox layout and docs', () => {
     await wide.close();
   });
 
+  // Browser code as text: this project's type checking has no DOM library. Two frames: rendering follows a scroll.
+  const NEXT_FRAMES = 'new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))';
   it('serves /api/docs (Swagger UI) that renders every operation under the strict CSP', async () => {
     const context = await browser.newContext({ baseURL: t.url });
     const page = await context.newPage();
@@ -152,15 +154,12 @@ describe('inbox layout and docs', () => {
     };
     const expected = t.app.routes.filter((r) => r.openapi).length;
     await expect.poll(async () => {
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate('window.scrollTo(0, 0)');
       for (let y = 0; ; y += 400) {
         await collect();
-        const done = await page.evaluate((top) => {
-          window.scrollTo(0, top);
-          return top >= document.documentElement.scrollHeight;
-        }, y + 400);
+        const done = await page.evaluate(`window.scrollTo(0, ${y + 400}); ${y + 400} >= document.documentElement.scrollHeight`);
         // Rendering follows the scroll on the next frames.
-        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+        await page.evaluate(NEXT_FRAMES);
         if (done) break;
       }
       await collect();
@@ -168,10 +167,10 @@ describe('inbox layout and docs', () => {
     }, { timeout: 60_000 }).toBe(expected);
     // Scrolled to, as a reader would: the list holds only what is near the viewport.
     const unreadCount = page.locator('.opblock', { hasText: '/api/notifications/unread-count' }).locator('.opblock-summary').first();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     for (let y = 0; (await unreadCount.count()) === 0; y += 400) {
-      await page.evaluate((top) => window.scrollTo(0, top), y);
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      await page.evaluate(`window.scrollTo(0, ${y})`);
+      await page.evaluate(NEXT_FRAMES);
       if (y > 200_000) throw new Error('GET /api/notifications/unread-count is not on the page');
     }
     await unreadCount.click();
