@@ -1,7 +1,8 @@
 import type { Job, JobType } from 'bullmq';
 import { InvalidError, NotFoundError } from '../platform/errors.js';
 import { listWorkers } from '../platform/queue/heartbeat.js';
-import { outboxIdOf, reopenOutboxFailed } from '../platform/queue/outbox.js';
+import { markManyOutboxFailed, outboxIdOf, reopenOutboxFailed } from '../platform/queue/outbox.js';
+import { failManyJobRows } from '../platform/queue/outbox-fixed.js';
 import type { Platform } from '../platform/module.js';
 import { isQueueName, QUEUE_NAMES, QUEUES, type QueueName } from '../platform/queue/registry.js';
 import { SCHEDULES } from '../platform/queue/schedules.js';
@@ -125,6 +126,11 @@ export class QueuesService {
     const job = await this.job(queueName, jobId);
     if (await job.isActive()) throw new InvalidError('Cannot remove an active job');
     await job.remove();
+    // Its work is given up, as if out of attempts: else the relay's checks for lost work (a relayed
+    // job gone from Redis) add it back within minutes, as they did before bulk remove settled them.
+    const outboxId = outboxIdOf(job.id);
+    if (outboxId) await markManyOutboxFailed(this.deps.db, [outboxId]);
+    else if (job.id && !job.repeatJobKey) await failManyJobRows(this.deps.db, queueName as QueueName, [job.id]);
     await this.deps.audit.record({ adminId, action: 'job.remove', queue: queueName, jobId });
   }
 
