@@ -101,7 +101,8 @@ export async function markOutboxFailed(db: Executor, id: OutboxId): Promise<void
  */
 export async function markManyOutboxFailed(db: Executor, ids: readonly OutboxId[]): Promise<void> {
   if (ids.length === 0) return;
-  await db.updateTable('outbox').set({ failed_at: new Date() }).where('id', 'in', ids.map(Number)).where('completed_at', 'is', null).execute();
+  // A row failed already keeps its time: it is the same failure, not a new one.
+  await db.updateTable('outbox').set({ failed_at: new Date() }).where('id', 'in', ids.map(Number)).where('completed_at', 'is', null).where('failed_at', 'is', null).execute();
 }
 
 /** An admin retried the job: it is live work again (and re-drivable if Redis loses it). */
