@@ -7,7 +7,6 @@ import type { Platform } from '../platform/module.js';
 import { isQueueName, QUEUE_NAMES, QUEUES, type QueueName } from '../platform/queue/registry.js';
 import { SCHEDULES } from '../platform/queue/schedules.js';
 import { pausedSchedules } from '../platform/queue/schedule-state.js';
-import { outboxEpochKey } from '../platform/redis/keys.js';
 import type { AuditRepository } from './audit.repository.js';
 import { recentCount } from './health.rules.js';
 
@@ -60,23 +59,10 @@ export class QueuesService {
   }
 
   private async job(queueName: string, jobId: string): Promise<Job> {
-    if (!isQueueName(queueName) || jobId.length > 300 || this.namesQueueKey(queueName, jobId)) throw new NotFoundError('Job not found');
+    if (!isQueueName(queueName) || jobId.length > 300 || this.deps.queues.namesQueueKey(queueName, jobId)) throw new NotFoundError('Job not found');
     const job = await this.deps.queues.get(queueName).getJob(jobId);
     if (!job) throw new NotFoundError('Job not found');
     return job;
-  }
-
-  /**
-   * Whether an id names one of the queue's own keys, not a job: BullMQ reads job <id> at
-   * <prefix>:{<queue>}:<id>, beside the queue's lists, meta hash and events stream, the outbox
-   * epoch (keys.ts) and each job's <id>:logs and <id>:lock. Read as a job such a key answered 500
-   * (wrong type), or was shown and removed (meta). BullMQ's job ids hold no ':' but its schedulers'
-   * (repeat:<scheduler>:<ms>).
-   */
-  private namesQueueKey(queueName: QueueName, jobId: string): boolean {
-    const q = this.deps.queues.get(queueName);
-    return Object.hasOwn(q.keys, jobId) || q.toKey(jobId) === outboxEpochKey(this.deps.prefix, queueName)
-      || (jobId.includes(':') && !/^repeat:[^:]+:\d+$/.test(jobId));
   }
 
   /** Counts come from BullMQ's per-state counters (no job list is scanned). */

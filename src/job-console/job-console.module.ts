@@ -33,7 +33,7 @@ export function jobConsoleModule(deps: JobConsoleModuleDeps) {
   // Bulk steps compare asOf with BullMQ's finishedOn (the workers' wall clock), so the real clock.
   const bulk = new BulkService({ db, queues: deps.queues, redis: deps.redis, audit, pageSize: config.jobConsole.bulkPageSize });
   const search = new JobSearchService({
-    queues: deps.queues, history: new SearchRepository(db, deps.readDb), prefix: config.queuePrefix, liveScan: config.jobConsole.searchLiveScan,
+    queues: deps.queues, history: new SearchRepository(db, deps.readDb), liveScan: config.jobConsole.searchLiveScan,
     historyDays: config.jobConsole.history.days, countCap: config.jobConsole.searchCountCap,
     timeoutMs: config.jobConsole.searchTimeoutMs,
   });

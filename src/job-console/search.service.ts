@@ -3,7 +3,6 @@ import type { Platform } from '../platform/module.js';
 import { searchText } from '../platform/queue/job-history.rules.js';
 import { QUEUE_NAMES, type QueueName } from '../platform/queue/registry.js';
 import { scheduleIdOf } from '../platform/queue/schedules.js';
-import { outboxEpochKey } from '../platform/redis/keys.js';
 import type { SearchRepository, HistoryHitRow } from './search.repository.js';
 import {
   HISTORY_STATES, LIVE_STATES, PREVIEW_CHARS, compareLive, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, resolveLive, substringMatch, timeRange, tokenPattern, historyWindows,
@@ -33,8 +32,6 @@ export interface JobSearchResult {
 
 export interface JobSearchServiceDeps extends Pick<Platform, 'queues'> {
   readonly history: SearchRepository;
-  /** BullMQ's key prefix: an id that names one of a queue's own keys is not looked up. */
-  readonly prefix: string;
   /** JOB_SEARCH_LIVE_SCAN: jobs read per queue and live state for a text search. */
   readonly liveScan: number;
   /** JOB_HISTORY_DAYS: how far back history's slices reach before the last, open-ended one. */
@@ -75,21 +72,9 @@ export class JobSearchService {
     this.cap = deps.countCap;
   }
 
-  /**
-   * Whether an id names one of a queue's own keys rather than a job (admin's QueuesService has the
-   * same guard): BullMQ reads job <id> at <prefix>:{<queue>}:<id>, beside the queue's lists, its
-   * meta hash, the outbox epoch and each job's <id>:logs and <id>:lock. Read as a job, a list is a
-   * WRONGTYPE error and the meta hash a job made of nothing. Only schedulers' ids hold a ':'.
-   */
-  private namesQueueKey(queue: QueueName, id: string): boolean {
-    const q = this.deps.queues.get(queue);
-    return Object.hasOwn(q.keys, id) || q.toKey(id) === outboxEpochKey(this.deps.prefix, queue)
-      || (id.includes(':') && !/^repeat:[^:]+:\d+$/.test(id));
-  }
-
   private async lookUp(queues: readonly QueueName[], id: string): Promise<JobSearchHit[]> {
     const found = await Promise.all(queues.map(async (queue) => {
-      if (this.namesQueueKey(queue, id)) return null;
+      if (this.deps.queues.namesQueueKey(queue, id)) return null;
       const job: Job | undefined = await this.deps.queues.get(queue).getJob(id);
       if (!job) return null;
       const state = await job.getState();

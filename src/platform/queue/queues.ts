@@ -1,7 +1,7 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { RedisClient } from '../redis/connection.js';
 import type { Logger } from '../logger.js';
-import { bullQueueName } from '../redis/keys.js';
+import { bullQueueName, outboxEpochKey } from '../redis/keys.js';
 import { QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './registry.js';
 
 export interface JobDefaults {
@@ -47,8 +47,10 @@ export interface QueuesDeps {
 /** Producer side of every queue, one BullMQ Queue object each, sharing one connection. */
 export class Queues {
   private readonly queues: Map<QueueName, Queue>;
+  private readonly prefix: string;
 
   constructor({ connection, prefix, defaults, attempts, log }: QueuesDeps) {
+    this.prefix = prefix;
     this.queues = new Map(QUEUE_NAMES.map((name) => {
       const own = { ...defaults, attempts: attempts?.[name] ?? defaults.attempts };
       const queue = new Queue(bullQueueName(name), { connection, prefix, defaultJobOptions: defaultJobOptions(own) });
@@ -62,6 +64,19 @@ export class Queues {
     const queue = this.queues.get(name);
     if (!queue) throw new Error(`unknown queue ${name}`);
     return queue;
+  }
+
+  /**
+   * Whether an id names one of the queue's own keys, not a job: BullMQ reads job <id> at
+   * <prefix>:{<queue>}:<id>, beside the queue's lists, meta hash and events stream, the outbox
+   * epoch (keys.ts) and each job's <id>:logs and <id>:lock. Read as a job such a key answered 500
+   * (wrong type), or was shown and removed (meta). BullMQ's job ids hold no ':' but its schedulers'
+   * (repeat:<scheduler>:<ms>). Admin's job routes and job search refuse such ids before reading.
+   */
+  namesQueueKey(name: QueueName, id: string): boolean {
+    const q = this.get(name);
+    return Object.hasOwn(q.keys, id) || q.toKey(id) === outboxEpochKey(this.prefix, name)
+      || (id.includes(':') && !/^repeat:[^:]+:\d+$/.test(id));
   }
 
   add<Q extends QueueName, J extends JobName<Q>>(queue: Q, name: J, data: JobPayload<Q, J>, opts?: JobsOptions) {
