@@ -3,6 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, overridesSchema, type RateLimitName } from './config.limits.js';
+import { webhooksConfig, webhooksEnv, type WebhooksConfig } from './config.webhooks.js';
+import { jobConsoleConfig, jobConsoleEnv, type JobConsoleConfig } from './config.jobs.js';
 import { hostPatterns, hostPortList, int, originsSchema, trustProxySchema, url, urlList } from './config.values.js';
 
 /**
@@ -131,34 +133,8 @@ const envSchema = z.object({
   PREVIEW_MAX_OUTPUT_MB: int(1, 1024 * 1024).default(256),
   // Unreferenced stored files and job temp folders older than this are removed by the media sweep.
   MEDIA_SWEEP_GRACE_MS: int(60_000, 30 * 86_400_000).default(6 * 3_600_000),
-  // Outbound webhooks: private/loopback targets refused unless true (tests, a receiver on the LAN).
-  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
-  WEBHOOK_TIMEOUT_MS: int(100, 120_000).default(10_000),
-  WEBHOOK_RESPONSE_MAX_BYTES: int(0, 1_048_576).default(2_048),
-  // How long a delivery is retried (JOB_BACKOFF_MS doubling) before it fails for good.
-  WEBHOOK_RETRY_HOURS: int(1, 720).default(24),
-  // How long each process trusts its cached list of subscribed event types (0: never, a statement per event).
-  WEBHOOK_SUBSCRIPTION_CACHE_MS: int(0, 60_000).default(1_000),
-  // The job console (issue 19). History: every job's terminal outcome in PostgreSQL, written in
-  // batches (flushed every JOB_HISTORY_FLUSH_MS or JOB_HISTORY_BATCH rows), at most
-  // JOB_HISTORY_BUFFER_MAX waiting per process while PostgreSQL is away (the oldest dropped, counted).
-  JOB_HISTORY: z.enum(['on', 'off']).default('on'),
-  JOB_HISTORY_DAYS: int(1, 3_650).default(30),
-  JOB_HISTORY_FLUSH_MS: int(10, 60_000).default(1_000),
-  JOB_HISTORY_BATCH: int(1, 10_000).default(500),
-  JOB_HISTORY_BUFFER_MAX: int(100, 1_000_000).default(20_000),
-  JOB_HISTORY_DATA_MAX_BYTES: int(0, 1_048_576).default(8_192),
-  // Metrics over time: how long each granularity's buckets are kept.
-  JOB_METRICS_MINUTE_HOURS: int(1, 24 * 14).default(24),
-  JOB_METRICS_HOUR_DAYS: int(1, 3_650).default(90),
-  JOB_METRICS_DAY_MONTHS: int(1, 120).default(13),
-  // Bulk operations by filter act in pages of this many jobs; live-job search reads at most this many per queue and state.
-  JOB_BULK_PAGE_SIZE: int(10, 10_000).default(1_000),
-  JOB_SEARCH_LIVE_SCAN: int(0, 100_000).default(2_000),
-  // Job search counts history matches exactly up to this many (past it: totalExact false); the cost of a broad search grows with it.
-  JOB_SEARCH_COUNT_CAP: int(100, 100_000).default(2_000),
-  // Job search's history statement is cancelled past this (400: narrow the search), so no q holds a PostgreSQL backend for minutes.
-  JOB_SEARCH_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  ...webhooksEnv,
+  ...jobConsoleEnv,
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -266,23 +242,10 @@ export interface Config {
   readonly blog: { readonly publishGraceMs: number };
   /** Server-side producers' key (X-Analytics-Key), the GeoIP database, raw-event retention in months. */
   readonly analytics: { readonly key: string | undefined; readonly geoipDb: string | undefined; readonly retentionMonths: number; readonly bodyLimitBytes: number; readonly userEventsPerHour: number };
-  /**
-   * Outbound webhooks: whether private/loopback targets are allowed, the per-attempt timeout, how
-   * much of a response is kept, and how long (ms) a delivery is retried before it fails.
-   */
-  readonly webhooks: { readonly allowPrivate: boolean; readonly timeoutMs: number; readonly responseMaxBytes: number; readonly retryMs: number; readonly subscriptionCacheMs: number };
-  /**
-   * The job console (docs/OPERATIONS.md, Job console): history recording and retention, how long
-   * metrics buckets are kept, bulk operations' page size and how far live-job search reads.
-   */
-  readonly jobConsole: {
-    readonly history: { readonly enabled: boolean; readonly days: number; readonly flushMs: number; readonly batch: number; readonly bufferMax: number; readonly dataMaxBytes: number };
-    readonly metrics: { readonly minuteHours: number; readonly hourDays: number; readonly dayMonths: number };
-    readonly bulkPageSize: number;
-    readonly searchLiveScan: number;
-    readonly searchCountCap: number;
-    readonly searchTimeoutMs: number;
-  };
+  /** Outbound webhooks: config.webhooks.ts. */
+  readonly webhooks: WebhooksConfig;
+  /** The job console (docs/OPERATIONS.md, Job console): config.jobs.ts. */
+  readonly jobConsole: JobConsoleConfig;
   /** Entities per full-reindex batch (one transaction each; search keeps answering between them). */
   readonly search: { readonly reindexBatch: number; readonly typoThreshold: number; readonly prefixThreshold: number; readonly maxCandidates: number };
   /**
@@ -403,18 +366,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       processLimits: { cpuSeconds: e.PREVIEW_CPU_SECONDS, memoryMb: e.PREVIEW_MEMORY_MB, maxOutputMb: e.PREVIEW_MAX_OUTPUT_MB },
       sweepGraceMs: e.MEDIA_SWEEP_GRACE_MS,
     },
-    webhooks: { allowPrivate: e.WEBHOOK_ALLOW_PRIVATE, timeoutMs: e.WEBHOOK_TIMEOUT_MS, responseMaxBytes: e.WEBHOOK_RESPONSE_MAX_BYTES, retryMs: e.WEBHOOK_RETRY_HOURS * 3_600_000, subscriptionCacheMs: e.WEBHOOK_SUBSCRIPTION_CACHE_MS },
-    jobConsole: {
-      history: {
-        enabled: e.JOB_HISTORY === 'on', days: e.JOB_HISTORY_DAYS, flushMs: e.JOB_HISTORY_FLUSH_MS, batch: e.JOB_HISTORY_BATCH,
-        bufferMax: e.JOB_HISTORY_BUFFER_MAX, dataMaxBytes: e.JOB_HISTORY_DATA_MAX_BYTES,
-      },
-      metrics: { minuteHours: e.JOB_METRICS_MINUTE_HOURS, hourDays: e.JOB_METRICS_HOUR_DAYS, dayMonths: e.JOB_METRICS_DAY_MONTHS },
-      bulkPageSize: e.JOB_BULK_PAGE_SIZE,
-      searchLiveScan: e.JOB_SEARCH_LIVE_SCAN,
-      searchCountCap: e.JOB_SEARCH_COUNT_CAP,
-      searchTimeoutMs: e.JOB_SEARCH_TIMEOUT_MS,
-    },
+    webhooks: webhooksConfig(e),
+    jobConsole: jobConsoleConfig(e),
   });
 }
 
