@@ -63,6 +63,8 @@ const envSchema = z.object({
   DELIVERY_BATCH_SIZE: int(1, 1_000).default(100),
   DIGEST_PAGE_SIZE: int(10, 10_000).default(1_000),
   DIGEST_BATCH_SIZE: int(1, 1_000).default(100),
+  // How long a digest waits for transactions begun before its run to finish, so their rows are in it (0: never).
+  DIGEST_SETTLE_MS: int(0, 3_600_000).default(60_000),
   EMAIL_LEASE_MS: int(1_000, 3_600_000).default(60_000),
   SMTP_POOL_SIZE: int(1, 100).default(10),
   // Connection and greeting timeout per SMTP server (an answer may take three times this).
@@ -216,7 +218,7 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** How long a client may take to send a whole request (uploads included): slow clients are cut off. */
   readonly requestTimeoutMs: number;
-  readonly worker: { readonly concurrency: number; readonly fanoutBatchSize: number; readonly deliveryBatchSize: number; readonly digestPageSize: number; readonly digestBatchSize: number; readonly outboxPollMs: number };
+  readonly worker: { readonly concurrency: number; readonly fanoutBatchSize: number; readonly deliveryBatchSize: number; readonly digestPageSize: number; readonly digestBatchSize: number; readonly digestSettleMs: number; readonly outboxPollMs: number };
   readonly jobs: { readonly attempts: number; readonly backoffMs: number; readonly lockMs: number };
   readonly email: { readonly leaseMs: number; readonly unsubscribeTtlMs: number; readonly poolSize: number };
   /** Read notifications older than retentionDays are purged, as are expired ones, purgeBatch rows per statement. */
@@ -335,6 +337,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       deliveryBatchSize: e.DELIVERY_BATCH_SIZE,
       digestPageSize: e.DIGEST_PAGE_SIZE,
       digestBatchSize: e.DIGEST_BATCH_SIZE,
+      digestSettleMs: e.DIGEST_SETTLE_MS,
       outboxPollMs: e.OUTBOX_POLL_MS,
     },
     jobs: { attempts: e.JOB_ATTEMPTS, backoffMs: e.JOB_BACKOFF_MS, lockMs: e.JOB_LOCK_MS },

@@ -15,7 +15,7 @@ export function digestsModule(deps: DigestsModuleDeps) {
   const { config } = deps;
   const digests = new DigestsService({
     db: deps.db, digests: new DigestsRepository(deps.db), email: deps.email, log: deps.log, publicUrl: deps.publicUrl, unsubscribeUrl: deps.unsubscribeUrl,
-    pageSize: config.worker.digestPageSize, batchSize: config.worker.digestBatchSize,
+    pageSize: config.worker.digestPageSize, batchSize: config.worker.digestBatchSize, settleMs: config.worker.digestSettleMs,
   });
   return {
     digests,

@@ -74,6 +74,11 @@ export class DigestsRepository extends Repository {
    * there (digests.service.ts: a row still in flight whose user went back to DAILY before its
    * delivery would be in no digest otherwise). A statement of its own, before the reads.
    */
+  /** The next transaction id (pg_snapshot_xmax): every transaction begun so far is below it. */
+  async nextXid(): Promise<string> {
+    return (await sql<{ x: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`.execute(this.db)).rows[0]!.x;
+  }
+
   async rangeEnd(flush: boolean): Promise<string> {
     const result = flush
       ? await sql<{ h: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS h`.execute(this.db)

@@ -18,6 +18,8 @@ const MAX_ITEMS = 100;
 const DAY_MS = 86_400_000;
 /** How often a frequency switch's flush looks again for the older transactions to finish. */
 const FLUSH_WAIT_MS = 2_000;
+/** How often a run's digest looks again for the transactions begun before its run (DIGEST_SETTLE_MS). */
+const SETTLE_POLL_MS = 1_000;
 
 export interface DigestsServiceDeps {
   /** For the transactions of the outbox writes and of a send's claim. */
@@ -30,6 +32,8 @@ export interface DigestsServiceDeps {
   readonly pageSize: number;
   /** Users per DigestSend job. */
   readonly batchSize: number;
+  /** DIGEST_SETTLE_MS: how long a run's digests wait for the transactions begun before the run. */
+  readonly settleMs: number;
 }
 
 /** JOBS.md §2: one digest per user and period, of what arrived since the previous one. */
@@ -44,6 +48,12 @@ export class DigestsService {
    */
   async run(p: { frequency: DigestKind; scope: DigestScope; runAt: Date; trigger: 'schedule' | 'manual' }): Promise<{ runId: string; scanned: number }> {
     const { id: runId } = await this.deps.digests.createRun(p);
+    // Every transaction begun before this point (a fan-out page, a slow request) is below `until`:
+    // the run's digests wait for them to end, up to settleBy, so rows committed just before the
+    // run are in this digest rather than the next one (a day or a week later).
+    const settle = this.deps.settleMs > 0
+      ? { until: await this.deps.digests.nextXid(), settleBy: new Date(Date.now() + this.deps.settleMs).toISOString() }
+      : {};
     let scanned = 0;
     let after: string | null = null;
     try {
@@ -53,7 +63,7 @@ export class DigestsService {
         const jobs: SendJob[] = [];
         for (let i = 0; i < page.length; i += this.deps.batchSize) {
           const users = page.slice(i, i + this.deps.batchSize).map((r) => ({ userId: r.user_id, periodKey: periodKey(p.frequency, p.runAt, r.timezone ?? 'UTC') }));
-          jobs.push({ runId, frequency: p.frequency, runAt: p.runAt.toISOString(), users });
+          jobs.push({ runId, frequency: p.frequency, runAt: p.runAt.toISOString(), users, ...settle });
         }
         await this.deps.db.transaction().execute((tx) => enqueueManyInTx(tx, 'notification-digest', 'DigestSend', jobs));
         scanned += page.length;
@@ -105,7 +115,8 @@ export class DigestsService {
       const horizon = await repo.rangeEnd(job.flush === true && job.until === undefined);
       // A flush fixes its content only once every transaction older than its switch has finished
       // (see DigestSend.until); until then it waits, unless an earlier attempt fixed it already.
-      if (job.flush && job.until !== undefined && BigInt(horizon) < BigInt(job.until)) {
+      // A run's digest waits the same way for the transactions begun before its run, until settleBy.
+      if (job.until !== undefined && BigInt(horizon) < BigInt(job.until) && (job.flush === true || Date.now() < Date.parse(job.settleBy ?? ''))) {
         waiting = true;
         return locked;
       }
@@ -117,7 +128,9 @@ export class DigestsService {
     });
     const wanted = targets.map((t) => ({ userId: t.user_id, periodKey: keys.get(t.user_id)! }));
     if (waiting && (await this.deps.digests.claimed(wanted, jobId)).size < wanted.length) {
-      throw new DeferUntilError(new Date(Date.now() + FLUSH_WAIT_MS), 'digest flush waits for transactions older than the frequency switch');
+      if (job.flush) throw new DeferUntilError(new Date(Date.now() + FLUSH_WAIT_MS), 'digest flush waits for transactions older than the frequency switch');
+      const next = Math.min(Date.now() + SETTLE_POLL_MS, Date.parse(job.settleBy!));
+      throw new DeferUntilError(new Date(next), 'digest waits for transactions begun before its run');
     }
     const [claimed, items] = await Promise.all([this.deps.digests.claimed(wanted, jobId), this.deps.digests.items(wanted, MAX_ITEMS)]);
     const byUser = new Map<string, DigestItem[]>();

@@ -40,7 +40,8 @@ export const JOB_SCHEMAS = {
      * `flush`: the user left DAILY/WEEKLY; send what is pending whatever the frequency is now.
      * `until` (xid8, a flush's): the switch's snapshot xmax; the flush waits until every transaction
      * below it has finished, so nothing the delivery path left for the digest before the switch is
-     * left out of it.
+     * left out of it. A run's jobs carry `until` too (the run's snapshot xmax) with `settleBy`: they
+     * wait for the transactions begun before the run until then (DIGEST_SETTLE_MS), no longer.
      */
     DigestSend: z.object({
       runId: z.string().nullable(),
@@ -49,6 +50,7 @@ export const JOB_SCHEMAS = {
       users: z.array(z.object({ userId: z.string(), periodKey: z.string() })),
       flush: z.boolean().optional(),
       until: z.string().optional(),
+      settleBy: z.string().optional(),
     }),
   },
   'analytics-enrichment': {

@@ -71,7 +71,8 @@ async function reads(app: TestApp, as: Session, mark: string) {
   const [audit, emails, runs, search, report] = await Promise.all([
     get('/api/admin/jobs/audit'),
     get('/api/admin/emails?pageSize=100'),
-    get('/api/admin/jobs/aggregation/logs'),
+    // The test's own hour only: a scheduled rollup (the hour just ended) may run meanwhile.
+    get(`/api/admin/jobs/aggregation/logs?jobType=hourly&startDate=${HOUR.toISOString()}&endDate=${new Date(HOUR.getTime() + HOUR_MS).toISOString()}`),
     get(`/api/search/unified?q=${mark}`),
     get(`/api/analytics/platform/overview?startDate=${day}&endDate=${day}&granularity=day`),
   ]);
