@@ -26,6 +26,8 @@ const list = (names: readonly string[], prefix = '') => sql.raw(names.map((c) =>
  * Upserts the documents of `source` (a query over search_source). A row is written only when it
  * differs, and never over a document built from a newer version of its entity: a statement that
  * read an older snapshot (a reindex batch racing a realtime update) cannot undo the newer one.
+ * The words of the titles written join search_vocabulary (typo tolerance, migration 0026), in
+ * word order: two writers adding the same new words lock them in the same order, never a cycle.
  */
 function upsert(source: RawBuilder<unknown>) {
   return sql<{ added: string; fixed: string }>`
@@ -36,7 +38,14 @@ function upsert(source: RawBuilder<unknown>) {
       ON CONFLICT (entity_type, entity_id) DO UPDATE SET ${sql.raw(COLUMNS.map((c) => `${c} = EXCLUDED.${c}`).join(', '))}, indexed_at = now()
       WHERE d.source_version <= EXCLUDED.source_version
         AND (${list(COLUMNS, 'd.')}) IS DISTINCT FROM (${list(COLUMNS, 'EXCLUDED.')})
-      RETURNING (xmax = 0) AS inserted
+      RETURNING (xmax = 0) AS inserted, d.title
+    ),
+    words AS (
+      INSERT INTO search_vocabulary (word)
+      SELECT DISTINCT w FROM up, unnest(tsvector_to_array(to_tsvector('simple', up.title))) w
+      WHERE length(w) <= 60 AND to_tsvector('english', w) <> ''::tsvector
+      ORDER BY 1
+      ON CONFLICT (word) DO NOTHING
     )
     SELECT count(*) FILTER (WHERE inserted) AS added, count(*) FILTER (WHERE NOT inserted) AS fixed FROM up`;
 }

@@ -53,7 +53,7 @@ export class SearchService {
     if (found.total < this.deps.prefixThreshold && text.prefix) {
       found = await this.deps.documents.search(text, viewer, { ...options, prefix: true, fuzzy: false });
     }
-    if (found.total < this.deps.typoThreshold && text.fuzzy !== '') {
+    if (found.total < this.deps.typoThreshold && text.typoWords.length > 0) {
       found = await this.deps.documents.search(text, viewer, { ...options, prefix: true, fuzzy: true });
     }
     return found;
@@ -66,13 +66,13 @@ export class SearchService {
     // A malformed id filter matches nothing, as a malformed id is simply not found.
     const impossible = [f.projectId, f.creatorId, f.brandId].some((v) => v !== undefined && !isId(v));
     const found = impossible
-      ? { rows: [], total: 0, facets: { types: null, assetTypes: null, statuses: null, tags: null } }
+      ? { rows: [], total: 0, exact: true, facets: { types: null, assetTypes: null, statuses: null, tags: null } }
       : await this.find(request, viewer);
     const totalPages = Math.ceil(found.total / pageSize);
     return {
       results: found.rows.map(toResult),
-      // Past SEARCH_MAX_CANDIDATES matches, the total is a lower bound (as Elasticsearch's track_total_hits).
-      pagination: { page, pageSize, total: found.total, totalPages, hasNextPage: page < totalPages, hasPreviousPage: page > 1, totalIsExact: found.total < this.deps.maxCandidates },
+      // Past SEARCH_MAX_CANDIDATES matches, or phrase rows examined, the total is a lower bound (as Elasticsearch's track_total_hits).
+      pagination: { page, pageSize, total: found.total, totalPages, hasNextPage: page < totalPages, hasPreviousPage: page > 1, totalIsExact: found.exact },
       facets: {
         entityTypes: found.facets.types ?? {},
         assetTypes: found.facets.assetTypes ?? {},

@@ -14,14 +14,23 @@ export interface SearchText {
   readonly excluded: readonly string[];
   /** The text the trigram comparison uses: the wanted words only. */
   readonly fuzzy: string;
+  /**
+   * The wanted words a typo may be in (lower-cased, distinct, 3 characters or more: a shorter
+   * word has too few trigrams to be near anything), each matched to near spellings of title words.
+   */
+  readonly typoWords: readonly string[];
 }
 
 const EXCLUDED = /(^|\s)-([\p{L}\p{N}]+)/gu;
 
-function parts(full: string): Pick<SearchText, 'excluded' | 'fuzzy'> {
+/** At most this many typed words are looked up for typos (q is at most 200 characters anyway). */
+const MAX_TYPO_WORDS = 8;
+
+function parts(full: string): Pick<SearchText, 'excluded' | 'fuzzy' | 'typoWords'> {
   const excluded = [...full.matchAll(EXCLUDED)].map((m) => m[2]!.toLowerCase());
   const fuzzy = full.replace(EXCLUDED, ' ').replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-  return { excluded, fuzzy };
+  const typoWords = [...new Set(fuzzy.toLowerCase().split(' ').filter((w) => [...w].length >= 3))].slice(0, MAX_TYPO_WORDS);
+  return { excluded, fuzzy, typoWords };
 }
 
 const WORD = /[\p{L}\p{N}]+$/u;

@@ -3,7 +3,7 @@ import { listParam, searchText } from '../../src/search/search.text.js';
 
 describe('searchText', () => {
   it('takes the last word being typed as a prefix, the rest in full', () => {
-    expect(searchText('golden sun')).toEqual({ full: 'golden sun', head: 'golden', prefix: 'sun', excluded: [], fuzzy: 'golden sun' });
+    expect(searchText('golden sun')).toEqual({ full: 'golden sun', head: 'golden', prefix: 'sun', excluded: [], fuzzy: 'golden sun', typoWords: ['golden', 'sun'] });
     expect(searchText('  Lisb ')).toMatchObject({ head: '', prefix: 'lisb' });
   });
 
@@ -26,6 +26,13 @@ describe('searchText', () => {
     expect(searchText('sunset -lisbon -porto city')).toMatchObject({ excluded: ['lisbon', 'porto'], fuzzy: 'sunset city' });
     expect(searchText('well-known')).toMatchObject({ excluded: [], fuzzy: 'well known' });
     expect(searchText('"a <-> b" | c').fuzzy).toBe('a b c');
+  });
+
+  it('looks up typos for the distinct wanted words of 3 characters or more, at most 8', () => {
+    expect(searchText('Marna SOLANO marna of -porto').typoWords).toEqual(['marna', 'solano']);
+    expect(searchText('ab cd').typoWords).toEqual([]);
+    expect(searchText('été über').typoWords).toEqual(['été', 'über']);
+    expect(searchText('one two three four five six seven eight nine ten').typoWords).toHaveLength(8);
   });
 });
 

@@ -476,6 +476,10 @@ export interface SearchSource {
   viewer_ids: string[] | null;
 }
 
+export interface SearchVocabulary {
+  word: string;
+}
+
 export interface Sessions {
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
@@ -564,6 +568,7 @@ export interface DB {
   search_documents: SearchDocuments;
   search_reindex_runs: SearchReindexRuns;
   search_source: SearchSource;
+  search_vocabulary: SearchVocabulary;
   sessions: Sessions;
   users: Users;
   webhook_attempts: WebhookAttempts;
