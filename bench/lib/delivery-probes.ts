@@ -13,7 +13,7 @@ async function json(url: string, init: { method?: string; token?: string; body?:
   return { status: res.status, body: await res.json() };
 }
 
-async function login(baseUrl: string, email: string, password: string): Promise<string> {
+export async function login(baseUrl: string, email: string, password: string): Promise<string> {
   const res = await json(`${baseUrl}/api/auth/login`, { method: 'POST', body: { email, password } });
   if (res.status !== 200) throw new Error(`login of ${email} failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data.token as string;
