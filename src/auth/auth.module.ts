@@ -1,12 +1,12 @@
 import type { Module, Platform } from '../platform/module.js';
 import type { UsersService } from '../users/index.js';
-import { SessionsRepository } from './auth.repository.js';
+import { SessionReads, SessionsRepository } from './auth.repository.js';
 import { authRoutes } from './auth.routes.js';
 import { AuthService } from './auth.service.js';
 import { LoginThrottle } from './login-throttle.js';
 import { SessionCache } from './session-cache.js';
 
-export interface AuthModuleDeps extends Pick<Platform, 'db' | 'redis' | 'redisTarget' | 'config' | 'log' | 'limiter' | 'secret'> {
+export interface AuthModuleDeps extends Pick<Platform, 'db' | 'pool' | 'redis' | 'redisTarget' | 'config' | 'log' | 'limiter' | 'secret'> {
   /** The credentials auth checks and changes (users owns them). */
   readonly users: Pick<UsersService, 'credentials' | 'checkPassword' | 'setPassword'>;
 }
@@ -19,7 +19,7 @@ export function authModule(deps: AuthModuleDeps) {
   const throttle = new LoginThrottle({
     limiter: deps.limiter, login: config.login, enabled: config.rateLimits.enabled, knownAddress: (email, ip) => sessions.signedInFrom(email, ip),
   });
-  const auth = new AuthService({ db: deps.db, sessions, users: deps.users, throttle, cache, secret: deps.secret, config });
+  const auth = new AuthService({ db: deps.db, sessions, reads: new SessionReads(deps.pool), users: deps.users, throttle, cache, secret: deps.secret, config });
   return {
     auth,
     /** The port other capabilities see of sessions: revocations as they happen, and which are still live. */

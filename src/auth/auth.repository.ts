@@ -1,5 +1,45 @@
 import { sql } from 'kysely';
+import type pg from 'pg';
 import { Repository } from '../platform/db/repository.js';
+import type { Role } from '../platform/db/schema.js';
+
+/** A live session and its user, as every request not served from the session cache reads it. */
+export interface ActiveSession {
+  readonly sessionId: string;
+  readonly expiresAt: Date;
+  readonly id: string;
+  readonly email: string;
+  readonly name: string | null;
+  readonly role: Role;
+}
+
+/**
+ * The live session's user: not revoked, not expired, issued after the last password change. The
+ * same text every time, so a named prepared statement: parsed and planned once per connection.
+ */
+export const activeSessionStatement = (tokenHash: Buffer) => ({
+  name: 'herald_session_active',
+  text: `SELECT s.id AS "sessionId", s.expires_at AS "expiresAt", u.id, u.email, u.name, u.role
+    FROM sessions s JOIN users u ON u.id = s.user_id
+    WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND s.created_at >= u.password_changed_at`,
+  values: [tokenHash],
+});
+
+/**
+ * The session lookup on the pg pool directly, as the inbox's hot reads (notifications/
+ * inbox.repository.ts): with the session cache missing for every user not seen within
+ * SESSION_CACHE_MS, it runs for many requests, and through Kysely each paid a query compile and
+ * an unnamed statement's parse and plan (bench:api, issue 21). Every other statement of sessions
+ * lives in SessionsRepository.
+ */
+export class SessionReads {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async findActive(tokenHash: Buffer): Promise<ActiveSession | undefined> {
+    const { rows } = await this.pool.query<ActiveSession>(activeSessionStatement(tokenHash));
+    return rows[0];
+  }
+}
 
 export class SessionsRepository extends Repository {
   /**
@@ -18,18 +58,6 @@ export class SessionsRepository extends Repository {
     return rows[0];
   }
 
-  /** The live session's user: not revoked, not expired, issued after the last password change. */
-  findActive(tokenHash: Buffer) {
-    return this.db.selectFrom('sessions as s')
-      .innerJoin('users as u', 'u.id', 's.user_id')
-      .select(['s.id as sessionId', 's.expires_at as expiresAt', 'u.id', 'u.email', 'u.name', 'u.role'])
-      .where('s.token_hash', '=', tokenHash)
-      .where('s.revoked_at', 'is', null)
-      .where('s.expires_at', '>', sql<Date>`now()`)
-      .whereRef('s.created_at', '>=', 'u.password_changed_at')
-      .executeTakeFirst();
-  }
-
   /**
    * Whether the account ever signed in from this address, as the login throttle counts addresses
    * (`addressKey`: an IPv4 address, IPv4-mapped included, or an IPv6 /64 — an owner's privacy
@@ -44,7 +72,7 @@ export class SessionsRepository extends Repository {
     return row !== undefined;
   }
 
-  /** Of these sessions, the live ones (as findActive judges them), with their expiry. */
+  /** Of these sessions, the live ones (as SessionReads.findActive judges them), with their expiry. */
   async activeAmong(ids: readonly string[]): Promise<Map<string, Date>> {
     if (ids.length === 0) return new Map();
     const { rows } = await sql<{ id: string; expires_at: Date }>`

@@ -6,7 +6,7 @@ import type { AuthUser } from '../platform/http/auth.js';
 import { INVALID_BODY } from '../platform/http/validation.js';
 import { hashPassword } from '../platform/password.js';
 import type { PublicUser, UsersService } from '../users/index.js';
-import type { SessionsRepository } from './auth.repository.js';
+import type { SessionReads, SessionsRepository } from './auth.repository.js';
 import type { ChangePasswordInput } from './auth.schemas.js';
 import type { Attempt, LoginThrottle } from './login-throttle.js';
 import type { SessionCache } from './session-cache.js';
@@ -31,6 +31,8 @@ export interface AuthServiceDeps {
   /** For the password change's transaction. */
   readonly db: Db;
   readonly sessions: SessionsRepository;
+  /** The per-request session lookup (a prepared statement on the pool). */
+  readonly reads: Pick<SessionReads, 'findActive'>;
   /** Users owns the credentials: checking a password and setting a new one. */
   readonly users: Pick<UsersService, 'credentials' | 'checkPassword' | 'setPassword'>;
   readonly throttle: LoginThrottle;
@@ -41,6 +43,9 @@ export interface AuthServiceDeps {
 }
 
 export class AuthService {
+  /** Session lookups under way, by cache key, with the cache's stamp when each began. */
+  private readonly lookups = new Map<string, { stamp: number; user: Promise<AuthUser | null> }>();
+
   constructor(private readonly deps: AuthServiceDeps) {}
 
   private hashToken(token: string): Buffer {
@@ -81,6 +86,13 @@ export class AuthService {
     return created ? { user, token, expiresAt } : null;
   }
 
+  /**
+   * The session's user, from the cache or looked up. Requests of one session that miss the cache
+   * together (a page's parallel calls, a client's retries) share one lookup: without that, each
+   * ran its own until the first had filled the cache (bench:api counted 0.45 lookups a request).
+   * A request joins only a lookup begun since the last revocation this process has seen (the same
+   * stamp), so it never gets more than the cache itself would have given it.
+   */
   async authenticate(token: string): Promise<AuthUser | null> {
     if (!TOKEN.test(token)) return null;
     const hash = this.hashToken(token);
@@ -88,7 +100,19 @@ export class AuthService {
     const cached = this.deps.cache.get(key);
     if (cached) return cached;
     const stamp = this.deps.cache.stamp();
-    const found = await this.deps.sessions.findActive(hash);
+    const running = this.lookups.get(key);
+    if (running?.stamp === stamp) return running.user;
+    const user = this.lookUp(hash, key, stamp);
+    this.lookups.set(key, { stamp, user });
+    try {
+      return await user;
+    } finally {
+      if (this.lookups.get(key)?.user === user) this.lookups.delete(key);
+    }
+  }
+
+  private async lookUp(hash: Buffer, key: string, stamp: number): Promise<AuthUser | null> {
+    const found = await this.deps.reads.findActive(hash);
     if (!found) return null;
     const { expiresAt, ...user } = found;
     this.deps.cache.set(key, user, expiresAt.getTime(), stamp);
