@@ -25,6 +25,8 @@
  * plain reads and their bare baseline, a quicker run), BENCH_RATE_LIMITS (`off`; `on`: the per-user
  * limits as deployed, raised so the load stays under them: what their Redis round trip costs),
  * BENCH_CPU_PROF (a directory: a CPU profile of the main thread over each run of the first round),
+ * BENCH_SESSION_CACHE_MS (the service's SESSION_CACHE_MS, its default unless set; 0: every request
+ * looks its session up, as for a user whose calls are further apart than the cache keeps one),
  * BENCH_DATABASE_URL admin URL of the PostgreSQL server (postgres://postgres@127.0.0.1:5432/postgres).
  */
 import { randomBytes } from 'node:crypto';
@@ -141,6 +143,7 @@ async function main(cleanups: Array<() => Promise<unknown>>): Promise<void> {
 
   const config = loadConfig({
     NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix,
+    ...(process.env.BENCH_SESSION_CACHE_MS ? { SESSION_CACHE_MS: process.env.BENCH_SESSION_CACHE_MS } : {}),
     LOG_LEVEL: 'warn', RATE_LIMITS, ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-admin-password',
     // With the limits on, each read keeps its Redis round trip but the load stays under the limit
     // (a user's turn comes a few times a second); sign-in stays open to the bench's sessions.
