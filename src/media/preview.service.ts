@@ -3,7 +3,7 @@ import type { AssetMedia, OwnedAsset } from '../catalog/index.js';
 import type { Db } from '../platform/db/client.js';
 import type { JobPayloads } from '../platform/queue/registry.js';
 import type { Storage } from '../platform/storage/storage.js';
-import { ENCODE_NICENESS, FfmpegUnavailableError, MediaError, planPreview, renderPreview } from '../previews/index.js';
+import { ENCODE_NICENESS, FfmpegUnavailableError, MediaError, planPreview, renderAudioPreviewUnprobed, renderPreview } from '../previews/index.js';
 import { hasPreview, PREVIEW_FILES, previewUrl, siblingKey } from './media.files.js';
 import { currentUpload, isLastAttempt, localInput, PREVIEWS_OFF, putFile, type FfmpegLocator, type JobTempDirs } from './media.tools.js';
 import type { StepResult } from './pipeline.service.js';
@@ -44,24 +44,29 @@ export class PreviewService {
         await job.updateProgress(5);
         const bins = await this.deps.ffmpeg.get();
         const limits = { maxDurationSeconds: this.deps.maxDurationSeconds };
-        const plan = await planPreview(bins, input, { limits, signal });
         const want = asset.type === 'VIDEO' ? 'video' : 'audio';
-        if (plan.kind !== want) {
-          throw new MediaError(want === 'video' ? 'The file has no video stream: upload it as an AUDIO asset.' : 'The file holds a video: upload it as a VIDEO asset.');
-        }
         let reported = 5;
-        const preview = await renderPreview(bins, input, dir, {
-          plan, signal, niceness: ENCODE_NICENESS, timeoutMs: PREVIEW_TIMEOUT_MS,
-          onProgress: (fraction) => {
+        const render = {
+          limits, signal, niceness: ENCODE_NICENESS, timeoutMs: PREVIEW_TIMEOUT_MS,
+          onProgress: (fraction: number) => {
             const percent = 5 + Math.floor(fraction * 85);
             if (percent - reported < 5 && fraction < 1) return;
             reported = percent;
             void job.updateProgress(percent).catch(() => undefined);
           },
-        });
+        };
+        // Plain audio is encoded at once, ffmpeg's own look at it standing in for the probe (one
+        // process instead of two); anything else (null) is probed and planned first.
+        const preview = (want === 'audio' ? await renderAudioPreviewUnprobed(bins, input, dir, render) : null) ?? await (async () => {
+          const plan = await planPreview(bins, input, { limits, signal });
+          if (plan.kind !== want) {
+            throw new MediaError(want === 'video' ? 'The file has no video stream: upload it as an AUDIO asset.' : 'The file holds a video: upload it as a VIDEO asset.');
+          }
+          return renderPreview(bins, input, dir, { ...render, plan });
+        })();
         const size = await putFile(this.deps.storage, key, preview.file, file.mime);
         await job.updateProgress(95);
-        return { size, durationSeconds: plan.length };
+        return { size, durationSeconds: preview.plan.length };
       });
     } catch (err) {
       if (err instanceof MediaError) return this.recordFailure(asset, data.storageKey, err.message);

@@ -49,7 +49,7 @@ export type PlanResult = { readonly ok: true; readonly plan: PreviewPlan } | { r
 
 // Demuxers that read other files or URLs named inside the input (an uploaded playlist could make
 // ffmpeg fetch from the network or read local files into a preview), or that are not media files.
-const REFUSED_FORMATS = new Set(['hls', 'applehttp', 'dash', 'concat', 'sdp', 'rtsp', 'rtp', 'ffmetadata', 'lavfi', 'tty', 'image2', 'subviewer', 'srt', 'ass', 'webvtt']);
+export const REFUSED_FORMATS: ReadonlySet<string> = new Set(['hls', 'applehttp', 'dash', 'concat', 'sdp', 'rtsp', 'rtp', 'ffmetadata', 'lavfi', 'tty', 'image2', 'subviewer', 'srt', 'ass', 'webvtt']);
 
 /** Decides from a probe what preview a file gets, or why it gets none (a message for the uploader). */
 export function previewPlan(probe: MediaProbe, limits: Partial<PreviewLimits> = {}): PlanResult {
@@ -132,13 +132,34 @@ export function videoPreviewArgs(input: string, output: string, plan: VideoPlan,
 
 /** MP3 of the first plan.length seconds (at most 30). */
 export function audioPreviewArgs(input: string, output: string, plan: AudioPlan, options: { readonly bitrate?: string } = {}): string[] {
+  return mp3Args(inputArgs(input, 0), plan.length, String(plan.audioStream), output, options.bitrate, stereo(plan.audioChannels));
+}
+
+/**
+ * Audio containers an encode may open without a probe first (ffmpeg's demuxer names). None reads
+ * other files named inside the input (see REFUSED_FORMATS); a file in any other format is refused
+ * by ffmpeg itself before it reads past the header, and goes the probed way.
+ */
+export const UNPROBED_AUDIO_FORMATS: readonly string[] = ['wav', 'w64', 'mp3', 'flac', 'ogg', 'mov', 'matroska', 'aiff', 'aac', 'caf', 'asf', 'wv'];
+
+/**
+ * audioPreviewArgs for a file not probed yet: the first audio stream, the first `clipSeconds` (a
+ * shorter file ends sooner by itself), only the demuxers of UNPROBED_AUDIO_FORMATS. The caller runs
+ * it at log level info and reads ffmpeg's input dump (parseInputDump) for what the probe would
+ * have said; the same command as audioPreviewArgs's for a file of up to two channels.
+ */
+export function unprobedAudioPreviewArgs(input: string, output: string, clipSeconds: number, options: { readonly bitrate?: string } = {}): string[] {
+  return mp3Args(['-format_whitelist', UNPROBED_AUDIO_FORMATS.join(','), ...inputArgs(input, 0)], millis(clipSeconds), 'a:0', output, options.bitrate, []);
+}
+
+function mp3Args(input: readonly string[], length: number, stream: string, output: string, bitrate: string | undefined, channels: readonly string[]): string[] {
   return [
-    ...inputArgs(input, 0),
-    '-t', seconds(plan.length),
-    '-map', `0:${plan.audioStream}`,
+    ...input,
+    '-t', seconds(length),
+    '-map', `0:${stream}`,
     '-vn',
     // LAME encodes at most two channels; 5.1 input would fail without the downmix.
-    '-c:a', 'libmp3lame', '-b:a', options.bitrate ?? '128k', ...stereo(plan.audioChannels),
+    '-c:a', 'libmp3lame', '-b:a', bitrate ?? '128k', ...channels,
     ...stripMetadata(),
     '-f', 'mp3', fileUrl(output),
   ];

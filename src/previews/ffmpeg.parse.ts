@@ -52,6 +52,48 @@ export function parseFfprobeJson(json: string): MediaProbe {
 }
 
 /**
+ * What ffmpeg's own input dump (`Input #0, …` at log level info, printed before it encodes) says
+ * of its first input, as a MediaProbe: the facts ffprobe gives, so that an encode can be its own
+ * probe. The dump is text for people, and a file's tag names are printed in it unescaped (a name
+ * can hold a newline and fake a line), so this reads it strictly and answers null (the caller then
+ * asks ffprobe, whose JSON escapes everything) unless: the dump's lines are all indented and end at
+ * the one `Stream mapping:` line, there is exactly one Duration line, and the streams are numbered
+ * 0…n-1 once each. A channel layout other than mono or stereo is left unknown (no `channels`).
+ * Durations are to the hundredth of a second (the dump rounds them).
+ */
+export function parseInputDump(lines: readonly string[]): MediaProbe | null {
+  const start = lines.findIndex((l) => l.startsWith('Input #0, '));
+  const format = start < 0 ? null : /^Input #0, (.+?), from '/.exec(lines[start]!);
+  const end = lines.indexOf('Stream mapping:');
+  if (!format || end < start || lines.lastIndexOf('Stream mapping:') !== end) return null;
+  const section = lines.slice(start + 1, end);
+  if (section.some((l) => !l.startsWith(' '))) return null;
+  const durations = section.map((l) => /^ {2}Duration: (?:N\/A|(\d+):(\d{2}):(\d{2}\.\d+)),/.exec(l)).filter((m) => m !== null);
+  if (durations.length !== 1) return null;
+  const [, h, m, sec] = durations[0]!;
+  // `  Stream #0:1`, then an optional [id] and (language), then `: Type: details`.
+  const streams = section.map((l) => /^ {2}Stream #0:(\d+)(?:\[\w+\])?(?:\(\w+\))?: (\w+): (.*)$/.exec(l)).filter((x) => x !== null)
+    .map(([, index, kind, details]): MediaStream => {
+      const type = streamType(kind!.toLowerCase());
+      return {
+        index: Number(index), type, codec: /^[\w-]+/.exec(details!)?.[0] ?? 'unknown', attachedPicture: details!.endsWith(' (attached pic)'),
+        ...(type === 'audio' ? optional('channels', dumpChannels(details!)) : {}),
+      };
+    }).sort((a, b) => a.index - b.index);
+  if (streams.some((st, i) => st.index !== i)) return null;
+  const durationSeconds = h === undefined ? null : positive(Number(h) * 3600 + Number(m) * 60 + Number(sec)) ?? null;
+  return { formatName: format[1]!, durationSeconds, streams };
+}
+
+/** `…, 44100 Hz, stereo, fltp, …` → 2; layouts other than mono and stereo (5.1, quad…) are left unknown. */
+function dumpChannels(details: string): number | undefined {
+  const layout = / Hz, ([^,]+),/.exec(details)?.[1];
+  if (layout === 'mono' || layout === '1 channels') return 1;
+  if (layout === 'stereo' || layout === '2 channels') return 2;
+  return undefined;
+}
+
+/**
  * One `-progress pipe:1` line → seconds of output written so far, or null for other lines.
  * `out_time_ms` is in microseconds despite its name (a long-standing ffmpeg quirk); newer builds
  * also print the correctly named `out_time_us`.

@@ -104,6 +104,10 @@ export interface RunOptions {
    * only the CPU the service's own event loop and other jobs leave.
    */
   readonly niceness?: number;
+  /** `info` adds ffmpeg's input and output dumps to stderr (see parseInputDump); default `error`. */
+  readonly logLevel?: 'error' | 'info';
+  /** Every stderr line as it comes (RunResult keeps only the last ones). */
+  readonly onStderrLine?: (line: string) => void;
 }
 
 export interface RunResult {
@@ -128,7 +132,7 @@ export async function runFfmpeg(bins: FfmpegBinaries, args: readonly string[], o
         }
       }
     : undefined;
-  const full = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y', ...(onLine ? ['-progress', 'pipe:1'] : []), ...args];
+  const full = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', options.logLevel ?? 'error', '-y', ...(onLine ? ['-progress', 'pipe:1'] : []), ...args];
   const { stderr } = await runProcess(bins.ffmpeg, full, { ...options, onStdoutLine: onLine, limited: bins });
   if (options.onProgress && last < 1) options.onProgress(1);
   return { stderr, outSeconds };
@@ -173,6 +177,7 @@ interface ProcessOptions {
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
   readonly onStdoutLine?: (line: string) => void;
+  readonly onStderrLine?: (line: string) => void;
   /** How many stderr lines to keep (the last ones). */
   readonly keepStderr?: number;
   readonly niceness?: number;
@@ -210,6 +215,7 @@ function runProcess(binary: string, args: readonly string[], options: ProcessOpt
     signal?.addEventListener('abort', onAbort, { once: true });
 
     createInterface({ input: child.stderr! }).on('line', (line) => {
+      options.onStderrLine?.(line);
       stderr.push(line);
       if (stderr.length > keepStderr) stderr.shift();
     });

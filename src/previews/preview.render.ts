@@ -1,12 +1,12 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  audioPreviewArgs, previewPlan, videoFrameArgs, videoPreviewArgs,
+  audioPreviewArgs, DEFAULT_PREVIEW_LIMITS, previewPlan, unprobedAudioPreviewArgs, videoFrameArgs, videoPreviewArgs,
   type FrameOptions, type PreviewLimits, type PreviewPlan, type VideoPlan, type VideoPreviewOptions,
 } from './ffmpeg.args.js';
-import { describeFfmpegFailure } from './ffmpeg.parse.js';
+import { describeFfmpegFailure, parseInputDump } from './ffmpeg.parse.js';
 import { breachMessage } from './process.limits.js';
-import { FfmpegError, MediaError, probe, runFfmpeg, type FfmpegBinaries, type RunOptions } from './ffmpeg.runner.js';
+import { FfmpegError, MediaError, probe, runFfmpeg, type FfmpegBinaries, type RunOptions, type RunResult } from './ffmpeg.runner.js';
 
 /**
  * The preview and video-frame steps of the pipeline on local files (the job moves them to and from
@@ -51,7 +51,49 @@ export async function renderPreview(bins: FfmpegBinaries, input: string, outputD
   const args = video ? videoPreviewArgs(input, file, plan, options.video) : audioPreviewArgs(input, file, plan);
   // Progress is always on: its last report is how much ffmpeg wrote, checked below without probing the result.
   const { stderr, outSeconds } = await encode(bins, args, input, { ...options, onProgress: options.onProgress ?? (() => undefined), expectedSeconds: plan.length });
+  return { kind: plan.kind, file, mime: video ? 'video/mp4' : 'audio/mpeg', durationSeconds: wholeClip(outSeconds, plan, stderr), plan };
+}
 
+// Lines of stderr kept for the input dump: one longer than this (thousands of tags) goes the probed way.
+const MAX_DUMP_LINES = 400;
+
+/**
+ * An audio preview in one ffmpeg process: the encode is its own probe (its input dump, read by
+ * parseInputDump), where renderPreview runs ffprobe first, a second process that costs a third of
+ * a 30 s MP3 encode. Answers null, having decided nothing, unless the dump shows a file
+ * renderPreview would make this same audio preview of (audio only or with cover art, of up to two
+ * channels, within the limits, in one of UNPROBED_AUDIO_FORMATS) and ffmpeg succeeded: the caller
+ * then plans and renders as before, so a video, 5.1 audio or a bad file gets what it always got.
+ * Resource limits and machine failures are thrown as renderPreview throws them.
+ */
+export async function renderAudioPreviewUnprobed(bins: FfmpegBinaries, input: string, outputDir: string, options: Omit<RenderOptions, 'plan'> = {}): Promise<RenderedPreview | null> {
+  const clip = options.limits?.audioClipSeconds ?? DEFAULT_PREVIEW_LIMITS.audioClipSeconds;
+  const file = path.join(outputDir, 'preview.mp3');
+  const dump: string[] = [];
+  let ran: RunResult;
+  try {
+    ran = await runFfmpeg(bins, unprobedAudioPreviewArgs(input, file, clip), {
+      ...options, timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS, onProgress: options.onProgress ?? (() => undefined), expectedSeconds: clip,
+      logLevel: 'info',
+      onStderrLine: (line) => {
+        if (dump.length < MAX_DUMP_LINES) dump.push(line);
+      },
+    });
+  } catch (err) {
+    if (err instanceof FfmpegError && err.breach) throw new MediaError(breachMessage(err.breach, bins.limits), err.stderr.join('\n'));
+    // ffmpeg's verdict on the input (not on whitelist, no audio stream, unreadable): the probe says what it is.
+    if (err instanceof FfmpegError && err.reason === 'exit' && err.exitCode !== null) return null;
+    throw err;
+  }
+  const probed = parseInputDump(dump);
+  const result = probed && previewPlan(probed, options.limits);
+  // No channel count is an unknown layout: -ac 2 may be needed, which only the probed way adds.
+  if (!result?.ok || result.plan.kind !== 'audio' || (result.plan.audioChannels ?? 3) > 2) return null;
+  return { kind: 'audio', file, mime: 'audio/mpeg', durationSeconds: wholeClip(ran.outSeconds, result.plan, ran.stderr), plan: result.plan };
+}
+
+/** Seconds of preview ffmpeg wrote, or a MediaError when that is clearly short of the plan. */
+function wholeClip(outSeconds: number | null, plan: PreviewPlan, stderr: readonly string[]): number {
   // A file cut short after its index still probes with its full duration; ffmpeg then stops early
   // at the cut with exit 0, so the only sign is a short result.
   const produced = outSeconds ?? 0;
@@ -67,7 +109,7 @@ export async function renderPreview(bins: FfmpegBinaries, input: string, outputD
       stderr.join('\n'),
     );
   }
-  return { kind: plan.kind, file, mime: video ? 'video/mp4' : 'audio/mpeg', durationSeconds: produced, plan };
+  return produced;
 }
 
 /** One frame at 10 % of the duration, for the video thumbnail; audio has none (MediaError). */
