@@ -13,7 +13,8 @@
  *    BENCH_READS sequential requests of a 90-day daily series: p50/p99 (target p99 < 20 ms).
  *
  * stdout gets one JSON document; progress goes to stderr. The database and Redis keys are removed at
- * the end, also on failure. Smoke run: BENCH_EVENTS=200000 BENCH_HTTP_EVENTS=20000 BENCH_READS=200.
+ * the end, also on failure. Smoke run: BENCH_EVENTS=200000 BENCH_HTTP_EVENTS=20000 BENCH_READS=200. BENCH_ONLY=ingestion
+ * runs part 1 alone.
  */
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
@@ -34,6 +35,8 @@ const EVENTS = intEnv('BENCH_EVENTS', 5_000_000);
 const HTTP_EVENTS = intEnv('BENCH_HTTP_EVENTS', 100_000);
 const HTTP_CONCURRENCY = intEnv('BENCH_HTTP_CONCURRENCY', 8);
 const READS = intEnv('BENCH_READS', 1_000);
+// BENCH_ONLY=ingestion stops after part 1 (COPY baseline and HTTP ingestion): a minute instead of six.
+const INGESTION_ONLY = process.env.BENCH_ONLY === 'ingestion';
 const DAYS = 30;
 const BATCH = 500;
 const TARGETS = { rollupRatio: 1.5, readP99Ms: 20 } as const;
@@ -143,6 +146,12 @@ async function main() {
     log(`HTTP ingestion: ${HTTP_EVENTS} events`);
     const http = await ingestOverHttp(app, token);
     const copy = { rows: copied, seconds: round(copySeconds), rowsPerSec: Math.round(copied / copySeconds) };
+    const ingestion = { bareCopy: copy, http, ratioToCopy: round(http.eventsPerSec / copy.rowsPerSec, 3) };
+    const machine = () => ({ cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((n) => round(n)) });
+    if (INGESTION_ONLY) {
+      process.stdout.write(`${JSON.stringify({ benchmark: 'analytics', only: 'ingestion', date: new Date().toISOString(), machine: machine(), ingestion }, null, 2)}\n`);
+      return;
+    }
 
     const mid = new Date(month.getTime() + 14 * DAY_MS);
     const week = periodStartOf('weekly', new Date(month.getTime() + 7 * DAY_MS));
@@ -179,9 +188,9 @@ async function main() {
     const result = {
       benchmark: 'analytics',
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((n) => round(n)) },
+      machine: machine(),
       dataset: { events: copied, days: DAYS, from: month.toISOString(), assets: catalog.assets.length, brands: catalog.brands.length, creators: catalog.creators.length, visitors: catalog.users.length * 9 },
-      ingestion: { bareCopy: copy, http, ratioToCopy: round(http.eventsPerSec / copy.rowsPerSec, 3) },
+      ingestion,
       rollups: { ...rollups, allDailiesOf30DaysSeconds: dailyAll, targetRatio: TARGETS.rollupRatio, meetsTarget: Object.values(rollups).every((r) => r.ratio <= TARGETS.rollupRatio) },
       reads: { ...reads, targetP99Ms: TARGETS.readP99Ms, meetsTarget: reads.overview90dDaily.p99Ms < TARGETS.readP99Ms && reads.brand90dDaily.p99Ms < TARGETS.readP99Ms },
     };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AGGREGATION_JOB_TYPES } from '../platform/db/schema.js';
+import { parseBody } from '../platform/http/validation.js';
 import { DAY_MS, isAligned, parseDay, periodEndOf, type Granularity } from './analytics.periods.js';
 
 /** zod schemas of the analytics API: validation, types, and (through the routes' `openapi` entries) the OpenAPI document. */
@@ -32,13 +33,14 @@ const props = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
   }
 });
 
-/** One event; `now` bounds occurredAt (the clock is injected so tests never sleep). */
-export function eventSchema(now: Date) {
+/** One event; `now` bounds occurredAt (the clock is injected so tests never sleep; a function, read at each check). */
+export function eventSchema(now: Date | (() => Date)) {
+  const clock = typeof now === 'function' ? now : () => now;
   return z.strictObject({
     eventType: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits or _ . : -'),
     occurredAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v))
-      .refine((d) => d.getTime() >= now.getTime() - MAX_PAST_MS, 'must be at most 90 days in the past')
-      .refine((d) => d.getTime() <= now.getTime() + MAX_FUTURE_MS, 'must be at most 5 minutes in the future')
+      .refine((d) => d.getTime() >= clock().getTime() - MAX_PAST_MS, 'must be at most 90 days in the past')
+      .refine((d) => d.getTime() <= clock().getTime() + MAX_FUTURE_MS, 'must be at most 5 minutes in the future')
       .nullish(),
     assetId: id,
     projectId: id,
@@ -52,8 +54,23 @@ export function eventSchema(now: Date) {
   });
 }
 
-export function ingestBodySchema(now: Date) {
+export function ingestBodySchema(now: Date | (() => Date)) {
   return z.strictObject({ events: z.array(eventSchema(now)).min(1, 'must hold at least one event').max(MAX_EVENTS_PER_REQUEST) });
+}
+
+/**
+ * ingestBodySchema built once, for every request: its occurredAt bounds are the `now` of the parse
+ * in progress (set just before it; a parse is synchronous, so no other request's can interleave).
+ * Building the schema per request cost as much as a fifth of the parse itself, and zod compiles
+ * each new object schema again on its first parse.
+ */
+export function ingestBodyParser(): (body: unknown, now: Date) => { events: AnalyticsEventInput[] } {
+  let current = new Date();
+  const schema = ingestBodySchema(() => current);
+  return (body, now) => {
+    current = now;
+    return parseBody(schema, body);
+  };
 }
 export type AnalyticsEventInput = z.output<ReturnType<typeof eventSchema>>;
 

@@ -6,23 +6,23 @@ import { monthKey, periodEndOf, type PeriodType } from './analytics.periods.js';
 export const PARTITION_LOCK = [4_242_101, 0] as const;
 export const DAY_LOCK_NS = 4_242_102;
 
-/** A row ready for INSERT: columns of analytics_events, as jsonb_to_recordset reads them. */
+/** A row ready for INSERT: columns of analytics_events, as jsonb_to_recordset reads them (a column left out is NULL). */
 export interface EventRow {
   occurred_at: string;
   event_type: string;
-  user_id: string | null;
-  session_id: string | null;
-  visitor_id: string | null;
-  asset_id: string | null;
-  project_id: string | null;
-  license_id: string | null;
-  post_id: string | null;
-  brand_id: string | null;
-  creator_id: string | null;
-  props: unknown;
+  user_id?: string;
+  session_id?: string;
+  visitor_id?: string;
+  asset_id?: string;
+  project_id?: string;
+  license_id?: string;
+  post_id?: string;
+  brand_id?: string;
+  creator_id?: string;
+  props?: unknown;
   revenue_cents: number;
   engagement_time: number;
-  idempotency_key: string | null;
+  idempotency_key?: string;
 }
 
 export interface InsertedRange {
