@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { AGGREGATION_JOB_TYPES } from '../platform/db/schema.js';
-import { parseBody } from '../platform/http/validation.js';
 import { DAY_MS, isAligned, parseDay, periodEndOf, type Granularity } from './analytics.periods.js';
 
 /** zod schemas of the analytics API: validation, types, and (through the routes' `openapi` entries) the OpenAPI document. */
@@ -12,14 +11,15 @@ export const MAX_FUTURE_MS = 5 * 60_000;
 export const MAX_RANGE_DAYS = 730;
 /** An hourly series longer than this would be thousands of points; ask for days instead. */
 export const MAX_HOURLY_RANGE_DAYS = 31;
-const MAX_PROPS_BYTES = 8_192;
+export const MAX_PROPS_BYTES = 8_192;
 /** One event's revenue: never negative (refunds are not events), at most 10,000,000.00. */
 export const MAX_REVENUE_CENTS = 1_000_000_000;
 
 /** Event types with a meaning in the rollups; any other type is accepted and counted as "other". */
 export const KNOWN_EVENT_TYPES = ['asset_viewed', 'asset_downloaded', 'license_clicked', 'license_created', 'post_viewed', 'project_viewed'] as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const id = z.string().regex(UUID, 'must be a uuid').transform((v) => v.toLowerCase()).nullish();
 
 const props = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
@@ -37,7 +37,7 @@ const props = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
 export function eventSchema(now: Date | (() => Date)) {
   const clock = typeof now === 'function' ? now : () => now;
   return z.strictObject({
-    eventType: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 letters, digits or _ . : -'),
+    eventType: z.string().regex(EVENT_TYPE, 'must be 1-64 letters, digits or _ . : -'),
     occurredAt: z.iso.datetime({ offset: true }).transform((v) => new Date(v))
       .refine((d) => d.getTime() >= clock().getTime() - MAX_PAST_MS, 'must be at most 90 days in the past')
       .refine((d) => d.getTime() <= clock().getTime() + MAX_FUTURE_MS, 'must be at most 5 minutes in the future')
@@ -58,20 +58,6 @@ export function ingestBodySchema(now: Date | (() => Date)) {
   return z.strictObject({ events: z.array(eventSchema(now)).min(1, 'must hold at least one event').max(MAX_EVENTS_PER_REQUEST) });
 }
 
-/**
- * ingestBodySchema built once, for every request: its occurredAt bounds are the `now` of the parse
- * in progress (set just before it; a parse is synchronous, so no other request's can interleave).
- * Building the schema per request cost as much as a fifth of the parse itself, and zod compiles
- * each new object schema again on its first parse.
- */
-export function ingestBodyParser(): (body: unknown, now: Date) => { events: AnalyticsEventInput[] } {
-  let current = new Date();
-  const schema = ingestBodySchema(() => current);
-  return (body, now) => {
-    current = now;
-    return parseBody(schema, body);
-  };
-}
 export type AnalyticsEventInput = z.output<ReturnType<typeof eventSchema>>;
 
 const day = z.string().refine((v) => parseDay(v) !== null, 'must be a date YYYY-MM-DD');

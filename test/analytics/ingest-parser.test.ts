@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ingestBodyParser } from '../../src/analytics/analytics.schemas.js';
+import { ingestBodyParser } from '../../src/analytics/ingest.body.js';
 import { InvalidError } from '../../src/platform/errors.js';
 
 // The body schema is built once (issue 21) and its occurredAt bounds must still be each parse's own

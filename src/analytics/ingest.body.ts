@@ -1,0 +1,90 @@
+import { parseBody } from '../platform/http/validation.js';
+import { EVENT_TYPE, ingestBodySchema, MAX_EVENTS_PER_REQUEST, MAX_PROPS_BYTES, MAX_REVENUE_CENTS, UUID, type AnalyticsEventInput } from './analytics.schemas.js';
+
+/**
+ * ingestBodySchema built once, for every request: its occurredAt bounds are the `now` of the parse
+ * in progress (set just before it; a parse is synchronous, so no other request's can interleave).
+ * Building the schema per request cost as much as a fifth of the parse itself, and zod compiles
+ * each new object schema again on its first parse.
+ */
+export function ingestBodyParser(): (body: unknown, now: Date) => { events: AnalyticsEventInput[] } {
+  let current = new Date();
+  const schema = ingestBodySchema(() => current);
+  const occurredAt = schema.shape.events.element.shape.occurredAt;
+  const dateOf = (value: string) => {
+    const result = occurredAt.safeParse(value);
+    return result.success && result.data instanceof Date ? result.data : null;
+  };
+  return (body, now) => {
+    current = now;
+    // zod parses (and words the 400) whatever the quick check is not sure of.
+    return quickIngestBody(body, dateOf) ?? parseBody(schema, body);
+  };
+}
+
+/**
+ * The common valid ingestion body, checked without zod. zod's parse of 500 events was the largest
+ * single cost of a request (~3 ms of the API process's CPU, issue 21); this loop does the same
+ * checks on plain JSON values in a fraction of it. It answers null whenever it is not sure (any
+ * invalid, unknown or unusual value) and the caller then parses with zod, so every 400 is zod's and
+ * nothing is accepted that zod would refuse (ingest-body.property.test checks that against zod).
+ * `dateOf` is zod's own occurredAt check (format and bounds) for one value, null when it fails.
+ */
+export function quickIngestBody(body: unknown, dateOf: (value: string) => Date | null): { events: AnalyticsEventInput[] } | null {
+  if (!isPlain(body)) return null;
+  const keys = Object.keys(body);
+  const list = body.events;
+  if (keys.length !== 1 || keys[0] !== 'events' || !Array.isArray(list) || list.length < 1 || list.length > MAX_EVENTS_PER_REQUEST) return null;
+  const events: AnalyticsEventInput[] = [];
+  for (const e of list as unknown[]) {
+    if (!isPlain(e) || typeof e.eventType !== 'string' || !EVENT_TYPE.test(e.eventType)) return null;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(e)) {
+      const checked = check(key, value, dateOf);
+      if (checked === INVALID) return null;
+      out[key] = checked;
+    }
+    events.push(out as AnalyticsEventInput);
+  }
+  return { events };
+}
+
+const INVALID = Symbol('invalid');
+
+function check(key: string, value: unknown, dateOf: (value: string) => Date | null): unknown {
+  if (key === 'eventType') return value;
+  if (!KEYS.has(key)) return INVALID;
+  if (value === null) return null;
+  switch (key) {
+    case 'occurredAt':
+      return (typeof value === 'string' && dateOf(value)) || INVALID;
+    case 'sessionId':
+      return typeof value === 'string' && value.length >= 1 && value.length <= 128 ? value : INVALID;
+    case 'idempotencyKey':
+      return typeof value === 'string' && value.length >= 1 && value.length <= 200 ? value : INVALID;
+    case 'props':
+      return props(value);
+    default: // the ids
+      return typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : INVALID;
+  }
+}
+
+const KEYS = new Set(['occurredAt', 'assetId', 'projectId', 'licenseId', 'postId', 'brandId', 'creatorId', 'sessionId', 'props', 'idempotencyKey']);
+
+function props(value: unknown): unknown {
+  if (!isPlain(value) || Object.hasOwn(value, '__proto__')) return INVALID;
+  const { revenueCents, engagementTime } = value;
+  if (revenueCents !== undefined && !(Number.isSafeInteger(revenueCents) && (revenueCents as number) >= 0 && (revenueCents as number) <= MAX_REVENUE_CENTS)) return INVALID;
+  if (engagementTime !== undefined && !(Number.isSafeInteger(engagementTime) && (engagementTime as number) >= 0 && (engagementTime as number) <= 1e9)) return INVALID;
+  try {
+    if (JSON.stringify(value).length > MAX_PROPS_BYTES) return INVALID;
+  } catch {
+    return INVALID; // not JSON (an in-process producer's BigInt, say): zod says what it says
+  }
+  return { ...value };
+}
+
+/** An object as JSON.parse makes it (zod's object and record checks accept these). */
+function isPlain(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype;
+}
