@@ -77,6 +77,45 @@ export class EmailLogRepository extends Repository {
     return row.status === null ? null : { attempts: row.attempts!, status: row.status };
   }
 
+  /**
+   * claim() for many notification emails at once (each gated on its own notification, the
+   * default), one statement for a group of claims taken together (GroupCommit in EmailService):
+   * the same rows, locks and outcomes as one claim() each. The notifications are share-locked in
+   * id order, as a recall locks them for update, and the email_log rows are written in key order
+   * (C collation, as JavaScript compares): two groups, or a group and a recall, never deadlock.
+   * Answers one result per claim, in order: null when the email is done or another attempt holds it.
+   */
+  async claimMany(claims: ReadonlyArray<{ c: EmailClaim; token: string }>, leaseMs: number): Promise<Array<{ attempts: number; status: EmailStatus } | null>> {
+    if (claims.length === 0) return [];
+    const sorted = [...claims].sort((a, b) => (a.c.key < b.c.key ? -1 : a.c.key > b.c.key ? 1 : 0));
+    const result = await sql<{ key: string; attempts: number; status: EmailStatus }>`
+      WITH r AS (
+        SELECT * FROM unnest(${sorted.map((x) => x.c.key)}::text[], ${sorted.map((x) => x.c.notificationId)}::uuid[], ${sorted.map((x) => x.c.userId)}::uuid[],
+                             ${sorted.map((x) => x.c.to)}::text[], ${sorted.map((x) => x.c.subject)}::text[], ${sorted.map((x) => x.c.messageId)}::text[], ${sorted.map((x) => x.token)}::uuid[])
+          WITH ORDINALITY AS r(key, notification_id, user_id, to_address, subject, message_id, token, i)
+      ), locked AS (
+        SELECT id, (expires_at IS NULL OR expires_at > clock_timestamp()) AS live FROM notifications
+        WHERE id IN (SELECT notification_id FROM r) ORDER BY id FOR SHARE
+      ), claimed AS (
+        INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id, claimed_until, claim_token, error)
+        SELECT r.key, 'notification', r.notification_id, r.user_id, r.to_address, r.subject,
+               CASE WHEN NOT coalesce(l.live, true) THEN 'cancelled' WHEN s.email IS NULL THEN 'sending' ELSE 'suppressed' END, r.message_id,
+               CASE WHEN coalesce(l.live, true) AND s.email IS NULL THEN now() + ${leaseMs} * interval '1 millisecond' END,
+               CASE WHEN coalesce(l.live, true) AND s.email IS NULL THEN r.token END,
+               CASE WHEN NOT coalesce(l.live, true) THEN ${GATE_CLOSED} WHEN s.email IS NOT NULL THEN 'address suppressed (' || s.reason || ', ' || s.source || ')' END
+        FROM r LEFT JOIN locked l ON l.id = r.notification_id LEFT JOIN email_suppressions s ON s.email = lower(r.to_address)
+        ORDER BY r.i
+        ON CONFLICT (key) DO UPDATE
+          SET attempts = email_log.attempts + 1, status = excluded.status, claimed_until = excluded.claimed_until, claim_token = excluded.claim_token,
+              updated_at = now(), to_address = excluded.to_address, subject = excluded.subject, error = coalesce(excluded.error, email_log.error)
+          WHERE email_log.status = 'sending' AND email_log.claimed_until < now()
+        RETURNING key, attempts, status
+      )
+      SELECT key, attempts, status FROM claimed`.execute(this.db);
+    const byKey = new Map(result.rows.map((row) => [row.key, { attempts: row.attempts, status: row.status }]));
+    return claims.map((x) => byKey.get(x.c.key) ?? null);
+  }
+
   /** The claim of an email that shows no notification. */
   private async claimUngated(c: EmailClaim, token: string, leaseMs: number): Promise<ClaimResult> {
     // The suppression list is read in the claim's own statement (one round trip, and no window
@@ -106,14 +145,19 @@ export class EmailLogRepository extends Repository {
   /**
    * Extends the leases of claims this process still holds (key and token both match, still
    * 'sending'); returns the keys it no longer holds. An expired lease is extended too as long as
-   * nobody took it over: the token, not the clock, says whose it is.
+   * nobody took it over: the token, not the clock, says whose it is. Rows are locked in key order,
+   * as claimMany() and completeMany() take theirs, so that none of them deadlocks with another.
    */
   async renew(claims: ReadonlyArray<{ key: string; token: string }>, leaseMs: number): Promise<string[]> {
     if (claims.length === 0) return [];
     const result = await sql<{ key: string }>`
+      WITH mine AS (
+        SELECT e.id, c.token FROM email_log e JOIN unnest(${claims.map((c) => c.key)}::text[], ${claims.map((c) => c.token)}::uuid[]) AS c(key, token)
+          ON e.key = c.key AND e.claim_token = c.token
+        WHERE e.status = 'sending' ORDER BY e.key COLLATE "C" FOR UPDATE OF e
+      )
       UPDATE email_log e SET claimed_until = now() + ${leaseMs} * interval '1 millisecond'
-      FROM unnest(${claims.map((c) => c.key)}::text[], ${claims.map((c) => c.token)}::uuid[]) AS c(key, token)
-      WHERE e.key = c.key AND e.claim_token = c.token AND e.status = 'sending'
+      FROM mine m WHERE e.id = m.id AND e.claim_token = m.token AND e.status = 'sending'
       RETURNING e.key`.execute(this.db);
     const held = new Set(result.rows.map((r) => r.key));
     return claims.filter((c) => !held.has(c.key)).map((c) => c.key);
@@ -147,6 +191,30 @@ export class EmailLogRepository extends Repository {
       if (completed) await andThen(trx);
       return completed;
     });
+  }
+
+  /**
+   * complete() of many sent emails in one statement (GroupCommit in EmailService), for emails
+   * nothing else is written with (no webhook's email.sent, not captured). The rows are locked in
+   * key order first, as renew() and claimMany() take them: no two statements deadlock. Answers,
+   * in order, whether each row was still its token's.
+   */
+  async completeMany(done: ReadonlyArray<{ key: string; token: string; transport: string; smtpResponse: string | null }>): Promise<boolean[]> {
+    if (done.length === 0) return [];
+    const result = await sql<{ key: string }>`
+      WITH c AS (
+        SELECT * FROM unnest(${done.map((d) => d.key)}::text[], ${done.map((d) => d.token)}::uuid[], ${done.map((d) => d.transport)}::text[], ${done.map((d) => d.smtpResponse)}::text[])
+          AS c(key, token, transport, smtp_response)
+      ), mine AS (
+        SELECT e.id, c.token, c.transport, c.smtp_response FROM email_log e JOIN c ON e.key = c.key AND e.claim_token = c.token
+        WHERE e.status = 'sending' ORDER BY e.key COLLATE "C" FOR UPDATE OF e
+      )
+      UPDATE email_log e SET status = 'sent', sent_at = now(), updated_at = now(), claimed_until = NULL, claim_token = NULL, error = NULL,
+             transport = m.transport, smtp_response = m.smtp_response, html = NULL, body_text = NULL, headers = NULL
+      FROM mine m WHERE e.id = m.id AND e.claim_token = m.token AND e.status = 'sending'
+      RETURNING e.key`.execute(this.db);
+    const completed = new Set(result.rows.map((r) => r.key));
+    return done.map((d) => completed.has(d.key));
   }
 
   /** A temporary failure releases the claim at once so the retry can take it; false when it was not ours. */

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { EmailClaim, EmailLogRepository } from './email-log.repository.js';
+import type { ClaimResult, EmailClaim, EmailLogRepository } from './email-log.repository.js';
+
+type CompletionRequest = { key: string; token: string; transport: string; smtpResponse: string | null };
 import type { Tx } from '../db/client.js';
 import { classifyRefusal } from './bounce.rules.js';
 import { PermanentEmailError, type HandOff, type MailTransport } from './transport.js';
 import { DeferUntilError } from '../queue/deferral.js';
 import { FailoverTransport, TransportsOpenError, type TransportView } from './failover.transport.js';
 import { Semaphore } from '../semaphore.js';
+import { GroupCommit } from '../group-commit.js';
 
 /**
  * 'suppressed': the address is on the suppression list; the email was logged, never handed to a transport.
@@ -114,9 +117,28 @@ export class EmailService {
   private renewing = false;
   private recipientRefused: RecipientRefused | null = null;
   private emailSent: EmailSent | null = null;
+  /**
+   * Issue 21: the claims and completions of a burst go to PostgreSQL in groups (group commit):
+   * those made while a statement runs wait for the next, one statement for all. A claim is still
+   * taken only with a free slot, so the claims in flight stay at most `maxInFlight`; two groups of
+   * claims may run at once, so a freed slot rarely waits behind a running one. Each email was two
+   * statements of its own: their loopback writes alone took a fifth of the process's thread in a
+   * burst (~0.4 ms an email; profile in BENCHMARKS.md, issue 21).
+   */
+  private readonly claims: GroupCommit<{ c: EmailClaim; token: string }, ClaimResult>;
+  private readonly completions: GroupCommit<CompletionRequest, boolean>;
 
   constructor(private readonly deps: EmailServiceDeps) {
     this.slots = new Semaphore(deps.maxInFlight);
+    this.claims = new GroupCommit({
+      many: (reqs) => deps.emailLog.claimMany(reqs, deps.leaseMs), one: ({ c, token }) => deps.emailLog.claim(c, token, deps.leaseMs),
+      keyOf: (req) => req.c.key, maxGroup: deps.maxInFlight, concurrency: 2,
+    });
+    this.completions = new GroupCommit({
+      many: (reqs) => deps.emailLog.completeMany(reqs),
+      one: (req) => deps.emailLog.complete(req.key, req.token, { status: 'sent', transport: req.transport, smtpResponse: req.smtpResponse }),
+      keyOf: (req) => req.key, maxGroup: 500, concurrency: 1,
+    });
   }
 
   get mode() {
@@ -161,7 +183,10 @@ export class EmailService {
 
   private async claimAndHandOff(email: EmailToSend, token: string): Promise<SendOutcome | HandOff> {
     const messageId = this.messageIdFor(email.key);
-    const claim = await this.deps.emailLog.claim({ ...email, messageId }, token, this.deps.leaseMs);
+    const c: EmailClaim = { ...email, messageId };
+    // A notification's own email (gated on its own row) is claimed in a group; a digest alone.
+    const claim = email.kind === 'notification' && email.notificationId && !email.liveNotifications
+      ? await this.claims.submit({ c, token }) : await this.deps.emailLog.claim(c, token, this.deps.leaseMs);
     if (claim === 'stale') throw new StaleContentError(email.key);
     if (!claim) {
       const current = await this.deps.emailLog.status(email.key);
@@ -209,7 +234,11 @@ export class EmailService {
         key: email.key, kind: email.kind, notificationId: email.notificationId, userId: email.userId, to: email.to, messageId: this.messageIdFor(email.key), status: outcome.status, transport: handOff.transport,
       })
       : undefined;
-    if (!(await this.deps.emailLog.complete(email.key, token, outcome, record))) this.lost(email, token, 'complete');
+    // An email sent with nothing else to write (no email.sent wanted, not captured) completes in a group.
+    const completed = outcome.status === 'sent' && !record
+      ? await this.completions.submit({ key: email.key, token, transport: handOff.transport, smtpResponse: handOff.response })
+      : await this.deps.emailLog.complete(email.key, token, outcome, record);
+    if (!completed) this.lost(email, token, 'complete');
     return outcome.status;
   }
 
