@@ -100,8 +100,16 @@ export class AuthService {
     const cached = this.deps.cache.get(key);
     if (cached) return cached;
     const stamp = this.deps.cache.stamp();
-    const running = this.lookups.get(key);
-    if (running?.stamp === stamp) return running.user;
+    const running = this.deps.cache.enabled ? this.lookups.get(key) : undefined;
+    if (running?.stamp === stamp) {
+      const shared = await running.user;
+      // A revocation seen while the shared lookup ran may have committed before this request
+      // came: its own lookup would have seen it, so it looks again (the cache refuses that
+      // lookup's result too). And with SESSION_CACHE_MS=0 nothing is shared: every request
+      // reads its session itself, as that setting promises.
+      if (this.deps.cache.stamp() === stamp) return shared;
+      return this.authenticate(token);
+    }
     const user = this.lookUp(hash, key, stamp);
     this.lookups.set(key, { stamp, user });
     try {

@@ -67,6 +67,11 @@ export class SessionCache {
     await subscriber.subscribe(this.channel).catch((err: Error) => this.deps.log.warn({ err: err.message }, 'session revocations not subscribed'));
   }
 
+  /** Whether anything is cached at all (SESSION_CACHE_MS > 0). */
+  get enabled(): boolean {
+    return this.deps.ttlMs > 0;
+  }
+
   /** Taken before a session lookup; `set` caches its result only if nothing was revoked since. */
   stamp(): number {
     return this.generation;
