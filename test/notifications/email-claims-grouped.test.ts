@@ -146,4 +146,23 @@ describe('grouped claims and completions', () => {
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(30);
     for (const u of recipients) expect(sink.received.filter((m) => m.to[0] === u.email)).toHaveLength(1);
   });
+
+  // Review of issue 21: every email of a burst asked twice at once (a job run twice), and one
+  // email PostgreSQL refuses (a NUL in its subject) failing its group, retried email by email:
+  // each email is sent once, the refused one fails alone, and no statement deadlocks.
+  it('sends each email once when every claim comes twice at once and one email fails its group', async () => {
+    const recipients = await users(24);
+    const ids = await notificationsFor(recipients);
+    const emails: EmailToSend[] = recipients.map((u, i) => {
+      const id = ids.get(u.id)!;
+      return { key: notificationEmailKey(id), kind: 'notification', notificationId: id, userId: u.id, to: u.email, subject: i === 5 ? 'bad\u0000subject' : 'Twice', html: '<p>t</p>', text: 't', headers: {} };
+    });
+    const settled = await Promise.allSettled([...emails, ...emails].map((e) => t.app.services.email.sendOnce(e)));
+    const deadlocks = settled.filter((r) => r.status === 'rejected' && /deadlock/i.test(String((r.reason as Error).message)));
+    expect(deadlocks).toEqual([]);
+    for (const [i, u] of recipients.entries()) expect(sink.received.filter((m) => m.to[0] === u.email)).toHaveLength(i === 5 ? 0 : 1);
+    const rows = await t.app.database.db.selectFrom('email_log').select(['key', 'status']).where('key', 'in', emails.map((e) => e.key)).execute();
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(23);
+    expect(rows.find((r) => r.key === emails[5]!.key)).toBeUndefined();
+  });
 });
