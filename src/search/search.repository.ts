@@ -85,19 +85,26 @@ export class SearchRepository extends Repository {
       : sql`NULL::tsquery`;
     // Letters and digits only, so the words are safe inside to_tsquery.
     const excluded = text.excluded.length ? sql`to_tsquery('english', ${text.excluded.join(' | ')})` : sql`NULL::tsquery`;
+    // Everything public, plus what this user owns or is a party to; admins see all.
+    const visible = viewer.admin ? sql`true` : sql`(d.is_public OR d.viewer_ids @> ARRAY[${viewer.userId}]::uuid[])`;
     // Typos: each typed word ORs its near spellings among title words (search_vocabulary), the words
-    // are ANDed; none when a word has no near spelling at all. Matched on titles only.
+    // are ANDed; none when a word has no near spelling at all. Matched on titles only. A spelling
+    // counts only if a title this viewer may see holds it (taken in similarity order, OFFSET 0
+    // keeping the check after the sort): the vocabulary holds the words of private titles too, and
+    // were the closest taken among all, a private word would push a visible spelling out, telling
+    // the viewer it exists.
     const typo = options.fuzzy && text.typoWords.length
       ? sql`(SELECT CASE WHEN count(*) = ${text.typoWords.length} THEN tsquery_and_agg(spellings) END FROM (
           SELECT tsquery_or_agg(plainto_tsquery('english', v.word) ORDER BY v.word) AS spellings
           FROM unnest(${[...text.typoWords]}::text[]) AS t(word)
-          CROSS JOIN LATERAL (SELECT v.word FROM search_vocabulary v WHERE v.word % t.word
-            ORDER BY similarity(v.word, t.word) DESC, v.word LIMIT ${TYPO_SPELLINGS}) v
+          CROSS JOIN LATERAL (SELECT c.word FROM (
+              SELECT v.word FROM search_vocabulary v WHERE v.word % t.word ORDER BY similarity(v.word, t.word) DESC, v.word OFFSET 0
+            ) c WHERE EXISTS (SELECT 1 FROM search_documents d WHERE d.title_document @@ plainto_tsquery('english', c.word) AND ${visible})
+            LIMIT ${TYPO_SPELLINGS}) v
           GROUP BY t.word) x)`
       : sql`NULL::tsquery`;
     const conditions = [
-      // Everything public, plus what this user owns or is a party to; admins see all.
-      viewer.admin ? sql`true` : sql`(d.is_public OR d.viewer_ids @> ARRAY[${viewer.userId}]::uuid[])`,
+      visible,
       ...filterSql(options.filters),
     ];
     if (!options.facetAllTypes) conditions.push(sql`d.entity_type = ANY(${[...options.types]}::text[])`);
