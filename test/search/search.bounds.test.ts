@@ -25,6 +25,9 @@ beforeAll(async () => {
   // bound, and the phrase's rows come first (5 or more found: the typo stage, which matches words
   // and not phrases, stays out).
   await f.importAssets(creatorId, 6, (i) => `Amber falcon ${i}`);
+  // Indexed before the next import is: the bulk jobs run concurrently, and the bound takes rows in
+  // the index's (physical) order, so the phrase's rows are first only if they were written first.
+  expect(await outboxDrained(t.app)).toBe(true);
   await f.importAssets(creatorId, 120, (i) => `Amber light over the falcon nest ${i}`);
   // 8 with a phrase and 12 with its words apart: fewer rows than the bound.
   await f.importAssets(creatorId, 8, (i) => `Quiet harbor at dawn ${i}`);
