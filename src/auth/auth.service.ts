@@ -100,13 +100,14 @@ export class AuthService {
     const cached = this.deps.cache.get(key);
     if (cached) return cached;
     const stamp = this.deps.cache.stamp();
+    // With SESSION_CACHE_MS=0 nothing is shared: every request reads its session itself, as that
+    // setting promises.
     const running = this.deps.cache.enabled ? this.lookups.get(key) : undefined;
     if (running?.stamp === stamp) {
       const shared = await running.user;
       // A revocation seen while the shared lookup ran may have committed before this request
       // came: its own lookup would have seen it, so it looks again (the cache refuses that
-      // lookup's result too). And with SESSION_CACHE_MS=0 nothing is shared: every request
-      // reads its session itself, as that setting promises.
+      // lookup's result too).
       if (this.deps.cache.stamp() === stamp) return shared;
       return this.authenticate(token);
     }

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { ClaimResult, EmailClaim, EmailLogRepository } from './email-log.repository.js';
-
-type CompletionRequest = { key: string; token: string; transport: string; smtpResponse: string | null };
 import type { Tx } from '../db/client.js';
 import { classifyRefusal } from './bounce.rules.js';
 import { PermanentEmailError, type HandOff, type MailTransport } from './transport.js';
@@ -9,6 +7,9 @@ import { DeferUntilError } from '../queue/deferral.js';
 import { FailoverTransport, TransportsOpenError, type TransportView } from './failover.transport.js';
 import { Semaphore } from '../semaphore.js';
 import { GroupCommit } from '../group-commit.js';
+
+/** A sent email's completion, as the completions' group commit takes it. */
+type CompletionRequest = { key: string; token: string; transport: string; smtpResponse: string | null };
 
 /**
  * 'suppressed': the address is on the suppression list; the email was logged, never handed to a transport.
