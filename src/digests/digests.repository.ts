@@ -66,6 +66,11 @@ export class DigestsRepository extends Repository {
     return result.rows;
   }
 
+  /** The next transaction id (pg_snapshot_xmax): every transaction begun so far is below it. */
+  async nextXid(): Promise<string> {
+    return (await sql<{ x: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`.execute(this.db)).rows[0]!.x;
+  }
+
   /**
    * Where a digest's range ends. Normally herald_xid_horizon() (migration 0012): every transaction
    * below it has finished, so the range holds no row that commits later. A flush (the user left
@@ -74,16 +79,9 @@ export class DigestsRepository extends Repository {
    * there (digests.service.ts: a row still in flight whose user went back to DAILY before its
    * delivery would be in no digest otherwise). A statement of its own, before the reads.
    */
-  /** The next transaction id (pg_snapshot_xmax): every transaction begun so far is below it. */
-  async nextXid(): Promise<string> {
-    return (await sql<{ x: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS x`.execute(this.db)).rows[0]!.x;
-  }
-
   async rangeEnd(flush: boolean): Promise<string> {
-    const result = flush
-      ? await sql<{ h: string }>`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS h`.execute(this.db)
-      : await sql<{ h: string }>`SELECT herald_xid_horizon()::text AS h`.execute(this.db);
-    return result.rows[0]!.h;
+    if (flush) return this.nextXid();
+    return (await sql<{ h: string }>`SELECT herald_xid_horizon()::text AS h`.execute(this.db)).rows[0]!.h;
   }
 
   /**
