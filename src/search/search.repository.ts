@@ -92,14 +92,17 @@ export class SearchRepository extends Repository {
     // counts only if a title this viewer may see holds it (taken in similarity order, OFFSET 0
     // keeping the check after the sort): the vocabulary holds the words of private titles too, and
     // were the closest taken among all, a private word would push a visible spelling out, telling
-    // the viewer it exists.
+    // the viewer it exists. The visible title must hold the word itself, not only its english stem
+    // (the index finds the stem's titles, the 'simple' recheck the word): else private words of a
+    // visible stem ('quorvanted' beside a public 'quorvant') took the places the same way.
     const typo = options.fuzzy && text.typoWords.length
       ? sql`(SELECT CASE WHEN count(*) = ${text.typoWords.length} THEN tsquery_and_agg(spellings) END FROM (
           SELECT tsquery_or_agg(plainto_tsquery('english', v.word) ORDER BY v.word) AS spellings
           FROM unnest(${[...text.typoWords]}::text[]) AS t(word)
           CROSS JOIN LATERAL (SELECT c.word FROM (
               SELECT v.word FROM search_vocabulary v WHERE v.word % t.word ORDER BY similarity(v.word, t.word) DESC, v.word OFFSET 0
-            ) c WHERE EXISTS (SELECT 1 FROM search_documents d WHERE d.title_document @@ plainto_tsquery('english', c.word) AND ${visible})
+            ) c WHERE EXISTS (SELECT 1 FROM search_documents d WHERE d.title_document @@ plainto_tsquery('english', c.word)
+              AND to_tsvector('simple', d.title) @@ plainto_tsquery('simple', c.word) AND ${visible})
             LIMIT ${TYPO_SPELLINGS}) v
           GROUP BY t.word) x)`
       : sql`NULL::tsquery`;
