@@ -49,11 +49,15 @@ export class SearchService {
       types: request.types, facetAllTypes: request.facetAllTypes ?? false, filters: request.filters,
       limit: request.pageSize, offset: (request.page - 1) * request.pageSize, maxCandidates: this.deps.maxCandidates,
     };
+    // A stage widens only when the one before surely found too little: a total that is a lower
+    // bound (a phrase checked on the first SEARCH_MAX_CANDIDATES rows holding its words, in no set
+    // order) may hide many true matches, and widening then answered word matches for a phrase.
+    const tooFew = (f: { total: number; exact: boolean }, threshold: number) => f.exact && f.total < threshold;
     let found = await this.deps.documents.search(text, viewer, { ...options, prefix: false, fuzzy: false });
-    if (found.total < this.deps.prefixThreshold && text.prefix) {
+    if (tooFew(found, this.deps.prefixThreshold) && text.prefix) {
       found = await this.deps.documents.search(text, viewer, { ...options, prefix: true, fuzzy: false });
     }
-    if (found.total < this.deps.typoThreshold && text.typoWords.length > 0) {
+    if (tooFew(found, this.deps.typoThreshold) && text.typoWords.length > 0) {
       found = await this.deps.documents.search(text, viewer, { ...options, prefix: true, fuzzy: true });
     }
     return found;

@@ -42,9 +42,12 @@ afterAll(async () => {
 describe('bounded search work', () => {
   it('reports a phrase whose words fill more rows than the bound as a lower bound, with no false match', async () => {
     const data = await search('"amber falcon"');
-    // All 6 are in the rows examined; the 26 rows past the bound were not, so 6 is a lower bound.
-    expect(data.pagination).toMatchObject({ total: 6, totalIsExact: false });
-    expect(data.results.map((r) => r.title).sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `Amber falcon ${i}`));
+    // 100 of the 126 rows holding both words are examined, in no set order (the plan's): the
+    // phrase's rows found among them are a lower bound, and no wider stage adds word matches.
+    expect(data.pagination.totalIsExact).toBe(false);
+    expect(data.pagination.total).toBe(data.results.length);
+    expect(data.results.length).toBeLessThanOrEqual(6);
+    for (const r of data.results) expect(r.title).toMatch(/^Amber falcon \d$/);
   });
 
   it('counts a phrase exactly when its words are in fewer rows than the bound', async () => {
