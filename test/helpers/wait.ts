@@ -1,4 +1,5 @@
 import { waitFor } from '../../src/platform/net.js';
+import { sql } from 'kysely';
 import type { App } from '../../src/app.js';
 
 export interface FailedOutboxRow {
@@ -56,4 +57,18 @@ export async function queueIdle(app: App, queue: Parameters<App['queues']['get']
     const delayed = await q.getJobs(['delayed']);
     return delayed.every((job) => job.id?.startsWith('repeat:'));
   }, timeoutMs, 50);
+}
+
+/**
+ * Until the database's transaction horizon (herald_xid_horizon, migration 0012) has passed `until`:
+ * every transaction begun before that id has ended. Transaction ids are cluster-wide, so another
+ * test file's open transaction holds it back too; a test that drives a settling job (a digest
+ * flush, a run with DIGEST_SETTLE_MS) by hand waits here first, as the worker's deferral would.
+ */
+export async function horizonPast(app: App, until: string | undefined, timeoutMs = 30_000): Promise<boolean> {
+  if (until === undefined) return true;
+  return waitFor(async () => {
+    const { rows } = await sql<{ h: string }>`SELECT herald_xid_horizon()::text AS h`.execute(app.database.db);
+    return BigInt(rows[0]!.h) >= BigInt(until);
+  }, timeoutMs, 20);
 }
