@@ -1,5 +1,5 @@
 import { parseBody } from '../platform/http/validation.js';
-import { EVENT_TYPE, ingestBodySchema, MAX_EVENTS_PER_REQUEST, MAX_PROPS_BYTES, MAX_REVENUE_CENTS, UUID, type AnalyticsEventInput } from './analytics.schemas.js';
+import { EVENT_TYPE, ingestBodySchema, MAX_EVENTS_PER_REQUEST, MAX_PROPS_BYTES, MAX_REVENUE_CENTS, type AnalyticsEventInput } from './analytics.schemas.js';
 
 /**
  * ingestBodySchema built once, for every request: its occurredAt bounds are the `now` of the parse
@@ -39,8 +39,8 @@ export function quickIngestBody(body: unknown, dateOf: (value: string) => Date |
   for (const e of list as unknown[]) {
     if (!isPlain(e) || typeof e.eventType !== 'string' || !EVENT_TYPE.test(e.eventType)) return null;
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(e)) {
-      const checked = check(key, value, dateOf);
+    for (const key of Object.keys(e)) {
+      const checked = check(key, e[key], dateOf);
       if (checked === INVALID) return null;
       out[key] = checked;
     }
@@ -64,9 +64,26 @@ function check(key: string, value: unknown, dateOf: (value: string) => Date | nu
       return typeof value === 'string' && value.length >= 1 && value.length <= 200 ? value : INVALID;
     case 'props':
       return props(value);
-    default: // the ids
-      return typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : INVALID;
+    default: // the ids (lower-cased, as zod's transform does; most arrive lower-case already)
+      return typeof value === 'string' ? uuidLowerCased(value) : INVALID;
   }
+}
+
+/**
+ * UUID's test and zod's lower-casing of an id, by character codes: the regular expression took a
+ * third of the quick check's time (~1,700 ids a request). INVALID where UUID would not match.
+ */
+function uuidLowerCased(value: string): string | typeof INVALID {
+  if (value.length !== 36) return INVALID;
+  let upper = false;
+  for (let i = 0; i < 36; i++) {
+    const c = value.charCodeAt(i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return INVALID; // '-'
+    } else if (c >= 65 && c <= 70) upper = true; // 'A'-'F'
+    else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return INVALID; // '0'-'9', 'a'-'f'
+  }
+  return upper ? value.toLowerCase() : value;
 }
 
 const KEYS = new Set(['occurredAt', 'assetId', 'projectId', 'licenseId', 'postId', 'brandId', 'creatorId', 'sessionId', 'props', 'idempotencyKey']);
@@ -76,10 +93,21 @@ function props(value: unknown): unknown {
   const { revenueCents, engagementTime } = value;
   if (revenueCents !== undefined && !(Number.isSafeInteger(revenueCents) && (revenueCents as number) >= 0 && (revenueCents as number) <= MAX_REVENUE_CENTS)) return INVALID;
   if (engagementTime !== undefined && !(Number.isSafeInteger(engagementTime) && (engagementTime as number) >= 0 && (engagementTime as number) <= 1e9)) return INVALID;
-  try {
-    if (JSON.stringify(value).length > MAX_PROPS_BYTES) return INVALID;
-  } catch {
-    return INVALID; // not JSON (an in-process producer's BigInt, say): zod says what it says
+  // The JSON of props holding only these two (safe integers, checked above) is far under the cap:
+  // measuring it with JSON.stringify, for most events of a request, is then not needed.
+  let onlyFigures = true;
+  for (const key in value) {
+    if (key !== 'revenueCents' && key !== 'engagementTime') {
+      onlyFigures = false;
+      break;
+    }
+  }
+  if (!onlyFigures) {
+    try {
+      if (JSON.stringify(value).length > MAX_PROPS_BYTES) return INVALID;
+    } catch {
+      return INVALID; // not JSON (an in-process producer's BigInt, say): zod says what it says
+    }
   }
   return { ...value };
 }

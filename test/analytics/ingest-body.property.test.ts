@@ -53,6 +53,22 @@ describe('quickIngestBody', () => {
     expect(answered, `${answered} answered`).toBeGreaterThan(100);
   });
 
+  it('checks ids character by character as UUID does: near misses go to zod, which refuses them', () => {
+    const id = 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11';
+    const near = [
+      id.replace('a0', 'g0'), id.replace('a0', 'G0'), id.replace('-', '0'), `${id}0`, id.slice(1), id.replace('9c0b-', '9c0b0'),
+      ` ${id.slice(1)}`, id.replace('a', 'ä'), `${id.slice(0, 8)}-${id.slice(9)}`.replace('-9c0b', '_9c0b'), id.replace('a11', 'a1/'),
+    ];
+    for (const assetId of near) {
+      const body = { events: [{ eventType: 'asset_viewed', assetId }] };
+      expect(quickIngestBody(body, dateOf), assetId).toBeNull();
+      expect(schema.safeParse(body).success, assetId).toBe(false);
+    }
+    const upper = { events: [{ eventType: 'asset_viewed', assetId: id.toUpperCase(), brandId: 'A0EEBC99-9c0b-4ef8-bb6d-6bb9bd380a11' }] };
+    expect(quickIngestBody(upper, dateOf)).toEqual(schema.parse(upper));
+    expect(quickIngestBody(upper, dateOf)!.events[0]).toEqual({ eventType: 'asset_viewed', assetId: id, brandId: id });
+  });
+
   it('takes the common valid body without zod, and the parser answers as zod does', () => {
     const body = { events: [
       { eventType: 'asset_viewed', assetId: 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11', sessionId: 's1', props: { engagementTime: 12 } },
