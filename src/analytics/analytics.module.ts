@@ -14,7 +14,7 @@ import { RollupRepository } from './rollup.repository.js';
 import { RunLogRepository } from './run-log.repository.js';
 import { RunLogService } from './run-log.service.js';
 
-export interface AnalyticsModuleDeps extends Pick<Platform, 'db' | 'readDb' | 'redis' | 'queues' | 'limiter' | 'config' | 'log' | 'now'> {
+export interface AnalyticsModuleDeps extends Pick<Platform, 'db' | 'pool' | 'readDb' | 'redis' | 'queues' | 'limiter' | 'config' | 'log' | 'now'> {
   /** What the catalog and the blog let a user see: a browser's events are checked against it. */
   readonly visible: IngestPorts['visible'];
   /** Who owns a creator or brand: its analytics are theirs. */
@@ -44,7 +44,7 @@ export function analyticsModule(deps: AnalyticsModuleDeps) {
   const { db, readDb, config } = deps;
   const events = new EventsRepository(db);
   const quota = new EventQuota({ redis: deps.redis, prefix: config.queuePrefix, perHour: config.analytics.userEventsPerHour, enabled: config.rateLimits.enabled, now: deps.now });
-  const ingest = new IngestService({ db, events, geoip: deps.geoip, quota, ports: { visible: deps.visible } });
+  const ingest = new IngestService({ db, pool: deps.pool, events, geoip: deps.geoip, quota, ports: { visible: deps.visible } });
   const aggregation = aggregationService({ db, log: deps.log, events, retentionMonths: config.analytics.retentionMonths });
   const reports = new AnalyticsService({ reports: new ReportsRepository(db, readDb), ownerOf: deps.ownerOf });
   return {

@@ -1,4 +1,6 @@
 import { sql } from 'kysely';
+import type pg from 'pg';
+import { copyField, copyFrom } from '../platform/db/copy.js';
 import { Repository } from '../platform/db/repository.js';
 import { monthKey, periodEndOf, type PeriodType } from './analytics.periods.js';
 
@@ -32,6 +34,12 @@ export interface InsertedRange {
   minAt: Date;
   maxAt: Date;
 }
+
+const COPY_COLUMNS = 'id, occurred_at, event_type, user_id, session_id, visitor_id, asset_id, project_id, license_id, post_id, brand_id, creator_id, props, '
+  + 'revenue_cents, engagement_time, idempotency_key, user_agent, ip';
+const isWellFormed = (s: string | undefined) => s === undefined || (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+/** The row's free texts hold no lone surrogate (the others are checked formats or the server's own). */
+const wellFormed = (r: EventRow) => isWellFormed(r.session_id) && isWellFormed(r.visitor_id) && isWellFormed(r.idempotency_key) && isWellFormed(r.event_type);
 
 const partitionName = (month: Date) => `analytics_events_p${monthKey(month)}`;
 
@@ -99,6 +107,37 @@ export class EventsRepository extends Repository {
       SELECT count(*)::int AS n, min(id)::text AS min_id, max(id)::text AS max_id, min(occurred_at) AS min_at, max(occurred_at) AS max_at FROM ins`.execute(this.db);
     const r = result.rows[0]!;
     return { count: r.n, minId: r.min_id, maxId: r.max_id, minAt: r.min_at, maxAt: r.max_at };
+  }
+
+  /**
+   * The same rows as insertEvents, by COPY on the transaction's client (`client`, the one this
+   * repository runs on: `in(tx)` of copyTransaction's tx): ids are reserved first from the
+   * column's identity sequence (what the INSERT would take, one a row), so the range is known
+   * without RETURNING. COPY parses plain text and writes the heap in batches, where the INSERT had
+   * PostgreSQL parse the rows' JSON and insert row by row. null, with nothing sent, when a text
+   * holds a lone surrogate: the INSERT's JSON refuses it (its error stands), UTF-8 would not.
+   */
+  async copyEvents(client: pg.PoolClient, rows: readonly EventRow[], from: { userAgent: string | null; ip: string | null }): Promise<InsertedRange | null> {
+    if (rows.length === 0 || !rows.every(wellFormed)) return null;
+    // The sequence is looked up once (MATERIALIZED): per row, its catalog lookup cost more than the nextval.
+    const reserved = await sql<{ ids: string }>`
+      WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('analytics_events', 'id')::regclass AS seq)
+      SELECT string_agg(nextval(s.seq)::text, ',') AS ids FROM s, generate_series(1, ${rows.length}::int)`.execute(this.db);
+    const ids = reserved.rows[0]!.ids.split(',');
+    const tail = `${copyField(from.userAgent)}\t${copyField(from.ip)}\n`;
+    let data = '';
+    let minAt = rows[0]!.occurred_at;
+    let maxAt = minAt;
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
+      if (r.occurred_at < minAt) minAt = r.occurred_at;
+      if (r.occurred_at > maxAt) maxAt = r.occurred_at;
+      data += `${ids[i]}\t${r.occurred_at}\t${copyField(r.event_type)}\t${copyField(r.user_id)}\t${copyField(r.session_id)}\t${copyField(r.visitor_id)}\t${copyField(r.asset_id)}\t`
+        + `${copyField(r.project_id)}\t${copyField(r.license_id)}\t${copyField(r.post_id)}\t${copyField(r.brand_id)}\t${copyField(r.creator_id)}\t`
+        + `${r.props === undefined ? '\\N' : copyField(JSON.stringify(r.props))}\t${r.revenue_cents}\t${r.engagement_time}\t${copyField(r.idempotency_key)}\t${tail}`;
+    }
+    const count = await copyFrom(client, `COPY analytics_events (${COPY_COLUMNS}) FROM STDIN`, data);
+    return { count, minId: ids[0]!, maxId: ids[ids.length - 1]!, minAt: new Date(minAt), maxAt: new Date(maxAt) };
   }
 
   /**
