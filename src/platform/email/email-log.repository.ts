@@ -78,16 +78,20 @@ export class EmailLogRepository extends Repository {
   }
 
   /**
-   * claim() for many notification emails at once (each gated on its own notification, the
-   * default), one statement for a group of claims taken together (GroupCommit in EmailService):
-   * the same rows, locks and outcomes as one claim() each. The notifications are share-locked in
-   * id order, as a recall locks them for update, and the email_log rows are written in key order
-   * (C collation, as JavaScript compares): two groups, or a group and a recall, never deadlock.
-   * Answers one result per claim, in order: null when the email is done or another attempt holds it.
+   * claim() for many gated emails at once (a notification email gated on its own notification, a
+   * digest on the notifications it lists), one statement for a group of claims taken together
+   * (GroupCommit in EmailService): the same rows, locks and outcomes as one claim() each. The
+   * notifications are share-locked in id order, as a recall locks them for update, and the
+   * email_log rows are written in key order (C collation, as JavaScript compares): two groups, or
+   * a group and a recall, never deadlock. Answers one result per claim, in order: null when the
+   * email is done or another attempt holds it, 'stale' for a digest listing a notification no
+   * longer live (nothing written, as claim() answers).
    */
-  async claimMany(claims: ReadonlyArray<{ c: EmailClaim; token: string }>, leaseMs: number): Promise<Array<{ attempts: number; status: EmailStatus } | null>> {
+  async claimMany(claims: ReadonlyArray<{ c: EmailClaim; token: string }>, leaseMs: number): Promise<ClaimResult[]> {
     if (claims.length === 0) return [];
     const sorted = [...claims].sort((a, b) => (a.c.key < b.c.key ? -1 : a.c.key > b.c.key ? 1 : 0));
+    // Each claim's gate, as (its ordinal in `sorted`, 1-based like WITH ORDINALITY; a notification id).
+    const gates = sorted.flatMap((x, i) => (x.c.liveNotifications ?? (x.c.notificationId ? [x.c.notificationId] : [])).map((id) => [i + 1, id] as const));
     // The claim commits without waiting for its WAL flush (synchronous_commit off for this
     // statement's own transaction: called outside any transaction, as EmailService's group does):
     // a flush costs 2-4 ms here, on every hand-off's path. Losing such a claim in a PostgreSQL
@@ -96,23 +100,30 @@ export class EmailLogRepository extends Repository {
     // durable claim whose completion was lost; the completion (durable) flushes the claim's WAL
     // before its own. Visibility, which the exclusion between attempts, the suppression list and
     // a recall rely on, is immediate either way.
-    const result = await sql<{ key: string; attempts: number; status: EmailStatus }>`
+    const result = await sql<{ key: string; open: boolean; attempts: number | null; status: EmailStatus | null }>`
       WITH cfg AS (SELECT set_config('synchronous_commit', 'off', true) AS async), r AS (
-        SELECT * FROM unnest(${sorted.map((x) => x.c.key)}::text[], ${sorted.map((x) => x.c.notificationId)}::uuid[], ${sorted.map((x) => x.c.userId)}::uuid[],
-                             ${sorted.map((x) => x.c.to)}::text[], ${sorted.map((x) => x.c.subject)}::text[], ${sorted.map((x) => x.c.messageId)}::text[], ${sorted.map((x) => x.token)}::uuid[])
-          WITH ORDINALITY AS r(key, notification_id, user_id, to_address, subject, message_id, token, i)
+        SELECT * FROM unnest(${sorted.map((x) => x.c.key)}::text[], ${sorted.map((x) => x.c.kind)}::text[], ${sorted.map((x) => x.c.notificationId)}::uuid[],
+                             ${sorted.map((x) => x.c.userId)}::uuid[], ${sorted.map((x) => x.c.to)}::text[], ${sorted.map((x) => x.c.subject)}::text[],
+                             ${sorted.map((x) => x.c.messageId)}::text[], ${sorted.map((x) => x.token)}::uuid[])
+          WITH ORDINALITY AS r(key, kind, notification_id, user_id, to_address, subject, message_id, token, i)
         WHERE (SELECT async FROM cfg) IS NOT NULL
+      ), g AS (
+        SELECT * FROM unnest(${gates.map((x) => x[0])}::int8[], ${gates.map((x) => x[1])}::uuid[]) AS g(i, id)
       ), locked AS (
         SELECT id, (expires_at IS NULL OR expires_at > clock_timestamp()) AS live FROM notifications
-        WHERE id IN (SELECT notification_id FROM r) ORDER BY id FOR SHARE
+        WHERE id IN (SELECT id FROM g) ORDER BY id FOR SHARE
+      ), gate AS (
+        SELECT r.i, coalesce(bool_and(l.live), true) AS open FROM r LEFT JOIN g ON g.i = r.i LEFT JOIN locked l ON l.id = g.id GROUP BY r.i
       ), claimed AS (
         INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id, claimed_until, claim_token, error)
-        SELECT r.key, 'notification', r.notification_id, r.user_id, r.to_address, r.subject,
-               CASE WHEN NOT coalesce(l.live, true) THEN 'cancelled' WHEN s.email IS NULL THEN 'sending' ELSE 'suppressed' END, r.message_id,
-               CASE WHEN coalesce(l.live, true) AND s.email IS NULL THEN now() + ${leaseMs} * interval '1 millisecond' END,
-               CASE WHEN coalesce(l.live, true) AND s.email IS NULL THEN r.token END,
-               CASE WHEN NOT coalesce(l.live, true) THEN ${GATE_CLOSED} WHEN s.email IS NOT NULL THEN 'address suppressed (' || s.reason || ', ' || s.source || ')' END
-        FROM r LEFT JOIN locked l ON l.id = r.notification_id LEFT JOIN email_suppressions s ON s.email = lower(r.to_address)
+        SELECT r.key, r.kind, r.notification_id, r.user_id, r.to_address, r.subject,
+               CASE WHEN NOT gt.open THEN 'cancelled' WHEN s.email IS NULL THEN 'sending' ELSE 'suppressed' END, r.message_id,
+               CASE WHEN gt.open AND s.email IS NULL THEN now() + ${leaseMs} * interval '1 millisecond' END,
+               CASE WHEN gt.open AND s.email IS NULL THEN r.token END,
+               CASE WHEN NOT gt.open THEN ${GATE_CLOSED} WHEN s.email IS NOT NULL THEN 'address suppressed (' || s.reason || ', ' || s.source || ')' END
+        FROM r JOIN gate gt ON gt.i = r.i LEFT JOIN email_suppressions s ON s.email = lower(r.to_address)
+        -- A notification email whose notification is gone is logged 'cancelled'; a digest writes nothing ('stale').
+        WHERE gt.open OR r.kind = 'notification'
         ORDER BY r.i
         ON CONFLICT (key) DO UPDATE
           SET attempts = email_log.attempts + 1, status = excluded.status, claimed_until = excluded.claimed_until, claim_token = excluded.claim_token,
@@ -120,9 +131,13 @@ export class EmailLogRepository extends Repository {
           WHERE email_log.status = 'sending' AND email_log.claimed_until < now()
         RETURNING key, attempts, status
       )
-      SELECT key, attempts, status FROM claimed`.execute(this.db);
-    const byKey = new Map(result.rows.map((row) => [row.key, { attempts: row.attempts, status: row.status }]));
-    return claims.map((x) => byKey.get(x.c.key) ?? null);
+      SELECT r.key, gt.open, c.attempts, c.status FROM r JOIN gate gt ON gt.i = r.i LEFT JOIN claimed c ON c.key = r.key`.execute(this.db);
+    const byKey = new Map(result.rows.map((row) => [row.key, row]));
+    return claims.map((x): ClaimResult => {
+      const row = byKey.get(x.c.key);
+      if (row && !row.open && x.c.kind === 'digest') return 'stale';
+      return row?.status ? { attempts: row.attempts!, status: row.status } : null;
+    });
   }
 
   /** The claim of an email that shows no notification. */

@@ -185,8 +185,9 @@ export class EmailService {
   private async claimAndHandOff(email: EmailToSend, token: string): Promise<SendOutcome | HandOff> {
     const messageId = this.messageIdFor(email.key);
     const c: EmailClaim = { ...email, messageId };
-    // A notification's own email (gated on its own row) is claimed in a group; a digest alone.
-    const claim = email.kind === 'notification' && email.notificationId && !email.liveNotifications
+    // A gated email (a notification's own, on its row; a digest, on the rows it lists) is claimed
+    // in a group; one that shows no notification alone.
+    const claim = (email.liveNotifications?.length ?? 0) > 0 || (email.notificationId && !email.liveNotifications)
       ? await this.claims.submit({ c, token }) : await this.deps.emailLog.claim(c, token, this.deps.leaseMs);
     if (claim === 'stale') throw new StaleContentError(email.key);
     if (!claim) {
