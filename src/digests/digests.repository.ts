@@ -96,8 +96,13 @@ export class DigestsRepository extends Repository {
     if (p.users.length === 0) return;
     const ids = p.users.map((u) => u.userId);
     const keys = p.users.map((u) => u.periodKey);
-    // A retry never comes this late; older contents only take space.
-    await sql`DELETE FROM digest_contents WHERE user_id = ANY(${ids}::uuid[]) AND created_at < now() - interval '35 days'`.execute(this.db);
+    // A retry never comes this late; older contents only take space. Each user's rows are found
+    // through the primary key, whatever the statistics say: `user_id = ANY(...)` on a table not yet
+    // analyzed (a first run, autovacuum off) was planned as a scan of the whole table per batch.
+    await sql`
+      DELETE FROM digest_contents WHERE ctid = ANY(ARRAY(
+        SELECT old.ctid FROM unnest(${ids}::uuid[]) AS b(user_id) CROSS JOIN LATERAL (
+          SELECT c.ctid FROM digest_contents c WHERE c.user_id = b.user_id AND c.created_at < now() - interval '35 days' LIMIT 1000) old))`.execute(this.db);
     await sql`
       WITH batch AS (SELECT * FROM unnest(${ids}::uuid[], ${keys}::text[]) AS t(user_id, period_key)),
       fresh AS (
