@@ -22,8 +22,24 @@ export const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const id = z.string().regex(UUID, 'must be a uuid').transform((v) => v.toLowerCase()).nullish();
 
+/**
+ * PostgreSQL stores neither a NUL nor half of a UTF-16 surrogate pair (text refuses the one, jsonb
+ * both, and UTF-8 has no encoding for the other): such input is refused here with a 400, never
+ * carried to the database to fail there.
+ */
+export const STORABLE_MESSAGE = 'must not hold a NUL character or a lone UTF-16 surrogate';
+export const isStorableText = (s: string) => !s.includes('\u0000') && (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+/**
+ * Whether JSON.stringify's output names a NUL or a lone surrogate: it writes both, and only those
+ * (a pair is written as itself), as a `\u` escape; an escaped backslash before it is text.
+ */
+export const jsonHoldsUnstorable = (json: string) => /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f])/i.test(json);
+const storable = z.string().refine(isStorableText, STORABLE_MESSAGE);
+
 const props = z.record(z.string(), z.unknown()).superRefine((value, ctx) => {
-  if (JSON.stringify(value).length > MAX_PROPS_BYTES) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PROPS_BYTES} bytes of JSON` });
+  const json = JSON.stringify(value);
+  if (json.length > MAX_PROPS_BYTES) ctx.addIssue({ code: 'custom', message: `must be at most ${MAX_PROPS_BYTES} bytes of JSON` });
+  if (jsonHoldsUnstorable(json)) ctx.addIssue({ code: 'custom', message: STORABLE_MESSAGE });
   const { revenueCents, engagementTime } = value as { revenueCents?: unknown; engagementTime?: unknown };
   if (revenueCents !== undefined && !(Number.isSafeInteger(revenueCents) && (revenueCents as number) >= 0 && (revenueCents as number) <= MAX_REVENUE_CENTS)) {
     ctx.addIssue({ code: 'custom', path: ['revenueCents'], message: `must be an integer number of cents from 0 to ${MAX_REVENUE_CENTS}` });
@@ -48,9 +64,9 @@ export function eventSchema(now: Date | (() => Date)) {
     postId: id,
     brandId: id,
     creatorId: id,
-    sessionId: z.string().min(1).max(128).nullish(),
+    sessionId: storable.min(1).max(128).nullish(),
     props: props.nullish(),
-    idempotencyKey: z.string().min(1).max(200).nullish(),
+    idempotencyKey: storable.min(1).max(200).nullish(),
   });
 }
 

@@ -1,5 +1,7 @@
 import { parseBody } from '../platform/http/validation.js';
-import { EVENT_TYPE, ingestBodySchema, MAX_EVENTS_PER_REQUEST, MAX_PROPS_BYTES, MAX_REVENUE_CENTS, type AnalyticsEventInput } from './analytics.schemas.js';
+import {
+  EVENT_TYPE, ingestBodySchema, isStorableText, jsonHoldsUnstorable, MAX_EVENTS_PER_REQUEST, MAX_PROPS_BYTES, MAX_REVENUE_CENTS, type AnalyticsEventInput,
+} from './analytics.schemas.js';
 
 /**
  * ingestBodySchema built once, for every request: its occurredAt bounds are the `now` of the parse
@@ -59,9 +61,9 @@ function check(key: string, value: unknown, dateOf: (value: string) => Date | nu
     case 'occurredAt':
       return (typeof value === 'string' && dateOf(value)) || INVALID;
     case 'sessionId':
-      return typeof value === 'string' && value.length >= 1 && value.length <= 128 ? value : INVALID;
+      return typeof value === 'string' && value.length >= 1 && value.length <= 128 && isStorableText(value) ? value : INVALID;
     case 'idempotencyKey':
-      return typeof value === 'string' && value.length >= 1 && value.length <= 200 ? value : INVALID;
+      return typeof value === 'string' && value.length >= 1 && value.length <= 200 && isStorableText(value) ? value : INVALID;
     case 'props':
       return props(value);
     default: // the ids (lower-cased, as zod's transform does; most arrive lower-case already)
@@ -104,7 +106,8 @@ function props(value: unknown): unknown {
   }
   if (!onlyFigures) {
     try {
-      if (JSON.stringify(value).length > MAX_PROPS_BYTES) return INVALID;
+      const json = JSON.stringify(value);
+      if (json.length > MAX_PROPS_BYTES || jsonHoldsUnstorable(json)) return INVALID;
     } catch {
       return INVALID; // not JSON (an in-process producer's BigInt, say): zod says what it says
     }

@@ -58,11 +58,26 @@ describe('ingestion by COPY', () => {
     expect([new Date(payload.from).getTime(), new Date(payload.to).getTime()]).toEqual([times[0], times[2]]);
   });
 
-  it('answers a lone surrogate as the JSON insert always has, storing nothing', async () => {
+  it('refuses a NUL or a lone surrogate in any free text with the contract\'s 400, storing nothing (it was a 500)', async () => {
     const asset = randomUUID();
-    const res = await post([{ eventType: 'asset_viewed', assetId: asset }, { eventType: 'asset_viewed', assetId: asset, sessionId: 'a\ud800b' }]);
-    expect(res.status).toBe(500);
+    const res = await post([
+      { eventType: 'asset_viewed', assetId: asset, sessionId: 'whole pair 😀' },
+      { eventType: 'asset_viewed', assetId: asset, sessionId: 'a\ud800b' },
+      { eventType: 'asset_viewed', assetId: asset, idempotencyKey: 'k\u0000' },
+      { eventType: 'asset_viewed', assetId: asset, props: { note: '\udc00' } },
+      { eventType: 'asset_viewed', assetId: asset, props: { 'k\u0000': 1 } },
+    ]);
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('Invalid request body');
+    const paths = res.body.details.map((d: { path: unknown[] }) => d.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['events.1.sessionId', 'events.2.idempotencyKey', 'events.3.props', 'events.4.props']));
+    expect(paths.some((p: string) => p.startsWith('events.0'))).toBe(false);
     expect(Number((await db().selectFrom('analytics_events').select((eb) => eb.fn.countAll().as('n')).where('asset_id', '=', asset).executeTakeFirstOrThrow()).n)).toBe(0);
+    // A backslash before `u0000` is text, not a NUL: stored as sent.
+    const ok = await post([{ eventType: 'asset_viewed', assetId: asset, sessionId: 'whole pair 😀', props: { note: '\\u0000' } }]);
+    expect(ok.status).toBe(202);
+    expect(await db().selectFrom('analytics_events').select(['session_id', 'props']).where('asset_id', '=', asset).execute())
+      .toEqual([{ session_id: 'whole pair 😀', props: { note: '\\u0000' } }]);
   });
 
   it('rolls back a COPY whose transaction fails, and the client goes back to the pool usable', async () => {
