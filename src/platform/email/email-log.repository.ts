@@ -55,7 +55,9 @@ export class EmailLogRepository extends Repository {
       WITH locked AS (
         SELECT (expires_at IS NULL OR expires_at > clock_timestamp()) AS live FROM notifications
         WHERE id = ANY(${[...gate]}::uuid[]) ORDER BY id FOR SHARE
-      ), gate AS (SELECT coalesce(bool_and(live), true) AS open FROM locked),
+      -- A digest's listed row that is gone (deleted by its user, or recalled and then purged as
+      -- expired) is no longer live either: the digest reads its content again.
+      ), gate AS (SELECT coalesce(bool_and(live), true) AND (${cancel} OR count(*) = ${new Set(gate).size}) AS open FROM locked),
       claimed AS (
         INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id, claimed_until, claim_token, error)
         SELECT ${c.key}, ${c.kind}, ${c.notificationId}::uuid, ${c.userId}::uuid, ${c.to}, ${c.subject},
@@ -113,7 +115,9 @@ export class EmailLogRepository extends Repository {
         SELECT id, (expires_at IS NULL OR expires_at > clock_timestamp()) AS live FROM notifications
         WHERE id IN (SELECT id FROM g) ORDER BY id FOR SHARE
       ), gate AS (
-        SELECT r.i, coalesce(bool_and(l.live), true) AS open FROM r LEFT JOIN g ON g.i = r.i LEFT JOIN locked l ON l.id = g.id GROUP BY r.i
+        -- A digest's listed row that is gone (deleted, or recalled and then purged) closes its gate, as in claim().
+        SELECT r.i, coalesce(bool_and(l.live), true) AND (r.kind = 'notification' OR count(l.id) = count(g.id)) AS open
+        FROM r LEFT JOIN g ON g.i = r.i LEFT JOIN locked l ON l.id = g.id GROUP BY r.i, r.kind
       ), claimed AS (
         INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id, claimed_until, claim_token, error)
         SELECT r.key, r.kind, r.notification_id, r.user_id, r.to_address, r.subject,
