@@ -37,10 +37,17 @@ const DAY_MS = 86_400_000;
  */
 export const PARTITION_LOCK_TIMEOUT_MS = 2_000;
 
-/** Runs partition DDL in a transaction whose lock waits end after `ms` (SQLSTATE 55P03, lock_not_available). */
+/**
+ * Runs partition DDL in a transaction whose lock waits end after `ms` (SQLSTATE 55P03,
+ * lock_not_available). The processes' job_history DDL goes one at a time (a transaction-scoped
+ * advisory lock, taken first): two DROPs of one partition, or a DROP beside a CREATE, at once made
+ * PostgreSQL fail one with "could not find tuple for parent of relation" (XX000, seen in CI's
+ * history-maintenance test); in turn, each resolves its names after the other's commit.
+ */
 export async function withDdlLockTimeout(db: Db, ms: number, ddl: (tx: Tx) => Promise<unknown>): Promise<void> {
   await db.transaction().execute(async (tx) => {
     await sql`SELECT set_config('lock_timeout', ${`${Math.max(1, Math.round(ms))}ms`}, true)`.execute(tx);
+    await sql`SELECT pg_advisory_xact_lock(hashtextextended('job_history:partition-ddl', 0))`.execute(tx);
     await ddl(tx);
   });
 }
