@@ -8,7 +8,7 @@ import { monthKey, periodEndOf, type PeriodType } from './analytics.periods.js';
 export const PARTITION_LOCK = [4_242_101, 0] as const;
 export const DAY_LOCK_NS = 4_242_102;
 
-/** A row ready for INSERT: columns of analytics_events, as jsonb_to_recordset reads them (a column left out is NULL). */
+/** A row ready for copyEvents: columns of analytics_events (a column left out is NULL). */
 export interface EventRow {
   occurred_at: string;
   event_type: string;
@@ -37,9 +37,6 @@ export interface InsertedRange {
 
 const COPY_COLUMNS = 'id, occurred_at, event_type, user_id, session_id, visitor_id, asset_id, project_id, license_id, post_id, brand_id, creator_id, props, '
   + 'revenue_cents, engagement_time, idempotency_key, user_agent, ip';
-const isWellFormed = (s: string | undefined) => s === undefined || (s as unknown as { isWellFormed(): boolean }).isWellFormed();
-/** The row's free texts hold no lone surrogate (the others are checked formats or the server's own). */
-const wellFormed = (r: EventRow) => isWellFormed(r.session_id) && isWellFormed(r.visitor_id) && isWellFormed(r.idempotency_key) && isWellFormed(r.event_type);
 
 const partitionName = (month: Date) => `analytics_events_p${monthKey(month)}`;
 
@@ -92,33 +89,16 @@ export class EventsRepository extends Repository {
     return new Set(result.rows.map((r) => r.key));
   }
 
-  /** One INSERT for the whole request; the request's user agent and IP go on every row. */
-  async insertEvents(rows: readonly EventRow[], client: { userAgent: string | null; ip: string | null }): Promise<InsertedRange> {
-    const result = await sql<{ n: number; min_id: string; max_id: string; min_at: Date; max_at: Date }>`
-      WITH ins AS (
-        INSERT INTO analytics_events (occurred_at, event_type, user_id, session_id, visitor_id, asset_id, project_id, license_id, post_id,
-          brand_id, creator_id, props, revenue_cents, engagement_time, idempotency_key, user_agent, ip)
-        SELECT e.occurred_at, e.event_type, e.user_id, e.session_id, e.visitor_id, e.asset_id, e.project_id, e.license_id, e.post_id,
-          e.brand_id, e.creator_id, e.props, e.revenue_cents, e.engagement_time, e.idempotency_key, ${client.userAgent}::text, ${client.ip}::inet
-        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS e(occurred_at timestamptz, event_type text, user_id uuid, session_id text,
-          visitor_id text, asset_id uuid, project_id uuid, license_id uuid, post_id uuid, brand_id uuid, creator_id uuid, props jsonb,
-          revenue_cents bigint, engagement_time bigint, idempotency_key text)
-        RETURNING id, occurred_at)
-      SELECT count(*)::int AS n, min(id)::text AS min_id, max(id)::text AS max_id, min(occurred_at) AS min_at, max(occurred_at) AS max_at FROM ins`.execute(this.db);
-    const r = result.rows[0]!;
-    return { count: r.n, minId: r.min_id, maxId: r.max_id, minAt: r.min_at, maxAt: r.max_at };
-  }
-
   /**
-   * The same rows as insertEvents, by COPY on the transaction's client (`client`, the one this
-   * repository runs on: `in(tx)` of copyTransaction's tx): ids are reserved first from the
-   * column's identity sequence (what the INSERT would take, one a row), so the range is known
-   * without RETURNING. COPY parses plain text and writes the heap in batches, where the INSERT had
-   * PostgreSQL parse the rows' JSON and insert row by row. null, with nothing sent, when a text
-   * holds a lone surrogate: the INSERT's JSON refuses it (its error stands), UTF-8 would not.
+   * A request's rows (at least one) by COPY on the transaction's client (`client`, the one this
+   * repository runs on: `in(tx)` of copyTransaction's tx); the request's user agent and IP go on
+   * every row. Ids are reserved first from the column's identity sequence (what an INSERT would
+   * take, one a row), so the range is known without RETURNING. COPY parses plain text and writes
+   * the heap in batches, where a jsonb_to_recordset INSERT had PostgreSQL parse the rows' JSON and
+   * insert row by row. Texts PostgreSQL cannot store (a NUL, a lone surrogate, which UTF-8 would
+   * turn into U+FFFD silently) never get here: validation refuses them (analytics.schemas.ts).
    */
-  async copyEvents(client: pg.PoolClient, rows: readonly EventRow[], from: { userAgent: string | null; ip: string | null }): Promise<InsertedRange | null> {
-    if (rows.length === 0 || !rows.every(wellFormed)) return null;
+  async copyEvents(client: pg.PoolClient, rows: readonly EventRow[], from: { userAgent: string | null; ip: string | null }): Promise<InsertedRange> {
     // The sequence is looked up once (MATERIALIZED): per row, its catalog lookup cost more than the nextval.
     const reserved = await sql<{ ids: string }>`
       WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('analytics_events', 'id')::regclass AS seq)

@@ -86,7 +86,7 @@ export class IngestService {
       const claimed = await repo.claimKeys([...seen]);
       const fresh = rows.filter((r) => r.idempotency_key === undefined || claimed.has(`${scope}:${r.idempotency_key}`));
       if (fresh.length === 0) return 0;
-      const inserted = await repo.copyEvents(connection, fresh, client) ?? await repo.insertEvents(fresh, client);
+      const inserted = await repo.copyEvents(connection, fresh, client);
       const late = await repo.flagLatePeriods(periodsOf(fresh));
       // One coalesced job however many periods: it waits under one dedupe key and re-runs every flagged period.
       if (late.length) await enqueueInTx(tx, 'analytics-aggregation', 'AnalyticsLatePass', {}, { dedupeKey: LATE_PASS_KEY });
@@ -120,7 +120,7 @@ export class IngestService {
 
 const toColumns = (e: ReturnType<typeof parseUserAgent>) => ({ device_type: e.deviceType, browser: e.browser, os: e.os });
 
-/** The row of one event. A column that would be NULL is left out: jsonb_to_recordset reads a missing key as NULL, and the JSON sent is a fifth shorter. */
+/** The row of one event. A column that would be NULL is left out (copyEvents writes it as \N). */
 function toRow(e: AnalyticsEventInput, producer: Producer, nowIso: string): EventRow {
   const userId = producer.kind === 'user' ? producer.userId : null;
   const props = (e.props ?? null) as { revenueCents?: number; engagementTime?: number } | null;
