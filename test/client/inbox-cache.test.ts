@@ -199,3 +199,72 @@ describe('a second tab follows the stream', () => {
     }
   });
 });
+
+describe('a first fetch read before a stream event and answered after it', () => {
+  /** A client whose first GET of `path` the server answers at once, handed over only when released (a slow network). */
+  function late(session: Session, path: string) {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let first = true;
+    let answered = false;
+    const client = createHeraldClient({
+      baseUrl: t.url, token: session.token,
+      fetch: async (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        if (!first || (init?.method ?? 'GET') !== 'GET' || url.pathname !== path) return fetch(input, init);
+        first = false;
+        const response = await fetch(input, init);
+        answered = true;
+        await held;
+        return response;
+      },
+    });
+    return { client, release: () => release(), answered: () => answered };
+  }
+
+  /** The page as mounted: an observed query, then the stream; `heard` counts the stream's events. */
+  async function opened(me: Session, path: string, query: (client: HeraldClient) => ConstructorParameters<typeof QueryObserver>[1]) {
+    const { client, release, answered } = late(me, path);
+    const qc = new QueryClient();
+    const unmount = new QueryObserver(qc, query(client)).subscribe(() => undefined);
+    const heard = { notifications: 0, count: -1 };
+    const updates = streamCacheUpdates(qc);
+    const subscription = client.subscribe({
+      ...updates,
+      onNotification: (n) => ((heard.notifications += 1), updates.onNotification(n)),
+      onUnreadCount: (n, c) => ((heard.count = c.count), updates.onUnreadCount(n, c)),
+    });
+    open.push(subscription);
+    expect(await until(() => answered() && subscription.status === 'open' && heard.count === 0)).toBe(true);
+    return { qc, heard, done: () => (release(), unmount()), release };
+  }
+
+  // Both fail without refetchAfterEvent: the invalidation joined the first fetch, whose stale answer stayed until the 30 s poll.
+  it('the counts: an inbox opened as a notification arrives counts it', async () => {
+    const me = await inbox([]);
+    const page = await opened(me, '/api/notifications/unread-count', (client) => unreadCountQuery(client, { by: 'type' }));
+    try {
+      await t.app.services.notifications.notify({ userIds: [me.user.id], type: 'PAYOUT', title: 'paid', message: 'paid' });
+      expect(await until(() => page.heard.notifications === 1 && page.heard.count === 1)).toBe(true);
+      page.release(); // the answer read before the notification, 0 unread, arrives now
+      expect(await until(() => page.qc.getQueryData<UnreadCountResponse>(heraldKeys.unreadCountByType)?.data.byType?.PAYOUT === 1)).toBe(true);
+      expect(byType(page.qc)).toMatchObject({ count: 1, unseen: 1, byType: { PAYOUT: 1 } });
+    } finally {
+      page.done();
+    }
+  });
+
+  it('the list: an inbox opened as a notification arrives lists it', async () => {
+    const me = await inbox([]);
+    const page = await opened(me, '/api/notifications', (client) => notificationsQuery(client, FEED));
+    try {
+      await t.app.services.notifications.notify({ userIds: [me.user.id], type: 'PAYOUT', title: 'newer', message: 'newer' });
+      expect(await until(() => page.heard.notifications === 1)).toBe(true);
+      page.release(); // the page read before the notification arrives now
+      expect(await until(() => page.qc.getQueryData<NotificationListResponse>(heraldKeys.notificationList(FEED))?.data.length === 1)).toBe(true);
+      expect(titles(page.qc)).toEqual(['newer']);
+    } finally {
+      page.done();
+    }
+  });
+});

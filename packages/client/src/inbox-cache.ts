@@ -144,23 +144,37 @@ export function settle(cache: QueryCache): Promise<void> {
 const sum = (byType: Record<string, number>) => Object.values(byType).reduce((a, b) => a + b, 0);
 
 /**
+ * Refetches after a stream event, so the cache ends on what the server held after it. An
+ * invalidation cancels a refetch in flight and starts another, but it joins a first fetch (nothing
+ * cached yet): that fetch's answer, read before the event, then landed after it, and an inbox
+ * opened as a notification arrived showed it nowhere, 0 unread, until the next poll (30 s). Those
+ * first fetches are cancelled (back to nothing cached) before the invalidation.
+ */
+function refetchAfterEvent(cache: QueryCache, queryKey: QueryKey): void {
+  void cache.cancelQueries({ queryKey, predicate: (query) => query.state.data === undefined })
+    .then(() => cache.invalidateQueries({ queryKey }));
+}
+
+/**
  * What the stream does to the cache: counts set as the server says them, each change applied at
  * once to the lists (so this tab shows what another did without waiting), then lists and the
  * per-type counts refetched, since a change may bring back what no cached list holds (a wake, an
  * unarchive). The `unread-count` event carries no per-type counts: they are refetched when their
- * sum no longer matches it.
+ * sum no longer matches it, and every count is refetched when a fetch of one was in flight (its
+ * answer, read before the event, would overwrite the event's count).
  */
 export function streamCacheUpdates(cache: QueryCache): Required<Pick<SubscribeOptions, 'onUnreadCount' | 'onNotification' | 'onNotificationsChanged' | 'onResync'>> {
   const refetchLists = () => {
-    void cache.invalidateQueries({ queryKey: heraldKeys.notifications });
-    void cache.invalidateQueries({ queryKey: heraldKeys.unreadCountByType });
+    refetchAfterEvent(cache, heraldKeys.notifications);
+    refetchAfterEvent(cache, heraldKeys.unreadCountByType);
   };
   return {
     onUnreadCount: (_count, { count, unseen }) => {
       if (!cache.getQueryData(heraldKeys.unreadCount)) cache.setQueryData<UnreadCountResponse>(heraldKeys.unreadCount, { success: true, data: { count, unseen } });
       patchCounts(cache, (c) => ({ ...c, count, unseen }));
       const byType = cache.getQueryData<UnreadCountResponse>(heraldKeys.unreadCountByType)?.data.byType;
-      if (byType && sum(byType) !== count) void cache.invalidateQueries({ queryKey: heraldKeys.unreadCountByType });
+      if (cache.isFetching({ queryKey: heraldKeys.unreadCount }) > 0) refetchAfterEvent(cache, heraldKeys.unreadCount);
+      else if (byType && sum(byType) !== count) void cache.invalidateQueries({ queryKey: heraldKeys.unreadCountByType });
     },
     onNotification: refetchLists,
     onNotificationsChanged: (change) => {

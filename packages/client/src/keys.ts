@@ -4,8 +4,9 @@ export type QueryKey = readonly unknown[];
 
 /** The part of TanStack's QueryClient the hooks' options use (kept structural: no import, no React). */
 export interface QueryCache {
-  cancelQueries(filters: { queryKey: QueryKey }): Promise<void>;
+  cancelQueries(filters: { queryKey: QueryKey; predicate?: (query: { state: { data: unknown } }) => boolean }): Promise<void>;
   invalidateQueries(filters: { queryKey: QueryKey }): Promise<void>;
+  isFetching(filters: { queryKey: QueryKey }): number;
   getQueriesData<T>(filters: { queryKey: QueryKey }): Array<[QueryKey, T | undefined]>;
   getQueryData<T>(queryKey: QueryKey): T | undefined;
   setQueryData<T>(queryKey: QueryKey, data: T | undefined): unknown;
