@@ -3,28 +3,20 @@ import type pg from 'pg';
 import { copyField, copyFrom } from '../platform/db/copy.js';
 import { Repository } from '../platform/db/repository.js';
 import { monthKey, periodEndOf, type PeriodType } from './analytics.periods.js';
+import type { AnalyticsEventInput } from './analytics.schemas.js';
 
 /** Advisory lock namespaces (the two-int form): events partitions DDL, per-day ingestion/rollup. */
 export const PARTITION_LOCK = [4_242_101, 0] as const;
 export const DAY_LOCK_NS = 4_242_102;
 
-/** A row ready for copyEvents: columns of analytics_events (a column left out is NULL). */
-export interface EventRow {
-  occurred_at: string;
-  event_type: string;
-  user_id?: string;
-  session_id?: string;
-  visitor_id?: string;
-  asset_id?: string;
-  project_id?: string;
-  license_id?: string;
-  post_id?: string;
-  brand_id?: string;
-  creator_id?: string;
-  props?: unknown;
-  revenue_cents: number;
-  engagement_time: number;
-  idempotency_key?: string;
+/** Who sent a request's events: the same on every row (copyEvents). */
+export interface EventSource {
+  /** The signed-in producer's id (null for a keyed producer). */
+  userId: string | null;
+  userAgent: string | null;
+  ip: string | null;
+  /** occurred_at of the events sent without one. */
+  now: Date;
 }
 
 export interface InsertedRange {
@@ -37,6 +29,15 @@ export interface InsertedRange {
 
 const COPY_COLUMNS = 'id, occurred_at, event_type, user_id, session_id, visitor_id, asset_id, project_id, license_id, post_id, brand_id, creator_id, props, '
   + 'revenue_cents, engagement_time, idempotency_key, user_agent, ip';
+
+// The events' identity sequence, looked up once a statement (MATERIALIZED where it feeds nextval):
+// per row, its catalog lookup cost more than the nextval.
+const SEQUENCE = `pg_get_serial_sequence('analytics_events', 'id')::regclass`;
+
+const NULL = '\\N';
+
+/** The ids of string_agg(nextval(…)::text, ','), in the order reserved (ascending). */
+export const reservedIds = (agg: string | null): string[] => (agg ? agg.split(',') : []);
 
 const partitionName = (month: Date) => `analytics_events_p${monthKey(month)}`;
 
@@ -81,6 +82,31 @@ export class EventsRepository extends Repository {
     await sql`SELECT count(pg_advisory_xact_lock_shared(${DAY_LOCK_NS}, d)) FROM unnest(${days}::int[]) d`.execute(this.db);
   }
 
+  /**
+   * lockDaysShared's locks and, when `reserve` is given, that many ids reserved (reservedIds) as
+   * one parameterless statement: copyTransaction sends it with BEGIN, in one round trip. Only
+   * integers are written into the text.
+   */
+  static openingStatement(days: readonly number[], reserve?: number): string {
+    const locks = `SELECT count(pg_advisory_xact_lock_shared(${DAY_LOCK_NS}, d)) AS n FROM unnest('{${days.map((d) => Math.trunc(d)).join(',')}}'::int[]) d`;
+    if (reserve === undefined) return locks;
+    return `WITH l AS MATERIALIZED (${locks}), s AS MATERIALIZED (SELECT ${SEQUENCE} AS seq FROM l)
+      SELECT string_agg(nextval(s.seq)::text, ',') AS ids FROM s, generate_series(1, ${Math.trunc(reserve)})`;
+  }
+
+  /**
+   * Records the keys and reserves the ids of the rows to copy, `unkeyed` plus one a new key, in one
+   * statement; returns the new keys (the others are duplicates to drop) and the ids.
+   */
+  async claimKeysReservingIds(keys: readonly string[], unkeyed: number): Promise<{ claimed: Set<string>; ids: string[] }> {
+    const result = await sql<{ keys: string[] | null; ids: string | null }>`
+      WITH claimed AS (INSERT INTO analytics_event_keys (key) SELECT unnest(${keys}::text[]) ON CONFLICT DO NOTHING RETURNING key),
+      s AS MATERIALIZED (SELECT ${sql.raw(SEQUENCE)} AS seq, ${unkeyed}::int + (SELECT count(*) FROM claimed)::int AS n)
+      SELECT (SELECT array_agg(key) FROM claimed) AS keys, (SELECT string_agg(nextval(s.seq)::text, ',') FROM s, generate_series(1, s.n)) AS ids`.execute(this.db);
+    const row = result.rows[0]!;
+    return { claimed: new Set(row.keys ?? []), ids: reservedIds(row.ids) };
+  }
+
   /** Records the keys; returns those that were new (the others are duplicates to drop). */
   async claimKeys(keys: readonly string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
@@ -90,31 +116,37 @@ export class EventsRepository extends Repository {
   }
 
   /**
-   * A request's rows (at least one) by COPY on the transaction's client (`client`, the one this
-   * repository runs on: `in(tx)` of copyTransaction's tx); the request's user agent and IP go on
-   * every row. Ids are reserved first from the column's identity sequence (what an INSERT would
-   * take, one a row), so the range is known without RETURNING. COPY parses plain text and writes
-   * the heap in batches, where a jsonb_to_recordset INSERT had PostgreSQL parse the rows' JSON and
-   * insert row by row. Texts PostgreSQL cannot store (a NUL, a lone surrogate, which UTF-8 would
-   * turn into U+FFFD silently) never get here: validation refuses them (analytics.schemas.ts).
+   * A request's events (at least one) by COPY on the transaction's client (`client`, the one this
+   * repository runs on: `in(tx)` of copyTransaction's tx), with `ids` (one an event, reserved from
+   * the column's identity sequence, what an INSERT would take, so the range is known without
+   * RETURNING); the request's user, user agent and IP go on every row. Each row is encoded straight
+   * from the validated event. COPY parses plain text and writes the heap in batches, where a
+   * jsonb_to_recordset INSERT had PostgreSQL parse the rows' JSON and insert row by row. Texts
+   * PostgreSQL cannot store (a NUL, a lone surrogate, which UTF-8 would turn into U+FFFD silently)
+   * never get here: validation refuses them (analytics.schemas.ts).
    */
-  async copyEvents(client: pg.PoolClient, rows: readonly EventRow[], from: { userAgent: string | null; ip: string | null }): Promise<InsertedRange> {
-    // The sequence is looked up once (MATERIALIZED): per row, its catalog lookup cost more than the nextval.
-    const reserved = await sql<{ ids: string }>`
-      WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence('analytics_events', 'id')::regclass AS seq)
-      SELECT string_agg(nextval(s.seq)::text, ',') AS ids FROM s, generate_series(1, ${rows.length}::int)`.execute(this.db);
-    const ids = reserved.rows[0]!.ids.split(',');
+  async copyEvents(client: pg.PoolClient, events: readonly AnalyticsEventInput[], ids: readonly string[], from: EventSource): Promise<InsertedRange> {
+    if (ids.length !== events.length) throw new Error(`copyEvents: ${ids.length} ids for ${events.length} events`);
+    const user = copyField(from.userId);
+    const userVisitor = from.userId === null ? NULL : copyField(`u:${from.userId}`);
     const tail = `${copyField(from.userAgent)}\t${copyField(from.ip)}\n`;
+    const nowIso = from.now.toISOString();
+    const now = from.now.getTime();
+    // The event type (EVENT_TYPE) and the entity ids (UUIDs) are validated: nothing in them to escape.
     let data = '';
-    let minAt = rows[0]!.occurred_at;
-    let maxAt = minAt;
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i]!;
-      if (r.occurred_at < minAt) minAt = r.occurred_at;
-      if (r.occurred_at > maxAt) maxAt = r.occurred_at;
-      data += `${ids[i]}\t${r.occurred_at}\t${copyField(r.event_type)}\t${copyField(r.user_id)}\t${copyField(r.session_id)}\t${copyField(r.visitor_id)}\t${copyField(r.asset_id)}\t`
-        + `${copyField(r.project_id)}\t${copyField(r.license_id)}\t${copyField(r.post_id)}\t${copyField(r.brand_id)}\t${copyField(r.creator_id)}\t`
-        + `${r.props === undefined ? '\\N' : copyField(JSON.stringify(r.props))}\t${r.revenue_cents}\t${r.engagement_time}\t${copyField(r.idempotency_key)}\t${tail}`;
+    let minAt = Infinity;
+    let maxAt = -Infinity;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const at = e.occurredAt ? e.occurredAt.getTime() : now;
+      if (at < minAt) minAt = at;
+      if (at > maxAt) maxAt = at;
+      const props = e.props as { revenueCents?: number; engagementTime?: number } | null | undefined;
+      const session = e.sessionId ?? null;
+      data += `${ids[i]}\t${e.occurredAt ? e.occurredAt.toISOString() : nowIso}\t${e.eventType}\t${user}\t`
+        + `${session === null ? `${NULL}\t${userVisitor}` : `${copyField(session)}\t${copyField(`s:${session}`)}`}\t`
+        + `${e.assetId ?? NULL}\t${e.projectId ?? NULL}\t${e.licenseId ?? NULL}\t${e.postId ?? NULL}\t${e.brandId ?? NULL}\t${e.creatorId ?? NULL}\t`
+        + `${props == null ? NULL : copyField(JSON.stringify(props))}\t${props?.revenueCents ?? 0}\t${props?.engagementTime ?? 0}\t${copyField(e.idempotencyKey)}\t${tail}`;
     }
     const count = await copyFrom(client, `COPY analytics_events (${COPY_COLUMNS}) FROM STDIN`, data);
     return { count, minId: ids[0]!, maxId: ids[ids.length - 1]!, minAt: new Date(minAt), maxAt: new Date(maxAt) };

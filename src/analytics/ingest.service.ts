@@ -6,7 +6,7 @@ import { dayNumber, HOUR_MS, periodStartOf, PERIOD_TYPES, shiftPeriod, type Peri
 import { MAX_EVENTS_PER_REQUEST, type AnalyticsEventInput } from './analytics.schemas.js';
 import { ingestBodyParser } from './ingest.body.js';
 import { parseUserAgent, type GeoIp } from './enrichment.js';
-import type { EventRow, EventsRepository } from './events.repository.js';
+import { EventsRepository, reservedIds } from './events.repository.js';
 import type { Role } from '../platform/db/schema.js';
 import { assertInteractionsOnly, attributeFromEntities, entityIds, isTrusted, type EntityIds, type Producer, type Visible } from './ingest.policy.js';
 import type { EventQuota } from './ingest.quota.js';
@@ -72,29 +72,37 @@ export class IngestService {
       seen.add(key);
       return true;
     });
-    const nowIso = now.toISOString();
-    const rows = unique.map((e) => toRow(e, producer, nowIso));
-    const months = [...new Set(instantsOf(rows).map((at) => periodStartOf('monthly', at).getTime()))].map((t) => new Date(t));
+    const instants = instantsOf(unique, now);
+    const months = [...new Set(instants.map((at) => periodStartOf('monthly', at).getTime()))].map((t) => new Date(t));
     await this.deps.events.ensurePartitions([...months, shiftPeriod('monthly', periodStartOf('monthly', now), 1)]);
 
     // The events go in by COPY, on the transaction's own client (copyTransaction), at about COPY's
-    // cost a row; everything else in the transaction is as before.
-    const accepted = await copyTransaction(this.deps.pool, async (tx, connection) => {
-      const days = [...new Set(instantsOf(rows).map(dayNumber))].sort((a, b) => a - b);
+    // cost a row. The day locks go with BEGIN, and the ids are reserved in the statement before the
+    // COPY: with the day locks when no event has a key, else with the key claims (one id a row left
+    // to copy, as the INSERT's default took them).
+    const days = [...new Set(instants.map(dayNumber))].sort((a, b) => a - b);
+    const source = { userId: producer.kind === 'user' ? producer.userId : null, userAgent: client.userAgent, ip: client.ip, now };
+    const opening = EventsRepository.openingStatement(days, seen.size === 0 ? unique.length : undefined);
+    const accepted = await copyTransaction(this.deps.pool, async (tx, connection, opened) => {
       const repo = this.deps.events.in(tx);
-      await repo.lockDaysShared(days);
-      const claimed = await repo.claimKeys([...seen]);
-      const fresh = rows.filter((r) => r.idempotency_key === undefined || claimed.has(`${scope}:${r.idempotency_key}`));
+      let fresh = unique;
+      let ids: string[];
+      if (seen.size === 0) ids = reservedIds((opened!.rows[0] as { ids: string | null }).ids);
+      else {
+        const claim = await repo.claimKeysReservingIds([...seen], unique.length - seen.size);
+        fresh = unique.filter((e) => !e.idempotencyKey || claim.claimed.has(`${scope}:${e.idempotencyKey}`));
+        ids = claim.ids;
+      }
       if (fresh.length === 0) return 0;
-      const inserted = await repo.copyEvents(connection, fresh, client);
-      const late = await repo.flagLatePeriods(periodsOf(fresh));
+      const inserted = await repo.copyEvents(connection, fresh, ids, source);
+      const late = await repo.flagLatePeriods(periodsOf(fresh === unique ? instants : instantsOf(fresh, now)));
       // One coalesced job however many periods: it waits under one dedupe key and re-runs every flagged period.
       if (late.length) await enqueueInTx(tx, 'analytics-aggregation', 'AnalyticsLatePass', {}, { dedupeKey: LATE_PASS_KEY });
       await enqueueInTx(tx, 'analytics-enrichment', 'AnalyticsEnrich', {
         fromId: inserted.minId, toId: inserted.maxId, from: inserted.minAt.toISOString(), to: inserted.maxAt.toISOString(),
       });
       return inserted.count;
-    });
+    }, opening);
     return { accepted, duplicates: events.length - accepted };
   }
 
@@ -120,46 +128,21 @@ export class IngestService {
 
 const toColumns = (e: ReturnType<typeof parseUserAgent>) => ({ device_type: e.deviceType, browser: e.browser, os: e.os });
 
-/** The row of one event. A column that would be NULL is left out (copyEvents writes it as \N). */
-function toRow(e: AnalyticsEventInput, producer: Producer, nowIso: string): EventRow {
-  const userId = producer.kind === 'user' ? producer.userId : null;
-  const props = (e.props ?? null) as { revenueCents?: number; engagementTime?: number } | null;
-  const row: EventRow = {
-    occurred_at: e.occurredAt ? e.occurredAt.toISOString() : nowIso,
-    event_type: e.eventType,
-    revenue_cents: props?.revenueCents ?? 0,
-    engagement_time: props?.engagementTime ?? 0,
-  };
-  const visitor = e.sessionId ? `s:${e.sessionId}` : userId ? `u:${userId}` : null;
-  if (userId !== null) row.user_id = userId;
-  if (e.sessionId != null) row.session_id = e.sessionId;
-  if (visitor !== null) row.visitor_id = visitor;
-  if (e.assetId != null) row.asset_id = e.assetId;
-  if (e.projectId != null) row.project_id = e.projectId;
-  if (e.licenseId != null) row.license_id = e.licenseId;
-  if (e.postId != null) row.post_id = e.postId;
-  if (e.brandId != null) row.brand_id = e.brandId;
-  if (e.creatorId != null) row.creator_id = e.creatorId;
-  if (props !== null) row.props = props;
-  if (e.idempotencyKey != null) row.idempotency_key = e.idempotencyKey;
-  return row;
-}
-
 /**
  * The distinct hours the rows fall in (each as its start): every period of every type holds whole
  * hours, so they stand for the rows in the period and day computations, once each, where a batch
  * of 500 events sent without occurredAt had all 500 dates parsed four times over.
  */
-function instantsOf(rows: readonly EventRow[]): Date[] {
+function instantsOf(events: readonly AnalyticsEventInput[], now: Date): Date[] {
   const hours = new Set<number>();
-  for (const iso of new Set(rows.map((r) => r.occurred_at))) hours.add(Math.floor(Date.parse(iso) / HOUR_MS));
+  for (const e of events) hours.add(Math.floor((e.occurredAt ? e.occurredAt.getTime() : now.getTime()) / HOUR_MS));
   return [...hours].map((h) => new Date(h * HOUR_MS));
 }
 
-/** Every period (of every type) that the events fall in, once each. */
-function periodsOf(rows: readonly EventRow[]): Array<{ type: PeriodType; start: Date }> {
+/** Every period (of every type) that the instants (instantsOf) fall in, once each. */
+function periodsOf(instants: readonly Date[]): Array<{ type: PeriodType; start: Date }> {
   const keys = new Set<string>();
-  for (const at of instantsOf(rows)) {
+  for (const at of instants) {
     for (const type of PERIOD_TYPES) keys.add(`${type}|${periodStartOf(type, at).getTime()}`);
   }
   return [...keys].sort().map((k) => {

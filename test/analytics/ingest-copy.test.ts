@@ -80,6 +80,41 @@ describe('ingestion by COPY', () => {
       .toEqual([{ session_id: 'whole pair 😀', props: { note: '\\u0000' } }]);
   });
 
+  it('reserves one id a stored event when keys repeat, within the request and across requests', async () => {
+    const asset = randomUUID();
+    const keyed = (k: string) => ({ eventType: 'asset_viewed', assetId: asset, idempotencyKey: `${asset}-${k}` });
+    const plain = { eventType: 'asset_viewed', assetId: asset };
+    expect((await post([keyed('a'), plain, keyed('b')])).body.data).toEqual({ accepted: 3, duplicates: 0 });
+    // a and b are duplicates now, c twice in the request: one c and the two plain events are stored.
+    const res = await post([keyed('a'), plain, keyed('c'), keyed('b'), keyed('c'), plain]);
+    expect(res.body.data).toEqual({ accepted: 3, duplicates: 3 });
+    const rows = await db().selectFrom('analytics_events').select(['id', 'idempotency_key']).where('asset_id', '=', asset).orderBy('id').execute();
+    expect(rows.map((r) => r.idempotency_key)).toEqual([`${asset}-a`, null, `${asset}-b`, null, `${asset}-c`, null]);
+    const ids = rows.slice(3).map((r) => Number(r.id));
+    const job = await db().selectFrom('outbox').select('payload').where('job_name', '=', 'AnalyticsEnrich').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const payload = (typeof job.payload === 'string' ? JSON.parse(job.payload) : job.payload) as { fromId: string; toId: string };
+    // Nothing else ingests in this database meanwhile: the request's ids follow each other, and
+    // its enrichment range is theirs.
+    expect(ids).toEqual([ids[0], ids[0]! + 1, ids[0]! + 2]);
+    expect([Number(payload.fromId), Number(payload.toId)]).toEqual([ids[0], ids[2]]);
+  });
+
+  it('rolls back when the statement sent with BEGIN fails, and the client goes back to the pool usable', async () => {
+    const pool = t.app.database.pool;
+    let ran = false;
+    await expect(copyTransaction(pool, async () => {
+      ran = true;
+      return 1;
+    }, 'SELECT count(pg_advisory_xact_lock_shared(1, d)) FROM unnest(\'{1}\'::int[]) d; SELECT 1 / 0')).rejects.toThrow(/division by zero/);
+    expect(ran).toBe(false);
+    const clients = await Promise.all(Array.from({ length: 3 }, () => pool.connect()));
+    for (const c of clients) {
+      expect((await c.query<{ open: boolean }>('SELECT now() <> statement_timestamp() AS open')).rows[0]!.open).toBe(false);
+      expect((await c.query('SELECT count(*)::int AS n FROM pg_locks WHERE locktype = \'advisory\' AND pid = pg_backend_pid()')).rows[0].n).toBe(0);
+      c.release();
+    }
+  });
+
   it('rolls back a COPY whose transaction fails, and the client goes back to the pool usable', async () => {
     const pool = t.app.database.pool;
     const asset = randomUUID();

@@ -10,15 +10,20 @@ import type { Database } from './schema.js';
  * opens the transaction on it, and gives the callback both a Kysely over that one client (for the
  * repositories and the outbox, as in `db.transaction()`) and the client itself (for `copyFrom`).
  * Commit, rollback and release work as in Kysely's transactions: an error rolls back and is
- * rethrown, a connection that fails its rollback is discarded.
+ * rethrown, a connection that fails its rollback is discarded. An error in `opening` rolls back
+ * the same way (it runs inside the transaction BEGIN opened).
  */
-export async function copyTransaction<T>(pool: pg.Pool, fn: (tx: Db, client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function copyTransaction<T>(
+  pool: pg.Pool, fn: (tx: Db, client: pg.PoolClient, opened: pg.QueryResult | undefined) => Promise<T>, opening?: string,
+): Promise<T> {
   const client = await pool.connect();
   let discard: Error | undefined;
   try {
-    await client.query('BEGIN');
+    // `opening` (SQL text without parameters) goes with BEGIN in one simple query: one round trip
+    // less. `opened` is its last statement's result.
     try {
-      const result = await fn(kyselyOver(client), client);
+      const begun = await client.query(opening === undefined ? 'BEGIN' : `BEGIN; ${opening}`) as pg.QueryResult | pg.QueryResult[];
+      const result = await fn(kyselyOver(client), client, Array.isArray(begun) ? begun[begun.length - 1] : undefined);
       const commit = await client.query('COMMIT');
       // PostgreSQL completes COMMIT with a ROLLBACK tag when an earlier error aborted the transaction.
       if (commit.command === 'ROLLBACK') throw new Error('the transaction was aborted and rolled back');
