@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import { Repository } from '../platform/db/repository.js';
 import type { DigestOutcome } from '../platform/db/schema.js';
 import type { NotificationRow } from '../notifications/index.js';
@@ -131,24 +131,8 @@ export class DigestsRepository extends Repository {
   async items(users: ReadonlyArray<{ userId: string; periodKey: string }>, limit: number): Promise<DigestItem[]> {
     if (users.length === 0) return [];
     const result = await sql<DigestItem>`
-      SELECT user_id, id, type, title, message, action_url, priority, created_at, total FROM (
-        SELECT c.user_id, n.id, n.type, n.title, n.message, n.action_url, n.priority, n.created_at,
-               count(*) OVER w::int AS total, row_number() OVER (w ORDER BY n.created_at DESC, n.id DESC) AS rn
-        FROM unnest(${users.map((u) => u.userId)}::uuid[], ${users.map((u) => u.periodKey)}::text[]) AS b(user_id, period_key)
-        JOIN digest_contents c ON c.user_id = b.user_id AND c.period_key = b.period_key
-        JOIN notification_preferences p ON p.user_id = c.user_id
-        -- A range scan of (user_id, xid); a first digest (no from_xid) is bounded by time instead.
-        JOIN notifications n ON n.user_id = c.user_id AND n.xid >= coalesce(c.from_xid, '0'::xid8) AND n.xid < c.to_xid
-          AND (c.from_xid IS NOT NULL OR n.created_at > c.from_time)
-          AND n.read = false AND n.type::text = ANY(p.enabled_types) AND NOT n.critical
-          -- Only what the inbox shows now (issue 17): not archived, not snoozed into the future, not
-          -- expired (the inbox's VISIBLE). A snooze that ends later does not bring it into a later
-          -- digest: the cursor has moved past it, and the user gets it back in the inbox.
-          AND n.archived_at IS NULL AND (n.snoozed_until IS NULL OR n.snoozed_until <= now()) AND (n.expires_at IS NULL OR n.expires_at > now())
-        -- Any claim counts: an email of its own in flight (the user just left DAILY) is not repeated.
-        WHERE NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id)
-        WINDOW w AS (PARTITION BY c.user_id)
-      ) x WHERE rn <= ${limit}
+      WITH c AS (${contentsOf(users, sql`c.*`)})
+      ${itemsOf(limit)}
       ORDER BY user_id, created_at DESC, id DESC`.execute(this.db);
     return result.rows;
   }
@@ -159,32 +143,44 @@ export class DigestsRepository extends Repository {
    */
   async claimed(users: ReadonlyArray<{ userId: string; periodKey: string }>, jobId: string | null): Promise<Map<string, { runAt: Date; ownerBusy: boolean }>> {
     if (users.length === 0) return new Map();
-    const result = await sql<{ user_id: string; run_at: Date; owner_busy: boolean }>`
-      SELECT c.user_id, c.run_at, (c.owner_job IS DISTINCT FROM ${jobId}::text AND EXISTS (
-          SELECT 1 FROM outbox o WHERE o.id = (CASE WHEN c.owner_job ~ '^outbox-[0-9]{1,18}$' THEN substr(c.owner_job, 8)::bigint END)
-            AND o.completed_at IS NULL AND o.failed_at IS NULL)) AS owner_busy
-      FROM unnest(${users.map((u) => u.userId)}::uuid[], ${users.map((u) => u.periodKey)}::text[]) AS b(user_id, period_key)
-      JOIN digest_contents c ON c.user_id = b.user_id AND c.period_key = b.period_key`.execute(this.db);
+    const result = await sql<{ user_id: string; run_at: Date; owner_busy: boolean }>`${contentsOf(users, sql`c.user_id, c.run_at, ${ownerBusy(jobId)} AS owner_busy`)}`.execute(this.db);
     return new Map(result.rows.map((r) => [r.user_id, { runAt: r.run_at, ownerBusy: r.owner_busy }]));
+  }
+
+  /** claimed() and items() in one statement (one snapshot): what a job's send reads after fixing its contents. */
+  async claimedWithItems(users: ReadonlyArray<{ userId: string; periodKey: string }>, jobId: string | null, limit: number): Promise<{ claimed: Map<string, { runAt: Date; ownerBusy: boolean }>; items: DigestItem[] }> {
+    if (users.length === 0) return { claimed: new Map(), items: [] };
+    type Row = { owner_user: string; run_at: Date; owner_busy: boolean } & { [K in keyof DigestItem]: DigestItem[K] | null };
+    const result = await sql<Row>`
+      WITH c AS (${contentsOf(users, sql`c.*, ${ownerBusy(jobId)} AS owner_busy`)}), i AS (${itemsOf(limit)})
+      SELECT c.user_id AS owner_user, c.run_at, c.owner_busy, i.* FROM c LEFT JOIN i ON i.user_id = c.user_id
+      ORDER BY c.user_id, i.created_at DESC, i.id DESC`.execute(this.db);
+    const claimed = new Map<string, { runAt: Date; ownerBusy: boolean }>();
+    const items: DigestItem[] = [];
+    for (const { owner_user, run_at, owner_busy, ...item } of result.rows) {
+      claimed.set(owner_user, { runAt: run_at, ownerBusy: owner_busy });
+      if (item.id !== null) items.push(item as DigestItem);
+    }
+    return { claimed, items };
   }
 
   /** lastDigestSentAt (shown to the user) after the emails went out or were found sent; never earlier. */
   async recordSent(sent: ReadonlyArray<{ userId: string; at: Date }>): Promise<void> {
     if (sent.length === 0) return;
-    await sql`
-      UPDATE notification_preferences p SET last_digest_sent_at = t.at, updated_at = now()
-      FROM unnest(${sent.map((s) => s.userId)}::uuid[], ${sent.map((s) => s.at)}::timestamptz[]) AS t(user_id, at)
-      WHERE p.user_id = t.user_id AND (p.last_digest_sent_at IS NULL OR p.last_digest_sent_at < t.at)`.execute(this.db);
+    await sentUpdate(sent).execute(this.db);
   }
 
   /** Idempotent per run and user; a retry never turns a sent digest into an empty one. */
   async recordOutcomes(runId: string, outcomes: ReadonlyArray<{ userId: string; outcome: DigestOutcome; items: number }>): Promise<void> {
     if (outcomes.length === 0) return;
-    await sql`
-      INSERT INTO digest_deliveries (run_id, user_id, outcome, items)
-      SELECT ${runId}::uuid, u, o, i FROM unnest(${outcomes.map((o) => o.userId)}::uuid[], ${outcomes.map((o) => o.outcome)}::text[], ${outcomes.map((o) => o.items)}::int[]) AS t(u, o, i)
-      ON CONFLICT (run_id, user_id) DO UPDATE SET outcome = excluded.outcome, items = excluded.items, updated_at = now()
-        WHERE digest_deliveries.outcome NOT IN ('sent', 'captured', 'already-sent')`.execute(this.db);
+    await outcomesInsert(runId, outcomes).execute(this.db);
+  }
+
+  /** recordSent and (with a run) recordOutcomes, in one statement when both have rows. */
+  async recordDone(runId: string | null, sent: ReadonlyArray<{ userId: string; at: Date }>, outcomes: ReadonlyArray<{ userId: string; outcome: DigestOutcome; items: number }>): Promise<void> {
+    if (runId === null || outcomes.length === 0) return this.recordSent(sent);
+    if (sent.length === 0) return this.recordOutcomes(runId, outcomes);
+    await sql`WITH sent AS (${sentUpdate(sent)}) ${outcomesInsert(runId, outcomes)}`.execute(this.db);
   }
 
   lastRun(frequency: DigestKind) {
@@ -203,3 +199,46 @@ export class DigestsRepository extends Repository {
     return this.db.selectFrom('digest_runs').selectAll().where('id', '=', id).executeTakeFirst();
   }
 }
+
+type Users = ReadonlyArray<{ userId: string; periodKey: string }>;
+
+/** The recorded contents of these (user, period) pairs, as `c`, with the columns `columns`. */
+const contentsOf = (users: Users, columns: RawBuilder<unknown>) => sql`
+  SELECT ${columns} FROM unnest(${users.map((u) => u.userId)}::uuid[], ${users.map((u) => u.periodKey)}::text[]) AS b(user_id, period_key)
+  JOIN digest_contents c ON c.user_id = b.user_id AND c.period_key = b.period_key`;
+
+/** Whether another job than `jobId` fixed the content `c` and is still unfinished (its outbox row open). */
+const ownerBusy = (jobId: string | null) => sql`(c.owner_job IS DISTINCT FROM ${jobId}::text AND EXISTS (
+  SELECT 1 FROM outbox o WHERE o.id = (CASE WHEN c.owner_job ~ '^outbox-[0-9]{1,18}$' THEN substr(c.owner_job, 8)::bigint END)
+    AND o.completed_at IS NULL AND o.failed_at IS NULL))`;
+
+/** The items of the contents in the CTE `c` (see DigestsRepository.items), at most `limit` a user. */
+const itemsOf = (limit: number) => sql`
+  SELECT user_id, id, type, title, message, action_url, priority, created_at, total FROM (
+    SELECT c.user_id, n.id, n.type, n.title, n.message, n.action_url, n.priority, n.created_at,
+           count(*) OVER w::int AS total, row_number() OVER (w ORDER BY n.created_at DESC, n.id DESC) AS rn
+    FROM c
+    JOIN notification_preferences p ON p.user_id = c.user_id
+    -- A range scan of (user_id, xid); a first digest (no from_xid) is bounded by time instead.
+    JOIN notifications n ON n.user_id = c.user_id AND n.xid >= coalesce(c.from_xid, '0'::xid8) AND n.xid < c.to_xid
+      AND (c.from_xid IS NOT NULL OR n.created_at > c.from_time)
+      AND n.read = false AND n.type::text = ANY(p.enabled_types) AND NOT n.critical
+      -- Only what the inbox shows now (issue 17): not archived, not snoozed into the future, not
+      -- expired (the inbox's VISIBLE). A snooze that ends later does not bring it into a later
+      -- digest: the cursor has moved past it, and the user gets it back in the inbox.
+      AND n.archived_at IS NULL AND (n.snoozed_until IS NULL OR n.snoozed_until <= now()) AND (n.expires_at IS NULL OR n.expires_at > now())
+    -- Any claim counts: an email of its own in flight (the user just left DAILY) is not repeated.
+    WHERE NOT EXISTS (SELECT 1 FROM email_log e WHERE e.key = 'notification:' || n.id)
+    WINDOW w AS (PARTITION BY c.user_id)
+  ) x WHERE rn <= ${limit}`;
+
+const sentUpdate = (sent: ReadonlyArray<{ userId: string; at: Date }>) => sql`
+  UPDATE notification_preferences p SET last_digest_sent_at = t.at, updated_at = now()
+  FROM unnest(${sent.map((s) => s.userId)}::uuid[], ${sent.map((s) => s.at)}::timestamptz[]) AS t(user_id, at)
+  WHERE p.user_id = t.user_id AND (p.last_digest_sent_at IS NULL OR p.last_digest_sent_at < t.at)`;
+
+const outcomesInsert = (runId: string, outcomes: ReadonlyArray<{ userId: string; outcome: DigestOutcome; items: number }>) => sql`
+  INSERT INTO digest_deliveries (run_id, user_id, outcome, items)
+  SELECT ${runId}::uuid, u, o, i FROM unnest(${outcomes.map((o) => o.userId)}::uuid[], ${outcomes.map((o) => o.outcome)}::text[], ${outcomes.map((o) => o.items)}::int[]) AS t(u, o, i)
+  ON CONFLICT (run_id, user_id) DO UPDATE SET outcome = excluded.outcome, items = excluded.items, updated_at = now()
+    WHERE digest_deliveries.outcome NOT IN ('sent', 'captured', 'already-sent')`;

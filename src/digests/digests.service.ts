@@ -1,5 +1,5 @@
 import type { Db } from '../platform/db/client.js';
-import { deferralForHeldClaims, StaleContentError, type EmailService, type SendOutcome } from '../platform/email/email.service.js';
+import { deferralForHeldClaims, StaleContentError, type EmailService, type EmailToSend, type SendOutcome } from '../platform/email/email.service.js';
 import type { Logger } from '../platform/logger.js';
 import { DeferUntilError } from '../platform/queue/deferral.js';
 import { enqueueInTx, enqueueManyInTx } from '../platform/queue/outbox.js';
@@ -132,7 +132,7 @@ export class DigestsService {
       const next = Math.min(Date.now() + SETTLE_POLL_MS, Date.parse(job.settleBy!));
       throw new DeferUntilError(new Date(next), 'digest waits for transactions begun before its run');
     }
-    const [claimed, items] = await Promise.all([this.deps.digests.claimed(wanted, jobId), this.deps.digests.items(wanted, MAX_ITEMS)]);
+    const { claimed, items } = await this.deps.digests.claimedWithItems(wanted, jobId, MAX_ITEMS);
     const byUser = new Map<string, DigestItem[]>();
     for (const item of items) byUser.set(item.user_id, [...(byUser.get(item.user_id) ?? []), item]);
     const outcomes = new Map<string, { outcome: DigestOutcome; items: number }>(ids.map((id) => [id, { outcome: 'skipped', items: 0 }]));
@@ -142,16 +142,25 @@ export class DigestsService {
     // inbox and the cursor moves on, or every later digest would carry them again. digest_deliveries
     // has no 'suppressed' outcome (its CHECK predates it): it records 'skipped', email_log says why.
     const suppressed = new Set<string>();
-    await Promise.all(targets.map(async (target) => {
+    // The digests to send: content fixed by this job (or a finished one) and not empty. Their
+    // claims go in one statement (EmailService.sendMany); one whose list went stale is read again
+    // and sent alone (sendFresh).
+    const due: Array<{ target: DigestTarget; list: DigestItem[] }> = [];
+    for (const target of targets) {
       // No content recorded: the period's email existed before contents were (nothing to move).
-      if (!claimed.has(target.user_id)) return void outcomes.set(target.user_id, { outcome: 'already-sent', items: 0 });
+      if (!claimed.has(target.user_id)) outcomes.set(target.user_id, { outcome: 'already-sent', items: 0 });
       // Another job fixed this content and is not finished (a second run of the same instant): it
       // sends the email, retried or re-run; claiming it here would make that job wait out a lease.
-      if (claimed.get(target.user_id)!.ownerBusy) return void outcomes.set(target.user_id, { outcome: 'skipped', items: 0 });
-      const list = byUser.get(target.user_id) ?? [];
-      if (list.length === 0) return void outcomes.set(target.user_id, { outcome: 'empty', items: 0 });
+      else if (claimed.get(target.user_id)!.ownerBusy) outcomes.set(target.user_id, { outcome: 'skipped', items: 0 });
+      else if (!byUser.has(target.user_id)) outcomes.set(target.user_id, { outcome: 'empty', items: 0 });
+      else due.push({ target, list: byUser.get(target.user_id)! });
+    }
+    const results = await this.deps.email.sendMany(due.map(({ target, list }) => this.digestEmail(target, job.frequency, keys.get(target.user_id)!, list)));
+    await Promise.all(due.map(async ({ target, list }, i) => {
+      const result = results[i]!;
       try {
-        const sent = await this.sendFresh(target, job.frequency, keys.get(target.user_id)!, list);
+        if (result.status === 'rejected' && !(result.reason instanceof StaleContentError)) throw result.reason;
+        const sent = result.status === 'fulfilled' ? { outcome: result.value, total: list[0]!.total } : await this.sendFresh(target, job.frequency, keys.get(target.user_id)!, 2);
         if (sent === 'empty') return void outcomes.set(target.user_id, { outcome: 'empty', items: 0 });
         const { outcome, total } = sent;
         if (outcome === 'suppressed') suppressed.add(target.user_id);
@@ -164,8 +173,7 @@ export class DigestsService {
       }
     }));
     const done = [...outcomes].filter(([id, o]) => claimed.has(id) && (o.outcome === 'sent' || o.outcome === 'captured' || o.outcome === 'already-sent' || suppressed.has(id)));
-    await this.deps.digests.recordSent(done.map(([userId]) => ({ userId, at: claimed.get(userId)!.runAt })));
-    if (job.runId) await this.deps.digests.recordOutcomes(job.runId, [...outcomes].map(([userId, o]) => ({ userId, ...o })));
+    await this.deps.digests.recordDone(job.runId ?? null, done.map(([userId]) => ({ userId, at: claimed.get(userId)!.runAt })), [...outcomes].map(([userId, o]) => ({ userId, ...o })));
     // The rest is recorded; a retry re-runs only what is not done (sent emails are keyed).
     const deferral = deferralForHeldClaims(reasons);
     if (deferral) throw deferral;
@@ -176,34 +184,34 @@ export class DigestsService {
   }
 
   /**
-   * sendOne, reading the period's content again when it lists a notification recalled or expired
-   * since it was read (issue 19: the claim locks the listed rows and finds one no longer live), so
-   * no digest claimed after a recall committed shows the recalled notification.
+   * A digest whose claim found a listed notification recalled or expired since its content was
+   * read (issue 19: the claim locks the listed rows and finds one no longer live): its content is
+   * read again and sent alone, up to the third try, so no digest claimed after a recall committed
+   * shows the recalled notification.
    */
-  private async sendFresh(target: DigestTarget, frequency: DigestKind, key: string, first: DigestItem[]): Promise<{ outcome: SendOutcome; total: number } | 'empty'> {
-    let list = first;
-    for (let tries = 1; ; tries++) {
+  private async sendFresh(target: DigestTarget, frequency: DigestKind, key: string, from: number): Promise<{ outcome: SendOutcome; total: number } | 'empty'> {
+    for (let tries = from; ; tries++) {
+      const list = await this.deps.digests.items([{ userId: target.user_id, periodKey: key }], MAX_ITEMS);
+      if (list.length === 0) return 'empty';
       try {
-        return { outcome: await this.sendOne(target, frequency, key, list), total: list[0]!.total };
+        return { outcome: await this.deps.email.sendOnce(this.digestEmail(target, frequency, key, list)), total: list[0]!.total };
       } catch (err) {
         if (!(err instanceof StaleContentError) || tries >= 3) throw err;
-        list = await this.deps.digests.items([{ userId: target.user_id, periodKey: key }], MAX_ITEMS);
-        if (list.length === 0) return 'empty';
       }
     }
   }
 
-  private async sendOne(target: DigestTarget, frequency: DigestKind, key: string, list: DigestItem[]): Promise<SendOutcome> {
+  private digestEmail(target: DigestTarget, frequency: DigestKind, key: string, list: DigestItem[]): EmailToSend {
     const unsubscribe = this.deps.unsubscribeUrl(target.user_id);
     const rendered = renderDigestEmail(frequency, list.map((i) => ({
       type: i.type, title: i.title, message: i.message, actionUrl: i.action_url, priority: i.priority, createdAt: i.created_at,
     })), list[0]!.total, { publicUrl: this.deps.publicUrl(), recipientName: target.name, unsubscribeUrl: unsubscribe });
-    return this.deps.email.sendOnce({
+    return {
       key: digestEmailKey(target.user_id, key), kind: 'digest', notificationId: null, userId: target.user_id, to: target.email,
       liveNotifications: list.map((i) => i.id),
       subject: rendered.subject, html: rendered.html, text: rendered.text,
       headers: { 'List-Unsubscribe': `<${unsubscribe}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click', 'X-Herald-Digest': `${frequency} ${key}` },
-    });
+    };
   }
 
   async lastRun(frequency: DigestKind) {

@@ -100,10 +100,12 @@ export interface EmailServiceDeps {
  * attempt may complete, release or fail the row: a stale attempt cannot cancel or overwrite the
  * claim of the attempt that took over after its lease ran out (it is reported as lost instead).
  *
- * A claim never waits in a local queue past its lease: claims are taken only when one of the
- * `maxInFlight` slots (= pooled SMTP connections) is free, so the message goes straight onto a
- * connection, and while hand-offs are in flight their leases are renewed every third of a lease
- * (one UPDATE for all), so a slow server cannot make a live attempt's claim expire. Only an
+ * A claim never waits in a local queue past its lease: sendOnce takes its claim only when one of
+ * the `maxInFlight` slots (= pooled SMTP connections) is free, so the message goes straight onto
+ * a connection; sendMany (a job's digests) claims them together and holds each until its slot,
+ * handing off only a claim still this attempt's with a third of its lease left. Held claims'
+ * leases are renewed every third of a lease (one UPDATE for all), so a slow server cannot make a
+ * live attempt's claim expire. Only an
  * attempt that stopped (killed, paused, cut off from PostgreSQL) loses its lease; a crash between
  * the server's acceptance and the completion resends at most `maxInFlight` emails of that process,
  * with the same Message-ID, which receivers use to collapse it.
@@ -112,6 +114,8 @@ export class EmailService {
   private readonly slots: Semaphore;
   /** Claims this process holds (key → token), renewed while their hand-off is in flight. */
   private readonly held = new Map<string, string>();
+  /** When each held claim's lease ends at the earliest (token → ms), as of its claim or last renewal. */
+  private readonly leaseEnds = new Map<string, number>();
   /** Tokens the renewal found taken over (reported there, not again at completion). */
   private readonly lostTokens = new Set<string>();
   private renewal: NodeJS.Timeout | null = null;
@@ -167,10 +171,58 @@ export class EmailService {
 
   async sendOnce(email: EmailToSend): Promise<SendOutcome> {
     const token = randomUUID();
+    // The slot covers the claim and the hand-off only: the completion that follows needs no
+    // SMTP connection, so the next email's claim does not wait for it.
+    return this.finish(email, token, () => this.slots.run(() => this.claimAndHandOff(email, token)));
+  }
+
+  /**
+   * sendOnce for a job's emails (a DigestSend's digests, each gated on what it lists, distinct
+   * keys): their claims go to PostgreSQL in one statement (claimMany), then each claimed email
+   * waits for a free slot and is handed off. One settled result per email, in order.
+   *
+   * A claim taken here may wait for a slot, which sendOnce's never does: it is held (renewed
+   * every third of a lease, like a hand-off's) from the claim on, and it is handed off only if it
+   * is still this attempt's and the renewals left it at least a third of its lease (the last
+   * renewal failed at most once); otherwise it is released (RetryableEmailError) or, if another
+   * attempt took it over, reported lost and not sent. A process that stops loses these claims as
+   * it loses a hand-off's: the lease runs out and the job's retry takes them over.
+   */
+  async sendMany(emails: readonly EmailToSend[]): Promise<Array<PromiseSettledResult<SendOutcome>>> {
+    const gated = emails.every((e) => (e.liveNotifications?.length ?? 0) > 0 || (e.notificationId && !e.liveNotifications));
+    if (emails.length < 2 || !gated || new Set(emails.map((e) => e.key)).size < emails.length) return Promise.allSettled(emails.map((e) => this.sendOnce(e)));
+    const reqs = emails.map((email) => ({ email, token: randomUUID(), c: { ...email, messageId: this.messageIdFor(email.key) } }));
+    const since = Date.now();
+    let claims: ClaimResult[];
     try {
-      // The slot covers the claim and the hand-off only: the completion that follows needs no
-      // SMTP connection, so the next email's claim does not wait for it.
-      const handed = await this.slots.run(() => this.claimAndHandOff(email, token));
+      claims = await this.deps.emailLog.claimMany(reqs, this.deps.leaseMs);
+    } catch {
+      // One statement: nothing of it was written, or (a lost answer) its claims are held until their leases end.
+      return Promise.allSettled(emails.map((e) => this.sendOnce(e)));
+    }
+    reqs.forEach(({ c, token }, i) => {
+      const claim = claims[i];
+      if (claim && claim !== 'stale' && claim.status === 'sending') this.hold(c.key, token, since);
+    });
+    return Promise.allSettled(reqs.map(({ email, token, c }, i) => this.finish(email, token, async () => {
+      const settled = await this.settleClaim(email, claims[i]!);
+      if (settled) return settled;
+      return this.slots.run(async () => {
+        if (this.held.get(c.key) !== token) throw new RetryableEmailError(`email ${c.key}: claim taken over by another attempt before its hand-off`);
+        if (Date.now() > this.leaseEnds.get(token)! - this.deps.leaseMs / 3) {
+          this.unhold(c.key, token);
+          if (!(await this.deps.emailLog.release(c.key, token, 'lease not renewed while waiting for a slot'))) this.lost(email, token, 'release');
+          throw new RetryableEmailError(`email ${c.key}: its lease was not renewed while it waited for a slot`);
+        }
+        return this.handOff(email, token, c.messageId);
+      });
+    })));
+  }
+
+  /** The outcome of one email's attempt, completed and reported. */
+  private async finish(email: EmailToSend, token: string, attempt: () => Promise<SendOutcome | HandOff>): Promise<SendOutcome> {
+    try {
+      const handed = await attempt();
       const outcome = typeof handed === 'string' ? handed : await this.complete(email, token, handed);
       this.deps.onOutcome?.(email.kind, outcome, typeof handed === 'string' ? undefined : handed.transport);
       return outcome;
@@ -185,10 +237,19 @@ export class EmailService {
   private async claimAndHandOff(email: EmailToSend, token: string): Promise<SendOutcome | HandOff> {
     const messageId = this.messageIdFor(email.key);
     const c: EmailClaim = { ...email, messageId };
+    const since = Date.now();
     // A gated email (a notification's own, on its row; a digest, on the rows it lists) is claimed
     // in a group; one that shows no notification alone.
     const claim = (email.liveNotifications?.length ?? 0) > 0 || (email.notificationId && !email.liveNotifications)
       ? await this.claims.submit({ c, token }) : await this.deps.emailLog.claim(c, token, this.deps.leaseMs);
+    const settled = await this.settleClaim(email, claim);
+    if (settled) return settled;
+    this.hold(email.key, token, since);
+    return this.handOff(email, token, messageId);
+  }
+
+  /** A claim that gave this attempt no lease: its outcome, or the error to retry on; null when it is ours to send. */
+  private async settleClaim(email: EmailToSend, claim: ClaimResult): Promise<SendOutcome | null> {
     if (claim === 'stale') throw new StaleContentError(email.key);
     if (!claim) {
       const current = await this.deps.emailLog.status(email.key);
@@ -199,7 +260,11 @@ export class EmailService {
     if (claim.status === 'suppressed') return 'suppressed';
     // Its notification was recalled before this attempt could claim it: logged, never handed off.
     if (claim.status === 'cancelled') return 'cancelled';
-    this.hold(email.key, token);
+    return null;
+  }
+
+  /** The hand-off of a held claim; a refusal fails or releases it. */
+  private async handOff(email: EmailToSend, token: string, messageId: string): Promise<SendOutcome | HandOff> {
     let handOff: HandOff;
     try {
       handOff = await this.deps.transport.send({ from: this.deps.from, to: email.to, subject: email.subject, html: email.html, text: email.text, headers: email.headers, messageId });
@@ -251,8 +316,10 @@ export class EmailService {
     this.deps.onClaimLost?.(email.key, stage);
   }
 
-  private hold(key: string, token: string): void {
+  /** `since`: when the claim's statement was sent (its lease ends no earlier than since + leaseMs). */
+  private hold(key: string, token: string, since: number): void {
     this.held.set(key, token);
+    this.leaseEnds.set(token, since + this.deps.leaseMs);
     if (!this.renewal) {
       this.renewal = setInterval(() => void this.renewHeld(), Math.max(100, Math.floor(this.deps.leaseMs / 3)));
       this.renewal.unref();
@@ -261,6 +328,7 @@ export class EmailService {
 
   private unhold(key: string, token: string): void {
     if (this.held.get(key) === token) this.held.delete(key);
+    this.leaseEnds.delete(token);
     if (this.held.size === 0 && this.renewal) {
       clearInterval(this.renewal);
       this.renewal = null;
@@ -272,13 +340,17 @@ export class EmailService {
     if (this.renewing) return;
     this.renewing = true;
     const claims = [...this.held].map(([key, token]) => ({ key, token }));
+    const since = Date.now();
     try {
       const missing = await this.deps.emailLog.renew(claims, this.deps.leaseMs);
+      const gone = new Set(missing);
+      for (const c of claims) if (!gone.has(c.key) && this.leaseEnds.has(c.token)) this.leaseEnds.set(c.token, since + this.deps.leaseMs);
       for (const key of missing) {
         const token = claims.find((c) => c.key === key)!.token;
         // Still in hand-off, so nothing of ours changed the row: another attempt took it over.
         if (this.held.get(key) !== token) continue;
         this.held.delete(key);
+        this.leaseEnds.delete(token);
         this.lostTokens.add(token);
         this.lost({ key, kind: key.startsWith('digest:') ? 'digest' : 'notification' }, token, 'renew');
       }
