@@ -39,6 +39,13 @@ const NULL = '\\N';
 /** The ids of string_agg(nextval(…)::text, ','), in the order reserved (ascending). */
 export const reservedIds = (agg: string | null): string[] => (agg ? agg.split(',') : []);
 
+/**
+ * The keys as rows to insert, in one order for every request: an insert waits on a key
+ * another transaction inserted and has not committed, so two requests must take shared keys in
+ * the same order.
+ */
+const sortedKeys = (keys: readonly string[]) => sql`SELECT k FROM unnest(${keys}::text[]) AS u(k) ORDER BY k COLLATE "C"`;
+
 const partitionName = (month: Date) => `analytics_events_p${monthKey(month)}`;
 
 /** Every SQL statement over the raw events: partitions, ingestion, late-event flags, enrichment, retention. */
@@ -96,11 +103,13 @@ export class EventsRepository extends Repository {
 
   /**
    * Records the keys and reserves the ids of the rows to copy, `unkeyed` plus one a new key, in one
-   * statement; returns the new keys (the others are duplicates to drop) and the ids.
+   * statement; returns the new keys (the others are duplicates to drop) and the ids. Keys go in
+   * sorted (sortedKeys): in a request's order, two requests holding the same keys in other orders
+   * each waited for a key the other had inserted, a deadlock answered 500.
    */
   async claimKeysReservingIds(keys: readonly string[], unkeyed: number): Promise<{ claimed: Set<string>; ids: string[] }> {
     const result = await sql<{ keys: string[] | null; ids: string | null }>`
-      WITH claimed AS (INSERT INTO analytics_event_keys (key) SELECT unnest(${keys}::text[]) ON CONFLICT DO NOTHING RETURNING key),
+      WITH claimed AS (INSERT INTO analytics_event_keys (key) ${sortedKeys(keys)} ON CONFLICT DO NOTHING RETURNING key),
       s AS MATERIALIZED (SELECT ${sql.raw(SEQUENCE)} AS seq, ${unkeyed}::int + (SELECT count(*) FROM claimed)::int AS n)
       SELECT (SELECT array_agg(key) FROM claimed) AS keys, (SELECT string_agg(nextval(s.seq)::text, ',') FROM s, generate_series(1, s.n)) AS ids`.execute(this.db);
     const row = result.rows[0]!;
@@ -111,7 +120,7 @@ export class EventsRepository extends Repository {
   async claimKeys(keys: readonly string[]): Promise<Set<string>> {
     if (keys.length === 0) return new Set();
     const result = await sql<{ key: string }>`
-      INSERT INTO analytics_event_keys (key) SELECT unnest(${keys}::text[]) ON CONFLICT DO NOTHING RETURNING key`.execute(this.db);
+      INSERT INTO analytics_event_keys (key) ${sortedKeys(keys)} ON CONFLICT DO NOTHING RETURNING key`.execute(this.db);
     return new Set(result.rows.map((r) => r.key));
   }
 
