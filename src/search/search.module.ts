@@ -8,16 +8,18 @@ import { SearchRepository } from './search.repository.js';
 import { searchRoutes } from './search.routes.js';
 import { SearchService } from './search.service.js';
 
-export type SearchModuleDeps = Pick<Platform, 'db' | 'readDb' | 'queues' | 'config' | 'log'>;
+export type SearchModuleDeps = Pick<Platform, 'db' | 'readDb' | 'pool' | 'queues' | 'config' | 'log'>;
 
 /** The search index (kept by three jobs from the outbox rows of search.enqueue.ts) and the search API. */
 export function searchModule(deps: SearchModuleDeps) {
-  const { db, readDb, log, queues, config: { search: options } } = deps;
+  const { db, readDb, pool, log, queues, config: { search: options } } = deps;
   const index = new SearchIndexService({
     db, log, queues, documents: new SearchIndexRepository(db), runs: new ReindexRunsRepository(db, readDb), reindexBatch: options.reindexBatch,
   });
   const query = new SearchService({
-    documents: new SearchRepository(db, readDb), typoThreshold: options.typoThreshold, prefixThreshold: options.prefixThreshold, maxCandidates: options.maxCandidates,
+    // Named statements on the pool behind readDb: the platform's own pool when no replica is set
+    // (readDb is then db); a replica's pool is not handed out, so there the statement goes unnamed.
+    documents: new SearchRepository(db, readDb, readDb === db ? pool : undefined), typoThreshold: options.typoThreshold, prefixThreshold: options.prefixThreshold, maxCandidates: options.maxCandidates,
   });
   return {
     index,

@@ -13,13 +13,15 @@ import { fixtures } from './fixtures.js';
 let t: TestApp;
 let viewer: Session;
 let creatorId: string;
+let creator: Session;
 
 const titles = async (q: string) =>
   ((await t.call('GET', `/api/search/unified?q=${encodeURIComponent(q)}`, { as: viewer })).body.data as { results: Array<{ title: string }> }).results.map((r) => r.title);
 
 beforeAll(async () => {
   t = await createTestApp();
-  const [creator, v] = await Promise.all([t.user('CREATOR'), t.user('VIEWER')]);
+  const [c, v] = await Promise.all([t.user('CREATOR'), t.user('VIEWER')]);
+  creator = c;
   viewer = v;
   creatorId = await fixtures(t.app).creator(creator.user.id, 'Odile Marsh');
   await fixtures(t.app).asset(creatorId, 'Quorvanzzz at noon');
@@ -38,5 +40,16 @@ describe('typo spellings and visibility', () => {
     expect(await outboxDrained(t.app)).toBe(true);
     // Failed before the fix: [] (the five private words were the five closest spellings).
     expect(await titles('quorvantel')).toEqual(['Quorvanzzz at noon']);
+  });
+
+  // 0028: the check asks public titles and the viewer's own private ones apart, each from its own
+  // index. A spelling held by the viewer's own draft counts for them, never for anyone else.
+  it('counts a spelling held by the viewer\'s own draft for them only', async () => {
+    await fixtures(t.app).asset(creatorId, 'Zelquorint sketches', { status: 'DRAFT' });
+    expect(await outboxDrained(t.app)).toBe(true);
+    const as = async (who: Session, q: string) =>
+      ((await t.call('GET', `/api/search/unified?q=${encodeURIComponent(q)}`, { as: who })).body.data as { results: Array<{ title: string }> }).results.map((r) => r.title);
+    expect(await as(creator, 'zelquorind')).toEqual(['Zelquorint sketches']);
+    expect(await as(viewer, 'zelquorind')).toEqual([]);
   });
 });
