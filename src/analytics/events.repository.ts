@@ -116,14 +116,6 @@ export class EventsRepository extends Repository {
     return { claimed: new Set(row.keys ?? []), ids: reservedIds(row.ids) };
   }
 
-  /** Records the keys; returns those that were new (the others are duplicates to drop). */
-  async claimKeys(keys: readonly string[]): Promise<Set<string>> {
-    if (keys.length === 0) return new Set();
-    const result = await sql<{ key: string }>`
-      INSERT INTO analytics_event_keys (key) ${sortedKeys(keys)} ON CONFLICT DO NOTHING RETURNING key`.execute(this.db);
-    return new Set(result.rows.map((r) => r.key));
-  }
-
   /**
    * A request's events (at least one) by COPY on the transaction's client (`client`, the one this
    * repository runs on: `in(tx)` of copyTransaction's tx), with `ids` (one an event, reserved from
