@@ -27,6 +27,7 @@ export type ClaimResult = { attempts: number; status: EmailStatus } | null | 'st
 
 /** What the claim statement writes when a notification it must show is no longer live. */
 const GATE_CLOSED = 'recalled or expired before its email was claimed';
+const GATE_CLOSED_WAITING = 'recalled or expired while its claimed email waited for an SMTP connection';
 
 export class EmailLogRepository extends Repository {
 
@@ -142,6 +143,43 @@ export class EmailLogRepository extends Repository {
       if (row && !row.open && x.c.kind === 'digest') return 'stale';
       return row?.status ? { attempts: row.attempts!, status: row.status } : null;
     });
+  }
+
+  /**
+   * The gate of a claim this attempt holds, checked again, and its lease renewed, in one statement:
+   * EmailService.sendMany runs it before handing off a claim that waited for its SMTP slot longer
+   * than a third of a lease (a recall waits at most a lease for the claims it finds). The listed
+   * notifications are share-locked in id order, as claim() locks them. 'open': still this token's,
+   * renewed. 'closed': one was recalled, expired or deleted since the claim; a notification email
+   * is logged 'cancelled', a digest's row deleted (its content is read again). 'lost': not
+   * this token's any more (nothing written).
+   */
+  async regate(c: Pick<EmailClaim, 'key' | 'kind' | 'notificationId' | 'liveNotifications'>, token: string, leaseMs: number): Promise<'open' | 'closed' | 'lost'> {
+    const gate = c.liveNotifications ?? (c.notificationId ? [c.notificationId] : []);
+    const cancel = c.kind === 'notification';
+    const result = await sql<{ open: boolean | null }>`
+      WITH locked AS (
+        SELECT (expires_at IS NULL OR expires_at > clock_timestamp()) AS live FROM notifications
+        WHERE id = ANY(${[...gate]}::uuid[]) ORDER BY id FOR SHARE
+      ), g AS (SELECT coalesce(bool_and(live), true) AND (${cancel} OR count(*) = ${new Set(gate).size}) AS open FROM locked),
+      u AS (
+        UPDATE email_log e SET updated_at = now(),
+          claimed_until = CASE WHEN g.open THEN now() + ${leaseMs} * interval '1 millisecond' END,
+          claim_token = CASE WHEN g.open THEN e.claim_token END,
+          status = CASE WHEN g.open THEN e.status ELSE 'cancelled' END,
+          error = CASE WHEN g.open THEN e.error ELSE ${GATE_CLOSED_WAITING} END
+        FROM g WHERE e.key = ${c.key} AND e.claim_token = ${token}::uuid AND e.status = 'sending' AND (g.open OR ${cancel})
+        RETURNING g.open
+      ),
+      -- A digest's row goes, as if never claimed (a stale claim writes nothing): its content is read again.
+      d AS (
+        DELETE FROM email_log e USING g
+        WHERE e.key = ${c.key} AND e.claim_token = ${token}::uuid AND e.status = 'sending' AND NOT g.open AND NOT ${cancel}
+        RETURNING false AS open
+      )
+      SELECT coalesce((SELECT open FROM u), (SELECT open FROM d)) AS open`.execute(this.db);
+    const open = result.rows[0]?.open;
+    return open === true ? 'open' : open === false ? 'closed' : 'lost';
   }
 
   /** The claim of an email that shows no notification. */

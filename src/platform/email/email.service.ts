@@ -185,8 +185,11 @@ export class EmailService {
    * every third of a lease, like a hand-off's) from the claim on, and it is handed off only if it
    * is still this attempt's and the renewals left it at least a third of its lease (the last
    * renewal failed at most once); otherwise it is released (RetryableEmailError) or, if another
-   * attempt took it over, reported lost and not sent. A process that stops loses these claims as
-   * it loses a hand-off's: the lease runs out and the job's retry takes them over.
+   * attempt took it over, reported lost and not sent. A claim that waited longer than a third of a
+   * lease checks its gate again first (regate: a recall committed since its claim stops it, as it
+   * stops a claim taken after it; a recall waits at most a lease for the claims it finds). A process
+   * that stops loses these claims as it loses a hand-off's: the lease runs out and the job's retry
+   * takes them over.
    */
   async sendMany(emails: readonly EmailToSend[]): Promise<Array<PromiseSettledResult<SendOutcome>>> {
     const gated = emails.every((e) => (e.liveNotifications?.length ?? 0) > 0 || (e.notificationId && !e.liveNotifications));
@@ -213,6 +216,22 @@ export class EmailService {
           this.unhold(c.key, token);
           if (!(await this.deps.emailLog.release(c.key, token, 'lease not renewed while waiting for a slot'))) this.lost(email, token, 'release');
           throw new RetryableEmailError(`email ${c.key}: its lease was not renewed while it waited for a slot`);
+        }
+        // A recall waits at most a lease for the claims it finds: one that waited longer than a
+        // third of a lease checks its gate again before its hand-off, as a claim taken now would.
+        if (Date.now() - since > this.deps.leaseMs / 3) {
+          const at = Date.now();
+          const gate = await this.deps.emailLog.regate(c, token, this.deps.leaseMs);
+          if (gate !== 'open') this.unhold(c.key, token);
+          if (gate === 'lost') {
+            this.lost(email, token, 'release');
+            throw new RetryableEmailError(`email ${c.key}: claim taken over by another attempt before its hand-off`);
+          }
+          if (gate === 'closed') {
+            if (email.kind === 'notification') return 'cancelled';
+            throw new StaleContentError(email.key);
+          }
+          this.leaseEnds.set(token, at + this.deps.leaseMs);
         }
         return this.handOff(email, token, c.messageId);
       });
