@@ -147,12 +147,15 @@ const sum = (byType: Record<string, number>) => Object.values(byType).reduce((a,
  * Refetches after a stream event, so the cache ends on what the server held after it. An
  * invalidation cancels a refetch in flight and starts another, but it joins a first fetch (nothing
  * cached yet): that fetch's answer, read before the event, then landed after it, and an inbox
- * opened as a notification arrived showed it nowhere, 0 unread, until the next poll (30 s). Those
- * first fetches are cancelled (back to nothing cached) before the invalidation.
+ * opened as a notification arrived showed it nowhere, 0 unread, until the next poll (30 s). When
+ * a first fetch was in flight, the invalidation, which joined it, is made again once it has
+ * landed. It is not cancelled: whoever awaits it (a route loader's fetchQuery, ensureQueryData)
+ * would get a CancelledError, an error page for a notification that arrived meanwhile. (A first
+ * fetch nothing observes is not joined: its answer stays until its staleTime, as before.)
  */
 function refetchAfterEvent(cache: QueryCache, queryKey: QueryKey): void {
-  void cache.cancelQueries({ queryKey, predicate: (query) => query.state.data === undefined })
-    .then(() => cache.invalidateQueries({ queryKey }));
+  const first = cache.isFetching({ queryKey, predicate: (query) => query.state.data === undefined }) > 0;
+  void cache.invalidateQueries({ queryKey }).then(() => (first ? cache.invalidateQueries({ queryKey }) : undefined));
 }
 
 /**

@@ -6,7 +6,7 @@ export type QueryKey = readonly unknown[];
 export interface QueryCache {
   cancelQueries(filters: { queryKey: QueryKey; predicate?: (query: { state: { data: unknown } }) => boolean }): Promise<void>;
   invalidateQueries(filters: { queryKey: QueryKey }): Promise<void>;
-  isFetching(filters: { queryKey: QueryKey }): number;
+  isFetching(filters: { queryKey: QueryKey; predicate?: (query: { state: { data: unknown } }) => boolean }): number;
   getQueriesData<T>(filters: { queryKey: QueryKey }): Array<[QueryKey, T | undefined]>;
   getQueryData<T>(queryKey: QueryKey): T | undefined;
   setQueryData<T>(queryKey: QueryKey, data: T | undefined): unknown;
