@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digestEmailKey } from '../../src/digests/digests.service.js';
+import { StaleContentError, type EmailToSend } from '../../src/platform/email/email.service.js';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
@@ -73,5 +76,32 @@ describe('recall vs digests claimed ahead of their SMTP slot', () => {
     const mails = sink.received.filter((m) => m.to[0]!.includes(`queued-${tag}-`));
     expect(mails).toHaveLength(4);
     for (const m of mails) expect(m.text).toContain(`Kept ${tag}`);
+  });
+});
+
+describe('a listed notification deleted while its digest waits for a slot', () => {
+  it('the digest is not handed off: it answers stale (its content is read again) and its row is gone', { timeout: 60_000 }, async () => {
+    const tag = randomUUID().slice(0, 8);
+    const { rows: users } = await sql<{ id: string; email: string }>`
+      INSERT INTO users (email, role, password_hash) SELECT ${tag} || '-' || g || '@deleted-queued.test', 'VIEWER', 'x' FROM generate_series(1, 3) g
+      RETURNING id, email`.execute(db());
+    const { rows: items } = await sql<{ id: string; user_id: string }>`
+      INSERT INTO notifications (user_id, type, title, message, priority)
+      SELECT u, 'LICENSE', 'Deleted later ' || u, 'Details', 'MEDIUM' FROM unnest(${users.map((u) => u.id)}::uuid[]) u
+      RETURNING id, user_id`.execute(db());
+    const emails: EmailToSend[] = users.map((u) => ({
+      key: digestEmailKey(u.id, `deleted-${tag}`), kind: 'digest', notificationId: null, userId: u.id, to: u.email, subject: `Digest of ${u.email}`,
+      liveNotifications: items.filter((i) => i.user_id === u.id).map((i) => i.id), html: '<p>digest</p>', text: 'digest', headers: {},
+    }));
+    const sending = t.app.services.email.sendMany(emails);
+    expect(await waitFor(async () => (await db().selectFrom('email_log').select('key').where('key', 'in', emails.map((e) => e.key)).where('status', '=', 'sending').execute()).length === 3, 10_000, 10)).toBe(true);
+    // The user deletes the last digest's only notification while it waits for the connection.
+    await db().deleteFrom('notifications').where('id', '=', emails[2]!.liveNotifications![0]!).execute();
+    const results = await sending;
+    expect(results.slice(0, 2).map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+    expect(results[2]!.status).toBe('rejected');
+    expect((results[2] as PromiseRejectedResult).reason).toBeInstanceOf(StaleContentError);
+    expect(sink.mailbox(emails[2]!.to)).toHaveLength(0);
+    expect(await db().selectFrom('email_log').select('status').where('key', '=', emails[2]!.key).executeTakeFirst()).toBeUndefined();
   });
 });
