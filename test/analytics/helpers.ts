@@ -3,8 +3,10 @@ import type { App } from '../../src/app.js';
 import type { PeriodType } from '../../src/analytics/analytics.periods.js';
 import { PLATFORM_ID } from '../../src/analytics/rollup.repository.js';
 import type { AnalyticsLevel } from '../../src/platform/db/schema.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 
-/** Test helpers of the analytics tests: a direct query over raw events, and rollup rows to compare it with. */
+/** Test helpers of the analytics tests: a direct query over raw events, rollup rows to compare it with, an ingestion app. */
 
 export const LEVEL_COLUMN: Record<AnalyticsLevel, string | null> = {
   platform: null, asset: 'asset_id', project: 'project_id', license: 'license_id', brand: 'brand_id', creator: 'creator_id',
@@ -58,4 +60,27 @@ export async function logRows(app: App, type: PeriodType, start: Date) {
 
 export async function resetAnalytics(app: App): Promise<void> {
   await sql`TRUNCATE analytics_events, analytics_event_keys, analytics_rollups, analytics_rollup_periods, metrics_aggregation_jobs_log`.execute(app.database.db);
+}
+
+/**
+ * The app and admin session of a file of ingestion tests, created before its tests and closed after
+ * them; `post` sends a batch of events as that admin.
+ */
+export function ingestionApp() {
+  let t: TestApp | undefined;
+  let admin: Session | undefined;
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await t.admin();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+  const app = {
+    get t(): TestApp { return t!; },
+    get admin(): Session { return admin!; },
+    db: () => app.t.app.database.db,
+    post: (events: unknown[], headers: Record<string, string> = {}) => app.t.call('POST', '/api/analytics/events', { as: app.admin, body: { events }, headers }),
+  };
+  return app;
 }

@@ -1,27 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyFrom, copyTransaction } from '../../src/platform/db/copy.js';
-import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { ingestionApp } from './helpers.js';
 
 // Ingestion writes a request's events by COPY on its transaction's client (issue 21): what COPY's
 // text format gives a meaning to (backslash, tab, newline, carriage return) must arrive as sent,
 // the enrichment job must get the request's id and time range, and a failed transaction must
 // leave nothing behind and its client usable.
 
-let t: TestApp;
-let admin: Session;
-
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.admin();
-});
-afterAll(async () => {
-  await t.close();
-});
-
-const db = () => t.app.database.db;
-const post = (events: unknown[]) => t.call('POST', '/api/analytics/events', { as: admin, body: { events } });
+const app = ingestionApp();
+const { db, post } = app;
 
 describe('ingestion by COPY', () => {
   it('stores texts holding COPY\'s special characters exactly as sent', async () => {
@@ -100,7 +89,7 @@ describe('ingestion by COPY', () => {
   });
 
   it('rolls back when the statement sent with BEGIN fails, and the client goes back to the pool usable', async () => {
-    const pool = t.app.database.pool;
+    const pool = app.t.app.database.pool;
     let ran = false;
     await expect(copyTransaction(pool, async () => {
       ran = true;
@@ -116,7 +105,7 @@ describe('ingestion by COPY', () => {
   });
 
   it('rolls back a COPY whose transaction fails, and the client goes back to the pool usable', async () => {
-    const pool = t.app.database.pool;
+    const pool = app.t.app.database.pool;
     const asset = randomUUID();
     const row = `${asset}\t2026-01-01T00:00:00.000Z\tcopy_test\n`;
     await expect(copyTransaction(pool, async (_tx, client) => {

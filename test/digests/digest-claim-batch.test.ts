@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestEmailKey } from '../../src/digests/digests.service.js';
-import { RetryableEmailError, type EmailToSend } from '../../src/platform/email/email.service.js';
+import { RetryableEmailError } from '../../src/platform/email/email.service.js';
 import { waitFor } from '../../src/platform/net.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
+import { digestEmails } from './digest-emails.js';
 
 /**
  * Issue 21: a DigestSend's digests are claimed in one statement (EmailService.sendMany) and each
@@ -29,21 +29,7 @@ describe('a job\'s digest claims in one statement', () => {
   });
   const db = () => t.app.database.db;
 
-  /** `n` users with 3 notifications each, and the digest email each would get (not sent). */
-  async function digests(n: number): Promise<EmailToSend[]> {
-    const tag = randomUUID().slice(0, 8);
-    const { rows: users } = await sql<{ id: string; email: string }>`
-      INSERT INTO users (email, role, password_hash) SELECT ${tag} || '-' || g || '@digest-batch.test', 'VIEWER', 'x' FROM generate_series(1, ${n}) g
-      RETURNING id, email`.execute(db());
-    const { rows: items } = await sql<{ id: string; user_id: string }>`
-      INSERT INTO notifications (user_id, type, title, message, priority)
-      SELECT u, 'LICENSE', 'Batch item ' || k, 'Details', 'MEDIUM' FROM unnest(${users.map((u) => u.id)}::uuid[]) u CROSS JOIN generate_series(1, 3) k
-      RETURNING id, user_id`.execute(db());
-    return users.map((u) => ({
-      key: digestEmailKey(u.id, `batch-${tag}`), kind: 'digest', notificationId: null, userId: u.id, to: u.email, subject: `Digest of ${u.email}`,
-      liveNotifications: items.filter((i) => i.user_id === u.id).map((i) => i.id), html: '<p>digest</p>', text: 'digest', headers: {},
-    }));
-  }
+  const digests = (n: number) => digestEmails(db(), n, 3, 'digest-batch');
 
   const rowOf = (key: string) => db().selectFrom('email_log').select(['status', 'claim_token']).where('key', '=', key).executeTakeFirstOrThrow();
 

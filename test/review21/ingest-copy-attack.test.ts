@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { describe, expect, it } from 'vitest';
+import { ingestionApp } from '../analytics/helpers.js';
 
 /**
  * Review of issue 21 (attacker/scheduler of races): ingestion writes events by COPY in text format
@@ -9,17 +9,8 @@ import { createTestApp, type Session, type TestApp } from '../helpers/context.js
  * (the user agent too), must arrive as sent; interleaved requests must get distinct ids, their own
  * enrichment ranges and exact counts; the same keys sent concurrently must be stored once.
  */
-let t: TestApp;
-let admin: Session;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.admin();
-});
-afterAll(async () => {
-  await t.close();
-});
-const db = () => t.app.database.db;
-const post = (events: unknown[], headers: Record<string, string> = {}) => t.call('POST', '/api/analytics/events', { as: admin, body: { events }, headers });
+const app = ingestionApp();
+const { db, post } = app;
 
 describe('COPY ingestion attacks', () => {
   it('a user agent holding tab, backslash, "\\." and Latin-1 is stored as sent', async () => {

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { digestEmailKey } from '../../src/digests/digests.service.js';
-import { ClaimHeldError, type EmailToSend } from '../../src/platform/email/email.service.js';
+import { ClaimHeldError } from '../../src/platform/email/email.service.js';
 import { waitFor } from '../../src/platform/net.js';
+import { digestEmails } from '../digests/digest-emails.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -29,20 +29,7 @@ afterAll(async () => {
 });
 const db = () => t.app.database.db;
 
-async function digests(n: number): Promise<EmailToSend[]> {
-  const tag = randomUUID().slice(0, 8);
-  const { rows: users } = await sql<{ id: string; email: string }>`
-    INSERT INTO users (email, role, password_hash) SELECT ${tag} || '-' || g || '@many-workers.test', 'VIEWER', 'x' FROM generate_series(1, ${n}) g
-    RETURNING id, email`.execute(db());
-  const { rows: items } = await sql<{ id: string; user_id: string }>`
-    INSERT INTO notifications (user_id, type, title, message, priority)
-    SELECT u, 'LICENSE', 'Item ' || k, 'Details', 'MEDIUM' FROM unnest(${users.map((u) => u.id)}::uuid[]) u CROSS JOIN generate_series(1, 2) k
-    RETURNING id, user_id`.execute(db());
-  return users.map((u) => ({
-    key: digestEmailKey(u.id, `many-${tag}`), kind: 'digest', notificationId: null, userId: u.id, to: u.email, subject: `Digest of ${u.email}`,
-    liveNotifications: items.filter((i) => i.user_id === u.id).map((i) => i.id), html: '<p>digest</p>', text: 'digest', headers: {},
-  }));
-}
+const digests = (n: number) => digestEmails(db(), n, 2, 'many-workers');
 
 describe('sendMany under two workers', () => {
   it('the same digests sent by two workers at once (in opposite orders) go out once each', { timeout: 60_000 }, async () => {

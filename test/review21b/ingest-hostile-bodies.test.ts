@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { describe, expect, it } from 'vitest';
+import { ingestionApp } from '../analytics/helpers.js';
 
 /**
  * Review of issue 21 (46592f3: COPY rows encoded straight from the validated events, ids reserved
@@ -9,19 +9,11 @@ import { createTestApp, type Session, type TestApp } from '../helpers/context.js
  * get the contract's 4xx, never a 500, and store nothing; the ones that are valid store exactly
  * what was sent.
  */
-let t: TestApp;
-let admin: Session;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.admin();
-});
-afterAll(async () => {
-  await t.close();
-});
-const db = () => t.app.database.db;
+const app = ingestionApp();
+const { db } = app;
 
 async function raw(body: string | Buffer | undefined, headers: Record<string, string>) {
-  const res = await fetch(`${t.url}/api/analytics/events`, { method: 'POST', headers: { authorization: `Bearer ${admin.token}`, ...headers }, body });
+  const res = await fetch(`${app.t.url}/api/analytics/events`, { method: 'POST', headers: { authorization: `Bearer ${app.admin.token}`, ...headers }, body });
   return { status: res.status, body: await res.text() };
 }
 const json = { 'content-type': 'application/json' };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
-import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { ingestionApp } from '../analytics/helpers.js';
 
 /**
  * Review of issue 21 (46592f3, claimKeysReservingIds): a request's idempotency keys are inserted
@@ -13,17 +13,8 @@ import { createTestApp, type Session, type TestApp } from '../helpers/context.js
  * answered 500 with nothing stored. Here a third transaction holding the middle key lines both
  * requests up (each has inserted its half and waits on it) before it rolls back.
  */
-let t: TestApp;
-let admin: Session;
-beforeAll(async () => {
-  t = await createTestApp();
-  admin = await t.admin();
-});
-afterAll(async () => {
-  await t.close();
-});
-const db = () => t.app.database.db;
-const post = (events: unknown[]) => t.call('POST', '/api/analytics/events', { as: admin, body: { events } });
+const app = ingestionApp();
+const { db, post } = app;
 const lockWaiters = async () => Number((await sql<{ n: number }>`
   SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db())).rows[0]!.n);
 
@@ -32,12 +23,12 @@ describe('idempotency keys sent in different orders by concurrent requests', () 
     const asset = randomUUID();
     const keys = Array.from({ length: 21 }, (_, i) => `order-${asset}-${String(i).padStart(2, '0')}`);
     const events = (list: string[]) => list.map((idempotencyKey) => ({ eventType: 'asset_viewed', assetId: asset, idempotencyKey }));
-    const holder = new pg.Client({ connectionString: t.databaseUrl });
+    const holder = new pg.Client({ connectionString: app.t.databaseUrl });
     await holder.connect();
     let results: Awaited<ReturnType<typeof post>>[];
     try {
       await holder.query('BEGIN');
-      await holder.query('INSERT INTO analytics_event_keys (key) VALUES ($1)', [`${admin.user.id}:${keys[10]}`]);
+      await holder.query('INSERT INTO analytics_event_keys (key) VALUES ($1)', [`${app.admin.user.id}:${keys[10]}`]);
       const both = Promise.all([post(events(keys)), post(events([...keys].reverse()))]);
       // Each request has inserted the keys before the middle one and waits for it.
       expect(await waitFor(async () => (await lockWaiters()) >= 2, 10_000, 10)).toBe(true);
