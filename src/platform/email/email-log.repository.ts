@@ -29,6 +29,24 @@ export type ClaimResult = { attempts: number; status: EmailStatus } | null | 'st
 const GATE_CLOSED = 'recalled or expired before its email was claimed';
 const GATE_CLOSED_WAITING = 'recalled or expired while its claimed email waited for an SMTP connection';
 
+/** The notifications an email's claim is gated on: those it lists, by default a notification email's own. */
+export function gateOf(c: Pick<EmailClaim, 'notificationId' | 'liveNotifications'>): readonly string[] {
+  return c.liveNotifications ?? (c.notificationId ? [c.notificationId] : []);
+}
+
+/**
+ * The CTEs `locked` (the gate's rows, share-locked in id order, as a recall's UPDATE locks them)
+ * and `gate` (open: every row still live and, unless a notification email's own, none gone).
+ */
+function gateCtes(gate: readonly string[], cancel: boolean) {
+  return sql`locked AS (
+        SELECT (expires_at IS NULL OR expires_at > clock_timestamp()) AS live FROM notifications
+        WHERE id = ANY(${[...gate]}::uuid[]) ORDER BY id FOR SHARE
+      -- A digest's listed row that is gone (deleted by its user, or recalled and then purged as
+      -- expired) is no longer live either: the digest reads its content again.
+      ), gate AS (SELECT coalesce(bool_and(live), true) AND (${cancel} OR count(*) = ${new Set(gate).size}) AS open FROM locked)`;
+}
+
 export class EmailLogRepository extends Repository {
 
   /**
@@ -47,18 +65,13 @@ export class EmailLogRepository extends Repository {
    * answers 'stale'. Cost: one more row lock per notification email (measured in BENCHMARKS.md).
    */
   async claim(c: EmailClaim, token: string, leaseMs: number): Promise<ClaimResult> {
-    const gate = c.liveNotifications ?? (c.notificationId ? [c.notificationId] : []);
+    const gate = gateOf(c);
     if (gate.length === 0) return this.claimUngated(c, token, leaseMs);
     // A notification email that finds its row recalled is logged 'cancelled' (a retry finds it
     // done); a digest's key stays free for its content read again.
     const cancel = c.kind === 'notification';
     const result = await sql<{ open: boolean; attempts: number | null; status: EmailStatus | null }>`
-      WITH locked AS (
-        SELECT (expires_at IS NULL OR expires_at > clock_timestamp()) AS live FROM notifications
-        WHERE id = ANY(${[...gate]}::uuid[]) ORDER BY id FOR SHARE
-      -- A digest's listed row that is gone (deleted by its user, or recalled and then purged as
-      -- expired) is no longer live either: the digest reads its content again.
-      ), gate AS (SELECT coalesce(bool_and(live), true) AND (${cancel} OR count(*) = ${new Set(gate).size}) AS open FROM locked),
+      WITH ${gateCtes(gate, cancel)},
       claimed AS (
         INSERT INTO email_log (key, kind, notification_id, user_id, to_address, subject, status, message_id, claimed_until, claim_token, error)
         SELECT ${c.key}, ${c.kind}, ${c.notificationId}::uuid, ${c.userId}::uuid, ${c.to}, ${c.subject},
@@ -94,7 +107,7 @@ export class EmailLogRepository extends Repository {
     if (claims.length === 0) return [];
     const sorted = [...claims].sort((a, b) => (a.c.key < b.c.key ? -1 : a.c.key > b.c.key ? 1 : 0));
     // Each claim's gate, as (its ordinal in `sorted`, 1-based like WITH ORDINALITY; a notification id).
-    const gates = sorted.flatMap((x, i) => (x.c.liveNotifications ?? (x.c.notificationId ? [x.c.notificationId] : [])).map((id) => [i + 1, id] as const));
+    const gates = sorted.flatMap((x, i) => gateOf(x.c).map((id) => [i + 1, id] as const));
     // The claim commits without waiting for its WAL flush (synchronous_commit off for this
     // statement's own transaction: called outside any transaction, as EmailService's group does):
     // a flush costs 2-4 ms here, on every hand-off's path. Losing such a claim in a PostgreSQL
@@ -155,25 +168,21 @@ export class EmailLogRepository extends Repository {
    * this token's any more (nothing written).
    */
   async regate(c: Pick<EmailClaim, 'key' | 'kind' | 'notificationId' | 'liveNotifications'>, token: string, leaseMs: number): Promise<'open' | 'closed' | 'lost'> {
-    const gate = c.liveNotifications ?? (c.notificationId ? [c.notificationId] : []);
     const cancel = c.kind === 'notification';
     const result = await sql<{ open: boolean | null }>`
-      WITH locked AS (
-        SELECT (expires_at IS NULL OR expires_at > clock_timestamp()) AS live FROM notifications
-        WHERE id = ANY(${[...gate]}::uuid[]) ORDER BY id FOR SHARE
-      ), g AS (SELECT coalesce(bool_and(live), true) AND (${cancel} OR count(*) = ${new Set(gate).size}) AS open FROM locked),
+      WITH ${gateCtes(gateOf(c), cancel)},
       u AS (
         UPDATE email_log e SET updated_at = now(),
           claimed_until = CASE WHEN g.open THEN now() + ${leaseMs} * interval '1 millisecond' END,
           claim_token = CASE WHEN g.open THEN e.claim_token END,
           status = CASE WHEN g.open THEN e.status ELSE 'cancelled' END,
           error = CASE WHEN g.open THEN e.error ELSE ${GATE_CLOSED_WAITING} END
-        FROM g WHERE e.key = ${c.key} AND e.claim_token = ${token}::uuid AND e.status = 'sending' AND (g.open OR ${cancel})
+        FROM gate g WHERE e.key = ${c.key} AND e.claim_token = ${token}::uuid AND e.status = 'sending' AND (g.open OR ${cancel})
         RETURNING g.open
       ),
       -- A digest's row goes, as if never claimed (a stale claim writes nothing): its content is read again.
       d AS (
-        DELETE FROM email_log e USING g
+        DELETE FROM email_log e USING gate g
         WHERE e.key = ${c.key} AND e.claim_token = ${token}::uuid AND e.status = 'sending' AND NOT g.open AND NOT ${cancel}
         RETURNING false AS open
       )

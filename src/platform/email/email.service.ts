@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ClaimResult, EmailClaim, EmailLogRepository } from './email-log.repository.js';
+import { gateOf, type ClaimResult, type EmailClaim, type EmailLogRepository } from './email-log.repository.js';
 import type { Tx } from '../db/client.js';
 import { classifyRefusal } from './bounce.rules.js';
 import { PermanentEmailError, type HandOff, type MailTransport } from './transport.js';
@@ -192,7 +192,7 @@ export class EmailService {
    * takes them over.
    */
   async sendMany(emails: readonly EmailToSend[]): Promise<Array<PromiseSettledResult<SendOutcome>>> {
-    const gated = emails.every((e) => (e.liveNotifications?.length ?? 0) > 0 || (e.notificationId && !e.liveNotifications));
+    const gated = emails.every((e) => gateOf(e).length > 0);
     if (emails.length < 2 || !gated || new Set(emails.map((e) => e.key)).size < emails.length) return Promise.allSettled(emails.map((e) => this.sendOnce(e)));
     const reqs = emails.map((email) => ({ email, token: randomUUID(), c: { ...email, messageId: this.messageIdFor(email.key) } }));
     const since = Date.now();
@@ -259,7 +259,7 @@ export class EmailService {
     const since = Date.now();
     // A gated email (a notification's own, on its row; a digest, on the rows it lists) is claimed
     // in a group; one that shows no notification alone.
-    const claim = (email.liveNotifications?.length ?? 0) > 0 || (email.notificationId && !email.liveNotifications)
+    const claim = gateOf(email).length > 0
       ? await this.claims.submit({ c, token }) : await this.deps.emailLog.claim(c, token, this.deps.leaseMs);
     const settled = await this.settleClaim(email, claim);
     if (settled) return settled;
