@@ -1,5 +1,4 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, waitFor } from '../src/platform/net.js';
 import { deleteRedisPrefix } from './helpers/context.js';
-import { ADMIN_URL, databaseUrl, REDIS_URL } from './helpers/env.js';
+import { ADMIN_URL, databaseUrl, REDIS_URL, testDatabaseName } from './helpers/env.js';
 import { spawnNode, type HeraldProcess } from './helpers/processes.js';
 
 /**
@@ -21,7 +20,7 @@ const root = path.resolve(import.meta.dirname, '..');
 /** What only builds, tests and development need (devDependencies), left out of the runtime tree. */
 const BUILD_ONLY = new Set(['tsx', 'esbuild', '@esbuild', '@faker-js', 'smtp-server', '.bin']);
 const prefix = `tbuild${process.pid}`;
-const database = `herald_t_build_${randomBytes(4).toString('hex')}`;
+const database = testDatabaseName('build');
 let tree = '';
 let holder: pg.Client;
 let env: Record<string, string>;

@@ -4,7 +4,7 @@ import { inject } from 'vitest';
 import { createApp, type App, type AppOptions } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Role } from '../../src/platform/db/schema.js';
-import { ADMIN_URL, REDIS_ENV, databaseUrl } from './env.js';
+import { ADMIN_URL, REDIS_ENV, databaseUrl, testDatabaseName } from './env.js';
 import { deleteRedisPrefix } from './redis.js';
 import { openResources } from './resources.js';
 
@@ -12,7 +12,7 @@ export const ADMIN = { email: 'admin@test.local', password: 'admin-password-1' }
 
 /** A fresh database cloned from the migrated template; dropped by the returned function. */
 export async function createTestDatabase(): Promise<{ url: string; name: string; drop: () => Promise<void> }> {
-  const name = `herald_t_${randomBytes(6).toString('hex')}`;
+  const name = testDatabaseName();
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   try {

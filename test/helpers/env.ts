@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import type { RedisTarget } from '../../src/config.js';
@@ -21,6 +22,15 @@ export const REDIS_ENV: Readonly<Record<string, string>> = REDIS_CLUSTER ? { RED
 export const REDIS_TARGET: RedisTarget = REDIS_CLUSTER
   ? { kind: 'cluster', nodes: CLUSTER_PORTS.map((port) => ({ host: '127.0.0.1', port })) }
   : { kind: 'url', url: REDIS_URL };
+
+/**
+ * A name for a test's own database: `herald_t_<pid>_<random>`. The pid is the test process's, so a
+ * run's global setup, which drops the databases interrupted runs left behind, can tell a live
+ * run's (another vitest on the same server: a helper's, a CI clone's) from a dead one's.
+ */
+export function testDatabaseName(tag = ''): string {
+  return `herald_t_${process.pid}_${tag}${randomBytes(6).toString('hex')}`;
+}
 
 export function databaseUrl(name: string): string {
   const url = new URL(ADMIN_URL);

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDb } from '../../../src/platform/db/client.js';
 import { whileHeld, type TryLock } from '../../../src/platform/db/lock-holder.js';
-import { ADMIN_URL, databaseUrl } from '../../helpers/env.js';
+import { ADMIN_URL, databaseUrl, testDatabaseName } from '../../helpers/env.js';
 import { openResources } from '../../helpers/resources.js';
 
-const name = `herald_t_${randomBytes(6).toString('hex')}`;
+const name = testDatabaseName();
 
 async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: ADMIN_URL });

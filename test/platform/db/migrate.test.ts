@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +5,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { migrate } from '../../../src/platform/db/migrate.js';
 import { StartupError } from '../../../src/platform/resources.js';
-import { ADMIN_URL, databaseUrl } from '../../helpers/env.js';
+import { ADMIN_URL, databaseUrl, testDatabaseName } from '../../helpers/env.js';
 import { openResources } from '../../helpers/resources.js';
 
 /**
@@ -18,7 +17,7 @@ const made: string[] = [];
 const dirs: string[] = [];
 
 async function emptyDatabase(): Promise<string> {
-  const name = `herald_t_${randomBytes(6).toString('hex')}`;
+  const name = testDatabaseName();
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`).finally(() => admin.end());

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AggregationService } from '../../../src/analytics/aggregation.service.js';
@@ -9,7 +8,7 @@ import { createDb } from '../../../src/platform/db/client.js';
 import { migrate, readMigrations } from '../../../src/platform/db/migrate.js';
 import { OutboxRelay } from '../../../src/platform/queue/outbox.js';
 import { createTestApp, type TestApp } from '../../helpers/context.js';
-import { ADMIN_URL, databaseUrl } from '../../helpers/env.js';
+import { ADMIN_URL, databaseUrl, testDatabaseName } from '../../helpers/env.js';
 import { startPgBouncer, type PgBouncer } from '../../helpers/pgbouncer.js';
 import { outboxDrained } from '../../helpers/wait.js';
 
@@ -31,7 +30,7 @@ async function adminQuery(text: string): Promise<void> {
 
 describe('migrations through pgbouncer in transaction mode', () => {
   it('applies each migration exactly once when four processes migrate an empty database at once', async () => {
-    const name = `herald_t_${randomBytes(6).toString('hex')}`;
+    const name = testDatabaseName();
     await adminQuery(`CREATE DATABASE ${name}`);
     try {
       const results = await Promise.allSettled([1, 2, 3, 4].map(() => migrate(bouncer.url(name))));
