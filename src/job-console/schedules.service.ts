@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import type { AuditRepository } from '../admin/index.js';
 import { NotFoundError, UnavailableError } from '../platform/errors.js';
 import type { Platform } from '../platform/module.js';
@@ -15,8 +16,10 @@ export interface SchedulesServiceDeps extends Pick<Platform, 'db' | 'queues'> {
 /** Running jobs looked at for a schedule's live run: a queue's active list is its workers' concurrency. */
 const ACTIVE_SCAN = 500;
 
-/** How long a pause or resume waits for Redis while it holds the schedule's row (and a pool connection). */
+/** How long a pause, a resume or a run now waits for Redis while it holds a transaction (and a pool connection). */
 const REDIS_WAIT_MS = 5_000;
+export const SCHEDULE_NOT_CHANGED = 'Redis is unreachable: the schedule was not changed';
+export const RUN_NOT_QUEUED = 'Redis is unreachable: the run was not queued';
 
 /**
  * BullMQ's connection waits for Redis forever; inside a transaction that would hold the row lock
@@ -25,10 +28,10 @@ const REDIS_WAIT_MS = 5_000;
  * Redis is back: a scheduler removed or upserted against the state is put right by the keeper's
  * next round (it restores a missing unpaused schedule, removes a registered paused one).
  */
-async function redisInTime<T>(work: Promise<T>): Promise<T> {
+async function redisInTime<T>(work: Promise<T>, message = SCHEDULE_NOT_CHANGED): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new UnavailableError('Redis is unreachable: the schedule was not changed')), REDIS_WAIT_MS);
+    timer = setTimeout(() => reject(new UnavailableError(message)), REDIS_WAIT_MS);
   });
   work.catch(() => undefined); // its failure after the timeout is no one's to report
   try {
@@ -114,6 +117,12 @@ export class SchedulesService {
    * skipped). BullMQ's deduplication keeps it to one waiting run per schedule: a double click or
    * two admins at once get the run already waiting (`deduplicated`); the WorkerPool frees the key
    * when the run starts, so a click while it runs queues the next one. Every request is audited.
+   *
+   * The job is added inside the transaction that audits it: with PostgreSQL away nothing is queued
+   * (added first and audited after, the run went to Redis, the audit failed, and the admin was
+   * told of an error for a run that happened, unaudited). Redis is waited for at most
+   * REDIS_WAIT_MS (503, as pause and resume); should it take the job once back, that run is
+   * audited then (`late`).
    */
   async runNow(adminId: string, id: string, now = Date.now()): Promise<{ jobId: string; deduplicated: boolean }> {
     const s = this.schedule(id);
@@ -124,11 +133,23 @@ export class SchedulesService {
     const at = Math.max(now, this.lastRunAt + 1);
     this.lastRunAt = at;
     const requested = manualRunJobId(s.id, at);
-    const job = await this.deps.queues.get(s.queue).add(s.job, s.data, { jobId: requested, deduplication: { id: manualRunDedupId(s.id) } });
-    const jobId = job.id ?? requested;
-    const deduplicated = jobId !== requested;
-    await this.deps.audit.record({ adminId, action: 'schedule.run', queue: s.queue, jobId, details: { schedule: s.id, deduplicated } });
-    return { jobId, deduplicated };
+    const audit = (audits: AuditRepository, jobId: string, late: boolean) => {
+      const deduplicated = jobId !== requested;
+      return audits.record({ adminId, action: 'schedule.run', queue: s.queue, jobId, details: { schedule: s.id, deduplicated, ...(late ? { late } : {}) } })
+        .then(() => ({ jobId, deduplicated }));
+    };
+    return this.deps.db.transaction().execute(async (tx) => {
+      const adding = this.deps.queues.get(s.queue).add(s.job, s.data, { jobId: requested, deduplication: { id: manualRunDedupId(s.id) } });
+      let job: Job;
+      try {
+        job = await redisInTime(adding, RUN_NOT_QUEUED);
+      } catch (err) {
+        // Past the wait (or refused): if Redis still takes it, that run is audited when it does.
+        void adding.then((late) => audit(this.deps.audit, late.id ?? requested, true)).catch(() => undefined);
+        throw err;
+      }
+      return audit(this.deps.audit.in(tx), job.id ?? requested, false);
+    });
   }
 
   /** The last RUNS_SHOWN runs, newest first: a waiting or running one from Redis, then job history's. */
