@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type pg from 'pg';
-import { copyField, copyFrom } from '../platform/db/copy.js';
+import pg from 'pg';
+import { copyField } from '../platform/db/copy.js';
 import { Repository } from '../platform/db/repository.js';
 import { monthKey, periodEndOf, type PeriodType } from './analytics.periods.js';
 import type { AnalyticsEventInput } from './analytics.schemas.js';
@@ -35,6 +35,7 @@ const COPY_COLUMNS = 'id, occurred_at, event_type, user_id, session_id, visitor_
 const SEQUENCE = `pg_get_serial_sequence('analytics_events', 'id')::regclass`;
 
 const NULL = '\\N';
+const { escapeLiteral } = pg;
 
 /** The ids of string_agg(nextval(…)::text, ','), in the order reserved (ascending). */
 export const reservedIds = (agg: string | null): string[] => (agg ? agg.split(',') : []);
@@ -117,17 +118,17 @@ export class EventsRepository extends Repository {
   }
 
   /**
-   * A request's events (at least one) by COPY on the transaction's client (`client`, the one this
-   * repository runs on: `in(tx)` of copyTransaction's tx), with `ids` (one an event, reserved from
-   * the column's identity sequence, what an INSERT would take, so the range is known without
-   * RETURNING); the request's user, user agent and IP go on every row. Each row is encoded straight
-   * from the validated event. COPY parses plain text and writes the heap in batches, where a
-   * jsonb_to_recordset INSERT had PostgreSQL parse the rows' JSON and insert row by row. Texts
-   * PostgreSQL cannot store (a NUL, a lone surrogate, which UTF-8 would turn into U+FFFD silently)
-   * never get here: validation refuses them (analytics.schemas.ts).
+   * A request's events (at least one) as a COPY and its data, for copyAndCommit on the
+   * transaction's client, with `ids` (one an event, reserved from the column's identity sequence,
+   * what an INSERT would take, so the range is known without RETURNING); the request's user, user
+   * agent and IP go on every row. Each row is encoded straight from the validated event. COPY parses
+   * plain text and writes the heap in batches, where a jsonb_to_recordset INSERT had PostgreSQL
+   * parse the rows' JSON and insert row by row. Texts PostgreSQL cannot store (a NUL, a lone
+   * surrogate, which UTF-8 would turn into U+FFFD silently) never get here: validation refuses them
+   * (analytics.schemas.ts).
    */
-  async copyEvents(client: pg.PoolClient, events: readonly AnalyticsEventInput[], ids: readonly string[], from: EventSource): Promise<InsertedRange> {
-    if (ids.length !== events.length) throw new Error(`copyEvents: ${ids.length} ids for ${events.length} events`);
+  static eventsCopy(events: readonly AnalyticsEventInput[], ids: readonly string[], from: EventSource): { statement: string; data: string; range: InsertedRange } {
+    if (ids.length !== events.length) throw new Error(`eventsCopy: ${ids.length} ids for ${events.length} events`);
     const user = copyField(from.userId);
     const userVisitor = from.userId === null ? NULL : copyField(`u:${from.userId}`);
     const tail = `${copyField(from.userAgent)}\t${copyField(from.ip)}\n`;
@@ -149,27 +150,37 @@ export class EventsRepository extends Repository {
         + `${e.assetId ?? NULL}\t${e.projectId ?? NULL}\t${e.licenseId ?? NULL}\t${e.postId ?? NULL}\t${e.brandId ?? NULL}\t${e.creatorId ?? NULL}\t`
         + `${props == null ? NULL : copyField(JSON.stringify(props))}\t${props?.revenueCents ?? 0}\t${props?.engagementTime ?? 0}\t${copyField(e.idempotencyKey)}\t${tail}`;
     }
-    const count = await copyFrom(client, `COPY analytics_events (${COPY_COLUMNS}) FROM STDIN`, data);
-    return { count, minId: ids[0]!, maxId: ids[ids.length - 1]!, minAt: new Date(minAt), maxAt: new Date(maxAt) };
+    return {
+      statement: `COPY analytics_events (${COPY_COLUMNS}) FROM STDIN`, data,
+      range: { count: events.length, minId: ids[0]!, maxId: ids[ids.length - 1]!, minAt: new Date(minAt), maxAt: new Date(maxAt) },
+    };
   }
 
   /**
    * Of the periods these events fall in, those already rolled up and without a re-run pending:
-   * flags them and returns them (each needs one re-run). Rows are locked in key order, and a
-   * concurrent request that flagged one first makes it drop out here, so a burst of late events
-   * asks for one re-run per period.
+   * flags them and, if it flagged any, runs the INSERT `enqueue(condition)` gives (the late pass),
+   * as one parameterless statement for copyAndCommit (only the period types and ISO instants are
+   * written into the text). Rows are locked in key order, and a concurrent request that flagged one
+   * first makes it drop out here, so a burst of late events asks for one re-run per period.
+   *
+   * It must run in a statement of its own after the day locks (the opening): a statement reads the
+   * rows as of its start, and the opening's may start before it waits for a rollup's exclusive day
+   * lock, so there it would miss the period row that rollup commits (markStarted) and leave these
+   * events out of the rollup unflagged. Sent after the COPY, it also holds the rows' locks only for
+   * the end of the transaction.
    */
-  async flagLatePeriods(periods: ReadonlyArray<{ type: PeriodType; start: Date }>): Promise<Array<{ type: PeriodType; start: Date }>> {
-    if (periods.length === 0) return [];
-    const result = await sql<{ period_type: PeriodType; period_start: Date }>`
-      WITH touched AS (SELECT * FROM unnest(${periods.map((p) => p.type)}::text[], ${periods.map((p) => p.start.toISOString())}::timestamptz[]) AS t(period_type, period_start)),
+  static lateFlagsStatement(periods: ReadonlyArray<{ type: PeriodType; start: Date }>, enqueue: (condition: string) => string): string {
+    const types = periods.map((p) => p.type).join(',');
+    const starts = periods.map((p) => p.start.toISOString()).join(',');
+    return `WITH touched AS (SELECT * FROM unnest(${escapeLiteral(`{${types}}`)}::text[], ${escapeLiteral(`{${starts}}`)}::timestamptz[]) AS t(period_type, period_start)),
       due AS (
         SELECT p.period_type, p.period_start FROM analytics_rollup_periods p JOIN touched t USING (period_type, period_start)
-        WHERE p.rerun_requested_at IS NULL ORDER BY p.period_type, p.period_start FOR UPDATE OF p)
-      UPDATE analytics_rollup_periods p SET rerun_requested_at = now() FROM due
-      WHERE p.period_type = due.period_type AND p.period_start = due.period_start
-      RETURNING p.period_type, p.period_start`.execute(this.db);
-    return result.rows.map((r) => ({ type: r.period_type, start: r.period_start }));
+        WHERE p.rerun_requested_at IS NULL ORDER BY p.period_type, p.period_start FOR UPDATE OF p),
+      flagged AS (
+        UPDATE analytics_rollup_periods p SET rerun_requested_at = now() FROM due
+        WHERE p.period_type = due.period_type AND p.period_start = due.period_start
+        RETURNING 1)
+      ${enqueue('EXISTS (SELECT 1 FROM flagged)')}`;
   }
 
   /** The distinct clients (user agent, IP) of a request's events that are not enriched yet. */

@@ -1,6 +1,6 @@
-import { copyTransaction } from '../platform/db/copy.js';
+import { copyAndCommit, copyTransaction } from '../platform/db/copy.js';
 import { AppError } from '../platform/errors.js';
-import { enqueueInTx } from '../platform/queue/outbox.js';
+import { enqueueStatement } from '../platform/queue/outbox.js';
 import type { JobPayload } from '../platform/queue/registry.js';
 import { dayNumber, HOUR_MS, periodStartOf, PERIOD_TYPES, shiftPeriod, type PeriodType } from './analytics.periods.js';
 import { MAX_EVENTS_PER_REQUEST, type AnalyticsEventInput } from './analytics.schemas.js';
@@ -79,7 +79,8 @@ export class IngestService {
     // The events go in by COPY, on the transaction's own client (copyTransaction), at about COPY's
     // cost a row. The day locks go with BEGIN, and the ids are reserved in the statement before the
     // COPY: with the day locks when no event has a key, else with the key claims (one id a row left
-    // to copy, as the INSERT's default took them).
+    // to copy, as the INSERT's default took them). Two round trips a request without keys, three
+    // with them.
     const days = [...new Set(instants.map(dayNumber))].sort((a, b) => a - b);
     const source = { userId: producer.kind === 'user' ? producer.userId : null, userAgent: client.userAgent, ip: client.ip, now };
     const opening = EventsRepository.openingStatement(days, seen.size === 0 ? unique.length : undefined);
@@ -94,14 +95,17 @@ export class IngestService {
         ids = claim.ids;
       }
       if (fresh.length === 0) return 0;
-      const inserted = await repo.copyEvents(connection, fresh, ids, source);
-      const late = await repo.flagLatePeriods(periodsOf(fresh === unique ? instants : instantsOf(fresh, now)));
-      // One coalesced job however many periods: it waits under one dedupe key and re-runs every flagged period.
-      if (late.length) await enqueueInTx(tx, 'analytics-aggregation', 'AnalyticsLatePass', {}, { dedupeKey: LATE_PASS_KEY });
-      await enqueueInTx(tx, 'analytics-enrichment', 'AnalyticsEnrich', {
-        fromId: inserted.minId, toId: inserted.maxId, from: inserted.minAt.toISOString(), to: inserted.maxAt.toISOString(),
+      // Everything left is known now: the COPY, the late flags (with the late pass if they flag
+      // any: one coalesced job however many periods, under one dedupe key), the enrichment job and
+      // COMMIT go in one round trip, the data behind them (copyAndCommit).
+      const copy = EventsRepository.eventsCopy(fresh, ids, source);
+      const late = EventsRepository.lateFlagsStatement(periodsOf(fresh === unique ? instants : instantsOf(fresh, now)),
+        (flagged) => enqueueStatement('analytics-aggregation', 'AnalyticsLatePass', {}, { dedupeKey: LATE_PASS_KEY }, flagged));
+      const { range } = copy;
+      const enrich = enqueueStatement('analytics-enrichment', 'AnalyticsEnrich', {
+        fromId: range.minId, toId: range.maxId, from: range.minAt.toISOString(), to: range.maxAt.toISOString(),
       });
-      return inserted.count;
+      return copyAndCommit(connection, copy.statement, copy.data, [late, enrich]);
     }, opening);
     return { accepted, duplicates: events.length - accepted };
   }

@@ -11,7 +11,8 @@ import type { Database } from './schema.js';
  * repositories and the outbox, as in `db.transaction()`) and the client itself (for `copyFrom`).
  * Commit, rollback and release work as in Kysely's transactions: an error rolls back and is
  * rethrown, a connection that fails its rollback is discarded. An error in `opening` rolls back
- * the same way (it runs inside the transaction BEGIN opened).
+ * the same way (it runs inside the transaction BEGIN opened). A callback may end the transaction
+ * itself with `copyAndCommit` (its COPY, its last statements and COMMIT in one round trip).
  */
 export async function copyTransaction<T>(
   pool: pg.Pool, fn: (tx: Db, client: pg.PoolClient, opened: pg.QueryResult | undefined) => Promise<T>, opening?: string,
@@ -24,6 +25,8 @@ export async function copyTransaction<T>(
     try {
       const begun = await client.query(opening === undefined ? 'BEGIN' : `BEGIN; ${opening}`) as pg.QueryResult | pg.QueryResult[];
       const result = await fn(kyselyOver(client), client, Array.isArray(begun) ? begun[begun.length - 1] : undefined);
+      // The callback ended the transaction itself with copyAndCommit: the server says it is idle.
+      if (client.getTransactionStatus() === 'I') return result;
       const commit = await client.query('COMMIT');
       // PostgreSQL completes COMMIT with a ROLLBACK tag when an earlier error aborted the transaction.
       if (commit.command === 'ROLLBACK') throw new Error('the transaction was aborted and rolled back');
@@ -61,6 +64,90 @@ export function copyFrom(client: pg.PoolClient, statement: string, data: string)
     stream.on('finish', () => resolve(stream.rowCount));
     stream.end(data);
   });
+}
+
+/**
+ * Ends a copyTransaction: `COPY …` (`statement`), the parameterless `after` statements and COMMIT go
+ * as one simple query, and the COPY's data right behind it in the same write, without waiting for
+ * PostgreSQL's CopyInResponse: one round trip where copyFrom, the statements and COMMIT took one
+ * each plus the CopyIn exchange. Resolves to the rows copied once COMMIT completed.
+ *
+ * Why this is safe: PostgreSQL runs a simple query's statements in order and reads the COPY's data
+ * when the COPY runs. If anything fails (the COPY statement before its CopyIn, a row, a later
+ * statement), it answers one error, skips the rest of the query, so COMMIT never runs, and drops
+ * any CopyData or CopyDone that still arrives (the protocol's rule after a failed COPY); the
+ * connection is in step again at its ReadyForQuery, and copyTransaction rolls back as for any
+ * error. The data is never read as a statement.
+ */
+export function copyAndCommit(client: pg.PoolClient, statement: string, data: string, after: readonly string[] = []): Promise<number> {
+  return new Promise((resolve, reject) => {
+    client.query(new CopyAndCommit([statement, ...after, 'COMMIT'].join(';\n'), data, (err, tags) => {
+      if (err) return reject(err);
+      // Only COMMIT's own tag says it committed (an aborted transaction answers COMMIT with ROLLBACK).
+      if (tags.at(-1) !== 'COMMIT') return reject(new Error(`copyAndCommit: the transaction ended with ${tags.at(-1) ?? 'nothing'}`));
+      const copied = /^COPY (\d+)$/.exec(tags[0] ?? '');
+      if (!copied) return reject(new Error(`copyAndCommit: the first statement answered ${tags[0] ?? 'nothing'}, not COPY`));
+      resolve(Number(copied[1]));
+    }));
+  });
+}
+
+/**
+ * pg's query queue takes any object with `submit` (as pg-copy-streams' are): this one writes the
+ * Query, CopyData and CopyDone messages at once, then collects the statements' command tags until
+ * ReadyForQuery (or the error: pg drops a query at its ErrorResponse and sends the next one only
+ * after ReadyForQuery, so a ROLLBACK queued meanwhile follows the dropped data).
+ */
+class CopyAndCommit implements pg.Submittable {
+  private readonly tags: string[] = [];
+  private done = false;
+
+  constructor(private readonly text: string, private readonly data: string, private readonly finish: (err: Error | null, tags: string[]) => void) {}
+
+  submit(connection: pg.Connection): void {
+    const textBytes = Buffer.byteLength(this.text);
+    const dataBytes = Buffer.byteLength(this.data);
+    const out = Buffer.allocUnsafe(1 + 4 + textBytes + 1 + 1 + 4 + dataBytes + 1 + 4);
+    let at = out.writeUInt8(0x51, 0); // Query
+    at = out.writeUInt32BE(4 + textBytes + 1, at);
+    at += out.write(this.text, at);
+    at = out.writeUInt8(0, at);
+    at = out.writeUInt8(0x64, at); // CopyData
+    at = out.writeUInt32BE(4 + dataBytes, at);
+    at += out.write(this.data, at);
+    at = out.writeUInt8(0x63, at); // CopyDone
+    out.writeUInt32BE(4, at);
+    connection.stream.write(out);
+  }
+
+  // pg wraps this one when query_timeout is set (as with pg-copy-streams).
+  callback(): void {}
+
+  handleCommandComplete(msg: { text: string }): void {
+    this.tags.push(msg.text);
+  }
+
+  handleError(err: Error): void {
+    this.end(err);
+  }
+
+  handleReadyForQuery(): void {
+    this.end(null);
+  }
+
+  handleCopyInResponse(): void {}
+  handleRowDescription(): void {}
+  handleDataRow(): void {}
+  handleEmptyQuery(): void {}
+  handlePortalSuspended(): void {}
+  handleCopyData(): void {}
+
+  private end(err: Error | null): void {
+    if (this.done) return;
+    this.done = true;
+    this.callback();
+    this.finish(err, this.tags);
+  }
 }
 
 /**

@@ -1,12 +1,14 @@
 import type { RedisClient } from '../redis/connection.js';
 import { sql } from 'kysely';
-import type pg from 'pg';
+import pg from 'pg';
 import type { Executor, Db } from '../db/client.js';
 import type { Logger } from '../logger.js';
 import { outboxEpochKey } from '../redis/keys.js';
 import { insertFixedRow, jobOptions, relayFixedRows, type FixedRow } from './outbox-fixed.js';
 import type { Queues } from './queues.js';
 import { QUEUE_NAMES, type JobName, type JobPayload, type QueueName } from './registry.js';
+
+const { escapeLiteral } = pg;
 
 /** Job ids of relayed work: deterministic, so relaying the same row twice adds one job. */
 export const outboxJobId = (id: string | number) => `outbox-${id}`;
@@ -47,6 +49,21 @@ export async function enqueueJobInTx<Q extends QueueName, J extends JobName<Q>>(
   const row = await tx.insertInto('outbox').values({ queue, job_name: jobName, payload: JSON.stringify(payload), priority: options.priority ?? null, dedupe_key: options.dedupeKey ?? null })
     .returning('id').executeTakeFirstOrThrow();
   return outboxJobId(row.id);
+}
+
+/**
+ * enqueueInTx's INSERT as SQL text without parameters (every value a quoted literal), for a
+ * statement sent in a simple query: copy.ts's copyAndCommit sends it behind a COPY, in the same
+ * round trip. `when` (SQL text) inserts the row only if it holds. Plain rows only: a fixed job id
+ * or a delay takes outbox-fixed's path (enqueueInTx).
+ */
+export function enqueueStatement<Q extends QueueName, J extends JobName<Q>>(
+  queue: Q, jobName: J, payload: JobPayload<Q, J>, options: Pick<OutboxOptions, 'priority' | 'dedupeKey'> = {}, when?: string,
+): string {
+  const priority = options.priority === undefined ? 'NULL' : String(Math.trunc(options.priority));
+  const dedupe = options.dedupeKey === undefined ? 'NULL' : escapeLiteral(options.dedupeKey);
+  return `INSERT INTO outbox (queue, job_name, payload, priority, dedupe_key) SELECT ${escapeLiteral(queue)}, ${escapeLiteral(jobName)}, `
+    + `${escapeLiteral(JSON.stringify(payload))}::jsonb, ${priority}::int, ${dedupe}::text${when === undefined ? '' : ` WHERE ${when}`}`;
 }
 
 /**
