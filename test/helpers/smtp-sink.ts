@@ -34,6 +34,8 @@ export class SmtpSink {
   private failures: { count: number; code: number } = { count: 0, code: 451 };
   /** dropAfterData(): the next messages are kept, then their connection is cut before the 250. */
   private drops = 0;
+  /** dropAtMailFrom(): the next sessions are cut when MAIL FROM arrives (a server closing an idle connection). */
+  private mailFromDrops = 0;
   port = 0;
 
   /**
@@ -44,11 +46,21 @@ export class SmtpSink {
    */
   readonly answers = new Map<string, { rcpt?: string; data?: string }>();
 
-  /** `delayMs`: a slow server, answering each message's DATA that long after receiving it. */
-  constructor(private readonly options: { delayMs?: number; plainReplies?: boolean } = {}) {}
+  /** With `wire`: what clients sent, chunk by chunk as each arrived (plain connections only). */
+  readonly wire: string[] = [];
+  /** Whether each accepted message's session was encrypted (smtps: or after STARTTLS), in `received` order. */
+  readonly secure: boolean[] = [];
+
+  /**
+   * `delayMs`: a slow server, answering each message's DATA that long after receiving it.
+   * `pipelining: false`: EHLO does not offer PIPELINING. `tls`: 'starttls' offers STARTTLS,
+   * 'smtps' speaks TLS from the first byte (smtp-server's self-signed localhost certificate).
+   * `wire`: record the bytes clients send (`wire`).
+   */
+  constructor(private readonly options: { delayMs?: number; plainReplies?: boolean; pipelining?: boolean; tls?: 'starttls' | 'smtps'; wire?: boolean } = {}) {}
 
   get url(): string {
-    return `smtp://127.0.0.1:${this.port}`;
+    return `${this.options.tls === 'smtps' ? 'smtps' : 'smtp'}://127.0.0.1:${this.port}`;
   }
 
   async start(): Promise<this> {
@@ -56,10 +68,19 @@ export class SmtpSink {
     this.port ||= await freePort();
     this.server = new SMTPServer({
       authOptional: true,
-      disabledCommands: ['STARTTLS'],
+      disabledCommands: this.options.tls === 'starttls' ? [] : ['STARTTLS'],
+      secure: this.options.tls === 'smtps',
+      hidePIPELINING: this.options.pipelining === false,
       hideENHANCEDSTATUSCODES: this.options.plainReplies === true,
       logger: false,
       size: 10 * 1024 * 1024,
+      onMailFrom: (_address, session, callback) => {
+        if (this.mailFromDrops > 0) {
+          this.mailFromDrops -= 1;
+          return this.cut(session.id);
+        }
+        callback();
+      },
       onRcptTo: (address, _session, callback) => {
         this.offered.push(address.address);
         const answer = this.answers.get(address.address.toLowerCase())?.rcpt;
@@ -79,6 +100,7 @@ export class SmtpSink {
           }
           const answer = session.envelope.rcptTo.map((r) => this.answers.get(r.address.toLowerCase())?.data).find(Boolean);
           if (answer) return callback(refusal(answer));
+          this.secure.push(session.secure === true);
           this.received.push({
             to: session.envelope.rcptTo.map((r) => r.address),
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
@@ -91,15 +113,16 @@ export class SmtpSink {
           if (this.drops > 0) {
             this.drops -= 1;
             // Kept, but the client never hears 250: it cannot know the message was accepted.
-            const connections = (server as unknown as { connections?: Set<{ id: string; _socket?: { destroy(): void } }> } | null)?.connections ?? [];
-            for (const c of connections) if (c.id === session.id) c._socket?.destroy();
-            return;
+            return this.cut(session.id);
           }
           callback();
         }, callback);
       },
     });
     this.server.on('error', () => undefined);
+    if (this.options.wire) {
+      (this.server as unknown as { server: net.Server }).server.on('connection', (socket: net.Socket) => socket.on('data', (chunk: Buffer) => this.wire.push(chunk.toString('latin1'))));
+    }
     await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
     openResources.add(`smtp sink ${this.port}`);
     return this;
@@ -125,6 +148,16 @@ export class SmtpSink {
   /** The next `count` messages are kept (in `received`) but their connection is cut before the answer: an ambiguous failure. */
   dropAfterData(count: number): void {
     this.drops = count;
+  }
+
+  /** The next `count` sessions' connections are cut when their MAIL FROM arrives, before any answer. */
+  dropAtMailFrom(count: number): void {
+    this.mailFromDrops = count;
+  }
+
+  private cut(sessionId: string): void {
+    const connections = (this.server as unknown as { connections?: Set<{ id: string; _socket?: { destroy(): void } }> } | null)?.connections ?? [];
+    for (const c of connections) if (c.id === sessionId) c._socket?.destroy();
   }
 
   /**

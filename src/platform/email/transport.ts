@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { refusesUs } from './bounce.rules.js';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { composeMessage } from './mime.js';
+import { SmtpClient } from './smtp-client.js';
 
 export interface OutgoingMail {
   readonly from: string;
@@ -41,16 +42,63 @@ export function isPermanentSmtpError(err: unknown): boolean {
   return false;
 }
 
+/** What both SMTP clients are given: SMTP_URL's server, SMTP_POOL_SIZE, SMTP_TIMEOUT_MS. */
+interface SmtpOptions {
+  readonly maxConnections?: number;
+  readonly name?: string;
+  readonly timeoutMs?: number;
+}
+
 /**
- * Pooled nodemailer over SMTP_URL. nodemailer 10 sets TCP_NODELAY on every connection itself
- * (Nagle cost ~40 ms per message against delayed ACKs); the pool ignored the sockets an earlier
- * getSocket patch handed it, so there is nothing to patch.
+ * One SMTP server of SMTP_URL. Our own MIME (mime.ts: nodemailer's composer was a quarter of a
+ * digest's CPU) goes through our own pooled client (smtp-client.ts: nodemailer's client was a third
+ * of what was left); nodemailer composes and sends what mime.ts does not compose. A URL with
+ * credentials (AUTH, which our client does not do) or `?client=nodemailer` uses nodemailer for
+ * every message. A 5xx about the message or recipient is a PermanentEmailError.
  */
-export function createSmtpTransport(smtpUrl: string, options: { maxConnections?: number; name?: string; timeoutMs?: number } = {}): MailTransport {
+export function createSmtpTransport(smtpUrl: string, options: SmtpOptions = {}): MailTransport {
+  const name = options.name ?? 'smtp-1';
+  const url = new URL(smtpUrl);
+  if (url.username || url.searchParams.get('client') === 'nodemailer') return nodemailerTransport(url, options);
+  const client = new SmtpClient({
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)), secure: url.protocol === 'smtps:',
+    rejectUnauthorized: url.searchParams.get('tls') !== 'insecure', maxConnections: options.maxConnections ?? 10, timeoutMs: options.timeoutMs ?? 10_000,
+  });
+  let composer: MailTransport | null = null;
+  return {
+    mode: 'smtp',
+    async send(mail) {
+      const message = composeMessage(mail, { date: new Date(), boundary: randomUUID() });
+      if (!message) return (composer ??= nodemailerTransport(url, options)).send(mail);
+      try {
+        return { transport: name, response: await client.send(message.envelope.from, message.envelope.to, message.raw) };
+      } catch (err) {
+        throw permanentOrNot(err);
+      }
+    },
+    async close() {
+      await Promise.all([client.close(), composer?.close()]);
+    },
+  };
+}
+
+/**
+ * A relay refusing to relay for herald (or wanting a login) refuses us, not the message: not
+ * permanent, so the failover transport tries the next server and a lone one retries.
+ */
+function permanentOrNot(err: unknown): unknown {
+  return isPermanentSmtpError(err) && !refusesUs(err) ? new PermanentEmailError((err as Error).message, { cause: err }) : err;
+}
+
+/**
+ * Pooled nodemailer. nodemailer 10 sets TCP_NODELAY on every connection itself (Nagle cost ~40 ms
+ * per message against delayed ACKs); the pool ignored the sockets an earlier getSocket patch handed
+ * it, so there is nothing to patch.
+ */
+function nodemailerTransport(url: URL, options: SmtpOptions): MailTransport {
   // SMTP_TIMEOUT_MS bounds the connection and the greeting; an answer may take three times that.
   const timeoutMs = options.timeoutMs ?? 10_000;
   const name = options.name ?? 'smtp-1';
-  const url = new URL(smtpUrl);
   const transporter: Transporter = nodemailer.createTransport({
     pool: true,
     maxConnections: options.maxConnections ?? 10,
@@ -68,8 +116,6 @@ export function createSmtpTransport(smtpUrl: string, options: { maxConnections?:
     mode: 'smtp',
     async send(mail) {
       try {
-        // Our own MIME (mime.ts: nodemailer's composer was a quarter of a digest's CPU); nodemailer's
-        // for what that one does not compose.
         const message = composeMessage(mail, { date: new Date(), boundary: randomUUID() });
         const info = await transporter.sendMail(message ? { raw: message.raw, envelope: message.envelope, messageId: mail.messageId } : {
           from: mail.from, to: mail.to, subject: mail.subject, html: mail.html, text: mail.text,
@@ -77,10 +123,7 @@ export function createSmtpTransport(smtpUrl: string, options: { maxConnections?:
         });
         return { transport: name, response: typeof info.response === 'string' ? info.response : null };
       } catch (err) {
-        // A relay refusing to relay for herald (or wanting a login) refuses us, not the message: not
-        // permanent, so the failover transport tries the next server and a lone one retries.
-        if (isPermanentSmtpError(err) && !refusesUs(err)) throw new PermanentEmailError((err as Error).message, { cause: err });
-        throw err;
+        throw permanentOrNot(err);
       }
     },
     async close() {
