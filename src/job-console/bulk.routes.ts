@@ -15,7 +15,13 @@ export interface BulkRoutesDeps {
 const queueSchema = z.enum(QUEUE_NAMES);
 const queueParams = z.object({ queue: queueSchema.catch((ctx) => ctx.input as z.output<typeof queueSchema>) as unknown as z.ZodType<string> });
 
-const text = z.string().min(1).max(FILTER_TEXT_MAX);
+/**
+ * Text PostgreSQL can store: a step's audit entry holds its filter as jsonb, which refuses a NUL
+ * and an unpaired UTF-16 half. Refused up front: else the count matched such a job, the step acted
+ * on it in Redis and only then failed on its audit entry (a 400 for a step that happened).
+ */
+const storable = (v: string) => !v.includes('\u0000') && (v as unknown as { isWellFormed(): boolean }).isWellFormed();
+const text = z.string().min(1).max(FILTER_TEXT_MAX).refine(storable, 'must not contain NUL characters or unpaired UTF-16 surrogates');
 /** Plain text only: a `regex` (or any other) key is a 400, never read as a pattern. */
 const bulkFilterSchema = z.strictObject({
   reason: text.optional().describe('case-insensitive part of the failure reason (plain text, not a pattern)'),
