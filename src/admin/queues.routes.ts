@@ -68,7 +68,7 @@ export function adminQueueRoutes(app: Http, deps: AdminQueueRoutesDeps): void {
   app.get('/api/admin/jobs/:queueName/:jobId', { schema: { params: jobParams }, config: doc('One job with data, logs and stack', { response: jobDetailBody, errors: { 404: 'Job not found' } }) }, async (request) =>
     ok(await queues.getJob(request.params.queueName, request.params.jobId)));
 
-  app.delete('/api/admin/jobs/:queueName/:jobId', { schema: { params: jobParams }, config: doc('Remove a job (not an active one)', { response: successBody, errors: { 400: 'Cannot remove an active job', 404: 'Job not found' } }) }, async (request) => {
+  app.delete('/api/admin/jobs/:queueName/:jobId', { schema: { params: jobParams }, config: doc('Remove a job (not an active one, nor a schedule\'s next run)', { response: successBody, errors: { 400: 'Cannot remove an active job (or a schedule\'s next run: pause the schedule instead)', 404: 'Job not found' } }) }, async (request) => {
     await queues.remove(adminId(request), request.params.queueName, request.params.jobId);
     return { success: true };
   });

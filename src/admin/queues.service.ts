@@ -1,4 +1,4 @@
-import type { Job, JobType } from 'bullmq';
+import { ErrorCode, type Job, type JobType } from 'bullmq';
 import { sql } from 'kysely';
 import type { Tx } from '../platform/db/client.js';
 import { InvalidError, NotFoundError } from '../platform/errors.js';
@@ -31,6 +31,17 @@ export function lastHour(metrics: { data: Array<number | string>; meta: { count:
     if (slot >= 0 && slot < 60) series[slot] = n;
   });
   return series;
+}
+
+/**
+ * BullMQ's refusals of a job's removal, as the 400s they are: a schedule's next run (the scheduler
+ * owns it; code -8) and a job a worker took since the check (locked). Thrown as they came, they
+ * answered 500 'Internal server error' to a request that had simply been refused.
+ */
+function removalRefused(err: unknown): unknown {
+  if ((err as { code?: unknown } | null)?.code === ErrorCode.JobBelongsToJobScheduler) return new InvalidError('Cannot remove a schedule\'s next run: pause the schedule instead');
+  if (/locked by another worker/.test((err as Error | null)?.message ?? '')) return new InvalidError('Cannot remove an active job');
+  return err;
 }
 
 const summary = (job: Job, state?: string) => ({
@@ -131,7 +142,9 @@ export class QueuesService {
     const job = await this.job(queueName, jobId);
     if (await job.isActive()) throw new InvalidError('Cannot remove an active job');
     await this.audited(async (tx, audit) => {
-      await job.remove();
+      await job.remove().catch((err: unknown) => {
+        throw removalRefused(err);
+      });
       // Its work is given up, as if out of attempts: else the relay's checks for lost work (a relayed
       // job gone from Redis) add it back within minutes, as they did before bulk remove settled them.
       const outboxId = outboxIdOf(job.id);

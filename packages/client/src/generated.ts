@@ -99,7 +99,7 @@ export interface paths {
         put?: never;
         post?: never;
         /**
-         * Remove a job (not an active one)
+         * Remove a job (not an active one, nor a schedule's next run)
          * @description ADMIN only. Rate limit `admin.jobs` (per user per minute).
          */
         delete: operations["deleteAdminJobsQueueNameJobId"];
@@ -3253,7 +3253,7 @@ export interface operations {
                     "application/json": components["schemas"]["Success"];
                 };
             };
-            /** @description Cannot remove an active job */
+            /** @description Cannot remove an active job (or a schedule's next run: pause the schedule instead) */
             400: {
                 headers: {
                     [name: string]: unknown;
