@@ -6,6 +6,11 @@
  *    database (the bare-COPY baseline of ingestion), then VACUUM ANALYZE.
  * 2. POST /api/analytics/events through the real service (api role, rate limits off): BENCH_HTTP_EVENTS
  *    events in batches of 500, BENCH_HTTP_CONCURRENCY requests at a time; the ratio to the COPY rate.
+ *    Then BENCH_ROUNDS (5) rounds, each a COPY of BENCH_HTTP_EVENTS rows (two streams, as in 1, into
+ *    the partition the HTTP events go to) and as many events over HTTP, in alternating order: the
+ *    ratio of each round, their median and spread (ingestion.rounds). Part 2's single ratio set a
+ *    minute-long COPY against a 2-3 s HTTP phase minutes later; on a shared machine the COPY rate
+ *    moved 68-120 k rows/s between runs, so one ratio said more about the load than the code.
  * 3. Hourly, daily, weekly and monthly rollups of periods inside the data, each timed against the bare
  *    INSERT … SELECT … GROUP BY of the same metrics into a copy of the rollup table (same indexes),
  *    one per level, for the same period (target ≤ 1.5×), and a second (no-change) run.
@@ -28,13 +33,14 @@ import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { intEnv } from './lib/env.js';
-import { clientEvents, EVENT_COLUMNS, eventRows, makeCatalog, percentile } from './lib/analytics-data.js';
+import { clientEvents, EVENT_COLUMNS, eventRows, makeCatalog, percentile, type Catalog } from './lib/analytics-data.js';
 import { copyInParallel, createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
 
 const EVENTS = intEnv('BENCH_EVENTS', 5_000_000);
 const HTTP_EVENTS = intEnv('BENCH_HTTP_EVENTS', 100_000);
 const HTTP_CONCURRENCY = intEnv('BENCH_HTTP_CONCURRENCY', 8);
 const READS = intEnv('BENCH_READS', 1_000);
+const ROUNDS = intEnv('BENCH_ROUNDS', 5);
 // BENCH_ONLY=ingestion stops after part 1 (COPY baseline and HTTP ingestion): a minute instead of six.
 const INGESTION_ONLY = process.env.BENCH_ONLY === 'ingestion';
 const DAYS = 30;
@@ -84,9 +90,9 @@ async function timeRollup(app: App, pool: pg.Pool, type: PeriodType, start: Date
   return { events: first.recordsProcessed, rows: first.recordsCreated, seconds: round(herald, 3), baselineSeconds: round(bare, 3), ratio: round(herald / bare), rerunSeconds: round(rerun, 3) };
 }
 
-async function ingestOverHttp(app: App, token: string) {
+async function ingestOverHttp(app: App, token: string, seed = 7) {
   const catalog = makeCatalog(0.2);
-  const events = clientEvents(7, HTTP_EVENTS, catalog);
+  const events = clientEvents(seed, HTTP_EVENTS, catalog);
   const bodies = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => JSON.stringify({ events: events.slice(i * BATCH, (i + 1) * BATCH) }));
   let next = 0;
   const t0 = performance.now();
@@ -101,6 +107,50 @@ async function ingestOverHttp(app: App, token: string) {
   const s = seconds(t0);
   return { events: events.length, batch: BATCH, concurrency: HTTP_CONCURRENCY, seconds: round(s), eventsPerSec: Math.round(events.length / s) };
 }
+
+/**
+ * COPY and HTTP of the same number of rows, interleaved in ROUNDS rounds (the first COPY first, the
+ * next HTTP first, and so on), so each ratio compares two phases a few seconds apart. The COPY rows
+ * fall in the last hour (or since the month began) of the current month: the partition, and so the
+ * index sizes, the HTTP events (occurred now) are written to.
+ */
+async function interleavedRounds(app: App, token: string, url: string, catalog: Catalog) {
+  const runs: Array<{ first: 'copy' | 'http'; copyRowsPerSec: number; httpEventsPerSec: number; ratio: number }> = [];
+  const copyRound = async (n: number) => {
+    const now = Date.now();
+    const from = Math.max(periodStartOf('monthly', new Date(now)).getTime(), now - HOUR_MS);
+    const half = Math.ceil(HTTP_EVENTS / 2);
+    const t0 = performance.now();
+    const rows = await copyInParallel(url, 'analytics_events', EVENT_COLUMNS,
+      [0, 1].map((k) => eventRows(100 + n * 2 + k, Math.min(half, HTTP_EVENTS - k * half), new Date(from), Math.max(60_000, now - from), catalog)),
+      { label: `round ${n + 1} COPY`, total: HTTP_EVENTS });
+    return Math.round(rows / seconds(t0));
+  };
+  for (let n = 0; n < ROUNDS; n++) {
+    const first = n % 2 === 0 ? 'copy' : 'http';
+    let copyRowsPerSec = 0;
+    let httpEventsPerSec = 0;
+    for (const phase of first === 'copy' ? ['copy', 'http'] : ['http', 'copy']) {
+      if (phase === 'copy') copyRowsPerSec = await copyRound(n);
+      else httpEventsPerSec = (await ingestOverHttp(app, token, 1_000 + n)).eventsPerSec;
+    }
+    const ratio = round(httpEventsPerSec / copyRowsPerSec, 3);
+    log(`round ${n + 1}/${ROUNDS} (${first} first): COPY ${copyRowsPerSec} rows/s, HTTP ${httpEventsPerSec} events/s, ratio ${ratio}`);
+    runs.push({ first, copyRowsPerSec, httpEventsPerSec, ratio });
+  }
+  const ratios = runs.map((r) => r.ratio);
+  return {
+    rounds: ROUNDS, rowsEach: HTTP_EVENTS, runs,
+    ratioMedian: median(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios),
+    copyRowsPerSecMedian: median(runs.map((r) => r.copyRowsPerSec)), httpEventsPerSecMedian: median(runs.map((r) => r.httpEventsPerSec)),
+  };
+}
+
+const median = (values: readonly number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : round((sorted[mid - 1]! + sorted[mid]!) / 2, 3);
+};
 
 async function readLatencies(app: App, token: string, path: string, requests = READS): Promise<{ requests: number; p50Ms: number; p99Ms: number; maxMs: number }> {
   const times: number[] = [];
@@ -146,7 +196,9 @@ async function main() {
     log(`HTTP ingestion: ${HTTP_EVENTS} events`);
     const http = await ingestOverHttp(app, token);
     const copy = { rows: copied, seconds: round(copySeconds), rowsPerSec: Math.round(copied / copySeconds) };
-    const ingestion = { bareCopy: copy, http, ratioToCopy: round(http.eventsPerSec / copy.rowsPerSec, 3) };
+    log(`interleaved rounds: ${ROUNDS} × (COPY ${HTTP_EVENTS} rows, HTTP ${HTTP_EVENTS} events)`);
+    const rounds = ROUNDS > 0 ? await interleavedRounds(app, token, database.url, catalog) : null;
+    const ingestion = { bareCopy: copy, http, ratioToCopy: round(http.eventsPerSec / copy.rowsPerSec, 3), ...(rounds ? { rounds } : {}) };
     const machine = () => ({ cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((n) => round(n)) });
     if (INGESTION_ONLY) {
       process.stdout.write(`${JSON.stringify({ benchmark: 'analytics', only: 'ingestion', date: new Date().toISOString(), machine: machine(), ingestion }, null, 2)}\n`);
