@@ -44,6 +44,15 @@ function removalRefused(err: unknown): unknown {
   return err;
 }
 
+/**
+ * BullMQ's refusal of a retry: the job is no longer failed (another admin retried it since the
+ * check; code -3) or gone (-1). The route's 400, as when the check itself finds it not failed.
+ */
+function retryRefused(err: unknown): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === ErrorCode.JobNotInState || code === ErrorCode.JobNotExist ? new InvalidError('Cannot retry job') : err;
+}
+
 const summary = (job: Job, state?: string) => ({
   id: job.id, name: job.name, state: state ?? null, attemptsMade: job.attemptsMade, progress: job.progress,
   timestamp: job.timestamp, processedOn: job.processedOn ?? null, finishedOn: job.finishedOn ?? null, failedReason: job.failedReason || null,
@@ -130,7 +139,9 @@ export class QueuesService {
     const job = await this.job(queueName, jobId);
     if (!(await job.isFailed())) throw new InvalidError('Cannot retry job');
     return this.audited(async (tx, audit) => {
-      await job.retry('failed');
+      await job.retry('failed').catch((err: unknown) => {
+        throw retryRefused(err);
+      });
       const outboxId = outboxIdOf(job.id);
       if (outboxId) await reopenOutboxFailed(tx, [outboxId]);
       await audit.record({ adminId, action: 'job.retry', queue: queueName, jobId });
