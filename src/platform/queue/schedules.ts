@@ -217,7 +217,10 @@ export class ScheduleKeeper {
       for (const s of missing) {
         // Under the row lock, as of the state then: a schedule paused since the read is not restored.
         const done = await this.locked(s.id, async (state) => {
-          if (state?.pausedAt) return false;
+          if (state?.pausedAt) return 'paused' as const;
+          // Another scheduler process repaired it while this one waited for the lock: one restore,
+          // counted once (herald_schedules_restored_total is summed over processes).
+          if ((await queues.get(s.queue).getJobScheduler(s.id))?.next) return 'present' as const;
           // The catch-up first: if the restore fails, the next round finds it missing again.
           const since = this.untakenFrom.get(s.id);
           const runAt = previousRun(s, now);
@@ -227,13 +230,14 @@ export class ScheduleKeeper {
             caughtUp.push({ schedule: s.id, runAt: new Date(runAt).toISOString() });
           }
           await restoreSchedule(queues, s);
-          return true;
+          return 'restored' as const;
         });
-        if (!done) {
+        if (done === 'paused') {
           this.untakenFrom.delete(s.id);
           continue;
         }
         this.untakenFrom.set(s.id, now);
+        if (done === 'present') continue;
         restored.push(s.id);
         this.deps.onRestored?.(s.id, s.queue);
       }
