@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scheduleStates, withScheduleState } from '../../src/platform/queue/schedule-state.js';
-import { SCHEDULES, ScheduleKeeper } from '../../src/platform/queue/schedules.js';
+import { SCHEDULES, ScheduleKeeper, upsertSchedules } from '../../src/platform/queue/schedules.js';
 import { createTestApp, type TestApp } from '../helpers/context.js';
 
 /**
@@ -12,7 +12,8 @@ import { createTestApp, type TestApp } from '../helpers/context.js';
  */
 let t: TestApp;
 beforeAll(async () => {
-  t = await createTestApp({ SCHEDULE_CHECK_MS: '60000' }, { roles: ['api', 'scheduler'] });
+  // No scheduler role: the app's own keeper would repair the loss in its first round too.
+  t = await createTestApp({ SCHEDULE_CHECK_MS: '60000' }, { roles: ['api'] });
 });
 afterAll(async () => t?.close());
 
@@ -37,6 +38,7 @@ describe('two keepers repairing one loss', () => {
       onRestored: (id) => counted.push(id),
     });
     const queue = t.app.queues.get(sweep.queue);
+    await upsertSchedules(t.app.queues, [sweep]);
     expect((await queue.getJobScheduler(sweep.id))?.next).toBeTruthy();
     await queue.removeJobScheduler(sweep.id);
     const [a, b] = await Promise.all([keeper().check(), keeper().check()]);
