@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { Repository } from '../platform/db/repository.js';
 
 export interface AuditEntry {
@@ -10,6 +11,16 @@ export interface AuditEntry {
 
 /** Every state-changing admin call on the job system, with who and when. */
 export class AuditRepository extends Repository {
+  /**
+   * Throws unless the audit log can be written now (one round trip to the primary). An admin's
+   * change to Redis asks first: with PostgreSQL away it changes nothing, where changing Redis and
+   * then failing to record it answered an error for a change that happened, unaudited. Asked
+   * outside any transaction, so a change waiting for Redis holds no PostgreSQL connection.
+   */
+  async reachable(): Promise<void> {
+    await sql`SELECT 1`.execute(this.db);
+  }
+
   async record(e: AuditEntry): Promise<void> {
     await this.db.insertInto('admin_audit').values({
       admin_id: e.adminId, action: e.action, queue: e.queue ?? null, job_id: e.jobId ?? null, details: JSON.stringify(e.details ?? {}),

@@ -1,6 +1,4 @@
 import { ErrorCode, type Job, type JobType } from 'bullmq';
-import { sql } from 'kysely';
-import type { Tx } from '../platform/db/client.js';
 import { InvalidError, NotFoundError } from '../platform/errors.js';
 import { listWorkers } from '../platform/queue/heartbeat.js';
 import { markManyOutboxFailed, outboxIdOf, reopenOutboxFailed } from '../platform/queue/outbox.js';
@@ -120,49 +118,32 @@ export class QueuesService {
     };
   }
 
-  /**
-   * Runs an operation that changes Redis inside the transaction that audits it (and settles its
-   * outbox rows): with PostgreSQL away it changes nothing. Acting first and auditing after, a
-   * pause, retry, removal, promotion or clean happened, answered an error and left no audit entry
-   * (a removed relayed job's open outbox row then had the relay add it back). A clean or a
-   * promotion reads Redis page by page: a server-wide idle_in_transaction_session_timeout must not
-   * end it midway (turned off for it, as the lock holders do).
-   */
-  private audited<T>(work: (tx: Tx, audit: AuditRepository) => Promise<T>): Promise<T> {
-    return this.deps.db.transaction().execute(async (tx) => {
-      await sql`SET LOCAL idle_in_transaction_session_timeout = 0`.execute(tx);
-      return work(tx, this.deps.audit.in(tx));
-    });
-  }
-
   async retry(adminId: string, queueName: string, jobId: string) {
     const job = await this.job(queueName, jobId);
     if (!(await job.isFailed())) throw new InvalidError('Cannot retry job');
-    return this.audited(async (tx, audit) => {
-      await job.retry('failed').catch((err: unknown) => {
-        throw retryRefused(err);
-      });
-      const outboxId = outboxIdOf(job.id);
-      if (outboxId) await reopenOutboxFailed(tx, [outboxId]);
-      await audit.record({ adminId, action: 'job.retry', queue: queueName, jobId });
-      return { jobId, status: 'retried' as const };
+    await this.deps.audit.reachable();
+    await job.retry('failed').catch((err: unknown) => {
+      throw retryRefused(err);
     });
+    const outboxId = outboxIdOf(job.id);
+    if (outboxId) await reopenOutboxFailed(this.deps.db, [outboxId]);
+    await this.deps.audit.record({ adminId, action: 'job.retry', queue: queueName, jobId });
+    return { jobId, status: 'retried' as const };
   }
 
   async remove(adminId: string, queueName: string, jobId: string) {
     const job = await this.job(queueName, jobId);
     if (await job.isActive()) throw new InvalidError('Cannot remove an active job');
-    await this.audited(async (tx, audit) => {
-      await job.remove().catch((err: unknown) => {
-        throw removalRefused(err);
-      });
-      // Its work is given up, as if out of attempts: else the relay's checks for lost work (a relayed
-      // job gone from Redis) add it back within minutes, as they did before bulk remove settled them.
-      const outboxId = outboxIdOf(job.id);
-      if (outboxId) await markManyOutboxFailed(tx, [outboxId]);
-      else if (job.id && !job.repeatJobKey) await failManyJobRows(tx, queueName as QueueName, [job.id]);
-      await audit.record({ adminId, action: 'job.remove', queue: queueName, jobId });
+    await this.deps.audit.reachable();
+    await job.remove().catch((err: unknown) => {
+      throw removalRefused(err);
     });
+    // Its work is given up, as if out of attempts: else the relay's checks for lost work (a relayed
+    // job gone from Redis) add it back within minutes, as they did before bulk remove settled them.
+    const outboxId = outboxIdOf(job.id);
+    if (outboxId) await markManyOutboxFailed(this.deps.db, [outboxId]);
+    else if (job.id && !job.repeatJobKey) await failManyJobRows(this.deps.db, queueName as QueueName, [job.id]);
+    await this.deps.audit.record({ adminId, action: 'job.remove', queue: queueName, jobId });
   }
 
   /**
@@ -187,11 +168,10 @@ export class QueuesService {
 
   async promoteDelayed(adminId: string, queueName: string) {
     const q = this.queue(queueName);
-    return this.audited(async (_tx, audit) => {
-      const count = await this.promoteAll(q);
-      await audit.record({ adminId, action: 'queue.promote', queue: queueName, details: { count } });
-      return { count };
-    });
+    await this.deps.audit.reachable();
+    const count = await this.promoteAll(q);
+    await this.deps.audit.record({ adminId, action: 'queue.promote', queue: queueName, details: { count } });
+    return { count };
   }
 
   private async promoteAll(q: ReturnType<QueuesService['queue']>): Promise<number> {
@@ -218,21 +198,19 @@ export class QueuesService {
 
   async setPaused(adminId: string, queueName: string, paused: boolean) {
     const q = this.queue(queueName);
-    return this.audited(async (_tx, audit) => {
-      if (paused) await q.pause();
-      else await q.resume();
-      await audit.record({ adminId, action: paused ? 'queue.pause' : 'queue.resume', queue: queueName });
-      return { paused };
-    });
+    await this.deps.audit.reachable();
+    if (paused) await q.pause();
+    else await q.resume();
+    await this.deps.audit.record({ adminId, action: paused ? 'queue.pause' : 'queue.resume', queue: queueName });
+    return { paused };
   }
 
   async clean(adminId: string, queueName: string, state: (typeof CLEANABLE)[number], olderThanMs: number) {
     const q = this.queue(queueName);
-    return this.audited(async (_tx, audit) => {
-      const removed = await this.cleanAll(q, state, olderThanMs);
-      await audit.record({ adminId, action: 'queue.clean', queue: queueName, details: { state, olderThanMs, removed } });
-      return { removed };
-    });
+    await this.deps.audit.reachable();
+    const removed = await this.cleanAll(q, state, olderThanMs);
+    await this.deps.audit.record({ adminId, action: 'queue.clean', queue: queueName, details: { state, olderThanMs, removed } });
+    return { removed };
   }
 
   private async cleanAll(q: ReturnType<QueuesService['queue']>, state: (typeof CLEANABLE)[number], olderThanMs: number): Promise<number> {

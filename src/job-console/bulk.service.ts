@@ -1,6 +1,5 @@
 import type { Job, Queue } from 'bullmq';
 import type { AuditRepository } from '../admin/index.js';
-import type { Tx } from '../platform/db/client.js';
 import { InvalidError, NotFoundError } from '../platform/errors.js';
 import type { Platform } from '../platform/module.js';
 import { markManyOutboxFailed, outboxIdOf, reopenOutboxFailed } from '../platform/queue/outbox.js';
@@ -13,7 +12,7 @@ import {
 import { claim, release, scanPage, stillThere, type ScanFrom, type ScannedEntry } from './bulk.scan.js';
 
 export interface BulkServiceDeps extends Pick<Platform, 'db' | 'queues' | 'redis'> {
-  readonly audit: Pick<AuditRepository, 'in'>;
+  readonly audit: Pick<AuditRepository, 'reachable' | 'record'>;
   /** JOB_BULK_PAGE_SIZE: jobs read per page, and at most this many acted on per step. */
   readonly pageSize: number;
   /** Pages a step reads at most (10): what one request costs, however sparse the matches. */
@@ -183,21 +182,18 @@ export class BulkService {
       ended = page.ended || page.jobs.length === 0;
     }
 
+    // With PostgreSQL away the step acts on nothing. (Acting first, it promoted, removed or retried
+    // its jobs in Redis and then failed to audit them or to settle a removed job's outbox row, which
+    // the relay then added back: an error for a step that happened, unaudited.)
+    await this.deps.audit.reachable();
+    const outcome = await this.apply(input.action, queueName as QueueName, queue, state, taken);
     const matched = cursor.matched + taken.length;
+    const total = { acted: cursor.acted + outcome.acted, skipped: cursor.skipped + outcome.skipped };
     const done = moreThanExpected || (ended && !full);
     const next = state === 'waiting' ? anchor : from;
-    // The step acts inside the transaction that audits it and settles its outbox rows: with
-    // PostgreSQL away it acts on nothing. (Acting first, it promoted, removed or retried its jobs
-    // in Redis and then failed to audit them or to settle a removed job's outbox row, which the
-    // relay then added back: an error for a step that happened, unaudited.)
-    const { outcome, total } = await this.deps.db.transaction().execute(async (tx) => {
-      const acted = await this.apply(tx, input.action, queueName as QueueName, queue, state, taken);
-      const sum = { acted: cursor.acted + acted.acted, skipped: cursor.skipped + acted.skipped };
-      await this.deps.audit.in(tx).record({
-        adminId, action: `queue.bulk.${input.action}`, queue: queueName,
-        details: { state, filter: input.filter, asOf: new Date(asOf).toISOString(), expected: input.expected, acted: acted.acted, skipped: acted.skipped, total: sum, done, moreThanExpected },
-      });
-      return { outcome: acted, total: sum };
+    await this.deps.audit.record({
+      adminId, action: `queue.bulk.${input.action}`, queue: queueName,
+      details: { state, filter: input.filter, asOf: new Date(asOf).toISOString(), expected: input.expected, acted: outcome.acted, skipped: outcome.skipped, total, done, moreThanExpected },
     });
     return {
       acted: outcome.acted, skipped: outcome.skipped, total, remaining: done ? 0 : budgetLeft(input.expected, matched), done, moreThanExpected,
@@ -211,7 +207,7 @@ export class BulkService {
    * atomically (retry: still failed; promote: still delayed; remove: not locked by a worker).
    * Whatever moved meanwhile is skipped. Every claim is released once its job is settled.
    */
-  private async apply(tx: Tx, action: BulkAction, queueName: QueueName, queue: Queue, state: BulkState, jobs: readonly ScannedEntry[]): Promise<{ acted: number; skipped: number }> {
+  private async apply(action: BulkAction, queueName: QueueName, queue: Queue, state: BulkState, jobs: readonly ScannedEntry[]): Promise<{ acted: number; skipped: number }> {
     const claimed: ScannedEntry[] = [];
     await inChunks(jobs, CONCURRENCY, async (job) => {
       if (await claim(this.deps.redis, queue, state, job)) claimed.push(job);
@@ -220,7 +216,7 @@ export class BulkService {
     const removed: string[] = [];
     if (action === 'retry') {
       // As retryAllFailed: the outbox rows of relayed jobs are live work again before the jobs are.
-      await reopenOutboxFailed(tx, claimed.map((j) => outboxIdOf(j.id)).filter((id): id is string => id !== null));
+      await reopenOutboxFailed(this.deps.db, claimed.map((j) => outboxIdOf(j.id)).filter((id): id is string => id !== null));
     }
     await inChunks(claimed, CONCURRENCY, async (job) => {
       const done = await this.one(action, queue, state, job).catch(() => false);
@@ -236,8 +232,8 @@ export class BulkService {
       // settled as failed, else the relay would add a removed waiting or delayed job again (its
       // stale check finds it missing from Redis). As a job failed for good: retry-failed skips it.
       const outboxIds = removed.map(outboxIdOf).filter((id): id is string => id !== null);
-      await markManyOutboxFailed(tx, outboxIds);
-      await failManyJobRows(tx, queueName, removed.filter((id) => outboxIdOf(id) === null));
+      await markManyOutboxFailed(this.deps.db, outboxIds);
+      await failManyJobRows(this.deps.db, queueName, removed.filter((id) => outboxIdOf(id) === null));
     }
     return { acted, skipped: jobs.length - acted };
   }

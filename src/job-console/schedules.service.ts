@@ -16,7 +16,7 @@ export interface SchedulesServiceDeps extends Pick<Platform, 'db' | 'queues'> {
 /** Running jobs looked at for a schedule's live run: a queue's active list is its workers' concurrency. */
 const ACTIVE_SCAN = 500;
 
-/** How long a pause, a resume or a run now waits for Redis while it holds a transaction (and a pool connection). */
+/** How long a pause or resume waits for Redis while it holds the schedule's row (and a pool connection), and a run now for its answer. */
 const REDIS_WAIT_MS = 5_000;
 export const SCHEDULE_NOT_CHANGED = 'Redis is unreachable: the schedule was not changed';
 export const RUN_NOT_QUEUED = 'Redis is unreachable: the run was not queued';
@@ -118,11 +118,10 @@ export class SchedulesService {
    * two admins at once get the run already waiting (`deduplicated`); the WorkerPool frees the key
    * when the run starts, so a click while it runs queues the next one. Every request is audited.
    *
-   * The job is added inside the transaction that audits it: with PostgreSQL away nothing is queued
-   * (added first and audited after, the run went to Redis, the audit failed, and the admin was
-   * told of an error for a run that happened, unaudited). Redis is waited for at most
-   * REDIS_WAIT_MS (503, as pause and resume); should it take the job once back, that run is
-   * audited then (`late`).
+   * With PostgreSQL away nothing is queued (added first and audited after, the run went to
+   * Redis, the audit failed, and the admin was told of an error for a run that happened,
+   * unaudited). Redis is waited for at most REDIS_WAIT_MS (503, as pause and resume), holding no
+   * PostgreSQL connection; should it take the job once back, that run is audited then (`late`).
    */
   async runNow(adminId: string, id: string, now = Date.now()): Promise<{ jobId: string; deduplicated: boolean }> {
     const s = this.schedule(id);
@@ -133,23 +132,22 @@ export class SchedulesService {
     const at = Math.max(now, this.lastRunAt + 1);
     this.lastRunAt = at;
     const requested = manualRunJobId(s.id, at);
-    const audit = (audits: AuditRepository, jobId: string, late: boolean) => {
+    const audit = (jobId: string, late: boolean) => {
       const deduplicated = jobId !== requested;
-      return audits.record({ adminId, action: 'schedule.run', queue: s.queue, jobId, details: { schedule: s.id, deduplicated, ...(late ? { late } : {}) } })
+      return this.deps.audit.record({ adminId, action: 'schedule.run', queue: s.queue, jobId, details: { schedule: s.id, deduplicated, ...(late ? { late } : {}) } })
         .then(() => ({ jobId, deduplicated }));
     };
-    return this.deps.db.transaction().execute(async (tx) => {
-      const adding = this.deps.queues.get(s.queue).add(s.job, s.data, { jobId: requested, deduplication: { id: manualRunDedupId(s.id) } });
-      let job: Job;
-      try {
-        job = await redisInTime(adding, RUN_NOT_QUEUED);
-      } catch (err) {
-        // Past the wait (or refused): if Redis still takes it, that run is audited when it does.
-        void adding.then((late) => audit(this.deps.audit, late.id ?? requested, true)).catch(() => undefined);
-        throw err;
-      }
-      return audit(this.deps.audit.in(tx), job.id ?? requested, false);
-    });
+    await this.deps.audit.reachable();
+    const adding = this.deps.queues.get(s.queue).add(s.job, s.data, { jobId: requested, deduplication: { id: manualRunDedupId(s.id) } });
+    let job: Job;
+    try {
+      job = await redisInTime(adding, RUN_NOT_QUEUED);
+    } catch (err) {
+      // Past the wait (or refused): if Redis still takes it, that run is audited when it does.
+      void adding.then((late) => audit(late.id ?? requested, true)).catch(() => undefined);
+      throw err;
+    }
+    return audit(job.id ?? requested, false);
   }
 
   /** The last RUNS_SHOWN runs, newest first: a waiting or running one from Redis, then job history's. */
