@@ -2,7 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import tls from 'node:tls';
-import { dataOf, ehloKeywords, envelopeError, readReplies, smtpError, type SmtpError, type SmtpReply } from './smtp.rules.js';
+import { dataOf, ehloKeywords, envelopeError, MAX_REPLY, ReplyReader, smtpError, type SmtpError, type SmtpReply } from './smtp.rules.js';
 
 /**
  * herald's own pooled SMTP client for the messages mime.ts composes (issue 21). nodemailer's
@@ -47,7 +47,7 @@ type Waiter = { resolve(reply: SmtpReply): void; reject(err: Error): void };
 class Connection {
   private socket: net.Socket | null = null;
   private decoder = new StringDecoder('utf8');
-  private input = '';
+  private reader = new ReplyReader();
   private readonly waiters: Waiter[] = [];
   private failure: SmtpError | null = null;
   private readonly failed: Promise<never>;
@@ -188,11 +188,16 @@ class Connection {
     }
   }
 
-  /** Reads replies from `socket` from now on (the plain socket's listeners go with a STARTTLS upgrade). */
+  /**
+   * Reads replies from `socket` from now on (the plain socket's listeners go with a STARTTLS
+   * upgrade). What the plain socket sent after STARTTLS's 220 is dropped (RFC 3207 §6): a man in
+   * the middle could otherwise start the first reply the TLS session reads (its EHLO keywords).
+   */
   private attach(socket: net.Socket): void {
     this.socket?.removeAllListeners('data').removeAllListeners('close').removeAllListeners('timeout').setTimeout(0);
     this.socket = socket;
     this.decoder = new StringDecoder('utf8');
+    this.reader = new ReplyReader();
     socket.setNoDelay(true);
     socket.setTimeout(this.o.timeoutMs * 3);
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -202,8 +207,12 @@ class Connection {
   }
 
   private onData(chunk: Buffer): void {
-    const { replies, rest } = readReplies(this.input + this.decoder.write(chunk));
-    this.input = rest;
+    const replies = this.reader.push(this.decoder.write(chunk));
+    // A reply that never ends would grow until the worker runs out of memory (nodemailer's limit).
+    if (this.reader.pending > MAX_REPLY || replies.some((r) => r.text.length > MAX_REPLY)) {
+      this.fail(smtpError('Server response exceeds maximum allowed size', 'EPROTOCOL', null, 'CONN'));
+      return;
+    }
     for (const reply of replies) {
       const waiter = this.waiters.shift();
       if (waiter) waiter.resolve(reply);

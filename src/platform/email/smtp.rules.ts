@@ -21,28 +21,58 @@ export interface SmtpError extends Error {
 }
 
 /**
- * The complete replies at the start of `input` and what is left of it (a reply not yet ended).
- * A line `NNN-…` continues a reply, `NNN …` or a bare `NNN` ends it; a line without a code ends
- * it as code 0, which the client treats as a protocol error.
+ * Replies out of what a server sends, chunk by chunk. A line `NNN-…` continues a reply, `NNN …` or
+ * a bare `NNN` ends it; a line without a code ends it as code 0, which the client treats as a
+ * protocol error. Each character is looked at once: an unfinished reply's complete lines are kept
+ * as lines and only its last, unfinished line as text, so a reply that never ends costs its length,
+ * not its length squared (the client drops it past MAX_REPLY, as nodemailer does).
  */
-export function readReplies(input: string): { replies: SmtpReply[]; rest: string } {
-  const replies: SmtpReply[] = [];
-  let start = 0;
-  // Where the reply being read began: its first lines stay in `rest` until its last line arrives.
-  let replyStart = 0;
-  let lines: string[] = [];
-  for (;;) {
-    const end = input.indexOf('\n', start);
-    if (end < 0) break;
-    lines.push(input.slice(start, input.charCodeAt(end - 1) === 13 ? end - 1 : end));
-    start = end + 1;
-    const line = lines[lines.length - 1]!;
-    if (/^\d{3}-/.test(line)) continue;
-    replies.push({ code: /^\d{3}(?: |$)/.test(line) ? Number(line.slice(0, 3)) : 0, text: lines.join('\n') });
-    lines = [];
-    replyStart = start;
+export class ReplyReader {
+  private lines: string[] = [];
+  private held = 0;
+  private partial = '';
+
+  /** The characters of the unfinished reply. */
+  get pending(): number {
+    return this.held + this.partial.length;
   }
-  return { replies, rest: input.slice(replyStart) };
+
+  /** The unfinished reply as received (CRLF line ends). */
+  get rest(): string {
+    return this.lines.map((line) => `${line}\r\n`).join('') + this.partial;
+  }
+
+  /** The replies `text` completes. */
+  push(text: string): SmtpReply[] {
+    const replies: SmtpReply[] = [];
+    let start = 0;
+    for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
+      let line = this.partial + text.slice(start, end);
+      this.partial = '';
+      start = end + 1;
+      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      this.lines.push(line);
+      if (/^\d{3}-/.test(line)) {
+        this.held += line.length + 1;
+        continue;
+      }
+      replies.push({ code: /^\d{3}(?: |$)/.test(line) ? Number(line.slice(0, 3)) : 0, text: this.lines.join('\n') });
+      this.lines = [];
+      this.held = 0;
+    }
+    this.partial += text.slice(start);
+    return replies;
+  }
+}
+
+/** The longest reply the client reads (characters; nodemailer's limit): a longer one closes the connection. */
+export const MAX_REPLY = 1024 * 1024;
+
+/** The complete replies at the start of `input` and what is left of it (a reply not yet ended). */
+export function readReplies(input: string): { replies: SmtpReply[]; rest: string } {
+  const reader = new ReplyReader();
+  const replies = reader.push(input);
+  return { replies, rest: reader.rest };
 }
 
 /** EHLO's keywords (PIPELINING, STARTTLS, SIZE …), upper-cased, from the reply's lines after the first. */
