@@ -169,12 +169,6 @@ export class QueuesService {
   async promoteDelayed(adminId: string, queueName: string) {
     const q = this.queue(queueName);
     await this.deps.audit.reachable();
-    const count = await this.promoteAll(q);
-    await this.deps.audit.record({ adminId, action: 'queue.promote', queue: queueName, details: { count } });
-    return { count };
-  }
-
-  private async promoteAll(q: ReturnType<QueuesService['queue']>): Promise<number> {
     let count = 0;
     // Promoted jobs leave the delayed set, so the next page starts after the ones left in place:
     // scheduler iterations (promoting them would run a schedule early). A job that left the set
@@ -193,7 +187,8 @@ export class QueuesService {
         if (job && await job.promote().then(() => true, () => false)) count++;
       }
     }
-    return count;
+    await this.deps.audit.record({ adminId, action: 'queue.promote', queue: queueName, details: { count } });
+    return { count };
   }
 
   async setPaused(adminId: string, queueName: string, paused: boolean) {
@@ -208,12 +203,6 @@ export class QueuesService {
   async clean(adminId: string, queueName: string, state: (typeof CLEANABLE)[number], olderThanMs: number) {
     const q = this.queue(queueName);
     await this.deps.audit.reachable();
-    const removed = await this.cleanAll(q, state, olderThanMs);
-    await this.deps.audit.record({ adminId, action: 'queue.clean', queue: queueName, details: { state, olderThanMs, removed } });
-    return { removed };
-  }
-
-  private async cleanAll(q: ReturnType<QueuesService['queue']>, state: (typeof CLEANABLE)[number], olderThanMs: number): Promise<number> {
     // A page of ids per call; the rounds are bounded by what was there at the start, so a queue
     // that keeps filling cannot hold the request forever (the next clean takes the newcomers).
     const rounds = Math.ceil((await q.getJobCountByTypes(state)) / this.pageSize) + 1;
@@ -223,7 +212,8 @@ export class QueuesService {
       removed += ids.length;
       if (ids.length < this.pageSize) break;
     }
-    return removed;
+    await this.deps.audit.record({ adminId, action: 'queue.clean', queue: queueName, details: { state, olderThanMs, removed } });
+    return { removed };
   }
 
   /** Every schedule with its next run; a paused one (the job console's pause) is never overdue. */
