@@ -19,7 +19,8 @@ export const METRICS_RANGE_DOC = `from/to: ISO instants or dates (UTC), aligned 
 
 /** granularity (default hour), from, to; the range resolved with the clock read at each request. */
 export function metricsQuerySchema(clock: () => Date) {
-  return z.object({
+  // Strict, as the job search's: a misspelt parameter (`form=`) is refused, not silently the default range.
+  return z.strictObject({
     granularity: z.enum(GRANULARITIES).default('hour'),
     from: instant.optional(),
     to: instant.optional(),

@@ -236,6 +236,11 @@ describe('GET /api/admin/jobs/queues/:queue/metrics', () => {
     await bad('from=2025-10-01T00:00:00Z&to=2025-10-01T00:00:00Z', 'from', /must be before to/);
     await bad('granularity=minute&from=2025-10-01&to=2025-10-03', 'from', /2880 minute buckets, at most 2200/);
     await bad('granularity=hour&from=2025-01-01&to=2025-10-01', 'from', /at most 2200/);
+    // A misspelt or unknown parameter, and one given twice, as the job search refuses them.
+    const unknown = await get(`${path}?granularity=hour&form=2025-10-01`);
+    expect(unknown).toMatchObject({ status: 400, body: { success: false, error: 'Invalid query parameters' } });
+    expect(JSON.stringify(unknown.body.details)).toContain('form');
+    await bad('granularity=hour&granularity=day', 'granularity', /./);
     // 90 days hourly and 13 months daily fit.
     expect((await get(`${path}?granularity=hour&from=2025-07-01&to=2025-09-29`)).body.data.buckets).toHaveLength(2_160);
     expect((await get(`${path}?granularity=day&from=2024-09-01&to=2025-10-01`)).body.data.buckets).toHaveLength(395);
