@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifyRefusal } from '../../src/platform/email/bounce.rules.js';
+import { waitFor } from '../../src/platform/net.js';
 import { classifySmtpFailure } from '../../src/platform/email/circuit-breaker.rules.js';
 import { createSmtpTransport, PermanentEmailError, type MailTransport, type OutgoingMail } from '../../src/platform/email/transport.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
@@ -182,6 +183,20 @@ describe('herald SMTP client', () => {
     const m = mail();
     await transport.send(m);
     expect(sink.received.map((r) => r.messageId).slice(1)).toEqual([m.messageId]);
+  });
+
+  it('close() lets a message in flight finish and closes the idle connections at once', async () => {
+    const sink = await sinkOf({ delayMs: 300 });
+    const transport = createSmtpTransport(sink.url, { maxConnections: 2, timeoutMs: 2_000 });
+    await Promise.all([transport.send(mail()), transport.send(mail())]);
+    const m = mail();
+    const inFlight = transport.send(m);
+    // Its envelope is out (the sink saw the recipient) before close() is called.
+    await waitFor(async () => sink.offered.includes(m.to), 5_000, 5);
+    await transport.close();
+    await expect(inFlight).resolves.toMatchObject({ response: expect.stringMatching(/^250 /) });
+    expect(sink.received.map((r) => r.messageId)).toContain(m.messageId);
+    await expect(transport.send(mail())).rejects.toThrow(/closed/);
   });
 
   it('upgrades with STARTTLS when the server offers it, checking the certificate unless ?tls=insecure', async () => {

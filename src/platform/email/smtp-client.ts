@@ -222,6 +222,10 @@ class Connection {
   }
 }
 
+function closedError(): SmtpError {
+  return smtpError('Connection closed', 'ECONNECTION', null, 'CONN');
+}
+
 function sni(host: string): { servername?: string } {
   return net.isIP(host) === 0 ? { servername: host } : {};
 }
@@ -230,6 +234,8 @@ function sni(host: string): { servername?: string } {
 export class SmtpClient {
   private readonly idle: Connection[] = [];
   private readonly all = new Set<Connection>();
+  /** Connections carrying a message: close() lets each finish it (as nodemailer's pool does). */
+  private readonly busy = new Set<Connection>();
   private readonly queue: Array<{ resolve(c: Connection): void; reject(err: Error): void }> = [];
   private closed = false;
 
@@ -239,11 +245,14 @@ export class SmtpClient {
   async send(from: string, to: readonly string[], raw: string, retried = false): Promise<string> {
     const conn = await this.acquire();
     const reused = conn.used > 0;
+    this.busy.add(conn);
     try {
       const response = await conn.send(from, to, raw);
+      this.busy.delete(conn);
       this.release(conn);
       return response;
     } catch (err) {
+      this.busy.delete(conn);
       const e = err as SmtpError;
       // A refusal of this message leaves the session usable once reset; anything else (and a 421,
       // the server closing) ends it.
@@ -260,11 +269,14 @@ export class SmtpClient {
     }
   }
 
-  /** Closes every connection; a message in flight fails with a connection error. */
+  /**
+   * Closes the idle connections (and those still opening) now, and each connection carrying a
+   * message once that message is answered: cutting it could leave an accepted message unknown.
+   */
   async close(): Promise<void> {
     this.closed = true;
     for (const w of this.queue.splice(0)) w.reject(new Error('SMTP client closed'));
-    for (const c of [...this.all]) c.fail(smtpError('Connection closed', 'ECONNECTION', null, 'CONN'));
+    for (const c of [...this.all]) if (!this.busy.has(c)) c.fail(closedError());
   }
 
   private acquire(): Promise<Connection> {
@@ -290,6 +302,10 @@ export class SmtpClient {
 
   private release(conn: Connection): void {
     if (conn.dead) return;
+    if (this.closed) {
+      conn.fail(closedError());
+      return;
+    }
     const next = this.queue.shift();
     if (next) next.resolve(conn);
     else this.idle.push(conn);
