@@ -77,12 +77,15 @@ describe('copyAndCommit: COPY, statements and COMMIT in one round trip', () => {
     await inStep(prefix);
   });
 
-  it('a row that fails in the COPY, or a statement after it: nothing of the transaction is stored, the connection is in step', async () => {
+  it('a row that fails in the COPY, a statement after it, or a NUL in one: nothing of the transaction is stored, the connection is in step', async () => {
     const prefix = randomUUID();
     await expect(copyTransaction(single, (_tx, client) => copyAndCommit(client, 'COPY analytics_event_keys (key, created_at) FROM STDIN',
       `${prefix}-1\t2026-01-01T00:00:00Z\n${prefix}-2\tnot a time\n`, [`INSERT INTO analytics_event_keys (key) VALUES ('${prefix}-later')`]))).rejects.toThrow(/not a time/);
     await expect(copyTransaction(single, (_tx, client) => copyAndCommit(client, 'COPY analytics_event_keys (key) FROM STDIN',
       `${prefix}-3\n`, ['SELECT 1 / 0', `INSERT INTO analytics_event_keys (key) VALUES ('${prefix}-later')`]))).rejects.toThrow(/division by zero/);
+    // A NUL would end the Query message's text early: refused before anything is sent.
+    await expect(copyTransaction(single, (_tx, client) => copyAndCommit(client, 'COPY analytics_event_keys (key) FROM STDIN',
+      `${prefix}-4\n`, [`INSERT INTO analytics_event_keys (key) VALUES ('${prefix}-nul\u0000')`]))).rejects.toThrow(/NUL/);
     expect(await keysLike(prefix)).toEqual([]);
     await inStep(prefix);
   });

@@ -80,8 +80,11 @@ export function copyFrom(client: pg.PoolClient, statement: string, data: string)
  * error. The data is never read as a statement.
  */
 export function copyAndCommit(client: pg.PoolClient, statement: string, data: string, after: readonly string[] = []): Promise<number> {
+  const text = [statement, ...after, 'COMMIT'].join(';\n');
+  // The Query message ends its text at a NUL: PostgreSQL would refuse the message, say so here.
+  if (text.includes('\0')) return Promise.reject(new Error('copyAndCommit: a statement holds a NUL character'));
   return new Promise((resolve, reject) => {
-    client.query(new CopyAndCommit([statement, ...after, 'COMMIT'].join(';\n'), data, (err, tags) => {
+    client.query(new CopyAndCommit(text, data, (err, tags) => {
       if (err) return reject(err);
       // Only COMMIT's own tag says it committed (an aborted transaction answers COMMIT with ROLLBACK).
       if (tags.at(-1) !== 'COMMIT') return reject(new Error(`copyAndCommit: the transaction ended with ${tags.at(-1) ?? 'nothing'}`));
