@@ -57,7 +57,14 @@ export class SmtpSink {
    * 'smtps' speaks TLS from the first byte (smtp-server's self-signed localhost certificate).
    * `wire`: record the bytes clients send (`wire`).
    */
-  constructor(private readonly options: { delayMs?: number; plainReplies?: boolean; pipelining?: boolean; tls?: 'starttls' | 'smtps'; wire?: boolean } = {}) {}
+  constructor(private readonly options: {
+    delayMs?: number; plainReplies?: boolean; pipelining?: boolean; tls?: 'starttls' | 'smtps'; wire?: boolean;
+    /** Mail only after a login with these credentials, by one of `methods` (default PLAIN and LOGIN). */
+    auth?: { user: string; pass: string; methods?: string[] };
+  } = {}) {}
+
+  /** Each successful login's mechanism (PLAIN, LOGIN, CRAM-MD5 …). */
+  readonly logins: string[] = [];
 
   get url(): string {
     return `${this.options.tls === 'smtps' ? 'smtps' : 'smtp'}://127.0.0.1:${this.port}`;
@@ -67,7 +74,16 @@ export class SmtpSink {
     await this.unstall();
     this.port ||= await freePort();
     this.server = new SMTPServer({
-      authOptional: true,
+      authOptional: !this.options.auth,
+      authMethods: this.options.auth?.methods ?? ['PLAIN', 'LOGIN'],
+      allowInsecureAuth: true,
+      onAuth: (auth, _session, callback) => {
+        const want = this.options.auth;
+        const ok = want && auth.username === want.user && (auth.method === 'CRAM-MD5' ? auth.validatePassword(want.pass) : auth.password === want.pass);
+        if (!ok) return callback(Object.assign(new Error('Invalid username or password'), { responseCode: 535 }));
+        this.logins.push(auth.method);
+        callback(null, { user: auth.username });
+      },
       disabledCommands: this.options.tls === 'starttls' ? [] : ['STARTTLS'],
       secure: this.options.tls === 'smtps',
       hidePIPELINING: this.options.pipelining === false,

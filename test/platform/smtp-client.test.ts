@@ -215,6 +215,37 @@ describe('herald SMTP client', () => {
     expect(sink.secure).toEqual([true]);
   });
 
+  it('logs in with AUTH PLAIN, or LOGIN when that is all the server offers, after STARTTLS', async () => {
+    for (const methods of [['PLAIN', 'LOGIN'], ['LOGIN']]) {
+      const sink = await sinkOf({ tls: 'starttls', auth: { user: 'herald', pass: 'p@ss:word', methods } });
+      const transport = transportOf(`smtp://herald:${encodeURIComponent('p@ss:word')}@127.0.0.1:${sink.port}?tls=insecure`);
+      await transport.send(mail());
+      await transport.send(mail());
+      expect(sink.logins).toEqual([methods[0]]);
+      expect(sink.secure).toEqual([true, true]);
+    }
+  });
+
+  it('refused credentials are a connection failure of the transport (EAUTH), never a refusal of the message', async () => {
+    const sink = await sinkOf({ auth: { user: 'herald', pass: 'right' } });
+    const err = await transportOf(`smtp://herald:wrong@127.0.0.1:${sink.port}`).send(mail()).catch((e: unknown) => e);
+    expect(err).not.toBeInstanceOf(PermanentEmailError);
+    expect(err).toMatchObject({ code: 'EAUTH', responseCode: 535 });
+    expect(classifySmtpFailure(err)).toBe('connection');
+    expect(sink.offered).toEqual([]);
+  });
+
+  it('a server offering only mechanisms the client does not speak (CRAM-MD5) gets the message through nodemailer, once', async () => {
+    const sink = await sinkOf({ auth: { user: 'herald', pass: 'secret', methods: ['CRAM-MD5'] } });
+    const transport = transportOf(`smtp://herald:secret@127.0.0.1:${sink.port}`);
+    const first = mail();
+    await transport.send(first);
+    await transport.send(mail());
+    expect(sink.logins).toEqual(['CRAM-MD5']);
+    expect(sink.received.map((r) => r.messageId)[0]).toBe(first.messageId);
+    expect(sink.received).toHaveLength(2);
+  });
+
   it('a refused connection and a server that never greets fail within the timeout as connection failures', async () => {
     const sink = await sinkOf();
     await sink.stall();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classifyRefusal } from '../../src/platform/email/bounce.rules.js';
 import { classifySmtpFailure } from '../../src/platform/email/circuit-breaker.rules.js';
 import { isPermanentSmtpError } from '../../src/platform/email/transport.js';
-import { dataOf, ehloKeywords, envelopeError, readReplies, smtpError } from '../../src/platform/email/smtp.rules.js';
+import { authMechanism, dataOf, ehloKeywords, envelopeError, readReplies, smtpError } from '../../src/platform/email/smtp.rules.js';
 
 /** Issue 21: the pure parts of herald's SMTP client (smtp.rules.ts), app-free. */
 describe('readReplies', () => {
@@ -36,6 +36,18 @@ describe('ehloKeywords', () => {
   it('takes the first word of each line after the greeting line, upper-cased', () => {
     expect([...ehloKeywords({ code: 250, text: '250-mx.example Hello [127.0.0.1]\n250-pipelining\n250-SIZE 10485760\n250 STARTTLS' })]).toEqual(['PIPELINING', 'SIZE', 'STARTTLS']);
     expect(ehloKeywords({ code: 250, text: '250 mx.example' }).size).toBe(0);
+  });
+});
+
+describe('authMechanism', () => {
+  const ehlo = (...lines: string[]) => ({ code: 250, text: ['250-mx.example', ...lines.map((l, i) => `250${i === lines.length - 1 ? ' ' : '-'}${l}`)].join('\n') });
+  it('PLAIN when offered or when no AUTH is listed, else LOGIN, else none (as nodemailer orders them)', () => {
+    expect(authMechanism(ehlo('PIPELINING', 'AUTH LOGIN PLAIN'))).toBe('PLAIN');
+    expect(authMechanism(ehlo('AUTH=LOGIN', 'SIZE 100'))).toBe('LOGIN');
+    expect(authMechanism(ehlo('auth cram-md5 login'))).toBe('LOGIN');
+    expect(authMechanism(ehlo('PIPELINING'))).toBe('PLAIN');
+    expect(authMechanism(ehlo('AUTH CRAM-MD5 XOAUTH2'))).toBeNull();
+    expect(authMechanism(ehlo('AUTHX LOGIN'))).toBe('PLAIN');
   });
 });
 

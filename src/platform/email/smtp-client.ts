@@ -2,7 +2,7 @@ import net from 'node:net';
 import os from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import tls from 'node:tls';
-import { dataOf, ehloKeywords, envelopeError, MAX_REPLY, ReplyReader, smtpError, type SmtpError, type SmtpReply } from './smtp.rules.js';
+import { authMechanism, dataOf, ehloKeywords, envelopeError, MAX_REPLY, ReplyReader, smtpError, type SmtpError, type SmtpReply } from './smtp.rules.js';
 
 /**
  * herald's own pooled SMTP client for the messages mime.ts composes (issue 21). nodemailer's
@@ -17,7 +17,8 @@ import { dataOf, ehloKeywords, envelopeError, MAX_REPLY, ReplyReader, smtpError,
  * refused message's RSET keeping its connection, and a message that found its reused connection
  * closed by the server before a byte of it was sent going out on a fresh one. Errors have
  * nodemailer's shape (smtp.rules.ts), so failover, breakers and bounce rules read them as before.
- * No AUTH: transport.ts gives a URL with credentials to nodemailer.
+ * AUTH is PLAIN or LOGIN (after STARTTLS when offered); transport.ts gives a server that offers
+ * neither to nodemailer.
  */
 
 export interface SmtpClientOptions {
@@ -29,6 +30,8 @@ export interface SmtpClientOptions {
   readonly maxConnections: number;
   /** Connecting and the greeting; a reply (and an idle connection) may take three times that. */
   readonly timeoutMs: number;
+  /** SMTP AUTH (PLAIN or LOGIN) after STARTTLS when offered; a server offering neither fails with `unsupportedAuth`. */
+  readonly auth?: { readonly user: string; readonly pass: string };
 }
 
 /** What EHLO names us: the host name when it is a domain, else our address literal (as nodemailer). */
@@ -53,6 +56,7 @@ class Connection {
   private readonly failed: Promise<never>;
   private rejectFailed: (err: Error) => void = () => undefined;
   private keywords = new Set<string>();
+  private ehlo: SmtpReply | null = null;
   /** Messages this connection carried (accepted or refused). */
   used = 0;
   /** Whether the current message's content went out: until then no server can have it. */
@@ -76,13 +80,31 @@ class Connection {
     const greeting = await this.within('Greeting never received', this.reply());
     if (greeting.code !== 220) throw this.fail(smtpError('Invalid greeting from server', 'EPROTOCOL', greeting, 'CONN'));
     await this.hello();
-    if (secure || !this.keywords.has('STARTTLS')) return;
-    const answer = await this.command('STARTTLS');
-    if (answer.code !== 220) throw this.fail(smtpError('Error upgrading connection with STARTTLS', 'ETLS', answer, 'STARTTLS'));
-    const upgraded = tls.connect({ socket, rejectUnauthorized, ...sni(host) });
-    this.attach(upgraded);
-    await this.within('TLS handshake timeout', new Promise((resolve) => upgraded.once('secureConnect', resolve)));
-    await this.hello();
+    if (!secure && this.keywords.has('STARTTLS')) {
+      const answer = await this.command('STARTTLS');
+      if (answer.code !== 220) throw this.fail(smtpError('Error upgrading connection with STARTTLS', 'ETLS', answer, 'STARTTLS'));
+      const upgraded = tls.connect({ socket, rejectUnauthorized, ...sni(host) });
+      this.attach(upgraded);
+      await this.within('TLS handshake timeout', new Promise((resolve) => upgraded.once('secureConnect', resolve)));
+      await this.hello();
+    }
+    if (this.o.auth) await this.login(this.o.auth);
+  }
+
+  /** AUTH PLAIN or LOGIN; a refusal is EAUTH (our credentials: the transport is unusable, not the message). */
+  private async login({ user, pass }: { user: string; pass: string }): Promise<void> {
+    const mechanism = this.ehlo ? authMechanism(this.ehlo) : 'PLAIN';
+    if (!mechanism) throw this.fail(Object.assign(smtpError('No AUTH mechanism this client speaks (PLAIN, LOGIN)', 'EAUTH', null, 'API'), { unsupportedAuth: true }));
+    const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+    let answer: SmtpReply;
+    if (mechanism === 'PLAIN') {
+      answer = await this.command(`AUTH PLAIN ${b64(`\u0000${user}\u0000${pass}`)}`);
+    } else {
+      answer = await this.command('AUTH LOGIN');
+      if (answer.code === 334) answer = await this.command(b64(user));
+      if (answer.code === 334) answer = await this.command(b64(pass));
+    }
+    if (answer.code !== 235) throw this.fail(smtpError('Invalid login', 'EAUTH', answer, `AUTH ${mechanism}`));
   }
 
   /**
@@ -152,6 +174,7 @@ class Connection {
     const ehlo = await this.command(`EHLO ${HELLO_NAME}`);
     if (ehlo.code === 250) {
       this.keywords = ehloKeywords(ehlo);
+      this.ehlo = ehlo;
       return;
     }
     if (ehlo.code === 421) throw this.fail(smtpError('Server terminates connection', 'ECONNECTION', ehlo, 'EHLO'));

@@ -81,6 +81,21 @@ export function ehloKeywords(reply: SmtpReply): Set<string> {
 }
 
 /**
+ * The login to use with `reply`'s AUTH mechanisms: PLAIN when offered or when none is listed (as
+ * nodemailer), else LOGIN; null when the server offers only others (CRAM-MD5, XOAUTH2 …).
+ */
+export function authMechanism(reply: SmtpReply): 'PLAIN' | 'LOGIN' | null {
+  const offered = new Set<string>();
+  for (const line of reply.text.split('\n').slice(1)) {
+    const m = /^\d{3}[ -]AUTH[ =](.*)$/i.exec(line);
+    if (m) for (const word of m[1]!.split(/[ =]+/)) offered.add(word.toUpperCase());
+  }
+  offered.delete('');
+  if (offered.size === 0 || offered.has('PLAIN')) return 'PLAIN';
+  return offered.has('LOGIN') ? 'LOGIN' : null;
+}
+
+/**
  * The message as DATA sends it: a line starting with '.' gets a second one (RFC 5321 4.5.2), and
  * the end of data follows. `raw` has CRLF line ends (mime.ts writes nothing else).
  */

@@ -52,28 +52,35 @@ interface SmtpOptions {
 /**
  * One SMTP server of SMTP_URL. Our own MIME (mime.ts: nodemailer's composer was a quarter of a
  * digest's CPU) goes through our own pooled client (smtp-client.ts: nodemailer's client was a third
- * of what was left); nodemailer composes and sends what mime.ts does not compose. A URL with
- * credentials (AUTH, which our client does not do) or `?client=nodemailer` uses nodemailer for
- * every message. A 5xx about the message or recipient is a PermanentEmailError.
+ * of what was left); nodemailer composes and sends what mime.ts does not compose, everything for a
+ * server whose AUTH mechanisms our client does not speak (only CRAM-MD5, XOAUTH2 …: switched on
+ * the first login, before any message went out), and everything with `?client=nodemailer`. A 5xx
+ * about the message or recipient is a PermanentEmailError.
  */
 export function createSmtpTransport(smtpUrl: string, options: SmtpOptions = {}): MailTransport {
   const name = options.name ?? 'smtp-1';
   const url = new URL(smtpUrl);
-  if (url.username || url.searchParams.get('client') === 'nodemailer') return nodemailerTransport(url, options);
+  if (url.searchParams.get('client') === 'nodemailer') return nodemailerTransport(url, options);
   const client = new SmtpClient({
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)), secure: url.protocol === 'smtps:',
     rejectUnauthorized: url.searchParams.get('tls') !== 'insecure', maxConnections: options.maxConnections ?? 10, timeoutMs: options.timeoutMs ?? 10_000,
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
   });
+  let nodemailerOnly = false;
   let composer: MailTransport | null = null;
   return {
     mode: 'smtp',
     async send(mail) {
-      const message = composeMessage(mail, { date: new Date(), boundary: randomUUID() });
+      const message = nodemailerOnly ? null : composeMessage(mail, { date: new Date(), boundary: randomUUID() });
       if (!message) return (composer ??= nodemailerTransport(url, options)).send(mail);
       try {
         return { transport: name, response: await client.send(message.envelope.from, message.envelope.to, message.raw) };
       } catch (err) {
-        throw permanentOrNot(err);
+        if (!(err as { unsupportedAuth?: boolean }).unsupportedAuth) throw permanentOrNot(err);
+        // Refused before the envelope: nodemailer (CRAM-MD5, XOAUTH2 …) takes this and every later message.
+        nodemailerOnly = true;
+        void client.close();
+        return (composer ??= nodemailerTransport(url, options)).send(mail);
       }
     },
     async close() {
