@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { admit, classifySmtpFailure, closedBreaker, onAnswer, onFailure, type Breaker } from '../../src/platform/email/circuit-breaker.rules.js';
+import { isPermanentSmtpError } from '../../src/platform/email/transport.js';
 
 /** Issue 18: the SMTP circuit breaker as a pure state machine (no app, no clock). */
 
@@ -95,6 +96,9 @@ describe('circuit breaker', () => {
     expect(classifySmtpFailure({ responseCode: 450, code: 'EENVELOPE' })).toBe('transient');
     expect(classifySmtpFailure({ responseCode: 421, code: 'EMESSAGE' })).toBe('connection');
     expect(classifySmtpFailure({ responseCode: 535, code: 'EAUTH' })).toBe('connection');
+    // A STARTTLS refused or failed (ETLS), even with a 5xx: the connection, not the message.
+    expect(classifySmtpFailure({ responseCode: 500, code: 'ETLS' })).toBe('connection');
+    expect(isPermanentSmtpError({ responseCode: 500, code: 'ETLS' })).toBe(false);
     expect(classifySmtpFailure({ code: 'EENVELOPE', rejectedErrors: [{ responseCode: 550 }, { responseCode: 551 }] })).toBe('permanent');
     expect(classifySmtpFailure({ code: 'EENVELOPE', rejectedErrors: [{ responseCode: 550 }, { responseCode: 451 }] })).toBe('transient');
     for (const code of ['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS']) expect(classifySmtpFailure(Object.assign(new Error(code), { code }))).toBe('connection');

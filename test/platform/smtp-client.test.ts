@@ -208,6 +208,23 @@ describe('herald SMTP client', () => {
     expect(sink.secure).toEqual([true]);
   });
 
+  it('?tls=required refuses a server that does not offer STARTTLS before any login or envelope, in both clients', async () => {
+    // A man in the middle strips STARTTLS from EHLO: without the option the login and the mail would go in clear.
+    for (const client of ['', '&client=nodemailer']) {
+      const sink = await sinkOf({ auth: { user: 'herald', pass: 'secret' } });
+      const err = await transportOf(`smtp://herald:secret@127.0.0.1:${sink.port}?tls=required${client}`).send(mail()).catch((e: unknown) => e);
+      expect(err, client).toMatchObject({ code: 'ETLS' });
+      expect(classifySmtpFailure(err), client).toBe('connection');
+      expect(sink.logins, client).toEqual([]);
+      expect(sink.offered, client).toEqual([]);
+      expect(sink.received, client).toHaveLength(0);
+    }
+    const tlsSink = await sinkOf({ tls: 'starttls', auth: { user: 'herald', pass: 'secret' } });
+    await transportOf(`smtp://herald:secret@127.0.0.1:${tlsSink.port}?tls=required&tls=insecure`).send(mail());
+    expect(tlsSink.secure).toEqual([true]);
+    expect(tlsSink.logins).toEqual(['PLAIN']);
+  });
+
   it('speaks TLS from the first byte to an smtps: URL', async () => {
     const sink = await sinkOf({ tls: 'smtps' });
     expect(sink.url).toMatch(/^smtps:/);

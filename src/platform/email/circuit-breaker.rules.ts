@@ -76,12 +76,13 @@ export function onFailure(b: Breaker, kind: Exclude<FailureKind, 'permanent'>, n
 
 /**
  * Classifies a nodemailer error. A response code decides when there is one (EAUTH's 535 is about
- * our credentials, so the server is unusable: 'connection'); without one the connection itself
+ * our credentials, so the server is unusable: 'connection'; so is ETLS, a STARTTLS that failed or
+ * was refused, even with a 5xx); without one the connection itself
  * failed (ECONNREFUSED, ETIMEDOUT, a greeting or socket timeout, the connection closed).
  */
 export function classifySmtpFailure(err: unknown): FailureKind {
   const e = err as { responseCode?: number; code?: string; rejectedErrors?: Array<{ responseCode?: number }> } | null;
-  if (e?.code === 'EAUTH') return 'connection';
+  if (e?.code === 'EAUTH' || e?.code === 'ETLS') return 'connection';
   if (typeof e?.responseCode === 'number') {
     const family = Math.floor(e.responseCode / 100);
     if (family === 5) return 'permanent';

@@ -27,6 +27,12 @@ export interface SmtpClientOptions {
   /** smtps: TLS from the first byte. Otherwise STARTTLS when the server offers it. */
   readonly secure: boolean;
   readonly rejectUnauthorized: boolean;
+  /**
+   * `?tls=required`: a server that does not offer STARTTLS on smtp: is refused (ETLS, a connection
+   * failure: the next transport) before any envelope or login goes out. Without it, as nodemailer's
+   * default, such a server gets the mail in clear: a man in the middle can strip STARTTLS.
+   */
+  readonly requireTls?: boolean;
   readonly maxConnections: number;
   /** Connecting and the greeting; a reply (and an idle connection) may take three times that. */
   readonly timeoutMs: number;
@@ -87,6 +93,8 @@ class Connection {
       this.attach(upgraded);
       await this.within('TLS handshake timeout', new Promise((resolve) => upgraded.once('secureConnect', resolve)));
       await this.hello();
+    } else if (!secure && this.o.requireTls) {
+      throw this.fail(smtpError('Server does not offer STARTTLS and the URL requires TLS (?tls=required)', 'ETLS', null, 'STARTTLS'));
     }
     if (this.o.auth) await this.login(this.o.auth);
   }

@@ -35,8 +35,9 @@ export class PermanentEmailError extends Error {}
 
 export function isPermanentSmtpError(err: unknown): boolean {
   const e = err as { responseCode?: number; code?: string; rejectedErrors?: Array<{ responseCode?: number }> };
-  // 535 to our login is about our credentials, not the recipient: the transport is unusable (failover, retry).
-  if (e?.code === 'EAUTH') return false;
+  // 535 to our login is about our credentials, not the recipient; a STARTTLS that failed or was
+  // refused (ETLS, even a 5xx to it) is about the connection: the transport is unusable (failover, retry).
+  if (e?.code === 'EAUTH' || e?.code === 'ETLS') return false;
   if (typeof e?.responseCode === 'number') return e.responseCode >= 500 && e.responseCode < 600;
   if (e?.code === 'EENVELOPE' && e.rejectedErrors?.length) return e.rejectedErrors.every((r) => (r.responseCode ?? 0) >= 500);
   return false;
@@ -63,7 +64,7 @@ export function createSmtpTransport(smtpUrl: string, options: SmtpOptions = {}):
   if (url.searchParams.get('client') === 'nodemailer') return nodemailerTransport(url, options);
   const client = new SmtpClient({
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)), secure: url.protocol === 'smtps:',
-    rejectUnauthorized: url.searchParams.get('tls') !== 'insecure', maxConnections: options.maxConnections ?? 10, timeoutMs: options.timeoutMs ?? 10_000,
+    rejectUnauthorized: !url.searchParams.getAll('tls').includes('insecure'), requireTls: url.searchParams.getAll('tls').includes('required'), maxConnections: options.maxConnections ?? 10, timeoutMs: options.timeoutMs ?? 10_000,
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
   });
   let nodemailerOnly = false;
@@ -114,7 +115,8 @@ function nodemailerTransport(url: URL, options: SmtpOptions): MailTransport {
     port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
     secure: url.protocol === 'smtps:',
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-    tls: { rejectUnauthorized: url.searchParams.get('tls') !== 'insecure' },
+    tls: { rejectUnauthorized: !url.searchParams.getAll('tls').includes('insecure') },
+    requireTLS: url.searchParams.getAll('tls').includes('required'),
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs * 3,
