@@ -4,14 +4,19 @@
  *
  * 1. COPY BENCH_EVENTS events (5,000,000) spread over 30 days of the last whole month into a scratch
  *    database (the bare-COPY baseline of ingestion), then VACUUM ANALYZE.
- * 2. POST /api/analytics/events through the real service (api role, rate limits off): BENCH_HTTP_EVENTS
- *    events in batches of 500, BENCH_HTTP_CONCURRENCY requests at a time; the ratio to the COPY rate.
- *    Then BENCH_ROUNDS (5) rounds, each a COPY of BENCH_HTTP_EVENTS rows (two streams, as in 1, into
- *    the partition the HTTP events go to, the rows made before the clock starts as the HTTP bodies
- *    are) and as many events over HTTP, in alternating order: the
- *    ratio of each round, their median and spread (ingestion.rounds). Part 2's single ratio set a
- *    minute-long COPY against a 2-3 s HTTP phase minutes later; on a shared machine the COPY rate
- *    moved 68-120 k rows/s between runs, so one ratio said more about the load than the code.
+ * 2. POST /api/analytics/events (rate limits off): BENCH_HTTP_EVENTS events in batches of 500,
+ *    BENCH_HTTP_CONCURRENCY requests at a time, to the app inside this process (the old single ratio
+ *    to part 1's COPY, kept for continuity). Then BENCH_ROUNDS (5) rounds, each a COPY of
+ *    BENCH_HTTP_EVENTS rows (two streams, as in 1, into the partition the HTTP events go to, the rows
+ *    made before the clock starts as the HTTP bodies are) and as many events over HTTP to one herald
+ *    API process of its own (a private build of HEAD, as deployed; BENCH_API_REF for another commit),
+ *    the generator staying here: the ratio of each round, their median and spread (ingestion.rounds,
+ *    the headline). Each round also posts to the in-process app (rounds.inProcess: the API sharing
+ *    this thread with the generator, as the figures before 2026-12-07 06:00 did) and, with
+ *    BENCH_SCALE_APIS=n, to n API processes at once (rounds.horizontalScale: scale, not the headline).
+ *    Part 2's single ratio set a minute-long COPY against a 2-3 s HTTP phase minutes later; on a
+ *    shared machine the COPY rate moved 68-120 k rows/s between runs, so one ratio said more about
+ *    the load than the code.
  * 3. Hourly, daily, weekly and monthly rollups of periods inside the data, each timed against the bare
  *    INSERT … SELECT … GROUP BY of the same metrics into a copy of the rollup table (same indexes),
  *    one per level, for the same period (target ≤ 1.5×), and a second (no-change) run.
@@ -34,7 +39,8 @@ import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { intEnv } from './lib/env.js';
-import { clientEvents, EVENT_COLUMNS, eventRows, makeCatalog, percentile, type Catalog } from './lib/analytics-data.js';
+import { ingestOverHttp, loginToken, startApiProcesses, type ApiProcesses } from './lib/ingest-http.js';
+import { EVENT_COLUMNS, eventRows, makeCatalog, percentile, type Catalog } from './lib/analytics-data.js';
 import { copyInParallel, createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
 
 const EVENTS = intEnv('BENCH_EVENTS', 5_000_000);
@@ -44,8 +50,10 @@ const READS = intEnv('BENCH_READS', 1_000);
 const ROUNDS = intEnv('BENCH_ROUNDS', 5);
 // BENCH_ONLY=ingestion stops after part 1 (COPY baseline and HTTP ingestion): a minute instead of six.
 const INGESTION_ONLY = process.env.BENCH_ONLY === 'ingestion';
+// Optional, never the headline: with 2 or more, rounds also post to that many API processes at once (horizontal scale).
+const SCALE_APIS = intEnv('BENCH_SCALE_APIS', 1);
 const DAYS = 30;
-const BATCH = 500;
+const ADMIN = { email: 'admin@bench.local', password: 'bench-password' } as const;
 const TARGETS = { rollupRatio: 1.5, readP99Ms: 20 } as const;
 const round = (n: number, d = 2) => Number(n.toFixed(d));
 const seconds = (t0: number) => (performance.now() - t0) / 1000;
@@ -91,32 +99,19 @@ async function timeRollup(app: App, pool: pg.Pool, type: PeriodType, start: Date
   return { events: first.recordsProcessed, rows: first.recordsCreated, seconds: round(herald, 3), baselineSeconds: round(bare, 3), ratio: round(herald / bare), rerunSeconds: round(rerun, 3) };
 }
 
-async function ingestOverHttp(app: App, token: string, seed = 7) {
-  const catalog = makeCatalog(0.2);
-  const events = clientEvents(seed, HTTP_EVENTS, catalog);
-  const bodies = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => JSON.stringify({ events: events.slice(i * BATCH, (i + 1) * BATCH) }));
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(Array.from({ length: HTTP_CONCURRENCY }, async () => {
-    while (next < bodies.length) {
-      const body = bodies[next++]!;
-      const res = await fetch(`${app.url}/api/analytics/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'user-agent': 'bench' } });
-      if (res.status !== 202) throw new Error(`ingestion answered ${res.status}: ${await res.text()}`);
-      await res.arrayBuffer();
-    }
-  }));
-  const s = seconds(t0);
-  return { events: events.length, batch: BATCH, concurrency: HTTP_CONCURRENCY, seconds: round(s), eventsPerSec: Math.round(events.length / s) };
-}
-
 /**
- * COPY and HTTP of the same number of rows, interleaved in ROUNDS rounds (the first COPY first, the
- * next HTTP first, and so on), so each ratio compares two phases a few seconds apart. The COPY rows
- * fall in the last hour (or since the month began) of the current month: the partition, and so the
- * index sizes, the HTTP events (occurred now) are written to.
+ * COPY and HTTP of the same number of rows, interleaved in ROUNDS rounds, so each ratio compares
+ * phases a few seconds apart. The headline HTTP phase posts to one API process of its own (as
+ * deployed), the generator staying in this process; the old in-process phase (the app in this
+ * process, sharing its thread with the generator) and, with BENCH_SCALE_APIS, the same load spread
+ * over that many API processes are measured in the same round. Even rounds run COPY, API process,
+ * [scale], in-process; odd rounds the reverse, so COPY and the headline phase are always adjacent.
+ * The COPY rows fall in the last hour (or since the month began) of the current month: the partition,
+ * and so the index sizes, the HTTP events (occurred now) are written to.
  */
-async function interleavedRounds(app: App, token: string, url: string, catalog: Catalog) {
-  const runs: Array<{ first: 'copy' | 'http'; copyRowsPerSec: number; httpEventsPerSec: number; ratio: number }> = [];
+async function interleavedRounds(inProcess: { url: string; token: string }, apis: ApiProcesses, apiToken: string, url: string, catalog: Catalog) {
+  type Run = { first: 'copy' | 'http'; copyRowsPerSec: number; httpEventsPerSec: number; ratio: number; inProcessEventsPerSec: number; ratioInProcess: number; scaleEventsPerSec?: number; ratioScale?: number };
+  const runs: Run[] = [];
   const copyRound = async (n: number) => {
     const now = Date.now();
     const from = Math.max(periodStartOf('monthly', new Date(now)).getTime(), now - HOUR_MS);
@@ -128,23 +123,38 @@ async function interleavedRounds(app: App, token: string, url: string, catalog: 
     const rows = await copyInParallel(url, 'analytics_events', EVENT_COLUMNS, sources, { label: `round ${n + 1} COPY`, total: HTTP_EVENTS });
     return Math.round(rows / seconds(t0));
   };
+  const post = async (urls: readonly string[], token: string, seed: number) => (await ingestOverHttp(urls, token, HTTP_EVENTS, HTTP_CONCURRENCY, seed)).eventsPerSec;
   for (let n = 0; n < ROUNDS; n++) {
-    const first = n % 2 === 0 ? 'copy' : 'http';
-    let copyRowsPerSec = 0;
-    let httpEventsPerSec = 0;
-    for (const phase of first === 'copy' ? ['copy', 'http'] : ['http', 'copy']) {
-      if (phase === 'copy') copyRowsPerSec = await copyRound(n);
-      else httpEventsPerSec = (await ingestOverHttp(app, token, 1_000 + n)).eventsPerSec;
+    const phases = ['copy', 'api', ...(SCALE_APIS > 1 ? ['scale'] : []), 'inProcess'];
+    if (n % 2) phases.reverse();
+    const rates: Record<string, number> = {};
+    for (const [k, phase] of phases.entries()) {
+      const seed = 1_000 + n * 10 + k;
+      if (phase === 'copy') rates.copy = await copyRound(n);
+      else if (phase === 'api') rates.api = await post(apis.urls.slice(0, 1), apiToken, seed);
+      else if (phase === 'scale') rates.scale = await post(apis.urls, apiToken, seed);
+      else rates.inProcess = await post([inProcess.url], inProcess.token, seed);
     }
-    const ratio = round(httpEventsPerSec / copyRowsPerSec, 3);
-    log(`round ${n + 1}/${ROUNDS} (${first} first): COPY ${copyRowsPerSec} rows/s, HTTP ${httpEventsPerSec} events/s, ratio ${ratio}`);
-    runs.push({ first, copyRowsPerSec, httpEventsPerSec, ratio });
+    const dead = apis.dead();
+    if (dead.length) throw new Error(`API process(es) exited during round ${n + 1}: ${dead.join(', ')}`);
+    const ratio = (r: number) => round(r / rates.copy!, 3);
+    const run: Run = {
+      first: n % 2 ? 'http' : 'copy', copyRowsPerSec: rates.copy!, httpEventsPerSec: rates.api!, ratio: ratio(rates.api!),
+      inProcessEventsPerSec: rates.inProcess!, ratioInProcess: ratio(rates.inProcess!),
+      ...(rates.scale ? { scaleEventsPerSec: rates.scale, ratioScale: ratio(rates.scale) } : {}),
+    };
+    log(`round ${n + 1}/${ROUNDS} (${run.first} first): COPY ${run.copyRowsPerSec} rows/s, HTTP (1 API process) ${run.httpEventsPerSec} events/s, ratio ${run.ratio}; in-process ${run.inProcessEventsPerSec} (${run.ratioInProcess})${run.ratioScale ? `; ${SCALE_APIS} API processes ${run.scaleEventsPerSec} (${run.ratioScale})` : ''}`);
+    runs.push(run);
   }
-  const ratios = runs.map((r) => r.ratio);
+  const stats = (values: number[]) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
+  const ratios = stats(runs.map((r) => r.ratio));
   return {
-    rounds: ROUNDS, rowsEach: HTTP_EVENTS, runs,
-    ratioMedian: median(ratios), ratioMin: Math.min(...ratios), ratioMax: Math.max(...ratios),
+    rounds: ROUNDS, rowsEach: HTTP_EVENTS, http: 'one API process of its own (node dist/main.js api), the load from the bench process', runs,
+    ratioMedian: ratios.median, ratioMin: ratios.min, ratioMax: ratios.max,
     copyRowsPerSecMedian: median(runs.map((r) => r.copyRowsPerSec)), httpEventsPerSecMedian: median(runs.map((r) => r.httpEventsPerSec)),
+    // Continuity with earlier sections: the API inside the bench process, sharing its thread with the generator.
+    inProcess: { ratio: stats(runs.map((r) => r.ratioInProcess)), eventsPerSecMedian: median(runs.map((r) => r.inProcessEventsPerSec)) },
+    ...(SCALE_APIS > 1 ? { horizontalScale: { apiProcesses: SCALE_APIS, ratio: stats(runs.map((r) => r.ratioScale!)), eventsPerSecMedian: median(runs.map((r) => r.scaleEventsPerSec!)) } } : {}),
   };
 }
 
@@ -171,14 +181,17 @@ async function main() {
   let database: ScratchDatabase | null = null;
   let app: App | null = null;
   let pool: pg.Pool | null = null;
+  let apis: ApiProcesses | null = null;
   try {
     database = await createScratchDatabase(uniqueName('analytics'));
     await migrate(database.url);
     const month = dataMonth(new Date());
-    app = await createApp(loadConfig({
-      DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMITS: 'off',
-      ADMIN_EMAIL: 'admin@bench.local', ADMIN_PASSWORD: 'bench-password',
-    }), { roles: ['api'], logger: createLogger('warn', process.stderr), print: log });
+    // The in-process app and the API processes share these settings (one session secret, so one token).
+    const env = {
+      DATABASE_URL: database.url, REDIS_URL, QUEUE_PREFIX: prefix, RATE_LIMITS: 'off', SESSION_SECRET: 'bench-analytics-session-secret-0123456789abcdef',
+      ADMIN_EMAIL: ADMIN.email, ADMIN_PASSWORD: ADMIN.password,
+    };
+    app = await createApp(loadConfig({ ...env, PORT: '0', LOG_LEVEL: 'warn' }), { roles: ['api'], logger: createLogger('warn', process.stderr), print: log });
     await app.start();
     pool = new pg.Pool({ connectionString: database.url, max: 2 });
     await app.services.analytics.ingest.events.ensurePartitions(periodsOverlapping('monthly', month, new Date(month.getTime() + DAYS * DAY_MS)));
@@ -193,13 +206,21 @@ async function main() {
     await pool.query('VACUUM ANALYZE analytics_events');
     await pool.query('CREATE TABLE bench_rollups (LIKE analytics_rollups INCLUDING ALL)');
 
-    const login = await fetch(`${app.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@bench.local', password: 'bench-password' }) });
-    const token = ((await login.json()) as { data: { token: string } }).data.token;
-    log(`HTTP ingestion: ${HTTP_EVENTS} events`);
-    const http = await ingestOverHttp(app, token);
+    const appUrl = app.url!;
+    const token = await loginToken(appUrl, ADMIN);
+    log(`HTTP ingestion (in-process app): ${HTTP_EVENTS} events`);
+    // The old single figure, kept for continuity: the app in this process, cold, against part 1's COPY.
+    const http = { where: 'in-process', ...await ingestOverHttp([appUrl], token, HTTP_EVENTS, HTTP_CONCURRENCY, 7) };
     const copy = { rows: copied, seconds: round(copySeconds), rowsPerSec: Math.round(copied / copySeconds) };
-    log(`interleaved rounds: ${ROUNDS} × (COPY ${HTTP_EVENTS} rows, HTTP ${HTTP_EVENTS} events)`);
-    const rounds = ROUNDS > 0 ? await interleavedRounds(app, token, database.url, catalog) : null;
+    let rounds = null;
+    if (ROUNDS > 0) {
+      apis = await startApiProcesses(Math.max(1, SCALE_APIS), env);
+      const apiToken = await loginToken(apis.urls[0]!, ADMIN);
+      // Each API process gets the load the in-process app had above before any round is timed.
+      for (const [k, url] of apis.urls.entries()) await ingestOverHttp([url], apiToken, HTTP_EVENTS, HTTP_CONCURRENCY, 8 + k);
+      log(`interleaved rounds: ${ROUNDS} × (COPY ${HTTP_EVENTS} rows, HTTP ${HTTP_EVENTS} events to 1 API process${SCALE_APIS > 1 ? `, to ${SCALE_APIS}` : ''}, and in-process)`);
+      rounds = await interleavedRounds({ url: appUrl, token }, apis, apiToken, database.url, catalog);
+    }
     const ingestion = { bareCopy: copy, http, ratioToCopy: round(http.eventsPerSec / copy.rowsPerSec, 3), ...(rounds ? { rounds } : {}) };
     const machine = () => ({ cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((n) => round(n)) });
     if (INGESTION_ONLY) {
@@ -252,6 +273,7 @@ async function main() {
   } finally {
     await pool?.end().catch(() => undefined);
     await app?.stop().catch(() => undefined);
+    await apis?.stop().catch(() => undefined);
     await database?.drop().catch((err: unknown) => log(`could not drop ${database?.name}: ${String(err)}`));
     await deleteRedisPrefix(REDIS_URL, prefix).catch(() => undefined);
   }
