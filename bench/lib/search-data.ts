@@ -141,6 +141,11 @@ export function generate(sizes: Sizes, seed = 7) {
  * typos, quoted phrases and exclusions, in the proportions a search box sees.
  */
 export function querySet(count = 200, seed = 11): string[] {
+  return queryKinds(count, seed).map(([, q]) => q);
+}
+
+/** The same queries with their kind (word, two words, prefix, typo, phrase, exclusion), for per-kind times. */
+export function queryKinds(count = 200, seed = 11): Array<[kind: string, query: string]> {
   const g = textGenerator(seed);
   const long = () => {
     let w = g.word();
@@ -151,15 +156,15 @@ export function querySet(count = 200, seed = 11): string[] {
     const i = g.int(1, w.length - 2);
     return g.random() < 0.5 ? w.slice(0, i) + w.slice(i + 1) : w.slice(0, i) + w[i + 1] + w[i] + w.slice(i + 2);
   };
-  const makers: Array<[number, () => string]> = [
-    [0.3, () => g.word()],
-    [0.25, () => `${g.word()} ${g.word()}`],
-    [0.15, () => long().slice(0, g.int(3, 5))],
-    [0.15, () => typo(long())],
-    [0.1, () => `"${g.word()} ${g.word()}"`],
-    [0.05, () => `${g.word()} -${g.word()}`],
+  const makers: Array<[string, number, () => string]> = [
+    ['word', 0.3, () => g.word()],
+    ['twoWords', 0.25, () => `${g.word()} ${g.word()}`],
+    ['prefix', 0.15, () => long().slice(0, g.int(3, 5))],
+    ['typo', 0.15, () => typo(long())],
+    ['phrase', 0.1, () => `"${g.word()} ${g.word()}"`],
+    ['exclusion', 0.05, () => `${g.word()} -${g.word()}`],
   ];
-  const out: string[] = [];
-  for (const [share, make] of makers) for (let i = 0; i < Math.round(share * count); i++) out.push(make());
+  const out: Array<[string, string]> = [];
+  for (const [kind, share, make] of makers) for (let i = 0; i < Math.round(share * count); i++) out.push([kind, make()]);
   return out.slice(0, count);
 }
