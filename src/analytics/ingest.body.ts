@@ -31,6 +31,12 @@ export function ingestBodyParser(): (body: unknown, now: Date) => { events: Anal
  * invalid, unknown or unusual value) and the caller then parses with zod, so every 400 is zod's and
  * nothing is accepted that zod would refuse (ingest-body.property.test checks that against zod).
  * `dateOf` is zod's own occurredAt check (format and bounds) for one value, null when it fails.
+ *
+ * Each event it returns has one shape (every field, undefined where the body had none, which every
+ * reader takes as zod's absent key): copied key by key in the body's own order, the events had as
+ * many shapes as key orders, so the copy's stores and every later read of a field (the COPY's
+ * encoding) went through V8's generic paths. Named stores into one literal made the check and
+ * eventsCopy ~0.1 ms cheaper a 500-event request (0.64 → 0.50-0.58 ms together, micro-benchmark).
  */
 export function quickIngestBody(body: unknown, dateOf: (value: string) => Date | null): { events: AnalyticsEventInput[] } | null {
   if (!isPlain(body)) return null;
@@ -40,11 +46,28 @@ export function quickIngestBody(body: unknown, dateOf: (value: string) => Date |
   const events: AnalyticsEventInput[] = [];
   for (const e of list as unknown[]) {
     if (!isPlain(e) || typeof e.eventType !== 'string' || !EVENT_TYPE.test(e.eventType)) return null;
-    const out: Record<string, unknown> = {};
-    for (const key of Object.keys(e)) {
-      const checked = check(key, e[key], dateOf);
+    const out: Shaped = {
+      eventType: e.eventType, occurredAt: undefined, assetId: undefined, projectId: undefined, licenseId: undefined, postId: undefined,
+      brandId: undefined, creatorId: undefined, sessionId: undefined, props: undefined, idempotencyKey: undefined,
+    };
+    for (const key in e) {
+      const value = e[key];
+      let checked: unknown;
+      switch (key) {
+        case 'eventType': continue;
+        case 'occurredAt': checked = out.occurredAt = date(value, dateOf); break;
+        case 'assetId': checked = out.assetId = id(value); break;
+        case 'projectId': checked = out.projectId = id(value); break;
+        case 'licenseId': checked = out.licenseId = id(value); break;
+        case 'postId': checked = out.postId = id(value); break;
+        case 'brandId': checked = out.brandId = id(value); break;
+        case 'creatorId': checked = out.creatorId = id(value); break;
+        case 'sessionId': checked = out.sessionId = text(value, 128); break;
+        case 'props': checked = out.props = props(value); break;
+        case 'idempotencyKey': checked = out.idempotencyKey = text(value, 200); break;
+        default: return null;
+      }
       if (checked === INVALID) return null;
-      out[key] = checked;
     }
     events.push(out as AnalyticsEventInput);
   }
@@ -52,23 +75,26 @@ export function quickIngestBody(body: unknown, dateOf: (value: string) => Date |
 }
 
 const INVALID = Symbol('invalid');
+type Checked<T> = T | null | undefined | typeof INVALID;
+interface Shaped {
+  eventType: string; occurredAt: Checked<Date>; assetId: Checked<string>; projectId: Checked<string>; licenseId: Checked<string>; postId: Checked<string>;
+  brandId: Checked<string>; creatorId: Checked<string>; sessionId: Checked<string>; props: unknown; idempotencyKey: Checked<string>;
+}
 
-function check(key: string, value: unknown, dateOf: (value: string) => Date | null): unknown {
-  if (key === 'eventType') return value;
-  if (!KEYS.has(key)) return INVALID;
-  if (value === null) return null;
-  switch (key) {
-    case 'occurredAt':
-      return (typeof value === 'string' && dateOf(value)) || INVALID;
-    case 'sessionId':
-      return typeof value === 'string' && value.length >= 1 && value.length <= 128 && isStorableText(value) ? value : INVALID;
-    case 'idempotencyKey':
-      return typeof value === 'string' && value.length >= 1 && value.length <= 200 && isStorableText(value) ? value : INVALID;
-    case 'props':
-      return props(value);
-    default: // the ids (lower-cased, as zod's transform does; most arrive lower-case already)
-      return typeof value === 'string' ? uuidLowerCased(value) : INVALID;
-  }
+// Each field's check: undefined (absent) and null pass as they are, as zod's nullish does.
+function date(value: unknown, dateOf: (value: string) => Date | null): Date | null | undefined | typeof INVALID {
+  if (value === undefined || value === null) return value;
+  return (typeof value === 'string' && dateOf(value)) || INVALID;
+}
+
+function id(value: unknown): string | null | undefined | typeof INVALID {
+  if (value === undefined || value === null) return value;
+  return typeof value === 'string' ? uuidLowerCased(value) : INVALID;
+}
+
+function text(value: unknown, max: number): string | null | undefined | typeof INVALID {
+  if (value === undefined || value === null) return value;
+  return typeof value === 'string' && value.length >= 1 && value.length <= max && isStorableText(value) ? value : INVALID;
 }
 
 /**
@@ -94,9 +120,8 @@ for (let c = 48; c <= 57; c++) HEX[c] = 1;
 for (let c = 97; c <= 102; c++) HEX[c] = 1;
 for (let c = 65; c <= 70; c++) HEX[c] = UPPER;
 
-const KEYS = new Set(['occurredAt', 'assetId', 'projectId', 'licenseId', 'postId', 'brandId', 'creatorId', 'sessionId', 'props', 'idempotencyKey']);
-
 function props(value: unknown): unknown {
+  if (value === undefined || value === null) return value;
   if (!isPlain(value) || Object.hasOwn(value, '__proto__')) return INVALID;
   const { revenueCents, engagementTime } = value;
   if (revenueCents !== undefined && !(Number.isSafeInteger(revenueCents) && (revenueCents as number) >= 0 && (revenueCents as number) <= MAX_REVENUE_CENTS)) return INVALID;
