@@ -2,9 +2,10 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
 import { pausedSchedules } from '../../src/platform/queue/schedule-state.js';
-import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { type Session, type TestApp } from '../helpers/context.js';
 import { REDIS_CLUSTER } from '../helpers/env.js';
 import { CuttableProxy } from '../helpers/proxy.js';
+import { appBehindProxy } from '../helpers/outage.js';
 
 /**
  * A pause or resume while Redis is unreachable: BullMQ's connection would wait for Redis forever,
@@ -16,15 +17,13 @@ let proxy: CuttableProxy;
 let t: TestApp;
 let admin: Session;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  proxy = await new CuttableProxy('127.0.0.1', 6379).start();
-  t = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${proxy.port}`, RATE_LIMITS: 'off' }, { roles: ['api'] });
+  ({ proxy, t, close } = await appBehindProxy('redis'));
   admin = await t.admin();
 });
-afterAll(async () => {
-  await t?.close();
-  await proxy.close();
-});
+afterAll(() => close?.());
 
 const openTransactions = async () => Number((await sql<{ n: number }>`
   SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(t.app.database.db)).rows[0]!.n);
@@ -64,18 +63,11 @@ describe('health views while PostgreSQL is unreachable', () => {
   let pg: CuttableProxy;
   let app: TestApp;
 
+  let closeApp: () => Promise<void>;
   beforeAll(async () => {
-    pg = await new CuttableProxy('127.0.0.1', 5432).start();
-    app = await createTestApp((database) => {
-      const url = new URL(database.url);
-      url.host = `127.0.0.1:${pg.port}`;
-      return { DATABASE_URL: url.toString(), MONITORING_TOKEN: MONITORING, RATE_LIMITS: 'off' };
-    }, { roles: ['api'] });
+    ({ proxy: pg, t: app, close: closeApp } = await appBehindProxy('postgres', { MONITORING_TOKEN: MONITORING }));
   });
-  afterAll(async () => {
-    await app?.close();
-    await pg?.close();
-  });
+  afterAll(() => closeApp?.());
 
   it('GET /api/admin/jobs/health answers the report (PostgreSQL down), /schedulers a 503', async () => {
     await pg.cut();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { type Session, type TestApp } from '../helpers/context.js';
 import { CuttableProxy } from '../helpers/proxy.js';
+import { appBehindProxy } from '../helpers/outage.js';
 
 /**
  * A bulk step while PostgreSQL is unreachable (Redis up, the admin's session cached): it must act
@@ -12,19 +13,13 @@ let pg: CuttableProxy;
 let t: TestApp;
 let admin: Session;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  pg = await new CuttableProxy('127.0.0.1', 5432).start();
-  t = await createTestApp((database) => {
-    const url = new URL(database.url);
-    url.host = `127.0.0.1:${pg.port}`;
-    return { DATABASE_URL: url.toString(), RATE_LIMITS: 'off', JOB_BULK_PAGE_SIZE: '10' };
-  }, { roles: ['api'] });
+  ({ proxy: pg, t, close } = await appBehindProxy('postgres', { JOB_BULK_PAGE_SIZE: '10' }));
   admin = await t.admin();
 });
-afterAll(async () => {
-  await t?.close();
-  await pg?.close();
-});
+afterAll(() => close?.());
 
 const queue = () => t.app.queues.get('media-scan');
 const audits = async () => t.app.database.db.selectFrom('admin_audit').select(['action']).where('action', 'like', 'queue.bulk.%').execute();

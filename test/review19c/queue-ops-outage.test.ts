@@ -2,8 +2,9 @@ import { UnrecoverableError, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../src/platform/net.js';
 import { bullQueueName } from '../../src/platform/redis/keys.js';
-import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { type Session, type TestApp } from '../helpers/context.js';
 import { CuttableProxy } from '../helpers/proxy.js';
+import { appBehindProxy } from '../helpers/outage.js';
 import { testRedis } from '../helpers/redis.js';
 
 /**
@@ -16,19 +17,13 @@ let pg: CuttableProxy;
 let t: TestApp;
 let admin: Session;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  pg = await new CuttableProxy('127.0.0.1', 5432).start();
-  t = await createTestApp((database) => {
-    const url = new URL(database.url);
-    url.host = `127.0.0.1:${pg.port}`;
-    return { DATABASE_URL: url.toString(), RATE_LIMITS: 'off' };
-  }, { roles: ['api'] });
+  ({ proxy: pg, t, close } = await appBehindProxy('postgres'));
   admin = await t.admin();
 });
-afterAll(async () => {
-  await t?.close();
-  await pg?.close();
-});
+afterAll(() => close?.());
 
 const QUEUE = 'media-scan';
 const queue = () => t.app.queues.get(QUEUE);

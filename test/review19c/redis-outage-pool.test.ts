@@ -1,8 +1,9 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { type Session, type TestApp } from '../helpers/context.js';
 import { REDIS_CLUSTER } from '../helpers/env.js';
 import { CuttableProxy } from '../helpers/proxy.js';
+import { appBehindProxy } from '../helpers/outage.js';
 
 /**
  * Audited admin changes to Redis while Redis is unreachable: the request waits for Redis (BullMQ's
@@ -16,15 +17,13 @@ let redis: CuttableProxy;
 let t: TestApp;
 let admin: Session;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  redis = await new CuttableProxy('127.0.0.1', 6379).start();
-  t = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${redis.port}`, RATE_LIMITS: 'off' }, { roles: ['api'] });
+  ({ proxy: redis, t, close } = await appBehindProxy('redis'));
   admin = await t.admin();
 });
-afterAll(async () => {
-  await t?.close();
-  await redis?.close();
-});
+afterAll(() => close?.());
 
 const inTransaction = async () => Number((await sql<{ n: number }>`
   SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(t.app.database.db)).rows[0]!.n);

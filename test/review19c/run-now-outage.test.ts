@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
+import { type Session, type TestApp } from '../helpers/context.js';
 import { REDIS_CLUSTER } from '../helpers/env.js';
 import { CuttableProxy } from '../helpers/proxy.js';
+import { appBehindProxy } from '../helpers/outage.js';
 
 /**
  * Run now while PostgreSQL is unreachable (Redis up, the admin's session cached): the run must not
@@ -13,19 +14,13 @@ let pg: CuttableProxy;
 let t: TestApp;
 let admin: Session;
 
+let close: () => Promise<void>;
+
 beforeAll(async () => {
-  pg = await new CuttableProxy('127.0.0.1', 5432).start();
-  t = await createTestApp((database) => {
-    const url = new URL(database.url);
-    url.host = `127.0.0.1:${pg.port}`;
-    return { DATABASE_URL: url.toString(), RATE_LIMITS: 'off', SCHEDULE_CHECK_MS: '60000' };
-  }, { roles: ['api'] });
+  ({ proxy: pg, t, close } = await appBehindProxy('postgres', { SCHEDULE_CHECK_MS: '60000' }));
   admin = await t.admin();
 });
-afterAll(async () => {
-  await t?.close();
-  await pg?.close();
-});
+afterAll(() => close?.());
 
 const runs = async () => (await t.app.queues.get('notification-inbox').getJobs(['waiting', 'prioritized', 'active', 'delayed']))
   .filter((j) => j?.id?.startsWith(`schedule-run-${SCHEDULE}-`)).map((j) => j.id);
@@ -56,15 +51,12 @@ describe.skipIf(REDIS_CLUSTER)('run now while Redis is unreachable', () => {
   let redis: CuttableProxy;
   let r: TestApp;
   let a: Session;
+  let closeR: () => Promise<void>;
   beforeAll(async () => {
-    redis = await new CuttableProxy('127.0.0.1', 6379).start();
-    r = await createTestApp({ REDIS_URL: `redis://127.0.0.1:${redis.port}`, RATE_LIMITS: 'off' }, { roles: ['api'] });
+    ({ proxy: redis, t: r, close: closeR } = await appBehindProxy('redis'));
     a = await r.admin();
   });
-  afterAll(async () => {
-    await r?.close();
-    await redis?.close();
-  });
+  afterAll(() => closeR?.());
 
   it('answers 503 within a bounded wait; a run Redis takes once back is audited then', async () => {
     await redis.cut();
