@@ -274,7 +274,9 @@ export class SmtpClient {
 
   /** Sends `raw` (CRLF line ends) from `from` to `to`; resolves with the server's acceptance. */
   async send(from: string, to: readonly string[], raw: string, retried = false): Promise<string> {
-    const conn = await this.acquire();
+    // No connection, so no byte of this message went out (its login failed, the client closed while
+    // it waited or opened): `unsent` lets the transport hand it to nodemailer without a second copy.
+    const conn = await this.acquire().catch((err: unknown) => Promise.reject(Object.assign(err as Error, { unsent: true })));
     const reused = conn.used > 0;
     this.busy.add(conn);
     try {

@@ -77,8 +77,10 @@ export function createSmtpTransport(smtpUrl: string, options: SmtpOptions = {}):
       try {
         return { transport: name, response: await client.send(message.envelope.from, message.envelope.to, message.raw) };
       } catch (err) {
-        if (!(err as { unsupportedAuth?: boolean }).unsupportedAuth) throw permanentOrNot(err);
-        // Refused before the envelope: nodemailer (CRAM-MD5, XOAUTH2 …) takes this and every later message.
+        const e = err as { unsupportedAuth?: boolean; unsent?: boolean };
+        // Refused before the envelope: nodemailer (CRAM-MD5, XOAUTH2 …) takes this and every later
+        // message, and those a burst had already given our client, which fail unsent when it closes.
+        if (!e.unsupportedAuth && !(nodemailerOnly && e.unsent)) throw permanentOrNot(err);
         nodemailerOnly = true;
         void client.close();
         return (composer ??= nodemailerTransport(url, options)).send(mail);

@@ -1,0 +1,130 @@
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { classifySmtpFailure } from '../../src/platform/email/circuit-breaker.rules.js';
+import { freePort } from '../../src/platform/net.js';
+import { createSmtpTransport, type MailTransport, type OutgoingMail } from '../../src/platform/email/transport.js';
+import { SmtpSink } from '../helpers/smtp-sink.js';
+
+/**
+ * Review of issue 21 (e65807c, herald's SMTP client logs in with PLAIN or LOGIN), as an attacker
+ * and a scheduler of races: a burst against a relay offering only CRAM-MD5 (the switch to
+ * nodemailer while other messages are on their way through herald's client), credentials with
+ * ':', '@', '%' and non-ASCII, and scripted servers that loop on 334 or say 235 unasked. The
+ * password never appears in an error (message, response, anything serialised).
+ */
+
+const sinks: SmtpSink[] = [];
+const transports: MailTransport[] = [];
+const servers: net.Server[] = [];
+let n = 0;
+
+afterEach(async () => {
+  await Promise.all(transports.splice(0).map((t) => t.close()));
+  await Promise.all(sinks.splice(0).map((s) => s.stop()));
+  for (const s of servers.splice(0)) s.close();
+});
+
+async function sinkOf(options: ConstructorParameters<typeof SmtpSink>[0] = {}): Promise<SmtpSink> {
+  const sink = await new SmtpSink(options).start();
+  sinks.push(sink);
+  return sink;
+}
+
+function transportOf(url: string, maxConnections = 1): MailTransport {
+  const transport = createSmtpTransport(url, { maxConnections, timeoutMs: 1_000 });
+  transports.push(transport);
+  return transport;
+}
+
+const mail = (): OutgoingMail => {
+  n += 1;
+  return { from: 'Herald <no-reply@herald.test>', to: `r${n}@mail.test`, subject: `s${n}`, html: `<p>${n}</p>`, text: `t${n}`, headers: {}, messageId: `<d${n}.${Date.now()}@herald.test>` };
+};
+
+/** A scripted SMTP server: `answer` gets each line the client sends and returns the reply (or null for none). */
+async function scripted(ehlo: string, answer: (line: string) => string | null): Promise<{ port: number; lines: string[] }> {
+  const port = await freePort();
+  const lines: string[] = [];
+  const server = net.createServer((socket) => {
+    let buffer = '';
+    socket.write('220 scripted ESMTP\r\n');
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      let at: number;
+      while ((at = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, at);
+        buffer = buffer.slice(at + 2);
+        lines.push(line);
+        const reply = /^EHLO /i.test(line) ? ehlo : answer(line);
+        if (reply !== null) socket.write(reply);
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { port, lines };
+}
+
+const secretOf = (err: unknown) => JSON.stringify({ message: (err as Error).message, stack: (err as Error).stack, ...(err as object) });
+
+describe('herald SMTP client AUTH under attack (review of issue 21)', () => {
+  it('a burst against a CRAM-MD5-only relay sends every message once, none failed by the switch to nodemailer', async () => {
+    const sink = await sinkOf({ auth: { user: 'herald', pass: 'secret', methods: ['CRAM-MD5'] } });
+    const transport = transportOf(`smtp://herald:secret@127.0.0.1:${sink.port}`, 3);
+    const mails = Array.from({ length: 12 }, () => mail());
+    const results = await Promise.allSettled(mails.map((m) => transport.send(m)));
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    expect(sink.received.map((r) => r.messageId).sort()).toEqual(mails.map((m) => m.messageId).sort());
+  });
+
+  it("credentials with ':', '@', '%' and non-ASCII log in by PLAIN and by LOGIN", async () => {
+    const user = 'hé:ra@ld';
+    const pass = 'p@ss:wörd%20/?#✓';
+    for (const methods of [['PLAIN', 'LOGIN'], ['LOGIN']]) {
+      const sink = await sinkOf({ auth: { user, pass, methods } });
+      await transportOf(`smtp://${encodeURIComponent(user)}:${encodeURIComponent(pass)}@127.0.0.1:${sink.port}`).send(mail());
+      expect(sink.logins).toEqual([methods[0]]);
+      expect(sink.received).toHaveLength(1);
+    }
+  });
+
+  it('a wrong password is EAUTH, a connection failure, and the password is in no part of the error', async () => {
+    const pass = 'TopSecret-42';
+    const sink = await sinkOf({ auth: { user: 'herald', pass: 'other' } });
+    const err = await transportOf(`smtp://herald:${pass}@127.0.0.1:${sink.port}`).send(mail()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'EAUTH', responseCode: 535 });
+    expect(classifySmtpFailure(err)).toBe('connection');
+    const text = secretOf(err);
+    expect(text).not.toContain(pass);
+    expect(text).not.toContain(Buffer.from(`\u0000herald\u0000${pass}`).toString('base64'));
+    expect(sink.offered).toEqual([]);
+  });
+
+  it('a server answering 334 to everything ends in EAUTH within the timeout, no envelope, no password in the error', async () => {
+    const server = await scripted('250-scripted\r\n250 AUTH LOGIN\r\n', () => '334 VXNlcm5hbWU6\r\n');
+    const started = Date.now();
+    const err = await transportOf(`smtp://herald:Loop-Secret@127.0.0.1:${server.port}`).send(mail()).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'EAUTH' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(server.lines.filter((l) => /^(MAIL|RCPT|DATA)/.test(l))).toEqual([]);
+    // AUTH LOGIN, the user, the password: three lines and no more.
+    expect(server.lines.filter((l) => !/^EHLO|^QUIT/.test(l))).toHaveLength(3);
+    expect(secretOf(err)).not.toContain('Loop-Secret');
+    expect(secretOf(err)).not.toContain(Buffer.from('Loop-Secret').toString('base64'));
+  });
+
+  it('a server saying 235 to AUTH LOGIN unasked gets no credentials; the message goes as to any server', async () => {
+    const server = await scripted('250-scripted\r\n250 AUTH LOGIN\r\n', (line) => {
+      if (line === 'AUTH LOGIN') return '235 ok\r\n';
+      if (line === 'DATA') return '354 go\r\n';
+      if (line === '.') return '250 queued\r\n';
+      if (/^(MAIL|RCPT)/.test(line)) return '250 ok\r\n';
+      return /^[^.]/.test(line) && /^(RSET|QUIT)/.test(line) ? '250 ok\r\n' : null;
+    });
+    const sent = await transportOf(`smtp://herald:Early-Secret@127.0.0.1:${server.port}`).send(mail());
+    expect(sent.response).toMatch(/^250/);
+    expect(server.lines.join('\n')).not.toContain(Buffer.from('Early-Secret').toString('base64'));
+    expect(server.lines.join('\n')).not.toContain(Buffer.from('herald').toString('base64'));
+  });
+});
