@@ -101,6 +101,32 @@ describe('herald SMTP client AUTH under attack (review of issue 21)', () => {
     expect(sink.offered).toEqual([]);
   });
 
+  it('a wrong password through nodemailer (?client=nodemailer) and by LOGIN: EAUTH, and the password is in no part of the error', async () => {
+    const pass = 'Other-Secret-7';
+    for (const [methods, client] of [[['PLAIN', 'LOGIN'], '?client=nodemailer'], [['LOGIN'], ''], [['LOGIN'], '?client=nodemailer']] as const) {
+      const sink = await sinkOf({ auth: { user: 'herald', pass: 'other', methods: [...methods] } });
+      const err = await transportOf(`smtp://herald:${pass}@127.0.0.1:${sink.port}${client}`).send(mail()).catch((e: unknown) => e);
+      expect(err, `${methods} ${client}`).toMatchObject({ code: 'EAUTH' });
+      expect(classifySmtpFailure(err)).toBe('connection');
+      expect(secretOf(err)).not.toContain(pass);
+      expect(secretOf(err)).not.toContain(Buffer.from(pass).toString('base64'));
+    }
+  });
+
+  it('a 3,000-character password is sent whole (PLAIN and LOGIN) or refused as a connection failure, never a refusal of the message', async () => {
+    const pass = `L${'ö'.repeat(1_500)}${'x'.repeat(1_499)}`;
+    for (const methods of [['PLAIN'], ['LOGIN']]) {
+      const sink = await sinkOf({ auth: { user: 'herald', pass, methods } });
+      const result = await transportOf(`smtp://herald:${encodeURIComponent(pass)}@127.0.0.1:${sink.port}`).send(mail()).catch((e: unknown) => e);
+      if (result instanceof Error) {
+        expect(classifySmtpFailure(result), String(methods)).toBe('connection');
+        expect(secretOf(result)).not.toContain(pass.slice(0, 40));
+      } else {
+        expect(sink.logins).toEqual(methods);
+      }
+    }
+  });
+
   it('a server answering 334 to everything ends in EAUTH within the timeout, no envelope, no password in the error', async () => {
     const server = await scripted('250-scripted\r\n250 AUTH LOGIN\r\n', () => '334 VXNlcm5hbWU6\r\n');
     const started = Date.now();
