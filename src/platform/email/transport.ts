@@ -68,6 +68,8 @@ export function createSmtpTransport(smtpUrl: string, options: SmtpOptions = {}):
     auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
   });
   let nodemailerOnly = false;
+  /** close() called: nothing is handed to nodemailer any more (a pool made then would never be closed). */
+  let closing = false;
   let composer: MailTransport | null = null;
   return {
     mode: 'smtp',
@@ -80,13 +82,14 @@ export function createSmtpTransport(smtpUrl: string, options: SmtpOptions = {}):
         const e = err as { unsupportedAuth?: boolean; unsent?: boolean };
         // Refused before the envelope: nodemailer (CRAM-MD5, XOAUTH2 …) takes this and every later
         // message, and those a burst had already given our client, which fail unsent when it closes.
-        if (!e.unsupportedAuth && !(nodemailerOnly && e.unsent)) throw permanentOrNot(err);
+        if (closing || !(e.unsupportedAuth || (nodemailerOnly && e.unsent))) throw permanentOrNot(err);
         nodemailerOnly = true;
         void client.close();
         return (composer ??= nodemailerTransport(url, options)).send(mail);
       }
     },
     async close() {
+      closing = true;
       await Promise.all([client.close(), composer?.close()]);
     },
   };
