@@ -1,7 +1,7 @@
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { classifySmtpFailure } from '../../src/platform/email/circuit-breaker.rules.js';
-import { freePort } from '../../src/platform/net.js';
+import { freePort, waitFor } from '../../src/platform/net.js';
 import { createSmtpTransport, type MailTransport, type OutgoingMail } from '../../src/platform/email/transport.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 
@@ -76,6 +76,61 @@ describe('herald SMTP client AUTH under attack (review of issue 21)', () => {
     const results = await Promise.allSettled(mails.map((m) => transport.send(m)));
     expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
     expect(sink.received.map((r) => r.messageId).sort()).toEqual(mails.map((m) => m.messageId).sort());
+  });
+
+  it('a message cut after its DATA on a logged-in connection while another connection switches the transport is not sent again through nodemailer', async () => {
+    // Servers behind one address that disagree (the first session offers PLAIN, the later ones only
+    // CRAM-MD5): the switch must hand nodemailer only what our client never sent.
+    const port = await freePort();
+    const sockets: net.Socket[] = [];
+    const closed: number[] = [];
+    const messages: string[] = [];
+    const server = net.createServer((socket) => {
+      const k = sockets.push(socket) - 1;
+      let buffer = '';
+      let data: string[] | null = null;
+      let challenged = false;
+      socket.on('close', () => closed.push(k));
+      socket.on('error', () => undefined);
+      socket.write('220 scripted ESMTP\r\n');
+      socket.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString('latin1');
+        let at: number;
+        while ((at = buffer.indexOf('\r\n')) >= 0) {
+          const line = buffer.slice(0, at);
+          buffer = buffer.slice(at + 2);
+          if (data) {
+            if (line !== '.') { data.push(line); continue; }
+            messages.push(data.join('\n'));
+            data = null;
+            if (k !== 0) socket.write('250 queued\r\n'); // the first session's 250 never comes: it is cut below
+            continue;
+          }
+          if (/^EHLO/i.test(line)) socket.write(k === 0 ? '250-scripted\r\n250 AUTH PLAIN\r\n' : '250-scripted\r\n250 AUTH CRAM-MD5\r\n');
+          else if (/^AUTH PLAIN/i.test(line)) socket.write('235 ok\r\n');
+          else if (/^AUTH CRAM-MD5/i.test(line)) { challenged = true; socket.write(`334 ${Buffer.from('<1.2@scripted>').toString('base64')}\r\n`); }
+          else if (challenged) { challenged = false; socket.write('235 ok\r\n'); }
+          else if (/^DATA/i.test(line)) { data = []; socket.write('354 go\r\n'); }
+          else if (/^QUIT/i.test(line)) socket.end('221 bye\r\n');
+          else socket.write('250 ok\r\n');
+        }
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    const transport = transportOf(`smtp://herald:secret@127.0.0.1:${port}`, 2);
+    const first = mail();
+    const second = mail();
+    const firstSent = transport.send(first).then(() => 'sent', (e: unknown) => e);
+    expect(await waitFor(async () => messages.length === 1, 5_000, 5)).toBe(true);
+    const secondSent = transport.send(second);
+    // The second session refused our mechanisms and our client closed it: now cut the first before its 250.
+    expect(await waitFor(async () => closed.includes(1), 5_000, 5)).toBe(true);
+    sockets[0]!.destroy();
+    await secondSent;
+    expect(await firstSent).toBeInstanceOf(Error);
+    expect(messages.filter((m) => m.includes(first.messageId))).toHaveLength(1);
+    expect(messages.filter((m) => m.includes(second.messageId))).toHaveLength(1);
   });
 
   it("credentials with ':', '@', '%' and non-ASCII log in by PLAIN and by LOGIN", async () => {
