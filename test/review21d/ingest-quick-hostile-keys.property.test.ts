@@ -80,6 +80,8 @@ describe('quick ingestion check with prototype-named keys at every level (review
         if (e.props) expect(Object.getPrototypeOf(e.props), text).toBe(Object.prototype);
       }
     }), { numRuns: 4_000 });
-    expect(answered, `${answered} answered`).toBeGreaterThan(200);
+    // The generator reaches the quick check's answers in about 5 % of bodies (190-215 of 4,000 seen
+    // in runs): the floor says it still does, far enough below that mean not to fail by chance.
+    expect(answered, `${answered} answered`).toBeGreaterThan(100);
   });
 });
