@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AGGREGATION_JOB_TYPES } from '../platform/db/schema.js';
+import { isStorableText, STORABLE_MESSAGE } from '../platform/http/validation.js';
 import { DAY_MS, isAligned, parseDay, periodEndOf, type Granularity } from './analytics.periods.js';
 
 /** zod schemas of the analytics API: validation, types, and (through the routes' `openapi` entries) the OpenAPI document. */
@@ -22,13 +23,6 @@ export const EVENT_TYPE = /^[A-Za-z0-9_.:-]{1,64}$/;
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const id = z.string().regex(UUID, 'must be a uuid').transform((v) => v.toLowerCase()).nullish();
 
-/**
- * PostgreSQL stores neither a NUL nor half of a UTF-16 surrogate pair (text refuses the one, jsonb
- * both, and UTF-8 has no encoding for the other): such input is refused here with a 400, never
- * carried to the database to fail there.
- */
-export const STORABLE_MESSAGE = 'must not hold a NUL character or a lone UTF-16 surrogate';
-export const isStorableText = (s: string) => !s.includes('\u0000') && (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 /**
  * Whether JSON.stringify's output names a NUL or a lone surrogate: it writes both, and only those
  * (a pair is written as itself), as a `\u` escape; an escaped backslash before it is text.

@@ -1,6 +1,6 @@
-import { parseBody } from '../platform/http/validation.js';
+import { isStorableText, parseBody } from '../platform/http/validation.js';
 import {
-  EVENT_TYPE, ingestBodySchema, isStorableText, jsonHoldsUnstorable, MAX_EVENTS_PER_REQUEST, MAX_PROPS_BYTES, MAX_REVENUE_CENTS, type AnalyticsEventInput,
+  EVENT_TYPE, ingestBodySchema, jsonHoldsUnstorable, MAX_EVENTS_PER_REQUEST, MAX_PROPS_BYTES, MAX_REVENUE_CENTS, type AnalyticsEventInput,
 } from './analytics.schemas.js';
 
 /**

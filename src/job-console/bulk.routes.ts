@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ok } from '../platform/http/reply.js';
+import { isStorableText, STORABLE_MESSAGE } from '../platform/http/validation.js';
 import type { Http } from '../platform/http/zod-provider.js';
 import { QUEUE_NAMES } from '../platform/queue/registry.js';
 import type { Same } from '../platform/http/route-doc.js';
@@ -16,12 +17,11 @@ const queueSchema = z.enum(QUEUE_NAMES);
 const queueParams = z.object({ queue: queueSchema.catch((ctx) => ctx.input as z.output<typeof queueSchema>) as unknown as z.ZodType<string> });
 
 /**
- * Text PostgreSQL can store: a step's audit entry holds its filter as jsonb, which refuses a NUL
- * and an unpaired UTF-16 half. Refused up front: else the count matched such a job, the step acted
- * on it in Redis and only then failed on its audit entry (a 400 for a step that happened).
+ * Text PostgreSQL can store: a step's audit entry holds its filter as jsonb. Refused up front: else
+ * the count matched such a job, the step acted on it in Redis and only then failed on its audit
+ * entry (a 400 for a step that happened).
  */
-const storable = (v: string) => !v.includes('\u0000') && (v as unknown as { isWellFormed(): boolean }).isWellFormed();
-const text = z.string().min(1).max(FILTER_TEXT_MAX).refine(storable, 'must not contain NUL characters or unpaired UTF-16 surrogates');
+const text = z.string().min(1).max(FILTER_TEXT_MAX).refine(isStorableText, STORABLE_MESSAGE);
 /** Plain text only: a `regex` (or any other) key is a 400, never read as a pattern. */
 const bulkFilterSchema = z.strictObject({
   reason: text.optional().describe('case-insensitive part of the failure reason (plain text, not a pattern)'),

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import { InvalidError } from '../errors.js';
 
+/**
+ * PostgreSQL stores neither a NUL nor half of a UTF-16 surrogate pair (text refuses the one, jsonb
+ * both, and UTF-8 has no encoding for the other): such input is refused here with a 400, never
+ * carried to the database to fail there.
+ */
+export const STORABLE_MESSAGE = 'must not hold a NUL character or a lone UTF-16 surrogate';
+export const isStorableText = (s: string) => !s.includes('\u0000') && (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
 export const INVALID_QUERY = 'Invalid query parameters';
 export const INVALID_BODY = 'Invalid request body';
 
