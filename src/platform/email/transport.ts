@@ -62,11 +62,7 @@ export function createSmtpTransport(smtpUrl: string, options: SmtpOptions = {}):
   const name = options.name ?? 'smtp-1';
   const url = new URL(smtpUrl);
   if (url.searchParams.get('client') === 'nodemailer') return nodemailerTransport(url, options);
-  const client = new SmtpClient({
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)), secure: url.protocol === 'smtps:',
-    rejectUnauthorized: !url.searchParams.getAll('tls').includes('insecure'), requireTls: url.searchParams.getAll('tls').includes('required'), maxConnections: options.maxConnections ?? 10, timeoutMs: options.timeoutMs ?? 10_000,
-    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-  });
+  const client = new SmtpClient({ ...serverOf(url), maxConnections: options.maxConnections ?? 10, timeoutMs: options.timeoutMs ?? 10_000 });
   let nodemailerOnly = false;
   /** close() called: nothing is handed to nodemailer any more (a pool made then would never be closed). */
   let closing = false;
@@ -95,6 +91,16 @@ export function createSmtpTransport(smtpUrl: string, options: SmtpOptions = {}):
   };
 }
 
+/** What an SMTP_URL entry says of its server, as both clients take it (an IPv6 host without its brackets). */
+function serverOf(url: URL) {
+  const tls = url.searchParams.getAll('tls');
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)), secure: url.protocol === 'smtps:',
+    rejectUnauthorized: !tls.includes('insecure'), requireTls: tls.includes('required'),
+    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
+  };
+}
+
 /**
  * A relay refusing to relay for herald (or wanting a login) refuses us, not the message: not
  * permanent, so the failover transport tries the next server and a lone one retries.
@@ -112,16 +118,14 @@ function nodemailerTransport(url: URL, options: SmtpOptions): MailTransport {
   // SMTP_TIMEOUT_MS bounds the connection and the greeting; an answer may take three times that.
   const timeoutMs = options.timeoutMs ?? 10_000;
   const name = options.name ?? 'smtp-1';
+  const { host, port, secure, auth, rejectUnauthorized, requireTls } = serverOf(url);
   const transporter: Transporter = nodemailer.createTransport({
     pool: true,
     maxConnections: options.maxConnections ?? 10,
     maxMessages: Infinity,
-    host: url.hostname,
-    port: Number(url.port || (url.protocol === 'smtps:' ? 465 : 25)),
-    secure: url.protocol === 'smtps:',
-    auth: url.username ? { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) } : undefined,
-    tls: { rejectUnauthorized: !url.searchParams.getAll('tls').includes('insecure') },
-    requireTLS: url.searchParams.getAll('tls').includes('required'),
+    host, port, secure, auth,
+    tls: { rejectUnauthorized },
+    requireTLS: requireTls,
     connectionTimeout: timeoutMs,
     greetingTimeout: timeoutMs,
     socketTimeout: timeoutMs * 3,
