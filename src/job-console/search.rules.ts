@@ -227,31 +227,51 @@ export interface TimeWindow {
 /** The newest slice: four hours (then 4, 8, 16… hours before it). */
 const FIRST_SLICE_MS = 4 * 3_600_000;
 
+/** The UTC midnight at or before `ms`: where a job_history partition begins (0020). */
+const midnight = (ms: number) => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+
 /**
  * The slices a search reads history in, newest first: the four hours before the anchor (`to`, or
  * now; the first slice also takes anything after it), then 4, 8, 16… hours before that, the last one
  * open-ended (or ending at `from`), so every instant in [from, to] is in exactly one and
  * JOB_HISTORY_DAYS take about a dozen slices. The statement sorts one slice at a time and stops
- * once it has enough (search.repository.ts): the slice it stops in is at most as large as all
+ * once it has enough (search.repository.ts): the slice it stops in is at most about as large as all
  * before it, so a common word costs about twice the rows it needs, and a rare one the index
  * reads of every slice.
+ *
+ * Slices before the anchor's UTC day begin and end on UTC midnights, where job_history's daily
+ * partitions do: a partition's indexes know nothing of time within it, so a rare word's index read
+ * (and the heap pages it visits) is the whole partition's for every slice that touches it. Cut at
+ * hours, 30 days cost about 44 partition reads (and their planning) for 31 partitions; cut at
+ * midnights, each older day is read once and only the anchor's day more than once. Over 1,000,000
+ * rows (bench:admin's mix, EXPLAIN ANALYZE alternated): planning -7 %, execution -12 %; a browse of
+ * a common state reads a little more (its first older slice is a whole day).
  */
 export function historyWindows(now: number, range: { from: number | null; to: number | null }, keepDays: number): TimeWindow[] {
   const anchor = range.to === null ? now : Math.min(range.to, now);
   const oldest = anchor - (keepDays + 1) * DAY_MS;
+  const today = midnight(anchor);
   const windows: TimeWindow[] = [];
   const push = (lo: number | null, hi: number | null) => windows.push({ lo, hi, hiInclusive: windows.length === 0 && hi !== null });
   let hi: number | null = range.to;
-  let lo = anchor - FIRST_SLICE_MS;
+  // The newer end of the slice being cut: the anchor, then each slice's start.
+  let end = anchor;
+  let raw = anchor - FIRST_SLICE_MS;
   let span = FIRST_SLICE_MS;
   for (;;) {
-    if ((range.from !== null && lo <= range.from) || lo <= oldest) {
-      push(range.from, hi);
-      return windows;
+    // Within the anchor's day as counted; the first start before it is that midnight, later ones
+    // the midnight before them. Two starts in one day (spans under a day) make one slice.
+    const lo = raw >= today ? raw : end > today ? today : midnight(raw);
+    if (lo < end) {
+      if ((range.from !== null && lo <= range.from) || lo <= oldest) {
+        push(range.from, hi);
+        return windows;
+      }
+      push(lo, hi);
+      hi = lo;
+      end = lo;
     }
-    push(lo, hi);
-    hi = lo;
-    lo -= span;
+    raw -= span;
     span *= 2;
   }
 }

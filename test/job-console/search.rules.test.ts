@@ -191,27 +191,50 @@ describe('timeRange and passesFilters', () => {
 describe('historyWindows', () => {
   const H = 3_600_000;
   const now = Date.UTC(2025, 9, 18, 12);
+  const midnightOf = (t: number) => t - (t % (24 * H));
   const covers = (ws: ReturnType<typeof historyWindows>, t: number) => ws.filter((w) => (w.lo === null || t >= w.lo) && (w.hi === null || (w.hiInclusive ? t <= w.hi : t < w.hi))).length;
 
-  it('slices newest first: 4 hours (and anything later), then 4, 8, 16… hours, the last one open-ended', () => {
+  it('slices newest first: 4 hours (and anything later), then 4, 8… hours back to UTC midnight, then whole UTC days, the last one open-ended', () => {
+    const D = 24 * H;
+    const today = now - 12 * H; // now is 12:00 UTC
     const ws = historyWindows(now, { from: null, to: null }, 30);
-    expect(ws.slice(0, 4)).toEqual([
+    expect(ws.slice(0, 5)).toEqual([
       { lo: now - 4 * H, hi: null, hiInclusive: false }, { lo: now - 8 * H, hi: now - 4 * H, hiInclusive: false },
-      { lo: now - 16 * H, hi: now - 8 * H, hiInclusive: false }, { lo: now - 32 * H, hi: now - 16 * H, hiInclusive: false },
+      // 16 hours before now is yesterday: the slice stops at midnight.
+      { lo: today, hi: now - 8 * H, hiInclusive: false }, { lo: today - D, hi: today, hiInclusive: false },
+      { lo: today - 3 * D, hi: today - D, hiInclusive: false },
     ]);
+    // Before today every slice begins and ends on a UTC midnight, where partitions do: one slice a day.
+    for (const w of ws.slice(3)) for (const edge of [w.lo, w.hi]) if (edge !== null) expect(edge % D).toBe(0);
     expect(ws.at(-1)).toMatchObject({ lo: null });
-    expect(ws.at(-2)!.lo!).toBeGreaterThan(now - 31 * 24 * H);
+    expect(ws.at(-2)!.lo!).toBeGreaterThan(now - 31 * D);
     // 30 days in about a dozen slices; every instant, even far past and future, in exactly one.
     expect(ws.length).toBeLessThanOrEqual(10);
-    for (const t of [now + 86_400_000, now, now - 4 * H, now - 4 * H - 1, now - 40 * 24 * H, 0]) expect(covers(ws, t), String(t)).toBe(1);
+    for (const t of [now + D, now, now - 4 * H, now - 4 * H - 1, today, today - 1, now - 40 * D, 0]) expect(covers(ws, t), String(t)).toBe(1);
     for (let i = 1; i < ws.length; i++) expect(ws[i]!.hi).toBe(ws[i - 1]!.lo);
+    // The partitions read: 31 days plus today's twice more (the three slices of today), not ~44.
+    const reads = ws.reduce((n, w) => n + Math.ceil(((w.hi ?? now + 1) - Math.max(w.lo ?? now - 31 * D, midnightOf(now - 31 * D))) / D - 1e-9), 0);
+    expect(reads).toBeLessThanOrEqual(31 + 3);
+  });
+
+  it('early in the day: the first slice reaches back to midnight, then whole days without an empty slice', () => {
+    const D = 24 * H;
+    const at = Date.UTC(2025, 9, 18, 1, 30);
+    const ws = historyWindows(at, { from: null, to: null }, 30);
+    expect(ws[0]).toEqual({ lo: at - 90 * 60_000, hi: null, hiInclusive: false });
+    expect(ws[1]).toEqual({ lo: ws[0]!.lo! - D, hi: ws[0]!.lo, hiInclusive: false });
+    for (const w of ws) if (w.lo !== null && w.hi !== null) expect(w.hi).toBeGreaterThan(w.lo);
+    for (let i = 1; i < ws.length; i++) expect(ws[i]!.hi).toBe(ws[i - 1]!.lo);
+    // At midnight exactly, the first slice is the whole day before.
+    const midnight = Date.UTC(2025, 9, 18);
+    expect(historyWindows(midnight, { from: null, to: null }, 30)[0]).toEqual({ lo: midnight - D, hi: null, hiInclusive: false });
   });
 
   it('keeps to [from, to]: the first slice ends at to (inclusive), the last starts at from', () => {
     const from = now - 50 * H;
-    const to = now - 10 * H;
+    const to = now - 10 * H; // 02:00 UTC
     const ws = historyWindows(now, { from, to }, 30);
-    expect(ws[0]).toEqual({ lo: to - 4 * H, hi: to, hiInclusive: true });
+    expect(ws[0]).toEqual({ lo: to - 2 * H, hi: to, hiInclusive: true });
     expect(ws.at(-1)!.lo).toBe(from);
     for (const t of [to, to - 1, from, from + 1, to - 4 * H]) expect(covers(ws, t), String(t)).toBe(1);
     expect(covers(ws, to + 1)).toBe(0);
