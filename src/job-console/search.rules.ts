@@ -128,7 +128,9 @@ export function preview(json: string | null | undefined): string | null {
 export interface LiveJob {
   readonly id?: string | null;
   readonly name: string;
-  readonly data: unknown;
+  readonly data?: unknown;
+  /** The data as JSON text when it was read as such (a scanned job): previewed as it is. */
+  readonly dataJson?: string;
   readonly timestamp: number;
   readonly processedOn?: number | null;
   readonly finishedOn?: number | null;
@@ -145,7 +147,7 @@ export function liveHit(queue: string, state: SearchState, job: LiveJob, schedul
   const finishedOn = positive(job.finishedOn);
   let json: string | null;
   try {
-    json = JSON.stringify(job.data) ?? null;
+    json = job.dataJson ?? JSON.stringify(job.data) ?? null;
   } catch {
     json = null;
   }

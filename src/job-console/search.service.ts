@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import type { Platform } from '../platform/module.js';
 import { searchText } from '../platform/queue/job-history.rules.js';
+import type { StoredJob } from '../platform/queue/queues.js';
 import { QUEUE_NAMES, type QueueName } from '../platform/queue/registry.js';
 import { scheduleIdOf } from '../platform/queue/schedules.js';
 import type { SearchRepository, HistoryHitRow } from './search.repository.js';
@@ -51,6 +52,15 @@ const TRIGRAM_WORTHY = /[\p{L}\p{N}]{3}/u;
  */
 const SEVERAL_TERMS = /[\s"]/u;
 
+/** A scanned job's data; a text BullMQ would fail to read too is matched as no data. */
+function dataOf(job: StoredJob): unknown {
+  try {
+    return JSON.parse(job.dataJson);
+  } catch {
+    return null;
+  }
+}
+
 function historyHit(row: HistoryHitRow): JobSearchHit {
   return {
     queue: row.queue!, id: row.job_id!, name: row.name!, state: row.state!, source: 'history',
@@ -84,8 +94,8 @@ export class JobSearchService {
     return found.filter((hit): hit is JobSearchHit => hit !== null);
   }
 
-  /** The newest `liveScan` jobs of each queue and live state, matched in memory. */
-  private async scan(queues: readonly QueueName[], states: readonly LiveScanState[], match: ((job: Job) => boolean) | null) {
+  /** The newest `liveScan` jobs of each queue and live state, matched in memory (read whole only when matched: their text). */
+  private async scan(queues: readonly QueueName[], states: readonly LiveScanState[], match: ((job: StoredJob) => boolean) | null) {
     let scanned = 0;
     let truncated = false;
     const hits: JobSearchHit[] = [];
@@ -99,7 +109,7 @@ export class JobSearchService {
           return;
         }
         if (count > this.deps.liveScan) truncated = true;
-        const jobs = (await q.getJobs([state], 0, this.deps.liveScan - 1, false)).filter(Boolean);
+        const jobs = await this.deps.queues.newestJobs(queue, state, this.deps.liveScan);
         scanned += jobs.length;
         for (const job of jobs) if (match === null || match(job)) hits.push(liveHit(queue, state, job, scheduleIdOf(job)));
       }));
@@ -124,7 +134,7 @@ export class JobSearchService {
     const [exact, scanned] = await Promise.all([
       q === null ? [] : this.lookUp(queues, q),
       liveStates.length === 0 ? { hits: [], scanned: 0, truncated: false }
-        : this.scan(queues, liveStates, matches === null ? null : (job) => matches(searchText(job.id ?? '', job.name, job.failedReason || null, job.data))),
+        : this.scan(queues, liveStates, matches === null ? null : (job) => matches(searchText(job.id, job.name, job.failedReason, dataOf(job)))),
     ]);
     const byKey = new Map<string, JobSearchHit>();
     for (const hit of [...exact, ...scanned.hits]) {

@@ -1,4 +1,4 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue, type JobsOptions, type JobType } from 'bullmq';
 import type { RedisClient } from '../redis/connection.js';
 import type { Logger } from '../logger.js';
 import { bullQueueName, outboxEpochKey } from '../redis/keys.js';
@@ -31,6 +31,41 @@ export function defaultJobOptions(defaults: JobDefaults): JobsOptions {
     backoff: { type: 'exponential', delay: defaults.backoffMs, jitter: JITTER },
     removeOnComplete: { age: 24 * 3600, count: 100_000 },
     removeOnFail: { age: 7 * 24 * 3600 },
+  };
+}
+
+/** A job as its Redis hash holds it: what job search reads of each live job it scans. */
+export interface StoredJob {
+  readonly id: string;
+  readonly name: string;
+  /** The data's JSON text as BullMQ stored it (JSON.stringify of the data). */
+  readonly dataJson: string;
+  readonly timestamp: number;
+  readonly processedOn: number | null;
+  readonly finishedOn: number | null;
+  readonly attemptsMade: number;
+  readonly failedReason: string | null;
+  readonly processedBy: string | null;
+  readonly repeatJobKey: string | null;
+}
+
+const whole = (text: string | undefined): number | null => {
+  const n = text === undefined ? NaN : Number.parseInt(text, 10);
+  return Number.isFinite(n) ? n : null;
+};
+
+/**
+ * A job's hash fields (HGETALL's flat list) read as BullMQ 6 reads them (its rawToJobJson: `atm`
+ * or the older `attemptsMade`, `pb` the worker, `rjk` the scheduler). queues.test.ts holds this to
+ * what BullMQ's own getJobs answers for the same jobs, so an upgrade that renames one fails there.
+ */
+export function storedJob(id: string, fields: readonly string[]): StoredJob {
+  const raw: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) raw[fields[i]!] = fields[i + 1]!;
+  return {
+    id: raw.id || id, name: raw.name ?? '', dataJson: raw.data || '{}', timestamp: whole(raw.timestamp) ?? 0,
+    processedOn: whole(raw.processedOn), finishedOn: whole(raw.finishedOn), attemptsMade: whole(raw.attemptsMade || raw.atm) ?? 0,
+    failedReason: raw.failedReason || null, processedBy: raw.pb || null, repeatJobKey: raw.rjk || null,
   };
 }
 
@@ -77,6 +112,17 @@ export class Queues {
     const q = this.get(name);
     return Object.hasOwn(q.keys, id) || q.toKey(id) === outboxEpochKey(this.prefix, name)
       || (id.includes(':') && !/^repeat:[^:]+:\d+$/.test(id));
+  }
+
+  /**
+   * The newest `count` jobs in `state` with their hashes, from one script. BullMQ's getJobs runs
+   * that same script, then drops the hashes and reads every job again (one HGETALL each) and builds
+   * a Job of it: for job search's scan of 200 waiting jobs, 4.0 ms where this takes about 1.5.
+   */
+  async newestJobs(name: QueueName, state: JobType, count: number): Promise<StoredJob[]> {
+    if (count <= 0) return [];
+    const [entries = []] = await this.get(name).getBackend().getJobs([state], 0, count - 1, false);
+    return entries.map(([id, fields]) => storedJob(id, fields));
   }
 
   add<Q extends QueueName, J extends JobName<Q>>(queue: Q, name: J, data: JobPayload<Q, J>, opts?: JobsOptions) {
