@@ -66,6 +66,14 @@ export interface SearchPageRows {
 /** PostgreSQL's query_canceled: statement_timeout (or an operator's pg_cancel_backend). */
 const QUERY_CANCELED = '57014';
 
+/**
+ * q as the full-text match reads it: lower-cased as search_text is (by JavaScript), so a word's
+ * lexeme is the one search_doc holds. PostgreSQL's lower() differs where JavaScript's follows
+ * context or decomposes: `ΟΔΟΣ` is `οδοσ` there and `οδος` in the text (final sigma), `İSTANBUL`
+ * is `istanbul` there and `i̇stanbul` in the text; upper-case, such words found nothing.
+ */
+const wordsOf = (q: string) => q.toLowerCase();
+
 const ms = (column: string) => sql.raw(`round(extract(epoch FROM ${column}) * 1000)::float8`);
 
 /** Job search's statements over job_history (migrations/0020, 0024). */
@@ -88,7 +96,7 @@ export class SearchRepository extends Repository {
         // `econnrefused 587`, ~5 ms), for trigrams the LIKE beside it (or the words) already narrow.
         const tested = (token: string) => sql` AND (h.search_text || '') ~ ${token}`;
         const also = f.fullText.also.map(({ like, token }) => (like === null ? tested(token) : sql` AND h.search_text LIKE ${like}${tested(token)}`));
-        branches.push(sql`(h.search_doc @@ websearch_to_tsquery('job_search', ${f.q})${sql.join(also, sql``)})`);
+        branches.push(sql`(h.search_doc @@ websearch_to_tsquery('job_search', ${wordsOf(f.q)})${sql.join(also, sql``)})`);
       }
       // Tested after the stored words (cheaper per row) when PostgreSQL walks rows in time order.
       if (f.substring !== null) branches.push(sql`(h.search_text LIKE ${f.substring.index} AND strpos(h.search_text, ${f.substring.whole}) > 0)`);
@@ -191,8 +199,8 @@ export class SearchRepository extends Repository {
    */
   async textQuery(q: string): Promise<{ words: boolean; dropped: string[] }> {
     const { rows: [row] } = await sql<{ words: boolean; dropped: string[] }>`
-      SELECT numnode(websearch_to_tsquery('job_search', ${q})) > 0 AS words,
-        ARRAY(SELECT DISTINCT lower(ltrim(token, '-')) FROM ts_debug('job_search', ${q}) WHERE alias <> 'blank' AND lexemes IS NULL) AS dropped`.execute(this.readDb);
+      SELECT numnode(websearch_to_tsquery('job_search', ${wordsOf(q)})) > 0 AS words,
+        ARRAY(SELECT DISTINCT lower(ltrim(token, '-')) FROM ts_debug('job_search', ${wordsOf(q)}) WHERE alias <> 'blank' AND lexemes IS NULL) AS dropped`.execute(this.readDb);
     return { words: row!.words, dropped: row!.dropped.filter((t) => t !== '') };
   }
 

@@ -30,14 +30,16 @@ export function likePattern(q: string): string {
 /**
  * A token the full-text configuration leaves out (a number, a version, an id, a path: 0024) as a
  * PostgreSQL regular expression for `search_text ~`: the token lower-cased, literally, as a whole
- * word where it starts or ends with a letter or digit (`\m…\M`: 100 is not found in 1000,
- * 10.0.3.1 not in 10.0.3.12).
+ * token where it starts or ends with a letter or digit (100 is not found in 1000, 10.0.3.1 not in
+ * 10.0.3.12). A whole token is bounded by a character that is no letter or digit, `_` included:
+ * the text search parser splits `smtp_550` into `smtp` and the number `550`, which `\m550` (for
+ * which `_` is a word character) never found there.
  */
 export function tokenPattern(token: string): string {
   const t = token.toLowerCase();
-  const edge = /[\p{L}\p{N}_]/u;
+  const edge = /[\p{L}\p{N}]/u;
   const body = t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return `${edge.test(t.at(0) ?? '') ? '\\m' : ''}${body}${edge.test(t.at(-1) ?? '') ? '\\M' : ''}`;
+  return `${edge.test(t.at(0) ?? '') ? '(^|[^[:alnum:]])' : ''}${body}${edge.test(t.at(-1) ?? '') ? '($|[^[:alnum:]])' : ''}`;
 }
 
 /** Characters of q the trigram index is asked for (the rest is checked on the rows it finds). */

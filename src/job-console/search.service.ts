@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import type { Platform } from '../platform/module.js';
 import { searchText } from '../platform/queue/job-history.rules.js';
 import type { StoredJob } from '../platform/queue/queues.js';
@@ -85,9 +84,9 @@ export class JobSearchService {
   private async lookUp(queues: readonly QueueName[], id: string): Promise<JobSearchHit[]> {
     const found = await Promise.all(queues.map(async (queue) => {
       if (this.deps.queues.namesQueueKey(queue, id)) return null;
-      const job: Job | undefined = await this.deps.queues.get(queue).getJob(id);
+      const job = await this.deps.queues.storedJobById(queue, id);
       if (!job) return null;
-      const state = await job.getState();
+      const state = await this.deps.queues.get(queue).getJobState(id);
       // 'unknown': removed between the two reads.
       return state === 'unknown' ? null : liveHit(queue, state as SearchState, job, scheduleIdOf(job));
     }));

@@ -36,22 +36,28 @@ describe('substringMatch', () => {
 });
 
 describe('tokenPattern', () => {
-  it('matches a left-out token literally, as a whole word where it begins or ends with one', () => {
-    expect(tokenPattern('587')).toBe('\\m587\\M');
-    expect(tokenPattern('10.0.3.12')).toBe('\\m10\\.0\\.3\\.12\\M');
-    expect(tokenPattern('A1B2')).toBe('\\ma1b2\\M');
-    expect(tokenPattern('/etc/x.conf')).toBe('/etc/x\\.conf\\M');
-    expect(tokenPattern('a+b*(c)?[d]{e}|^$\\')).toBe('\\ma\\+b\\*\\(c\\)\\?\\[d\\]\\{e\\}\\|\\^\\$\\\\');
-    expect(tokenPattern('x_')).toBe('\\mx_\\M');
+  // A whole token's bounds: a character that is no letter or digit (`_` included), or an end.
+  const B = '(^|[^[:alnum:]])';
+  const E = '($|[^[:alnum:]])';
+  it('matches a left-out token literally, as a whole token where it begins or ends with a letter or digit', () => {
+    expect(tokenPattern('587')).toBe(`${B}587${E}`);
+    expect(tokenPattern('10.0.3.12')).toBe(`${B}10\\.0\\.3\\.12${E}`);
+    expect(tokenPattern('A1B2')).toBe(`${B}a1b2${E}`);
+    expect(tokenPattern('/etc/x.conf')).toBe(`/etc/x\\.conf${E}`);
+    expect(tokenPattern('a+b*(c)?[d]{e}|^$\\')).toBe(`${B}a\\+b\\*\\(c\\)\\?\\[d\\]\\{e\\}\\|\\^\\$\\\\`);
+    expect(tokenPattern('x_')).toBe(`${B}x_`);
     expect(tokenPattern('')).toBe('');
   });
-  it('behaves as PostgreSQL\'s \\m \\M do, read with JavaScript\'s \\b', () => {
-    const js = (token: string) => new RegExp(tokenPattern(token).replaceAll('\\m', '\\b').replaceAll('\\M', '\\b'));
+  it('behaves as PostgreSQL reads it, [:alnum:] read as JavaScript\'s letters and digits', () => {
+    const js = (token: string) => new RegExp(tokenPattern(token).replaceAll('[^[:alnum:]]', '[^\\p{L}\\p{N}]'), 'u');
     expect(js('100').test('100% done')).toBe(true);
     expect(js('100').test('1000 done')).toBe(false);
     expect(js('10.0.3.1').test('at 10.0.3.12:587')).toBe(false);
     expect(js('10.0.3.12').test('at 10.0.3.12:587')).toBe(true);
     expect(js('10.0.3.12').test('at 10x0x3x12')).toBe(false);
+    // The text search parser splits smtp_550 into a word and a number: the number is a whole token.
+    expect(js('550').test('relay said smtp_550')).toBe(true);
+    expect(js('550').test('relay said smtp5500')).toBe(false);
   });
 });
 

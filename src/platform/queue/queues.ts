@@ -83,9 +83,11 @@ export interface QueuesDeps {
 export class Queues {
   private readonly queues: Map<QueueName, Queue>;
   private readonly prefix: string;
+  private readonly connection: RedisClient;
 
   constructor({ connection, prefix, defaults, attempts, log }: QueuesDeps) {
     this.prefix = prefix;
+    this.connection = connection;
     this.queues = new Map(QUEUE_NAMES.map((name) => {
       const own = { ...defaults, attempts: attempts?.[name] ?? defaults.attempts };
       const queue = new Queue(bullQueueName(name), { connection, prefix, defaultJobOptions: defaultJobOptions(own) });
@@ -123,6 +125,18 @@ export class Queues {
     if (count <= 0) return [];
     const [entries = []] = await this.get(name).getBackend().getJobs([state], 0, count - 1, false);
     return entries.map(([id, fields]) => storedJob(id, fields));
+  }
+
+  /**
+   * One job as its hash holds it (storedJob), null when there is none: job search's id lookup,
+   * read as the scan reads. BullMQ's getJob parses the data and answered a SyntaxError for a job
+   * whose data is no JSON (a 400 blaming the request), and a NaN timestamp for a hash without one
+   * (a 500 once the search merged it).
+   */
+  async storedJobById(name: QueueName, id: string): Promise<StoredJob | null> {
+    const fields = await this.connection.hgetall(this.get(name).toKey(id));
+    const flat = Object.entries(fields).flat();
+    return flat.length === 0 ? null : storedJob(id, flat);
   }
 
   add<Q extends QueueName, J extends JobName<Q>>(queue: Q, name: J, data: JobPayload<Q, J>, opts?: JobsOptions) {
