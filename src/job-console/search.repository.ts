@@ -11,11 +11,19 @@ export interface HistoryFilter {
   /** q as a substring (search.rules.ts substringMatch); null when q has no run of 3 letters or digits. */
   readonly substring: { readonly index: string; readonly whole: string } | null;
   /**
-   * q's full-text reading (textQuery), null when q has no word the job_search configuration keeps;
-   * `also`: its numbers and ids, each as a regular expression (search.rules.ts tokenPattern) and,
-   * when the trigram index can narrow it, a LIKE pattern.
+   * q's full-text reading (textQuery), null when q has no word the job_search configuration keeps:
+   * its alternatives (`or`), any one of which matches. Each: `words` for websearch_to_tsquery (null:
+   * the alternative has none), `also` its numbers and ids, each as a regular expression
+   * (search.rules.ts tokenPattern) and, when the trigram index can narrow it, a LIKE pattern; `not`
+   * those excluded (`-550`), as regular expressions.
    */
-  readonly fullText: { readonly also: ReadonlyArray<{ readonly token: string; readonly like: string | null }> } | null;
+  readonly fullText: {
+    readonly groups: ReadonlyArray<{
+      readonly words: string | null;
+      readonly also: ReadonlyArray<{ readonly token: string; readonly like: string | null }>;
+      readonly not: readonly string[];
+    }>;
+  } | null;
   readonly queues: readonly string[] | null;
   /** completed and/or failed; an empty list reads no history (the filter names live states only). */
   readonly states: readonly string[] | null;
@@ -94,9 +102,15 @@ export class SearchRepository extends Repository {
         // column itself the planner prices the trigram index for it in every partition of every
         // slice, turning the expression into a trigram graph each time (half the planning of
         // `econnrefused 587`, ~5 ms), for trigrams the LIKE beside it (or the words) already narrow.
-        const tested = (token: string) => sql` AND (h.search_text || '') ~ ${token}`;
-        const also = f.fullText.also.map(({ like, token }) => (like === null ? tested(token) : sql` AND h.search_text LIKE ${like}${tested(token)}`));
-        branches.push(sql`(h.search_doc @@ websearch_to_tsquery('job_search', ${wordsOf(f.q)})${sql.join(also, sql``)})`);
+        const tested = (token: string) => sql`(h.search_text || '') ~ ${token}`;
+        for (const group of f.fullText.groups) {
+          const all = [
+            ...(group.words === null ? [] : [sql`h.search_doc @@ websearch_to_tsquery('job_search', ${wordsOf(group.words)})`]),
+            ...group.also.map(({ like, token }) => (like === null ? tested(token) : sql`h.search_text LIKE ${like} AND ${tested(token)}`)),
+            ...group.not.map((token) => sql`NOT ${tested(token)}`),
+          ];
+          branches.push(sql`(${sql.join(all, sql` AND `)})`);
+        }
       }
       // Tested after the stored words (cheaper per row) when PostgreSQL walks rows in time order.
       if (f.substring !== null) branches.push(sql`(h.search_text LIKE ${f.substring.index} AND strpos(h.search_text, ${f.substring.whole}) > 0)`);
@@ -193,15 +207,19 @@ export class SearchRepository extends Repository {
 
   /**
    * How q reads as full text (websearch_to_tsquery in job_search): whether it holds a word at all,
-   * and the tokens the configuration leaves out (numbers, versions, ids, paths: 0024), lower-cased
-   * and without a sign, which the full-text branch then requires as tokens of the text. Without them,
-   * `outbox-2900019` read as the word `outbox` would match every outbox job.
+   * whether each of its alternatives (`groups`, websearch syntax) does, and, for each of its terms
+   * (`chunks`, without `-` and quotes), the tokens the configuration leaves out (numbers, versions,
+   * ids, paths: 0024), lower-cased and without a sign, which the full-text branch then requires (or,
+   * for an excluded term, refuses) as tokens of the text. Without them, `outbox-2900019` read as the
+   * word `outbox` would match every outbox job.
    */
-  async textQuery(q: string): Promise<{ words: boolean; dropped: string[] }> {
-    const { rows: [row] } = await sql<{ words: boolean; dropped: string[] }>`
+  async textQuery(q: string, groups: readonly string[], chunks: readonly string[]): Promise<{ words: boolean; groupWords: boolean[]; dropped: string[][] }> {
+    const { rows: [row] } = await sql<{ words: boolean; group_words: boolean[]; dropped: string[][] }>`
       SELECT numnode(websearch_to_tsquery('job_search', ${wordsOf(q)})) > 0 AS words,
-        ARRAY(SELECT DISTINCT lower(ltrim(token, '-')) FROM ts_debug('job_search', ${wordsOf(q)}) WHERE alias <> 'blank' AND lexemes IS NULL) AS dropped`.execute(this.readDb);
-    return { words: row!.words, dropped: row!.dropped.filter((t) => t !== '') };
+        ARRAY(SELECT numnode(websearch_to_tsquery('job_search', g)) > 0 FROM unnest(${groups.map(wordsOf)}::text[]) WITH ORDINALITY u(g, o) ORDER BY o) AS group_words,
+        (SELECT coalesce(json_agg(ARRAY(SELECT DISTINCT lower(ltrim(token, '-')) FROM ts_debug('job_search', c) WHERE alias <> 'blank' AND lexemes IS NULL) ORDER BY o), '[]')
+          FROM unnest(${chunks.map(wordsOf)}::text[]) WITH ORDINALITY u(c, o)) AS dropped`.execute(this.readDb);
+    return { words: row!.words, groupWords: row!.group_words, dropped: row!.dropped.map((tokens) => tokens.filter((t) => t !== '')) };
   }
 
   /** The recorded outcomes of jobs a live lookup found completed or failed (one id, a few queues). */

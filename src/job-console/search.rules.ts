@@ -87,6 +87,37 @@ export function websearchTerms(q: string): Term[][] {
   return groups.filter((g) => g.some((t) => !t.negated));
 }
 
+/** A term of q as websearch_to_tsquery reads it: its text (without `-` and quotes), whether excluded, whether a phrase. */
+export interface QueryChunk {
+  readonly text: string;
+  readonly negated: boolean;
+  readonly quoted: boolean;
+}
+
+/**
+ * q's alternatives (`or`) as websearch_to_tsquery reads them, each a list of its terms as written:
+ * where q's numbers and ids (which the words leave out) belong. `-550` excludes 550, and in
+ * `timeout or 550` 550 is an alternative to timeout, not a term beside it.
+ */
+export function websearchChunks(q: string): QueryChunk[][] {
+  const groups: QueryChunk[][] = [[]];
+  for (const m of q.matchAll(/(-?)"([^"]*)"?|(-?)([^\s"]+)/gu)) {
+    const quoted = m[2] !== undefined;
+    const negated = (m[1] ?? m[3]) === '-';
+    const text = m[2] ?? m[4] ?? '';
+    if (!quoted && !negated && text.toLowerCase() === 'or') {
+      if (groups.at(-1)!.length > 0) groups.push([]);
+      continue;
+    }
+    if (text.trim() !== '') groups.at(-1)!.push({ text, negated, quoted });
+  }
+  return groups.filter((g) => g.length > 0);
+}
+
+/** A group of chunks written back as websearch syntax (one alternative of q). */
+export const chunksText = (chunks: readonly QueryChunk[]): string =>
+  chunks.map((c) => `${c.negated ? '-' : ''}${c.quoted ? `"${c.text}"` : c.text}`).join(' ');
+
 /**
  * Whether a live job's search text (as job history builds it: id, name, reason, data values,
  * lower-cased) matches q: it contains q (as `search_text LIKE '%q%'` does), or one alternative of

@@ -5,8 +5,8 @@ import { QUEUE_NAMES, type QueueName } from '../platform/queue/registry.js';
 import { scheduleIdOf } from '../platform/queue/schedules.js';
 import type { SearchRepository, HistoryHitRow } from './search.repository.js';
 import {
-  HISTORY_STATES, LIVE_STATES, PREVIEW_CHARS, compareLive, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, resolveLive, substringMatch, timeRange, tokenPattern, historyWindows,
-  type JobSearchHit, type LiveScanState, type SearchState,
+  HISTORY_STATES, LIVE_STATES, PREVIEW_CHARS, chunksText, compareLive, isTerminal, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, resolveLive, substringMatch, timeRange, tokenPattern, historyWindows, websearchChunks,
+  type JobSearchHit, type QueryChunk, type LiveScanState, type SearchState,
 } from './search.rules.js';
 
 
@@ -58,6 +58,29 @@ function dataOf(job: StoredJob): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * The full-text branch's alternatives: each `or` group of q with its words (q itself when it has
+ * one group), the numbers and ids of its terms required and those of its excluded terms (`-550`)
+ * refused. An excluded phrase's numbers are not refused alone (the phrase is, by its words). An
+ * alternative with no words and no number the trigram index can narrow is left to the id and
+ * substring branches: tested alone, its regular expression would read every row.
+ */
+function fullTextGroups(q: string, chunks: readonly QueryChunk[][], reading: { groupWords: boolean[]; dropped: string[][] }) {
+  const required = (t: string) => ({ token: tokenPattern(t), like: TRIGRAM_WORTHY.test(t) ? likePattern(t) : null });
+  let at = 0;
+  return chunks.map((group, g) => {
+    const also = new Set<string>();
+    const not = new Set<string>();
+    for (const chunk of group) {
+      const dropped = reading.dropped[at++] ?? [];
+      if (!chunk.negated) dropped.forEach((t) => also.add(t));
+      else if (!chunk.quoted) dropped.forEach((t) => not.add(t));
+    }
+    const words = reading.groupWords[g] ? (chunks.length === 1 ? q : chunksText(group)) : null;
+    return { words, also: [...also].map(required), not: [...not].map(tokenPattern) };
+  }).filter((g) => g.words !== null || g.also.some((a) => a.like !== null));
 }
 
 function historyHit(row: HistoryHitRow): JobSearchHit {
@@ -126,7 +149,8 @@ export class JobSearchService {
     const historyStates = states === null ? null : HISTORY_STATES.filter((s) => states.includes(s));
 
     // How q reads as full text: asked while Redis is read (awaited below, so a failure is not lost).
-    const text = q === null ? Promise.resolve(null) : this.deps.history.textQuery(q);
+    const chunks = q === null ? [] : websearchChunks(q);
+    const text = q === null ? Promise.resolve(null) : this.deps.history.textQuery(q, chunks.map(chunksText), chunks.flat().map((c) => c.text));
     text.catch(() => undefined);
     // Live: the id in every queue, and the scan (text, or everything when there is no q).
     const matches = q === null ? null : liveMatcher(q);
@@ -154,7 +178,7 @@ export class JobSearchService {
     const rows = await this.deps.history.search(
       {
         q, substring,
-        fullText: asWords ? { also: reading.dropped.map((t) => ({ token: tokenPattern(t), like: TRIGRAM_WORTHY.test(t) ? likePattern(t) : null })) } : null,
+        fullText: asWords ? { groups: fullTextGroups(q!, chunks, reading) } : null,
         queues: request.queues ?? null, states: historyStates, name: request.name ?? null,
         from: range.from === null ? null : new Date(range.from), to: range.to === null ? null : new Date(range.to), exclude,
         windows: historyWindows(Date.now(), range, this.deps.historyDays),

@@ -65,6 +65,24 @@ describe('q\'s numbers and ids beside its words', () => {
   });
 });
 
+describe('q\'s numbers and ids under websearch\'s - and or', () => {
+  it('-550 leaves out the jobs with 550, and `a or 550` finds either, live and history alike', async () => {
+    const w = word();
+    const with550 = `${w} relay refused code 550 mailbox`;
+    const without = `${w} relay refused code 421 later`;
+    const only550 = `${word()} bounce 550 unknown`;
+    const [h550, h421, hOnly] = [await failedWithReason(with550), await failedWithReason(without), await failedWithReason(only550)];
+    const [l550, l421] = [await waitingWith(with550), await waitingWith(without)];
+    expect(await found(`${w} 550`)).toEqual([h550, l550].sort());
+    // Excluded: websearch's -word, for a number as for a word.
+    expect(await found(`${w} -550`)).toEqual([h421, l421].sort());
+    expect(await found(`${w} refused -v2`)).toEqual([h550, h421, l550, l421].sort());
+    // Alternatives: rows with the words of one or the number of the other.
+    const other = only550.split(' ')[0]!;
+    expect(await found(`${other} or ${w} 421`)).toEqual([h421, hOnly, l421].sort());
+  });
+});
+
 describe('q in capitals', () => {
   it('upper-case words find what lower-case ones do, Greek final sigma and Turkish dotted İ included, live and history alike', async () => {
     const w = word();
