@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/logger.js';
-import { waitFor } from '../../src/platform/net.js';
 import { JobHistoryWriter } from '../../src/platform/queue/job-history.js';
 import type { JobHandlers } from '../../src/platform/queue/registry.js';
 import { WorkerPool } from '../../src/platform/queue/workers.js';
