@@ -69,6 +69,8 @@ function dataOf(job: StoredJob): unknown {
  */
 function fullTextGroups(q: string, chunks: readonly QueryChunk[][], reading: { groupWords: boolean[]; dropped: string[][] }) {
   const required = (t: string) => ({ token: tokenPattern(t), like: TRIGRAM_WORTHY.test(t) ? likePattern(t) : null });
+  // Words alone: q as one branch, as websearch_to_tsquery reads its alternatives itself.
+  if (reading.dropped.every((tokens) => tokens.length === 0)) return [{ words: q, also: [], not: [] }];
   let at = 0;
   return chunks.map((group, g) => {
     const also = new Set<string>();
