@@ -274,7 +274,8 @@ const midnight = (ms: number) => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
  * before it, so a common word costs about twice the rows it needs, and a rare one the index
  * reads of every slice.
  *
- * Slices before the anchor's UTC day begin and end on UTC midnights, where job_history's daily
+ * Slices before the anchor's UTC day (before the day of the anchor less four hours: the first
+ * slice is always four hours) begin and end on UTC midnights, where job_history's daily
  * partitions do: a partition's indexes know nothing of time within it, so a rare word's index read
  * (and the heap pages it visits) is the whole partition's for every slice that touches it. Cut at
  * hours, 30 days cost about 44 partition reads (and their planning) for 31 partitions; cut at
@@ -285,7 +286,10 @@ const midnight = (ms: number) => ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
 export function historyWindows(now: number, range: { from: number | null; to: number | null }, keepDays: number): TimeWindow[] {
   const anchor = range.to === null ? now : Math.min(range.to, now);
   const oldest = anchor - (keepDays + 1) * DAY_MS;
-  const today = midnight(anchor);
+  // The day the sub-day slices end in: the anchor's, or the one before while the anchor is in the
+  // first four hours of its day, so the first slice is always four hours (at 00:30 a first slice of
+  // 30 minutes and then the whole day before made a common word read a day for what 4 hours held).
+  const today = midnight(anchor - FIRST_SLICE_MS);
   const windows: TimeWindow[] = [];
   const push = (lo: number | null, hi: number | null) => windows.push({ lo, hi, hiInclusive: windows.length === 0 && hi !== null });
   let hi: number | null = range.to;

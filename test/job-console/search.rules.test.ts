@@ -223,24 +223,36 @@ describe('historyWindows', () => {
     expect(reads).toBeLessThanOrEqual(31 + 3);
   });
 
-  it('early in the day: the first slice reaches back to midnight, then whole days without an empty slice', () => {
+  it('early in the day: the first slice is still four hours, the sub-day slices end in the day before, then whole days', () => {
     const D = 24 * H;
     const at = Date.UTC(2025, 9, 18, 1, 30);
+    const yesterday = Date.UTC(2025, 9, 17);
     const ws = historyWindows(at, { from: null, to: null }, 30);
-    expect(ws[0]).toEqual({ lo: at - 90 * 60_000, hi: null, hiInclusive: false });
-    expect(ws[1]).toEqual({ lo: ws[0]!.lo! - D, hi: ws[0]!.lo, hiInclusive: false });
+    expect(ws.slice(0, 4)).toEqual([
+      { lo: at - 4 * H, hi: null, hiInclusive: false }, { lo: at - 8 * H, hi: at - 4 * H, hiInclusive: false },
+      { lo: at - 16 * H, hi: at - 8 * H, hiInclusive: false },
+      // 32 hours back is the day before yesterday: the slice stops at yesterday's midnight.
+      { lo: yesterday, hi: at - 16 * H, hiInclusive: false },
+    ]);
+    for (const w of ws.slice(4)) for (const edge of [w.lo, w.hi]) if (edge !== null) expect(edge % D).toBe(0);
     for (const w of ws) if (w.lo !== null && w.hi !== null) expect(w.hi).toBeGreaterThan(w.lo);
     for (let i = 1; i < ws.length; i++) expect(ws[i]!.hi).toBe(ws[i - 1]!.lo);
-    // At midnight exactly, the first slice is the whole day before.
-    const midnight = Date.UTC(2025, 9, 18);
-    expect(historyWindows(midnight, { from: null, to: null }, 30)[0]).toEqual({ lo: midnight - D, hi: null, hiInclusive: false });
+    // At midnight exactly, and four hours later, the first slice is the four hours before.
+    for (const anchor of [Date.UTC(2025, 9, 18), Date.UTC(2025, 9, 18, 4)]) {
+      expect(historyWindows(anchor, { from: null, to: null }, 30)[0]).toEqual({ lo: anchor - 4 * H, hi: null, hiInclusive: false });
+    }
+    // At 04:30 the second slice stops at midnight, and the day before is read whole.
+    const late = Date.UTC(2025, 9, 18, 4, 30);
+    expect(historyWindows(late, { from: null, to: null }, 30).slice(1, 3)).toEqual([
+      { lo: Date.UTC(2025, 9, 18), hi: late - 4 * H, hiInclusive: false }, { lo: Date.UTC(2025, 9, 17), hi: Date.UTC(2025, 9, 18), hiInclusive: false },
+    ]);
   });
 
   it('keeps to [from, to]: the first slice ends at to (inclusive), the last starts at from', () => {
     const from = now - 50 * H;
     const to = now - 10 * H; // 02:00 UTC
     const ws = historyWindows(now, { from, to }, 30);
-    expect(ws[0]).toEqual({ lo: to - 2 * H, hi: to, hiInclusive: true });
+    expect(ws[0]).toEqual({ lo: to - 4 * H, hi: to, hiInclusive: true });
     expect(ws.at(-1)!.lo).toBe(from);
     for (const t of [to, to - 1, from, from + 1, to - 4 * H]) expect(covers(ws, t), String(t)).toBe(1);
     expect(covers(ws, to + 1)).toBe(0);

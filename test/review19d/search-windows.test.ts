@@ -22,7 +22,8 @@ function random(seed: number) {
 function problems(now: number, from: number | null, to: number | null, days: number, ws: TimeWindow[]): string[] {
   const out: string[] = [];
   const anchor = to === null ? now : Math.min(to, now);
-  const today = anchor - (((anchor % DAY) + DAY) % DAY);
+  // The sub-day slices end in the day of the anchor less four hours (the first slice is four hours).
+  const today = anchor - 4 * HOUR - ((((anchor - 4 * HOUR) % DAY) + DAY) % DAY);
   if (ws.length === 0) return ['no slice'];
   if (ws[0]!.hi !== to || ws[0]!.hiInclusive !== (to !== null)) out.push('the first slice does not end at to');
   if (ws.at(-1)!.lo !== from) out.push('the last slice does not start at from');
@@ -30,6 +31,7 @@ function problems(now: number, from: number | null, to: number | null, days: num
     if (i > 0 && (w.hi !== ws[i - 1]!.lo || w.hiInclusive)) out.push(`slice ${i} does not end where slice ${i - 1} starts`);
     if (w.lo !== null && w.hi !== null && (w.hiInclusive ? w.lo > w.hi : w.lo >= w.hi)) out.push(`slice ${i} is empty or reversed`);
     if (i < ws.length - 1 && w.lo! < today && w.lo! % DAY !== 0) out.push(`slice ${i} starts off midnight before the anchor's day`);
+    if (i === 0 && w.lo !== null && w.lo !== from && w.lo !== anchor - 4 * HOUR) out.push('the first slice is not the four hours before the anchor');
   });
   // About a dozen slices for JOB_HISTORY_DAYS (the doubling), however far back they reach.
   if (ws.length > 8 + Math.ceil(Math.log2(days + 2))) out.push(`${ws.length} slices for ${days} days`);
