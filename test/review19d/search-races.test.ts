@@ -95,7 +95,8 @@ describe('searching while jobs run and are recorded', () => {
       while ((await recorded()) < N + N / 3) await look();
       await look();
       expect(checks).toEqual([]);
-      expect(rounds - started).toBeGreaterThan(2);
+      // Searches ran during the bulk action (one a step) and once every retry was recorded.
+      expect(rounds - started).toBeGreaterThanOrEqual(2);
       const after = await search({ q: `${w} broke`, queue: 'notification-inbox', state: 'failed', pageSize: '100' });
       expect(after.body).toMatchObject({ pagination: { total: 2 * N / 3 }, facets: { state: { failed: 2 * N / 3 } } });
     } finally {
