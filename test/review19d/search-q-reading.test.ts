@@ -115,3 +115,19 @@ describe('a job id looked up in Redis', () => {
     expect(scanned[undated.id!]).toMatchObject({ state: 'waiting', source: 'live', timestamp: 0 });
   });
 });
+
+describe('a queue or state named twice', () => {
+  it('is read once: the live scan counts each job once and shows it once', async () => {
+    const w = word();
+    const queue = t.app.queues.get('media-thumbnail');
+    await queue.add('MediaThumbnail', { w } as never);
+    const once = await search({ q: w, queue: 'media-thumbnail' });
+    for (const query of [{ queue: 'media-thumbnail,media-thumbnail' }, { queue: 'media-thumbnail', state: 'waiting,waiting' }]) {
+      const twice = await t.call('GET', `/api/admin/jobs/search?${new URLSearchParams({ q: w, ...query })}&queue=media-thumbnail`, { as: admin });
+      expect(twice.status).toBe(200);
+      expect(twice.body.live.scanned, JSON.stringify(query)).toBe(once.body.live.scanned);
+      expect(twice.body.data).toEqual(once.body.data);
+      expect(twice.body.pagination.total).toBe(1);
+    }
+  });
+});

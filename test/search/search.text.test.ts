@@ -43,4 +43,7 @@ describe('listParam', () => {
     expect(listParam(['asset', 'creator,project'])).toEqual(['asset', 'creator', 'project']);
     expect(listParam(',')).toEqual([]);
   });
+  it('takes each value once, however often it is given', () => {
+    expect(listParam(['asset', 'asset,creator', ' creator'])).toEqual(['asset', 'creator']);
+  });
 });

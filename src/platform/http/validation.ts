@@ -44,11 +44,15 @@ export function paginationQuery(defaultPageSize = 20) {
   };
 }
 
-/** Comma-separated or repeated query values as one list (`types=asset,creator` or `types=a&types=b`). */
+/**
+ * Comma-separated or repeated query values as one list (`types=asset,creator` or `types=a&types=b`),
+ * each value once: a list is a set of filters, and `queue=a,a` read twice made a job search scan
+ * queue a twice (its `live.scanned` doubled).
+ */
 export function listParam(value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
   const parts = (Array.isArray(value) ? value : [value]).flatMap((v) => String(v).split(','));
-  return parts.map((p) => p.trim()).filter((p) => p.length > 0);
+  return [...new Set(parts.map((p) => p.trim()).filter((p) => p.length > 0))];
 }
 
 /** A list parameter of known values: `a,b` or repeated; an unknown value is a 400 naming it. */
