@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  compareLive, historyWindows, isTerminal, substringMatch, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, PREVIEW_CHARS, resolveLive, timeRange, tokenPattern, websearchTerms,
+  chunksText, compareLive, historyWindows, isTerminal, substringMatch, jobKey, likePattern, liveHit, liveMatcher, passesFilters, preview, PREVIEW_CHARS, resolveLive, timeRange, tokenPattern, websearchChunks, websearchTerms,
   type JobSearchHit,
 } from '../../src/job-console/search.rules.js';
 
@@ -46,6 +46,9 @@ describe('tokenPattern', () => {
     expect(tokenPattern('/etc/x.conf')).toBe(`/etc/x\\.conf${E}`);
     expect(tokenPattern('a+b*(c)?[d]{e}|^$\\')).toBe(`${B}a\\+b\\*\\(c\\)\\?\\[d\\]\\{e\\}\\|\\^\\$\\\\`);
     expect(tokenPattern('x_')).toBe(`${B}x_`);
+    // Bounded at the end by its last character, not its second.
+    expect(tokenPattern('v2.')).toBe(`${B}v2\\.`);
+    expect(tokenPattern('.v2')).toBe(`\\.v2${E}`);
     expect(tokenPattern('')).toBe('');
   });
   it('behaves as PostgreSQL reads it, [:alnum:] read as JavaScript\'s letters and digits', () => {
@@ -58,6 +61,32 @@ describe('tokenPattern', () => {
     // The text search parser splits smtp_550 into a word and a number: the number is a whole token.
     expect(js('550').test('relay said smtp_550')).toBe(true);
     expect(js('550').test('relay said smtp5500')).toBe(false);
+  });
+});
+
+describe('websearchChunks', () => {
+  it('reads q as websearch_to_tsquery does: or-alternatives of terms, each as written, excluded (-) or quoted', () => {
+    expect(websearchChunks('timeout 550')).toEqual([[{ text: 'timeout', negated: false, quoted: false }, { text: '550', negated: false, quoted: false }]]);
+    expect(websearchChunks('timeout -550 "try  again" -"size limit"')).toEqual([[
+      { text: 'timeout', negated: false, quoted: false }, { text: '550', negated: true, quoted: false },
+      { text: 'try  again', negated: false, quoted: true }, { text: 'size limit', negated: true, quoted: true },
+    ]]);
+    expect(websearchChunks('timeout OR 550 or v2')).toEqual([
+      [{ text: 'timeout', negated: false, quoted: false }], [{ text: '550', negated: false, quoted: false }], [{ text: 'v2', negated: false, quoted: false }],
+    ]);
+  });
+  it('an or leading, trailing or doubled makes no empty alternative; a quoted or and -or are terms', () => {
+    expect(websearchChunks('or timeout or or 550 or')).toEqual([[{ text: 'timeout', negated: false, quoted: false }], [{ text: '550', negated: false, quoted: false }]]);
+    expect(websearchChunks('"or" -or')).toEqual([[{ text: 'or', negated: false, quoted: true }, { text: 'or', negated: true, quoted: false }]]);
+    // An unclosed quote reads to the end; an empty phrase or a bare - is no term.
+    expect(websearchChunks('a "b c')).toEqual([[{ text: 'a', negated: false, quoted: false }, { text: 'b c', negated: false, quoted: true }]]);
+    expect(websearchChunks('"" - "  "')).toEqual([[{ text: '-', negated: false, quoted: false }]]);
+    expect(websearchChunks('')).toEqual([]);
+    expect(websearchChunks('or')).toEqual([]);
+  });
+  it('chunksText writes an alternative back as websearch syntax', () => {
+    for (const q of ['timeout -550 "try again" -"size limit"', 'a', '-b']) expect(chunksText(websearchChunks(q)[0]!)).toBe(q);
+    expect(websearchChunks('x or -y "z w"').map(chunksText)).toEqual(['x', '-y "z w"']);
   });
 });
 
@@ -245,6 +274,21 @@ describe('historyWindows', () => {
     const late = Date.UTC(2025, 9, 18, 4, 30);
     expect(historyWindows(late, { from: null, to: null }, 30).slice(1, 3)).toEqual([
       { lo: Date.UTC(2025, 9, 18), hi: late - 4 * H, hiInclusive: false }, { lo: Date.UTC(2025, 9, 17), hi: Date.UTC(2025, 9, 18), hiInclusive: false },
+    ]);
+  });
+
+  it('an anchor at 08:00 (a slice start on midnight) and a from on a slice start make no empty slice', () => {
+    const D = 24 * H;
+    const today = Date.UTC(2025, 9, 18);
+    const at = today + 8 * H;
+    expect(historyWindows(at, { from: null, to: null }, 30).slice(0, 4)).toEqual([
+      { lo: at - 4 * H, hi: null, hiInclusive: false }, { lo: today, hi: at - 4 * H, hiInclusive: false },
+      { lo: today - D, hi: today, hiInclusive: false }, { lo: today - 3 * D, hi: today - D, hiInclusive: false },
+    ]);
+    // from exactly where a slice would start: that slice is the last.
+    expect(historyWindows(now, { from: now - 12 * H, to: null }, 30)).toEqual([
+      { lo: now - 4 * H, hi: null, hiInclusive: false }, { lo: now - 8 * H, hi: now - 4 * H, hiInclusive: false },
+      { lo: now - 12 * H, hi: now - 8 * H, hiInclusive: false },
     ]);
   });
 
