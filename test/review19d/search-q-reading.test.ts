@@ -122,7 +122,7 @@ describe('a queue or state named twice', () => {
     const queue = t.app.queues.get('media-thumbnail');
     await queue.add('MediaThumbnail', { w } as never);
     const once = await search({ q: w, queue: 'media-thumbnail' });
-    for (const query of [{ queue: 'media-thumbnail,media-thumbnail' }, { queue: 'media-thumbnail', state: 'waiting,waiting' }]) {
+    for (const query of [{ queue: 'media-thumbnail,media-thumbnail' }, { queue: 'media-thumbnail', state: 'waiting,waiting' }] as Array<Record<string, string>>) {
       const twice = await t.call('GET', `/api/admin/jobs/search?${new URLSearchParams({ q: w, ...query })}&queue=media-thumbnail`, { as: admin });
       expect(twice.status).toBe(200);
       expect(twice.body.live.scanned, JSON.stringify(query)).toBe(once.body.live.scanned);
