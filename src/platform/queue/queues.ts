@@ -134,9 +134,9 @@ export class Queues {
    * (a 500 once the search merged it).
    */
   async storedJobById(name: QueueName, id: string): Promise<StoredJob | null> {
-    const fields = await this.connection.hgetall(this.get(name).toKey(id));
-    const flat = Object.entries(fields).flat();
-    return flat.length === 0 ? null : storedJob(id, flat);
+    // HGETALL's reply as the flat list the script gives (ioredis would make it an object first).
+    const fields = (await this.connection.call('HGETALL', this.get(name).toKey(id))) as string[];
+    return fields.length === 0 ? null : storedJob(id, fields);
   }
 
   add<Q extends QueueName, J extends JobName<Q>>(queue: Q, name: J, data: JobPayload<Q, J>, opts?: JobsOptions) {
