@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { UnrecoverableError, Worker } from 'bullmq';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import type { RedisClient } from '../../src/platform/redis/connection.js';
 import { bullQueueName } from '../../src/platform/redis/keys.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { testRedis } from '../helpers/redis.js';
+import { word } from './search.fixtures.js';
 
 // The API alone: no worker of the app's runs, so a job added to a queue stays waiting (live), and
 // history rows are inserted as the writer would (its searchText), each test with words of its own.
@@ -28,8 +29,6 @@ afterAll(async () => {
   await connection.quit();
 });
 
-/** A word of letters only (a full-text word in job_search), unique to its test. */
-const word = () => `zq${[...randomBytes(6)].map((b) => String.fromCharCode(97 + (b % 26))).join('')}`;
 const HOUR = 3_600_000;
 const ago = (ms: number) => new Date(Math.floor((Date.now() - ms) / 1000) * 1000);
 

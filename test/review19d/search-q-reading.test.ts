@@ -1,10 +1,11 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchText } from '../../src/platform/queue/job-history.rules.js';
 import type { RedisClient } from '../../src/platform/redis/connection.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { testRedis } from '../helpers/redis.js';
+import { word } from '../job-console/search.fixtures.js';
 
 // Review 19d of job search (GET /api/admin/jobs/search): what a q finds in history against what the
 // live scan finds for the same text, and an id looked up in Redis read as the scan reads a job.
@@ -23,8 +24,6 @@ afterAll(async () => {
   await redis.quit();
 });
 
-/** A word of letters only, unique to its test. */
-const word = () => `zq${[...randomBytes(6)].map((b) => String.fromCharCode(97 + (b % 26))).join('')}`;
 const search = (query: Record<string, string>) => t.call('GET', `/api/admin/jobs/search?${new URLSearchParams(query)}`, { as: admin });
 const found = async (q: string) => {
   const res = await search({ q, pageSize: '100' });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/platform/logger.js';
 import { JobHistoryWriter } from '../../src/platform/queue/job-history.js';
@@ -7,6 +6,7 @@ import { WorkerPool } from '../../src/platform/queue/workers.js';
 import type { RedisClient } from '../../src/platform/redis/connection.js';
 import { createTestApp, type Session, type TestApp } from '../helpers/context.js';
 import { testRedis } from '../helpers/redis.js';
+import { word } from '../job-console/search.fixtures.js';
 
 // Review 19d of job search: searches answered while the jobs they find run, retry, fail and are
 // recorded by the history writer. Whatever moment a search reads, each job is one result at most
@@ -25,7 +25,6 @@ afterAll(async () => {
   await connection.quit();
 });
 
-const word = () => `zq${[...randomBytes(6)].map((b) => String.fromCharCode(97 + (b % 26))).join('')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const search = (query: Record<string, string>) => t.call('GET', `/api/admin/jobs/search?${new URLSearchParams(query)}`, { as: admin });
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
