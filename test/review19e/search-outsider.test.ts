@@ -45,6 +45,14 @@ describe('list filters repeated or empty', () => {
     expect((await raw('state=,,')).status).toBe(400);
     expect((await raw('q=a&q=b')).status).toBe(400);
   });
+
+  it('a browser fetch naming a JSON body it does not send is answered as without one', async () => {
+    const res = await t.call('GET', '/api/admin/jobs/search?queue=media-scan&queue=media-scan', { as: admin, headers: { 'content-type': 'application/json' } });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const user = await t.user();
+    const inbox = await t.call('GET', '/api/notifications?types=PROJECT,PROJECT&types=PROJECT', { as: user, headers: { 'content-type': 'application/json' } });
+    expect(inbox.status, JSON.stringify(inbox.body)).toBe(200);
+  });
 });
 
 describe('who may search', () => {
