@@ -67,10 +67,10 @@ function dataOf(job: StoredJob): unknown {
  * alternative with no words and no number the trigram index can narrow is left to the id and
  * substring branches: tested alone, its regular expression would read every row.
  */
-function fullTextGroups(q: string, chunks: readonly QueryChunk[][], reading: { groupWords: boolean[]; dropped: string[][] }) {
+function fullTextGroups(q: string, chunks: readonly QueryChunk[][], reading: { words: boolean; groupWords: boolean[]; dropped: string[][] }) {
   const required = (t: string) => ({ token: tokenPattern(t), like: TRIGRAM_WORTHY.test(t) ? likePattern(t) : null });
   // Words alone: q as one branch, as websearch_to_tsquery reads its alternatives itself.
-  if (reading.dropped.every((tokens) => tokens.length === 0)) return [{ words: q, also: [], not: [] }];
+  if (reading.dropped.every((tokens) => tokens.length === 0)) return reading.words ? [{ words: q, also: [], not: [] }] : [];
   let at = 0;
   return chunks.map((group, g) => {
     const also = new Set<string>();
@@ -176,11 +176,13 @@ export class JobSearchService {
     const reading = await text;
     const substring = q === null ? null : substringMatch(q);
     // Several terms, or one too short for the substring, are read as words too.
-    const asWords = reading !== null && reading.words && (SEVERAL_TERMS.test(q!) || substring === null);
+    // Numbers only (`4471 or 2610`) make alternatives too: each its numbers, as the live scan reads them.
+    const groups = reading === null ? [] : fullTextGroups(q!, chunks, reading);
+    const asWords = groups.length > 0 && (SEVERAL_TERMS.test(q!) || substring === null);
     const rows = await this.deps.history.search(
       {
         q, substring,
-        fullText: asWords ? { groups: fullTextGroups(q!, chunks, reading) } : null,
+        fullText: asWords ? { groups } : null,
         queues: request.queues ?? null, states: historyStates, name: request.name ?? null,
         from: range.from === null ? null : new Date(range.from), to: range.to === null ? null : new Date(range.to), exclude,
         windows: historyWindows(Date.now(), range, this.deps.historyDays),
