@@ -46,7 +46,9 @@ describe('a suppression in the middle of a burst', () => {
     expect(await waitFor(async () => sink.mailbox(user.email).length >= 20, 60_000, 5)).toBe(true);
     await db.transaction().execute((trx) => t.app.services.suppressions.suppress(trx, { email: user.email, reason: 'complaint', source: 'generic' }));
     const receivedWhenSuppressed = sink.mailbox(user.email).length;
-    const returned = (await sql<{ at: Date }>`SELECT clock_timestamp() AS at`.execute(db)).rows[0]!.at;
+    // Kept as text, at PostgreSQL's microseconds: a Date truncates to the millisecond, which could
+    // put `returned` before the suppression's commit and count a claim begun just before it as late.
+    const returned = (await sql<{ at: string }>`SELECT clock_timestamp()::text AS at`.execute(db)).rows[0]!.at;
     expect(receivedWhenSuppressed).toBeLessThan(200);
 
     expect(await outboxDrained(t.app, 90_000)).toBe(true);
@@ -61,7 +63,7 @@ describe('a suppression in the middle of a burst', () => {
     // No email whose claim began after suppress() returned was sent …
     const late = await sql<{ key: string }>`
       SELECT e.key FROM email_log e WHERE e.user_id = ${user.id} AND e.status = 'sent'
-        AND EXISTS (SELECT 1 FROM test_claims c WHERE c.key = e.key AND c.at >= ${returned})`.execute(db);
+        AND EXISTS (SELECT 1 FROM test_claims c WHERE c.key = e.key AND c.at >= ${returned}::timestamptz)`.execute(db);
     expect(late.rows).toEqual([]);
     // … so at most the hand-offs in flight at that moment (one per pooled connection) went out after it.
     expect(received.length - receivedWhenSuppressed).toBeLessThanOrEqual(POOL);
