@@ -39,7 +39,8 @@ import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { intEnv } from './lib/env.js';
-import { ingestOverHttp, loginToken, startApiProcesses, type ApiProcesses } from './lib/ingest-http.js';
+import { machineCpu, cpuPerUnit } from './lib/machine-cpu.js';
+import { BATCH, HTTP_CLIENT, ingestOverHttp, loginToken, startApiProcesses, type ApiProcesses } from './lib/ingest-http.js';
 import { EVENT_COLUMNS, eventRows, makeCatalog, percentile, type Catalog } from './lib/analytics-data.js';
 import { copyInParallel, createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
 
@@ -110,7 +111,7 @@ async function timeRollup(app: App, pool: pg.Pool, type: PeriodType, start: Date
  * and so the index sizes, the HTTP events (occurred now) are written to.
  */
 async function interleavedRounds(inProcess: { url: string; token: string }, apis: ApiProcesses, apiToken: string, url: string, catalog: Catalog) {
-  type Run = { first: 'copy' | 'http'; copyRowsPerSec: number; httpEventsPerSec: number; ratio: number; inProcessEventsPerSec: number; ratioInProcess: number; scaleEventsPerSec?: number; ratioScale?: number };
+  type Run = { first: 'copy' | 'http'; copyRowsPerSec: number; httpEventsPerSec: number; ratio: number; clientCpuMsPerRequest: number; cpuPer500: { copy: ReturnType<typeof cpuPerUnit>; api: ReturnType<typeof cpuPerUnit> }; inProcessEventsPerSec: number; ratioInProcess: number; scaleEventsPerSec?: number; ratioScale?: number };
   const runs: Run[] = [];
   const copyRound = async (n: number) => {
     const now = Date.now();
@@ -119,11 +120,24 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
     // The rows are made before the clock starts, as the HTTP phase's bodies are: generating them
     // in this process (about 0.55 s a 100,000) would otherwise slow the baseline and flatter the ratio.
     const sources = [0, 1].map((k) => [...eventRows(100 + n * 2 + k, Math.min(half, HTTP_EVENTS - k * half), new Date(from), Math.max(60_000, now - from), catalog)]);
+    const cpu0 = await machineCpu(apis.pids());
     const t0 = performance.now();
     const rows = await copyInParallel(url, 'analytics_events', EVENT_COLUMNS, sources, { label: `round ${n + 1} COPY`, total: HTTP_EVENTS });
-    return Math.round(rows / seconds(t0));
+    const rate = Math.round(rows / seconds(t0));
+    cpu.copy = cpuPerUnit(cpu0, await machineCpu(apis.pids()), rows / BATCH);
+    return rate;
   };
-  const post = async (urls: readonly string[], token: string, seed: number) => (await ingestOverHttp(urls, token, HTTP_EVENTS, HTTP_CONCURRENCY, seed)).eventsPerSec;
+  let clientCpu = 0;
+  // The machine's CPU a 500 rows, by part, in the COPY phase and the headline HTTP phase of the round.
+  const cpu: Partial<Run['cpuPer500']> = {};
+  const post = async (urls: readonly string[], token: string, seed: number, headline = false) => {
+    const result = await ingestOverHttp(urls, token, HTTP_EVENTS, HTTP_CONCURRENCY, seed, headline ? { apiPids: () => apis.pids() } : {});
+    if (headline) {
+      cpu.api = result.cpuPerRequest!;
+      clientCpu = result.clientCpuMsPerRequest;
+    }
+    return result.eventsPerSec;
+  };
   for (let n = 0; n < ROUNDS; n++) {
     const phases = ['copy', 'api', ...(SCALE_APIS > 1 ? ['scale'] : []), 'inProcess'];
     if (n % 2) phases.reverse();
@@ -131,7 +145,7 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
     for (const [k, phase] of phases.entries()) {
       const seed = 1_000 + n * 10 + k;
       if (phase === 'copy') rates.copy = await copyRound(n);
-      else if (phase === 'api') rates.api = await post(apis.urls.slice(0, 1), apiToken, seed);
+      else if (phase === 'api') rates.api = await post(apis.urls.slice(0, 1), apiToken, seed, true);
       else if (phase === 'scale') rates.scale = await post(apis.urls, apiToken, seed);
       else rates.inProcess = await post([inProcess.url], inProcess.token, seed);
     }
@@ -139,7 +153,7 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
     if (dead.length) throw new Error(`API process(es) exited during round ${n + 1}: ${dead.join(', ')}`);
     const ratio = (r: number) => round(r / rates.copy!, 3);
     const run: Run = {
-      first: n % 2 ? 'http' : 'copy', copyRowsPerSec: rates.copy!, httpEventsPerSec: rates.api!, ratio: ratio(rates.api!),
+      first: n % 2 ? 'http' : 'copy', copyRowsPerSec: rates.copy!, httpEventsPerSec: rates.api!, ratio: ratio(rates.api!), clientCpuMsPerRequest: clientCpu, cpuPer500: { copy: cpu.copy!, api: cpu.api! },
       inProcessEventsPerSec: rates.inProcess!, ratioInProcess: ratio(rates.inProcess!),
       ...(rates.scale ? { scaleEventsPerSec: rates.scale, ratioScale: ratio(rates.scale) } : {}),
     };
@@ -149,9 +163,12 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
   const stats = (values: number[]) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
   const ratios = stats(runs.map((r) => r.ratio));
   return {
-    rounds: ROUNDS, rowsEach: HTTP_EVENTS, http: 'one API process of its own (node dist/main.js api), the load from the bench process', runs,
+    rounds: ROUNDS, rowsEach: HTTP_EVENTS, http: 'one API process of its own (node dist/main.js api), the load from the bench process', client: HTTP_CLIENT, runs,
     ratioMedian: ratios.median, ratioMin: ratios.min, ratioMax: ratios.max,
     copyRowsPerSecMedian: median(runs.map((r) => r.copyRowsPerSec)), httpEventsPerSecMedian: median(runs.map((r) => r.httpEventsPerSec)),
+    // Where the CPU of 500 rows went (median of the rounds, each part on its own): PostgreSQL, the API process, this process (the generator).
+    cpuPer500Median: Object.fromEntries((['copy', 'api'] as const).map((phase) => [phase, Object.fromEntries(
+      (Object.keys(runs[0]!.cpuPer500[phase]) as Array<keyof Run['cpuPer500']['copy']>).map((part) => [part, median(runs.map((r) => r.cpuPer500[phase][part]))]))])),
     // Continuity with earlier sections: the API inside the bench process, sharing its thread with the generator.
     inProcess: { ratio: stats(runs.map((r) => r.ratioInProcess)), eventsPerSecMedian: median(runs.map((r) => r.inProcessEventsPerSec)) },
     ...(SCALE_APIS > 1 ? { horizontalScale: { apiProcesses: SCALE_APIS, ratio: stats(runs.map((r) => r.ratioScale!)), eventsPerSecMedian: median(runs.map((r) => r.scaleEventsPerSec!)) } } : {}),

@@ -1,7 +1,9 @@
+import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clientEvents, makeCatalog } from './analytics-data.js';
+import { cpuPerUnit, machineCpu } from './machine-cpu.js';
 import { ProcessSet, privateBuild, type PrivateBuild } from './scaling-processes.js';
 
 /**
@@ -25,31 +27,79 @@ export async function loginToken(url: string, login: Login): Promise<string> {
 }
 
 /**
+ * The load generator's HTTP client. `http` (the default): node:http with a keep-alive agent of
+ * `concurrency` sockets; `fetch`: Node's fetch (undici), which the bench used before. On this
+ * 2-core machine the generator shares the cores with the API and PostgreSQL, and whatever CPU it
+ * spends a request is taken from them; fetch spent about twice node:http's (clientCpuMsPerRequest).
+ * BENCH_HTTP_CLIENT picks one.
+ */
+export type HttpClient = 'http' | 'fetch';
+export const HTTP_CLIENT: HttpClient = process.env.BENCH_HTTP_CLIENT === 'fetch' ? 'fetch' : 'http';
+
+type Post = (url: string, body: string) => Promise<void>;
+
+function fetchPost(token: string): Post {
+  return async (url, body) => {
+    const res = await fetch(`${url}/api/analytics/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'user-agent': 'bench' } });
+    if (res.status !== 202) throw new Error(`ingestion answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+}
+
+function httpPost(token: string, agent: http.Agent): Post {
+  return (url, body) => new Promise((resolve, reject) => {
+    const req = http.request(`${url}/api/analytics/events`, {
+      method: 'POST', agent,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, 'user-agent': 'bench' },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`ingestion answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`))));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/**
  * `count` events (the bench's clientEvents of `seed`) in bodies of BATCH, `concurrency` requests at a
  * time; with several API URLs, request slot k goes to urls[k % urls.length]. The bodies are made
- * before the clock starts.
+ * before the clock starts. clientCpuMsPerRequest: this process's CPU (user + system) a request
+ * while the requests ran, the generator's share of the machine.
  */
-export async function ingestOverHttp(urls: readonly string[], token: string, count: number, concurrency: number, seed: number) {
+export async function ingestOverHttp(urls: readonly string[], token: string, count: number, concurrency: number, seed: number, options: { client?: HttpClient; apiPids?: () => number[] } = {}) {
+  const client = options.client ?? HTTP_CLIENT;
   const events = clientEvents(seed, count, makeCatalog(0.2));
   const bodies = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => JSON.stringify({ events: events.slice(i * BATCH, (i + 1) * BATCH) }));
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const post = client === 'fetch' ? fetchPost(token) : httpPost(token, agent);
   let next = 0;
+  const machine0 = options.apiPids ? await machineCpu(options.apiPids()) : null;
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, async (_, k) => {
-    const url = urls[k % urls.length]!;
-    while (next < bodies.length) {
-      const body = bodies[next++]!;
-      const res = await fetch(`${url}/api/analytics/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'user-agent': 'bench' } });
-      if (res.status !== 202) throw new Error(`ingestion answered ${res.status}: ${await res.text()}`);
-      await res.arrayBuffer();
-    }
-  }));
+  try {
+    await Promise.all(Array.from({ length: concurrency }, async (_, k) => {
+      const url = urls[k % urls.length]!;
+      while (next < bodies.length) await post(url, bodies[next++]!);
+    }));
+  } finally {
+    agent.destroy();
+  }
   const s = (performance.now() - t0) / 1000;
-  return { events: events.length, batch: BATCH, concurrency, seconds: Number(s.toFixed(2)), eventsPerSec: Math.round(events.length / s) };
+  const cpu = process.cpuUsage(cpu0);
+  const machine = machine0 ? cpuPerUnit(machine0, await machineCpu(options.apiPids!()), bodies.length) : undefined;
+  return {
+    events: events.length, batch: BATCH, concurrency, client, seconds: Number(s.toFixed(2)), eventsPerSec: Math.round(events.length / s),
+    clientCpuMsPerRequest: Number(((cpu.user + cpu.system) / 1000 / bodies.length).toFixed(3)), ...(machine ? { cpuPerRequest: machine } : {}),
+  };
 }
 
 export interface ApiProcesses {
   readonly build: PrivateBuild;
   readonly urls: readonly string[];
+  /** The API processes' pids (machineCpu). */
+  pids(): number[];
   /** Names of API processes that exited during the run (a crash must not pass as a slow phase). */
   dead(): string[];
   stop(): Promise<void>;
@@ -71,5 +121,5 @@ export async function startApiProcesses(count: number, env: Record<string, strin
     await stop();
     throw err;
   }
-  return { build, urls: procs.apis.map((p) => p.url), dead: () => procs.dead(), stop };
+  return { build, urls: procs.apis.map((p) => p.url), pids: () => procs.apis.map((p) => p.pid), dead: () => procs.dead(), stop };
 }

@@ -28,7 +28,7 @@ describe('contract conventions', () => {
   });
 
   it('rejects prototype-pollution keys and malformed JSON with 400', async () => {
-    for (const raw of ['{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"x": 1}}}', '{', '[1,', 'null']) {
+    for (const raw of ['{"__proto__": {"admin": true}}', '{"constructor": {"prototype": {"x": 1}}}', '{"\\u005f_proto__": {"admin": true}}', '{"c\\u006Fnstructor" : {"prototype": {"x": 1}}}', '{', '[1,', 'null']) {
       const res = await t.call('PATCH', '/api/notifications/preferences', { as: user, body: raw, headers: { 'content-type': 'application/json' } });
       expect(res.status, raw).toBe(400);
       expect(res.body).toMatchObject({ success: false, error: 'Invalid request body' });
