@@ -40,8 +40,9 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { intEnv } from './lib/env.js';
 import { machineCpu, cpuPerUnit } from './lib/machine-cpu.js';
-import { BATCH, HTTP_CLIENT, ingestOverHttp, loginToken, startApiProcesses, type ApiProcesses } from './lib/ingest-http.js';
-import { EVENT_COLUMNS, eventRows, makeCatalog, percentile, type Catalog } from './lib/analytics-data.js';
+import { copyBlocks, sameRowsCopy } from './lib/ingest-copy.js';
+import { BATCH, BENCH_USER_AGENT, HTTP_CLIENT, ingestOverHttp, phaseEvents, loginToken, startApiProcesses, type ApiProcesses } from './lib/ingest-http.js';
+import { EVENT_COLUMNS, eventRows, makeCatalog, percentile } from './lib/analytics-data.js';
 import { copyInParallel, createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
 
 const EVENTS = intEnv('BENCH_EVENTS', 5_000_000);
@@ -107,22 +108,23 @@ async function timeRollup(app: App, pool: pg.Pool, type: PeriodType, start: Date
  * process, sharing its thread with the generator) and, with BENCH_SCALE_APIS, the same load spread
  * over that many API processes are measured in the same round. Even rounds run COPY, API process,
  * [scale], in-process; odd rounds the reverse, so COPY and the headline phase are always adjacent.
- * The COPY rows fall in the last hour (or since the month began) of the current month: the partition,
- * and so the index sizes, the HTTP events (occurred now) are written to.
+ * The COPY copies the very rows the headline HTTP phase stores (sameRowsCopy: the same events, the
+ * API's encoding, its user agent, IP and user, one occurred_at a 500 events, now), built before its
+ * clock; each round starts after a CHECKPOINT, whose sync otherwise stalled one phase of a round.
  */
-async function interleavedRounds(inProcess: { url: string; token: string }, apis: ApiProcesses, apiToken: string, url: string, catalog: Catalog) {
+async function interleavedRounds(inProcess: { url: string; token: string }, apis: ApiProcesses, apiToken: string, url: string) {
   type Run = { first: 'copy' | 'http'; copyRowsPerSec: number; httpEventsPerSec: number; ratio: number; clientCpuMsPerRequest: number; cpuPer500: { copy: ReturnType<typeof cpuPerUnit>; api: ReturnType<typeof cpuPerUnit> }; inProcessEventsPerSec: number; ratioInProcess: number; scaleEventsPerSec?: number; ratioScale?: number };
   const runs: Run[] = [];
-  const copyRound = async (n: number) => {
-    const now = Date.now();
-    const from = Math.max(periodStartOf('monthly', new Date(now)).getTime(), now - HOUR_MS);
-    const half = Math.ceil(HTTP_EVENTS / 2);
-    // The rows are made before the clock starts, as the HTTP phase's bodies are: generating them
-    // in this process (about 0.55 s a 100,000) would otherwise slow the baseline and flatter the ratio.
-    const sources = [0, 1].map((k) => [...eventRows(100 + n * 2 + k, Math.min(half, HTTP_EVENTS - k * half), new Date(from), Math.max(60_000, now - from), catalog)]);
+  // The rows each API phase's events become: the admin's, from the generator's user agent, over loopback.
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  const userId = (await admin.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [ADMIN.email])).rows[0]!.id;
+  const copyRound = async (seed: number) => {
+    const { columns, blocks } = sameRowsCopy(phaseEvents(seed, HTTP_EVENTS), BATCH, { userId, userAgent: BENCH_USER_AGENT, ip: '127.0.0.1' }, Date.now());
+    const half = Math.ceil(blocks.length / 2);
     const cpu0 = await machineCpu(apis.pids());
     const t0 = performance.now();
-    const rows = await copyInParallel(url, 'analytics_events', EVENT_COLUMNS, sources, { label: `round ${n + 1} COPY`, total: HTTP_EVENTS });
+    const rows = await copyBlocks(url, 'analytics_events', columns, [blocks.slice(0, half), blocks.slice(half)]);
     const rate = Math.round(rows / seconds(t0));
     cpu.copy = cpuPerUnit(cpu0, await machineCpu(apis.pids()), rows / BATCH);
     return rate;
@@ -142,10 +144,14 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
     const phases = ['copy', 'api', ...(SCALE_APIS > 1 ? ['scale'] : []), 'inProcess'];
     if (n % 2) phases.reverse();
     const rates: Record<string, number> = {};
+    // A checkpoint's sync stalled whichever phase it fell in (the rows of part 1 and the rounds before): each round starts after one.
+    await admin.query('CHECKPOINT');
+    // The COPY copies the rows the headline HTTP phase stores: the same events.
+    const headlineSeed = 1_000 + n * 10;
     for (const [k, phase] of phases.entries()) {
-      const seed = 1_000 + n * 10 + k;
-      if (phase === 'copy') rates.copy = await copyRound(n);
-      else if (phase === 'api') rates.api = await post(apis.urls.slice(0, 1), apiToken, seed, true);
+      const seed = 1_000 + n * 10 + k + 1;
+      if (phase === 'copy') rates.copy = await copyRound(headlineSeed);
+      else if (phase === 'api') rates.api = await post(apis.urls.slice(0, 1), apiToken, headlineSeed, true);
       else if (phase === 'scale') rates.scale = await post(apis.urls, apiToken, seed);
       else rates.inProcess = await post([inProcess.url], inProcess.token, seed);
     }
@@ -160,6 +166,7 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
     log(`round ${n + 1}/${ROUNDS} (${run.first} first): COPY ${run.copyRowsPerSec} rows/s, HTTP (1 API process) ${run.httpEventsPerSec} events/s, ratio ${run.ratio}; in-process ${run.inProcessEventsPerSec} (${run.ratioInProcess})${run.ratioScale ? `; ${SCALE_APIS} API processes ${run.scaleEventsPerSec} (${run.ratioScale})` : ''}`);
     runs.push(run);
   }
+  await admin.end();
   const stats = (values: number[]) => ({ median: median(values), min: Math.min(...values), max: Math.max(...values) });
   const ratios = stats(runs.map((r) => r.ratio));
   return {
@@ -236,7 +243,7 @@ async function main() {
       // Each API process gets the load the in-process app had above before any round is timed.
       for (const [k, url] of apis.urls.entries()) await ingestOverHttp([url], apiToken, HTTP_EVENTS, HTTP_CONCURRENCY, 8 + k);
       log(`interleaved rounds: ${ROUNDS} × (COPY ${HTTP_EVENTS} rows, HTTP ${HTTP_EVENTS} events to 1 API process${SCALE_APIS > 1 ? `, to ${SCALE_APIS}` : ''}, and in-process)`);
-      rounds = await interleavedRounds({ url: appUrl, token }, apis, apiToken, database.url, catalog);
+      rounds = await interleavedRounds({ url: appUrl, token }, apis, apiToken, database.url);
     }
     const ingestion = { bareCopy: copy, http, ratioToCopy: round(http.eventsPerSec / copy.rowsPerSec, 3), ...(rounds ? { rounds } : {}) };
     const machine = () => ({ cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((n) => round(n)) });

@@ -34,15 +34,21 @@ export async function loginToken(url: string, login: Login): Promise<string> {
  * BENCH_HTTP_CLIENT picks one.
  */
 export type HttpClient = 'http' | 'fetch';
+/** The generator's User-Agent, a browser's (the API stores it on every row, as the COPY baseline does). */
+export const BENCH_USER_AGENT = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 export const HTTP_CLIENT: HttpClient = process.env.BENCH_HTTP_CLIENT === 'fetch' ? 'fetch' : 'http';
 
-type Post = (url: string, body: string) => Promise<void>;
+/** Posts one body; resolves to the events the API says it stored (`accepted`). */
+type Post = (url: string, body: string) => Promise<number>;
+
+const acceptedOf = (text: string) => (JSON.parse(text) as { data: { accepted: number } }).data.accepted;
 
 function fetchPost(token: string): Post {
   return async (url, body) => {
-    const res = await fetch(`${url}/api/analytics/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'user-agent': 'bench' } });
-    if (res.status !== 202) throw new Error(`ingestion answered ${res.status}: ${await res.text()}`);
-    await res.arrayBuffer();
+    const res = await fetch(`${url}/api/analytics/events`, { method: 'POST', body, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'user-agent': BENCH_USER_AGENT } });
+    const text = await res.text();
+    if (res.status !== 202) throw new Error(`ingestion answered ${res.status}: ${text}`);
+    return acceptedOf(text);
   };
 }
 
@@ -50,17 +56,24 @@ function httpPost(token: string, agent: http.Agent): Post {
   return (url, body) => new Promise((resolve, reject) => {
     const req = http.request(`${url}/api/analytics/events`, {
       method: 'POST', agent,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, 'user-agent': 'bench' },
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}`, 'user-agent': BENCH_USER_AGENT },
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 202 ? resolve() : reject(new Error(`ingestion answered ${res.statusCode}: ${Buffer.concat(chunks).toString()}`))));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString();
+        if (res.statusCode === 202) resolve(acceptedOf(text));
+        else reject(new Error(`ingestion answered ${res.statusCode}: ${text}`));
+      });
       res.on('error', reject);
     });
     req.on('error', reject);
     req.end(body);
   });
 }
+
+/** The events of one HTTP phase of `seed` (the COPY baseline of a round copies the same: sameRowsCopy). */
+export const phaseEvents = (seed: number, count: number) => clientEvents(seed, count, makeCatalog(0.2));
 
 /**
  * `count` events (the bench's clientEvents of `seed`) in bodies of BATCH, `concurrency` requests at a
@@ -70,24 +83,30 @@ function httpPost(token: string, agent: http.Agent): Post {
  */
 export async function ingestOverHttp(urls: readonly string[], token: string, count: number, concurrency: number, seed: number, options: { client?: HttpClient; apiPids?: () => number[] } = {}) {
   const client = options.client ?? HTTP_CLIENT;
-  const events = clientEvents(seed, count, makeCatalog(0.2));
+  const events = phaseEvents(seed, count);
   const bodies = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => JSON.stringify({ events: events.slice(i * BATCH, (i + 1) * BATCH) }));
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const post = client === 'fetch' ? fetchPost(token) : httpPost(token, agent);
   let next = 0;
+  let accepted = 0;
   const machine0 = options.apiPids ? await machineCpu(options.apiPids()) : null;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
     await Promise.all(Array.from({ length: concurrency }, async (_, k) => {
       const url = urls[k % urls.length]!;
-      while (next < bodies.length) await post(url, bodies[next++]!);
+      while (next < bodies.length) {
+        const stored = await post(url, bodies[next++]!); // not `accepted += await …`: that reads `accepted` before the await
+        accepted += stored;
+      }
     }));
   } finally {
     agent.destroy();
   }
   const s = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
+  // Every event stored (no key repeats in these events): a 202 that stored less would flatter the rate.
+  if (accepted !== events.length) throw new Error(`the API stored ${accepted} of ${events.length} events`);
   const machine = machine0 ? cpuPerUnit(machine0, await machineCpu(options.apiPids!()), bodies.length) : undefined;
   return {
     events: events.length, batch: BATCH, concurrency, client, seconds: Number(s.toFixed(2)), eventsPerSec: Math.round(events.length / s),
