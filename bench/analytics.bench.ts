@@ -6,9 +6,10 @@
  *    database (the bare-COPY baseline of ingestion), then VACUUM ANALYZE.
  * 2. POST /api/analytics/events (rate limits off): BENCH_HTTP_EVENTS events in batches of 500,
  *    BENCH_HTTP_CONCURRENCY requests at a time, to the app inside this process (the old single ratio
- *    to part 1's COPY, kept for continuity). Then BENCH_ROUNDS (5) rounds, each a COPY of
- *    BENCH_HTTP_EVENTS rows (two streams, as in 1, into the partition the HTTP events go to, the rows
- *    made before the clock starts as the HTTP bodies are) and as many events over HTTP to one herald
+ *    to part 1's COPY, kept for continuity). Then BENCH_ROUNDS (5) rounds, each after a CHECKPOINT,
+ *    each a COPY of the very rows the round's headline HTTP phase stores (two streams; sameRowsCopy:
+ *    the same events in the API's encoding, built before the clock as the HTTP bodies are) and those
+ *    events over HTTP (node:http; BENCH_HTTP_CLIENT=fetch for fetch) to one herald
  *    API process of its own (a private build of HEAD, as deployed; BENCH_API_REF for another commit),
  *    the generator staying here: the ratio of each round, their median and spread (ingestion.rounds,
  *    the headline). Each round also posts to the in-process app (rounds.inProcess: the API sharing
@@ -16,7 +17,8 @@
  *    BENCH_SCALE_APIS=n, to n API processes at once (rounds.horizontalScale: scale, not the headline).
  *    Part 2's single ratio set a minute-long COPY against a 2-3 s HTTP phase minutes later; on a
  *    shared machine the COPY rate moved 68-120 k rows/s between runs, so one ratio said more about
- *    the load than the code.
+ *    the load than the code. Each round also says where the machine's CPU went per 500 rows in its
+ *    COPY and headline phases (runs[].cpuPer500: API process, PostgreSQL, generator, rest, idle).
  * 3. Hourly, daily, weekly and monthly rollups of periods inside the data, each timed against the bare
  *    INSERT … SELECT … GROUP BY of the same metrics into a copy of the rollup table (same indexes),
  *    one per level, for the same period (target ≤ 1.5×), and a second (no-change) run.
