@@ -6,7 +6,7 @@
  *    database (the bare-COPY baseline of ingestion), then VACUUM ANALYZE.
  * 2. POST /api/analytics/events (rate limits off): BENCH_HTTP_EVENTS events in batches of 500,
  *    BENCH_HTTP_CONCURRENCY requests at a time, to the app inside this process (the old single ratio
- *    to part 1's COPY, kept for continuity). Then BENCH_ROUNDS (5) rounds, each after a CHECKPOINT,
+ *    to part 1's COPY, kept for continuity). Then BENCH_ROUNDS (6) rounds, each timed phase after a CHECKPOINT,
  *    each a COPY of the very rows the round's headline HTTP phase stores (two streams; sameRowsCopy:
  *    the same events in the API's encoding, built before the clock as the HTTP bodies are) and those
  *    events over HTTP (node:http; BENCH_HTTP_CLIENT=fetch for fetch) to one herald
@@ -42,16 +42,17 @@ import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { intEnv } from './lib/env.js';
 import { machineCpu, cpuPerUnit } from './lib/machine-cpu.js';
-import { copyBlocks, sameRowsCopy } from './lib/ingest-copy.js';
+import { copyBlocks, copyClients, sameRowsCopy } from './lib/ingest-copy.js';
 import { BATCH, BENCH_USER_AGENT, HTTP_CLIENT, ingestOverHttp, phaseEvents, loginToken, startApiProcesses, type ApiProcesses } from './lib/ingest-http.js';
-import { EVENT_COLUMNS, eventRows, makeCatalog, percentile } from './lib/analytics-data.js';
+import { EVENT_COLUMNS, eventRows, makeCatalog, percentile, type ClientEvent } from './lib/analytics-data.js';
 import { copyInParallel, createScratchDatabase, deleteRedisPrefix, log, REDIS_URL, uniqueName, type ScratchDatabase } from './lib/database.js';
 
 const EVENTS = intEnv('BENCH_EVENTS', 5_000_000);
 const HTTP_EVENTS = intEnv('BENCH_HTTP_EVENTS', 100_000);
 const HTTP_CONCURRENCY = intEnv('BENCH_HTTP_CONCURRENCY', 8);
 const READS = intEnv('BENCH_READS', 1_000);
-const ROUNDS = intEnv('BENCH_ROUNDS', 5);
+// Even, so that as many rounds run COPY first as run HTTP first.
+const ROUNDS = intEnv('BENCH_ROUNDS', 6);
 // BENCH_ONLY=ingestion stops after part 1 (COPY baseline and HTTP ingestion): a minute instead of six.
 const INGESTION_ONLY = process.env.BENCH_ONLY === 'ingestion';
 // Optional, never the headline: with 2 or more, rounds also post to that many API processes at once (horizontal scale).
@@ -121,21 +122,28 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const userId = (await admin.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [ADMIN.email])).rows[0]!.id;
-  const copyRound = async (seed: number) => {
-    const { columns, blocks } = sameRowsCopy(phaseEvents(seed, HTTP_EVENTS), BATCH, { userId, userAgent: BENCH_USER_AGENT, ip: '127.0.0.1' }, Date.now());
+  const copyRound = async (events: readonly ClientEvent[]) => {
+    const { columns, blocks } = sameRowsCopy(events, BATCH, { userId, userAgent: BENCH_USER_AGENT, ip: '127.0.0.1' }, Date.now());
     const half = Math.ceil(blocks.length / 2);
-    const cpu0 = await machineCpu(apis.pids());
-    const t0 = performance.now();
-    const rows = await copyBlocks(url, 'analytics_events', columns, [blocks.slice(0, half), blocks.slice(half)]);
-    const rate = Math.round(rows / seconds(t0));
-    cpu.copy = cpuPerUnit(cpu0, await machineCpu(apis.pids()), rows / BATCH);
-    return rate;
+    const clients = await copyClients(url, 2);
+    try {
+      await admin.query('CHECKPOINT');
+      const cpu0 = await machineCpu(apis.pids());
+      const t0 = performance.now();
+      const rows = await copyBlocks(clients, 'analytics_events', columns, [blocks.slice(0, half), blocks.slice(half)]);
+      const rate = Math.round(rows / seconds(t0));
+      cpu.copy = cpuPerUnit(cpu0, await machineCpu(apis.pids()), rows / BATCH);
+      return rate;
+    } finally {
+      await Promise.all(clients.map((c) => c.end()));
+    }
   };
   let clientCpu = 0;
   // The machine's CPU a 500 rows, by part, in the COPY phase and the headline HTTP phase of the round.
   const cpu: Partial<Run['cpuPer500']> = {};
-  const post = async (urls: readonly string[], token: string, seed: number, headline = false) => {
-    const result = await ingestOverHttp(urls, token, HTTP_EVENTS, HTTP_CONCURRENCY, seed, headline ? { apiPids: () => apis.pids() } : {});
+  const post = async (urls: readonly string[], token: string, seed: number, headline?: readonly ClientEvent[]) => {
+    if (headline) await admin.query('CHECKPOINT');
+    const result = await ingestOverHttp(urls, token, HTTP_EVENTS, HTTP_CONCURRENCY, seed, headline ? { apiPids: () => apis.pids(), events: headline } : {});
     if (headline) {
       cpu.api = result.cpuPerRequest!;
       clientCpu = result.clientCpuMsPerRequest;
@@ -146,14 +154,14 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
     const phases = ['copy', 'api', ...(SCALE_APIS > 1 ? ['scale'] : []), 'inProcess'];
     if (n % 2) phases.reverse();
     const rates: Record<string, number> = {};
-    // A checkpoint's sync stalled whichever phase it fell in (the rows of part 1 and the rounds before): each round starts after one.
-    await admin.query('CHECKPOINT');
-    // The COPY copies the rows the headline HTTP phase stores: the same events.
-    const headlineSeed = 1_000 + n * 10;
+    // The COPY copies the rows the headline HTTP phase stores: the same events, built once. Each of the
+    // two timed phases starts after a CHECKPOINT (untimed): a checkpoint's sync stalled whichever phase
+    // it fell in, and the phase after one starts with clean buffers.
+    const headline = phaseEvents(1_000 + n * 10, HTTP_EVENTS);
     for (const [k, phase] of phases.entries()) {
       const seed = 1_000 + n * 10 + k + 1;
-      if (phase === 'copy') rates.copy = await copyRound(headlineSeed);
-      else if (phase === 'api') rates.api = await post(apis.urls.slice(0, 1), apiToken, headlineSeed, true);
+      if (phase === 'copy') rates.copy = await copyRound(headline);
+      else if (phase === 'api') rates.api = await post(apis.urls.slice(0, 1), apiToken, seed, headline);
       else if (phase === 'scale') rates.scale = await post(apis.urls, apiToken, seed);
       else rates.inProcess = await post([inProcess.url], inProcess.token, seed);
     }
@@ -174,6 +182,8 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
   return {
     rounds: ROUNDS, rowsEach: HTTP_EVENTS, http: 'one API process of its own (node dist/main.js api), the load from the bench process', client: HTTP_CLIENT, runs,
     ratioMedian: ratios.median, ratioMin: ratios.min, ratioMax: ratios.max,
+    // The order within a round moved its ratio by ~0.02: the median of each order apart.
+    ratioMedianByFirst: { copy: median(runs.filter((r) => r.first === 'copy').map((r) => r.ratio)), http: median(runs.filter((r) => r.first === 'http').map((r) => r.ratio)) },
     copyRowsPerSecMedian: median(runs.map((r) => r.copyRowsPerSec)), httpEventsPerSecMedian: median(runs.map((r) => r.httpEventsPerSec)),
     // Where the CPU of 500 rows went (median of the rounds, each part on its own): PostgreSQL, the API process, this process (the generator).
     cpuPer500Median: Object.fromEntries((['copy', 'api'] as const).map((phase) => [phase, Object.fromEntries(

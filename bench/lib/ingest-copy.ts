@@ -26,18 +26,26 @@ export function sameRowsCopy(events: readonly ClientEvent[], batch: number, sour
   return { columns, blocks };
 }
 
-/** COPY of ready-made blocks of rows, one stream a source on its own connection, side by side; resolves to the rows copied. */
-export async function copyBlocks(databaseUrl: string, table: string, columns: readonly string[], sources: ReadonlyArray<readonly string[]>): Promise<number> {
-  const counts = await Promise.all(sources.map(async (blocks, k) => {
+/**
+ * `count` connections for copyBlocks, connected and warmed (a first statement) before a clock
+ * starts: a new connection and a cold backend cost the first COPY ~10 ms the HTTP phase's warm pool
+ * does not pay.
+ */
+export async function copyClients(databaseUrl: string, count: number): Promise<pg.Client[]> {
+  return Promise.all(Array.from({ length: count }, async (_, k) => {
     const client = new pg.Client({ connectionString: databaseUrl, application_name: `herald-bench-copy-${k}` });
     await client.connect();
-    try {
-      const copy = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
-      await pipeline(Readable.from(blocks, { objectMode: false }), copy);
-      return copy.rowCount;
-    } finally {
-      await client.end();
-    }
+    await client.query('SELECT count(*) FROM analytics_events WHERE false');
+    return client;
+  }));
+}
+
+/** COPY of ready-made blocks of rows, one source a client, side by side; resolves to the rows copied. */
+export async function copyBlocks(clients: readonly pg.Client[], table: string, columns: readonly string[], sources: ReadonlyArray<readonly string[]>): Promise<number> {
+  const counts = await Promise.all(sources.map(async (blocks, k) => {
+    const copy = clients[k]!.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+    await pipeline(Readable.from(blocks, { objectMode: false }), copy);
+    return copy.rowCount;
   }));
   return counts.reduce((a, b) => a + b, 0);
 }

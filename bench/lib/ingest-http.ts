@@ -2,7 +2,7 @@ import http from 'node:http';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { clientEvents, makeCatalog } from './analytics-data.js';
+import { clientEvents, makeCatalog, type ClientEvent } from './analytics-data.js';
 import { cpuPerUnit, machineCpu } from './machine-cpu.js';
 import { ProcessSet, privateBuild, type PrivateBuild } from './scaling-processes.js';
 
@@ -62,8 +62,12 @@ function httpPost(token: string, agent: http.Agent): Post {
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString();
-        if (res.statusCode === 202) resolve(acceptedOf(text));
-        else reject(new Error(`ingestion answered ${res.statusCode}: ${text}`));
+        if (res.statusCode !== 202) return reject(new Error(`ingestion answered ${res.statusCode}: ${text}`));
+        try {
+          resolve(acceptedOf(text));
+        } catch (err) {
+          reject(err as Error);
+        }
       });
       res.on('error', reject);
     });
@@ -72,7 +76,7 @@ function httpPost(token: string, agent: http.Agent): Post {
   });
 }
 
-/** The events of one HTTP phase of `seed` (the COPY baseline of a round copies the same: sameRowsCopy). */
+/** The events of one HTTP phase of `seed` (its catalog's ids are random: a round builds its headline events once, for both phases). */
 export const phaseEvents = (seed: number, count: number) => clientEvents(seed, count, makeCatalog(0.2));
 
 /**
@@ -81,9 +85,9 @@ export const phaseEvents = (seed: number, count: number) => clientEvents(seed, c
  * before the clock starts. clientCpuMsPerRequest: this process's CPU (user + system) a request
  * while the requests ran, the generator's share of the machine.
  */
-export async function ingestOverHttp(urls: readonly string[], token: string, count: number, concurrency: number, seed: number, options: { client?: HttpClient; apiPids?: () => number[] } = {}) {
+export async function ingestOverHttp(urls: readonly string[], token: string, count: number, concurrency: number, seed: number, options: { client?: HttpClient; apiPids?: () => number[]; events?: readonly ClientEvent[] } = {}) {
   const client = options.client ?? HTTP_CLIENT;
-  const events = phaseEvents(seed, count);
+  const events = options.events ?? phaseEvents(seed, count);
   const bodies = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => JSON.stringify({ events: events.slice(i * BATCH, (i + 1) * BATCH) }));
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const post = client === 'fetch' ? fetchPost(token) : httpPost(token, agent);
