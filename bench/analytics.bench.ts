@@ -41,7 +41,7 @@ import { loadConfig } from '../src/config.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { createLogger } from '../src/platform/logger.js';
 import { intEnv } from './lib/env.js';
-import { machineCpu, cpuPerUnit } from './lib/machine-cpu.js';
+import { msPerUnit, postmasterOf, snapshot, type Watched } from './lib/resource-usage.js';
 import { copyBlocks, copyClients, sameRowsCopy } from './lib/ingest-copy.js';
 import { BATCH, BENCH_USER_AGENT, HTTP_CLIENT, ingestOverHttp, phaseEvents, loginToken, startApiProcesses, type ApiProcesses } from './lib/ingest-http.js';
 import { EVENT_COLUMNS, eventRows, makeCatalog, percentile, type ClientEvent } from './lib/analytics-data.js';
@@ -113,26 +113,32 @@ async function timeRollup(app: App, pool: pg.Pool, type: PeriodType, start: Date
  * [scale], in-process; odd rounds the reverse, so COPY and the headline phase are always adjacent.
  * The COPY copies the very rows the headline HTTP phase stores (sameRowsCopy: the same events, the
  * API's encoding, its user agent, IP and user, one occurred_at a 500 events, now), built before its
- * clock; each round starts after a CHECKPOINT, whose sync otherwise stalled one phase of a round.
+ * clock; each of the two timed phases starts after a CHECKPOINT, whose sync otherwise stalled one
+ * phase of a round and left the phase after it clean buffers.
  */
-async function interleavedRounds(inProcess: { url: string; token: string }, apis: ApiProcesses, apiToken: string, url: string) {
-  type Run = { first: 'copy' | 'http'; copyRowsPerSec: number; httpEventsPerSec: number; ratio: number; clientCpuMsPerRequest: number; cpuPer500: { copy: ReturnType<typeof cpuPerUnit>; api: ReturnType<typeof cpuPerUnit> }; inProcessEventsPerSec: number; ratioInProcess: number; scaleEventsPerSec?: number; ratioScale?: number };
+async function interleavedRounds(inProcess: { url: string; token: string }, apis: ApiProcesses, apiToken: string, database: ScratchDatabase, pool: pg.Pool) {
+  const { url } = database;
+  type Run = { first: 'copy' | 'http'; copyRowsPerSec: number; httpEventsPerSec: number; ratio: number; clientCpuMsPerRequest: number; cpuPer500: { copy: ReturnType<typeof msPerUnit>; api: ReturnType<typeof msPerUnit> }; inProcessEventsPerSec: number; ratioInProcess: number; scaleEventsPerSec?: number; ratioScale?: number };
   const runs: Run[] = [];
   // The rows each API phase's events become: the admin's, from the generator's user agent, over loopback.
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   const userId = (await admin.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [ADMIN.email])).rows[0]!.id;
+  // Where the machine's CPU goes in the two timed phases (resource-usage: the API process, this
+  // database's backends, PostgreSQL's own processes, this process, the rest, iowait, idle).
+  const watched: Watched = { herald: { api: apis.pids() }, database: database.name, pool, postmaster: await postmasterOf(pool), redisPort: null };
+  const measure = () => snapshot(watched);
   const copyRound = async (events: readonly ClientEvent[]) => {
     const { columns, blocks } = sameRowsCopy(events, BATCH, { userId, userAgent: BENCH_USER_AGENT, ip: '127.0.0.1' }, Date.now());
     const half = Math.ceil(blocks.length / 2);
     const clients = await copyClients(url, 2);
     try {
       await admin.query('CHECKPOINT');
-      const cpu0 = await machineCpu(apis.pids());
+      const cpu0 = await measure();
       const t0 = performance.now();
       const rows = await copyBlocks(clients, 'analytics_events', columns, [blocks.slice(0, half), blocks.slice(half)]);
       const rate = Math.round(rows / seconds(t0));
-      cpu.copy = cpuPerUnit(cpu0, await machineCpu(apis.pids()), rows / BATCH);
+      cpu.copy = msPerUnit(cpu0, await measure(), rows / BATCH);
       return rate;
     } finally {
       await Promise.all(clients.map((c) => c.end()));
@@ -143,7 +149,7 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
   const cpu: Partial<Run['cpuPer500']> = {};
   const post = async (urls: readonly string[], token: string, seed: number, headline?: readonly ClientEvent[]) => {
     if (headline) await admin.query('CHECKPOINT');
-    const result = await ingestOverHttp(urls, token, HTTP_EVENTS, HTTP_CONCURRENCY, seed, headline ? { apiPids: () => apis.pids(), events: headline } : {});
+    const result = await ingestOverHttp(urls, token, HTTP_EVENTS, HTTP_CONCURRENCY, seed, headline ? { snapshot: measure, events: headline } : {});
     if (headline) {
       cpu.api = result.cpuPerRequest!;
       clientCpu = result.clientCpuMsPerRequest;
@@ -185,9 +191,9 @@ async function interleavedRounds(inProcess: { url: string; token: string }, apis
     // The order within a round moved its ratio by ~0.02: the median of each order apart.
     ratioMedianByFirst: { copy: median(runs.filter((r) => r.first === 'copy').map((r) => r.ratio)), http: median(runs.filter((r) => r.first === 'http').map((r) => r.ratio)) },
     copyRowsPerSecMedian: median(runs.map((r) => r.copyRowsPerSec)), httpEventsPerSecMedian: median(runs.map((r) => r.httpEventsPerSec)),
-    // Where the CPU of 500 rows went (median of the rounds, each part on its own): PostgreSQL, the API process, this process (the generator).
+    // Where the CPU of 500 rows went (median of the rounds, each part on its own): the API process, PostgreSQL, this process (the generator), idle.
     cpuPer500Median: Object.fromEntries((['copy', 'api'] as const).map((phase) => [phase, Object.fromEntries(
-      (Object.keys(runs[0]!.cpuPer500[phase]) as Array<keyof Run['cpuPer500']['copy']>).map((part) => [part, median(runs.map((r) => r.cpuPer500[phase][part]))]))])),
+      Object.keys(runs[0]!.cpuPer500[phase]).map((part) => [part, median(runs.map((r) => r.cpuPer500[phase][part] ?? 0))]))])),
     // Continuity with earlier sections: the API inside the bench process, sharing its thread with the generator.
     inProcess: { ratio: stats(runs.map((r) => r.ratioInProcess)), eventsPerSecMedian: median(runs.map((r) => r.inProcessEventsPerSec)) },
     ...(SCALE_APIS > 1 ? { horizontalScale: { apiProcesses: SCALE_APIS, ratio: stats(runs.map((r) => r.ratioScale!)), eventsPerSecMedian: median(runs.map((r) => r.scaleEventsPerSec!)) } } : {}),
@@ -255,7 +261,7 @@ async function main() {
       // Each API process gets the load the in-process app had above before any round is timed.
       for (const [k, url] of apis.urls.entries()) await ingestOverHttp([url], apiToken, HTTP_EVENTS, HTTP_CONCURRENCY, 8 + k);
       log(`interleaved rounds: ${ROUNDS} × (COPY ${HTTP_EVENTS} rows, HTTP ${HTTP_EVENTS} events to 1 API process${SCALE_APIS > 1 ? `, to ${SCALE_APIS}` : ''}, and in-process)`);
-      rounds = await interleavedRounds({ url: appUrl, token }, apis, apiToken, database.url);
+      rounds = await interleavedRounds({ url: appUrl, token }, apis, apiToken, database, pool);
     }
     const ingestion = { bareCopy: copy, http, ratioToCopy: round(http.eventsPerSec / copy.rowsPerSec, 3), ...(rounds ? { rounds } : {}) };
     const machine = () => ({ cpus: os.cpus().length, node: process.version, loadAverage: os.loadavg().map((n) => round(n)) });

@@ -3,11 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { clientEvents, makeCatalog, type ClientEvent } from './analytics-data.js';
-import { cpuPerUnit, machineCpu } from './machine-cpu.js';
+import { msPerUnit, type Snapshot } from './resource-usage.js';
 import { ProcessSet, privateBuild, type PrivateBuild } from './scaling-processes.js';
 
 /**
- * bench:analytics' HTTP ingestion: the load generator (events, bodies, fetch) and, for the headline
+ * bench:analytics' HTTP ingestion: the load generator (events, bodies, requests) and, for the headline
  * figure, herald's API as OS processes of their own (the compiled build of HEAD, `node dist/main.js
  * api`, as production runs it). Measured in the bench's process, the API shared its one thread with
  * the generator building, sending and reading: the ratio then charged herald for the client's work.
@@ -83,9 +83,10 @@ export const phaseEvents = (seed: number, count: number) => clientEvents(seed, c
  * `count` events (the bench's clientEvents of `seed`) in bodies of BATCH, `concurrency` requests at a
  * time; with several API URLs, request slot k goes to urls[k % urls.length]. The bodies are made
  * before the clock starts. clientCpuMsPerRequest: this process's CPU (user + system) a request
- * while the requests ran, the generator's share of the machine.
+ * while the requests ran, the generator's share of the machine; with `snapshot`, cpuPerRequest
+ * says whose CPU a request took (msPerUnit).
  */
-export async function ingestOverHttp(urls: readonly string[], token: string, count: number, concurrency: number, seed: number, options: { client?: HttpClient; apiPids?: () => number[]; events?: readonly ClientEvent[] } = {}) {
+export async function ingestOverHttp(urls: readonly string[], token: string, count: number, concurrency: number, seed: number, options: { client?: HttpClient; snapshot?: () => Promise<Snapshot>; events?: readonly ClientEvent[] } = {}) {
   const client = options.client ?? HTTP_CLIENT;
   const events = options.events ?? phaseEvents(seed, count);
   const bodies = Array.from({ length: Math.ceil(events.length / BATCH) }, (_, i) => JSON.stringify({ events: events.slice(i * BATCH, (i + 1) * BATCH) }));
@@ -93,7 +94,7 @@ export async function ingestOverHttp(urls: readonly string[], token: string, cou
   const post = client === 'fetch' ? fetchPost(token) : httpPost(token, agent);
   let next = 0;
   let accepted = 0;
-  const machine0 = options.apiPids ? await machineCpu(options.apiPids()) : null;
+  const machine0 = options.snapshot ? await options.snapshot() : null;
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
@@ -111,7 +112,7 @@ export async function ingestOverHttp(urls: readonly string[], token: string, cou
   const cpu = process.cpuUsage(cpu0);
   // Every event stored (no key repeats in these events): a 202 that stored less would flatter the rate.
   if (accepted !== events.length) throw new Error(`the API stored ${accepted} of ${events.length} events`);
-  const machine = machine0 ? cpuPerUnit(machine0, await machineCpu(options.apiPids!()), bodies.length) : undefined;
+  const machine = machine0 ? msPerUnit(machine0, await options.snapshot!(), bodies.length) : undefined;
   return {
     events: events.length, batch: BATCH, concurrency, client, seconds: Number(s.toFixed(2)), eventsPerSec: Math.round(events.length / s),
     clientCpuMsPerRequest: Number(((cpu.user + cpu.system) / 1000 / bodies.length).toFixed(3)), ...(machine ? { cpuPerRequest: machine } : {}),
@@ -121,7 +122,7 @@ export async function ingestOverHttp(urls: readonly string[], token: string, cou
 export interface ApiProcesses {
   readonly build: PrivateBuild;
   readonly urls: readonly string[];
-  /** The API processes' pids (machineCpu). */
+  /** The API processes' pids (resource-usage's snapshots). */
   pids(): number[];
   /** Names of API processes that exited during the run (a crash must not pass as a slow phase). */
   dead(): string[];

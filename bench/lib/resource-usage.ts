@@ -31,7 +31,7 @@ export interface Watched {
   readonly redisPort: number | null;
 }
 
-interface Snapshot {
+export interface Snapshot {
   readonly at: number;
   readonly machine: { busy: number; iowait: number; total: number };
   readonly herald: Map<number, { group: string; total: number; main: number }>;
@@ -179,6 +179,19 @@ export function usage(a: Snapshot, b: Snapshot) {
 }
 
 export type Usage = ReturnType<typeof usage>;
+
+/**
+ * usage() as milliseconds of one core a unit of work (a request, 500 rows) between two snapshots,
+ * by group, with the machine's iowait and idle: on a shared machine a ratio of two throughputs is a
+ * ratio of the CPU a unit costs, and this says whose.
+ */
+export function msPerUnit(a: Snapshot, b: Snapshot, units: number): Record<string, number> {
+  const u = usage(a, b);
+  const seconds = (b.at - a.at) / 1000;
+  const ms = (percentOfOneCore: number) => Number((((percentOfOneCore / 100) * seconds * 1000) / Math.max(1, units)).toFixed(3));
+  const idle = Math.max(0, u.cores * 100 - u.machineBusyPercentOfOneCore - u.iowaitPercentOfOneCore);
+  return { ...Object.fromEntries(Object.entries(u.percentOfOneCore).map(([k, v]) => [k, ms(v)])), iowait: ms(u.iowaitPercentOfOneCore), idle: ms(idle) };
+}
 
 /**
  * Which resource is the wall, from a Usage: all cores busy (and who holds them), else one thread
