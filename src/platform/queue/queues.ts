@@ -134,8 +134,11 @@ export class Queues {
    * (a 500 once the search merged it).
    */
   async storedJobById(name: QueueName, id: string): Promise<StoredJob | null> {
-    // HGETALL's reply as the flat list the script gives (ioredis would make it an object first).
-    const fields = (await this.connection.call('HGETALL', this.get(name).toKey(id))) as string[];
+    // HGETALL's reply as the flat list the script gives: ioredis leaves `call('HGETALL')` flat (its
+    // object converter is keyed by the lower-case name); should a release convert it, it is flattened
+    // back rather than read as an empty list.
+    const reply = (await this.connection.call('HGETALL', this.get(name).toKey(id))) as string[] | Record<string, string>;
+    const fields = Array.isArray(reply) ? reply : Object.entries(reply).flat();
     return fields.length === 0 ? null : storedJob(id, fields);
   }
 
