@@ -6,7 +6,7 @@ import { dayNumber, HOUR_MS, periodStartOf, PERIOD_TYPES, shiftPeriod, type Peri
 import { MAX_EVENTS_PER_REQUEST, type AnalyticsEventInput } from './analytics.schemas.js';
 import { ingestBodyParser } from './ingest.body.js';
 import { parseUserAgent, type GeoIp } from './enrichment.js';
-import { EventsRepository, reservedIds } from './events.repository.js';
+import { EventsRepository, idBlock } from './events.repository.js';
 import type { Role } from '../platform/db/schema.js';
 import { assertInteractionsOnly, attributeFromEntities, entityIds, isTrusted, type EntityIds, type Producer, type Visible } from './ingest.policy.js';
 import type { EventQuota } from './ingest.quota.js';
@@ -78,17 +78,17 @@ export class IngestService {
 
     // The events go in by COPY, on the transaction's own client (copyTransaction), at about COPY's
     // cost a row. The day locks go with BEGIN, and the ids are reserved in the statement before the
-    // COPY: with the day locks when no event has a key, else with the key claims (one id a row left
-    // to copy, as the INSERT's default took them). Two round trips a request without keys, three
-    // with them.
+    // COPY: with the day locks when no event has a key, else with the key claims (one block of ids,
+    // idBlock: a nextval for the request where the INSERT's default took one a row). Two round trips
+    // a request without keys, three with them.
     const days = [...new Set(instants.map(dayNumber))].sort((a, b) => a - b);
     const source = { userId: producer.kind === 'user' ? producer.userId : null, userAgent: client.userAgent, ip: client.ip, now };
-    const opening = EventsRepository.openingStatement(days, seen.size === 0 ? unique.length : undefined);
+    const opening = EventsRepository.openingStatement(days, seen.size === 0);
     const accepted = await copyTransaction(this.deps.pool, async (tx, connection, opened) => {
       const repo = this.deps.events.in(tx);
       let fresh = unique;
       let ids: string[];
-      if (seen.size === 0) ids = reservedIds((opened!.rows[0] as { ids: string | null }).ids);
+      if (seen.size === 0) ids = idBlock(opened?.rows[0] as { base: string; step: string } | undefined, unique.length);
       else {
         const claim = await repo.claimKeysReservingIds([...seen], unique.length - seen.size);
         fresh = unique.filter((e) => !e.idempotencyKey || claim.claimed.has(`${scope}:${e.idempotencyKey}`));
