@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyReply, LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import { parseQuery } from './query.js';
 import type { Config } from '../../config.js';
 import { AppError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -115,7 +116,8 @@ export function createHttpServer(config: Config, log: Logger): Http {
     return503OnClosing: true,
     // Room for the longest path parameter: an email address (254 characters, more URL-encoded) in
     // DELETE /api/admin/emails/suppressions/:email; at 200 a long address could never be lifted.
-    routerOptions: { maxParamLength: 400 },
+    // The query string: Fastify's parser, with `key[]=` lists read as `key=` (query.ts).
+    routerOptions: { maxParamLength: 400, querystringParser: parseQuery },
     // Errors raised while routing, before any handler: the contract's bodies too. A path parameter
     // too long to be an id is simply not found; a URL that cannot be decoded is a bad request.
     frameworkErrors: (error, _request, rawReply) => {
