@@ -39,26 +39,30 @@ const { escapeLiteral } = pg;
 
 /**
  * The ids one nextval of the events' identity sequence stands for: the sequence steps by ID_BLOCK
- * (migration 0029), so its value v reserves v .. v+ID_BLOCK-1 and a request's ids cost one nextval
- * (500 of them cost PostgreSQL 0.68 ms a request). `step` is the sequence's increment as read in
- * the same statement: a sequence stepping by less than the request needs would hand the next
- * request ids this one uses, so that is an error, never a guess.
+ * from a multiple of it (migration 0029), so its value v reserves v .. v+ID_BLOCK-1 and a request's
+ * ids cost one nextval (500 of them cost PostgreSQL 0.68 ms a request). A value that is not a
+ * multiple of ID_BLOCK means the sequence was changed (its increment lowered, or set to another
+ * value), and its block could hold ids already handed out: that is an error storing nothing, never a
+ * guess (docs/OPERATIONS.md, "Analytics event ids"). The value itself is checked, not the increment
+ * read beside it: a statement reads the catalog as of its start, and an ALTER committed while it
+ * waited for a lock would pass unseen.
  */
 export const ID_BLOCK = 512;
 
-export function idBlock(reserved: { base: string; step: string | number } | undefined, count: number): string[] {
+export function idBlock(base: string | undefined, count: number): string[] {
   if (count === 0) return [];
-  if (!reserved) throw new Error('idBlock: no ids were reserved');
-  if (count > Number(reserved.step)) throw new Error(`idBlock: ${count} ids from a sequence stepping by ${reserved.step}`);
-  const base = Number(reserved.base);
+  if (base === undefined) throw new Error('idBlock: no ids were reserved');
+  if (count > ID_BLOCK) throw new Error(`idBlock: ${count} ids, more than a block of ${ID_BLOCK}`);
+  const start = Number(base);
+  const exact = Number.isSafeInteger(start + count);
+  if (exact ? start % ID_BLOCK !== 0 : BigInt(base) % BigInt(ID_BLOCK) !== 0n) {
+    throw new Error(`idBlock: the events' id sequence gave ${base}, not a multiple of ${ID_BLOCK}: it was changed, see docs/OPERATIONS.md (Analytics event ids)`);
+  }
   const ids = new Array<string>(count);
-  if (Number.isSafeInteger(base + count)) for (let i = 0; i < count; i++) ids[i] = String(base + i);
-  else for (let i = 0; i < count; i++) ids[i] = (BigInt(reserved.base) + BigInt(i)).toString();
+  if (exact) for (let i = 0; i < count; i++) ids[i] = String(start + i);
+  else for (let i = 0; i < count; i++) ids[i] = (BigInt(base) + BigInt(i)).toString();
   return ids;
 }
-
-/** One nextval of the sequence `seq` (a column of the FROM) and its increment, for idBlock. */
-const reserveBlock = (seq: string) => `nextval(${seq})::text AS base, (SELECT seqincrement FROM pg_sequence WHERE seqrelid = ${seq})::text AS step`;
 
 /**
  * The keys as rows to insert, in one order for every request: an insert waits on a key
@@ -119,7 +123,7 @@ export class EventsRepository extends Repository {
     const locks = `SELECT count(pg_advisory_xact_lock_shared(${DAY_LOCK_NS}, d)) AS n FROM unnest('{${days.map((d) => Math.trunc(d)).join(',')}}'::int[]) d`;
     if (!reserve) return locks;
     return `WITH l AS MATERIALIZED (${locks}), s AS MATERIALIZED (SELECT ${SEQUENCE} AS seq FROM l)
-      SELECT ${reserveBlock('s.seq')} FROM s`;
+      SELECT nextval(s.seq)::text AS base FROM s`;
   }
 
   /**
@@ -129,13 +133,12 @@ export class EventsRepository extends Repository {
    * in other orders each waited for a key the other had inserted, a deadlock answered 500.
    */
   async claimKeysReservingIds(keys: readonly string[], unkeyed: number): Promise<{ claimed: Set<string>; ids: string[] }> {
-    const result = await sql<{ keys: string[] | null; base: string; step: string }>`
-      WITH claimed AS (INSERT INTO analytics_event_keys (key) ${sortedKeys(keys)} ON CONFLICT DO NOTHING RETURNING key),
-      s AS MATERIALIZED (SELECT ${sql.raw(SEQUENCE)} AS seq FROM (SELECT count(*) FROM claimed) c)
-      SELECT (SELECT array_agg(key) FROM claimed) AS keys, ${sql.raw(reserveBlock('s.seq'))} FROM s`.execute(this.db);
+    const result = await sql<{ keys: string[] | null; base: string }>`
+      WITH claimed AS (INSERT INTO analytics_event_keys (key) ${sortedKeys(keys)} ON CONFLICT DO NOTHING RETURNING key)
+      SELECT (SELECT array_agg(key) FROM claimed) AS keys, nextval(${sql.raw(SEQUENCE)})::text AS base`.execute(this.db);
     const row = result.rows[0]!;
     const claimed = new Set(row.keys ?? []);
-    return { claimed, ids: idBlock(row, unkeyed + claimed.size) };
+    return { claimed, ids: idBlock(row.base, unkeyed + claimed.size) };
   }
 
   /**

@@ -88,7 +88,7 @@ export class IngestService {
       const repo = this.deps.events.in(tx);
       let fresh = unique;
       let ids: string[];
-      if (seen.size === 0) ids = idBlock(opened?.rows[0] as { base: string; step: string } | undefined, unique.length);
+      if (seen.size === 0) ids = idBlock((opened?.rows[0] as { base?: string } | undefined)?.base, unique.length);
       else {
         const claim = await repo.claimKeysReservingIds([...seen], unique.length - seen.size);
         fresh = unique.filter((e) => !e.idempotencyKey || claim.claimed.has(`${scope}:${e.idempotencyKey}`));

@@ -1,91 +1,187 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dayNumber } from '../../src/analytics/analytics.periods.js';
 import { MAX_EVENTS_PER_REQUEST } from '../../src/analytics/analytics.schemas.js';
-import { ID_BLOCK, idBlock } from '../../src/analytics/events.repository.js';
+import { DAY_LOCK_NS, ID_BLOCK, idBlock } from '../../src/analytics/events.repository.js';
+import { waitFor } from '../../src/platform/net.js';
 import { ingestionApp } from './helpers.js';
 
-// Ingestion reserves a request's ids as one block (migration 0029: one nextval of a sequence
-// stepping by ID_BLOCK stands for ID_BLOCK ids). What must hold: blocks never overlap, however many
-// requests reserve at once, keyed or not; a request's ids follow each other; and a sequence stepping
-// by less than a request needs is an error that stores nothing, never ids shared with the next request.
+// Ingestion reserves a request's ids as one block (migration 0029: one nextval of a sequence stepping
+// by ID_BLOCK from a multiple of it stands for ID_BLOCK ids). What must hold: blocks never overlap,
+// however many requests reserve at once, keyed or not, beside the previous release's one nextval an
+// id; a request's ids follow each other; and a sequence someone changed (its increment lowered, even
+// while a request waits for a lock) stops ingestion with an error, never ids stored twice.
 
 const app = ingestionApp();
 const { db, post } = app;
+const SEQ = sql.raw(`pg_get_serial_sequence('analytics_events', 'id')`);
+const clients: pg.Client[] = [];
+afterAll(async () => {
+  for (const c of clients) await c.end().catch(() => undefined);
+});
+
+const events = (n: number, asset: string, keyed = false) =>
+  Array.from({ length: n }, (_, i) => ({ eventType: 'asset_viewed', assetId: asset, ...(keyed ? { idempotencyKey: `${asset}-${i}` } : {}) }));
+
+/** A producer of its own: one admin's hourly event quota would run out across the file. */
+async function poster() {
+  const producer = await app.t.user('ADMIN');
+  return (evs: unknown[]) => app.t.call('POST', '/api/analytics/events', { as: producer, body: { events: evs } });
+}
+
+/** ALTER SEQUENCE … INCREMENT BY `step` on the events' id sequence, on `client` or the app's pool. */
+async function alterStep(step: number, client?: pg.Client): Promise<void> {
+  const q = (await sql<{ q: string }>`SELECT format('ALTER SEQUENCE %s INCREMENT BY ${sql.raw(String(step))}', ${SEQ}) AS q`.execute(db())).rows[0]!.q;
+  if (client) await client.query(q);
+  else await sql.raw(q).execute(db());
+}
+
+/** What an operator does after changing the sequence (OPERATIONS, Analytics event ids): step and boundary back. */
+async function realign(): Promise<void> {
+  await alterStep(ID_BLOCK);
+  await sql`SELECT setval(${SEQ}, (greatest((SELECT max(id) FROM analytics_events), (SELECT last_value FROM analytics_events_id_seq)) / ${ID_BLOCK} + 1) * ${ID_BLOCK}, false)`.execute(db());
+}
+
+/** Every id held by more than one row of the table. */
+async function idsHeldTwice(): Promise<string[]> {
+  const r = await sql<{ id: string }>`SELECT id::text FROM analytics_events GROUP BY id HAVING count(*) > 1 LIMIT 5`.execute(db());
+  return r.rows.map((x) => x.id);
+}
+
+async function direct(): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: app.t.databaseUrl });
+  await c.connect();
+  clients.push(c);
+  return c;
+}
 
 describe('idBlock', () => {
   it('gives count ids from the reserved value, in order', () => {
-    expect(idBlock({ base: '1025', step: '512' }, 3)).toEqual(['1025', '1026', '1027']);
-    expect(idBlock({ base: '7', step: 512 }, 512)).toHaveLength(512);
+    expect(idBlock('1024', 3)).toEqual(['1024', '1025', '1026']);
+    expect(idBlock('512', ID_BLOCK)).toHaveLength(ID_BLOCK);
     expect(idBlock(undefined, 0)).toEqual([]);
   });
 
   it('stays exact past 2^53, where a Number would round', () => {
-    expect(idBlock({ base: '9007199254740990', step: '512' }, 4))
-      .toEqual(['9007199254740990', '9007199254740991', '9007199254740992', '9007199254740993']);
+    expect(idBlock('9007199254741504', 3)).toEqual(['9007199254741504', '9007199254741505', '9007199254741506']);
   });
 
-  it('refuses more ids than one value of the sequence stands for, and a missing reservation', () => {
-    expect(() => idBlock({ base: '1', step: '1' }, 2)).toThrow('2 ids from a sequence stepping by 1');
+  it('refuses a value off the block boundary, more ids than a block, and a missing reservation', () => {
+    expect(() => idBlock('1025', 1)).toThrow('gave 1025, not a multiple of 512');
+    expect(() => idBlock('9007199254741505', 1)).toThrow('not a multiple of 512');
+    expect(() => idBlock('1024', ID_BLOCK + 1)).toThrow('513 ids, more than a block of 512');
     expect(() => idBlock(undefined, 1)).toThrow('no ids were reserved');
   });
 
-  it('covers the largest request with the step the migration sets', async () => {
+  it('covers the largest request, and the migrated sequence steps by a block from a multiple of it', async () => {
     expect(MAX_EVENTS_PER_REQUEST).toBeLessThanOrEqual(ID_BLOCK);
-    const step = await sql<{ step: string }>`
-      SELECT seqincrement::text AS step FROM pg_sequence WHERE seqrelid = pg_get_serial_sequence('analytics_events', 'id')::regclass`.execute(db());
-    expect(Number(step.rows[0]!.step)).toBe(ID_BLOCK);
+    const seq = await sql<{ step: string; last: string }>`
+      SELECT seqincrement::text AS step, (SELECT last_value::text FROM analytics_events_id_seq) AS last FROM pg_sequence WHERE seqrelid = ${SEQ}::regclass`.execute(db());
+    expect(Number(seq.rows[0]!.step)).toBe(ID_BLOCK);
+    expect(Number(seq.rows[0]!.last) % ID_BLOCK).toBe(0);
   });
 });
 
 describe('id blocks under concurrent requests', () => {
-  it('never gives two rows one id: 24 requests at once, keyed, unkeyed and mixed, full and partial', async () => {
+  it('never gives two rows one id: 24 requests at once, keyed, unkeyed and mixed, beside the previous release\'s one nextval an id', async () => {
     const requests = Array.from({ length: 24 }, (_, r) => {
       const asset = randomUUID();
       const size = r % 3 === 0 ? MAX_EVENTS_PER_REQUEST : 37 + r;
-      const events = Array.from({ length: size }, (_, i) => ({
+      const evs = Array.from({ length: size }, (_, i) => ({
         eventType: 'asset_viewed', assetId: asset,
         ...(r % 4 === 1 || (r % 4 === 2 && i % 2 === 0) ? { idempotencyKey: `${asset}-${i}` } : {}),
       }));
-      return { asset, size, events };
+      return { asset, size, events: evs };
     });
+    // This month's partition, made by a first request.
+    expect((await post(events(1, randomUUID()))).status).toBe(202);
+    // The previous release (a rolling upgrade) reserved one nextval an id, as this INSERT does.
+    const previousRelease = Array.from({ length: 6 }, () => sql`INSERT INTO analytics_events (id, occurred_at, event_type) OVERRIDING SYSTEM VALUE
+      SELECT nextval(${SEQ}), now(), 'asset_viewed' FROM generate_series(1, 200)`.execute(db()));
     const answers = await Promise.all(requests.map((q) => post(q.events)));
+    await Promise.all(previousRelease);
     expect(answers.map((a) => a.status)).toEqual(requests.map(() => 202));
     expect(answers.map((a) => a.body.data.accepted)).toEqual(requests.map((q) => q.size));
-    const rows = await db().selectFrom('analytics_events').select(['id', 'asset_id'])
-      .where('asset_id', 'in', requests.map((q) => q.asset)).execute();
-    const ids = rows.map((r) => BigInt(r.id));
-    expect(ids).toHaveLength(requests.reduce((n, q) => n + q.size, 0));
-    expect(new Set(ids.map(String)).size).toBe(ids.length);
+    expect(await idsHeldTwice()).toEqual([]);
     // Each request's ids follow each other: the enrichment job finds them by that range.
+    const rows = await db().selectFrom('analytics_events').select(['id', 'asset_id']).where('asset_id', 'in', requests.map((q) => q.asset)).execute();
     for (const q of requests) {
       const mine = rows.filter((r) => r.asset_id === q.asset).map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : 1));
+      expect(mine).toHaveLength(q.size);
       expect(mine[mine.length - 1]! - mine[0]!).toBe(BigInt(q.size - 1));
     }
   });
 
-  it('answers an error and stores nothing when the sequence steps by less than the request needs', async () => {
-    const seq = sql.raw(`pg_get_serial_sequence('analytics_events', 'id')`);
-    const alter = (step: number) => sql`SELECT format('ALTER SEQUENCE %s INCREMENT BY ${sql.raw(String(step))}', ${seq}) AS q`.execute(db())
-      .then((r) => sql.raw((r.rows[0] as { q: string }).q).execute(db()));
+  it('migration 0029 applied while the previous release ingests: no id twice, and this release ingests after it', async () => {
+    // The schema before 0029: a sequence stepping by 1, off any block boundary.
+    await alterStep(1);
+    await sql`SELECT setval(${SEQ}, (SELECT max(id) FROM analytics_events) + 7)`.execute(db());
+    let stop = false;
+    const previousRelease = async () => {
+      while (!stop) await sql`INSERT INTO analytics_events (id, occurred_at, event_type) OVERRIDING SYSTEM VALUE SELECT nextval(${SEQ}), now(), 'asset_viewed' FROM generate_series(1, 50)`.execute(db());
+    };
+    const streams = [previousRelease(), previousRelease()];
+    const migration = await readFile(new URL('../../migrations/0029_analytics_event_id_blocks.sql', import.meta.url), 'utf8');
+    const m = await direct();
+    await m.query('BEGIN');
+    await m.query(migration);
+    await m.query('COMMIT');
+    const postNow = await poster();
+    const after = await Promise.all(Array.from({ length: 6 }, (_, i) => postNow(events(300, randomUUID(), i % 2 === 1))));
+    stop = true;
+    await Promise.all(streams);
+    expect(after.map((a) => a.status)).toEqual(Array(6).fill(202));
+    expect(await idsHeldTwice()).toEqual([]);
+  });
+});
+
+describe('a sequence changed by hand', () => {
+  it('refuses every request once the increment was lowered after blocks were handed out, storing nothing', async () => {
+    const postNow = await poster();
     const asset = randomUUID();
-    // A user of its own: the first test spent much of the admin's hourly event quota.
-    const producer = await app.t.user('ADMIN');
-    const post = (events: unknown[]) => app.t.call('POST', '/api/analytics/events', { as: producer, body: { events } });
-    await alter(100);
+    expect((await postNow(events(500, asset))).status).toBe(202);
+    await alterStep(100);
     try {
-      const res = await post(Array.from({ length: 101 }, () => ({ eventType: 'asset_viewed', assetId: asset })));
-      expect(res.status).toBe(500);
-      const keyed = await post(Array.from({ length: 101 }, (_, i) => ({ eventType: 'asset_viewed', assetId: asset, idempotencyKey: `${asset}-${i}` })));
-      expect(keyed.status).toBe(500);
-      // 100 fit one value of the sequence: stored.
-      expect((await post(Array.from({ length: 100 }, () => ({ eventType: 'asset_viewed', assetId: asset })))).status).toBe(202);
+      // The next value lies inside the block just handed out: refused, keyed or not, however few ids.
+      expect((await postNow(events(1, asset))).status).toBe(500);
+      expect((await postNow(events(100, asset, true))).status).toBe(500);
+      await alterStep(ID_BLOCK); // the step alone put back: still off the boundary, still refused
+      expect((await postNow(events(1, asset))).status).toBe(500);
     } finally {
-      await alter(ID_BLOCK);
+      await realign();
     }
+    expect((await postNow(events(1, asset))).status).toBe(202);
     const stored = await db().selectFrom('analytics_events').select((eb) => eb.fn.countAll<string>().as('n')).where('asset_id', '=', asset).executeTakeFirstOrThrow();
-    expect(Number(stored.n)).toBe(100);
+    expect(Number(stored.n)).toBe(501);
     const keys = await db().selectFrom('analytics_event_keys').select((eb) => eb.fn.countAll<string>().as('n')).where('key', 'like', `%${asset}%`).executeTakeFirstOrThrow();
     expect(Number(keys.n)).toBe(0);
+    expect(await idsHeldTwice()).toEqual([]);
+  });
+
+  it('refuses a request that waited on a rollup\'s day lock while the increment was lowered (an increment read beside nextval passed)', async () => {
+    const postNow = await poster();
+    const asset = randomUUID();
+    const rollup = await direct();
+    // A rollup holding today's day lock exclusively, as the aggregation takes it.
+    await rollup.query('BEGIN');
+    await rollup.query('SELECT pg_advisory_xact_lock($1, $2)', [DAY_LOCK_NS, dayNumber(new Date())]);
+    const waiting = postNow(events(300, asset));
+    const waits = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
+      WHERE datname = current_database() AND wait_event = 'advisory' AND query LIKE '%nextval%'`.execute(db())).rows[0]!.n;
+    expect(await waitFor(async () => (await waits()) === 1, 10_000, 10)).toBe(true);
+    try {
+      await alterStep(1); // committed while the request waits
+      await rollup.query('COMMIT');
+      expect((await waiting).status).toBe(500);
+      expect((await Promise.all(Array.from({ length: 3 }, () => postNow(events(1, asset))))).map((r) => r.status)).toEqual([500, 500, 500]);
+    } finally {
+      await rollup.query('ROLLBACK').catch(() => undefined);
+      await realign();
+    }
+    expect(await idsHeldTwice()).toEqual([]);
+    expect((await postNow(events(300, asset))).status).toBe(202);
   });
 });
