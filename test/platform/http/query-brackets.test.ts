@@ -52,5 +52,7 @@ describe('GET /api/notifications with the bracket form of types', () => {
     const bad = await t.call('GET', '/api/notifications?types[]=NOPE', { as: user });
     expect(bad.status).toBe(400);
     expect(bad.body).toEqual({ success: false, error: 'Invalid query parameters', details: expect.anything() });
+    // The bracket form of a one-value parameter is its 400, as a repeated one is: it was ignored.
+    expect((await t.call('GET', '/api/notifications?type[]=PAYOUT', { as: user })).status).toBe(400);
   });
 });
