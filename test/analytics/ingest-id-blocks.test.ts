@@ -39,10 +39,14 @@ async function alterStep(step: number, client?: pg.Client): Promise<void> {
   else await sql.raw(q).execute(db());
 }
 
-/** What an operator does after changing the sequence (OPERATIONS, Analytics event ids): step and boundary back. */
+/** What an operator does after changing the sequence (OPERATIONS, Analytics event ids): step and boundary back, in one transaction. */
 async function realign(): Promise<void> {
-  await alterStep(ID_BLOCK);
-  await sql`SELECT setval(${SEQ}, (greatest((SELECT max(id) FROM analytics_events), (SELECT last_value FROM analytics_events_id_seq)) / ${ID_BLOCK} + 1) * ${ID_BLOCK}, false)`.execute(db());
+  const c = await direct();
+  await c.query('BEGIN');
+  await alterStep(ID_BLOCK, c);
+  await c.query(`SELECT setval(pg_get_serial_sequence('analytics_events', 'id'),
+    (greatest((SELECT max(id) FROM analytics_events), (SELECT last_value FROM analytics_events_id_seq)) / ${ID_BLOCK} + 1) * ${ID_BLOCK}, false)`);
+  await c.query('COMMIT');
 }
 
 /** Every id held by more than one row of the table. */

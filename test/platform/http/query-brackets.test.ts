@@ -16,6 +16,13 @@ describe('parseQuery', () => {
     expect({ ...parseQuery('types[]=A') }).toEqual({ types: ['A'] });
   });
 
+  it('folds as many bracket keys as a request line holds, in order', () => {
+    const keys = Array.from({ length: 1900 }, (_, i) => `a[${i}]=${i}`);
+    expect(parseQuery(keys.join('&')).a).toEqual(Array.from({ length: 1900 }, (_, i) => String(i)));
+    // Repeats of one key come together, where that key first appears (the parser groups them).
+    expect(parseQuery('a=1&a[]=2&a=3&a[]=4').a).toEqual(['1', '3', '2', '4']);
+  });
+
   it('keeps every other key as Fastify read it', () => {
     expect({ ...parseQuery('q=a+b%20c&x=1&x=2&[]=z&a[b]=1&a[][]=2&e=') })
       .toEqual({ q: 'a b c', x: ['1', '2'], '[]': 'z', 'a[b]': '1', 'a[]': ['2'], e: '' });
