@@ -6,7 +6,8 @@ import { parse } from 'fast-querystring';
  * array as `types[]=A&types[]=B` (or `types[0]=A`); read as keys of their own, such a filter was
  * dropped without a word by a query schema that ignores unknown keys (GET /api/notifications
  * answered the whole feed), or refused by a strict one. `types[]=A&types=B` is the list [A, B]: each
- * key's values in the order sent, the keys in the order they first appear. Nothing else changes: a key that is not a bracket form is kept as it is.
+ * key's values in the order sent, the keys in the order they first appear. Nothing else changes: a
+ * key that is not a bracket form is kept as it is.
  */
 export function parseQuery(text: string): Record<string, string | string[]> {
   const parsed = parse(text) as Record<string, string | string[]>;
