@@ -17,26 +17,34 @@ import type { Database } from './schema.js';
 export async function copyTransaction<T>(
   pool: pg.Pool, fn: (tx: Db, client: pg.PoolClient, opened: pg.QueryResult | undefined) => Promise<T>, opening?: string,
 ): Promise<T> {
+  return onPooledClient(pool, async (client) => {
+    // `opening` (SQL text without parameters) goes with BEGIN in one simple query: one round trip
+    // less. `opened` is its last statement's result.
+    const begun = await client.query(opening === undefined ? 'BEGIN' : `BEGIN; ${opening}`) as pg.QueryResult | pg.QueryResult[];
+    const result = await fn(kyselyOver(client), client, Array.isArray(begun) ? begun[begun.length - 1] : undefined);
+    // The callback ended the transaction itself with copyAndCommit: the server says it is idle.
+    if (client.getTransactionStatus() === 'I') return result;
+    const commit = await client.query('COMMIT');
+    // PostgreSQL completes COMMIT with a ROLLBACK tag when an earlier error aborted the transaction.
+    if (commit.command === 'ROLLBACK') throw new Error('the transaction was aborted and rolled back');
+    return result;
+  });
+}
+
+/**
+ * `fn` on a client of `pool` that opens a transaction: an error rolls back and is rethrown, and a
+ * client that fails its rollback is discarded rather than returned to the pool.
+ */
+async function onPooledClient<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let discard: Error | undefined;
   try {
-    // `opening` (SQL text without parameters) goes with BEGIN in one simple query: one round trip
-    // less. `opened` is its last statement's result.
-    try {
-      const begun = await client.query(opening === undefined ? 'BEGIN' : `BEGIN; ${opening}`) as pg.QueryResult | pg.QueryResult[];
-      const result = await fn(kyselyOver(client), client, Array.isArray(begun) ? begun[begun.length - 1] : undefined);
-      // The callback ended the transaction itself with copyAndCommit: the server says it is idle.
-      if (client.getTransactionStatus() === 'I') return result;
-      const commit = await client.query('COMMIT');
-      // PostgreSQL completes COMMIT with a ROLLBACK tag when an earlier error aborted the transaction.
-      if (commit.command === 'ROLLBACK') throw new Error('the transaction was aborted and rolled back');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        discard = rollbackError as Error;
-      });
-      throw err;
-    }
+    return await fn(client);
+  } catch (err) {
+    await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+      discard = rollbackError as Error;
+    });
+    throw err;
   } finally {
     client.release(discard);
   }
@@ -68,7 +76,7 @@ export function copyFrom(client: pg.PoolClient, statement: string, data: string)
 
 /**
  * Ends a copyTransaction: `COPY …` (`statement`), the parameterless `after` statements and COMMIT go
- * as one simple query, and the COPY's data right behind it in the same write, without waiting for
+ * (behind the `before` statements, when copyInOneRoundTrip opens the transaction here too) as one simple query, and the COPY's data right behind it in the same write, without waiting for
  * PostgreSQL's CopyInResponse: one round trip where copyFrom, the statements and COMMIT took one
  * each plus the CopyIn exchange. Resolves to the rows copied once COMMIT completed.
  *
@@ -79,8 +87,8 @@ export function copyFrom(client: pg.PoolClient, statement: string, data: string)
  * connection is in step again at its ReadyForQuery, and copyTransaction rolls back as for any
  * error. The data is never read as a statement.
  */
-export function copyAndCommit(client: pg.PoolClient, statement: string, data: string, after: readonly string[] = []): Promise<number> {
-  const text = [statement, ...after, 'COMMIT'].join(';\n');
+export function copyAndCommit(client: pg.PoolClient, statement: string, data: string, after: readonly string[] = [], before: readonly string[] = []): Promise<number> {
+  const text = [...before, statement, ...after, 'COMMIT'].join(';\n');
   // The Query message ends its text at a NUL: PostgreSQL would refuse the message, say so here.
   if (text.includes('\0')) return Promise.reject(new Error('copyAndCommit: a statement holds a NUL character'));
   return new Promise((resolve, reject) => {
@@ -88,11 +96,23 @@ export function copyAndCommit(client: pg.PoolClient, statement: string, data: st
       if (err) return reject(err);
       // Only COMMIT's own tag says it committed (an aborted transaction answers COMMIT with ROLLBACK).
       if (tags.at(-1) !== 'COMMIT') return reject(new Error(`copyAndCommit: the transaction ended with ${tags.at(-1) ?? 'nothing'}`));
-      const copied = /^COPY (\d+)$/.exec(tags[0] ?? '');
-      if (!copied) return reject(new Error(`copyAndCommit: the first statement answered ${tags[0] ?? 'nothing'}, not COPY`));
+      const copied = /^COPY (\d+)$/.exec(tags[before.length] ?? '');
+      if (!copied) return reject(new Error(`copyAndCommit: the COPY answered ${tags[before.length] ?? 'nothing'}`));
       resolve(Number(copied[1]));
     }));
   });
+}
+
+/**
+ * A whole transaction in one round trip: BEGIN, the parameterless `before` statements, the COPY with
+ * its data, `after` and COMMIT, written at once (copyAndCommit); for a transaction that needs no
+ * answer of PostgreSQL's before its COPY. Resolves to the rows copied once COMMIT completed. On an
+ * error the transaction, aborted at its failing statement (PostgreSQL skips the rest and ignores the
+ * COPY's data outside a COPY), is rolled back and the error rethrown; a connection that fails its
+ * rollback is discarded, as in copyTransaction.
+ */
+export function copyInOneRoundTrip(pool: pg.Pool, before: readonly string[], statement: string, data: string, after: readonly string[]): Promise<number> {
+  return onPooledClient(pool, (client) => copyAndCommit(client, statement, data, after, ['BEGIN', ...before]));
 }
 
 /**
