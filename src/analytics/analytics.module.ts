@@ -7,6 +7,7 @@ import { AnalyticsService, type OwnerOf } from './analytics.service.js';
 import { GeoIp } from './enrichment.js';
 import { analyticsEnrichmentJobs } from './enrichment.job.js';
 import { EventsRepository } from './events.repository.js';
+import { IdBlocks } from './id-blocks.js';
 import { EventQuota } from './ingest.quota.js';
 import { IngestService, type IngestPorts } from './ingest.service.js';
 import { ReportsRepository } from './reports.repository.js';
@@ -44,7 +45,8 @@ export function analyticsModule(deps: AnalyticsModuleDeps) {
   const { db, readDb, config } = deps;
   const events = new EventsRepository(db);
   const quota = new EventQuota({ redis: deps.redis, prefix: config.queuePrefix, perHour: config.analytics.userEventsPerHour, enabled: config.rateLimits.enabled, now: deps.now });
-  const ingest = new IngestService({ db, pool: deps.pool, events, geoip: deps.geoip, quota, ports: { visible: deps.visible } });
+  const ids = new IdBlocks((n) => events.reserveIdBlocks(n), { perFetch: config.analytics.idPrefetch, maxAgeMs: config.analytics.idPrefetchMaxAgeMs });
+  const ingest = new IngestService({ db, pool: deps.pool, events, ids, geoip: deps.geoip, quota, ports: { visible: deps.visible } });
   const aggregation = aggregationService({ db, log: deps.log, events, retentionMonths: config.analytics.retentionMonths });
   const reports = new AnalyticsService({ reports: new ReportsRepository(db, readDb), ownerOf: deps.ownerOf });
   return {

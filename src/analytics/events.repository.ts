@@ -30,7 +30,7 @@ export interface InsertedRange {
 const COPY_COLUMNS = 'id, occurred_at, event_type, user_id, session_id, visitor_id, asset_id, project_id, license_id, post_id, brand_id, creator_id, props, '
   + 'revenue_cents, engagement_time, idempotency_key, user_agent, ip';
 
-// The events' identity sequence (one nextval a request: idBlock).
+// The events' identity sequence (one nextval a request's block: idBlock).
 const SEQUENCE = `pg_get_serial_sequence('analytics_events', 'id')::regclass`;
 
 const NULL = '\\N';
@@ -52,15 +52,21 @@ export function idBlock(base: string | undefined, count: number): string[] {
   if (count === 0) return [];
   if (base === undefined) throw new Error('idBlock: no ids were reserved');
   if (count > ID_BLOCK) throw new Error(`idBlock: ${count} ids, more than a block of ${ID_BLOCK}`);
+  assertBlockStart(base);
   const start = Number(base);
   const exact = Number.isSafeInteger(start + count);
-  if (exact ? start % ID_BLOCK !== 0 : BigInt(base) % BigInt(ID_BLOCK) !== 0n) {
-    throw new Error(`idBlock: the events' id sequence gave ${base}, not a multiple of ${ID_BLOCK}: it was changed, see docs/OPERATIONS.md (Analytics event ids)`);
-  }
   const ids = new Array<string>(count);
   if (exact) for (let i = 0; i < count; i++) ids[i] = String(start + i);
   else for (let i = 0n, big = BigInt(base); i < count; i++) ids[Number(i)] = (big + i).toString();
   return ids;
+}
+
+/** A value of the sequence that does not start a block: an error naming the way to put it right. */
+function assertBlockStart(base: string): void {
+  const start = Number(base);
+  if (Number.isSafeInteger(start) ? start % ID_BLOCK !== 0 : BigInt(base) % BigInt(ID_BLOCK) !== 0n) {
+    throw new Error(`idBlock: the events' id sequence gave ${base}, not a multiple of ${ID_BLOCK}: it was changed, see docs/OPERATIONS.md (Analytics event ids)`);
+  }
 }
 
 /**
@@ -114,14 +120,26 @@ export class EventsRepository extends Repository {
   }
 
   /**
-   * lockDaysShared's locks and, when `reserve` is true, a block of ids (idBlock) as one
-   * parameterless statement: copyTransaction sends it with BEGIN, in one round trip. Only integers
-   * are written into the text.
+   * lockDaysShared's locks as one parameterless statement, for a transaction that sends it with BEGIN
+   * (copyTransaction's opening, or ahead of the COPY in copyInOneRoundTrip). Only integers are
+   * written into the text.
    */
-  static openingStatement(days: readonly number[], reserve = false): string {
-    const locks = `SELECT count(pg_advisory_xact_lock_shared(${DAY_LOCK_NS}, d)) AS n FROM unnest('{${days.map((d) => Math.trunc(d)).join(',')}}'::int[]) d`;
-    if (!reserve) return locks;
-    return `WITH l AS MATERIALIZED (${locks}) SELECT nextval(${SEQUENCE})::text AS base FROM l`;
+  static locksStatement(days: readonly number[]): string {
+    return `SELECT count(pg_advisory_xact_lock_shared(${DAY_LOCK_NS}, d)) AS n FROM unnest('{${days.map((d) => Math.trunc(d)).join(',')}}'::int[]) d`;
+  }
+
+  /**
+   * `count` values of the events' id sequence, each reserving a block (idBlock), in one statement
+   * outside any transaction (IdBlocks keeps them for the requests to come); an error if any of them
+   * does not start a block.
+   */
+  async reserveIdBlocks(count: number): Promise<string[]> {
+    const result = await sql<{ base: string }>`SELECT nextval(${sql.raw(SEQUENCE)})::text AS base FROM generate_series(1, ${count}::int)`.execute(this.db);
+    const bases = result.rows.map((r) => r.base);
+    // Checked here too (idBlock checks each when used): a reservation the changed sequence spoiled
+    // is refused whole, so that none of it waits in IdBlocks to fail a request after a realignment.
+    bases.forEach(assertBlockStart);
+    return bases;
   }
 
   /**
@@ -188,8 +206,8 @@ export class EventsRepository extends Repository {
    * request that flagged one first makes it drop out there, so a burst of late events asks for one
    * re-run per period.
    *
-   * It must run in a statement of its own after the day locks (the opening): a statement reads the
-   * rows as of its start, and the opening's may start before it waits for a rollup's exclusive day
+   * It must run in a statement of its own after the day locks (locksStatement): a statement reads the
+   * rows as of its start, and the locks' may start before it waits for a rollup's exclusive day
    * lock, so there it would miss the period row that rollup commits (markStarted) and leave these
    * events out of the rollup unflagged. Sent after the COPY, it also holds the rows' locks only for
    * the end of the transaction.

@@ -1,4 +1,4 @@
-import { copyAndCommit, copyTransaction } from '../platform/db/copy.js';
+import { copyAndCommit, copyInOneRoundTrip, copyTransaction } from '../platform/db/copy.js';
 import { AppError } from '../platform/errors.js';
 import { enqueueStatement } from '../platform/queue/outbox.js';
 import type { JobPayload } from '../platform/queue/registry.js';
@@ -7,6 +7,7 @@ import { MAX_EVENTS_PER_REQUEST, type AnalyticsEventInput } from './analytics.sc
 import { ingestBodyParser } from './ingest.body.js';
 import { parseUserAgent, type GeoIp } from './enrichment.js';
 import { EventsRepository, idBlock } from './events.repository.js';
+import type { IdBlocks } from './id-blocks.js';
 import type { Role } from '../platform/db/schema.js';
 import { assertInteractionsOnly, attributeFromEntities, entityIds, isTrusted, type EntityIds, type Producer, type Visible } from './ingest.policy.js';
 import type { EventQuota } from './ingest.quota.js';
@@ -36,6 +37,8 @@ export class TooManyEventsError extends AppError {
 /** JOBS.md §3 ingestion and enrichment: events are durable in PostgreSQL before the 202. */
 export interface IngestServiceDeps extends Pick<Platform, 'db' | 'pool'> {
   readonly events: EventsRepository;
+  /** Id blocks reserved ahead for requests without keys (EventsRepository.reserveIdBlocks). */
+  readonly ids: IdBlocks;
   readonly geoip: GeoIp;
   readonly ports: IngestPorts;
   readonly quota: EventQuota;
@@ -76,28 +79,16 @@ export class IngestService {
     const months = [...new Set(instants.map((at) => periodStartOf('monthly', at).getTime()))].map((t) => new Date(t));
     await this.deps.events.ensurePartitions([...months, shiftPeriod('monthly', periodStartOf('monthly', now), 1)]);
 
-    // The events go in by COPY, on the transaction's own client (copyTransaction), at about COPY's
-    // cost a row. The day locks go with BEGIN, and the ids are reserved in the statement before the
-    // COPY: with the day locks when no event has a key, else with the key claims (one block of ids,
-    // idBlock: a nextval for the request where the INSERT's default took one a row). Two round trips
-    // a request without keys, three with them.
+    // The events go in by COPY at about COPY's cost a row, their ids one reserved block (idBlock). A
+    // request without keys takes a block reserved ahead (IdBlocks) and sends its whole transaction in
+    // one round trip: BEGIN, the day locks, the COPY and its data, the late flags (with the late pass
+    // if they flag any: one coalesced job however many periods, under one dedupe key), the enrichment
+    // job and COMMIT. With keys, the claims decide which events are copied: BEGIN and the day locks,
+    // then the claims with the block's nextval, then the rest (copyTransaction): three round trips.
     const days = [...new Set(instants.map(dayNumber))].sort((a, b) => a - b);
     const source = { userId: producer.kind === 'user' ? producer.userId : null, userAgent: client.userAgent, ip: client.ip, now };
-    const opening = EventsRepository.openingStatement(days, seen.size === 0);
-    const accepted = await copyTransaction(this.deps.pool, async (tx, connection, opened) => {
-      const repo = this.deps.events.in(tx);
-      let fresh = unique;
-      let ids: string[];
-      if (seen.size === 0) ids = idBlock((opened?.rows[0] as { base?: string } | undefined)?.base, unique.length);
-      else {
-        const claim = await repo.claimKeysReservingIds([...seen], unique.length - seen.size);
-        fresh = unique.filter((e) => !e.idempotencyKey || claim.claimed.has(`${scope}:${e.idempotencyKey}`));
-        ids = claim.ids;
-      }
-      if (fresh.length === 0) return 0;
-      // Everything left is known now: the COPY, the late flags (with the late pass if they flag
-      // any: one coalesced job however many periods, under one dedupe key), the enrichment job and
-      // COMMIT go in one round trip, the data behind them (copyAndCommit).
+    const locks = EventsRepository.locksStatement(days);
+    const statements = (fresh: readonly AnalyticsEventInput[], ids: readonly string[]) => {
       const copy = EventsRepository.eventsCopy(fresh, ids, source);
       const late = EventsRepository.lateFlagsStatement(periodsOf(fresh === unique ? instants : instantsOf(fresh, now)),
         (flagged) => enqueueStatement('analytics-aggregation', 'AnalyticsLatePass', {}, { dedupeKey: LATE_PASS_KEY }, flagged));
@@ -105,8 +96,21 @@ export class IngestService {
       const enrich = enqueueStatement('analytics-enrichment', 'AnalyticsEnrich', {
         fromId: range.minId, toId: range.maxId, from: range.minAt.toISOString(), to: range.maxAt.toISOString(),
       });
-      return copyAndCommit(connection, copy.statement, copy.data, [late, enrich]);
-    }, opening);
+      return { copy, after: [late, enrich] };
+    };
+    let accepted: number;
+    if (seen.size === 0) {
+      const { copy, after } = statements(unique, idBlock(await this.deps.ids.take(), unique.length));
+      accepted = await copyInOneRoundTrip(this.deps.pool, [locks], copy.statement, copy.data, after);
+    } else {
+      accepted = await copyTransaction(this.deps.pool, async (tx, connection) => {
+        const claim = await this.deps.events.in(tx).claimKeysReservingIds([...seen], unique.length - seen.size);
+        const fresh = unique.filter((e) => !e.idempotencyKey || claim.claimed.has(`${scope}:${e.idempotencyKey}`));
+        if (fresh.length === 0) return 0;
+        const { copy, after } = statements(fresh, claim.ids);
+        return copyAndCommit(connection, copy.statement, copy.data, after);
+      }, locks);
+    }
     return { accepted, duplicates: events.length - accepted };
   }
 

@@ -63,14 +63,14 @@ export async function resetAnalytics(app: App): Promise<void> {
 }
 
 /**
- * The app and admin session of a file of ingestion tests, created before its tests and closed after
- * them; `post` sends a batch of events as that admin.
+ * The app (with `env` over the test defaults) and admin session of a file of ingestion tests, created
+ * before its tests and closed after them; `post` sends a batch of events as that admin.
  */
-export function ingestionApp() {
+export function ingestionApp(env: Record<string, string> = {}) {
   let t: TestApp | undefined;
   let admin: Session | undefined;
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp(env);
     admin = await t.admin();
   });
   afterAll(async () => {

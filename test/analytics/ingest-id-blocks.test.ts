@@ -1,66 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dayNumber } from '../../src/analytics/analytics.periods.js';
 import { MAX_EVENTS_PER_REQUEST } from '../../src/analytics/analytics.schemas.js';
 import { DAY_LOCK_NS, ID_BLOCK, idBlock } from '../../src/analytics/events.repository.js';
 import { waitFor } from '../../src/platform/net.js';
 import { ingestionApp } from './helpers.js';
+import { idSequence } from './id-sequence.js';
 
 // Ingestion reserves a request's ids as one block (migration 0029: one nextval of a sequence stepping
 // by ID_BLOCK from a multiple of it stands for ID_BLOCK ids). What must hold: blocks never overlap,
 // however many requests reserve at once, keyed or not, beside the previous release's one nextval an
 // id; a request's ids follow each other; and a sequence someone changed (its increment lowered, even
-// while a request waits for a lock) stops ingestion with an error, never ids stored twice.
+// while requests wait for a lock) stops ingestion with an error at the next reservation, never ids
+// stored twice.
 
-const app = ingestionApp();
+// One block reserved a request, just before its transaction (no blocks held ahead: that is
+// ingest-id-prefetch.test), so a change to the sequence shows on the next request.
+const app = ingestionApp({ ANALYTICS_ID_PREFETCH: '1' });
 const { db, post } = app;
-const SEQ = sql.raw(`pg_get_serial_sequence('analytics_events', 'id')`);
-const clients: pg.Client[] = [];
-afterAll(async () => {
-  for (const c of clients) await c.end().catch(() => undefined);
-});
-
-const events = (n: number, asset: string, keyed = false) =>
-  Array.from({ length: n }, (_, i) => ({ eventType: 'asset_viewed', assetId: asset, ...(keyed ? { idempotencyKey: `${asset}-${i}` } : {}) }));
-
-/** A producer of its own: one admin's hourly event quota would run out across the file. */
-async function poster() {
-  const producer = await app.t.user('ADMIN');
-  return (evs: unknown[]) => app.t.call('POST', '/api/analytics/events', { as: producer, body: { events: evs } });
-}
-
-/** ALTER SEQUENCE … INCREMENT BY `step` on the events' id sequence, on `client` or the app's pool. */
-async function alterStep(step: number, client?: pg.Client): Promise<void> {
-  const q = (await sql<{ q: string }>`SELECT format('ALTER SEQUENCE %s INCREMENT BY ${sql.raw(String(step))}', ${SEQ}) AS q`.execute(db())).rows[0]!.q;
-  if (client) await client.query(q);
-  else await sql.raw(q).execute(db());
-}
-
-/** What an operator does after changing the sequence (OPERATIONS, Analytics event ids): step and boundary back, in one transaction. */
-async function realign(): Promise<void> {
-  const c = await direct();
-  await c.query('BEGIN');
-  await alterStep(ID_BLOCK, c);
-  await c.query(`SELECT setval(pg_get_serial_sequence('analytics_events', 'id'),
-    (greatest((SELECT max(id) FROM analytics_events), (SELECT last_value FROM analytics_events_id_seq)) / ${ID_BLOCK} + 1) * ${ID_BLOCK}, false)`);
-  await c.query('COMMIT');
-}
-
-/** Every id held by more than one row of the table. */
-async function idsHeldTwice(): Promise<string[]> {
-  const r = await sql<{ id: string }>`SELECT id::text FROM analytics_events GROUP BY id HAVING count(*) > 1 LIMIT 5`.execute(db());
-  return r.rows.map((x) => x.id);
-}
-
-async function direct(): Promise<pg.Client> {
-  const c = new pg.Client({ connectionString: app.t.databaseUrl });
-  await c.connect();
-  clients.push(c);
-  return c;
-}
+const { SEQ, events, poster, alterStep, realign, idsHeldTwice, direct } = idSequence(app);
 
 describe('idBlock', () => {
   it('gives count ids from the reserved value, in order', () => {
@@ -165,21 +125,24 @@ describe('a sequence changed by hand', () => {
     expect(await idsHeldTwice()).toEqual([]);
   });
 
-  it('refuses a request that waited on a rollup\'s day lock while the increment was lowered (an increment read beside nextval passed)', async () => {
+  it('a rollup\'s day lock held while the increment was lowered: the request reserved before it stores, one reserving after it is refused', async () => {
     const postNow = await poster();
     const asset = randomUUID();
     const rollup = await direct();
     // A rollup holding today's day lock exclusively, as the aggregation takes it.
     await rollup.query('BEGIN');
     await rollup.query('SELECT pg_advisory_xact_lock($1, $2)', [DAY_LOCK_NS, dayNumber(new Date())]);
-    const waiting = postNow(events(300, asset));
+    // Without keys, the block is reserved before the transaction; with keys, in the claim after the locks.
+    const unkeyed = postNow(events(300, asset));
+    const keyed = postNow(events(10, asset, true));
     const waits = async () => (await sql<{ n: number }>`SELECT count(*)::int AS n FROM pg_stat_activity
-      WHERE datname = current_database() AND wait_event = 'advisory' AND query LIKE '%nextval%'`.execute(db())).rows[0]!.n;
-    expect(await waitFor(async () => (await waits()) === 1, 10_000, 10)).toBe(true);
+      WHERE datname = current_database() AND wait_event = 'advisory' AND query LIKE 'BEGIN;%'`.execute(db())).rows[0]!.n;
+    expect(await waitFor(async () => (await waits()) === 2, 10_000, 10)).toBe(true);
     try {
-      await alterStep(1); // committed while the request waits
+      await alterStep(1); // committed while both requests wait
       await rollup.query('COMMIT');
-      expect((await waiting).status).toBe(500);
+      expect((await unkeyed).status).toBe(202);
+      expect((await keyed).status).toBe(500);
       expect((await Promise.all(Array.from({ length: 3 }, () => postNow(events(1, asset))))).map((r) => r.status)).toEqual([500, 500, 500]);
     } finally {
       await rollup.query('ROLLBACK').catch(() => undefined);
@@ -187,5 +150,7 @@ describe('a sequence changed by hand', () => {
     }
     expect(await idsHeldTwice()).toEqual([]);
     expect((await postNow(events(300, asset))).status).toBe(202);
+    const stored = await db().selectFrom('analytics_events').select((eb) => eb.fn.countAll<string>().as('n')).where('asset_id', '=', asset).executeTakeFirstOrThrow();
+    expect(Number(stored.n)).toBe(600);
   });
 });

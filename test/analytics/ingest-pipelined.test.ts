@@ -94,7 +94,7 @@ describe('copyAndCommit: COPY, statements and COMMIT in one round trip', () => {
 describe('ingestion\'s last round trip', () => {
   it('a request cut off in it answers 503 and stores nothing, and the next request is stored', { timeout: 30_000 }, async () => {
     // A rolled-up period of this hour whose row another transaction holds: the request's late
-    // flags, in its last round trip after the COPY, wait for it, and the test ends its connection there.
+    // flags, after the COPY in its one round trip, wait for it, and the test ends its connection there.
     const hour = new Date(Math.floor(Date.now() / HOUR_MS) * HOUR_MS);
     await sql`INSERT INTO analytics_rollup_periods (period_type, period_start, period_end, started_at, completed_at)
       VALUES ('hourly', ${hour}, ${new Date(hour.getTime() + HOUR_MS)}, now(), now()) ON CONFLICT (period_type, period_start) DO UPDATE SET rerun_requested_at = NULL`.execute(db());
@@ -106,9 +106,9 @@ describe('ingestion\'s last round trip', () => {
       await holder.query('BEGIN');
       await holder.query(`SELECT 1 FROM analytics_rollup_periods WHERE period_type = 'hourly' AND period_start = $1 FOR UPDATE`, [hour]);
       const cut = post(events);
-      expect(await waitFor(async () => (await lockWaiters('COPY analytics_events%')) === 1, 10_000, 10)).toBe(true);
+      expect(await waitFor(async () => (await lockWaiters('%COPY analytics_events%')) === 1, 10_000, 10)).toBe(true);
       await sql`SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'COPY analytics_events%'`.execute(db());
+        WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%COPY analytics_events%'`.execute(db());
       const res = await cut;
       expect(res.status).toBe(503);
       expect(res.body).toEqual({ success: false, error: 'Service unavailable' });
