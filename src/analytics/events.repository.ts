@@ -70,6 +70,18 @@ function assertBlockStart(base: string): void {
 }
 
 /**
+ * The blocks a reservation's values (nextvals taken together) may use: all but the highest, and only
+ * if every one starts a block. A value taken after the reservation, by anyone, is above the highest
+ * however the increment was changed since (lowered by hand, then an INSERT's default taking one
+ * value: highest + 100), so it can fall in the unused block only, never in a block used.
+ */
+export function usableBlocks(values: readonly string[]): string[] {
+  values.forEach(assertBlockStart);
+  const big = values.map((v) => BigInt(v)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return big.slice(0, -1).map(String);
+}
+
+/**
  * The keys as rows to insert, in one order for every request: an insert waits on a key
  * another transaction inserted and has not committed, so two requests must take shared keys in
  * the same order.
@@ -129,32 +141,31 @@ export class EventsRepository extends Repository {
   }
 
   /**
-   * `count` values of the events' id sequence, each reserving a block (idBlock), in one statement
-   * outside any transaction (IdBlocks keeps them for the requests to come); an error if any of them
-   * does not start a block.
+   * `count` blocks (idBlock) of the events' id sequence, in one statement outside any transaction
+   * (IdBlocks keeps them for the requests to come): `count` + 1 nextvals, the highest never used
+   * (usableBlocks); an error if any of them does not start a block.
    */
   async reserveIdBlocks(count: number): Promise<string[]> {
-    const result = await sql<{ base: string }>`SELECT nextval(${sql.raw(SEQUENCE)})::text AS base FROM generate_series(1, ${count}::int)`.execute(this.db);
-    const bases = result.rows.map((r) => r.base);
-    // Checked here too (idBlock checks each when used): a reservation the changed sequence spoiled
+    const result = await sql<{ base: string }>`SELECT nextval(${sql.raw(SEQUENCE)})::text AS base FROM generate_series(1, ${count + 1}::int)`.execute(this.db);
+    // Checked here (idBlock checks each again when used): a reservation the changed sequence spoiled
     // is refused whole, so that none of it waits in IdBlocks to fail a request after a realignment.
-    bases.forEach(assertBlockStart);
-    return bases;
+    return usableBlocks(result.rows.map((r) => r.base));
   }
 
   /**
    * Records the keys and reserves the ids of the rows to copy, `unkeyed` plus one a new key, in one
-   * statement (a block, idBlock); returns the new keys (the others are duplicates to drop) and the
+   * statement (a block, idBlock: two nextvals, the lower used, usableBlocks); returns the new keys (the others are duplicates to drop) and the
    * ids. Keys go in sorted (sortedKeys): in a request's order, two requests holding the same keys
    * in other orders each waited for a key the other had inserted, a deadlock answered 500.
    */
   async claimKeysReservingIds(keys: readonly string[], unkeyed: number): Promise<{ claimed: Set<string>; ids: string[] }> {
-    const result = await sql<{ keys: string[] | null; base: string }>`
+    const result = await sql<{ keys: string[] | null; bases: string[] }>`
       WITH claimed AS (INSERT INTO analytics_event_keys (key) ${sortedKeys(keys)} ON CONFLICT DO NOTHING RETURNING key)
-      SELECT (SELECT array_agg(key) FROM claimed) AS keys, nextval(${sql.raw(SEQUENCE)})::text AS base`.execute(this.db);
+      SELECT (SELECT array_agg(key) FROM claimed) AS keys, ARRAY(SELECT nextval(${sql.raw(SEQUENCE)})::text FROM generate_series(1, 2)) AS bases`.execute(this.db);
     const row = result.rows[0]!;
     const claimed = new Set(row.keys ?? []);
-    return { claimed, ids: idBlock(row.base, unkeyed + claimed.size) };
+    const count = unkeyed + claimed.size;
+    return { claimed, ids: count === 0 ? [] : idBlock(usableBlocks(row.bases)[0], count) };
   }
 
   /**

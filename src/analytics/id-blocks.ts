@@ -15,6 +15,7 @@ export interface IdBlocksOptions {
   readonly perFetch: number;
   /** Oldest a reserved block may be when taken (ANALYTICS_ID_PREFETCH_MAX_AGE_MS). */
   readonly maxAgeMs: number;
+  /** Milliseconds of a clock that only moves forward (performance.now: a wall clock can be stepped back). */
   readonly now?: () => number;
 }
 
@@ -27,7 +28,7 @@ export class IdBlocks {
   constructor(private readonly reserve: (count: number) => Promise<string[]>, private readonly options: IdBlocksOptions) {}
 
   private now(): number {
-    return (this.options.now ?? Date.now)();
+    return this.options.now ? this.options.now() : performance.now();
   }
 
   /**

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { dayNumber } from '../../src/analytics/analytics.periods.js';
 import { MAX_EVENTS_PER_REQUEST } from '../../src/analytics/analytics.schemas.js';
-import { DAY_LOCK_NS, ID_BLOCK, idBlock } from '../../src/analytics/events.repository.js';
+import { DAY_LOCK_NS, ID_BLOCK, idBlock, usableBlocks } from '../../src/analytics/events.repository.js';
 import { waitFor } from '../../src/platform/net.js';
 import { ingestionApp } from './helpers.js';
 import { idSequence } from './id-sequence.js';
@@ -38,6 +38,13 @@ describe('idBlock', () => {
     expect(() => idBlock('9007199254741505', 1)).toThrow('not a multiple of 512');
     expect(() => idBlock('1024', ID_BLOCK + 1)).toThrow('513 ids, more than a block of 512');
     expect(() => idBlock(undefined, 1)).toThrow('no ids were reserved');
+  });
+
+  it('usableBlocks: all of a reservation but its highest value, which a later value can follow inside; none if one is off a boundary', () => {
+    expect(usableBlocks(['2048', '1024', '1536'])).toEqual(['1024', '1536']);
+    expect(usableBlocks(['9007199254741504', '9007199254742016'])).toEqual(['9007199254741504']);
+    expect(usableBlocks(['1024'])).toEqual([]);
+    expect(() => usableBlocks(['1024', '1124'])).toThrow('gave 1124, not a multiple of 512');
   });
 
   it('covers the largest request, and the migrated sequence steps by a block from a multiple of it', async () => {

@@ -28,11 +28,17 @@ async function idsOf(app: ReturnType<typeof ingestionApp>, asset: string): Promi
   return rows.map((r) => BigInt(r.id)).sort((a, b) => (a < b ? -1 : 1));
 }
 
-/** The texts of the queries pg clients send, while `during` runs (a Submittable's text too). */
-async function queriesDuring(during: () => Promise<void>): Promise<string[]> {
+/**
+ * The texts of the queries the app's pooled clients send while `during` runs (a Submittable's text
+ * too), on the class its pool makes (behind PgBouncer, one that overrides query).
+ */
+async function queriesDuring(app: ReturnType<typeof ingestionApp>, during: () => Promise<void>): Promise<string[]> {
   const texts: string[] = [];
-  const original = pg.Client.prototype.query;
-  vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
+  const probe = await app.t.app.database.pool.connect();
+  const proto = Object.getPrototypeOf(probe) as pg.Client;
+  probe.release();
+  const original = proto.query;
+  vi.spyOn(proto, 'query').mockImplementation(function (this: pg.Client, ...args: unknown[]) {
     const q = args[0] as string | { text?: string };
     texts.push(typeof q === 'string' ? q : q?.text ?? '');
     return (original as (...a: unknown[]) => unknown).apply(this, args);
@@ -47,7 +53,7 @@ describe('a request without keys', () => {
     const post = await poster();
     expect((await post(events(1, randomUUID()))).status).toBe(202); // this month's partition, made first
     const assets = Array.from({ length: 20 }, () => randomUUID());
-    const texts = await queriesDuring(async () => {
+    const texts = await queriesDuring(defaults, async () => {
       for (const a of assets) expect((await post(events(25, a))).status).toBe(202);
     });
     const transactions = texts.filter((t) => /^BEGIN\b/.test(t));
@@ -90,9 +96,12 @@ describe('blocks held ahead', () => {
     const asset = randomUUID();
     // Four blocks reserved now: this request takes one, three wait in the process.
     expect((await post(events(10, asset))).status).toBe(202);
-    // Another writer takes the next values meanwhile (an INSERT's default: one nextval a row).
-    await held.db().insertInto('analytics_events').values({ occurred_at: new Date(), event_type: 'asset_viewed', asset_id: asset }).execute();
+    // Another writer takes the next values meanwhile (an INSERT's default: one nextval a row), before
+    // the ALTER and after it (the reservation's highest value + 100: inside its unused block only).
+    const insertOne = () => held.db().insertInto('analytics_events').values({ occurred_at: new Date(), event_type: 'asset_viewed', asset_id: asset }).execute();
+    await insertOne();
     await alterStep(100);
+    await insertOne();
     try {
       // The three held blocks were reserved at a step of 512: theirs alone, stored.
       for (let i = 0; i < 3; i++) expect((await post(events(500, asset))).status).toBe(202);
@@ -106,7 +115,7 @@ describe('blocks held ahead', () => {
     expect((await post(events(1, asset))).status).toBe(202);
     expect((await post(events(1, asset))).status).toBe(202);
     expect(await idsHeldTwice()).toEqual([]);
-    expect(await idsOf(held, asset)).toHaveLength(10 + 1 + 1_500 + 2);
+    expect(await idsOf(held, asset)).toHaveLength(10 + 2 + 1_500 + 2);
   });
   it('are used while younger than ANALYTICS_ID_PREFETCH_MAX_AGE_MS, and dropped unused past it', async () => {
     const a = [randomUUID(), randomUUID(), randomUUID()];
@@ -117,8 +126,9 @@ describe('blocks held ahead', () => {
     expect((await idsOf(held, a[1]!))[0]! - (await idsOf(held, a[0]!))[0]!).toBe(BigInt(ID_BLOCK));
     const b = [randomUUID(), randomUUID()];
     for (const x of b) expect((await postFresh(seqOf.fresh.events(3, x))).status).toBe(202);
-    // Max age 0: the three blocks left by the first request are dropped; the second reserves 4 anew.
-    expect((await idsOf(fresh, b[1]!))[0]! - (await idsOf(fresh, b[0]!))[0]!).toBe(BigInt(4 * ID_BLOCK));
+    // Max age 0: the three blocks left by the first request are dropped; the second reserves anew
+    // (4 blocks and the highest value, never used: 5 nextvals a reservation).
+    expect((await idsOf(fresh, b[1]!))[0]! - (await idsOf(fresh, b[0]!))[0]!).toBe(BigInt(5 * ID_BLOCK));
   });
 
 });
