@@ -146,7 +146,17 @@ export class EventsRepository extends Repository {
    * (usableBlocks); an error if any of them does not start a block.
    */
   async reserveIdBlocks(count: number): Promise<string[]> {
-    const result = await sql<{ base: string }>`SELECT nextval(${sql.raw(SEQUENCE)})::text AS base FROM generate_series(1, ${count + 1}::int)`.execute(this.db);
+    // Durable before any block is used: PostgreSQL logs a sequence ahead without flushing it, and a
+    // transaction that only calls nextval has no xid, so its commit flushes nothing. Were the server
+    // to crash then, it would come back with the sequence behind blocks this process still holds and
+    // hand them out again. An xid and a synchronous commit (at least `on`, whatever the server's
+    // setting) flush the WAL up to this commit, the sequence's record with it.
+    const result = await sql<{ base: string }>`
+      WITH durable AS MATERIALIZED (
+        SELECT pg_current_xact_id() AS xid, set_config('synchronous_commit',
+          CASE WHEN current_setting('synchronous_commit') IN ('off', 'local') THEN 'on' ELSE current_setting('synchronous_commit') END, true) AS commit
+      )
+      SELECT nextval(${sql.raw(SEQUENCE)})::text AS base FROM durable, generate_series(1, ${count + 1}::int)`.execute(this.db);
     // Checked here (idBlock checks each again when used): a reservation the changed sequence spoiled
     // is refused whole, so that none of it waits in IdBlocks to fail a request after a realignment.
     return usableBlocks(result.rows.map((r) => r.base));
