@@ -146,17 +146,24 @@ export class EventsRepository extends Repository {
    * (usableBlocks); an error if any of them does not start a block.
    */
   async reserveIdBlocks(count: number): Promise<string[]> {
-    // Durable before any block is used: PostgreSQL logs a sequence ahead without flushing it, and a
-    // transaction that only calls nextval has no xid, so its commit flushes nothing. Were the server
-    // to crash then, it would come back with the sequence behind blocks this process still holds and
-    // hand them out again. An xid and a synchronous commit (at least `on`, whatever the server's
-    // setting) flush the WAL up to this commit, the sequence's record with it.
+    // Durable before any block is used: PostgreSQL logs a sequence 32 values ahead without flushing,
+    // and a transaction whose nextvals fall inside that range writes no WAL, so its commit is never
+    // flushed synchronously. Were the server to crash then, it would come back with the sequence
+    // behind blocks this process still holds and hand them out again. The row written here
+    // (migration 0031) makes the commit flush, synchronously whatever the server's setting, the WAL
+    // through the sequence's record.
     const result = await sql<{ base: string }>`
       WITH durable AS MATERIALIZED (
-        SELECT pg_current_xact_id() AS xid, set_config('synchronous_commit',
+        SELECT set_config('synchronous_commit',
           CASE WHEN current_setting('synchronous_commit') IN ('off', 'local') THEN 'on' ELSE current_setting('synchronous_commit') END, true) AS commit
+      ),
+      blocks AS MATERIALIZED (SELECT nextval(${sql.raw(SEQUENCE)})::text AS base FROM durable, generate_series(1, ${count + 1}::int)),
+      logged AS (
+        INSERT INTO analytics_id_reservations (id, last_base, reserved_at) SELECT 1, max(base::bigint), now() FROM blocks
+        ON CONFLICT (id) DO UPDATE SET last_base = greatest(analytics_id_reservations.last_base, excluded.last_base), reserved_at = excluded.reserved_at
+        RETURNING 1
       )
-      SELECT nextval(${sql.raw(SEQUENCE)})::text AS base FROM durable, generate_series(1, ${count + 1}::int)`.execute(this.db);
+      SELECT base FROM blocks WHERE (SELECT count(*) FROM logged) = 1`.execute(this.db);
     // Checked here (idBlock checks each again when used): a reservation the changed sequence spoiled
     // is refused whole, so that none of it waits in IdBlocks to fail a request after a realignment.
     return usableBlocks(result.rows.map((r) => r.base));
