@@ -148,22 +148,17 @@ export class EventsRepository extends Repository {
   async reserveIdBlocks(count: number): Promise<string[]> {
     // Durable before any block is used: PostgreSQL logs a sequence 32 values ahead without flushing,
     // and a transaction whose nextvals fall inside that range writes no WAL, so its commit is never
-    // flushed synchronously. Were the server to crash then, it would come back with the sequence
-    // behind blocks this process still holds and hand them out again. The row written here
-    // (migration 0031) makes the commit flush, synchronously whatever the server's setting, the WAL
-    // through the sequence's record.
+    // flushed. Were the server to crash then, it would come back with the sequence behind blocks this
+    // process still holds and hand them out again. A transactional WAL message (no table: a row every
+    // process updated serialized all reservations, failed them under repeatable read, and bloated
+    // under a long snapshot) gives the transaction WAL of its own, and with synchronous_commit at
+    // least `local` its commit flushes the WAL through the sequence's record.
     const result = await sql<{ base: string }>`
       WITH durable AS MATERIALIZED (
-        SELECT set_config('synchronous_commit',
-          CASE WHEN current_setting('synchronous_commit') IN ('off', 'local') THEN 'on' ELSE current_setting('synchronous_commit') END, true) AS commit
-      ),
-      blocks AS MATERIALIZED (SELECT nextval(${sql.raw(SEQUENCE)})::text AS base FROM durable, generate_series(1, ${count + 1}::int)),
-      logged AS (
-        INSERT INTO analytics_id_reservations (id, last_base, reserved_at) SELECT 1, max(base::bigint), now() FROM blocks
-        ON CONFLICT (id) DO UPDATE SET last_base = greatest(analytics_id_reservations.last_base, excluded.last_base), reserved_at = excluded.reserved_at
-        RETURNING 1
+        SELECT set_config('synchronous_commit', CASE WHEN current_setting('synchronous_commit') = 'off' THEN 'local' ELSE current_setting('synchronous_commit') END, true) AS commit,
+          pg_logical_emit_message(true, 'herald.analytics-id-blocks', '') AS lsn
       )
-      SELECT base FROM blocks WHERE (SELECT count(*) FROM logged) = 1`.execute(this.db);
+      SELECT nextval(${sql.raw(SEQUENCE)})::text AS base FROM durable, generate_series(1, ${count + 1}::int)`.execute(this.db);
     // Checked here (idBlock checks each again when used): a reservation the changed sequence spoiled
     // is refused whole, so that none of it waits in IdBlocks to fail a request after a realignment.
     return usableBlocks(result.rows.map((r) => r.base));

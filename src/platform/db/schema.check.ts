@@ -12,11 +12,8 @@ import type { Database } from './schema.js';
  * column takes (a column without a default and NOT NULL must not be optional on insert).
  */
 
-/**
- * Tables the code reads without Kysely's types: the migrations' own bookkeeping, the view and the
- * typo vocabulary search reads with raw SQL, and the row ingestion's id reservation writes in raw SQL.
- */
-type Untyped = 'schema_migrations' | 'search_source' | 'search_vocabulary' | 'analytics_id_reservations';
+/** Tables the code reads without Kysely's types: the migrations' own bookkeeping, and the view and the typo vocabulary search reads with raw SQL. */
+type Untyped = 'schema_migrations' | 'search_source' | 'search_vocabulary';
 
 
 type Fits<A, B> = [A] extends [B] ? true : false;

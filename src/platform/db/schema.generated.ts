@@ -77,12 +77,6 @@ export interface AnalyticsEvents {
   visitor_id: string | null;
 }
 
-export interface AnalyticsIdReservations {
-  id: number;
-  last_base: Int8;
-  reserved_at: Timestamp;
-}
-
 export interface AnalyticsRollupPeriods {
   completed_at: Timestamp | null;
   period_end: Timestamp;
@@ -546,7 +540,6 @@ export interface DB {
   admin_audit: AdminAudit;
   analytics_event_keys: AnalyticsEventKeys;
   analytics_events: AnalyticsEvents;
-  analytics_id_reservations: AnalyticsIdReservations;
   analytics_rollup_periods: AnalyticsRollupPeriods;
   analytics_rollups: AnalyticsRollups;
   app_settings: AppSettings;
