@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_RATE_LIMITS, overridesSchema, type RateLimitName } from './config.limits.js';
 import { webhooksConfig, webhooksEnv, type WebhooksConfig } from './config.webhooks.js';
+import { analyticsConfig, analyticsEnv, type AnalyticsConfig } from './config.analytics.js';
 import { jobConsoleConfig, jobConsoleEnv, type JobConsoleConfig } from './config.jobs.js';
 import { hostPatterns, hostPortList, int, originsSchema, trustProxySchema, url, urlList } from './config.values.js';
 
@@ -96,14 +97,7 @@ const envSchema = z.object({
   OUTBOX_POLL_MS: int(10, 60_000).default(500),
   JOB_ATTEMPTS: int(1, 100).default(5),
   JOB_BACKOFF_MS: int(10, 3_600_000).default(1_000),
-  ANALYTICS_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
-  GEOIP_DB: z.string().min(1).refine((p) => existsSync(p), 'file not found').optional(),
-  // At least 4: events may arrive up to 90 days late, and their month's partition must still exist.
-  ANALYTICS_RETENTION_MONTHS: int(4, 1200).default(13),
-  ANALYTICS_BODY_LIMIT_BYTES: int(1024, 100 * 1024 * 1024).default(4 * 1024 * 1024),
-  ANALYTICS_USER_EVENTS_PER_HOUR: int(1, 100_000_000).default(5_000),
-  ANALYTICS_ID_PREFETCH: int(1, 1_024).default(16),
-  ANALYTICS_ID_PREFETCH_MAX_AGE_MS: int(0, 60_000).default(1_000),
+  ...analyticsEnv,
   // Bounce/complaint intake (POST /api/webhooks/email/:provider): the postmark and generic endpoints'
   // shared secret (unset: both answer 404), SNS signing-certificate hosts (* = one DNS label), an
   // extra CA for fetching them, the SNS topics accepted (empty: any), the fetch timeout, the body cap.
@@ -244,10 +238,8 @@ export interface Config {
   readonly health: { readonly workerHeartbeatMs: number; readonly maxFailureRate: number; readonly failureMinJobs: number; readonly scheduleGraceMs: number; readonly scheduleCheckMs: number };
   /** How late a scheduled post may still be unpublished before the blog health group turns red. */
   readonly blog: { readonly publishGraceMs: number };
-  /** Server-side producers' key (X-Analytics-Key), the GeoIP database, raw-event retention in months. */
-  readonly analytics: { readonly key: string | undefined; readonly geoipDb: string | undefined; readonly retentionMonths: number; readonly bodyLimitBytes: number; readonly userEventsPerHour: number;
-    /** Id blocks one statement reserves ahead for ingestion, and how old one may be when used (analytics/id-blocks.ts). */
-    readonly idPrefetch: number; readonly idPrefetchMaxAgeMs: number };
+  /** Analytics: config.analytics.ts. */
+  readonly analytics: AnalyticsConfig;
   /** Outbound webhooks: config.webhooks.ts. */
   readonly webhooks: WebhooksConfig;
   /** The job console (docs/OPERATIONS.md, Job console): config.jobs.ts. */
@@ -357,8 +349,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     monitoringToken: e.MONITORING_TOKEN,
     health: { workerHeartbeatMs: e.WORKER_HEARTBEAT_MS, maxFailureRate: e.HEALTH_FAILURE_RATE, failureMinJobs: e.HEALTH_FAILURE_MIN_JOBS, scheduleGraceMs: e.SCHEDULE_GRACE_MS, scheduleCheckMs: e.SCHEDULE_CHECK_MS },
     blog: { publishGraceMs: e.BLOG_PUBLISH_GRACE_MS },
-    analytics: { key: e.ANALYTICS_KEY, geoipDb: e.GEOIP_DB ? path.resolve(e.GEOIP_DB) : undefined, retentionMonths: e.ANALYTICS_RETENTION_MONTHS, bodyLimitBytes: e.ANALYTICS_BODY_LIMIT_BYTES, userEventsPerHour: e.ANALYTICS_USER_EVENTS_PER_HOUR,
-      idPrefetch: e.ANALYTICS_ID_PREFETCH, idPrefetchMaxAgeMs: e.ANALYTICS_ID_PREFETCH_MAX_AGE_MS },
+    analytics: analyticsConfig(e),
     search: { reindexBatch: e.SEARCH_REINDEX_BATCH, typoThreshold: e.SEARCH_TYPO_THRESHOLD, prefixThreshold: e.SEARCH_PREFIX_THRESHOLD, maxCandidates: e.SEARCH_MAX_CANDIDATES },
     media: {
       uploadMaxBytes: e.UPLOAD_MAX_BYTES,
