@@ -166,8 +166,8 @@ export class EventsRepository extends Repository {
 
   /**
    * Records the keys and reserves the ids of the rows to copy, `unkeyed` plus one a new key, in one
-   * statement (a block, idBlock: two nextvals, the lower used, usableBlocks); returns the new keys (the others are duplicates to drop) and the
-   * ids. Keys go in sorted (sortedKeys): in a request's order, two requests holding the same keys
+   * statement (a block, idBlock: two nextvals, the lower used, usableBlocks); returns the new keys
+   * (the others are duplicates to drop) and the ids. Keys go in sorted (sortedKeys): in a request's order, two requests holding the same keys
    * in other orders each waited for a key the other had inserted, a deadlock answered 500.
    */
   async claimKeysReservingIds(keys: readonly string[], unkeyed: number): Promise<{ claimed: Set<string>; ids: string[] }> {

@@ -2,13 +2,15 @@
  * Id blocks (idBlock) reserved ahead by this process, so that a request without idempotency keys
  * needs no statement of its own to learn its ids: its BEGIN, day locks, COPY, late flags and COMMIT
  * then go to PostgreSQL in one write (copyInOneRoundTrip). One statement reserves `perFetch` blocks
- * (one nextval each); measured on bench:analytics, the round trip saved was ~8 % of PostgreSQL's CPU
- * a request and as much of the API's (docs/BENCHMARKS.md, issue 21).
+ * (EventsRepository.reserveIdBlocks: durable before use, its highest value never used); measured on
+ * bench:analytics, the round trip saved was ~8 % of PostgreSQL's CPU a request and as much of the
+ * API's (docs/BENCHMARKS.md, issue 21).
  *
- * A block held unused longer than `maxAgeMs` is dropped, never used: an operator who resets the
- * sequence from max(id) rather than as OPERATIONS says (from its last value too) could hand a
- * block out again, and a bounded age keeps the blocks a process holds to its last moments of
- * traffic. Dropped and unused blocks leave gaps in the ids, nothing else (ids are not dense).
+ * A block older than `maxAgeMs` is dropped, never taken: an operator who resets the sequence from
+ * max(id) rather than as OPERATIONS says (from its last value too) could hand a block out again, and
+ * a bounded age keeps the blocks a process holds to its last moments of traffic. (A request that
+ * took one may still store it later, after waiting for a connection or a day lock.) Dropped and
+ * unused blocks leave gaps in the ids, nothing else (ids are not dense).
  */
 export interface IdBlocksOptions {
   /** Blocks one statement reserves (ANALYTICS_ID_PREFETCH). */
@@ -24,7 +26,7 @@ export class IdBlocks {
   private fetchedAt = 0;
   private pending: Promise<void> | null = null;
 
-  /** `reserve(n)`: n values of the events' id sequence, each standing for a block (nextval n times). */
+  /** `reserve(n)`: the first ids of n blocks of the events' id sequence (EventsRepository.reserveIdBlocks). */
   constructor(private readonly reserve: (count: number) => Promise<string[]>, private readonly options: IdBlocksOptions) {}
 
   private now(): number {
